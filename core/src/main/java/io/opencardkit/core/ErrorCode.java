@@ -1,0 +1,75 @@
+package io.opencardkit.core;
+
+/**
+ * The Feishu error codes OpenCardKit answers with, in one place.
+ *
+ * <p>The HTTP status is derived from the code, never chosen at the call site: business errors are 400 as on Feishu,
+ * the gateway rate limit is 429, an unknown path is 404 and a storage outage is 503.
+ */
+public enum ErrorCode {
+  OK(0, 200, "success"),
+  INVALID_PARAMETER(10002, 400, "Your request contains an invalid request parameter."),
+  WRONG_APP_SECRET(10014, 400, "app secret invalid"),
+  CARD_CONTENT_FAILED(200220, 400, "Failed to generate card content"),
+  CARD_NOT_FOUND(200740, 400, "The card entity does not exist"),
+  CARD_EXPIRED(200750, 400, "The card entity has expired"),
+  UUID_CONFLICT(200770, 400, "UUID conflict"),
+  CARD_IN_INTERACTION(200810, 400, "The card is in an ongoing interaction and cannot be updated"),
+  STREAMING_TIMEOUT(200850, 400, "ErrMsg: card streaming timeout; "),
+  CARD_TOO_LARGE(200860, 400, "Card content exceeds limit."),
+  INTERNAL(300000, 500, "Server Internal Error"),
+  REPLACE_ELEMENT_FAILED(300121, 400, "Failed to replace element"),
+  UPDATE_SETTINGS_FAILED(300122, 400, "Failed to update card configuration"),
+  DUPLICATE_ELEMENT_ID(300301, 400, "Duplicate element_id in card component."),
+  UPDATE_MULTI_FALSE(300302, 400, "update_multi property is false"),
+  SCHEMA_NOT_2(300303, 400, "Only schema 2.0 is supported"),
+  TOO_MANY_COMPONENTS(300305, 400, "ErrMsg: element exceeds the limit; "),
+  EMPTY_DSL(300307, 400, "The card DSL is empty"),
+  STREAMING_CLOSED(300309, 400, "ErrMsg: streaming mode is closed; "),
+  ONLY_TEXT(300310, 400, "Only update text"),
+  NOT_CARD_OWNER(300311, 400, "The current application does not have permission to update/use this card"),
+  TAG_CHANGE(300312, 400, "Unable to update element tag"),
+  UPDATE_ELEMENT_FAILED(300313, 400, "Failed to update element properties"),
+  DELETE_ELEMENT_FAILED(300314, 400, "Failed to delete element"),
+  ADD_ELEMENT_FAILED(300315, 400, "Failed to add element"),
+  SEQUENCE_NOT_INCREASING(300317, 400, "sequence number compare failed"),
+  IM_INVALID_PARAM(230001, 400, "Your request contains an invalid request parameter."),
+  IM_BOT_NOT_IN_CHAT(230002, 400, "Bot/User can NOT be out of the chat."),
+  IM_MESSAGE_NOT_FOUND(230011, 400, "The message is not found, maybe not exist or deleted."),
+  IM_CONTENT_TOO_LONG(230025, 400, "The length of the message content reaches its limit."),
+  IM_NO_PERMISSION(230027, 400, "Lack of necessary permissions."),
+  IM_MESSAGE_TOO_OLD(230031, 400, "The message has exceeded the time limit for updates (14 days)."),
+  IM_CARD_CONTENT_FAILED(230099, 400, "Failed to create card content"),
+  IM_INVALID_RECEIVE_ID(230034, 400, "The receive_id is invalid."),
+  RATE_LIMITED(99991400, 429, "request trigger frequency limit"),
+  PATH_NOT_FOUND(99991404, 404, "404 page not found"),
+  FIELD_VALIDATION(99992402, 400, "field validation failed"),
+  TOKEN_MISSING(99991661, 400, "Missing access token for authorization. Please make a request with token attached."),
+  TOKEN_INVALID(99991663, 400, "Invalid access token for authorization. Please make a request with token attached."),
+  STORAGE_UNAVAILABLE(99991401, 503, "storage unavailable, retry later");
+
+  private final int code;
+  private final int httpStatus;
+  private final String message;
+
+  ErrorCode(int code, int httpStatus, String message) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.message = message;
+  }
+
+  /** The numeric Feishu code put in the envelope's {@code code}. */
+  public int code() {
+    return code;
+  }
+
+  /** The HTTP status that goes with this code. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The default {@code msg}. */
+  public String message() {
+    return message;
+  }
+}

@@ -1,0 +1,232 @@
+package io.opencardkit.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.Json;
+import io.opencardkit.core.card.ElementTree;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The current state of one card entity: its JSON, its counters and its streaming window.
+ *
+ * <p>Implementation notes: the state changes only through {@link #apply(CardEvent)}, so replaying the stored log after
+ * a restart rebuilds exactly the state that was acknowledged. It is not thread-safe: the runtime keeps one writer per
+ * card. The rate-limit window is the only field that is not persisted (it concerns the last second only).
+ */
+public final class CardState {
+  /** How many idempotency ids a card remembers; older ones are forgotten first. */
+  static final int MAX_REMEMBERED_UUIDS = 4096;
+
+  private final String cardId;
+  private String appId;
+  private long createdAtMillis;
+  private ObjectNode card = Json.object();
+  private long version; // 0 until the creation event is applied
+  private int lastSequence; // 0 until the first accepted operation that carries a sequence
+  private long streamingOpenedAtMillis; // meaningful only while config.streaming_mode is true
+  private String sentMessageId; // null until the card is sent
+  private String sentChatId;
+  private final LinkedHashMap<String, String> uuidFingerprints =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_REMEMBERED_UUIDS;
+        }
+      };
+  private final ArrayDeque<Long> recentOperationMillis = new ArrayDeque<>();
+  private int cardBytes = -1; // -1 when it must be recomputed
+
+  public CardState(String cardId) {
+    this.cardId = cardId;
+  }
+
+  /** Applies an accepted event. Events must come in version order. */
+  public void apply(CardEvent event) {
+    if (event.version() != version + 1) {
+      throw new IllegalStateException(
+          "card " + cardId + ": event version " + event.version() + " does not follow " + version);
+    }
+    boolean wasStreaming = streamingMode();
+    ObjectNode p = event.payload();
+    switch (event.type()) {
+      case CREATED:
+        appId = event.appId();
+        createdAtMillis = event.atMillis();
+        replaceCard((ObjectNode) p.get("card").deepCopy());
+        break;
+      case REPLACED:
+        replaceCard((ObjectNode) p.get("card").deepCopy());
+        break;
+      case SETTINGS:
+        CardOperations.applySettings(card, p);
+        cardBytes = -1;
+        break;
+      case ELEMENTS_ADDED:
+      case ELEMENT_UPDATED:
+      case ELEMENT_PATCHED:
+      case ELEMENTS_DELETED:
+      case BATCH:
+        CardOperations.applyStructural(card, event.type(), p);
+        cardBytes = -1;
+        break;
+      case CONTENT_APPENDED:
+        {
+          ObjectNode text = ElementTree.streamTarget(card, p.get("element_id").asText());
+          String old = ElementTree.content(text);
+          String suffix = p.get("text").asText();
+          ElementTree.setContent(text, old.substring(0, p.get("offset").asInt()) + suffix);
+          adjustBytes(Json.utf8Length(suffix));
+          break;
+        }
+      case CONTENT_REPLACED:
+        {
+          ObjectNode text = ElementTree.streamTarget(card, p.get("element_id").asText());
+          String old = ElementTree.content(text);
+          String now = p.get("text").asText();
+          ElementTree.setContent(text, now);
+          adjustBytes(Json.utf8Length(now) - Json.utf8Length(old));
+          break;
+        }
+      case STREAMING_TIMED_OUT:
+        config().put("streaming_mode", false);
+        break;
+      case SENT:
+        sentMessageId = p.get("message_id").asText();
+        sentChatId = p.path("chat_id").asText(null);
+        break;
+      default:
+        throw new IllegalStateException("unhandled event type " + event.type());
+    }
+    if (!wasStreaming && streamingMode()) {
+      streamingOpenedAtMillis = event.atMillis();
+    }
+    if (event.sequence() > 0) {
+      lastSequence = event.sequence();
+    }
+    if (event.uuid() != null) {
+      uuidFingerprints.put(event.uuid(), event.fingerprint());
+    }
+    version = event.version();
+  }
+
+  private void replaceCard(ObjectNode newCard) {
+    card = newCard;
+    cardBytes = -1;
+  }
+
+  private void adjustBytes(int delta) {
+    if (cardBytes >= 0) {
+      cardBytes += delta;
+    }
+  }
+
+  /** The card's {@code config} object, created if missing. */
+  ObjectNode config() {
+    JsonNode config = card.get("config");
+    if (config == null || !config.isObject()) {
+      return card.putObject("config");
+    }
+    return (ObjectNode) config;
+  }
+
+  public String cardId() {
+    return cardId;
+  }
+
+  /** The app that created the card. */
+  public String appId() {
+    return appId;
+  }
+
+  public long createdAtMillis() {
+    return createdAtMillis;
+  }
+
+  /** The live card tree; callers must not modify it. */
+  public ObjectNode card() {
+    return card;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  /** The highest sequence accepted so far, 0 before the first. */
+  public int lastSequence() {
+    return lastSequence;
+  }
+
+  /** Whether {@code config.streaming_mode} is on (the window may have run out without a call noticing yet). */
+  public boolean streamingMode() {
+    JsonNode mode = card.path("config").get("streaming_mode");
+    return mode != null && mode.asBoolean(false);
+  }
+
+  /** When streaming was last switched on. */
+  public long streamingOpenedAtMillis() {
+    return streamingOpenedAtMillis;
+  }
+
+  /** Whether streaming mode is on and its window still open at {@code nowMillis}. */
+  public boolean isStreaming(long nowMillis, long timeoutMillis) {
+    return streamingMode() && nowMillis < streamingOpenedAtMillis + timeoutMillis;
+  }
+
+  /** The message that shows this card, or {@code null} before it is sent. */
+  public String sentMessageId() {
+    return sentMessageId;
+  }
+
+  public String sentChatId() {
+    return sentChatId;
+  }
+
+  /** The request digest stored for an idempotency id, or {@code null}. */
+  public String fingerprintOf(String uuid) {
+    return uuidFingerprints.get(uuid);
+  }
+
+  /** The remembered idempotency ids, oldest first. */
+  public Map<String, String> uuidFingerprints() {
+    return java.util.Collections.unmodifiableMap(uuidFingerprints);
+  }
+
+  /** Compact UTF-8 size of the card JSON, kept up to date cheaply for streamed text. */
+  public int cardBytes() {
+    if (cardBytes < 0) {
+      cardBytes = Json.utf8Size(card);
+    }
+    return cardBytes;
+  }
+
+  /** Times of the operations accepted within the last second, for the per-card rate limit. */
+  ArrayDeque<Long> recentOperationMillis() {
+    return recentOperationMillis;
+  }
+
+  /** Restores the persisted fields from a snapshot (see {@link CardStateCodec}). */
+  void restore(
+      String appId,
+      long createdAtMillis,
+      ObjectNode card,
+      long version,
+      int lastSequence,
+      long streamingOpenedAtMillis,
+      String sentMessageId,
+      String sentChatId,
+      Map<String, String> uuids) {
+    this.appId = appId;
+    this.createdAtMillis = createdAtMillis;
+    this.card = card;
+    this.version = version;
+    this.lastSequence = lastSequence;
+    this.streamingOpenedAtMillis = streamingOpenedAtMillis;
+    this.sentMessageId = sentMessageId;
+    this.sentChatId = sentChatId;
+    this.uuidFingerprints.clear();
+    this.uuidFingerprints.putAll(uuids);
+    this.cardBytes = -1;
+  }
+}

@@ -1,0 +1,39 @@
+package io.opencardkit.core.store;
+
+/**
+ * One chat message as stored.
+ *
+ * @param messageId {@code om_…}
+ * @param chatId {@code oc_…}
+ * @param senderId an app id ({@code cli_…}) or a user open id ({@code ou_…})
+ * @param senderType {@code app} or {@code user}
+ * @param msgType {@code text}, {@code post} or {@code interactive}
+ * @param content the content JSON string as sent; for a card entity message {@code {"type":"card",…}}
+ * @param cardId the card entity shown by this message, or {@code null}
+ * @param rootId first message of the reply thread, or {@code null}
+ * @param parentId the message replied to, or {@code null}
+ * @param uuid the sender's IM de-duplication id, or {@code null}
+ * @param createdAtMillis when it was sent
+ * @param updatedAtMillis when it was last changed (equal to created when never)
+ */
+public record MessageRecord(
+    String messageId,
+    String chatId,
+    String senderId,
+    String senderType,
+    String msgType,
+    String content,
+    String cardId,
+    String rootId,
+    String parentId,
+    String uuid,
+    long createdAtMillis,
+    long updatedAtMillis) {
+
+  /** A copy with new content, as after an IM PATCH. */
+  public MessageRecord withContent(String newContent, long atMillis) {
+    return new MessageRecord(
+        messageId, chatId, senderId, senderType, msgType, newContent, cardId, rootId, parentId, uuid,
+        createdAtMillis, atMillis);
+  }
+}

@@ -1,0 +1,104 @@
+package io.opencardkit.server;
+
+import io.opencardkit.server.directory.SeedException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code opencardkit} command line. */
+@Command(
+    name = "opencardkit",
+    mixinStandardHelpOptions = true,
+    version = "OpenCardKit 0.1.0",
+    description = "A self-hostable, Feishu-compatible streaming-card server.",
+    subcommands = {Main.Serve.class})
+public final class Main implements Runnable {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** {@code opencardkit serve}: runs the server until it is stopped. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the OpenCardKit server.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "./data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--seed", description = "Seed YAML with apps, users and chats.")
+    Path seed;
+
+    @Option(names = "--streaming-timeout", defaultValue = "10m", converter = DurationConverter.class,
+        description = "Streaming mode closes itself this long after it was opened (default: ${DEFAULT-VALUE}); e.g. 90s, 10m, 1h.")
+    Duration streamingTimeout;
+
+    @Option(names = "--tls-cert", description = "PEM certificate: serve HTTPS and WSS on the same port.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+    Path tlsKey;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      ServerConfig config;
+      try {
+        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        System.err.println("opencardkit: " + e.getMessage());
+        return 2;
+      }
+      OpenCardKitServer server;
+      try {
+        server = OpenCardKitServer.start(config, System.out);
+      } catch (SeedException e) {
+        System.err.println("opencardkit: seed file rejected: " + e.getMessage());
+        return 2;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "okc-shutdown"));
+      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (data: " + data.toAbsolutePath().normalize() + ")");
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** Parses 90s, 10m, 1h, 500ms, or an ISO-8601 duration. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      try {
+        if (v.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        long amount = Long.parseLong(v.substring(0, v.length() - 1));
+        switch (v.charAt(v.length() - 1)) {
+          case 's': return Duration.ofSeconds(amount);
+          case 'm': return Duration.ofMinutes(amount);
+          case 'h': return Duration.ofHours(amount);
+          default: return Duration.parse(value);
+        }
+      } catch (RuntimeException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 90s, 10m or 1h");
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.opencardkit.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a server needs to start; immutable once built.
+ *
+ * @param host interface to bind
+ * @param port TCP port, 0 for any free one
+ * @param dataDir where the embedded database lives
+ * @param seedFile seed YAML, or {@code null} to keep the stored directory (or create the demo one)
+ * @param streamingTimeout streaming mode's auto-close window
+ * @param tlsCert PEM certificate for HTTPS/WSS, or {@code null}
+ * @param tlsKey PEM private key, or {@code null}
+ * @param clock wall clock (tests inject a fake one)
+ */
+public record ServerConfig(
+    String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(streamingTimeout, "streamingTimeout");
+    Objects.requireNonNull(clock, "clock");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+  }
+
+  /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock. */
+  public static ServerConfig defaults() {
+    return new ServerConfig("127.0.0.1", 8080, Path.of("data"), null, Duration.ofMinutes(10), null, null, Clock.systemUTC());
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock);
+  }
+
+  public ServerConfig withDataDir(Path dir) {
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock);
+  }
+
+  public ServerConfig withSeed(Path seed) {
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock);
+  }
+
+  public ServerConfig withStreamingTimeout(Duration timeout) {
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock);
+  }
+
+  public ServerConfig withClock(Clock newClock) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock);
+  }
+
+  public ServerConfig withTls(Path cert, Path key) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock);
+  }
+
+  public boolean tls() {
+    return tlsCert != null;
+  }
+}

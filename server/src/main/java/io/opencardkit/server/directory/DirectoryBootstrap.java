@@ -1,0 +1,67 @@
+package io.opencardkit.server.directory;
+
+import io.opencardkit.core.Json;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.WriteBatch;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides the directory at start-up: the seed file when given (stored, so a later start without it keeps it), else
+ * the stored one, else a demo directory created once for this data directory.
+ */
+public final class DirectoryBootstrap {
+  static final String META_KEY = "directory";
+  public static final String DEMO_APP_ID = "cli_a00000000000de00";
+
+  private DirectoryBootstrap() {}
+
+  /** Returns the directory to run with; prints the demo app's credentials to {@code console} when it is used. */
+  public static Directory establish(CardStore store, Path seedFile, PrintStream console) {
+    if (seedFile != null) {
+      Directory seeded = SeedParser.parse(seedFile);
+      save(store, seeded);
+      return seeded;
+    }
+    Optional<Directory> stored = store.meta(META_KEY).map(DirectoryBootstrap::read);
+    Directory directory = stored.orElseGet(() -> save(store, demo()));
+    directory.app(DEMO_APP_ID).ifPresent(app -> printDemo(console, app, directory));
+    return directory;
+  }
+
+  private static Directory save(CardStore store, Directory directory) {
+    store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_KEY, Json.write(Json.MAPPER.valueToTree(directory.snapshot()))))).join();
+    return directory;
+  }
+
+  private static Directory read(String json) {
+    try {
+      return Directory.of(Json.MAPPER.readValue(json, Directory.Snapshot.class));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the stored directory is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  static Directory demo() {
+    byte[] secret = new byte[16];
+    new SecureRandom().nextBytes(secret);
+    App app = new App(DEMO_APP_ID, HexFormat.of().formatHex(secret), "Demo Bot", null, null, null, null);
+    User alice = new User("ou_alice000000000000000000000000", "Alice", null);
+    User bob = new User("ou_bob00000000000000000000000000", "Bob", null);
+    Chat general = new Chat("oc_general0000000000000000000000", "General", List.of(alice.openId(), bob.openId(), app.appId()), "group");
+    return new Directory(List.of(app), List.of(alice, bob), List.of(general));
+  }
+
+  private static void printDemo(PrintStream console, App app, Directory directory) {
+    console.println("Demo directory (no --seed given):");
+    console.println("  app_id:     " + app.appId());
+    console.println("  app_secret: " + app.appSecret());
+    directory.users().forEach(u -> console.println("  user:       " + u.openId() + " (" + u.name() + ")"));
+    directory.groupChats().forEach(c -> console.println("  chat:       " + c.chatId() + " (" + c.name() + ")"));
+  }
+}

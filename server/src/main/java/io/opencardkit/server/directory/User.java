@@ -1,0 +1,22 @@
+package io.opencardkit.server.directory;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A person of the directory.
+ *
+ * @param openId {@code ou_…}
+ * @param name display name
+ * @param token sign-in token for the web chat's production mode, or {@code null}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record User(
+    @JsonProperty("open_id") String openId,
+    @JsonProperty("name") String name,
+    @JsonProperty("token") String token) {
+  @Override
+  public String toString() {
+    return "User[openId=" + openId + ", name=" + name + "]";
+  }
+}

@@ -1,0 +1,54 @@
+package io.opencardkit.server.http;
+
+import io.opencardkit.core.ApiException;
+import io.opencardkit.core.ErrorCode;
+import io.opencardkit.core.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every request meets before and after the APIs: a log id and {@code X-Tt-Logid} header, body reading with a
+ * size limit, {@code /healthz}, Feishu-shaped 404s for unknown {@code /open-apis} paths, and a failure handler that
+ * never answers with an HTML page.
+ */
+public final class HttpFrontDoor {
+  /** Large enough for the biggest documented field (3,000,000 characters of card JSON, up to 3 bytes each). */
+  static final long MAX_BODY_BYTES = 12L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(HttpFrontDoor.class);
+
+  private HttpFrontDoor() {}
+
+  public static void mountFirst(Router router, Clock clock) {
+    LogIds logIds = new LogIds(clock);
+    router.route().handler(ctx -> {
+      String logId = logIds.next();
+      ctx.put(Envelope.LOG_ID, logId);
+      ctx.response().putHeader("X-Tt-Logid", logId);
+      ctx.next();
+    });
+    router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
+    router.route("/open-apis/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+  }
+
+  public static void mountLast(Router router) {
+    router.route("/open-apis/*").handler(ctx ->
+        Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().method() + " " + ctx.request().path() + " is not implemented by OpenCardKit")));
+    router.route().failureHandler(ctx -> {
+      if (ctx.statusCode() == 413) {
+        Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+      } else if (ctx.failure() != null) {
+        Responder.fail(ctx, ctx.failure());
+      } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
+        Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().path()));
+      } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+        Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "HTTP " + ctx.statusCode()));
+      } else {
+        LOG.error("unexpected failure status={} log_id={}", ctx.statusCode(), Envelope.logId(ctx));
+        Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
+      }
+    });
+  }
+}

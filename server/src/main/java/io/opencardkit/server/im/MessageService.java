@@ -1,0 +1,317 @@
+package io.opencardkit.server.im;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.ApiException;
+import io.opencardkit.core.ErrorCode;
+import io.opencardkit.core.Json;
+import io.opencardkit.core.card.CardValidator;
+import io.opencardkit.core.engine.CardEngine;
+import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.core.engine.CardState;
+import io.opencardkit.core.engine.CardSummary;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.directory.Chat;
+import io.opencardkit.server.directory.Directory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * IM v1 messages: send, reply, get, list, PATCH of inline cards, and the message → card id conversion.
+ *
+ * <p>Store reads run on the blocking executor; writes go through the store's group commit. A card entity is sent
+ * by recording a {@code sent} event on the card and the message row in one batch, so "sent once" survives a crash.
+ */
+public final class MessageService {
+  static final int MAX_TEXT_BYTES = 150 * 1024;
+  static final int MAX_CARD_BYTES = 30 * 1024;
+  private static final long UUID_WINDOW_MILLIS = Duration.ofHours(1).toMillis();
+  private static final long PATCH_WINDOW_MILLIS = Duration.ofDays(14).toMillis();
+
+  private final Supplier<Directory> directory;
+  private final CardStore store;
+  private final CardRuntime runtime;
+  private final Executor blocking;
+  private final Clock clock;
+
+  public MessageService(Supplier<Directory> directory, CardStore store, CardRuntime runtime, Executor blocking) {
+    this.directory = directory;
+    this.store = store;
+    this.runtime = runtime;
+    this.blocking = blocking;
+    this.clock = runtime.engine().clock();
+  }
+
+  /** What a bot asked to send: validated type and content. */
+  public record Outgoing(String msgType, String content, String uuid) {}
+
+  /** Sends a bot's message to a user (p2p) or a chat; completes with the message JSON. */
+  public CompletableFuture<ObjectNode> send(String appId, String receiveIdType, String receiveId, Outgoing message) {
+    Chat chat = resolveReceiver(appId, receiveIdType, receiveId);
+    return CompletableFuture.supplyAsync(() -> deliver(appId, chat.chatId(), null, message), blocking).thenCompose(f -> f);
+  }
+
+  /** Replies to a message in its chat. */
+  public CompletableFuture<ObjectNode> reply(String appId, String parentId, Outgoing message) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              MessageRecord parent = store.message(parentId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+              requireMember(parent.chatId(), appId);
+              return deliver(appId, parent.chatId(), parent, message);
+            },
+            blocking)
+        .thenCompose(f -> f);
+  }
+
+  private Chat resolveReceiver(String appId, String receiveIdType, String receiveId) {
+    Directory dir = directory.get();
+    switch (receiveIdType) {
+      case "open_id":
+        {
+          if (dir.user(receiveId).isEmpty()) {
+            throw ApiException.of(ErrorCode.IM_INVALID_RECEIVE_ID, "no user with open_id " + receiveId);
+          }
+          return dir.chat(Directory.p2pChatId(appId, receiveId)).orElseThrow();
+        }
+      case "chat_id":
+        {
+          Chat chat = dir.chat(receiveId).orElseThrow(() -> ApiException.of(ErrorCode.IM_INVALID_RECEIVE_ID, "no chat " + receiveId));
+          requireMember(chat.chatId(), appId);
+          return chat;
+        }
+      default:
+        throw ApiException.of(
+            ErrorCode.FIELD_VALIDATION, "receive_id_type " + receiveIdType + " is not supported by OpenCardKit (use open_id or chat_id)");
+    }
+  }
+
+  private void requireMember(String chatId, String appId) {
+    Chat chat = directory.get().chat(chatId).orElseThrow(() -> new ApiException(ErrorCode.IM_BOT_NOT_IN_CHAT));
+    if (!chat.members().contains(appId)) {
+      throw ApiException.of(ErrorCode.IM_BOT_NOT_IN_CHAT, "the bot is not a member of chat " + chatId);
+    }
+  }
+
+  /** Runs on the blocking executor. */
+  private CompletableFuture<ObjectNode> deliver(String appId, String chatId, MessageRecord parent, Outgoing message) {
+    long now = clock.millis();
+    if (message.uuid() != null) {
+      Optional<MessageRecord> earlier = store.messageByUuid(appId, message.uuid());
+      if (earlier.isPresent() && now - earlier.get().createdAtMillis() < UUID_WINDOW_MILLIS) {
+        return CompletableFuture.completedFuture(renderBlocking(earlier.get()));
+      }
+    }
+    String cardId = cardEntityId(message);
+    MessageRecord record =
+        new MessageRecord(
+            newMessageId(), chatId, appId, "app", message.msgType(), message.content(), cardId,
+            parent == null ? null : (parent.rootId() == null ? parent.messageId() : parent.rootId()),
+            parent == null ? null : parent.messageId(), message.uuid(), now, now);
+    if (cardId == null) {
+      return store.commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of())).thenApply(v -> renderBlocking(record));
+    }
+    CardHandle handle =
+        runtime.findBlocking(cardId).orElseThrow(() -> CardEngine.imCardError(200740, "The card entity does not exist: " + cardId));
+    synchronized (handle) {
+      CardEvent sent = runtime.engine().markSent(handle.state(), appId, record.messageId(), chatId);
+      return runtime.commit(handle, List.of(sent), List.of(record)).thenApply(v -> render(record, handle));
+    }
+  }
+
+  /** Checks a bot's message content; returns it normalised. */
+  public static Outgoing validate(String msgType, String content, String uuid) {
+    JsonNode parsed = Json.parseOrNull(content);
+    if (parsed == null || !parsed.isObject()) {
+      throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "content must be a JSON object encoded as a string");
+    }
+    int bytes = Json.utf8Length(content);
+    switch (msgType) {
+      case "text":
+        if (!parsed.path("text").isTextual()) {
+          throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "text content needs a \"text\" string");
+        }
+        if (bytes > MAX_TEXT_BYTES) {
+          throw ApiException.of(ErrorCode.IM_CONTENT_TOO_LONG, "text is " + bytes + " bytes, at most " + MAX_TEXT_BYTES);
+        }
+        break;
+      case "post":
+        if (bytes > MAX_CARD_BYTES) {
+          throw ApiException.of(ErrorCode.IM_CONTENT_TOO_LONG, "post is " + bytes + " bytes, at most " + MAX_CARD_BYTES);
+        }
+        break;
+      case "interactive":
+        validateInteractive((ObjectNode) parsed, bytes);
+        break;
+      default:
+        throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "msg_type " + msgType + " is not supported by OpenCardKit (text, post, interactive)");
+    }
+    return new Outgoing(msgType, content, uuid);
+  }
+
+  private static void validateInteractive(ObjectNode content, int bytes) {
+    String type = content.path("type").asText("");
+    if ("card".equals(type)) {
+      if (!content.path("data").path("card_id").isTextual()) {
+        throw CardEngine.imCardError(11310, "cardid is invalid: data.card_id is required");
+      }
+      return;
+    }
+    if ("template".equals(type)) {
+      throw CardEngine.imCardError(200380, "card templates are not supported by OpenCardKit");
+    }
+    if (bytes > MAX_CARD_BYTES) {
+      throw ApiException.of(ErrorCode.IM_CONTENT_TOO_LONG, "card is " + bytes + " bytes, at most " + MAX_CARD_BYTES);
+    }
+    if ("2.0".equals(content.path("schema").asText(null))) {
+      try {
+        CardValidator.validate(content);
+      } catch (ApiException e) {
+        throw CardEngine.imCardError(e.code().code(), e.getMessage());
+      }
+    }
+  }
+
+  private static String cardEntityId(Outgoing message) {
+    if (!"interactive".equals(message.msgType())) {
+      return null;
+    }
+    JsonNode content = Json.parseOrNull(message.content());
+    return "card".equals(content.path("type").asText()) ? content.path("data").path("card_id").asText() : null;
+  }
+
+  /** One message as {@code {items:[message]}}. */
+  public CompletableFuture<ObjectNode> get(String appId, String messageId) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          MessageRecord record = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+          requireMember(record.chatId(), appId);
+          ObjectNode data = Json.object();
+          data.putArray("items").add(renderBlocking(record));
+          return data;
+        },
+        blocking);
+  }
+
+  /** A page of a chat's messages. */
+  public CompletableFuture<ObjectNode> list(String appId, String chatId, long startMillis, long endMillis, boolean ascending, int offset, int pageSize) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          requireMember(chatId, appId);
+          List<MessageRecord> page = store.messagesOfChat(chatId, startMillis, endMillis, ascending, offset, pageSize + 1);
+          boolean hasMore = page.size() > pageSize;
+          ObjectNode data = Json.object().put("has_more", hasMore);
+          data.put("page_token", hasMore ? PageTokens.encode(offset + pageSize) : "");
+          page.stream().limit(pageSize).forEach(r -> data.withArray("items").add(renderBlocking(r)));
+          if (!data.has("items")) {
+            data.putArray("items");
+          }
+          return data;
+        },
+        blocking);
+  }
+
+  /** Replaces the card of an inline interactive message (not of a card entity: use CardKit for those). */
+  public CompletableFuture<Void> patch(String appId, String messageId, String content) {
+    Outgoing card = validate("interactive", content, null);
+    if (cardEntityId(card) != null) {
+      throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "PATCH takes card JSON, not a card entity reference");
+    }
+    return CompletableFuture.supplyAsync(
+            () -> {
+              MessageRecord record = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+              if (!record.senderId().equals(appId)) {
+                throw ApiException.of(ErrorCode.IM_NO_PERMISSION, "only the sending bot can update this message");
+              }
+              if (!"interactive".equals(record.msgType()) || record.cardId() != null) {
+                throw ApiException.of(
+                    ErrorCode.IM_INVALID_PARAM,
+                    record.cardId() != null ? "this message shows card entity " + record.cardId() + ": update it with the CardKit API" : "only interactive messages can be updated");
+              }
+              long now = clock.millis();
+              if (now - record.createdAtMillis() > PATCH_WINDOW_MILLIS) {
+                throw new ApiException(ErrorCode.IM_MESSAGE_TOO_OLD);
+              }
+              return store.commit(new WriteBatch(List.of(), List.of(), List.of(record.withContent(content, now)), Map.of()));
+            },
+            blocking)
+        .thenCompose(f -> f);
+  }
+
+  /** The card entity a message shows; an inline 2.0 card becomes a card entity on first conversion. */
+  public CompletableFuture<String> cardIdOf(String appId, String messageId) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              MessageRecord record = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+              if (!"interactive".equals(record.msgType())) {
+                throw ApiException.of(ErrorCode.INVALID_PARAMETER, "message " + messageId + " is not a card message");
+              }
+              if (record.cardId() != null) {
+                runtime.findBlocking(record.cardId()).ifPresent(h -> runtime.engine().checkUsable(h.state(), appId));
+                return CompletableFuture.completedFuture(record.cardId());
+              }
+              return convertInlineCard(appId, record);
+            },
+            blocking)
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<String> convertInlineCard(String appId, MessageRecord record) {
+    if (!record.senderId().equals(appId)) {
+      throw new ApiException(ErrorCode.NOT_CARD_OWNER);
+    }
+    ObjectNode card = (ObjectNode) Json.parseOrNull(record.content());
+    if (!"2.0".equals(card.path("schema").asText(null))) {
+      throw ApiException.of(ErrorCode.SCHEMA_NOT_2, "message " + record.messageId() + " holds a 1.0 card");
+    }
+    return runtime
+        .create(appId, card)
+        .thenCompose(
+            cardId -> {
+              CardHandle handle = runtime.findBlocking(cardId).orElseThrow();
+              MessageRecord linked =
+                  new MessageRecord(
+                      record.messageId(), record.chatId(), record.senderId(), record.senderType(), record.msgType(),
+                      Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId))),
+                      cardId, record.rootId(), record.parentId(), record.uuid(), record.createdAtMillis(), record.updatedAtMillis());
+              synchronized (handle) {
+                CardEvent sent = runtime.engine().markSent(handle.state(), appId, record.messageId(), record.chatId());
+                return runtime.commit(handle, List.of(sent), List.of(linked)).thenApply(v -> cardId);
+              }
+            });
+  }
+
+  /** Renders a message, reading its card entity when it has one (may block to load the card). */
+  ObjectNode renderBlocking(MessageRecord record) {
+    if (record.cardId() == null) {
+      return MessageJson.render(record, record.content(), MessageJson.summaryOf(record));
+    }
+    Optional<CardHandle> handle = runtime.findBlocking(record.cardId());
+    return handle.isPresent() ? render(record, handle.get()) : MessageJson.render(record, record.content(), "[卡片]");
+  }
+
+  private ObjectNode render(MessageRecord record, CardHandle handle) {
+    synchronized (handle) {
+      CardState state = handle.state();
+      String summary = CardSummary.of(state, clock.millis(), runtime.engine().limits().streamingTimeout().toMillis());
+      return MessageJson.render(record, Json.write(state.card()), summary);
+    }
+  }
+
+  private static String newMessageId() {
+    byte[] random = new byte[16];
+    ThreadLocalRandom.current().nextBytes(random);
+    return "om_" + HexFormat.of().formatHex(random);
+  }
+}

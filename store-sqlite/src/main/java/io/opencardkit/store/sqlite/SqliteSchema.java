@@ -1,0 +1,113 @@
+package io.opencardkit.store.sqlite;
+
+import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/** The tables of the SQLite store, and how its connections are opened. */
+final class SqliteSchema {
+  /** Bumped with every incompatible change of the tables below; stored in the {@code meta} row {@link #VERSION_KEY}. */
+  static final String VERSION = "1";
+
+  static final String VERSION_KEY = "schema_version";
+
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  private static final List<String> DDL = List.of(
+      "CREATE TABLE IF NOT EXISTS card_events ("
+          + " card_id TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, at_millis INTEGER NOT NULL,"
+          + " app_id TEXT, sequence INTEGER NOT NULL, uuid TEXT, fingerprint TEXT, payload TEXT NOT NULL,"
+          + " PRIMARY KEY (card_id, version)) WITHOUT ROWID",
+      "CREATE TABLE IF NOT EXISTS card_snapshots ("
+          + " card_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS messages ("
+          + " message_id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, sender_id TEXT NOT NULL, sender_type TEXT NOT NULL,"
+          + " msg_type TEXT NOT NULL, content TEXT NOT NULL, card_id TEXT, root_id TEXT, parent_id TEXT, uuid TEXT,"
+          + " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+      // message_id is the tie-break of the chat order, so the index serves ORDER BY without a sort
+      "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat_id, created_at, message_id)",
+      "CREATE INDEX IF NOT EXISTS messages_by_uuid ON messages (sender_id, uuid)",
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+
+  private SqliteSchema() {}
+
+  /**
+   * The one connection that writes: WAL journal, and {@code synchronous=FULL} so that each COMMIT is fsynced before
+   * it returns. Transactions are begun explicitly ({@code BEGIN IMMEDIATE}); the JDBC auto-commit flag stays on.
+   */
+  static Connection openWriter(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    return config.createConnection(url(file));
+  }
+
+  /** A read-only connection; in WAL mode it reads the last committed state while the writer writes. */
+  static Connection openReader(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    return config.createConnection(url(file));
+  }
+
+  /** The journal mode in effect, {@code wal} unless the file system refused it. */
+  static String journalMode(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+      return rs.next() ? rs.getString(1) : "";
+    }
+  }
+
+  /**
+   * Creates the missing tables and records the schema version in one transaction.
+   *
+   * @throws StorageException when the file holds another schema version
+   */
+  static void createOrVerify(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      try {
+        for (String ddl : DDL) {
+          s.execute(ddl);
+        }
+        String found = storedVersion(c);
+        if (found == null) {
+          try (PreparedStatement insert = c.prepareStatement("INSERT INTO meta (key, value) VALUES (?, ?)")) {
+            insert.setString(1, VERSION_KEY);
+            insert.setString(2, VERSION);
+            insert.executeUpdate();
+          }
+        } else if (!found.equals(VERSION)) {
+          throw new StorageException(
+              StorageFailure.OTHER,
+              "database schema version " + found + " is not supported; this build reads version " + VERSION,
+              null);
+        }
+        s.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        s.execute("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  private static String storedVersion(Connection c) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      q.setString(1, VERSION_KEY);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static String url(Path file) {
+    return "jdbc:sqlite:" + file.toAbsolutePath();
+  }
+}

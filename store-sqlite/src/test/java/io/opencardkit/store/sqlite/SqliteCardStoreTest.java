@@ -1,0 +1,186 @@
+package io.opencardkit.store.sqlite;
+
+import static io.opencardkit.store.testkit.Events.batch;
+import static io.opencardkit.store.testkit.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.store.testkit.CardStoreContract;
+import io.opencardkit.store.testkit.Events;
+import io.opencardkit.store.testkit.Messages;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class SqliteCardStoreTest extends CardStoreContract {
+  @TempDir Path dir;
+
+  private final Map<CardStore, Path> files = new IdentityHashMap<>();
+
+  @Override
+  protected CardStore newEmptyStore() {
+    return openTracked(dir.resolve("cards-" + files.size() + ".db"));
+  }
+
+  @Override
+  protected CardStore reopen(CardStore closed) {
+    return openTracked(files.get(closed));
+  }
+
+  private CardStore openTracked(Path file) {
+    CardStore store = SqliteCardStore.open(file);
+    files.put(store, file);
+    return store;
+  }
+
+  @Test
+  void commit_completed_isVisibleToFreshConnectionOnSameFile() throws Exception {
+    Path file = dir.resolve("fresh.db");
+    try (SqliteCardStore store = SqliteCardStore.open(file)) {
+      WriteBatch b = new WriteBatch(
+          Events.range("c1", 1, 3), List.of(), List.of(Messages.text("om_1", "oc_1", 10)), Map.of("k", "v"));
+      store.commit(b).get(30, TimeUnit.SECONDS);
+
+      // a plain connection shares nothing with the store: it sees only what reached the database file
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement s = c.createStatement()) {
+        assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'")).isEqualTo(3);
+        assertThat(count(s, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
+        assertThat(count(s, "SELECT COUNT(*) FROM meta WHERE key = 'k' AND value = 'v'")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void commit_batchesQueuedBehindBusyWriter_shareOneTransaction() throws Exception {
+    try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("group.db"))) {
+      HeldWriter held = HeldWriter.hold(store);
+      List<CompletableFuture<Void>> futures = new ArrayList<>();
+      for (int v = 1; v <= 100; v++) {
+        futures.add(store.commit(batch(event("c1", v))));
+      }
+
+      held.release();
+      CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+
+      // all 100 were queued while the writer was busy, so its next drain took them into one transaction
+      assertThat(store.commitsCount()).isEqualTo(1);
+      assertThat(store.batchesCount()).isEqualTo(100);
+      assertThat(store.events("c1", 0, 1000)).isEqualTo(Events.range("c1", 1, 100));
+    }
+  }
+
+  @Test
+  void commit_badBatchInGroup_failsAloneWhileRestOfGroupCommits() throws Exception {
+    try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("retry.db"))) {
+      store.commit(batch(event("c1", 1))).get(30, TimeUnit.SECONDS);
+      HeldWriter held = HeldWriter.hold(store);
+      CompletableFuture<Void> good1 = store.commit(batch(event("c2", 1)));
+      CompletableFuture<Void> bad = store.commit(batch(event("c3", 1), Events.bareEvent("c1", 1)));
+      CompletableFuture<Void> good2 = store.commit(batch(event("c2", 2)));
+
+      held.release();
+
+      good1.get(30, TimeUnit.SECONDS);
+      good2.get(30, TimeUnit.SECONDS);
+      assertThat(bad)
+          .failsWithin(30, TimeUnit.SECONDS)
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOfSatisfying(
+              StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION));
+      assertThat(store.events("c2", 0, 10)).isEqualTo(Events.range("c2", 1, 2));
+      assertThat(store.loadCard("c3")).isEmpty();
+      // the first commit, then the failed group's two good batches, each retried in its own transaction
+      assertThat(store.commitsCount()).isEqualTo(3);
+      assertThat(store.batchesCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void open_fileWithOtherSchemaVersion_failsWithOther() throws Exception {
+    Path file = dir.resolve("future.db");
+    SqliteCardStore.open(file).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    }
+
+    assertThatThrownBy(() -> SqliteCardStore.open(file))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.OTHER))
+        .hasMessageContaining("99");
+  }
+
+  @Test
+  void open_existingFile_keepsSchemaVersionRow() {
+    Path file = dir.resolve("again.db");
+    SqliteCardStore.open(file).close();
+
+    try (SqliteCardStore store = SqliteCardStore.open(file)) {
+      assertThat(store.meta("schema_version")).contains("1");
+    }
+  }
+
+  private static long count(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Keeps the writer thread busy in a task until released, so that commits queue up behind it. */
+  private static final class HeldWriter {
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+    private CompletableFuture<Object> task;
+
+    static HeldWriter hold(SqliteCardStore store) throws InterruptedException {
+      HeldWriter held = new HeldWriter();
+      held.task = store.runOnWriter(c -> {
+        held.running.countDown();
+        awaitUninterruptibly(held.released);
+        return null;
+      });
+      // once the task runs, the writer has drained the queue: everything committed from now on waits behind it
+      assertThat(held.running.await(30, TimeUnit.SECONDS)).isTrue();
+      return held;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          latch.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void release() throws Exception {
+      released.countDown();
+      task.get(30, TimeUnit.SECONDS);
+    }
+  }
+}
