@@ -74,7 +74,8 @@ public final class ImApi {
         throw ApiException.of(ErrorCode.FIELD_VALIDATION, "container_id is required");
       }
       long start = seconds(ctx, "start_time", 0) * 1000;
-      long end = seconds(ctx, "end_time", Long.MAX_VALUE / 1000) * 1000 + 999;
+      long endSeconds = seconds(ctx, "end_time", -1);
+      long end = endSeconds < 0 ? Long.MAX_VALUE : Math.multiplyExact(endSeconds, 1000L) + 999; // the whole last second
       String sort = ctx.queryParams().get("sort_type");
       boolean ascending = sort == null || sort.isEmpty() || "ByCreateTimeAsc".equals(sort);
       if (!ascending && !"ByCreateTimeDesc".equals(sort)) {
@@ -97,7 +98,11 @@ public final class ImApi {
       return fallback;
     }
     try {
-      return Long.parseLong(value);
+      long parsed = Long.parseLong(value);
+      if (parsed < 0 || parsed > 9_000_000_000_000L) {
+        throw new NumberFormatException();
+      }
+      return parsed;
     } catch (NumberFormatException e) {
       throw ApiException.of(ErrorCode.FIELD_VALIDATION, name + " must be an integer");
     }

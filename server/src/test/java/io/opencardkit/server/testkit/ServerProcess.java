@@ -1,0 +1,109 @@
+package io.opencardkit.server.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * OpenCardKit in a child JVM ({@code opencardkit serve}), for what needs a real process: {@code kill -9}, restarts,
+ * clients in other languages. Reads the bound port from the start-up line.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (https?://[^ ]+)");
+
+  private final Process process;
+  private final String baseUrl;
+  private final StringBuffer output = new StringBuffer();
+
+  private ServerProcess(Process process, String baseUrl) {
+    this.process = process;
+    this.baseUrl = baseUrl;
+  }
+
+  /** Starts {@code serve --port 0 --data dataDir [extra…]} and waits until it listens. */
+  public static ServerProcess start(Path dataDir, List<String> extraArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.opencardkit.server.Main");
+    command.add("serve");
+    command.add("--port");
+    command.add("0");
+    command.add("--data");
+    command.add(dataDir.toString());
+    command.addAll(extraArgs);
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+        try {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+              return m.group(1);
+            }
+          }
+          throw new IllegalStateException("server exited before listening:\n" + seen);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      String baseUrl = url.get(60, TimeUnit.SECONDS);
+      ServerProcess server = new ServerProcess(process, baseUrl);
+      server.output.append(seen);
+      Thread drain = new Thread(() -> reader.lines().forEach(l -> server.output.append(l).append('\n')), "server-output");
+      drain.setDaemon(true);
+      drain.start();
+      return server;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the server process: " + e, e);
+    }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Everything the process printed so far. */
+  public String output() {
+    return output.toString();
+  }
+
+  /** Kills the process with SIGKILL, as {@code kill -9}: no shutdown hook runs. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("process did not die");
+    }
+  }
+
+  public void waitFor(Duration timeout) throws InterruptedException {
+    process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

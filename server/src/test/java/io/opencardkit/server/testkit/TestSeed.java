@@ -1,0 +1,49 @@
+package io.opencardkit.server.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A seed with two bots, two users and a group chat. App ids are unique per seed: the official SDKs cache tokens
+ * per app id for the whole JVM, so two test servers must never share an app id with different secrets.
+ */
+public final class TestSeed {
+  public final String appId = "cli_t" + random(8);
+  public final String appSecret = "secret-" + random(12);
+  public final String otherAppId = "cli_o" + random(8);
+  public final String otherAppSecret = "secret-" + random(12);
+  public final String alice = "ou_alice" + random(12);
+  public final String bob = "ou_bob" + random(12);
+  public final String chatId = "oc_general" + random(11);
+
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    ThreadLocalRandom.current().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  public String yaml() {
+    return "apps:\n"
+        + "  - {app_id: " + appId + ", app_secret: \"" + appSecret + "\", name: Answer Bot}\n"
+        + "  - {app_id: " + otherAppId + ", app_secret: \"" + otherAppSecret + "\", name: Other Bot}\n"
+        + "users:\n"
+        + "  - {open_id: " + alice + ", name: Alice}\n"
+        + "  - {open_id: " + bob + ", name: Bob}\n"
+        + "chats:\n"
+        + "  - {chat_id: " + chatId + ", name: General, members: [" + alice + ", " + bob + ", " + appId + "]}\n";
+  }
+
+  /** Writes the seed into {@code dir} and returns the file. */
+  public Path writeTo(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.writeString(dir.resolve("seed.yaml"), yaml());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.opencardkit.server.testkit;
+
+import com.lark.oapi.Client;
+import io.opencardkit.server.OpenCardKitServer;
+import io.opencardkit.server.ServerConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenCardKit server in this JVM on a free port, with its own data directory and seed, and official Feishu
+ * SDK clients pointed at it. {@link #restart()} stops and starts it on the same data.
+ */
+public final class TestServer implements AutoCloseable {
+  public final TestSeed seed;
+  public final Path dataDir;
+  private final ServerConfig config;
+  private OpenCardKitServer server;
+
+  private TestServer(TestSeed seed, Path dataDir, ServerConfig config) {
+    this.seed = seed;
+    this.dataDir = dataDir;
+    this.config = config;
+    this.server = OpenCardKitServer.start(config, silent());
+  }
+
+  public static TestServer start() {
+    return start(Clock.systemUTC(), Duration.ofMinutes(10));
+  }
+
+  public static TestServer start(Clock clock, Duration streamingTimeout) {
+    try {
+      TestSeed seed = new TestSeed();
+      Path dir = Files.createTempDirectory("okc-test");
+      ServerConfig config =
+          ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))
+              .withClock(clock).withStreamingTimeout(streamingTimeout);
+      return new TestServer(seed, dir.resolve("data"), config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the server and starts a new one on the same data directory (and the same port is not guaranteed). */
+  public void restart() {
+    server.close();
+    server = OpenCardKitServer.start(config.withPort(0), silent());
+  }
+
+  public String baseUrl() {
+    return server.baseUrl();
+  }
+
+  public OpenCardKitServer server() {
+    return server;
+  }
+
+  /** The official Java SDK as the seeded bot. */
+  public Client client() {
+    return sdk(seed.appId, seed.appSecret);
+  }
+
+  /** The official Java SDK as a second bot that did not create the cards. */
+  public Client otherClient() {
+    return sdk(seed.otherAppId, seed.otherAppSecret);
+  }
+
+  private Client sdk(String appId, String secret) {
+    return Client.newBuilder(appId, secret).openBaseUrl(baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static PrintStream silent() {
+    return new PrintStream(OutputStream.nullOutputStream());
+  }
+}
