@@ -1,0 +1,69 @@
+package io.opencardkit.core.engine;
+
+import static io.opencardkit.core.engine.Cards.content;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencardkit.core.ErrorCode;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class CardEngineRateLimitTest {
+  private final Cards.TestClock clock = new Cards.TestClock();
+  private final CardEngine engine = new CardEngine(clock, CardLimits.feishu());
+
+  private static Mutation patch(int sequence) {
+    return Cards.of(Mutation.Kind.PATCH_ELEMENT, sequence, "{\"element_id\":\"inner\",\"partial_element\":{\"content\":\"v" + sequence + "\"}}");
+  }
+
+  @Test
+  void execute_eleventhOperationWithinASecond_isRefusedWith99991400() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+    for (int i = 1; i <= 10; i++) {
+      assertThat(engine.execute(state, patch(i)).accepted()).as("operation %d", i).isTrue();
+    }
+    Outcome eleventh = engine.execute(state, patch(11));
+    assertThat(eleventh.refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    assertThat(eleventh.refusal().code().httpStatus()).isEqualTo(429);
+  }
+
+  @Test
+  void execute_afterTheSecondPasses_isAcceptedAgain() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+    for (int i = 1; i <= 10; i++) {
+      engine.execute(state, patch(i));
+    }
+    clock.advance(Duration.ofMillis(999));
+    assertThat(engine.execute(state, patch(11)).accepted()).isFalse();
+    clock.advance(Duration.ofMillis(1)); // the first operation is now a full second old
+    assertThat(engine.execute(state, patch(12)).accepted()).isTrue();
+  }
+
+  @Test
+  void execute_refusedCalls_doNotCountTowardsTheLimit() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+    for (int i = 0; i < 20; i++) {
+      engine.execute(state, patch(0)); // refused: sequence 0
+    }
+    assertThat(engine.execute(state, patch(1)).accepted()).isTrue();
+  }
+
+  @Test
+  void execute_whileStreaming_hasNoPerCardLimit() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      text.append('x');
+      assertThat(engine.execute(state, content(i, text.toString())).accepted()).as("update %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void execute_afterStreamingWindowCloses_isLimitedAgain() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    clock.advance(Duration.ofMinutes(10));
+    for (int i = 1; i <= 10; i++) {
+      assertThat(engine.execute(state, patch(i)).accepted()).isTrue();
+    }
+    assertThat(engine.execute(state, patch(11)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+  }
+}
