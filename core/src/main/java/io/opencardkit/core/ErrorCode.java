@@ -46,7 +46,8 @@ public enum ErrorCode {
   FIELD_VALIDATION(99992402, 400, "field validation failed"),
   TOKEN_MISSING(99991661, 400, "Missing access token for authorization. Please make a request with token attached."),
   TOKEN_INVALID(99991663, 400, "Invalid access token for authorization. Please make a request with token attached."),
-  STORAGE_UNAVAILABLE(99991401, 503, "storage unavailable, retry later");
+  /** Clients treat 300000 as transient and retry; a storage outage is exactly that. */
+  STORAGE_UNAVAILABLE(300000, 503, "Server Internal Error: storage unavailable, retry later");
 
   private final int code;
   private final int httpStatus;

@@ -96,8 +96,8 @@ public final class CardEngine {
   }
 
   /**
-   * Switches streaming off when its window has run out, for a server-side timer. Returns the event, already
-   * applied, or empty when nothing changed.
+   * Switches streaming off when its window has run out. The first mutation after the window records it (so the
+   * content call that meets it can answer 200850); returns the event, already applied, or empty.
    */
   public Optional<CardEvent> expireStreaming(CardState state) {
     long closesAt = state.streamingOpenedAtMillis() + limits.streamingTimeout().toMillis();

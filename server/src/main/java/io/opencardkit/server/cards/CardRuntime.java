@@ -153,15 +153,6 @@ public final class CardRuntime {
     return committed;
   }
 
-  /** Switches off streaming on cards whose window has run out, so previews and viewers see it without a call. */
-  public void sweepStreamingTimeouts() {
-    for (CardHandle handle : cards.values()) {
-      synchronized (handle) {
-        engine.expireStreaming(handle.state).ifPresent(event -> commit(handle, List.of(event), List.of()));
-      }
-    }
-  }
-
   /** Drops idle cards from memory (they reload from the store on next use). */
   public void evictIdle(long keep) {
     if (cards.size() <= keep) {
