@@ -178,7 +178,10 @@ public final class CardEngine {
           ErrorCode.INVALID_PARAMETER, "content has " + content.length() + " characters, at most " + limits.maxContentChars());
     }
     String old = ElementTree.content(target);
-    int newBytes = state.cardBytes() + Json.utf8Length(content) - Json.utf8Length(old);
+    // Measured as the text is written in the card JSON (escapes included), the measure of the 30 KB limit: raw UTF-8
+    // would let text full of newlines and quotes push the stored card past the limit, after which every other
+    // change of the card, even closing streaming, is refused with 200860.
+    int newBytes = state.cardBytes() + Json.jsonStringUtf8Length(content) - Json.jsonStringUtf8Length(old);
     if (newBytes > CardValidator.MAX_CARD_BYTES) {
       throw ApiException.of(ErrorCode.CARD_TOO_LARGE, "card would be " + newBytes + " bytes, at most " + CardValidator.MAX_CARD_BYTES);
     }

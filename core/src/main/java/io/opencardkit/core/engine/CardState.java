@@ -77,7 +77,7 @@ public final class CardState {
           String old = ElementTree.content(text);
           String suffix = p.get("text").asText();
           ElementTree.setContent(text, old.substring(0, p.get("offset").asInt()) + suffix);
-          adjustBytes(Json.utf8Length(suffix));
+          adjustBytes(Json.jsonStringUtf8Length(suffix));
           break;
         }
       case CONTENT_REPLACED:
@@ -86,7 +86,7 @@ public final class CardState {
           String old = ElementTree.content(text);
           String now = p.get("text").asText();
           ElementTree.setContent(text, now);
-          adjustBytes(Json.utf8Length(now) - Json.utf8Length(old));
+          adjustBytes(Json.jsonStringUtf8Length(now) - Json.jsonStringUtf8Length(old));
           break;
         }
       case STREAMING_TIMED_OUT:
