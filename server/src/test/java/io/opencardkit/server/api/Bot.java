@@ -153,6 +153,11 @@ final class Bot {
 
   CreateCardElementResp addElements(String cardId, String type, String target, String elements, int sequence)
       throws Exception {
+    return addElements(cardId, type, target, elements, sequence, null);
+  }
+
+  CreateCardElementResp addElements(
+      String cardId, String type, String target, String elements, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().cardElement().create(
         CreateCardElementReq.newBuilder()
             .cardId(cardId)
@@ -162,6 +167,7 @@ final class Bot {
                     .targetElementId(target)
                     .elements(elements)
                     .sequence(sequence)
+                    .uuid(uuid)
                     .build())
             .build());
   }
