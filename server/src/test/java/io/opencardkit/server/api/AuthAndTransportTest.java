@@ -182,5 +182,8 @@ final class AuthAndTransportTest {
     http.send("PATCH", "/open-apis/im/v1/messages/om_nothing", token, json("{'content':'{}'}"));
     http.post("/open-apis/auth/v3/tenant_access_token/internal", null, "{");
     http.get("/open-apis", null);
+    // Outside /open-apis too: regression, unknown paths used to get Vert.x's HTML page.
+    assertThat(http.get("/not/an/api", null).status()).isEqualTo(404);
+    assertThat(http.post("/healthz", null, "{}").status()).isEqualTo(404);
   }
 }

@@ -217,11 +217,21 @@ final class Bot {
   // --- IM -------------------------------------------------------------------------------------------------------
 
   CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content) throws Exception {
+    return send(receiveIdType, receiveId, msgType, content, null);
+  }
+
+  CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content, String uuid)
+      throws Exception {
     return sdk.im().v1().message().create(
         CreateMessageReq.newBuilder()
             .receiveIdType(receiveIdType)
             .createMessageReqBody(
-                CreateMessageReqBody.newBuilder().receiveId(receiveId).msgType(msgType).content(content).build())
+                CreateMessageReqBody.newBuilder()
+                    .receiveId(receiveId)
+                    .msgType(msgType)
+                    .content(content)
+                    .uuid(uuid)
+                    .build())
             .build());
   }
 

@@ -71,6 +71,30 @@ final class MessagesTest {
   }
 
   @Test
+  void send_cardEntityRetriedWithSameUuid_returnsTheFirstMessage() throws Exception {
+    String cardId = bot.createCard(CardJson.streaming("重试安全"));
+    String first =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.entity(cardId), "send-1")).getMessageId();
+
+    // A retry after a lost response: the same message, not 230099 for a second send.
+    String retried =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.entity(cardId), "send-1")).getMessageId();
+
+    assertThat(retried).isEqualTo(first);
+    assertThat(assertOk(bot.list(server.seed.chatId, 20, null)).getItems()).hasSize(1);
+  }
+
+  @Test
+  void send_unknownUserOrUnsupportedIdType_isRefused() throws Exception {
+    String text = json("{'text':'hello'}");
+
+    assertRefused(bot.send("open_id", "ou_nobody", "text", text), 230034);
+    assertRefused(bot.send("chat_id", "oc_nochat", "text", text), 230034);
+    assertRefused(bot.send("thread_id", "omt_1", "text", text), 99992402);
+    assertRefused(bot.send("chat_id", server.seed.chatId, "text", "not json"), 230001);
+  }
+
+  @Test
   void send_toChatTheBotIsNotIn_isRefusedWith230002() throws Exception {
     String text = json("{'text':'hello'}");
 

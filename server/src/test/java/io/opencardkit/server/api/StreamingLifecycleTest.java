@@ -77,6 +77,13 @@ final class StreamingLifecycleTest {
   }
 
   @Test
+  void content_over100000Characters_isRefusedWith10002() throws Exception {
+    String cardId = bot.createCard(CardJson.streaming(""));
+
+    assertRefused(bot.content(cardId, "md_1", "a".repeat(100_001), 1), 10002);
+  }
+
+  @Test
   void content_afterTheWindowRanOut_is200850ThenAlways300309() throws Exception {
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
