@@ -3,9 +3,12 @@ package io.opencardkit.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.opencardkit.core.Json;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /** Card JSON the tests send, written with single quotes for readability, and helpers to read cards back. */
 final class CardJson {
@@ -77,18 +80,29 @@ final class CardJson {
     return ids;
   }
 
-  /** The first element with this id anywhere in the card, or a missing node. */
+  /** The element with this id anywhere in the card (not in the bot's callback values), or a missing node. */
   static JsonNode element(JsonNode card, String elementId) {
     if (card.isObject() && elementId.equals(card.path("element_id").asText(null))) {
       return card;
     }
-    for (JsonNode child : card) {
+    List<JsonNode> children = new ArrayList<>();
+    if (card.isArray()) {
+      card.forEach(children::add);
+    } else {
+      for (Iterator<Map.Entry<String, JsonNode>> it = card.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        if (!field.getKey().equals("value")) {
+          children.add(field.getValue());
+        }
+      }
+    }
+    for (JsonNode child : children) {
       JsonNode found = element(child, elementId);
       if (!found.isMissingNode()) {
         return found;
       }
     }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    return MissingNode.getInstance();
   }
 
   /** The {@code content} of the element with this id. */

@@ -77,6 +77,23 @@ final class StreamingLifecycleTest {
   }
 
   @Test
+  void content_elementIdAlsoUsedInsideCallbackValue_targetsTheElement() throws Exception {
+    // Bots commonly tell their callback handler which answer a button belongs to. That value is the bot's own data,
+    // not a card element, even when it has an element_id key.
+    String feedback =
+        "{'tag':'button','element_id':'btn_1','text':{'tag':'plain_text','content':'有帮助'},"
+            + "'value':{'action':'feedback','element_id':'md_1'}}";
+    String cardId = bot.createCard(streamingCardWith(feedback, markdown("md_1", "")));
+    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
+
+    assertOk(bot.content(cardId, "md_1", "答案", 1));
+    assertOk(bot.patchElement(cardId, "md_1", json("{'text_align':'center'}"), 2));
+
+    assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("答案");
+    assertThat(CardJson.element(bot.shownCard(messageId), "btn_1").path("value").path("element_id").asText()).isEqualTo("md_1");
+  }
+
+  @Test
   void content_over100000Characters_isRefusedWith10002() throws Exception {
     String cardId = bot.createCard(CardJson.streaming(""));
 
