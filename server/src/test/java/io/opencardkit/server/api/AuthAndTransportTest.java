@@ -66,7 +66,8 @@ final class AuthAndTransportTest {
   void sdk_wrongSecret_failsToObtainAToken() {
     Client wrong = Client.newBuilder(server.seed.appId, "not-the-secret").openBaseUrl(server.baseUrl()).build();
 
-    // The SDK fetches the token itself and throws when the server refuses it.
+    // The SDK fetches the token itself and throws when the server refuses it. (Its token cache is JVM-wide and keyed
+    // by app id; this server's app id is fresh, so no cached token hides the refusal.)
     assertThatThrownBy(() -> wrong.cardkit().v1().card().create(
             CreateCardReq.newBuilder()
                 .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(CardJson.streaming("x")).build())
