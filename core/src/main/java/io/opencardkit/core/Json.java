@@ -72,6 +72,33 @@ public final class Json {
     return n;
   }
 
+  /**
+   * UTF-8 length of a string as compact JSON writes it between its quotes: what the string adds to {@link #utf8Size}.
+   * Unlike {@link #utf8Length}, it counts the escapes (a quote, a backslash, a newline or another control character) that
+   * the serialized card really holds, so the 30 KB card limit can be kept for streamed text without re-serializing.
+   */
+  public static int jsonStringUtf8Length(CharSequence s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        n += 2;
+      } else if (c < 0x20) {
+        // Jackson's two-character escapes; every other control character takes six (backslash, u, four hex digits).
+        n += c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
+      } else if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isSurrogate(c)) {
+        n += 6; // Jackson's UTF-8 writer escapes each half of a surrogate pair (an emoji is two) as six characters
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

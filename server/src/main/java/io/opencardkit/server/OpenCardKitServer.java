@@ -76,7 +76,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
     CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
-    CardRuntime runtime = new CardRuntime(store, engine, blocking, new CardIds(config.clock(), 0));
+    CardRuntime runtime = new CardRuntime(store, engine, blocking, new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store)));
     MessageService messages = new MessageService(() -> directory, store, runtime, blocking);
     TokenService tokens = new TokenService(() -> directory, config.clock());
 

@@ -83,7 +83,7 @@ public final class CardValidator {
   private static final Set<String> PLATFORMS = Set.of("default", "android", "ios", "pc");
 
   /** Developer-owned payload fields, skipped when counting elements and collecting element ids. */
-  private static final Set<String> OPAQUE_FIELDS = Set.of("value", "rows", "chart_spec");
+  static final Set<String> OPAQUE_FIELDS = Set.of("value", "rows", "chart_spec");
 
   /** Values quoted in messages are cut to this length so that a huge bad value does not become a huge message. */
   private static final int MAX_QUOTED = 64;

@@ -210,6 +210,11 @@ public final class ElementTree {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> child = it.next();
+        if (CardValidator.OPAQUE_FIELDS.contains(child.getKey())) {
+          // The bot's own data (e.g. a button's callback value saying which element it is about), not elements: the
+          // validator skips it too, so an element_id in there must not shadow the real element.
+          continue;
+        }
         Location found = search(child.getValue(), object, null, -1, object, child.getKey(), id);
         if (found != null) {
           return found;

@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Implementation notes: the state changes only through {@link #apply(CardEvent)}, so replaying the stored log after
  * a restart rebuilds exactly the state that was acknowledged. It is not thread-safe: the runtime keeps one writer per
- * card. The rate-limit window is the only field that is not persisted (it concerns the last second only).
+ * card. Two fields are not persisted: the rate-limit window (it concerns the last second only) and whether a timeout
+ * was already reported (a hint for the choice between two "streaming is over" codes).
  */
 public final class CardState {
   /** How many idempotency ids a card remembers; older ones are forgotten first. */
@@ -37,6 +38,7 @@ public final class CardState {
       };
   private final ArrayDeque<Long> recentOperationMillis = new ArrayDeque<>();
   private int cardBytes = -1; // -1 when it must be recomputed
+  private boolean timeoutUnreported; // true from a streaming timeout until a content call hears 200850 or it reopens
 
   public CardState(String cardId) {
     this.cardId = cardId;
@@ -77,7 +79,7 @@ public final class CardState {
           String old = ElementTree.content(text);
           String suffix = p.get("text").asText();
           ElementTree.setContent(text, old.substring(0, p.get("offset").asInt()) + suffix);
-          adjustBytes(Json.utf8Length(suffix));
+          adjustBytes(Json.jsonStringUtf8Length(suffix));
           break;
         }
       case CONTENT_REPLACED:
@@ -86,11 +88,12 @@ public final class CardState {
           String old = ElementTree.content(text);
           String now = p.get("text").asText();
           ElementTree.setContent(text, now);
-          adjustBytes(Json.utf8Length(now) - Json.utf8Length(old));
+          adjustBytes(Json.jsonStringUtf8Length(now) - Json.jsonStringUtf8Length(old));
           break;
         }
       case STREAMING_TIMED_OUT:
         config().put("streaming_mode", false);
+        timeoutUnreported = true;
         break;
       case SENT:
         sentMessageId = p.get("message_id").asText();
@@ -101,6 +104,7 @@ public final class CardState {
     }
     if (!wasStreaming && streamingMode()) {
       streamingOpenedAtMillis = event.atMillis();
+      timeoutUnreported = false;
     }
     if (event.sequence() > 0) {
       lastSequence = event.sequence();
@@ -191,6 +195,16 @@ public final class CardState {
   /** The remembered idempotency ids, oldest first. */
   public Map<String, String> uuidFingerprints() {
     return java.util.Collections.unmodifiableMap(uuidFingerprints);
+  }
+
+  /**
+   * Whether streaming ended by timeout (noticed by a call or by the server's timer) and no content call has been told
+   * so yet; clears the mark. Not persisted: after a restart, a bot may hear of the same timeout once more.
+   */
+  boolean takeUnreportedTimeout() {
+    boolean unreported = timeoutUnreported;
+    timeoutUnreported = false;
+    return unreported;
   }
 
   /** Compact UTF-8 size of the card JSON, kept up to date cheaply for streamed text. */

@@ -80,14 +80,19 @@ public final class CardRuntime {
 
   /** Creates a card from validated JSON; completes with its id once durable. */
   public CompletableFuture<String> create(String appId, ObjectNode card) {
-    String cardId = ids.next();
-    CardEvent created = engine.create(cardId, appId, card); // throws ApiException for a refused card
-    CardState state = new CardState(cardId);
-    state.apply(created);
-    CardHandle handle = new CardHandle(state, 0);
-    cards.put(cardId, handle);
-    synchronized (handle) {
-      return commit(handle, List.of(created), List.of()).thenApply(v -> cardId);
+    // Issuing the id and queueing its batch under one lock makes batches reach the store in id order, so the last id
+    // recorded in the store's meta is the highest one issued: a restart continues after it (see CardIds).
+    synchronized (ids) {
+      String cardId = ids.next();
+      CardEvent created = engine.create(cardId, appId, card); // throws ApiException for a refused card
+      CardState state = new CardState(cardId);
+      state.apply(created);
+      CardHandle handle = new CardHandle(state, 0);
+      cards.put(cardId, handle);
+      synchronized (handle) {
+        return commit(handle, List.of(created), List.of(), Map.of(CardIds.LAST_ISSUED_META_KEY, cardId))
+            .thenApply(v -> cardId);
+      }
     }
   }
 
@@ -134,12 +139,17 @@ public final class CardRuntime {
    * Call with the handle's monitor held.
    */
   public CompletableFuture<Void> commit(CardHandle handle, List<CardEvent> events, List<MessageRecord> messages) {
+    return commit(handle, events, messages, Map.of());
+  }
+
+  private CompletableFuture<Void> commit(
+      CardHandle handle, List<CardEvent> events, List<MessageRecord> messages, Map<String, String> meta) {
     List<CardSnapshot> snapshots = new ArrayList<>(1);
     if (handle.state.version() - handle.snapshotVersion >= SNAPSHOT_EVERY) {
       snapshots.add(new CardSnapshot(handle.state.cardId(), handle.state.version(), CardStateCodec.write(handle.state)));
       handle.snapshotVersion = handle.state.version();
     }
-    WriteBatch batch = new WriteBatch(events, snapshots, messages, Map.of());
+    WriteBatch batch = new WriteBatch(events, snapshots, messages, meta);
     CompletableFuture<Void> committed = handle.lastCommit.thenCompose(v -> store.commit(batch));
     handle.lastCommit = committed;
     committed.whenComplete(

@@ -36,6 +36,10 @@ public final class HttpFrontDoor {
   public static void mountLast(Router router) {
     router.route("/open-apis/*").handler(ctx ->
         Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().method() + " " + ctx.request().path() + " is not implemented by OpenCardKit")));
+    // A path no route matches never reaches the failure handler below: Vert.x would answer with its HTML page.
+    for (int status : new int[] {404, 405}) {
+      router.errorHandler(status, ctx -> Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().path())));
+    }
     router.route().failureHandler(ctx -> {
       if (ctx.statusCode() == 413) {
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body larger than " + MAX_BODY_BYTES + " bytes"));
