@@ -105,6 +105,7 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private void scheduleHousekeeping() {
+    vertx.setPeriodic(1000, id -> blocking.execute(runtime::sweepStreamingTimeouts));
     vertx.setPeriodic(60_000, id -> blocking.execute(() -> runtime.evictIdle(MAX_CARDS_IN_MEMORY)));
     vertx.setPeriodic(3_600_000, id -> blocking.execute(() -> store.compact(config.clock().millis() - KEEP_IDLE_CARDS.toMillis())));
   }

@@ -96,8 +96,9 @@ public final class CardEngine {
   }
 
   /**
-   * Switches streaming off when its window has run out. The first mutation after the window records it (so the
-   * content call that meets it can answer 200850); returns the event, already applied, or empty.
+   * Switches streaming off when its window has run out: called by the server's periodic sweep and by the first
+   * mutation after the deadline. The card remembers the timeout until a content call has heard 200850 about it.
+   * Returns the event, already applied, or empty.
    */
   public Optional<CardEvent> expireStreaming(CardState state) {
     long closesAt = state.streamingOpenedAtMillis() + limits.streamingTimeout().toMillis();

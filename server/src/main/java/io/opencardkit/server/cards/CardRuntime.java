@@ -163,6 +163,18 @@ public final class CardRuntime {
     return committed;
   }
 
+  /**
+   * Records the end of streaming on cards whose window has run out, so previews and viewers see it without waiting
+   * for the bot's next call (which will still hear 200850 once).
+   */
+  public void sweepStreamingTimeouts() {
+    for (CardHandle handle : cards.values()) {
+      synchronized (handle) {
+        engine.expireStreaming(handle.state).ifPresent(event -> commit(handle, List.of(event), List.of()));
+      }
+    }
+  }
+
   /** Drops idle cards from memory (they reload from the store on next use). */
   public void evictIdle(long keep) {
     if (cards.size() <= keep) {
