@@ -28,7 +28,12 @@ public final class Envelope {
 
   /** {@code {"code":0,"msg":"success","data":data}}. */
   public static void ok(RoutingContext ctx, JsonNode data) {
-    ObjectNode body = Json.object().put("code", 0).put("msg", "success");
+    ok(ctx, data, "success");
+  }
+
+  /** A success envelope with another {@code msg} (the IM PATCH answers "ok"). */
+  public static void ok(RoutingContext ctx, JsonNode data, String msg) {
+    ObjectNode body = Json.object().put("code", 0).put("msg", msg);
     body.set("data", data == null ? Json.object() : data);
     send(ctx, 200, body);
   }

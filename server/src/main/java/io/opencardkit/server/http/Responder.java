@@ -31,6 +31,11 @@ public final class Responder {
 
   /** Completes the request with {@code data} mapped from the future's value. */
   public static <T> void reply(RoutingContext ctx, CompletableFuture<T> future, Function<T, JsonNode> data) {
+    reply(ctx, future, data, "success");
+  }
+
+  /** As {@link #reply(RoutingContext, CompletableFuture, Function)} with another success {@code msg} ("ok"). */
+  public static <T> void reply(RoutingContext ctx, CompletableFuture<T> future, Function<T, JsonNode> data, String msg) {
     Context context = ctx.vertx().getOrCreateContext();
     future.whenComplete(
         (value, failure) ->
@@ -38,7 +43,7 @@ public final class Responder {
                 v -> {
                   if (failure == null) {
                     try {
-                      Envelope.ok(ctx, data.apply(value));
+                      Envelope.ok(ctx, data.apply(value), msg);
                     } catch (RuntimeException e) {
                       fail(ctx, e);
                     }

@@ -111,7 +111,7 @@ public final class ImApi {
   private void patch(RoutingContext ctx) {
     try {
       String content = RequestBody.of(ctx).requiredString("content", 1, Integer.MAX_VALUE);
-      Responder.reply(ctx, messages.patch(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), content), v -> Json.object());
+      Responder.reply(ctx, messages.patch(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), content), v -> Json.object(), "ok");
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }

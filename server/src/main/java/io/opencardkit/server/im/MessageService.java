@@ -19,13 +19,11 @@ import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +43,7 @@ public final class MessageService {
   private final CardRuntime runtime;
   private final Executor blocking;
   private final Clock clock;
+  private final MessageIds messageIds;
 
   public MessageService(Supplier<Directory> directory, CardStore store, CardRuntime runtime, Executor blocking) {
     this.directory = directory;
@@ -52,6 +51,7 @@ public final class MessageService {
     this.runtime = runtime;
     this.blocking = blocking;
     this.clock = runtime.engine().clock();
+    this.messageIds = new MessageIds(clock);
   }
 
   /** What a bot asked to send: validated type and content. */
@@ -309,9 +309,7 @@ public final class MessageService {
     }
   }
 
-  private static String newMessageId() {
-    byte[] random = new byte[16];
-    ThreadLocalRandom.current().nextBytes(random);
-    return "om_" + HexFormat.of().formatHex(random);
+  private String newMessageId() {
+    return messageIds.next();
   }
 }

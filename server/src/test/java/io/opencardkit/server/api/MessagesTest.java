@@ -142,6 +142,22 @@ final class MessagesTest {
   }
 
   @Test
+  void list_messagesSentInTheSameMillisecond_keepSendOrder() throws Exception {
+    // Regression: ids were random, so messages created within one millisecond listed in random order.
+    List<String> sent = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) { // the clock does not move between these sends
+      sent.add(assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'同一毫秒" + i + "'}"))).getMessageId());
+    }
+
+    List<String> listed = new ArrayList<>();
+    for (Message m : assertOk(bot.list(server.seed.chatId, 20, null)).getItems()) {
+      listed.add(m.getMessageId());
+    }
+
+    assertThat(listed).containsExactlyElementsOf(sent);
+  }
+
+  @Test
   void list_showsCardEntitiesWithTheirCurrentCard() throws Exception {
     String cardId = bot.createCard(CardJson.streaming("旧"));
     bot.sendCardToChat(server.seed.chatId, cardId);
@@ -160,7 +176,7 @@ final class MessagesTest {
     clock.advance(Duration.ofSeconds(1));
     String updated = CardJson.withElements(markdown("md_1", "更新后的卡片"));
 
-    assertOk(bot.patchMessage(messageId, updated));
+    assertOk(bot.patchMessage(messageId, updated), "ok"); // Feishu's IM PATCH answers "ok", not "success"
 
     Message shown = assertOk(bot.getMessage(messageId)).getItems()[0];
     assertThat(CardJson.parse(shown.getBody().getContent())).isEqualTo(CardJson.parse(updated));

@@ -16,8 +16,13 @@ final class Replies {
 
   /** A success: code 0, msg "success", HTTP 200. Returns {@code data}. */
   static <T> T assertOk(BaseResponse<T> resp) {
+    return assertOk(resp, "success");
+  }
+
+  /** A success with another {@code msg} (Feishu's IM PATCH answers "ok"). */
+  static <T> T assertOk(BaseResponse<T> resp, String msg) {
     assertThat(resp.getCode()).as("code of %s", body(resp)).isZero();
-    assertThat(resp.getMsg()).isEqualTo("success");
+    assertThat(resp.getMsg()).isEqualTo(msg);
     assertThat(resp.getRawResponse().getStatusCode()).isEqualTo(200);
     assertCommonHeaders(resp.getRawResponse());
     return resp.getData();
