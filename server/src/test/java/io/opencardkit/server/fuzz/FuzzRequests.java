@@ -8,7 +8,6 @@ import io.opencardkit.core.Json;
 import io.opencardkit.server.fuzz.FuzzClient.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ final class FuzzRequests {
   static final String CARDS = "/open-apis/cardkit/v1/cards";
   static final String MESSAGES = "/open-apis/im/v1/messages";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final List<String> ODD_IDS =
+  static final List<String> ODD_IDS =
       List.of("", "abc", "1".repeat(21), "..", ".", "%", "id_convert", " ", "中文", "0", "-1", "7".repeat(19) + "x", "a/b", "?x=1");
 
   /** The endpoints, and whether each changes a card named in its path. */
@@ -53,12 +52,14 @@ final class FuzzRequests {
   private final FuzzValues v;
   private final CardGrammar grammar;
   private final FuzzWorld world;
+  private final ImBodies im;
   private long uuids;
 
   FuzzRequests(FuzzValues values, FuzzWorld world) {
     this.v = values;
     this.grammar = new CardGrammar(values);
     this.world = world;
+    this.im = new ImBodies(values, grammar, world);
   }
 
   FuzzCase next(Endpoint endpoint) {
@@ -77,7 +78,7 @@ final class FuzzRequests {
       case ID_CONVERT:
         method = "POST";
         path = CARDS + "/id_convert";
-        body.put("message_id", messageId());
+        body.put("message_id", im.messageId());
         break;
       case SETTINGS:
         method = "PATCH";
@@ -129,24 +130,24 @@ final class FuzzRequests {
         method = "POST";
         path = MESSAGES + "?receive_id_type=" + encode(v.oneOf("chat_id", "chat_id", "chat_id", "open_id", "user_id", "", "thread_id"));
         body.put("receive_id", v.oneOf(world.chatId, world.chatId, world.alice, "oc_unknown", ""));
-        imMessage(body);
+        im.message(body);
         break;
       case IM_REPLY:
         method = "POST";
-        path = MESSAGES + "/" + encode(messageId()) + "/reply";
-        imMessage(body);
+        path = MESSAGES + "/" + encode(im.messageId()) + "/reply";
+        im.message(body);
         if (v.chance(0.3)) {
           body.set("reply_in_thread", v.chance(0.5) ? NODES.booleanNode(v.chance(0.5)) : v.anyJson(1));
         }
         break;
       case IM_LIST:
-        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + listQuery(), null, null, v.chance(0.3)));
+        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + im.listQuery(), null, null, v.chance(0.3)));
       case IM_GET:
-        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + "/" + encode(messageId()), null, null, v.chance(0.3)));
+        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + "/" + encode(im.messageId()), null, null, v.chance(0.3)));
       case IM_PATCH:
         method = "PATCH";
-        path = MESSAGES + "/" + encode(messageId());
-        body.put("content", cardContent());
+        path = MESSAGES + "/" + encode(im.messageId());
+        body.put("content", im.cardContent());
         break;
       default:
         method = "POST";
@@ -284,79 +285,6 @@ final class FuzzRequests {
     if (r < 70 && !world.targetIds.isEmpty()) return v.oneOf(world.targetIds);
     if (r < 80) return v.validId();
     return v.chance(0.5) ? v.oneOf(ODD_IDS) : "e".repeat(21);
-  }
-
-  private String messageId() {
-    int r = v.below(100);
-    if (r < 40) return world.targetMessage;
-    if (r < 80 && !world.messages.isEmpty()) return v.oneOf(world.messages);
-    if (r < 90) return "om_" + "0".repeat(32);
-    return v.oneOf(ODD_IDS);
-  }
-
-  /** msg_type, content and uuid of a message to send or reply with. */
-  private void imMessage(ObjectNode body) {
-    String type = v.chance(0.9) ? v.oneOf("text", "post", "interactive", "interactive") : v.oneOf("image", "", "INTERACTIVE");
-    body.put("msg_type", type);
-    switch (type) {
-      case "text":
-        body.put("content", Json.write(Json.object().set("text", v.chance(0.9) ? NODES.textNode(v.string()) : v.anyJson(1))));
-        break;
-      case "post":
-        {
-          ObjectNode post = Json.object();
-          ObjectNode zh = post.putObject("zh_cn").put("title", v.string());
-          zh.putArray("content").addArray().addObject().put("tag", "text").put("text", v.string());
-          body.put("content", Json.write(post));
-          break;
-        }
-      default:
-        body.put("content", cardContent());
-    }
-    int r = v.below(10);
-    if (r < 3) {
-      body.put("uuid", "m" + Long.toHexString(v.rnd.nextLong()));
-    } else if (r < 4) {
-      body.put("uuid", "m".repeat(51));
-    }
-  }
-
-  /** Interactive content: an inline card, a card entity reference, a template, a 1.0 card, or any JSON. */
-  private String cardContent() {
-    int r = v.below(10);
-    if (r < 4) return Json.write(grammar.card(world.targetIds));
-    if (r < 6) {
-      String cardId = v.oneOf(world.targetCard, world.foreignCard, world.cards.isEmpty() ? "" : v.oneOf(world.cards), v.oneOf(ODD_IDS));
-      ObjectNode ref = Json.object().put("type", "card");
-      ref.putObject("data").set("card_id", v.chance(0.9) ? NODES.textNode(cardId) : v.anyJson(1));
-      return Json.write(ref);
-    }
-    if (r < 7) return "{\"type\":\"template\",\"data\":{\"template_id\":\"AAq\"}}";
-    if (r < 8) return "{\"config\":{\"wide_screen_mode\":true},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"1.0\"}}]}";
-    return v.chance(0.5) ? Json.write(v.anyJson(3)) : v.almostJson();
-  }
-
-  private String listQuery() {
-    StringBuilder q = new StringBuilder("?");
-    param(q, "container_id_type", v.chance(0.85) ? "chat" : v.oneOf("p2p", "", "CHAT"));
-    param(q, "container_id", v.chance(0.8) ? world.chatId : v.oneOf(ODD_IDS));
-    String[] times = {"0", "-1", "abc", "9999999999999999", "1700000000", Long.toString(Long.MAX_VALUE), "1.5", "9000000000000"};
-    if (v.chance(0.4)) param(q, "start_time", v.oneOf(times));
-    if (v.chance(0.4)) param(q, "end_time", v.oneOf(times));
-    if (v.chance(0.3)) param(q, "sort_type", v.oneOf("ByCreateTimeAsc", "ByCreateTimeDesc", "Random", ""));
-    if (v.chance(0.5)) param(q, "page_size", v.oneOf("", "0", "1", "50", "51", "-5", "4294967297", "x", "20"));
-    if (v.chance(0.4)) {
-      String token = v.oneOf("o1", "o-1", "o2147483647", "o99999999999", "x", "", "o");
-      param(q, "page_token", v.chance(0.8) ? Base64.getUrlEncoder().withoutPadding().encodeToString(token.getBytes(StandardCharsets.US_ASCII)) : "%%%");
-    }
-    return q.toString();
-  }
-
-  private static void param(StringBuilder q, String name, String value) {
-    if (q.length() > 1) {
-      q.append('&');
-    }
-    q.append(name).append('=').append(encode(value));
   }
 
   /** Percent-encodes every byte outside RFC 3986's unreserved set, so any string becomes a valid path segment. */
