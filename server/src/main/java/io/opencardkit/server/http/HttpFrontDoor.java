@@ -1,5 +1,6 @@
 package io.opencardkit.server.http;
 
+import io.netty.handler.codec.DecoderException;
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
@@ -43,6 +44,11 @@ public final class HttpFrontDoor {
     router.route().failureHandler(ctx -> {
       if (ctx.statusCode() == 413) {
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+      } else if (undecodable(ctx.failure())) {
+        // A form or multipart Content-Type makes Vert.x decode the body as a form too, and Netty fails on what does
+        // not decode (a field over 8 KB, a bad percent-escape such as "100%"}"). That is the client's bad input, not
+        // an internal error: it was a 500 until BadInputFuzzTest found it.
+        Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body does not decode as the form its Content-Type announces; send JSON"));
       } else if (ctx.failure() != null) {
         Responder.fail(ctx, ctx.failure());
       } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
@@ -54,5 +60,23 @@ public final class HttpFrontDoor {
         Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
       }
     });
+  }
+
+  /**
+   * Whether a failure was raised by Netty's form or multipart body decoder (a {@link DecoderException}, or for
+   * instance an {@link IllegalArgumentException} for a bad percent-escape): the client's bad input, not ours.
+   */
+  private static boolean undecodable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DecoderException) {
+        return true;
+      }
+      for (StackTraceElement frame : t.getStackTrace()) {
+        if (frame.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
