@@ -81,10 +81,11 @@ public final class ImApi {
       if (!ascending && !"ByCreateTimeDesc".equals(sort)) {
         throw ApiException.of(ErrorCode.FIELD_VALIDATION, "sort_type must be ByCreateTimeAsc or ByCreateTimeDesc");
       }
-      int pageSize = (int) seconds(ctx, "page_size", 20);
-      if (pageSize < 1 || pageSize > 50) {
+      long pageSizeParam = seconds(ctx, "page_size", 20);
+      if (pageSizeParam < 1 || pageSizeParam > 50) { // checked before narrowing: 4294967297 must not become 1
         throw ApiException.of(ErrorCode.FIELD_VALIDATION, "page_size must be 1..50");
       }
+      int pageSize = (int) pageSizeParam;
       int offset = PageTokens.decode(ctx.queryParams().get("page_token"));
       Responder.reply(ctx, messages.list(ctx.get(Responder.APP_ID), chatId, start, end, ascending, offset, pageSize), d -> d);
     } catch (ApiException e) {

@@ -187,4 +187,13 @@ final class AuthAndTransportTest {
     assertThat(http.get("/not/an/api", null).status()).isEqualTo(404);
     assertThat(http.post("/healthz", null, "{}").status()).isEqualTo(404);
   }
+
+  @Test
+  void listMessages_pageSizeBeyondInt_isRefusedNotWrappedAround() throws Exception {
+    // Regression: 4294967297 was narrowed to int before the range check and read as 1.
+    String token = http.token(server.seed.appId, server.seed.appSecret);
+    RawHttp.Reply reply =
+        http.get("/open-apis/im/v1/messages?container_id_type=chat&container_id=" + server.seed.chatId + "&page_size=4294967297", token);
+    assertThat(reply.code()).isEqualTo(99992402);
+  }
 }
