@@ -198,6 +198,7 @@ const PURIFY_CONFIG = {
   ],
   ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'alt', 'src', 'data-color', 'data-user-id', 'data-img-key'],
   ALLOWED_URI_REGEXP: /^(?:https?:|tel:|mailto:)/i,
+  ADD_URI_SAFE_ATTR: ['data-color', 'data-user-id', 'data-img-key', 'start'],
   ALLOW_DATA_ATTR: false,
   RETURN_DOM_FRAGMENT: true,
 };
