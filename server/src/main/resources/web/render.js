@@ -320,7 +320,7 @@ const COMPONENTS = {
     if (el.expanded) node.open = true;
     if (isObject(el.border)) {
       node.classList.add('bordered');
-      const color = resolveColor(el.border.color || 'grey', rc.customColors);
+      const color = el.border.color && el.border.color !== 'grey' ? resolveColor(el.border.color, rc.customColors) : null;
       if (color) node.style.borderColor = color;
     }
     background(node, el.background_color, rc);
@@ -340,7 +340,7 @@ const COMPONENTS = {
     applyLayout(node, { padding: '4px 12px', ...el });
     if (el.has_border) {
       node.classList.add('bordered');
-      const color = resolveColor(el.border_color || 'grey', rc.customColors);
+      const color = el.border_color && el.border_color !== 'grey' ? resolveColor(el.border_color, rc.customColors) : null;
       if (color) node.style.borderColor = color;
     }
     background(node, el.background_style, rc);
