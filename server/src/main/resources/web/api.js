@@ -67,20 +67,21 @@ export class Api {
 const MAX_PENDING_PER_CARD = 500;
 
 /**
- * Orders card frames. `track(cardId, version)` says the page holds a card at `version` (loaded over HTTP);
- * `offer(frame)` takes a `card` or `snapshot` frame and returns {apply, gap}: the frames to apply now, in version
- * order, without duplicates, and whether a gap was seen (the page then sends `resume`). Frames for cards not tracked
- * yet are kept until the card is tracked.
+ * Orders card frames. `track(cardId, version)` says the page holds a card at `version` (loaded over HTTP or from a
+ * `message` frame); `offer(frame)` takes a `card` or `snapshot` frame and returns {apply, gap}: the frames to apply
+ * now, in version order, without duplicates, and whether a gap was seen (the page then sends `resume`, which the
+ * server answers with exactly the missing frames). Frames of cards the page does not hold are ignored: after loading
+ * a card the page lists it in `resume` and gets the frames that follow its version.
  */
 export class CardFeed {
   constructor() {
-    this.cards = new Map(); // cardId → {version: number|null, pending: Map<version, frame>}
+    this.cards = new Map(); // cardId → {version, pending: Map<version, frame>} of the cards the page holds
   }
 
   #entry(cardId) {
     let entry = this.cards.get(cardId);
     if (!entry) {
-      entry = { version: null, pending: new Map() };
+      entry = { version: -1, pending: new Map() };
       this.cards.set(cardId, entry);
     }
     return entry;
@@ -89,7 +90,7 @@ export class CardFeed {
   /** Starts (or restarts) tracking a card held at `version`; returns held frames that now apply. */
   track(cardId, version) {
     const entry = this.#entry(cardId);
-    if (entry.version !== null && entry.version >= version) return this.#drain(entry);
+    if (entry.version >= version) return this.#drain(entry);
     entry.version = version;
     return this.#drain(entry);
   }
@@ -103,7 +104,7 @@ export class CardFeed {
   /** {cardId: version} of every tracked card, for `resume`. */
   versions() {
     const out = {};
-    for (const [id, entry] of this.cards) if (entry.version !== null) out[id] = entry.version;
+    for (const [id, entry] of this.cards) out[id] = entry.version;
     return out;
   }
 
@@ -113,16 +114,13 @@ export class CardFeed {
   }
 
   offer(frame) {
+    if (!this.cards.has(frame.card_id)) return { apply: [], gap: false };
     const entry = this.#entry(frame.card_id);
     if (frame.type === 'snapshot') {
-      if (entry.version !== null && frame.version < entry.version) return { apply: [], gap: false };
+      if (frame.version < entry.version) return { apply: [], gap: false };
       entry.version = frame.version;
       const apply = [frame, ...this.#drain(entry)];
       return { apply, gap: false };
-    }
-    if (entry.version === null) {
-      if (entry.pending.size < MAX_PENDING_PER_CARD) entry.pending.set(frame.version, frame);
-      return { apply: [], gap: false };
     }
     if (frame.version <= entry.version) return { apply: [], gap: false };
     if (frame.version === entry.version + 1) {

@@ -262,6 +262,31 @@ class App {
 
   #addMessage(message) {
     if (this.messages.has(message.message_id)) return;
+    const entry = this.#buildMessage(message);
+    this.messages.set(message.message_id, entry);
+    $('[data-testid="messages"]').append(entry.el);
+  }
+
+  /** A `message` frame for a message the page shows: that message changed (an inline card was patched). */
+  #replaceMessage(message) {
+    const entry = this.messages.get(message.message_id);
+    if (!entry) {
+      this.#addMessage(message);
+      return;
+    }
+    if (entry.cardId && message.card) {
+      this.#mergeMessage(message);
+      entry.message.summary = message.summary;
+      return;
+    }
+    if (entry.view) entry.view.dispose();
+    if (entry.cardId) this.cardMessages.delete(entry.cardId);
+    const fresh = this.#buildMessage(message);
+    entry.el.replaceWith(fresh.el);
+    this.messages.set(message.message_id, fresh);
+  }
+
+  #buildMessage(message) {
     const own = this.session && message.sender && message.sender.id === this.session.user.open_id;
     const el = h('article', { class: own ? 'msg own' : 'msg', 'data-testid': 'message', 'data-message-id': message.message_id, 'data-msg-type': message.msg_type });
     const sender = message.sender || {};
@@ -282,8 +307,7 @@ class App {
       body.append(h('div', { class: 'msg-text', text: (message.content && message.content.text) ?? '' }));
       body.classList.add('bubble');
     }
-    this.messages.set(message.message_id, entry);
-    $('[data-testid="messages"]').append(el);
+    return entry;
   }
 
   #mountCard(entry, body, cardJson, entity) {
@@ -468,8 +492,9 @@ class App {
         if (!message) return;
         this.#touchChat(frame.chat_id || message.chat_id, message);
         if ((frame.chat_id || message.chat_id) === this.currentChatId) {
-          this.#addMessage(message);
-          this.#scrollToEnd();
+          const known = this.messages.has(message.message_id);
+          this.#replaceMessage(message);
+          if (!known) this.#scrollToEnd();
         }
         break;
       }

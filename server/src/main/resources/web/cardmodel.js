@@ -192,7 +192,8 @@ export function applyOp(card, frame) {
     case 'card':
       return clone(frame.card);
     case 'elements_added':
-      insert(next, frame.type, frame.target_element_id, frame.elements || []);
+      // The frame names the insert type `insert_type` (its own `type` is 'card').
+      insert(next, frame.insert_type ?? frame.type, frame.target_element_id, frame.elements || []);
       return next;
     case 'element_updated':
       replaceElement(next, frame.element_id, frame.element);
