@@ -52,11 +52,15 @@ public final class Main implements Runnable {
     @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--web-auth", defaultValue = "development", converter = WebAuthConverter.class,
+        description = "Web chat sign-in: development (?user=<open_id>, the default) or token (each user's token from the seed).")
+    ServerConfig.WebAuth webAuth;
+
     @Override
     public Integer call() throws InterruptedException {
       ServerConfig config;
       try {
-        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC());
+        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth);
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -77,6 +81,18 @@ public final class Main implements Runnable {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+  }
+
+  /** Parses {@code development} or {@code token}. */
+  static final class WebAuthConverter implements CommandLine.ITypeConverter<ServerConfig.WebAuth> {
+    @Override
+    public ServerConfig.WebAuth convert(String value) {
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "development": return ServerConfig.WebAuth.DEVELOPMENT;
+        case "token": return ServerConfig.WebAuth.TOKEN;
+        default: throw new CommandLine.TypeConversionException("'" + value + "' is not development or token");
+      }
     }
   }
 

@@ -16,11 +16,30 @@ import java.util.Objects;
  * @param tlsCert PEM certificate for HTTPS/WSS, or {@code null}
  * @param tlsKey PEM private key, or {@code null}
  * @param clock wall clock (tests inject a fake one)
+ * @param webAuth how viewers of the web chat sign in
  */
 public record ServerConfig(
-    String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
+    String host,
+    int port,
+    Path dataDir,
+    Path seedFile,
+    Duration streamingTimeout,
+    Path tlsCert,
+    Path tlsKey,
+    Clock clock,
+    WebAuth webAuth) {
+
+  /** How viewers of the web chat sign in. */
+  public enum WebAuth {
+    /** {@code ?user=<open_id>} is enough; the page offers a picker of all users. */
+    DEVELOPMENT,
+    /** {@code ?user=<open_id>&token=<token>} with the user's {@code token} from the seed. */
+    TOKEN
+  }
+
   public ServerConfig {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(webAuth, "webAuth");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(streamingTimeout, "streamingTimeout");
     Objects.requireNonNull(clock, "clock");
@@ -32,33 +51,43 @@ public record ServerConfig(
     }
   }
 
-  /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock. */
+  /** The configuration with development sign-in for the web chat. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT);
+  }
+
+  /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8080, Path.of("data"), null, Duration.ofMinutes(10), null, null, Clock.systemUTC());
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth);
+  }
+
+  public ServerConfig withWebAuth(WebAuth auth) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth);
   }
 
   public boolean tls() {

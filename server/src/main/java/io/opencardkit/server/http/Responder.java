@@ -26,6 +26,8 @@ public final class Responder {
   public static final String CARD_ID = "okc.cardId";
   /** Key of the sequence a refusal concerns. */
   public static final String SEQUENCE = "okc.sequence";
+  /** Key of an optional {@link RefusalListener} in the routing context. */
+  public static final String REFUSAL_LISTENER = "okc.refusalListener";
 
   private Responder() {}
 
@@ -64,8 +66,13 @@ public final class Responder {
 
   /** Answers with a Feishu error and writes the refusal line. */
   public static void refuse(RoutingContext ctx, ApiException e) {
-    RefusalLog.refused(
-        ctx.request().method().name(), ctx.request().path(), ctx.get(APP_ID), ctx.get(CARD_ID), ctx.get(SEQUENCE), e, Envelope.logId(ctx));
+    String method = ctx.request().method().name();
+    String path = ctx.request().path();
+    RefusalLog.refused(method, path, ctx.get(APP_ID), ctx.get(CARD_ID), ctx.get(SEQUENCE), e, Envelope.logId(ctx));
+    RefusalListener listener = ctx.get(REFUSAL_LISTENER);
+    if (listener != null) {
+      listener.refused(method, path, ctx.get(APP_ID), ctx.get(CARD_ID), ctx.get(SEQUENCE), e, Envelope.logId(ctx));
+    }
     Envelope.error(ctx, e);
   }
 

@@ -24,9 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * IM v1 messages: send, reply, get, list, PATCH of inline cards, and the message → card id conversion.
@@ -35,6 +38,7 @@ import java.util.function.Supplier;
  * by recording a {@code sent} event on the card and the message row in one batch, so "sent once" survives a crash.
  */
 public final class MessageService {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
   static final int MAX_TEXT_BYTES = 150 * 1024;
   static final int MAX_CARD_BYTES = 30 * 1024;
   private static final long UUID_WINDOW_MILLIS = Duration.ofHours(1).toMillis();
@@ -45,6 +49,7 @@ public final class MessageService {
   private final CardRuntime runtime;
   private final Executor blocking;
   private final Clock clock;
+  private final List<MessageListener> listeners = new CopyOnWriteArrayList<>();
 
   public MessageService(Supplier<Directory> directory, CardStore store, CardRuntime runtime, Executor blocking) {
     this.directory = directory;
@@ -52,6 +57,21 @@ public final class MessageService {
     this.runtime = runtime;
     this.blocking = blocking;
     this.clock = runtime.engine().clock();
+  }
+
+  /** Registers a listener told about every committed message (bots', users', and inline-card updates). */
+  public void addListener(MessageListener listener) {
+    listeners.add(listener);
+  }
+
+  private void published(MessageRecord record) {
+    for (MessageListener listener : listeners) {
+      try {
+        listener.committed(record);
+      } catch (RuntimeException e) {
+        LOG.warn("message listener failed for {}", record.messageId(), e);
+      }
+    }
   }
 
   /** What a bot asked to send: validated type and content. */
@@ -120,14 +140,54 @@ public final class MessageService {
             parent == null ? null : (parent.rootId() == null ? parent.messageId() : parent.rootId()),
             parent == null ? null : parent.messageId(), message.uuid(), now, now);
     if (cardId == null) {
-      return store.commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of())).thenApply(v -> renderBlocking(record));
+      return store.commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of()))
+          .thenApply(
+              v -> {
+                published(record);
+                return renderBlocking(record);
+              });
     }
     CardHandle handle =
         runtime.findBlocking(cardId).orElseThrow(() -> CardEngine.imCardError(200740, "The card entity does not exist: " + cardId));
     synchronized (handle) {
       CardEvent sent = runtime.engine().markSent(handle.state(), appId, record.messageId(), chatId);
-      return runtime.commit(handle, List.of(sent), List.of(record)).thenApply(v -> render(record, handle));
+      return runtime
+          .commit(handle, List.of(sent), List.of(record))
+          .thenApply(
+              v -> {
+                published(record);
+                return render(record, handle);
+              });
     }
+  }
+
+  /**
+   * Posts a message from a user of the directory (the web chat's composer, and forwards); completes with the stored
+   * record once it is durable.
+   *
+   * @throws ApiException 230034 for an unknown chat, 230002 when the user is not a member, 230001/230025 for content
+   *     that {@link #validate} refuses
+   */
+  public CompletableFuture<MessageRecord> sendAsUser(String openId, String chatId, String msgType, String content) {
+    Chat chat = directory.get().chat(chatId).orElseThrow(() -> ApiException.of(ErrorCode.IM_INVALID_RECEIVE_ID, "no chat " + chatId));
+    if (!chat.members().contains(openId)) {
+      throw ApiException.of(ErrorCode.IM_BOT_NOT_IN_CHAT, openId + " is not a member of chat " + chatId);
+    }
+    validate(msgType, content, null);
+    long now = clock.millis();
+    MessageRecord record = new MessageRecord(newMessageId(), chatId, openId, "user", msgType, content, null, null, null, null, now, now);
+    return store
+        .commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of()))
+        .thenApply(
+            v -> {
+              published(record);
+              return record;
+            });
+  }
+
+  /** The chat-list preview of a message that does not show a card entity. */
+  public static String summaryOf(MessageRecord record) {
+    return MessageJson.summaryOf(record);
   }
 
   /** Checks a bot's message content; returns it normalised. */
@@ -243,7 +303,10 @@ public final class MessageService {
               if (now - record.createdAtMillis() > PATCH_WINDOW_MILLIS) {
                 throw new ApiException(ErrorCode.IM_MESSAGE_TOO_OLD);
               }
-              return store.commit(new WriteBatch(List.of(), List.of(), List.of(record.withContent(content, now)), Map.of()));
+              MessageRecord updated = record.withContent(content, now);
+              return store
+                  .commit(new WriteBatch(List.of(), List.of(), List.of(updated), Map.of()))
+                  .thenRun(() -> published(updated));
             },
             blocking)
         .thenCompose(f -> f);
