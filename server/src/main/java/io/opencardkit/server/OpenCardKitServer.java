@@ -13,6 +13,7 @@ import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.web.WebChat;
 import io.opencardkit.store.sqlite.SqliteCardStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,8 +42,11 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final CardRuntime runtime;
   private final HttpServer http;
   private final Directory directory;
+  private final WebChat web;
 
-  private OpenCardKitServer(ServerConfig config, Vertx vertx, CardStore store, ExecutorService blocking, CardRuntime runtime, HttpServer http, Directory directory) {
+  private OpenCardKitServer(
+      ServerConfig config, Vertx vertx, CardStore store, ExecutorService blocking, CardRuntime runtime, HttpServer http,
+      Directory directory, WebChat web) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -50,6 +54,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     this.runtime = runtime;
     this.http = http;
     this.directory = directory;
+    this.web = web;
   }
 
   /**
@@ -79,12 +84,15 @@ public final class OpenCardKitServer implements AutoCloseable {
     CardRuntime runtime = new CardRuntime(store, engine, blocking, new CardIds(config.clock(), 0));
     MessageService messages = new MessageService(() -> directory, store, runtime, blocking);
     TokenService tokens = new TokenService(() -> directory, config.clock());
+    WebChat web = new WebChat(vertx, config, () -> directory, store, runtime, messages, blocking);
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());
+    web.mountBeforeApis(router);
     new AuthApi(tokens, () -> directory).mount(router);
     new CardKitApi(runtime, messages).mount(router);
     new ImApi(messages).mount(router);
+    web.mount(router);
     HttpFrontDoor.mountLast(router);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(false);
@@ -99,7 +107,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, blocking, runtime, http, directory);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, blocking, runtime, http, directory, web);
     server.scheduleHousekeeping();
     return server;
   }
@@ -140,9 +148,15 @@ public final class OpenCardKitServer implements AutoCloseable {
     return vertx;
   }
 
+  /** The web chat (page, web API, WebSocket push). */
+  public WebChat web() {
+    return web;
+  }
+
   @Override
   public void close() {
     try {
+      web.close();
       http.close().await();
     } finally {
       vertx.close().await();

@@ -1,0 +1,238 @@
+package io.opencardkit.server.web;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One browser socket: which card versions it was sent, and the slow-client policy.
+ *
+ * <p>Implementation notes:
+ *
+ * <ul>
+ *   <li>Confined to the {@link ViewerHub}'s context: no locks. The hub hands it frames per card in version order.
+ *   <li>A card frame is written only if its version is the one after the last written for that card; versions at or
+ *       below are skipped (duplicates), a version further ahead means a gap and asks the hub for a snapshot. Frames
+ *       of a card waiting for its snapshot are dropped: the snapshot supersedes them.
+ *   <li>Backpressure: when the socket's bounded write queue is full, card frames are not written; the card is marked
+ *       stale. When the queue drains, each stale card gets one snapshot. So what is queued for a slow browser is at
+ *       most the socket's queue, plus at most {@value #MAX_PENDING_CONTROL} message/preview frames (those cannot be
+ *       rebuilt from a snapshot); a browser that falls further behind is closed with 1013 and reloads over HTTP.
+ *   <li>Until the page's first {@code resume}, no card frames are written: a reconnecting page must first say which
+ *       versions it holds. Message and preview frames flow from the start.
+ * </ul>
+ */
+final class ViewerConnection {
+  /** Message and preview frames kept while the socket is full; beyond that the socket is closed. */
+  static final int MAX_PENDING_CONTROL = 64;
+  /** WebSocket close code "try again later". */
+  static final short TRY_AGAIN_LATER = 1013;
+
+  /** The socket as the connection needs it; the hub adapts a Vert.x {@code ServerWebSocket}. */
+  interface Socket {
+    /** Whether the bounded write queue is full; callable from any thread. */
+    boolean writeQueueFull();
+
+    void write(String frame);
+
+    void close(short code, String reason);
+  }
+
+  /** Builds snapshots for a connection (the hub). */
+  interface Snapshots {
+    /** Eventually calls {@link #snapshot}, {@link #upToDate} or {@link #forget} for the card. */
+    void request(ViewerConnection connection, String cardId);
+  }
+
+  private record Control(String frame, String cardId, long cardVersion) {}
+
+  private final String openId;
+  private final Set<String> chatIds;
+  private final Socket socket;
+  private final Snapshots snapshots;
+  private final ViewerStats stats;
+  private final Map<String, Long> written = new HashMap<>(); // last version written (or held by the page) per card
+  private final Set<String> stale = new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
+  private final Set<String> awaitingSnapshot = new HashSet<>();
+  private final ArrayDeque<Control> pendingControl = new ArrayDeque<>();
+  private boolean resumed;
+  private boolean closed;
+
+  ViewerConnection(String openId, Set<String> chatIds, Socket socket, Snapshots snapshots, ViewerStats stats) {
+    this.openId = openId;
+    this.chatIds = Set.copyOf(chatIds);
+    this.socket = socket;
+    this.snapshots = snapshots;
+    this.stats = stats;
+  }
+
+  String openId() {
+    return openId;
+  }
+
+  Set<String> chatIds() {
+    return chatIds;
+  }
+
+  boolean canSee(String chatId) {
+    return chatId != null && chatIds.contains(chatId);
+  }
+
+  boolean hasStaleCards() {
+    return !stale.isEmpty() || !pendingControl.isEmpty();
+  }
+
+  /** Writes a frame that is not about one card version (hello). */
+  void writeDirect(String frame) {
+    if (!closed) {
+      socket.write(frame);
+    }
+  }
+
+  /** One card frame, offered in version order. */
+  void offerCard(String cardId, long version, String frame) {
+    if (closed || !resumed) {
+      return;
+    }
+    if (awaitingSnapshot.contains(cardId) || stale.contains(cardId)) {
+      stats.deltaSkipped();
+      return;
+    }
+    Long last = written.get(cardId);
+    if (last != null) {
+      if (version <= last) {
+        return;
+      }
+      if (version != last + 1) {
+        requestSnapshot(cardId);
+        return;
+      }
+    }
+    if (full()) {
+      stale.add(cardId);
+      stats.deltaSkipped();
+      return;
+    }
+    socket.write(frame);
+    written.put(cardId, version);
+  }
+
+  /** The page says it holds {@code version} of a card; what follows is relative to that. */
+  void resumeFrom(String cardId, long version) {
+    resumed = true;
+    written.put(cardId, version);
+    stale.remove(cardId);
+  }
+
+  /** The page's resume frame was handled (also when it listed no card). */
+  void markResumed() {
+    resumed = true;
+  }
+
+  /** A snapshot the hub built for this connection (or for every viewer of the card). */
+  void snapshot(String cardId, long version, String frame) {
+    awaitingSnapshot.remove(cardId);
+    if (closed) {
+      return;
+    }
+    Long last = written.get(cardId);
+    if (last != null && version <= last && !stale.contains(cardId)) {
+      return; // the page already holds this version or a later one
+    }
+    if (full()) {
+      stale.add(cardId);
+      return;
+    }
+    stale.remove(cardId);
+    socket.write(frame);
+    written.put(cardId, version);
+    stats.snapshotSent();
+  }
+
+  /** The card is at the version the page holds: nothing to send. */
+  void upToDate(String cardId, long version) {
+    awaitingSnapshot.remove(cardId);
+    written.merge(cardId, version, Math::max);
+  }
+
+  /** The card is unknown or not in this viewer's chats. */
+  void forget(String cardId) {
+    awaitingSnapshot.remove(cardId);
+    stale.remove(cardId);
+    written.remove(cardId);
+  }
+
+  /**
+   * A message or preview frame; {@code cardId}/{@code cardVersion} name the card version a message frame carries
+   * ({@code null}/0 otherwise).
+   */
+  void offerControl(String frame, String cardId, long cardVersion) {
+    if (closed) {
+      return;
+    }
+    if (pendingControl.isEmpty() && !socket.writeQueueFull()) {
+      writeControl(new Control(frame, cardId, cardVersion));
+      return;
+    }
+    if (pendingControl.size() >= MAX_PENDING_CONTROL) {
+      stats.slowClientClosed();
+      close(TRY_AGAIN_LATER, "too slow: reload over HTTP");
+      return;
+    }
+    pendingControl.addLast(new Control(frame, cardId, cardVersion));
+  }
+
+  /** The socket's queue drained: pending messages first, then one snapshot per stale card. */
+  void drained() {
+    while (!pendingControl.isEmpty()) {
+      if (closed || socket.writeQueueFull()) {
+        return;
+      }
+      writeControl(pendingControl.removeFirst());
+    }
+    for (String cardId : new ArrayList<>(stale)) {
+      if (closed || socket.writeQueueFull()) {
+        return;
+      }
+      stale.remove(cardId);
+      requestSnapshot(cardId);
+    }
+  }
+
+  void close(short code, String reason) {
+    if (!closed) {
+      closed = true;
+      socket.close(code, reason);
+    }
+  }
+
+  /** The socket closed; nothing more is written. */
+  void closed() {
+    closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private boolean full() {
+    return !pendingControl.isEmpty() || socket.writeQueueFull();
+  }
+
+  private void writeControl(Control control) {
+    socket.write(control.frame());
+    if (control.cardId() != null) {
+      written.merge(control.cardId(), control.cardVersion(), Math::max);
+    }
+  }
+
+  private void requestSnapshot(String cardId) {
+    if (awaitingSnapshot.add(cardId)) {
+      snapshots.request(this, cardId);
+    }
+  }
+}

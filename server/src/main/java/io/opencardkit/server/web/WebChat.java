@@ -1,0 +1,62 @@
+package io.opencardkit.server.web;
+
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.http.Responder;
+import io.opencardkit.server.im.MessageService;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The browser side of OpenCardKit: the page, its HTTP API, and the WebSocket push of card events and messages
+ * (docs/web-protocol.md). Built once per server; listens to the card runtime and the message service.
+ */
+public final class WebChat {
+  private final ViewerHub hub;
+  private final WebApi api;
+  private final CardRefusals refusals;
+
+  /** Wires the web chat to the server's parts and starts listening to committed events. */
+  public WebChat(
+      Vertx vertx, ServerConfig config, Supplier<Directory> directory, CardStore store, CardRuntime runtime,
+      MessageService messages, Executor blocking) {
+    long timeout = config.streamingTimeout().toMillis();
+    MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout);
+    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views);
+    this.refusals = new CardRefusals(config.clock());
+    this.api =
+        new WebApi(
+            new ViewerAuth(config.webAuth(), directory), directory, store, runtime, messages, views, hub,
+            new InteractionLog(config.clock()), refusals, blocking, config.clock(), timeout);
+    runtime.addListener(hub::cardEventsCommitted);
+    messages.addListener(hub::messageCommitted);
+  }
+
+  /** Mount right after the front door: lets the CardKit API report refusals per card to the inspector. */
+  public void mountBeforeApis(Router router) {
+    router.route("/open-apis/*").handler(ctx -> {
+      ctx.put(Responder.REFUSAL_LISTENER, refusals);
+      ctx.next();
+    });
+    StaticPages.mountHeaders(router);
+  }
+
+  /** Mounts the web API, the WebSocket and the static files; before the front door's catch-all. */
+  public void mount(Router router) {
+    api.mount(router);
+    StaticPages.mountFiles(router);
+  }
+
+  /** Counters of the browser push. */
+  public ViewerStats stats() {
+    return hub.stats();
+  }
+
+  public void close() {
+    hub.close();
+  }
+}
