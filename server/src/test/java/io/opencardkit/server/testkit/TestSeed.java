@@ -18,6 +18,9 @@ public final class TestSeed {
   public final String otherAppSecret = "secret-" + random(12);
   public final String alice = "ou_alice" + random(12);
   public final String bob = "ou_bob" + random(12);
+  /** Web chat sign-in tokens (production mode, {@code --web-auth token}). */
+  public final String aliceToken = "tok-" + random(16);
+  public final String bobToken = "tok-" + random(16);
   public final String chatId = "oc_general" + random(11);
 
   private static String random(int bytes) {
@@ -31,8 +34,8 @@ public final class TestSeed {
         + "  - {app_id: " + appId + ", app_secret: \"" + appSecret + "\", name: Answer Bot}\n"
         + "  - {app_id: " + otherAppId + ", app_secret: \"" + otherAppSecret + "\", name: Other Bot}\n"
         + "users:\n"
-        + "  - {open_id: " + alice + ", name: Alice}\n"
-        + "  - {open_id: " + bob + ", name: Bob}\n"
+        + "  - {open_id: " + alice + ", name: Alice, token: \"" + aliceToken + "\"}\n"
+        + "  - {open_id: " + bob + ", name: Bob, token: \"" + bobToken + "\"}\n"
         + "chats:\n"
         + "  - {chat_id: " + chatId + ", name: General, members: [" + alice + ", " + bob + ", " + appId + "]}\n";
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real OpenCardKit server in this JVM on a free port, with its own data directory and seed, and official Feishu
@@ -35,13 +36,18 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Clock clock, Duration streamingTimeout) {
+    return start(clock, streamingTimeout, UnaryOperator.identity());
+  }
+
+  /** A server whose configuration {@code customize} adjusts last (for example {@code withWebAuth}). */
+  public static TestServer start(Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     try {
       TestSeed seed = new TestSeed();
       Path dir = Files.createTempDirectory("okc-test");
       ServerConfig config =
           ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))
               .withClock(clock).withStreamingTimeout(streamingTimeout);
-      return new TestServer(seed, dir.resolve("data"), config);
+      return new TestServer(seed, dir.resolve("data"), customize.apply(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,115 @@
+package io.opencardkit.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lark.oapi.Client;
+import com.lark.oapi.core.response.BaseResponse;
+import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq;
+import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReqBody;
+import com.lark.oapi.service.cardkit.v1.model.CreateCardReq;
+import com.lark.oapi.service.cardkit.v1.model.CreateCardReqBody;
+import com.lark.oapi.service.cardkit.v1.model.SettingsCardReq;
+import com.lark.oapi.service.cardkit.v1.model.SettingsCardReqBody;
+import com.lark.oapi.service.im.v1.model.CreateMessageReq;
+import com.lark.oapi.service.im.v1.model.CreateMessageReqBody;
+import io.opencardkit.core.Json;
+import io.opencardkit.core.card.ElementTree;
+import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.testkit.TestServer;
+
+/** What a bot does in these tests, through the official Java SDK; plus a look at the server's own card state. */
+final class BotCalls {
+  /** A streaming card with a title and one markdown element {@code md}, initially empty. */
+  static final String STREAMING_CARD =
+      "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Answer\"}},"
+          + "\"config\":{\"streaming_mode\":true},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"\",\"element_id\":\"md\"}]}}";
+
+  private final TestServer server;
+  private final Client sdk;
+
+  BotCalls(TestServer server) {
+    this.server = server;
+    this.sdk = server.client();
+  }
+
+  String createCard(String cardJson) throws Exception {
+    return ok(
+            sdk.cardkit().v1().card().create(
+                CreateCardReq.newBuilder()
+                    .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(cardJson).build())
+                    .build()),
+            "create card")
+        .getData()
+        .getCardId();
+  }
+
+  /** Sends a card entity to a chat ({@code chat_id}) or a user ({@code open_id}); returns the message id. */
+  String sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
+    String content = Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
+    return send(receiveIdType, receiveId, "interactive", content);
+  }
+
+  String sendText(String chatId, String text) throws Exception {
+    return send("chat_id", chatId, "text", Json.write(Json.object().put("text", text)));
+  }
+
+  private String send(String receiveIdType, String receiveId, String msgType, String content) throws Exception {
+    return ok(
+            sdk.im().v1().message().create(
+                CreateMessageReq.newBuilder()
+                    .receiveIdType(receiveIdType)
+                    .createMessageReqBody(CreateMessageReqBody.newBuilder().receiveId(receiveId).msgType(msgType).content(content).build())
+                    .build()),
+            "send " + msgType)
+        .getData()
+        .getMessageId();
+  }
+
+  /** Streams full text into element {@code md}; returns the response code (0 when accepted). */
+  int content(String cardId, String text, int sequence) throws Exception {
+    return sdk.cardkit().v1().cardElement().content(
+            ContentCardElementReq.newBuilder()
+                .cardId(cardId)
+                .elementId("md")
+                .contentCardElementReqBody(ContentCardElementReqBody.newBuilder().content(text).sequence(sequence).build())
+                .build())
+        .getCode();
+  }
+
+  void contentOk(String cardId, String text, int sequence) throws Exception {
+    assertThat(content(cardId, text, sequence)).as("content update %s", sequence).isZero();
+  }
+
+  void streamingOff(String cardId, int sequence) throws Exception {
+    int code =
+        sdk.cardkit().v1().card().settings(
+                SettingsCardReq.newBuilder()
+                    .cardId(cardId)
+                    .settingsCardReqBody(
+                        SettingsCardReqBody.newBuilder().settings("{\"config\":{\"streaming_mode\":false}}").sequence(sequence).build())
+                    .build())
+            .getCode();
+    assertThat(code).as("settings").isZero();
+  }
+
+  /** The card's version in the server's memory. */
+  long version(String cardId) {
+    CardHandle handle = server.server().runtime().findBlocking(cardId).orElseThrow();
+    synchronized (handle) {
+      return handle.state().version();
+    }
+  }
+
+  /** The text of element {@code md} in the server's memory. */
+  String text(String cardId) {
+    CardHandle handle = server.server().runtime().findBlocking(cardId).orElseThrow();
+    synchronized (handle) {
+      return ElementTree.content(ElementTree.find(handle.state().card(), "md"));
+    }
+  }
+
+  private static <R extends BaseResponse<?>> R ok(R resp, String what) {
+    assertThat(resp.getCode()).as("%s: code (msg %s)", what, resp.getMsg()).isZero();
+    return resp;
+  }
+}

@@ -1,0 +1,180 @@
+package io.opencardkit.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.core.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A browser stand-in on {@code /web/ws}: records every text frame, parsed. Opened paused, it reads nothing (no
+ * demand), so the server's writes pile up until {@link #startReading()}, as with a browser that cannot keep up.
+ */
+final class RecordingSocket implements AutoCloseable {
+  private final List<JsonNode> frames = new ArrayList<>();
+  private final StringBuilder partial = new StringBuilder();
+  private volatile boolean paused;
+  private volatile boolean closed;
+  private volatile long receivedChars;
+  private WebSocket ws;
+
+  private RecordingSocket(boolean paused) {
+    this.paused = paused;
+  }
+
+  /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
+  static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
+    RecordingSocket socket = new RecordingSocket(paused);
+    URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
+    socket.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
+    return socket;
+  }
+
+  /** The HTTP status with which the server refused the handshake. */
+  static int refusedStatus(String baseUrl, String query) throws Exception {
+    try (RecordingSocket socket = open(baseUrl, query, false)) {
+      throw new AssertionError("the handshake was accepted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException) {
+        return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+      }
+      throw e;
+    }
+  }
+
+  private WebSocket.Listener listener() {
+    return new WebSocket.Listener() {
+      @Override
+      public void onOpen(WebSocket webSocket) {
+        if (!paused) {
+          webSocket.request(1);
+        }
+      }
+
+      @Override
+      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        synchronized (frames) {
+          partial.append(data);
+          receivedChars += data.length();
+          if (last) {
+            frames.add(Json.parseOrNull(partial.toString()));
+            partial.setLength(0);
+            frames.notifyAll();
+          }
+        }
+        if (!paused) {
+          webSocket.request(1);
+        }
+        return null;
+      }
+
+      @Override
+      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        markClosed();
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket webSocket, Throwable error) {
+        markClosed();
+      }
+    };
+  }
+
+  private void markClosed() {
+    synchronized (frames) {
+      closed = true;
+      frames.notifyAll();
+    }
+  }
+
+  /** Starts reading what the server sent while the socket was paused. */
+  void startReading() {
+    paused = false;
+    ws.request(1);
+  }
+
+  void send(String text) throws Exception {
+    ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code {"type":"resume","cards":cards}} where {@code cards} is a JSON object text. */
+  void resume(String cardsJson) throws Exception {
+    send("{\"type\":\"resume\",\"cards\":" + cardsJson + "}");
+  }
+
+  /** Every frame received so far, in order. */
+  List<JsonNode> frames() {
+    synchronized (frames) {
+      return List.copyOf(frames);
+    }
+  }
+
+  long receivedChars() {
+    return receivedChars;
+  }
+
+  /** Waits until some frame (received before or after the call) matches; returns the first match. */
+  JsonNode await(Predicate<JsonNode> match, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (frames) {
+      while (true) {
+        for (JsonNode frame : frames) {
+          if (match.test(frame)) {
+            return frame;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || closed) {
+          throw new AssertionError(
+              "no frame " + what + " within " + timeout + (closed ? " (socket closed)" : "") + "; got " + frames.size() + " frames: "
+                  + abbreviated());
+        }
+        TimeUnit.NANOSECONDS.timedWait(frames, left);
+      }
+    }
+  }
+
+  private String abbreviated() {
+    StringBuilder s = new StringBuilder();
+    for (JsonNode frame : frames.subList(Math.max(0, frames.size() - 8), frames.size())) {
+      String text = String.valueOf(frame);
+      s.append(text, 0, Math.min(text.length(), 200)).append('\n');
+    }
+    return s.toString();
+  }
+
+  /** Waits until the server closes the socket. */
+  void awaitClosed(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (frames) {
+      while (!closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("the socket is still open after " + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(frames, left);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ws != null && !ws.isOutputClosed()) {
+      CompletableFuture<WebSocket> done = ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+      done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+    if (ws != null) {
+      ws.abort();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.opencardkit.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+final class ViewerConnectionTest {
+  private final FakeSocket socket = new FakeSocket();
+  private final List<String> snapshotRequests = new ArrayList<>();
+  private final ViewerStats stats = new ViewerStats();
+  private final ViewerConnection connection =
+      new ViewerConnection("ou_a", Set.of("oc_1"), socket, (c, cardId) -> snapshotRequests.add(cardId), stats);
+
+  private static final class FakeSocket implements ViewerConnection.Socket {
+    final List<String> written = new ArrayList<>();
+    boolean full;
+    short closedWith;
+
+    @Override
+    public boolean writeQueueFull() {
+      return full;
+    }
+
+    @Override
+    public void write(String frame) {
+      written.add(frame);
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      closedWith = code;
+    }
+  }
+
+  @Test
+  void offerCard_beforeFirstResume_writesNothing() {
+    connection.offerCard("c", 1, "f1");
+
+    assertThat(socket.written).isEmpty();
+  }
+
+  @Test
+  void offerCard_consecutiveVersions_areWrittenOnce() {
+    connection.resumeFrom("c", 3);
+    connection.offerCard("c", 4, "f4");
+    connection.offerCard("c", 4, "f4");
+    connection.offerCard("c", 3, "f3");
+    connection.offerCard("c", 5, "f5");
+
+    assertThat(socket.written).containsExactly("f4", "f5");
+  }
+
+  @Test
+  void offerCard_gap_asksForOneSnapshotAndDropsFramesUntilItComes() {
+    connection.resumeFrom("c", 3);
+    connection.offerCard("c", 5, "f5");
+    connection.offerCard("c", 6, "f6");
+
+    assertThat(socket.written).isEmpty();
+    assertThat(snapshotRequests).containsExactly("c");
+
+    connection.snapshot("c", 6, "s6");
+    connection.offerCard("c", 6, "f6");
+    connection.offerCard("c", 7, "f7");
+    assertThat(socket.written).containsExactly("s6", "f7");
+  }
+
+  @Test
+  void offerCard_unknownCardAfterResume_isWrittenAndThenOrdered() {
+    connection.markResumed();
+    connection.offerCard("new", 2, "f2");
+    connection.offerCard("new", 3, "f3");
+
+    assertThat(socket.written).containsExactly("f2", "f3");
+  }
+
+  @Test
+  void offerCard_queueFull_skipsAndSendsOneSnapshotPerCardOnDrain() {
+    connection.resumeFrom("a", 1);
+    connection.resumeFrom("b", 1);
+    socket.full = true;
+    connection.offerCard("a", 2, "a2");
+    connection.offerCard("a", 3, "a3");
+    connection.offerCard("b", 2, "b2");
+    assertThat(socket.written).isEmpty();
+    assertThat(stats.deltasSkipped()).isEqualTo(3);
+
+    socket.full = false;
+    connection.drained();
+    // The hub answers each request with a snapshot of the card's current version.
+    assertThat(snapshotRequests).containsExactly("a", "b");
+    connection.snapshot("a", 3, "sa3");
+    connection.snapshot("b", 2, "sb2");
+    connection.offerCard("a", 3, "a3");
+    connection.offerCard("a", 4, "a4");
+
+    assertThat(socket.written).containsExactly("sa3", "sb2", "a4");
+  }
+
+  @Test
+  void snapshot_queueFull_staysStaleUntilDrain() {
+    connection.resumeFrom("a", 1);
+    connection.offerCard("a", 3, "a3"); // gap
+    socket.full = true;
+    connection.snapshot("a", 3, "sa3");
+    assertThat(socket.written).isEmpty();
+
+    socket.full = false;
+    connection.drained();
+    assertThat(snapshotRequests).containsExactly("a", "a");
+  }
+
+  @Test
+  void offerControl_queueFull_isKeptAndWrittenFirstOnDrain() {
+    connection.resumeFrom("a", 1);
+    socket.full = true;
+    connection.offerControl("m1", "a", 5);
+    connection.offerCard("a", 2, "a2");
+    socket.full = false;
+    connection.drained();
+
+    // The message carried version 5 of card a, so the snapshot request follows it and frames up to 5 are skipped.
+    assertThat(socket.written).containsExactly("m1");
+    assertThat(snapshotRequests).containsExactly("a");
+  }
+
+  @Test
+  void offerControl_tooManyPending_closesWithTryAgainLater() {
+    socket.full = true;
+    for (int i = 0; i <= ViewerConnection.MAX_PENDING_CONTROL; i++) {
+      connection.offerControl("m" + i, null, 0);
+    }
+
+    assertThat(socket.closedWith).isEqualTo(ViewerConnection.TRY_AGAIN_LATER);
+    assertThat(stats.slowClientsClosed()).isEqualTo(1);
+  }
+
+  @Test
+  void offerControl_messageWithCard_skipsFramesTheMessageAlreadyHolds() {
+    connection.markResumed();
+    connection.offerControl("m", "c", 4);
+    connection.offerCard("c", 3, "f3");
+    connection.offerCard("c", 4, "f4");
+    connection.offerCard("c", 5, "f5");
+
+    assertThat(socket.written).containsExactly("m", "f5");
+  }
+
+  @Test
+  void upToDate_pageHoldsCurrentVersion_writesNothing() {
+    connection.resumeFrom("c", 4);
+    connection.upToDate("c", 4);
+    connection.offerCard("c", 5, "f5");
+
+    assertThat(socket.written).containsExactly("f5");
+  }
+}

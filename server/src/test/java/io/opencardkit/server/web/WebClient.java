@@ -1,0 +1,38 @@
+package io.opencardkit.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.core.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The page's HTTP calls to {@code /web/api}, with status, body and headers as the page sees them. */
+final class WebClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String baseUrl;
+
+  /** An answer: status, parsed JSON body, and the raw response for headers. */
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  WebClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  Reply get(String pathAndQuery) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
+  }
+
+  Reply post(String pathAndQuery, String json) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private Reply send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), Json.parseOrNull(response.body()), response);
+  }
+}
