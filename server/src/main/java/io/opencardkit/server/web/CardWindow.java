@@ -92,6 +92,16 @@ final class CardWindow {
     return Optional.of(missing);
   }
 
+  /** Characters of the retained frames. */
+  long chars() {
+    return chars;
+  }
+
+  /** When the last frame was appended (by the injected clock). */
+  long lastAppendMillis() {
+    return lastAppendMillis;
+  }
+
   /** Whether nothing was appended for longer than the age bound, so the window can be dropped. */
   boolean idle() {
     return clock.millis() - lastAppendMillis >= maxAgeMillis;

@@ -50,9 +50,6 @@ import org.slf4j.LoggerFactory;
 final class ViewerHub {
   private static final Logger LOG = LoggerFactory.getLogger(ViewerHub.class);
   static final int WRITE_QUEUE_BYTES = 128 * 1024;
-  static final int WINDOW_EVENTS = 300;
-  static final Duration WINDOW_AGE = Duration.ofMinutes(2);
-  static final long WINDOW_CHARS = 2_000_000;
   private static final long TICK_MILLIS = 1000;
 
   private record Watch(String chatId, String messageId, long deadline) {}
@@ -65,7 +62,7 @@ final class ViewerHub {
   private final CardRuntime runtime;
   private final MessageViews views;
   private final ViewerStats stats = new ViewerStats();
-  private final Map<String, CardWindow> windows = new HashMap<>();
+  private final CardWindows windows;
   private final Map<String, Set<ViewerConnection>> byChat = new HashMap<>();
   private final Set<ViewerConnection> connections = new LinkedHashSet<>();
   private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
@@ -79,6 +76,7 @@ final class ViewerHub {
     this.directory = directory;
     this.runtime = runtime;
     this.views = views;
+    this.windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
     this.timerId = vertx.setPeriodic(TICK_MILLIS, id -> context.runOnContext(v -> tick()));
   }
 
@@ -164,11 +162,7 @@ final class ViewerHub {
     if (facts.chatId() == null) {
       return; // not sent yet: no page can show it
     }
-    CardWindow window = windows.get(cardId);
-    if (window == null || !window.chatId().equals(facts.chatId())) {
-      window = new CardWindow(facts.chatId(), clock, WINDOW_EVENTS, WINDOW_AGE.toMillis(), WINDOW_CHARS);
-      windows.put(cardId, window);
-    }
+    CardWindow window = windows.forChat(cardId, facts.chatId());
     Set<ViewerConnection> viewers = byChat.getOrDefault(facts.chatId(), Set.of());
     for (CardEvent event : events) {
       String frame = Frames.card(event, facts);
@@ -302,7 +296,7 @@ final class ViewerHub {
       String frame = Frames.preview(watch.chatId(), watch.messageId(), facts.summary());
       byChat.getOrDefault(watch.chatId(), Set.of()).forEach(viewer -> viewer.offerControl(frame, null, 0));
     }
-    windows.values().removeIf(CardWindow::idle);
+    windows.sweep();
     for (ViewerConnection connection : new ArrayList<>(connections)) {
       if (connection.hasStaleCards()) {
         connection.drained(); // a safety net: the drain callback is the usual trigger
@@ -341,41 +335,5 @@ final class ViewerHub {
                     unknown.run();
                   }
                 }));
-  }
-
-  /** Adapts a Vert.x socket; a closed socket counts as full so that nothing more is written to it. */
-  private static final class VertxSocket implements ViewerConnection.Socket {
-    private final ServerWebSocket ws;
-
-    VertxSocket(ServerWebSocket ws) {
-      this.ws = ws;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      try {
-        return ws.isClosed() || ws.writeQueueFull();
-      } catch (IllegalStateException closed) {
-        return true;
-      }
-    }
-
-    @Override
-    public void write(String frame) {
-      try {
-        ws.writeTextMessage(frame);
-      } catch (IllegalStateException closed) {
-        // the close handler unregisters the connection
-      }
-    }
-
-    @Override
-    public void close(short code, String reason) {
-      try {
-        ws.close(code, reason);
-      } catch (IllegalStateException closed) {
-        // already closed
-      }
-    }
   }
 }

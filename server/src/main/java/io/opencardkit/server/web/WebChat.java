@@ -56,6 +56,7 @@ public final class WebChat {
     return hub.stats();
   }
 
+  /** Stops the periodic checks; the sockets close with the HTTP server. */
   public void close() {
     hub.close();
   }

@@ -121,7 +121,7 @@ final class StreamingPushTest {
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     long loaded = loadedVersion(cardId);
     StringBuilder text = new StringBuilder();
-    for (int sequence = 1; sequence <= ViewerHub.WINDOW_EVENTS + 10; sequence++) {
+    for (int sequence = 1; sequence <= CardWindows.WINDOW_EVENTS + 10; sequence++) {
       bot.contentOk(cardId, text.append(sequence % 10).toString(), sequence);
     }
     long last = bot.version(cardId);
@@ -129,7 +129,7 @@ final class StreamingPushTest {
     try (RecordingSocket alice = aliceSocket()) {
       alice.resume("{\"" + cardId + "\":" + loaded + "}");
       JsonNode snapshot = alice.await(f -> "snapshot".equals(f.path("type").asText()), WAIT, "snapshot");
-      bot.contentOk(cardId, text.append("!").toString(), ViewerHub.WINDOW_EVENTS + 11);
+      bot.contentOk(cardId, text.append("!").toString(), CardWindows.WINDOW_EVENTS + 11);
       version(alice, cardId, last + 1);
 
       // More than 300 events ago is outside the window: one snapshot at the latest version, then live frames only.

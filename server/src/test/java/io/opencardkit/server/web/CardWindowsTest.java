@@ -1,0 +1,51 @@
+package io.opencardkit.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencardkit.server.testkit.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+final class CardWindowsTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T08:00:00Z"));
+
+  @Test
+  void sweep_overBudget_dropsLeastRecentlyActiveWindowsFirst() {
+    CardWindows windows = new CardWindows(clock, 10);
+    windows.forChat("old", "oc_1").append(1, "aaaa");
+    clock.advance(Duration.ofSeconds(1));
+    windows.forChat("mid", "oc_1").append(1, "bbbb");
+    clock.advance(Duration.ofSeconds(1));
+    windows.forChat("new", "oc_1").append(1, "cccc");
+
+    windows.sweep();
+
+    // 12 characters against a budget of 10: dropping the oldest card's 4 is enough.
+    assertThat(windows.get("old")).isNull();
+    assertThat(windows.get("mid")).isNotNull();
+    assertThat(windows.get("new")).isNotNull();
+  }
+
+  @Test
+  void sweep_idleWindows_areDropped() {
+    CardWindows windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
+    windows.forChat("a", "oc_1").append(1, "f1");
+    clock.advance(CardWindows.WINDOW_AGE);
+
+    windows.sweep();
+
+    assertThat(windows.get("a")).isNull();
+  }
+
+  @Test
+  void forChat_cardSeenInAnotherChat_startsAFreshWindow() {
+    CardWindows windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
+    windows.forChat("a", "oc_1").append(1, "f1");
+
+    CardWindow moved = windows.forChat("a", "oc_2");
+
+    assertThat(moved.chatId()).isEqualTo("oc_2");
+    assertThat(moved.lastVersion()).isZero();
+  }
+}
