@@ -25,12 +25,13 @@ final class SlowViewerTest {
   @Test
   void slowViewer_queueFills_getsSnapshotAndEndsWithExactTextWhileOthersGetEveryFrame() throws Exception {
     ViewerStats stats = server.server().web().stats();
+    String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", server.seed.chatId, cardId);
+    long loaded = new WebClient(server.baseUrl()).loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
     try (RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, true);
         RecordingSocket bob = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
-      alice.resume("{}");
-      bob.resume("{}");
-      String cardId = bot.createCard(BotCalls.STREAMING_CARD);
-      bot.sendCard("chat_id", server.seed.chatId, cardId);
+      alice.resume("{\"" + cardId + "\":" + loaded + "}");
+      bob.resume("{\"" + cardId + "\":" + loaded + "}");
 
       // Each update replaces the whole text with 20,000 new characters, so each frame is ~20 KB. Alice's browser
       // reads nothing; stream until the server has skipped frames for her, and a little beyond.
@@ -55,6 +56,7 @@ final class SlowViewerTest {
           bob.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, WAIT, "of the last version");
 
       PageModel alicePage = new PageModel();
+      alicePage.hold(cardId, loaded, "");
       alicePage.applyAll(alice.frames());
       assertThat(alicePage.violations()).isEmpty();
       assertThat(alicePage.version(cardId)).isEqualTo(last);
@@ -69,6 +71,7 @@ final class SlowViewerTest {
 
       // Bob kept reading: one slow browser does not hold back the others, and Bob needed no snapshot.
       PageModel bobPage = new PageModel();
+      bobPage.hold(cardId, loaded, "");
       bobPage.applyAll(bob.frames());
       assertThat(bobPage.violations()).isEmpty();
       assertThat(bobPage.text(cardId)).isEqualTo("final answer");

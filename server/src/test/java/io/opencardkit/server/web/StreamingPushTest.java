@@ -39,24 +39,17 @@ final class StreamingPushTest {
         f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == version, WAIT, "of version " + version);
   }
 
-  /** The version of the card a chat's newest message shows, as the page loads it over HTTP. */
   private long loadedVersion(String cardId) throws Exception {
-    JsonNode messages = web.get("/web/api/chats/" + server.seed.chatId + "/messages?user=" + server.seed.alice).body();
-    for (JsonNode m : messages) {
-      if (cardId.equals(m.path("card").path("card_id").asText())) {
-        return m.path("card").path("version").asLong();
-      }
-    }
-    throw new AssertionError("no message shows card " + cardId + ": " + messages);
+    return web.loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
   }
 
   @Test
   void append_viewerInChat_receivesOnlyIncrementsAndEndsWithServerText() throws Exception {
+    String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", server.seed.chatId, cardId);
+    long loaded = loadedVersion(cardId);
     try (RecordingSocket alice = aliceSocket()) {
-      alice.resume("{}");
-      String cardId = bot.createCard(BotCalls.STREAMING_CARD);
-      bot.sendCard("chat_id", server.seed.chatId, cardId);
-      alice.await(f -> "message".equals(f.path("type").asText()), WAIT, "message");
+      alice.resume("{\"" + cardId + "\":" + loaded + "}");
 
       String[] texts = {"Hel", "Hello", "Hello, wor", "Hello, world!"};
       for (int i = 0; i < texts.length; i++) {
@@ -72,6 +65,7 @@ final class StreamingPushTest {
       assertThat(appends).allSatisfy(f -> assertThat(f.get("streaming").asBoolean()).isTrue());
       assertThat(appends).allSatisfy(f -> assertThat(f.get("summary").asText()).isEqualTo("[生成中...]"));
       PageModel page = new PageModel();
+      page.hold(cardId, loaded, "");
       page.applyAll(alice.frames());
       assertThat(page.violations()).isEmpty();
       assertThat(page.text(cardId)).isEqualTo(bot.text(cardId)).isEqualTo("Hello, world!");

@@ -21,11 +21,11 @@ final class ViewerAccessTest {
       BotCalls bot = new BotCalls(server);
       WebClient web = new WebClient(server.baseUrl());
       String aliceP2p = Directory.p2pChatId(server.seed.appId, server.seed.alice);
-      alice.resume("{}");
       String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+      bot.sendCard("open_id", server.seed.alice, cardId);
+      alice.resume("{\"" + cardId + "\":" + web.loadedVersion(aliceP2p, "user=" + server.seed.alice, cardId) + "}");
       // Bob asks for Alice's card by id, as a curious page could.
       bob.resume("{\"" + cardId + "\":0}");
-      bot.sendCard("open_id", server.seed.alice, cardId);
       bot.contentOk(cardId, "for Alice only", 1);
       alice.await(f -> cardId.equals(f.path("card_id").asText()) && "append".equals(f.path("op").asText()), WAIT, "append");
       bot.sendText(server.seed.chatId, "hello group");

@@ -135,9 +135,9 @@ final class WebApiTest {
 
   @Test
   void chatList_streamingCard_showsGeneratingThenPreviewFrameWhenTheDeadlinePasses() throws Exception {
+    String cardId = sentStreamingCard();
     try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), alice, false)) {
-      socket.resume("{}");
-      String cardId = sentStreamingCard();
+      socket.resume("{\"" + cardId + "\":" + web.loadedVersion(server.seed.chatId, alice, cardId) + "}");
       bot.contentOk(cardId, "partial", 1);
       JsonNode group = web.get("/web/api/chats?" + alice).body().get(0);
       assertThat(group.get("last_message").get("summary").asText()).isEqualTo(CardSummary.GENERATING);

@@ -31,6 +31,20 @@ final class WebClient {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /**
+   * The version of a card as the page loads it with a chat's messages. A page resumes with this version, which is
+   * race-free: frames committed meanwhile come from the server's window.
+   */
+  long loadedVersion(String chatId, String userQuery, String cardId) throws Exception {
+    JsonNode messages = get("/web/api/chats/" + chatId + "/messages?" + userQuery).body();
+    for (JsonNode m : messages) {
+      if (cardId.equals(m.path("card").path("card_id").asText())) {
+        return m.path("card").path("version").asLong();
+      }
+    }
+    throw new AssertionError("no message of " + chatId + " shows card " + cardId + ": " + messages);
+  }
+
   private Reply send(HttpRequest.Builder request) throws Exception {
     HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), Json.parseOrNull(response.body()), response);
