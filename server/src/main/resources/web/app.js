@@ -89,6 +89,7 @@ class App {
       onStatus: (status) => {
         const el = $('[data-testid="connection-status"]');
         el.dataset.status = status;
+        if (status === 'open') el.dataset.connects = String(Number(el.dataset.connects || 0) + 1);
         el.textContent = { connecting: '连接中…', open: '已连接', closed: '已断开，重连中…' }[status];
       },
       onOpen: () => {
