@@ -586,10 +586,11 @@ function imageOrPlaceholder(key, alt) {
     img.addEventListener('error', () => img.replaceWith(h('span', { class: 'ock-img-placeholder', text: `🖼 ${alt}` })));
     return img;
   }
-  return h('span', { class: 'ock-img-placeholder', 'data-img-key': key || '', title: key || '' },
+  const validKey = typeof key === 'string' && /^img_[A-Za-z0-9_-]{1,200}$/.test(key) ? key : '';
+  return h('span', { class: 'ock-img-placeholder', 'data-img-key': validKey || null, title: validKey || null },
     h('span', { class: 'ock-img-glyph', text: '🖼' }),
     h('span', { class: 'ock-img-label', text: alt }),
-    key ? h('span', { class: 'ock-img-key', text: key }) : null);
+    validKey ? h('span', { class: 'ock-img-key', text: validKey }) : null);
 }
 
 function clickableUrl(node, multiUrl, rc) {
