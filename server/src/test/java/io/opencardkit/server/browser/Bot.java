@@ -48,6 +48,17 @@ final class Bot {
     return cardId;
   }
 
+  /** Sends a message of any type to the seeded chat; returns its id. */
+  String sendMessage(String msgType, String content) throws Exception {
+    return ok(sdk.im().v1().message().create(
+            CreateMessageReq.newBuilder()
+                .receiveIdType("chat_id")
+                .createMessageReqBody(
+                    CreateMessageReqBody.newBuilder().receiveId(server.seed.chatId).msgType(msgType).content(content).build())
+                .build()),
+        "send " + msgType).getData().getMessageId();
+  }
+
   /** Streams a full text into an element with the next sequence; returns the response code (0 when accepted). */
   int content(String cardId, String elementId, String text) throws Exception {
     return content(cardId, elementId, text, ++sequence);

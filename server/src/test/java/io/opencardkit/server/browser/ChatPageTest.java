@@ -101,6 +101,32 @@ final class ChatPageTest {
   }
 
   @Test
+  void messages_textPostAndInlineCard_renderEachKind() throws Exception {
+    Page page = openAs(server.seed.alice);
+    String text = bot.sendMessage("text", "{\"text\":\"plain <b>not bold</b>\"}");
+    String post =
+        bot.sendMessage(
+            "post",
+            "{\"zh_cn\":{\"title\":\"Release notes\",\"content\":[[{\"tag\":\"text\",\"text\":\"Version 2 is out, see \"},"
+                + "{\"tag\":\"a\",\"href\":\"https://example.com/notes\",\"text\":\"the notes\"},{\"tag\":\"at\",\"user_id\":\""
+                + server.seed.bob + "\"}]]}}");
+    String inline =
+        bot.sendMessage(
+            "interactive",
+            "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Inline card\"}},"
+                + "\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"**inline** body\",\"element_id\":\"m\"}]}}");
+    Locator textMessage = page.locator("[data-message-id=\"" + text + "\"]");
+    assertThat(textMessage.locator(".msg-text")).hasText("plain <b>not bold</b>");
+    Locator postMessage = page.locator("[data-message-id=\"" + post + "\"]");
+    assertThat(postMessage.locator(".post-title")).hasText("Release notes");
+    assertThat(postMessage.locator("a[href=\"https://example.com/notes\"]")).hasText("the notes");
+    assertThat(postMessage).containsText("@Bob");
+    Locator cardMessage = page.locator("[data-message-id=\"" + inline + "\"]");
+    assertThat(cardMessage.locator(".ock-title")).hasText("Inline card");
+    assertThat(cardMessage.locator("[data-element-id=\"m\"] strong")).hasText("inline");
+  }
+
+  @Test
   void preview_streamingCard_showsGeneratingThenCustomSummaryThenDerivedText() throws Exception {
     Page page = openAs(server.seed.alice);
     String cardId = bot.sendCard(STREAMING_CARD);
