@@ -205,6 +205,7 @@ class App {
     const chat = this.#chat(chatId);
     $('[data-testid="chat-title"]').textContent = chat ? chat.name : '';
     for (const entry of this.messages.values()) if (entry.view) entry.view.dispose();
+    for (const cardId of this.cardMessages.keys()) this.feed.forget(cardId);
     this.messages.clear();
     this.cardMessages.clear();
     const list = $('[data-testid="messages"]');
