@@ -1,0 +1,72 @@
+package io.opencardkit.server.browser;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** Headless Debian chromium driven by Playwright; one per test class. */
+final class BrowserFixture implements AutoCloseable {
+  private static final List<String> ARGS =
+      List.of(
+          "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+          "--disable-background-networking", "--disable-component-update", "--disable-sync");
+
+  private final Playwright playwright;
+  private final Browser browser;
+  private final List<BrowserContext> contexts = new ArrayList<>();
+
+  private BrowserFixture() {
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                    .setHeadless(true)
+                    .setArgs(ARGS));
+  }
+
+  static BrowserFixture launch() {
+    return new BrowserFixture();
+  }
+
+  /** A fresh page in its own context; page errors (uncaught exceptions) are collected in {@link PageErrors}. */
+  Page newPage() {
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+    contexts.add(context);
+    Page page = context.newPage();
+    page.setDefaultTimeout(10_000);
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    page.onPageError(errors::add);
+    page.onConsoleMessage(m -> {
+      if ("error".equals(m.type())) {
+        errors.add("console: " + m.text());
+      }
+    });
+    PageErrors.register(page, errors);
+    return page;
+  }
+
+  /** Opens the module harness and waits until every module has loaded. */
+  Page harness(WebTestServer server) {
+    Page page = newPage();
+    page.navigate(server.baseUrl() + "/harness/index.html");
+    page.waitForFunction("() => window.harnessReady === true");
+    return page;
+  }
+
+  @Override
+  public void close() {
+    contexts.forEach(BrowserContext::close);
+    browser.close();
+    playwright.close();
+  }
+}
