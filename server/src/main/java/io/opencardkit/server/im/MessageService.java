@@ -74,21 +74,6 @@ public final class MessageService {
     }
   }
 
-  /** Registers a listener told about every committed message (bots', users', and inline-card updates). */
-  public void addListener(MessageListener listener) {
-    listeners.add(listener);
-  }
-
-  private void published(MessageRecord record) {
-    for (MessageListener listener : listeners) {
-      try {
-        listener.committed(record);
-      } catch (RuntimeException e) {
-        LOG.warn("message listener failed for {}", record.messageId(), e);
-      }
-    }
-  }
-
   /** What a bot asked to send: validated type and content. */
   public record Outgoing(String msgType, String content, String uuid) {}
 
