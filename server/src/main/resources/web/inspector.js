@@ -2,11 +2,11 @@
 // (GET /web/api/cards/:id/inspector), the streaming state with the time left in its window, and a replay that
 // re-types the card's streamed text with the recorded timing.
 //
-// Implementation notes. The event log carries each content event's size but not its text, so the replay rebuilds the
-// texts from the final card: after an element's last `replace`, every `append` is a prefix of the final text whose
-// length the sizes give. Content before an element's last replace, and structural events, cannot be rebuilt from the
-// log: the replay starts from the final card's structure and types each element from the text of its last replace
-// (or from the text before its first append).
+// Implementation notes. Each logged event carries its `change`: the same fields a live `card` frame carried. When the
+// log reaches back to the card's creation (version 1), the replay starts from the created card and applies every
+// change with its recorded timing, exactly as a viewer saw it (`exactReplay`). When the log is truncated (the inspector
+// returns the newest 500 events), it falls back to rebuilding the texts from the final card: after an element's last
+// `replace`, every `append` is a prefix of the final text whose length the sizes give (`replayPlan`).
 
 import { clone, contentOf, findElement, streamableElements } from './cardmodel.js';
 import { CardView } from './cardview.js';
@@ -93,6 +93,39 @@ function rebuild(final, list, length, prefix) {
     initial: startsWithReplace ? '' : prefix(final, len),
     steps: replayed.map((e, k) => ({ at: Number(e.at) || 0, version: Number(e.version) || 0, op: e.op, text: texts[k] })),
   };
+}
+
+/** Whether streaming mode is on after a change, given whether it was on before. */
+function streamingAfter(on, e) {
+  const c = e.change || {};
+  const fromConfig = (config) => (config && typeof config.streaming_mode === 'boolean' ? config.streaming_mode : on);
+  switch (e.op) {
+    case 'settings': return fromConfig(c.config);
+    case 'card': return !!(c.card && c.card.config && c.card.config.streaming_mode);
+    case 'streaming_timed_out': return false;
+    case 'batch':
+      return (c.actions || []).reduce((now, a) => (a.action === 'partial_update_setting'
+        ? fromConfig(a.params && a.params.settings && a.params.settings.config) : now), on);
+    default: return on;
+  }
+}
+
+/**
+ * The whole history as frames with delays, when the log starts at the card's creation; else null.
+ * Returns {card, streaming, frames: [{delayMs, frame}]}.
+ */
+export function exactReplay(events) {
+  const list = events || [];
+  if (!list.length || Number(list[0].version) !== 1 || list.some((e) => !e.change)) return null;
+  const created = list[0].change.card;
+  if (!created) return null;
+  let on = !!(created.config && created.config.streaming_mode);
+  const start = Number(list[0].at) || 0;
+  const frames = list.slice(1).map((e) => {
+    on = streamingAfter(on, e);
+    return { delayMs: (Number(e.at) || 0) - start, frame: { ...e.change, op: e.op, version: Number(e.version), streaming: on } };
+  });
+  return { card: clone(created), streaming: !!(created.config && created.config.streaming_mode), frames };
 }
 
 /** The inspector panel. */
@@ -212,11 +245,16 @@ export class Inspector {
       : `流式更新：关闭${s.opened_at ? ` · 上次开启于 ${time(s.opened_at)}` : ''}`;
   }
 
-  /** Re-types the card's streamed text with the recorded timing, in the panel. */
+  /** Re-types the card's history with the recorded timing, in the panel. */
   replay() {
     this.#stopReplay();
     const d = this.data;
     if (!d) return;
+    const exact = exactReplay(d.events);
+    if (exact) {
+      this.#replayExactly(exact);
+      return;
+    }
     const plan = replayPlan(d.card, d.events);
     const start = clone(d.card) || {};
     for (const { id, node } of streamableElements(start)) {
@@ -253,6 +291,29 @@ export class Inspector {
       this.replayTimers.push(timer);
     });
     if (plan.steps.length === 0) this.replayHost.dataset.state = 'done';
+  }
+
+  #replayExactly(history) {
+    const view = new CardView({
+      card: history.card,
+      version: 1,
+      streaming: history.streaming,
+      deadline: 0,
+      platform: this.view ? this.view.platform : 'pc',
+      clientVersion: this.view ? this.view.clientVersion : 'latest',
+      scheduler: this.scheduler,
+      resolveUser: this.resolveUser,
+    });
+    this.replayView = view;
+    this.replayHost.replaceChildren(view.root);
+    this.replayHost.dataset.state = history.frames.length ? 'playing' : 'done';
+    history.frames.forEach(({ delayMs, frame }, i) => {
+      const timer = this.scheduler.setTimeout(() => {
+        view.applyFrame(frame);
+        if (i === history.frames.length - 1) this.replayHost.dataset.state = 'typing';
+      }, delayMs);
+      this.replayTimers.push(timer);
+    });
   }
 
   #stopReplay() {

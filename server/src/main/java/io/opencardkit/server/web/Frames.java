@@ -53,43 +53,53 @@ final class Frames {
     ObjectNode frame = Json.object().put("type", "card").put("card_id", event.cardId());
     frame.put("message_id", after.messageId()).put("chat_id", after.chatId());
     frame.put("version", event.version()).put("op", op(event.type()));
+    frame.setAll(change(event));
+    putState(frame, after);
+    return Json.write(frame);
+  }
+
+  /**
+   * The op-specific fields of an event, as a {@code card} frame carries them (and the inspector's event log, so a
+   * replay applies exactly what viewers received).
+   */
+  static ObjectNode change(CardEvent event) {
+    ObjectNode change = Json.object();
     ObjectNode p = event.payload(); // never mutated after the event is built, so it can be shared
     switch (event.type()) {
       case CONTENT_APPENDED:
-        copy(p, frame, "element_id", "offset", "text");
+        copy(p, change, "element_id", "offset", "text");
         break;
       case CONTENT_REPLACED:
-        copy(p, frame, "element_id", "text");
+        copy(p, change, "element_id", "text");
         break;
       case SETTINGS:
-        copy(p, frame, "config", "card_link");
+        copy(p, change, "config", "card_link");
         break;
       case CREATED:
       case REPLACED:
-        copy(p, frame, "card");
+        copy(p, change, "card");
         break;
       case ELEMENTS_ADDED:
         // The payload's "type" (insert_before/insert_after/append) would clash with the frame's own "type".
-        frame.set("insert_type", p.get("type"));
-        copy(p, frame, "target_element_id", "elements");
+        change.set("insert_type", p.get("type"));
+        copy(p, change, "target_element_id", "elements");
         break;
       case ELEMENT_UPDATED:
-        copy(p, frame, "element_id", "element");
+        copy(p, change, "element_id", "element");
         break;
       case ELEMENT_PATCHED:
-        copy(p, frame, "element_id", "partial_element");
+        copy(p, change, "element_id", "partial_element");
         break;
       case ELEMENTS_DELETED:
-        copy(p, frame, "element_ids");
+        copy(p, change, "element_ids");
         break;
       case BATCH:
-        copy(p, frame, "actions");
+        copy(p, change, "actions");
         break;
       default: // streaming_timed_out, sent: no fields
         break;
     }
-    putState(frame, after);
-    return Json.write(frame);
+    return change;
   }
 
   /** Everything about a card at one version; replaces what the page holds for it. */

@@ -31,6 +31,7 @@ final class Inspector {
     } else {
       node.putNull("size");
     }
+    node.set("change", Frames.change(e)); // what viewers received, so a replay re-types exactly
     return node;
   }
 

@@ -149,6 +149,32 @@ final class LiveStreamTest {
   }
 
   @Test
+  void replay_historyWithAReplace_appliesEveryChangeAsViewersReceivedIt() throws Exception {
+    // Regression: the replay was rebuilt from the final card and lost everything before an element's last replace.
+    Page page = open();
+    String cardId = bot.sendCard(CARD);
+    watchNewestCard(page, cardId);
+    bot.contentOk(cardId, "md", "wrong answer");
+    bot.contentOk(cardId, "md", "right"); // not a prefix extension: a replace
+    bot.contentOk(cardId, "md", "right answer");
+    page.waitForFunction("() => window.seen.includes('right answer')", null, LONG);
+
+    @SuppressWarnings("unchecked")
+    List<String> applied =
+        (List<String>)
+            page.evaluate(
+                "async (cardId) => { const user = new URL(location.href).searchParams.get('user');"
+                    + " const data = await (await fetch('/web/api/cards/' + cardId + '/inspector?user=' + encodeURIComponent(user))).json();"
+                    + " const { exactReplay } = await import('/web/inspector.js');"
+                    + " return exactReplay(data.events).frames.map((f) => f.frame)"
+                    + "   .filter((f) => f.op === 'append' || f.op === 'replace').map((f) => f.op + ':' + f.text); }",
+                cardId);
+
+    // The exact changes, in order, with the text before the replace: what a live viewer saw.
+    assertThat(applied).containsExactly("append:wrong answer", "replace:right", "append: answer");
+  }
+
+  @Test
   void previewSwitches_oldClientAndPlatform_rerenderTheShownCards() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
