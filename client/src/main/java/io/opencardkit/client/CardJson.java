@@ -136,7 +136,8 @@ final class CardJson {
 
   /**
    * The UTF-8 bytes {@code text} takes inside a JSON string (quotes excluded), with the escapes a standard writer
-   * uses: two bytes for quote, backslash and the short control escapes, six for other control characters.
+   * uses: two bytes for quote, backslash and the short control escapes, six for other control characters and for
+   * each half of a surrogate pair (an emoji counts 12, the larger of the two ways writers encode it).
    */
   static int textBytes(CharSequence text) {
     int total = 0;
@@ -146,7 +147,7 @@ final class CardJson {
     return total;
   }
 
-  /** The bytes of the character at {@code i}; a surrogate pair counts 2 + 2. */
+  /** The bytes of the character at {@code i}; each half of a surrogate pair counts 6. */
   static int charBytes(CharSequence text, int i) {
     char c = text.charAt(i);
     if (c == '"' || c == '\\') {
@@ -162,7 +163,7 @@ final class CardJson {
       return 2;
     }
     if (Character.isSurrogate(c)) {
-      return 2; // a pair is 4 bytes of UTF-8; a lone surrogate is written as '?' or an escape, never more than 6
+      return 6; // some writers (Jackson's UTF-8 generator, so OpenCardKit) escape each half of a pair as six bytes
     }
     return 3;
   }

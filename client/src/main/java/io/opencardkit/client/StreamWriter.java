@@ -188,23 +188,34 @@ final class StreamWriter {
     boolean extendsShown = desired.startsWith(card.shown);
     boolean moveOn = card.streamingLost || (!card.shown.isEmpty() && clock.millis() - card.openedAt >= settings.windowMargin().toMillis());
     int fit = fit(desired);
+    if (fit == 0 && card.shown.isEmpty() && !desired.isEmpty()) {
+      stop(new CardStreamException(
+          "the text does not fit in a card of " + settings.maxCardBytes() + " bytes", "content", card.id, 0, -1, 0, null, null));
+      return IDLE;
+    }
+    if (moveOn && extendsShown && desired.length() > card.shown.length()) {
+      // This card takes no more text; it only completes the line it shows, if it can, before the follow-up.
+      int lineEnd = card.shown.endsWith("\n") ? -1 : desired.indexOf('\n', card.shown.length());
+      if (!card.streamingLost && lineEnd >= 0 && lineEnd < fit) {
+        return content(desired.substring(0, lineEnd + 1));
+      }
+      return closeContinued();
+    }
     if (fit < desired.length()) {
-      if (fit == 0 && card.shown.isEmpty()) {
+      String head = desired.substring(0, fit);
+      return head.equals(card.shown) ? closeContinued() : content(head);
+    }
+    String update = s.ending() == null ? holdBackPartialLine(desired) : desired;
+    if (!update.equals(card.shown)) {
+      if (card.streamingLost) {
         stop(new CardStreamException(
-            "the text does not fit in a card of " + settings.maxCardBytes() + " bytes", "content", card.id, 0, -1, 0, null, null));
+            "set() rewrote text of a card whose streaming closed", "content", card.id, 0, -1, 0, null, null));
         return IDLE;
       }
-      String head = desired.substring(0, fit);
-      if (head.equals(card.shown) || (moveOn && extendsShown)) {
-        return closeContinued();
-      }
-      return content(head);
+      return content(update);
     }
     if (!desired.equals(card.shown)) {
-      if (moveOn && extendsShown) {
-        return closeContinued();
-      }
-      return content(desired);
+      return IDLE; // a partial line held back near the card's size budget: it waits for its line end or finish()
     }
     if (s.ending() != null) {
       if (!endFits(s.ending())) {
@@ -220,6 +231,19 @@ final class StreamWriter {
     return IDLE;
   }
 
+  /**
+   * Near the card's size budget (its last eighth) only whole lines are shown, so that a card which has to continue
+   * in a follow-up card ends at a line end rather than in the middle of a word already on screen.
+   */
+  private String holdBackPartialLine(String desired) {
+    int budget = budget();
+    if (CardJson.textBytes(desired) <= budget - budget / 8 || !desired.startsWith(card.shown)) {
+      return desired;
+    }
+    int lineEnd = desired.lastIndexOf('\n') + 1;
+    return lineEnd > card.shown.length() ? desired.substring(0, lineEnd) : card.shown;
+  }
+
   private Decision planEdit(CardStream.Snapshot s) {
     CardStream.Edit edit = s.edit();
     return edit == null ? IDLE : call(replace(card, edit));
@@ -227,13 +251,20 @@ final class StreamWriter {
 
   /** How much of {@code desired} this card may show: all of it, or a prefix cut at a good place. */
   private int fit(String desired) {
-    int budget = card.full ? CardJson.textBytes(card.shown) : settings.maxCardBytes() - skeletonBytes;
+    int budget = budget();
     int longest = TextSplitter.longestPrefixWithin(desired, budget);
     if (longest == desired.length()) {
       return longest;
     }
+    // The cut a new card would make, unless the card already shows more than that.
+    int cut = TextSplitter.cut(desired, longest, 0);
     int min = desired.startsWith(card.shown) ? card.shown.length() : 0;
-    return TextSplitter.cut(desired, Math.max(longest, min), min);
+    return cut >= min ? cut : TextSplitter.cut(desired, Math.max(longest, min), min);
+  }
+
+  /** The bytes the current card's text may take. */
+  private int budget() {
+    return card.full ? CardJson.textBytes(card.shown) : settings.maxCardBytes() - skeletonBytes;
   }
 
   private boolean endFits(CardStream.Ending ending) {

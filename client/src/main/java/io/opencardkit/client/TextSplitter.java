@@ -16,7 +16,7 @@ final class TextSplitter {
     int i = 0;
     while (i < text.length()) {
       int width = Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
-      int bytes = width == 2 ? 4 : CardJson.charBytes(text, i);
+      int bytes = width == 2 ? 2 * CardJson.charBytes(text, i) : CardJson.charBytes(text, i);
       if (used + bytes > budgetBytes) {
         break;
       }

@@ -45,7 +45,7 @@ final class CardStreamTest {
 
     List<CardRef> cards = done(finished);
     assertThat(cards).hasSize(1);
-    assertThat(h.shownText(cards.get(0))).isEqualTo(answer);
+    Harness.assertSameText(h.shownText(cards.get(0)), answer);
     assertThat(h.summary(cards.get(0).messageId())).isEqualTo("关于流式的回答");
     assertThat(h.streaming(cards.get(0).messageId())).isFalse();
     assertThat(h.chatOf(cards.get(0).messageId())).isEqualTo(h.server.seed.chatId);
@@ -64,7 +64,7 @@ final class CardStreamTest {
     h.scheduler.runUntilIdle();
 
     CardRef card = done(finished).get(0);
-    assertThat(h.shownText(card)).isEqualTo("Hello, Alice");
+    Harness.assertSameText(h.shownText(card), "Hello, Alice");
     assertThat(h.chatOf(card.messageId())).isNotEqualTo(h.server.seed.chatId);
     // finish() without a summary derives the preview from the first line
     assertThat(h.summary(card.messageId())).isEqualTo("Hello, Alice");
@@ -118,7 +118,7 @@ final class CardStreamTest {
     h.scheduler.runUntilIdle();
     done(replaced);
     assertThat(Harness.findElement(h.shownCard(card.messageId()), "fb_yes").get("content").getAsString()).isEqualTo("谢谢");
-    assertThat(h.shownText(card)).isEqualTo("Answer text");
+    Harness.assertSameText(h.shownText(card), "Answer text");
   }
 
   @Test
@@ -143,7 +143,7 @@ final class CardStreamTest {
     h.scheduler.runUntilIdle();
 
     CardRef card = done(failed).get(0);
-    assertThat(h.shownText(card)).isEqualTo("Partial answer");
+    Harness.assertSameText(h.shownText(card), "Partial answer");
     JsonObject note = Harness.findElement(h.shownCard(card.messageId()), CardStream.ERROR_ELEMENT_ID);
     assertThat(note.get("content").getAsString()).isEqualTo("⚠️ 模型超时");
     assertThat(h.summary(card.messageId())).isEqualTo("⚠️ 模型超时");
@@ -161,7 +161,7 @@ final class CardStreamTest {
     h.scheduler.runUntilIdle();
 
     CardRef card = done(finished).get(0);
-    assertThat(h.shownText(card)).isEqualTo("The answer is 42. Really.");
+    Harness.assertSameText(h.shownText(card), "The answer is 42. Really.");
     assertThat(stream.text()).isEqualTo("The answer is 42. Really.");
   }
 

@@ -12,6 +12,7 @@ import com.lark.oapi.okhttp.OkHttpClient;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,11 +50,13 @@ final class FaultyTransport implements IHttpTransport {
     /** Forwarded and applied, then answered HTTP 502: the outcome looks unknown to the client. */
     APPLIED_THEN_502,
     /** Not forwarded: {@code 300317}, what a server without uuid replay would answer to a retry of an applied call. */
-    SEQUENCE_REFUSED_300317
+    SEQUENCE_REFUSED_300317,
+    /** Not forwarded: {@code 200860}, as a server that measures the card larger than the client does would answer. */
+    CARD_TOO_LARGE_200860
   }
 
   /** One request as the transport saw it, and what came back (status 0 and code -1 when nothing came). */
-  record Exchange(Op op, String cardId, Integer sequence, String uuid, String body, Fault fault, int status, int code) {}
+  record Exchange(long at, Op op, String cardId, Integer sequence, String uuid, String body, Fault fault, int status, int code, String msg) {}
 
   private final IHttpTransport real =
       new OkHttpTransport(
@@ -63,6 +66,7 @@ final class FaultyTransport implements IHttpTransport {
               .writeTimeout(20, TimeUnit.SECONDS)
               .build());
   private final Gson gson = new Gson();
+  private final Clock clock;
   private final List<Exchange> exchanges = new ArrayList<>();
   private final List<Rule> rules = new ArrayList<>();
   private final Map<Op, Integer> seen = new HashMap<>();
@@ -81,6 +85,11 @@ final class FaultyTransport implements IHttpTransport {
       this.from = from;
       this.faults = faults;
     }
+  }
+
+  /** A transport that stamps each exchange with {@code clock}'s time. */
+  FaultyTransport(Clock clock) {
+    this.clock = clock;
   }
 
   /** Injects {@code faults} into the {@code nth} request of {@code op} and the ones right after it (its retries). */
@@ -132,7 +141,7 @@ final class FaultyTransport implements IHttpTransport {
     }
     if (fault == null || fault == Fault.LOSE_ANSWER || fault == Fault.APPLIED_THEN_502) {
       RawResponse response = real.execute(request);
-      record(new Exchange(op, cardId, sequence, uuid, canonical, fault, response.getStatusCode(), codeOf(response)));
+      record(new Exchange(clock.millis(), op, cardId, sequence, uuid, canonical, fault, response.getStatusCode(), codeOf(response), msgOf(response)));
       if (fault == Fault.LOSE_ANSWER) {
         throw new SocketTimeoutException("timeout"); // the SDK reports this as its ClientTimeoutException
       }
@@ -141,7 +150,7 @@ final class FaultyTransport implements IHttpTransport {
       }
       return response;
     }
-    record(new Exchange(op, cardId, sequence, uuid, canonical, fault, 0, -1));
+    record(new Exchange(clock.millis(), op, cardId, sequence, uuid, canonical, fault, 0, -1, null));
     switch (fault) {
       case TIMEOUT:
         throw new SocketTimeoutException("timeout");
@@ -157,6 +166,8 @@ final class FaultyTransport implements IHttpTransport {
             Map.of("x-ogw-ratelimit-limit", List.of("10"), "x-ogw-ratelimit-reset", List.of("1")));
       case SEQUENCE_REFUSED_300317:
         return synthetic(400, "{\"code\":300317,\"msg\":\"sequence number compare failed\"}", Map.of());
+      case CARD_TOO_LARGE_200860:
+        return synthetic(400, "{\"code\":200860,\"msg\":\"Card content exceeds limit.\"}", Map.of());
       default:
         throw new AssertionError(fault);
     }
@@ -172,6 +183,14 @@ final class FaultyTransport implements IHttpTransport {
     return exchanges.stream().filter(e -> e.status() != 0 && e.code() == code).count();
   }
 
+  /** The server's refusals (answers with a non-zero code), for failure messages. */
+  synchronized List<String> refusals() {
+    return exchanges.stream()
+        .filter(e -> e.status() != 0 && e.code() != 0)
+        .map(e -> e.op() + " card=" + e.cardId() + " seq=" + e.sequence() + " code=" + e.code() + " msg=" + e.msg())
+        .toList();
+  }
+
   /** Requests of this kind that reached the server. */
   synchronized long forwarded(Op op) {
     return exchanges.stream().filter(e -> e.op() == op && e.status() != 0).count();
@@ -184,7 +203,8 @@ final class FaultyTransport implements IHttpTransport {
   synchronized void assertSequencesNeverReused() {
     Map<String, Set<String>> variants = new HashMap<>();
     for (Exchange e : exchanges) {
-      if (e.sequence() == null || (e.status() >= 400 && e.status() < 500 && e.fault() == null)) {
+      boolean refused = (e.status() >= 400 && e.status() < 500 && e.fault() == null) || e.fault() == Fault.CARD_TOO_LARGE_200860;
+      if (e.sequence() == null || refused) {
         continue;
       }
       variants.computeIfAbsent(e.cardId() + "#" + e.sequence(), k -> new HashSet<>()).add(e.uuid() + " " + e.body());
@@ -277,6 +297,15 @@ final class FaultyTransport implements IHttpTransport {
       return json.isJsonObject() && json.getAsJsonObject().has("code") ? json.getAsJsonObject().get("code").getAsInt() : -1;
     } catch (RuntimeException e) {
       return -1;
+    }
+  }
+
+  private static String msgOf(RawResponse response) {
+    try {
+      JsonElement json = JsonParser.parseString(new String(response.getBody(), StandardCharsets.UTF_8));
+      return json.isJsonObject() && json.getAsJsonObject().has("msg") ? json.getAsJsonObject().get("msg").getAsString() : null;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

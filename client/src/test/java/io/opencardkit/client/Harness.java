@@ -7,6 +7,8 @@ import com.google.gson.JsonParser;
 import com.lark.oapi.Client;
 import com.lark.oapi.service.im.v1.model.GetMessageReq;
 import com.lark.oapi.service.im.v1.model.GetMessageResp;
+import com.lark.oapi.service.im.v1.model.ListMessageReq;
+import com.lark.oapi.service.im.v1.model.ListMessageResp;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,7 @@ import java.util.function.UnaryOperator;
 final class Harness implements AutoCloseable {
   final MutableClock clock = MutableClock.startingNow();
   final TestServer server;
-  final FaultyTransport transport = new FaultyTransport();
+  final FaultyTransport transport = new FaultyTransport(clock);
   final Client sdk;
   final ManualScheduler scheduler = new ManualScheduler(clock);
   private final Client reader;
@@ -108,6 +110,42 @@ final class Harness implements AutoCloseable {
   /** The message a message replies to, or null. */
   String parentOf(String messageId) throws Exception {
     return message(messageId).getData().getItems()[0].getParentId();
+  }
+
+  /**
+   * Asserts two (long) texts are equal; a mismatch reports where they first differ instead of both texts in full.
+   */
+  static void assertSameText(String actual, String expected) {
+    if (actual.equals(expected)) {
+      return;
+    }
+    int i = 0;
+    while (i < actual.length() && i < expected.length() && actual.charAt(i) == expected.charAt(i)) {
+      i++;
+    }
+    throw new AssertionError(String.format(
+        "texts differ at index %d (lengths: actual %d, expected %d): actual ...%s... expected ...%s...",
+        i, actual.length(), expected.length(), around(actual, i), around(expected, i)));
+  }
+
+  private static String around(String text, int i) {
+    return text.substring(Math.max(0, i - 40), Math.min(text.length(), i + 40)).replace("\n", "\\n");
+  }
+
+  /** How many messages of a chat show cards (msg_type interactive). */
+  int cardMessagesIn(String chatId) throws Exception {
+    ListMessageResp resp = reader.im().v1().message().list(
+        ListMessageReq.newBuilder().containerIdType("chat").containerId(chatId).pageSize(50).build());
+    if (!resp.success()) {
+      throw new AssertionError("list " + chatId + ": " + resp.getCode() + " " + resp.getMsg());
+    }
+    int count = 0;
+    for (var item : resp.getData().getItems() == null ? new com.lark.oapi.service.im.v1.model.Message[0] : resp.getData().getItems()) {
+      if ("interactive".equals(item.getMsgType())) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The element with this id anywhere in the card, or null. */
