@@ -19,8 +19,9 @@ import java.util.concurrent.RejectedExecutionException;
  *       When {@link #finish}'s future completes, the texts of {@link #cards()}, concatenated in order, equal
  *       {@link #text()}: every character appended, in order, once.
  *   <li><b>One writer and one sequence per card.</b> A stream's calls are made one at a time by its single writer.
- *       Each card's {@code sequence} starts at 1 and advances only when a call is acknowledged; a sequence is never
- *       used for two different requests, so the stream never provokes 300317.
+ *       Each card's {@code sequence} starts at 1 and advances when a call is acknowledged (or, should a server
+ *       refuse the retry of a call whose first answer was lost, past the sequence that call may have used); a
+ *       sequence is never used for two different requests, so the stream never provokes 300317.
  *   <li><b>Retries are safe.</b> Network errors, timeouts, HTTP 5xx, 300000 and rate limits (HTTP 429, 99991400)
  *       are retried with the identical request: same sequence, same {@code uuid}. A call whose answer was lost may
  *       have been applied; the server answers its retry from the uuid ("replay") instead of applying it twice. If a

@@ -132,6 +132,11 @@ final class StreamWriter {
       return;
     }
     call = null;
+    if (c.outcomeUnknown && c.card != null && c.sequence > c.card.sequence) {
+      // An earlier attempt may have been applied (a server without uuid replay can refuse its retry for another
+      // reason): never use this sequence for a different request. Sequences must increase, not be consecutive.
+      c.card.sequence = c.sequence;
+    }
     if (c.refused.test(reply)) {
       LOG.log(INFO, "{0} refused, recovering: card_id={1} sequence={2} {3}", c.operation, c.cardId, c.sequence, reply);
       stream.scheduleNext(Duration.ZERO);
@@ -290,7 +295,7 @@ final class StreamWriter {
     int sequence = closing.sequence + 1;
     String uuid = newUuid();
     String body = CardJson.settings(false, settings.continuedSummary());
-    return call(new Call("settings", closing.id, sequence, uuid,
+    return call(new Call("settings", closing, sequence, uuid,
         () -> api.settings(closing.id, body, sequence, uuid),
         (reply, startedAt) -> {
           closing.sequence = sequence;
@@ -319,7 +324,7 @@ final class StreamWriter {
 
   private Call send(Card sending) {
     String uuid = "okc-" + sending.id; // IM uuid (at most 50 characters): a retried send shows the card once
-    return new Call("send", sending.id, 0, uuid,
+    return new Call("send", sending, 0, uuid,
         () -> api.send(target, sending.id, uuid),
         (reply, startedAt) -> {
           if (reply.value() == null) {
@@ -344,7 +349,7 @@ final class StreamWriter {
     Card writing = card;
     int sequence = writing.sequence + 1;
     String uuid = newUuid();
-    return call(new Call("content", writing.id, sequence, uuid,
+    return call(new Call("content", writing, sequence, uuid,
         () -> api.content(writing.id, CardStream.TEXT_ELEMENT_ID, text, sequence, uuid),
         (reply, startedAt) -> {
           writing.sequence = sequence;
@@ -372,7 +377,7 @@ final class StreamWriter {
     int sequence = reopening.sequence + 1;
     String uuid = newUuid();
     String body = CardJson.settings(true, null);
-    return new Call("settings", reopening.id, sequence, uuid,
+    return new Call("settings", reopening, sequence, uuid,
         () -> api.settings(reopening.id, body, sequence, uuid),
         (reply, startedAt) -> {
           reopening.sequence = sequence;
@@ -391,7 +396,7 @@ final class StreamWriter {
     String uuid = newUuid();
     boolean batch = !how.elements().isEmpty();
     String body = batch ? CardJson.appendAndClose(how.elements(), preview) : CardJson.settings(false, preview);
-    return new Call(batch ? "batch_update" : "settings", ending.id, sequence, uuid,
+    return new Call(batch ? "batch_update" : "settings", ending, sequence, uuid,
         () -> batch ? api.batchUpdate(ending.id, body, sequence, uuid) : api.settings(ending.id, body, sequence, uuid),
         (reply, startedAt) -> {
           ending.sequence = sequence;
@@ -410,7 +415,7 @@ final class StreamWriter {
   private Call replace(Card editing, CardStream.Edit edit) {
     int sequence = editing.sequence + 1;
     String uuid = newUuid();
-    return new Call("update_element", editing.id, sequence, uuid,
+    return new Call("update_element", editing, sequence, uuid,
         () -> api.replaceElement(editing.id, edit.elementId(), edit.elementJson(), sequence, uuid),
         (reply, startedAt) -> {
           editing.sequence = sequence;
@@ -462,6 +467,7 @@ final class StreamWriter {
   /** One request, retried identically until acknowledged, refused for good, or out of retry budget. */
   private static final class Call {
     final String operation;
+    final Card card; // the card the call changes, or null (create)
     final String cardId;
     final int sequence; // 0 for calls without one
     final String uuid;
@@ -472,10 +478,11 @@ final class StreamWriter {
     long firstAttemptAt;
     boolean outcomeUnknown; // an earlier attempt may have been applied
 
-    Call(String operation, String cardId, int sequence, String uuid, Supplier<Reply> request,
+    Call(String operation, Card card, int sequence, String uuid, Supplier<Reply> request,
         BiConsumer<Reply, Long> success, Predicate<Reply> refused) {
       this.operation = operation;
-      this.cardId = cardId;
+      this.card = card;
+      this.cardId = card == null ? null : card.id;
       this.sequence = sequence;
       this.uuid = uuid;
       this.request = request;

@@ -52,7 +52,9 @@ final class FaultyTransport implements IHttpTransport {
     /** Not forwarded: {@code 300317}, what a server without uuid replay would answer to a retry of an applied call. */
     SEQUENCE_REFUSED_300317,
     /** Not forwarded: {@code 200860}, as a server that measures the card larger than the client does would answer. */
-    CARD_TOO_LARGE_200860
+    CARD_TOO_LARGE_200860,
+    /** Not forwarded: {@code 200850}, as a server whose window closed (or that checks it before the uuid) answers. */
+    STREAMING_TIMEOUT_200850
   }
 
   /** One request as the transport saw it, and what came back (status 0 and code -1 when nothing came). */
@@ -166,6 +168,8 @@ final class FaultyTransport implements IHttpTransport {
             Map.of("x-ogw-ratelimit-limit", List.of("10"), "x-ogw-ratelimit-reset", List.of("1")));
       case SEQUENCE_REFUSED_300317:
         return synthetic(400, "{\"code\":300317,\"msg\":\"sequence number compare failed\"}", Map.of());
+      case STREAMING_TIMEOUT_200850:
+        return synthetic(400, "{\"code\":200850,\"msg\":\"ErrMsg: card streaming timeout; \"}", Map.of());
       case CARD_TOO_LARGE_200860:
         return synthetic(400, "{\"code\":200860,\"msg\":\"Card content exceeds limit.\"}", Map.of());
       default:
@@ -203,7 +207,8 @@ final class FaultyTransport implements IHttpTransport {
   synchronized void assertSequencesNeverReused() {
     Map<String, Set<String>> variants = new HashMap<>();
     for (Exchange e : exchanges) {
-      boolean refused = (e.status() >= 400 && e.status() < 500 && e.fault() == null) || e.fault() == Fault.CARD_TOO_LARGE_200860;
+      boolean refused = (e.status() >= 400 && e.status() < 500 && e.fault() == null) || e.fault() == Fault.CARD_TOO_LARGE_200860
+          || e.fault() == Fault.STREAMING_TIMEOUT_200850;
       if (e.sequence() == null || refused) {
         continue;
       }
