@@ -11,6 +11,7 @@ import com.lark.oapi.event.cardcallback.model.P2CardActionTriggerData;
 import com.lark.oapi.event.cardcallback.model.P2CardActionTriggerResponse;
 import com.lark.oapi.service.im.ImService;
 import com.lark.oapi.service.im.v1.model.EventMessage;
+import com.lark.oapi.service.im.v1.model.EventSender;
 import com.lark.oapi.service.im.v1.model.P2MessageReceiveV1;
 import io.opencardkit.client.CardRef;
 import io.opencardkit.client.CardStream;
@@ -112,11 +113,15 @@ public final class DemoBot {
   }
 
   /**
-   * Starts answering a message (a redelivered message is answered once) and returns at once. The future completes
-   * with the answer's cards once it is finished, feedback selector included.
+   * Starts answering a user's message (a redelivered message is answered once, a bot's message never) and returns
+   * at once. The future completes with the answer's cards once it is finished, feedback selector included.
    */
   CompletableFuture<List<CardRef>> onMessage(P2MessageReceiveV1 event) {
     EventMessage message = event.getEvent().getMessage();
+    EventSender sender = event.getEvent().getSender();
+    if (sender != null && "app".equals(sender.getSenderType())) {
+      return CompletableFuture.completedFuture(List.of()); // never answer a bot (ourselves included): no loops
+    }
     String messageId = message.getMessageId();
     CompletableFuture<List<CardRef>> done = new CompletableFuture<>();
     synchronized (byQuestion) {

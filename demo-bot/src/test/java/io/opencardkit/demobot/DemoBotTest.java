@@ -120,6 +120,16 @@ final class DemoBotTest {
   }
 
   @Test
+  void messagesFromBots_areNotAnswered() throws Exception {
+    String question = postAsAlice("from a bot?");
+    P2MessageReceiveV1 event = parsedMessageEvent(question, "from a bot?");
+    event.getEvent().getSender().setSenderType("app");
+
+    assertThat(bot.onMessage(event).get(5, TimeUnit.SECONDS)).isEmpty();
+    assertThat(answersTo(question)).isZero();
+  }
+
+  @Test
   void promptOf_stripsMentions_andDescribesOtherMessageTypes() {
     assertThat(DemoBot.promptOf(message("text", "{\"text\":\"@_user_1 今天天气？\"}"))).isEqualTo("今天天气？");
     assertThat(DemoBot.promptOf(message("text", "{\"text\":\"@_user_1\"}"))).isEqualTo("你好");
