@@ -9,16 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The single writer of one {@link CardStream}: decides the next call from the stream's text and its cards, makes it
  * through the SDK and retries it until it is acknowledged.
  *
  * <p>Implementation notes: {@link #step} runs on the stream's {@link Scheduler}, never two at a time, so the fields
- * below need no lock (the scheduler's hand-over orders the steps). A step either continues the call in flight (a
+ * below, the {@link WrittenCard}s and the {@link PendingCall} need no lock (the scheduler's hand-over orders the steps). A step either continues the call in flight (a
  * retry: identical request, same sequence and uuid) or plans a new one; it makes at most one SDK call. Per card, the
  * plan is: create (with the text that fits) → send → content updates at the cadence → end (close streaming with the
  * summary, add the elements) → queued element replacements. A card that must not grow (window margin reached, size
@@ -45,8 +42,8 @@ final class StreamWriter {
   private final int skeletonBytes;
   private final List<CardRef> cards = new CopyOnWriteArrayList<>();
 
-  private Card card; // the card being written; null before the first one exists
-  private Call call; // the call in flight (being retried), or null between calls
+  private WrittenCard card; // the card being written; null before the first one exists
+  private PendingCall call; // the call in flight (being retried), or null between calls
   private long nextContentAt; // epoch millis; no content call starts earlier (the cadence)
   private boolean stopped; // the stream failed: no more calls
 
@@ -99,7 +96,7 @@ final class StreamWriter {
   // --- calls ------------------------------------------------------------------------------------------------------
 
   private void attempt() {
-    Call c = call;
+    PendingCall c = call;
     long startedAt = clock.millis();
     if (c.attempts == 0) {
       c.firstAttemptAt = startedAt;
@@ -156,7 +153,7 @@ final class StreamWriter {
     stream.idle(0);
   }
 
-  private static CardStreamException failure(Call c, Reply reply, String what) {
+  private static CardStreamException failure(PendingCall c, Reply reply, String what) {
     return failure(c.operation, c.cardId, c.sequence, reply, what);
   }
 
@@ -169,7 +166,7 @@ final class StreamWriter {
   // --- planning ---------------------------------------------------------------------------------------------------
 
   private Decision plan(CardStream.Snapshot s) {
-    if (card == null || card.state == State.CLOSED) {
+    if (card == null || card.state == WrittenCard.State.CLOSED) {
       if (card != null && s.pending().isEmpty() && s.ending() == null) {
         return IDLE; // the follow-up card waits for text
       }
@@ -291,47 +288,47 @@ final class StreamWriter {
     if (!stream.freeze(card.shown)) {
       return AGAIN; // set() replaced the text since the snapshot: plan again
     }
-    Card closing = card;
+    WrittenCard closing = card;
     int sequence = closing.sequence + 1;
     String uuid = newUuid();
     String body = CardJson.settings(false, settings.continuedSummary());
-    return call(new Call("settings", closing, sequence, uuid,
+    return call(new PendingCall("settings", closing, sequence, uuid,
         () -> api.settings(closing.id, body, sequence, uuid),
         (reply, startedAt) -> {
           closing.sequence = sequence;
-          closing.state = State.CLOSED;
+          closing.state = WrittenCard.State.CLOSED;
           LOG.log(INFO, "card {0} closed after {1} characters; the text continues in a follow-up card", closing.id, closing.shown.length());
         },
         reply -> false));
   }
 
-  private Call create(String pending) {
+  private PendingCall create(String pending) {
     int budget = settings.maxCardBytes() - skeletonBytes;
     int longest = TextSplitter.longestPrefixWithin(pending, budget);
     String initial = pending.substring(0, longest == pending.length() ? longest : TextSplitter.cut(pending, longest, 0));
     String json = CardJson.streamingCard(settings.title(), CardStream.TEXT_ELEMENT_ID, initial);
-    return new Call("create", null, 0, null,
+    return new PendingCall("create", null, 0, null,
         () -> api.createCard(json),
         (reply, startedAt) -> {
           if (reply.value() == null) {
             throw new IllegalStateException("create answered no card_id: " + reply);
           }
-          card = new Card(reply.value(), startedAt);
+          card = new WrittenCard(reply.value(), startedAt);
           card.shown = initial;
         },
         reply -> false);
   }
 
-  private Call send(Card sending) {
+  private PendingCall send(WrittenCard sending) {
     String uuid = "okc-" + sending.id; // IM uuid (at most 50 characters): a retried send shows the card once
-    return new Call("send", sending, 0, uuid,
+    return new PendingCall("send", sending, 0, uuid,
         () -> api.send(target, sending.id, uuid),
         (reply, startedAt) -> {
           if (reply.value() == null) {
             throw new IllegalStateException("send answered no message_id: " + reply);
           }
           sending.messageId = reply.value();
-          sending.state = State.STREAMING;
+          sending.state = WrittenCard.State.STREAMING;
           CardRef ref = new CardRef(sending.id, sending.messageId);
           cards.add(ref);
           if (cards.size() == 1) {
@@ -346,10 +343,10 @@ final class StreamWriter {
     if (now < nextContentAt) {
       return new Decision(null, nextContentAt - now);
     }
-    Card writing = card;
+    WrittenCard writing = card;
     int sequence = writing.sequence + 1;
     String uuid = newUuid();
-    return call(new Call("content", writing, sequence, uuid,
+    return call(new PendingCall("content", writing, sequence, uuid,
         () -> api.content(writing.id, CardStream.TEXT_ELEMENT_ID, text, sequence, uuid),
         (reply, startedAt) -> {
           writing.sequence = sequence;
@@ -373,11 +370,11 @@ final class StreamWriter {
         }));
   }
 
-  private Call reopen(Card reopening) {
+  private PendingCall reopen(WrittenCard reopening) {
     int sequence = reopening.sequence + 1;
     String uuid = newUuid();
     String body = CardJson.settings(true, null);
-    return new Call("settings", reopening, sequence, uuid,
+    return new PendingCall("settings", reopening, sequence, uuid,
         () -> api.settings(reopening.id, body, sequence, uuid),
         (reply, startedAt) -> {
           reopening.sequence = sequence;
@@ -388,7 +385,7 @@ final class StreamWriter {
         reply -> false);
   }
 
-  private Call end(Card ending, CardStream.Snapshot s) {
+  private PendingCall end(WrittenCard ending, CardStream.Snapshot s) {
     CardStream.Ending how = s.ending();
     String summary = how.summary() != null ? how.summary() : CardJson.preview(s.fullText(), CardStream.PREVIEW_CHARS);
     String preview = summary.isEmpty() ? null : summary; // no words: leave the preview to the server
@@ -396,11 +393,11 @@ final class StreamWriter {
     String uuid = newUuid();
     boolean batch = !how.elements().isEmpty();
     String body = batch ? CardJson.appendAndClose(how.elements(), preview) : CardJson.settings(false, preview);
-    return new Call(batch ? "batch_update" : "settings", ending, sequence, uuid,
+    return new PendingCall(batch ? "batch_update" : "settings", ending, sequence, uuid,
         () -> batch ? api.batchUpdate(ending.id, body, sequence, uuid) : api.settings(ending.id, body, sequence, uuid),
         (reply, startedAt) -> {
           ending.sequence = sequence;
-          ending.state = State.ENDED;
+          ending.state = WrittenCard.State.ENDED;
           stream.completed(List.copyOf(cards));
         },
         reply -> {
@@ -412,10 +409,10 @@ final class StreamWriter {
         });
   }
 
-  private Call replace(Card editing, CardStream.Edit edit) {
+  private PendingCall replace(WrittenCard editing, CardStream.Edit edit) {
     int sequence = editing.sequence + 1;
     String uuid = newUuid();
-    return new Call("update_element", editing, sequence, uuid,
+    return new PendingCall("update_element", editing, sequence, uuid,
         () -> api.replaceElement(editing.id, edit.elementId(), edit.elementJson(), sequence, uuid),
         (reply, startedAt) -> {
           editing.sequence = sequence;
@@ -429,7 +426,7 @@ final class StreamWriter {
         });
   }
 
-  private static Decision call(Call call) {
+  private static Decision call(PendingCall call) {
     return new Decision(call, 0);
   }
 
@@ -440,54 +437,5 @@ final class StreamWriter {
   // --- state ------------------------------------------------------------------------------------------------------
 
   /** What a step does next: make {@code call}, or wait {@code delayMillis} (0: plan again now; -1: go idle). */
-  private record Decision(Call call, long delayMillis) {}
-
-  private enum State { UNSENT, STREAMING, CLOSED, ENDED }
-
-  /** A card of this stream as the writer knows it; only acknowledged calls change it. */
-  private static final class Card {
-    final String id;
-    long openedAt; // when its streaming window opened: the start of the create call, or of the re-open
-    String messageId; // null until sent
-    int sequence; // the last acknowledged sequence on this card; 0 before the first
-    String shown = ""; // the text the card shows
-    State state = State.UNSENT;
-    boolean reopened; // streaming was re-opened once after the window closed
-    boolean reopenNeeded; // the last content call heard that the window closed
-    boolean streamingLost; // the window closed again after the re-open: continue in a follow-up card
-    boolean full; // the server refused more text (200860): this card keeps what it shows
-    boolean endTooLarge; // the server refused the elements (200860): they go to a follow-up card
-
-    Card(String id, long openedAt) {
-      this.id = id;
-      this.openedAt = openedAt;
-    }
-  }
-
-  /** One request, retried identically until acknowledged, refused for good, or out of retry budget. */
-  private static final class Call {
-    final String operation;
-    final Card card; // the card the call changes, or null (create)
-    final String cardId;
-    final int sequence; // 0 for calls without one
-    final String uuid;
-    final Supplier<Reply> request;
-    final BiConsumer<Reply, Long> success; // (reply, start of the acknowledged attempt)
-    final Predicate<Reply> refused; // true when the refusal was handled and the stream goes on
-    int attempts;
-    long firstAttemptAt;
-    boolean outcomeUnknown; // an earlier attempt may have been applied
-
-    Call(String operation, Card card, int sequence, String uuid, Supplier<Reply> request,
-        BiConsumer<Reply, Long> success, Predicate<Reply> refused) {
-      this.operation = operation;
-      this.card = card;
-      this.cardId = card == null ? null : card.id;
-      this.sequence = sequence;
-      this.uuid = uuid;
-      this.request = request;
-      this.success = success;
-      this.refused = refused;
-    }
-  }
+  private record Decision(PendingCall call, long delayMillis) {}
 }
