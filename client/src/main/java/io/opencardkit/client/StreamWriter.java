@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * through the SDK and retries it until it is acknowledged.
  *
  * <p>Implementation notes: {@link #step} runs on the stream's {@link Scheduler}, never two at a time, so the fields
- * below, the {@link WrittenCard}s and the {@link PendingCall} need no lock (the scheduler's hand-over orders the steps). A step either continues the call in flight (a
- * retry: identical request, same sequence and uuid) or plans a new one; it makes at most one SDK call. Per card, the
- * plan is: create (with the text that fits) → send → content updates at the cadence → end (close streaming with the
+ * below, the {@link WrittenCard}s and the {@link PendingCall} need no lock (the scheduler's hand-over orders the
+ * steps). A step either continues the call in flight (a retry: identical request, same sequence and uuid) or plans a
+ * new one; it makes at most one SDK call. Per card, the plan is: create (with the text that fits) → send → content updates at the cadence → end (close streaming with the
  * summary, add the elements) → queued element replacements. A card that must not grow (window margin reached, size
  * budget reached, streaming lost twice) is closed with the "continued" summary and a follow-up card takes the rest.
  */
