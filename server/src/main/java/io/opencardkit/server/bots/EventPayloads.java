@@ -2,7 +2,6 @@ package io.opencardkit.server.bots;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.opencardkit.core.Fingerprints;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.server.directory.App;
@@ -22,11 +21,6 @@ final class EventPayloads {
   static final String CARD_ACTION = "card.action.trigger";
 
   private EventPayloads() {}
-
-  /** A user's stable union id, derived from the open id (the directory has open ids only). */
-  static String unionIdOf(String openId) {
-    return "on_" + Fingerprints.of("union", openId);
-  }
 
   /**
    * {@code im.message.receive_v1} for a user's message; {@code create_time} in milliseconds as Feishu's IM events.
@@ -68,7 +62,7 @@ final class EventPayloads {
     ObjectNode body = envelope(app, eventId, CARD_ACTION, Long.toString(nowMillis * 1000));
     ObjectNode event = body.putObject("event");
     ObjectNode operator = event.putObject("operator").put("tenant_key", TENANT_KEY);
-    operator.put("open_id", openId).put("union_id", unionIdOf(openId));
+    operator.put("open_id", openId).put("union_id", Directory.unionIdOf(openId));
     event.put("token", updateToken);
     event.set("action", action);
     event.put("host", "im_message");
@@ -104,15 +98,10 @@ final class EventPayloads {
   }
 
   private static void userIds(ObjectNode node, String openId) {
-    node.put("union_id", unionIdOf(openId)).put("open_id", openId);
+    node.put("union_id", Directory.unionIdOf(openId)).put("open_id", openId);
   }
 
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
-  }
-
-  /** Whether {@code memberId} is a user of the directory (not a bot). */
-  static boolean isUser(Directory directory, String memberId) {
-    return directory.user(memberId).isPresent();
   }
 }
