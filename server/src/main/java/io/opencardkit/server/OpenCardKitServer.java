@@ -164,6 +164,11 @@ public final class OpenCardKitServer implements AutoCloseable {
     return vertx;
   }
 
+  /** Delivery of events and card callbacks to bots. */
+  public BotDispatcher bots() {
+    return bots;
+  }
+
   /** The web chat (page, web API, WebSocket push). */
   public WebChat web() {
     return web;

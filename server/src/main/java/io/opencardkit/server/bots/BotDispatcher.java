@@ -127,6 +127,18 @@ public final class BotDispatcher implements AutoCloseable {
     return webhooks.deliver(app, url, payload, legacy ? WebhookTransport.Security.LEGACY_CARD : WebhookTransport.Security.EVENT, timeout);
   }
 
+  /** How many long connections the app has open (for operators and tests). */
+  public int longConnectionCount(String appId) {
+    return connections.count(appId);
+  }
+
+  /** Events waiting for a retry (read on the dispatcher's context). */
+  int pendingRetries() {
+    CompletableFuture<Integer> size = new CompletableFuture<>();
+    context.runOnContext(v -> size.complete(retryQueue.size()));
+    return size.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+  }
+
   /** A new event id: 32 hex digits, as Feishu's. */
   static String newEventId() {
     byte[] b = new byte[16];

@@ -85,6 +85,11 @@ final class LongConnections implements AutoCloseable {
     LOG.info("long connection opened app_id={} conn_id={} connections={}", ticket.appId(), ticket.deviceId(), sessions.size());
   }
 
+  /** The number of open connections of the app. */
+  int count(String appId) {
+    return connections(appId).size();
+  }
+
   /** Whether the app has at least one open connection. */
   boolean connected(String appId) {
     return !connections(appId).isEmpty();
