@@ -59,7 +59,10 @@ public final class LongConnectionApi {
     String secret = body == null ? null : body.path("AppSecret").asText(null);
     Optional<App> app = directory.get().app(appId);
     if (app.isEmpty() || secret == null || !MessageDigest.isEqual(bytes(secret), bytes(app.get().appSecret()))) {
-      Envelope.send(ctx, 200, Json.object().put("code", AUTH_FAILED).put("msg", "app_id or app_secret is wrong"));
+      // An empty data object: the Node SDK destructures data.URL before it looks at the code.
+      ObjectNode refused = Json.object().put("code", AUTH_FAILED).put("msg", "app_id or app_secret is wrong");
+      refused.putObject("data");
+      Envelope.send(ctx, 200, refused);
       return;
     }
     LongConnections.Ticket ticket = connections.issue(app.get());

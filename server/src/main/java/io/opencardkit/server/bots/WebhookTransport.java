@@ -121,7 +121,7 @@ final class WebhookTransport implements AutoCloseable {
                 if (request != null) {
                   request.reset();
                 }
-                reply.completeExceptionally(new DeliveryFailure(DeliveryFailure.Reason.TIMEOUT, url + " did not answer within " + timeout.toMillis() + " ms"));
+                reply.completeExceptionally(new DeliveryFailure(DeliveryFailure.Reason.TIMEOUT, url + " did not answer in time"));
               }
             });
     http.request(options)

@@ -14,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * per app id for the whole JVM, so two test servers must never share an app id with different secrets.
  */
 public final class TestSeed {
-  public final String appId = "cli_t" + random(8);
+  /** Feishu-shaped ({@code cli_} and 16 hex digits): the Node SDK's long-connection client accepts no other. */
+  public final String appId = "cli_" + random(8);
   public final String appSecret = "secret-" + random(12);
-  public final String otherAppId = "cli_o" + random(8);
+  public final String otherAppId = "cli_" + random(8);
   public final String otherAppSecret = "secret-" + random(12);
   public final String alice = "ou_alice" + random(12);
   public final String bob = "ou_bob" + random(12);
