@@ -5,14 +5,19 @@ import io.opencardkit.core.engine.CardLimits;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.auth.AuthApi;
 import io.opencardkit.server.auth.TokenService;
+import io.opencardkit.server.bots.BotDispatcher;
+import io.opencardkit.server.bots.CardCallbacks;
 import io.opencardkit.server.cards.CardIds;
 import io.opencardkit.server.cards.CardKitApi;
 import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.contact.ContactApi;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.im.ReactionApi;
+import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.web.WebChat;
 import io.opencardkit.store.sqlite.SqliteCardStore;
 import io.vertx.core.Vertx;
@@ -43,10 +48,11 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final HttpServer http;
   private final Directory directory;
   private final WebChat web;
+  private final BotDispatcher bots;
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ExecutorService blocking, CardRuntime runtime, HttpServer http,
-      Directory directory, WebChat web) {
+      Directory directory, WebChat web, BotDispatcher bots) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -55,6 +61,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     this.http = http;
     this.directory = directory;
     this.web = web;
+    this.bots = bots;
   }
 
   /**
@@ -84,14 +91,21 @@ public final class OpenCardKitServer implements AutoCloseable {
     CardRuntime runtime = new CardRuntime(store, engine, blocking, new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store)));
     MessageService messages = new MessageService(() -> directory, store, runtime, blocking);
     TokenService tokens = new TokenService(() -> directory, config.clock());
-    WebChat web = new WebChat(vertx, config, () -> directory, store, runtime, messages, blocking);
+    Reactions reactions = new Reactions(() -> directory, store, blocking, config.clock());
+    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), () -> directory);
+    messages.addListener(bots::messageCommitted);
+    CardCallbacks callbacks = new CardCallbacks(config.clock(), () -> directory, runtime, messages, bots);
+    WebChat web = new WebChat(vertx, config, () -> directory, store, runtime, messages, reactions, callbacks, blocking);
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());
     web.mountBeforeApis(router);
     new AuthApi(tokens, () -> directory).mount(router);
     new CardKitApi(runtime, messages).mount(router);
+    new ReactionApi(reactions).mount(router);
     new ImApi(messages).mount(router);
+    new ContactApi(() -> directory).mount(router);
+    bots.longConnectionApi().mount(router);
     web.mount(router);
     HttpFrontDoor.mountLast(router);
 
@@ -103,11 +117,12 @@ public final class OpenCardKitServer implements AutoCloseable {
     try {
       http = vertx.createHttpServer(options).requestHandler(router).listen().await();
     } catch (RuntimeException e) {
+      bots.close();
       vertx.close();
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, blocking, runtime, http, directory, web);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, blocking, runtime, http, directory, web, bots);
     server.scheduleHousekeeping();
     return server;
   }
@@ -149,6 +164,11 @@ public final class OpenCardKitServer implements AutoCloseable {
     return vertx;
   }
 
+  /** Delivery of events and card callbacks to bots. */
+  public BotDispatcher bots() {
+    return bots;
+  }
+
   /** The web chat (page, web API, WebSocket push). */
   public WebChat web() {
     return web;
@@ -158,6 +178,7 @@ public final class OpenCardKitServer implements AutoCloseable {
   public void close() {
     try {
       web.close();
+      bots.close();
       http.close().await();
     } finally {
       vertx.close().await();

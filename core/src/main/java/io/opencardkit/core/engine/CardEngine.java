@@ -113,6 +113,16 @@ public final class CardEngine {
 
   /** Decides a mutation and applies what it produces to {@code state}. */
   public Outcome execute(CardState state, Mutation m) {
+    return execute(state, m, Long.MIN_VALUE);
+  }
+
+  /**
+   * Decides a mutation while a user's interaction with the card may be in flight: until {@code
+   * interactionLockedUntilMillis} (the injected clock's time) every mutation is refused with 200810, after the owner
+   * and uuid checks (a replay of an already applied request still succeeds) and before the rate limit and sequence
+   * checks (a refused call consumes nothing). The adapter keeps the lock; the engine only compares times.
+   */
+  public Outcome execute(CardState state, Mutation m, long interactionLockedUntilMillis) {
     long now = clock.millis();
     List<CardEvent> events = new ArrayList<>(2);
     try {
@@ -125,6 +135,10 @@ public final class CardEngine {
           }
           throw ApiException.of(ErrorCode.UUID_CONFLICT, "uuid " + m.uuid() + " was used for a different request");
         }
+      }
+      if (now < interactionLockedUntilMillis) {
+        throw ApiException.of(
+            ErrorCode.CARD_IN_INTERACTION, "a user's interaction with card " + state.cardId() + " is being answered by the bot");
       }
       checkRate(state, now);
       if (m.sequence() <= state.lastSequence()) {
@@ -149,6 +163,33 @@ public final class CardEngine {
     } catch (ApiException refusal) {
       return new Outcome(events, refusal, false);
     }
+  }
+
+  /**
+   * Replaces the card with the one a bot answered a card callback with. The event carries no sequence, so the bot's
+   * sequence counter is untouched (its next CardKit call goes on from where it was), and it is neither rate limited
+   * nor subject to the interaction lock (it is what ends the interaction). Returns the event, already applied.
+   *
+   * @throws ApiException 300311 for another app, 200750 after the card's lifetime, 300303 for a card that is not
+   *     schema 2.0 (a 2.0 card cannot become a 1.0 card), {@link ErrorCode#INVALID_PARAMETER} while the card streams
+   *     (Feishu applies no callback card to a streaming card: close streaming first), and the validator's codes for a
+   *     refused card (200220, 200860, 300305, …)
+   */
+  public CardEvent replaceFromCallback(CardState state, String appId, ObjectNode card) {
+    long now = clock.millis();
+    checkUsable(state, appId);
+    if (state.isStreaming(now, limits.streamingTimeout().toMillis())) {
+      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "card " + state.cardId() + " is streaming; a callback response cannot update it");
+    }
+    if (!"2.0".equals(card.path("schema").asText(null))) {
+      throw ApiException.of(ErrorCode.SCHEMA_NOT_2, "a schema 2.0 card cannot be updated to another schema");
+    }
+    CardValidator.validate(card);
+    ObjectNode payload = Json.object();
+    payload.set("card", card);
+    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.REPLACED, now, appId, 0, null, null, payload);
+    state.apply(event);
+    return event;
   }
 
   private void checkRate(CardState state, long now) {

@@ -35,6 +35,9 @@ import java.util.concurrent.Executor;
  *       store's group commit.
  *   <li>Every {@value #SNAPSHOT_EVERY} events a snapshot rides along in the same batch, bounding replay on load.
  *   <li>Listeners hear about events only after commit, so nobody ever sees a change that a crash could take back.
+ *   <li>A card a user is interacting with (its callback is with the bot) is locked in memory: until the bot's answer
+ *       is applied, or the lock's deadline passes, CardKit mutations are refused with 200810. The lock is not
+ *       persisted (a restart forgets it, as it forgets the callback in flight), and a locked card is never evicted.
  * </ul>
  */
 public final class CardRuntime {
@@ -59,6 +62,8 @@ public final class CardRuntime {
     private final CardState state;
     private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
     private long snapshotVersion;
+    private int interactionsInFlight; // callbacks of this card that the bot has not answered yet
+    private long interactionLockedUntil = Long.MIN_VALUE; // meaningful while interactionsInFlight > 0
 
     CardHandle(CardState state, long snapshotVersion) {
       this.state = state;
@@ -125,12 +130,56 @@ public final class CardRuntime {
   /** Decides and applies a mutation; completes with the outcome once its events (if any) are durable. */
   public CompletableFuture<Outcome> mutate(CardHandle handle, Mutation mutation) {
     synchronized (handle) {
-      Outcome outcome = engine.execute(handle.state, mutation);
+      long lockedUntil = handle.interactionsInFlight > 0 ? handle.interactionLockedUntil : Long.MIN_VALUE;
+      Outcome outcome = engine.execute(handle.state, mutation, lockedUntil);
       if (outcome.events().isEmpty()) {
         // A replay answers only once the original is durable; a refusal changed nothing and answers at once.
         return outcome.replayed() ? handle.lastCommit.thenApply(v -> outcome) : CompletableFuture.completedFuture(outcome);
       }
       return commit(handle, outcome.events(), List.of()).thenApply(v -> outcome);
+    }
+  }
+
+  /**
+   * Locks the card for a user's interaction until the bot's answer is applied ({@link #applyCallbackCard}), the
+   * interaction ends ({@link #unlockInteraction}) or {@code untilMillis} (engine clock) passes. Interactions of
+   * several users overlap: the card stays locked until all of them ended.
+   */
+  public void lockInteraction(CardHandle handle, long untilMillis) {
+    synchronized (handle) {
+      handle.interactionLockedUntil = handle.interactionsInFlight == 0 ? untilMillis : Math.max(handle.interactionLockedUntil, untilMillis);
+      handle.interactionsInFlight++;
+    }
+  }
+
+  /** Ends one interaction that changed nothing (no card in the answer, a refused card, no answer). */
+  public void unlockInteraction(CardHandle handle) {
+    synchronized (handle) {
+      releaseInteraction(handle);
+    }
+  }
+
+  private static void releaseInteraction(CardHandle handle) {
+    if (handle.interactionsInFlight > 0 && --handle.interactionsInFlight == 0) {
+      handle.interactionLockedUntil = Long.MIN_VALUE;
+    }
+  }
+
+  /**
+   * Applies the card a bot answered a callback with and ends that interaction, under the card's monitor so that no
+   * CardKit call slips in between; completes once durable.
+   *
+   * @throws io.opencardkit.core.ApiException as {@link CardEngine#replaceFromCallback} refuses (the interaction still
+   *     ends)
+   */
+  public CompletableFuture<Void> applyCallbackCard(CardHandle handle, String appId, ObjectNode card) {
+    synchronized (handle) {
+      try {
+        CardEvent event = engine.replaceFromCallback(handle.state, appId, card);
+        return commit(handle, List.of(event), List.of());
+      } finally {
+        releaseInteraction(handle);
+      }
     }
   }
 
@@ -185,7 +234,7 @@ public final class CardRuntime {
         return;
       }
       synchronized (handle) {
-        if (handle.lastCommit.isDone() && !handle.state.isStreaming(engine.clock().millis(), engine.limits().streamingTimeout().toMillis())) {
+        if (handle.lastCommit.isDone() && handle.interactionsInFlight == 0 && !handle.state.isStreaming(engine.clock().millis(), engine.limits().streamingTimeout().toMillis())) {
           cards.remove(handle.state.cardId(), handle);
         }
       }

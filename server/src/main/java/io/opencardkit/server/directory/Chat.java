@@ -1,5 +1,6 @@
 package io.opencardkit.server.directory;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -21,6 +22,7 @@ public record Chat(
     type = type == null ? "group" : type;
   }
 
+  @JsonIgnore // derived from type; as a stored field it made the persisted directory unreadable
   public boolean isP2p() {
     return "p2p".equals(type);
   }

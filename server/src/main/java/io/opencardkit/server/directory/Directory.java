@@ -36,6 +36,11 @@ public final class Directory {
     return "oc_" + Fingerprints.of("p2p", appId, openId);
   }
 
+  /** The stable union id of a user or bot open id (the directory holds open ids only; events carry both). */
+  public static String unionIdOf(String openId) {
+    return "on_" + Fingerprints.of("union", openId);
+  }
+
   public Optional<App> app(String appId) {
     return Optional.ofNullable(appId == null ? null : apps.get(appId));
   }

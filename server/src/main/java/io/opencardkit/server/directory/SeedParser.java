@@ -29,7 +29,9 @@ public final class SeedParser {
   private static final Pattern OPEN_ID = Pattern.compile("ou_[A-Za-z0-9_]{1,60}");
   private static final Pattern CHAT_ID = Pattern.compile("oc_[A-Za-z0-9_]{1,60}");
   private static final Set<String> APP_FIELDS =
-      Set.of("app_id", "app_secret", "name", "callback_url", "event_url", "verification_token", "encrypt_key");
+      Set.of(
+          "app_id", "app_secret", "name", "callback_url", "event_url", "verification_token", "encrypt_key",
+          "receive_all_group_messages", "card_callback");
   private static final Set<String> USER_FIELDS = Set.of("open_id", "name", "token");
   private static final Set<String> CHAT_FIELDS = Set.of("chat_id", "name", "members");
 
@@ -118,7 +120,9 @@ public final class SeedParser {
         f.optional("callback_url", null),
         f.optional("event_url", null),
         f.optional("verification_token", null),
-        f.optional("encrypt_key", null));
+        f.optional("encrypt_key", null),
+        f.optionalBoolean("receive_all_group_messages"),
+        f.optionalChoice("card_callback", App.CARD_ACTION_TRIGGER, App.CARD_ACTION_TRIGGER_V1));
   }
 
   private User user(Node node, String path, Set<String> ids) {
@@ -198,6 +202,30 @@ public final class SeedParser {
     String optional(String field, String fallback) {
       Node value = node(field);
       return value == null ? fallback : scalar(value, path + "." + field);
+    }
+
+    Boolean optionalBoolean(String field) {
+      Node value = node(field);
+      if (value == null) {
+        return null;
+      }
+      String text = scalar(value, path + "." + field);
+      if (!"true".equals(text) && !"false".equals(text)) {
+        throw fail(value, path + "." + field + ": '" + text + "' must be true or false");
+      }
+      return Boolean.valueOf(text);
+    }
+
+    String optionalChoice(String field, String... allowed) {
+      Node value = node(field);
+      if (value == null) {
+        return null;
+      }
+      String text = scalar(value, path + "." + field);
+      if (!java.util.Arrays.asList(allowed).contains(text)) {
+        throw fail(value, path + "." + field + ": '" + text + "' must be one of " + String.join(", ", allowed));
+      }
+      return text;
     }
   }
 

@@ -142,7 +142,19 @@ final class Frames {
       putDeadline(card, f.deadline());
     }
     node.put("summary", m.summary());
+    ArrayNode reactions = node.putArray("reactions");
+    for (MessageView.ReactionView r : m.reactions()) {
+      ObjectNode reaction = reactions.addObject().put("reaction_id", r.reactionId()).put("emoji_type", r.emojiType());
+      reaction.putObject("operator").put("id", r.operatorId()).put("name", r.operatorName()).put("kind", r.operatorKind());
+    }
     return node;
+  }
+
+  /** A toast for the user who interacted with a card: the bot's answer, or why the interaction failed. */
+  static String toast(String chatId, String messageId, String type, String content) {
+    ObjectNode frame = Json.object().put("type", "toast").put("chat_id", chatId).put("message_id", messageId);
+    frame.putObject("toast").put("type", type).put("content", content);
+    return Json.write(frame);
   }
 
   /** A JSON array of message views, as the HTTP API answers. */

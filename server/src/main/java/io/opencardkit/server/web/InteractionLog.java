@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Interactions with card components posted by the page: the last {@value #CAPACITY} are kept in memory, and each
- * is written as one structured log line. Delivery to bots is a later issue. Thread-safe.
+ * is written as one structured log line (delivery to the bot is {@code bots.CardCallbacks}). Thread-safe.
  */
 final class InteractionLog {
   static final int CAPACITY = 1000;

@@ -1,6 +1,7 @@
 package io.opencardkit.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * A chat message as the page shows it (the protocol's {@code MessageView}).
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param content the parsed content JSON, or {@code null} when it is not JSON
  * @param card the card entity it shows, or {@code null}
  * @param summary the chat-list preview
+ * @param reactions the emoji reactions on the message, oldest first
  */
 record MessageView(
     String messageId,
@@ -26,4 +28,27 @@ record MessageView(
     long createTime,
     JsonNode content,
     CardView card,
-    String summary) {}
+    String summary,
+    List<ReactionView> reactions) {
+  MessageView {
+    reactions = List.copyOf(reactions);
+  }
+
+  /** A view without reactions. */
+  MessageView(
+      String messageId, String chatId, String msgType, String senderId, String senderName, String senderKind, long createTime,
+      JsonNode content, CardView card, String summary) {
+    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, List.of());
+  }
+
+  /**
+   * One reaction as the page shows it.
+   *
+   * @param reactionId the reaction's id
+   * @param emojiType Feishu's emoji key
+   * @param operatorId app id or open id of who reacted
+   * @param operatorName their display name
+   * @param operatorKind {@code bot} or {@code user}
+   */
+  record ReactionView(String reactionId, String emojiType, String operatorId, String operatorName, String operatorKind) {}
+}

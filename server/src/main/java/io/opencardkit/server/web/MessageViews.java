@@ -6,7 +6,11 @@ import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.im.Reaction;
+import io.opencardkit.server.im.Reactions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,16 +20,25 @@ final class MessageViews {
   private final CardRuntime runtime;
   private final Clock clock;
   private final long streamingTimeoutMillis;
+  private final Reactions reactions;
 
-  MessageViews(Supplier<Directory> directory, CardRuntime runtime, Clock clock, long streamingTimeoutMillis) {
+  MessageViews(Supplier<Directory> directory, CardRuntime runtime, Clock clock, long streamingTimeoutMillis, Reactions reactions) {
     this.directory = directory;
+    this.reactions = reactions;
     this.runtime = runtime;
     this.clock = clock;
     this.streamingTimeoutMillis = streamingTimeoutMillis;
   }
 
-  /** The view of a message; {@code card} is the card entity it shows, read beforehand, or {@code null}. */
+  /**
+   * The view of a message; {@code card} is the card entity it shows, read beforehand, or {@code null}. Reactions are
+   * those known without a store read (see {@link Reactions#cached}); {@link #renderBlocking} reads them.
+   */
   MessageView of(MessageRecord record, CardView card) {
+    return of(record, card, reactions.cached(record.messageId()));
+  }
+
+  private MessageView of(MessageRecord record, CardView card, List<Reaction> reactionsOfMessage) {
     boolean fromBot = "app".equals(record.senderType());
     String summary;
     if (card != null) {
@@ -45,16 +58,28 @@ final class MessageViews {
         record.createdAtMillis(),
         Json.parseOrNull(record.content()),
         card,
-        summary);
+        summary,
+        reactionViews(reactionsOfMessage));
+  }
+
+  private List<MessageView.ReactionView> reactionViews(List<Reaction> list) {
+    Directory dir = directory.get();
+    List<MessageView.ReactionView> views = new ArrayList<>(list.size());
+    for (Reaction r : list) {
+      String kind = "app".equals(r.operatorType()) ? "bot" : "user";
+      views.add(new MessageView.ReactionView(r.reactionId(), r.emojiType(), r.operatorId(), dir.nameOf(r.operatorId()).orElse(r.operatorId()), kind));
+    }
+    return views;
   }
 
   /** The view of a message, loading its card entity when needed; call off the event loop. */
   MessageView renderBlocking(MessageRecord record) {
+    List<Reaction> reactionsOfMessage = reactions.loadBlocking(record.messageId());
     if (record.cardId() == null) {
-      return of(record, null);
+      return of(record, null, reactionsOfMessage);
     }
     Optional<CardHandle> handle = runtime.findBlocking(record.cardId());
-    return of(record, handle.map(this::read).orElse(null));
+    return of(record, handle.map(this::read).orElse(null), reactionsOfMessage);
   }
 
   /** Reads a card under its monitor. */

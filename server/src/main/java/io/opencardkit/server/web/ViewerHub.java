@@ -102,6 +102,16 @@ final class ViewerHub {
     context.runOnContext(v -> publishMessage(record));
   }
 
+  /** Shows a toast to one viewer's pages that can see the chat (any thread). */
+  void toast(String openId, String chatId, String frame) {
+    context.runOnContext(
+        v -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> {
+          if (viewer.openId().equals(openId)) {
+            viewer.offerControl(frame, null, 0);
+          }
+        }));
+  }
+
   /** Remembers that a card's preview changes when its streaming window closes (a page was shown it streaming). */
   void watchDeadline(CardFacts facts) {
     if (facts.streaming() && facts.chatId() != null) {

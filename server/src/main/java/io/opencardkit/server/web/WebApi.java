@@ -8,6 +8,8 @@ import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.server.bots.CardActions;
+import io.opencardkit.server.bots.Toast;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Chat;
@@ -48,6 +50,7 @@ final class WebApi {
   private final MessageViews views;
   private final ViewerHub hub;
   private final InteractionLog interactions;
+  private final CardActions cardActions;
   private final CardRefusals refusals;
   private final Executor blocking;
   private final Clock clock;
@@ -55,8 +58,8 @@ final class WebApi {
 
   WebApi(
       ViewerAuth auth, Supplier<Directory> directory, CardStore store, CardRuntime runtime, MessageService messages,
-      MessageViews views, ViewerHub hub, InteractionLog interactions, CardRefusals refusals, Executor blocking,
-      Clock clock, long streamingTimeoutMillis) {
+      MessageViews views, ViewerHub hub, InteractionLog interactions, CardActions cardActions, CardRefusals refusals,
+      Executor blocking, Clock clock, long streamingTimeoutMillis) {
     this.auth = auth;
     this.directory = directory;
     this.store = store;
@@ -65,6 +68,7 @@ final class WebApi {
     this.views = views;
     this.hub = hub;
     this.interactions = interactions;
+    this.cardActions = cardActions;
     this.refusals = refusals;
     this.blocking = blocking;
     this.clock = clock;
@@ -206,17 +210,26 @@ final class WebApi {
     if (!action.path("tag").isTextual()) {
       throw WebError.of(400, "tag is required");
     }
-    WebReplies.reply(
-        ctx,
+    CompletableFuture<ObjectNode> answered =
         offLoop(
-            () -> {
-              MessageRecord record = visibleMessage(user, messageId);
-              if (!"interactive".equals(record.msgType())) {
-                throw WebError.of(400, "message " + messageId + " is not a card");
-              }
-              InteractionLog.Interaction recorded = interactions.record(user.openId(), messageId, record.chatId(), record.cardId(), action);
-              return Json.object().put("action_id", recorded.actionId()).put("recorded", true).put("delivered", false);
-            }));
+                () -> {
+                  MessageRecord record = visibleMessage(user, messageId);
+                  if (!"interactive".equals(record.msgType())) {
+                    throw WebError.of(400, "message " + messageId + " is not a card");
+                  }
+                  InteractionLog.Interaction recorded = interactions.record(user.openId(), messageId, record.chatId(), record.cardId(), action);
+                  return cardActions
+                      .deliver(record, user.openId(), action)
+                      .thenApply(
+                          outcome -> {
+                            for (Toast toast : outcome.toasts()) {
+                              hub.toast(user.openId(), record.chatId(), Frames.toast(record.chatId(), messageId, toast.type(), toast.content()));
+                            }
+                            return Json.object().put("action_id", recorded.actionId()).put("recorded", true).put("delivered", outcome.delivered());
+                          });
+                })
+            .thenCompose(f -> f);
+    WebReplies.reply(ctx, answered);
   }
 
   private void forward(RoutingContext ctx) {

@@ -2,10 +2,12 @@ package io.opencardkit.server.web;
 
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.bots.CardActions;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.http.Responder;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.im.Reactions;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.Executor;
@@ -20,20 +22,25 @@ public final class WebChat {
   private final WebApi api;
   private final CardRefusals refusals;
 
-  /** Wires the web chat to the server's parts and starts listening to committed events. */
+  /**
+   * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
+   *
+   * @param cardActions where users' interactions with cards go (the bots' callbacks)
+   */
   public WebChat(
       Vertx vertx, ServerConfig config, Supplier<Directory> directory, CardStore store, CardRuntime runtime,
-      MessageService messages, Executor blocking) {
+      MessageService messages, Reactions reactions, CardActions cardActions, Executor blocking) {
     long timeout = config.streamingTimeout().toMillis();
-    MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout);
+    MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout, reactions);
     this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views);
     this.refusals = new CardRefusals(config.clock());
     this.api =
         new WebApi(
             new ViewerAuth(config.webAuth(), directory), directory, store, runtime, messages, views, hub,
-            new InteractionLog(config.clock()), refusals, blocking, config.clock(), timeout);
+            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout);
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
+    reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
   }
 
   /** Mount right after the front door: lets the CardKit API report refusals per card to the inspector. */

@@ -74,4 +74,41 @@ final class SeedParserTest {
   void app_toString_neverShowsTheSecret() {
     assertThat(parse(VALID).apps().get(0).toString()).doesNotContain("s3cret");
   }
+
+  @Test
+  void parse_deliverySettings_areReadAndDefaultToOff() {
+    String yaml =
+        VALID.replace(
+            "name: Answer Bot}",
+            "name: Answer Bot, event_url: \"http://127.0.0.1:9/events\", receive_all_group_messages: true, card_callback: card.action.trigger_v1}");
+    App app = parse(yaml).apps().get(0);
+    assertThat(app.eventUrl()).isEqualTo("http://127.0.0.1:9/events");
+    assertThat(app.hearsAllGroupMessages()).isTrue();
+    assertThat(app.legacyCardCallback()).isTrue();
+
+    App plain = parse(VALID).apps().get(0);
+    assertThat(plain.hearsAllGroupMessages()).isFalse();
+    assertThat(plain.legacyCardCallback()).isFalse();
+  }
+
+  @Test
+  void parse_receiveAllGroupMessagesNotABoolean_namesLineAndField() {
+    String yaml = VALID.replace("name: Answer Bot}", "name: Answer Bot, receive_all_group_messages: often}");
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SeedException.class).hasMessageContaining("seed.yaml:2: apps[0].receive_all_group_messages: 'often' must be true or false");
+  }
+
+  @Test
+  void parse_unknownCardCallback_isRefused() {
+    String yaml = VALID.replace("name: Answer Bot}", "name: Answer Bot, card_callback: card.action}");
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SeedException.class).hasMessageContaining("apps[0].card_callback: 'card.action' must be one of");
+  }
+
+  @Test
+  void directory_storedWithDeliverySettings_readsBackTheSame() throws Exception {
+    String yaml = VALID.replace("name: Answer Bot}", "name: Answer Bot, receive_all_group_messages: true}");
+    Directory directory = parse(yaml);
+    String json = io.opencardkit.core.Json.MAPPER.writeValueAsString(directory.snapshot());
+    Directory back = Directory.of(io.opencardkit.core.Json.MAPPER.readValue(json, Directory.Snapshot.class));
+    assertThat(back.apps().get(0).hearsAllGroupMessages()).isTrue();
+  }
 }

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * per app id for the whole JVM, so two test servers must never share an app id with different secrets.
  */
 public final class TestSeed {
-  public final String appId = "cli_t" + random(8);
+  /** Feishu-shaped ({@code cli_} and 16 hex digits): the Node SDK's long-connection client accepts no other. */
+  public final String appId = "cli_" + random(8);
   public final String appSecret = "secret-" + random(12);
-  public final String otherAppId = "cli_o" + random(8);
+  public final String otherAppId = "cli_" + random(8);
   public final String otherAppSecret = "secret-" + random(12);
   public final String alice = "ou_alice" + random(12);
   public final String bob = "ou_bob" + random(12);
@@ -22,6 +25,29 @@ public final class TestSeed {
   public final String aliceToken = "tok-" + random(16);
   public final String bobToken = "tok-" + random(16);
   public final String chatId = "oc_general" + random(11);
+  private final Map<String, String> appFields = new LinkedHashMap<>();
+  private final Map<String, String> otherAppFields = new LinkedHashMap<>();
+
+  /**
+   * Sets an optional field of the seeded bot ({@code event_url}, {@code callback_url}, {@code verification_token},
+   * {@code encrypt_key}, {@code receive_all_group_messages}, {@code card_callback}); call before the server starts.
+   */
+  public TestSeed appField(String name, String value) {
+    appFields.put(name, value);
+    return this;
+  }
+
+  /** As {@link #appField} for the second bot. */
+  public TestSeed otherAppField(String name, String value) {
+    otherAppFields.put(name, value);
+    return this;
+  }
+
+  private static String fields(Map<String, String> fields) {
+    StringBuilder out = new StringBuilder();
+    fields.forEach((k, v) -> out.append(", ").append(k).append(": \"").append(v).append('"'));
+    return out.toString();
+  }
 
   private static String random(int bytes) {
     byte[] b = new byte[bytes];
@@ -31,8 +57,8 @@ public final class TestSeed {
 
   public String yaml() {
     return "apps:\n"
-        + "  - {app_id: " + appId + ", app_secret: \"" + appSecret + "\", name: Answer Bot}\n"
-        + "  - {app_id: " + otherAppId + ", app_secret: \"" + otherAppSecret + "\", name: Other Bot}\n"
+        + "  - {app_id: " + appId + ", app_secret: \"" + appSecret + "\", name: Answer Bot" + fields(appFields) + "}\n"
+        + "  - {app_id: " + otherAppId + ", app_secret: \"" + otherAppSecret + "\", name: Other Bot" + fields(otherAppFields) + "}\n"
         + "users:\n"
         + "  - {open_id: " + alice + ", name: Alice, token: \"" + aliceToken + "\"}\n"
         + "  - {open_id: " + bob + ", name: Bob, token: \"" + bobToken + "\"}\n"

@@ -41,8 +41,16 @@ public final class TestServer implements AutoCloseable {
 
   /** A server whose configuration {@code customize} adjusts last (for example {@code withWebAuth}). */
   public static TestServer start(Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
+    return start(new TestSeed(), clock, streamingTimeout, customize);
+  }
+
+  /** A server with a seed the test prepared (for example the bots' event and callback addresses). */
+  public static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout) {
+    return start(seed, clock, streamingTimeout, UnaryOperator.identity());
+  }
+
+  private static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     try {
-      TestSeed seed = new TestSeed();
       Path dir = Files.createTempDirectory("okc-test");
       ServerConfig config =
           ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))

@@ -93,7 +93,25 @@ final class FramesTest {
         .isEqualTo(
             "{\"type\":\"message\",\"chat_id\":\"oc_1\",\"message\":{\"message_id\":\"om_2\",\"chat_id\":\"oc_1\","
                 + "\"msg_type\":\"text\",\"sender\":{\"id\":\"ou_a\",\"name\":\"Alice\",\"kind\":\"user\"},"
-                + "\"create_time\":1700000000000,\"content\":{\"text\":\"hi\"},\"card\":null,\"summary\":\"hi\"}}");
+                + "\"create_time\":1700000000000,\"content\":{\"text\":\"hi\"},\"card\":null,\"summary\":\"hi\",\"reactions\":[]}}");
+  }
+
+  @Test
+  void message_withReactions_listsThemWithTheirOperators() {
+    MessageView view =
+        new MessageView(
+            "om_2", "oc_1", "text", "ou_a", "Alice", "user", 1_700_000_000_000L, Json.parseOrNull("{\"text\":\"hi\"}"), null, "hi",
+            java.util.List.of(new MessageView.ReactionView("r1", "Typing", "cli_a", "Answer Bot", "bot")));
+
+    assertThat(Frames.message(view))
+        .endsWith(
+            "\"reactions\":[{\"reaction_id\":\"r1\",\"emoji_type\":\"Typing\",\"operator\":{\"id\":\"cli_a\",\"name\":\"Answer Bot\",\"kind\":\"bot\"}}]}}");
+  }
+
+  @Test
+  void toast_carriesChatMessageAndToast() {
+    assertThat(Frames.toast("oc_1", "om_1", "success", "Saved"))
+        .isEqualTo("{\"type\":\"toast\",\"chat_id\":\"oc_1\",\"message_id\":\"om_1\",\"toast\":{\"type\":\"success\",\"content\":\"Saved\"}}");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package io.opencardkit.core.engine;
+
+import static io.opencardkit.core.engine.Cards.content;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.ApiException;
+import io.opencardkit.core.ErrorCode;
+import io.opencardkit.core.card.CardValidator;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class CardEngineInteractionTest {
+  private final Cards.TestClock clock = new Cards.TestClock();
+  private final CardEngine engine = new CardEngine(clock, CardLimits.feishu());
+
+  private static ObjectNode answerCard(String text) {
+    return CardValidator.parseCard(
+        "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + text + "\",\"element_id\":\"md\"}]}}");
+  }
+
+  @Test
+  void execute_beforeInteractionDeadline_isRefusedWith200810AndConsumesNoSequence() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    long lockedUntil = clock.millis() + 3000;
+
+    Outcome refused = engine.execute(state, content(1, "Hello"), lockedUntil);
+
+    assertThat(refused.refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(refused.events()).isEmpty();
+    // The refused call did not move the high-water mark: the same sequence is accepted once the lock is gone.
+    assertThat(engine.execute(state, content(1, "Hello"), Long.MIN_VALUE).accepted()).isTrue();
+  }
+
+  @Test
+  void execute_atOrAfterInteractionDeadline_isAccepted() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    long lockedUntil = clock.millis() + 3000;
+    clock.advance(Duration.ofMillis(3000));
+
+    assertThat(engine.execute(state, content(1, "Hello"), lockedUntil).accepted()).isTrue();
+  }
+
+  @Test
+  void execute_byOtherAppDuringInteraction_isStillRefusedAsNotOwner() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+
+    Outcome refused = engine.execute(state, content(Cards.OTHER_APP, 1, null, "md", "x"), clock.millis() + 3000);
+
+    assertThat(refused.refusal().code()).isEqualTo(ErrorCode.NOT_CARD_OWNER);
+  }
+
+  @Test
+  void replaceFromCallback_onStaticCard_replacesWithoutTouchingTheSequence() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+    engine.execute(state, Cards.settings(5, "{\"config\":{\"streaming_mode\":false}}"));
+
+    CardEvent event = engine.replaceFromCallback(state, Cards.APP, answerCard("Thanks"));
+
+    assertThat(event.type()).isEqualTo(EventType.REPLACED);
+    assertThat(event.sequence()).isZero();
+    assertThat(Cards.text(state, "md")).isEqualTo("Thanks");
+    assertThat(state.lastSequence()).isEqualTo(5); // the bot's next CardKit call continues with 6
+    assertThat(engine.execute(state, Cards.settings(6, "{\"config\":{\"summary\":{\"content\":\"x\"}}}")).accepted()).isTrue();
+  }
+
+  @Test
+  void replaceFromCallback_whileStreaming_isRefusedAndChangesNothing() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    long version = state.version();
+
+    assertThatThrownBy(() -> engine.replaceFromCallback(state, Cards.APP, answerCard("x")))
+        .isInstanceOf(ApiException.class)
+        .extracting(e -> ((ApiException) e).code())
+        .isEqualTo(ErrorCode.INVALID_PARAMETER);
+    assertThat(state.version()).isEqualTo(version);
+  }
+
+  @Test
+  void replaceFromCallback_withSchema1Card_isRefusedWith300303() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+    ObjectNode legacy = (ObjectNode) io.opencardkit.core.Json.parseOrNull("{\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"plain_text\",\"content\":\"x\"}}]}");
+
+    assertThatThrownBy(() -> engine.replaceFromCallback(state, Cards.APP, legacy))
+        .extracting(e -> ((ApiException) e).code())
+        .isEqualTo(ErrorCode.SCHEMA_NOT_2);
+  }
+
+  @Test
+  void replaceFromCallback_byOtherApp_isRefusedWith300311() {
+    CardState state = Cards.created(engine, Cards.staticCard());
+
+    assertThatThrownBy(() -> engine.replaceFromCallback(state, Cards.OTHER_APP, answerCard("x")))
+        .extracting(e -> ((ApiException) e).code())
+        .isEqualTo(ErrorCode.NOT_CARD_OWNER);
+  }
+}

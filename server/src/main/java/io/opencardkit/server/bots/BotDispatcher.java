@@ -1,0 +1,212 @@
+package io.opencardkit.server.bots;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.Json;
+import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.server.directory.App;
+import io.opencardkit.server.directory.Chat;
+import io.opencardkit.server.directory.Directory;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers to bots over their two transports: the long connection when the app has one open, else its HTTP address
+ * ({@code event_url} for events, {@code callback_url} for card callbacks). Turns users' messages into
+ * {@code im.message.receive_v1} events, delivered at least once with Feishu's retry schedule.
+ *
+ * <p>Implementation notes:
+ *
+ * <ul>
+ *   <li>Concurrency: the event queue is an actor on one Vert.x context. The message service reports commits on the
+ *       store's writer thread; the dispatcher only posts the work to its context. Deliveries complete on other
+ *       threads and post their outcome back.
+ *   <li>Retries: a failed delivery (no answer within 3 s, a non-200 answer, a broken connection) is tried again
+ *       after the next delay of the {@link RetrySchedule}, measured on the injected clock and checked by a timer every
+ *       {@value #TICK_MILLIS} ms; every attempt carries the same {@code event_id}, by which bots drop duplicates. The
+ *       queue is in memory: a restart drops pending retries.
+ *   <li>An app with neither a long connection nor an {@code event_url} gets no events (it subscribed to none).
+ * </ul>
+ */
+public final class BotDispatcher implements AutoCloseable {
+  /** Feishu's deadline for a bot's answer, to events and card callbacks alike. */
+  public static final Duration DEADLINE = Duration.ofSeconds(3);
+  private static final long TICK_MILLIS = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(BotDispatcher.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What is delivered. */
+  enum Kind {
+    EVENT,
+    CALLBACK
+  }
+
+  private static final class PendingEvent {
+    final String appId;
+    final String eventId;
+    final ObjectNode payload;
+    int failedAttempts;
+    long dueAtMillis;
+
+    PendingEvent(String appId, String eventId, ObjectNode payload, long dueAtMillis) {
+      this.appId = appId;
+      this.eventId = eventId;
+      this.payload = payload;
+      this.dueAtMillis = dueAtMillis;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Clock clock;
+  private final Supplier<Directory> directory;
+  private final WebhookTransport webhooks;
+  private final LongConnections connections;
+  private final RetrySchedule retries;
+  private final PriorityQueue<PendingEvent> retryQueue = new PriorityQueue<>(Comparator.comparingLong(e -> e.dueAtMillis));
+  private final long timerId;
+
+  BotDispatcher(Vertx vertx, Clock clock, Supplier<Directory> directory, WebhookTransport webhooks, LongConnections connections, RetrySchedule retries) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.clock = clock;
+    this.directory = directory;
+    this.webhooks = webhooks;
+    this.connections = connections;
+    this.retries = retries;
+    this.timerId = vertx.setPeriodic(TICK_MILLIS, id -> context.runOnContext(v -> tick()));
+  }
+
+  /** A dispatcher with both transports, Feishu's retry schedule and the default long-connection settings. */
+  public static BotDispatcher start(Vertx vertx, Clock clock, Supplier<Directory> directory) {
+    return new BotDispatcher(
+        vertx, clock, directory, new WebhookTransport(vertx, clock), new LongConnections(vertx, clock, LongConnectionSettings.DEFAULT), RetrySchedule.FEISHU);
+  }
+
+  /** The long-connection endpoint and socket, to mount on the router. */
+  public LongConnectionApi longConnectionApi() {
+    return new LongConnectionApi(directory, connections);
+  }
+
+  /** A committed message (called on the store's writer thread): users' messages become events for their bots. */
+  public void messageCommitted(MessageRecord message) {
+    if ("user".equals(message.senderType())) {
+      context.runOnContext(v -> enqueue(message));
+    }
+  }
+
+  /** Whether the app can be reached for this kind of delivery at all. */
+  boolean reachable(App app, Kind kind) {
+    boolean socket = connections.connected(app.appId()) && !(kind == Kind.CALLBACK && app.legacyCardCallback());
+    String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
+    return socket || (url != null && !url.isEmpty());
+  }
+
+  /** One delivery over the app's long connection, else its URL; completes with the answer or a {@link DeliveryFailure}. */
+  CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
+    // The legacy card callback is not offered over the long connection (Feishu's documentation says so).
+    boolean legacy = kind == Kind.CALLBACK && app.legacyCardCallback();
+    if (!legacy && connections.connected(app.appId())) {
+      return connections.send(app.appId(), payload, timeout);
+    }
+    String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
+    if (url == null || url.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new DeliveryFailure(DeliveryFailure.Reason.NO_ENDPOINT, "app " + app.appId() + " has no " + (kind == Kind.EVENT ? "event_url" : "callback_url") + " and no long connection"));
+    }
+    return webhooks.deliver(app, url, payload, legacy ? WebhookTransport.Security.LEGACY_CARD : WebhookTransport.Security.EVENT, timeout);
+  }
+
+  /** How many long connections the app has open (for operators and tests). */
+  public int longConnectionCount(String appId) {
+    return connections.count(appId);
+  }
+
+  /** Events waiting for a retry (read on the dispatcher's context). */
+  int pendingRetries() {
+    CompletableFuture<Integer> size = new CompletableFuture<>();
+    context.runOnContext(v -> size.complete(retryQueue.size()));
+    return size.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+  }
+
+  /** A new event id: 32 hex digits, as Feishu's. */
+  static String newEventId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  // --- on the dispatcher's context ---------------------------------------------------------------------------------
+
+  private void enqueue(MessageRecord message) {
+    Directory dir = directory.get();
+    Chat chat = dir.chat(message.chatId()).orElse(null);
+    if (chat == null) {
+      return;
+    }
+    MentionText text = null;
+    if ("text".equals(message.msgType())) {
+      JsonNode content = Json.parseOrNull(message.content());
+      text = MentionText.parse(content == null ? "" : content.path("text").asText(""), dir);
+    }
+    long now = clock.millis();
+    for (App app : EventRecipients.of(dir, message, text)) {
+      if (!reachable(app, Kind.EVENT)) {
+        LOG.debug("event not delivered: app_id={} has no event_url and no long connection", app.appId());
+        continue;
+      }
+      String eventId = newEventId();
+      attempt(new PendingEvent(app.appId(), eventId, EventPayloads.messageReceive(app, eventId, now, message, chat, text), now));
+    }
+  }
+
+  private void attempt(PendingEvent event) {
+    App app = directory.get().app(event.appId).orElse(null);
+    if (app == null) {
+      return;
+    }
+    deliver(app, Kind.EVENT, event.payload, DEADLINE)
+        .whenComplete((reply, failure) -> context.runOnContext(v -> settled(event, reply, failure)));
+  }
+
+  private void settled(PendingEvent event, BotReply reply, Throwable failure) {
+    if (failure == null && reply.ok()) {
+      LOG.debug("event delivered app_id={} event_id={} attempts={}", event.appId, event.eventId, event.failedAttempts + 1);
+      return;
+    }
+    String why = failure != null ? DeliveryFailure.of(failure).getMessage() : "HTTP " + reply.status();
+    event.failedAttempts++;
+    Duration wait = retries.after(event.failedAttempts).orElse(null);
+    if (wait == null) {
+      LOG.warn("event dropped after {} attempts app_id={} event_id={}: {}", event.failedAttempts, event.appId, event.eventId, why);
+      return;
+    }
+    LOG.info("event delivery failed app_id={} event_id={} attempt={} retry_in={}s: {}", event.appId, event.eventId, event.failedAttempts, wait.toSeconds(), why);
+    event.dueAtMillis = clock.millis() + wait.toMillis();
+    retryQueue.add(event);
+  }
+
+  private void tick() {
+    long now = clock.millis();
+    while (!retryQueue.isEmpty() && retryQueue.peek().dueAtMillis <= now) {
+      attempt(retryQueue.poll());
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(timerId);
+    connections.close();
+    webhooks.close();
+  }
+}
