@@ -56,6 +56,9 @@ public final class Main implements Runnable {
         description = "Web chat sign-in: development (?user=<open_id>, the default) or token (each user's token from the seed).")
     ServerConfig.WebAuth webAuth;
 
+    @Option(names = "--demo", description = "Also run the demo bot (a streamed answer to every message, with a feedback selector).")
+    boolean demo;
+
     @Override
     public Integer call() throws InterruptedException {
       ServerConfig config;
@@ -72,13 +75,27 @@ public final class Main implements Runnable {
         System.err.println("opencardkit: seed file rejected: " + e.getMessage());
         return 2;
       }
+      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (data: " + data.toAbsolutePath().normalize() + ")");
+      System.out.flush();
+      DemoMode demoMode = null;
+      if (demo) {
+        try {
+          demoMode = DemoMode.start(server, System.out);
+        } catch (Exception e) {
+          System.err.println("opencardkit: cannot start the demo bot: " + e.getMessage());
+          server.close();
+          return 1;
+        }
+      }
+      DemoMode bot = demoMode;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (bot != null) {
+          bot.close();
+        }
         server.close();
         stopped.countDown();
       }, "okc-shutdown"));
-      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (data: " + data.toAbsolutePath().normalize() + ")");
-      System.out.flush();
       stopped.await();
       return 0;
     }

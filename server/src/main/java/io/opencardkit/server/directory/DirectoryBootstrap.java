@@ -50,7 +50,8 @@ public final class DirectoryBootstrap {
   static Directory demo() {
     byte[] secret = new byte[16];
     new SecureRandom().nextBytes(secret);
-    App app = new App(DEMO_APP_ID, HexFormat.of().formatHex(secret), "Demo Bot", null, null, null, null);
+    // Hears every message of General too, so the demo bot (serve --demo) answers there without an @-mention.
+    App app = new App(DEMO_APP_ID, HexFormat.of().formatHex(secret), "Demo Bot", null, null, null, null, true, null);
     User alice = new User("ou_alice000000000000000000000000", "Alice", null);
     User bob = new User("ou_bob00000000000000000000000000", "Bob", null);
     Chat general = new Chat("oc_general0000000000000000000000", "General", List.of(alice.openId(), bob.openId(), app.appId()), "group");

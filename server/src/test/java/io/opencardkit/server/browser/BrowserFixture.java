@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-/** Headless Debian chromium driven by Playwright; one per test class. */
-final class BrowserFixture implements AutoCloseable {
+/** Headless Debian chromium driven by Playwright; one per test class (public: the dist module reuses it from the test-jar). */
+public final class BrowserFixture implements AutoCloseable {
   private static final List<String> ARGS =
       List.of(
           "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,12 +34,12 @@ final class BrowserFixture implements AutoCloseable {
                     .setArgs(ARGS));
   }
 
-  static BrowserFixture launch() {
+  public static BrowserFixture launch() {
     return new BrowserFixture();
   }
 
   /** A fresh page in its own context; page errors (uncaught exceptions) are collected in {@link PageErrors}. */
-  Page newPage() {
+  public Page newPage() {
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
     contexts.add(context);
     Page page = context.newPage();

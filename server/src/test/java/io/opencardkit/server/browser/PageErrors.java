@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /** Uncaught errors and console errors seen by each page, so a test can assert the page stayed healthy. */
-final class PageErrors {
+public final class PageErrors {
   private static final Map<Page, List<String>> ERRORS = new WeakHashMap<>();
 
   private PageErrors() {}
@@ -15,7 +15,7 @@ final class PageErrors {
     ERRORS.put(page, errors);
   }
 
-  static synchronized List<String> of(Page page) {
+  public static synchronized List<String> of(Page page) {
     List<String> errors = ERRORS.get(page);
     return errors == null ? List.of() : List.copyOf(errors);
   }
