@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LongConnection implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LongConnection.class.getName());
+  private static final long CONNECT_WAIT_MILLIS = 10_000;
 
   private final Client client;
   private final ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("okc-demo-bot-ws"));
@@ -46,9 +47,15 @@ final class LongConnection implements AutoCloseable {
     }
     closed = true;
     set("autoReconnect", Boolean.FALSE);
+    set("reconnectNonce", 0);
+    // A connect still in progress would open its socket after our disconnect: let it finish (bounded) first.
+    try {
+      starter.join(CONNECT_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     set("reconnectInterval", null);
     set("pingInterval", null);
-    set("reconnectNonce", 0);
     try {
       Method disconnect = Client.class.getDeclaredMethod("disconnect");
       disconnect.setAccessible(true);
@@ -60,10 +67,13 @@ final class LongConnection implements AutoCloseable {
     pool.shutdownNow();
   }
 
-  /** Whether the background threads have ended (after {@link #close}). */
-  boolean awaitStopped(long millis) throws InterruptedException {
+  /**
+   * Whether the connecting thread has ended (after {@link #close}). The SDK's ping loop, a daemon thread, ends at its
+   * next wake-up, since its interval is gone: it never keeps the JVM alive.
+   */
+  boolean awaitConnectThreadStopped(long millis) throws InterruptedException {
     starter.join(millis);
-    return !starter.isAlive() && pool.awaitTermination(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return !starter.isAlive();
   }
 
   private void replacePool() {

@@ -138,18 +138,29 @@ final class DemoBotTest {
   }
 
   @Test
-  void start_returnsAtOnce_andCloseStopsTheLongConnectionsThreads() throws Exception {
-    // This server has no long-connection endpoint yet: the connection keeps retrying until closed.
+  void start_returnsAtOnce_andCloseEndsTheLongConnection() throws Exception {
     LongConnection connection = new LongConnection(server.baseUrl(), server.seed.appId, server.seed.appSecret, dispatcher);
     connection.start();
+    awaitLongConnections(1);
     connection.close();
-    assertThat(connection.awaitStopped(30_000)).isTrue();
+    awaitLongConnections(0); // the server sees the socket closed
+    assertThat(connection.awaitConnectThreadStopped(30_000)).isTrue();
 
     DemoBot.Running running = DemoBot.start(server.baseUrl(), server.seed.appId, server.seed.appSecret);
     running.close();
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------------
+
+  private static void awaitLongConnections(int expected) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (server.server().bots().longConnectionCount(server.seed.appId) != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + expected + " long connections of " + server.seed.appId);
+      }
+      Thread.onSpinWait();
+    }
+  }
 
   /** Posts a message as Alice in the group chat through the web chat's API; returns its message id. */
   private static String postAsAlice(String text) throws Exception {
