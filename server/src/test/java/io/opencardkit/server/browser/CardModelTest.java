@@ -2,16 +2,12 @@ package io.opencardkit.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** cardmodel.js mirrors the server's element edits; CardFeed orders frames; CardView keeps typing across ops. */
-final class CardModelTest {
+final class CardModelTest extends HarnessTest {
   /** A card with a streamed markdown, a column with a div whose plain_text streams, and a button. */
   static final String CARD =
       "{ schema: '2.0', config: { streaming_mode: true, summary: { content: 's' } },"
@@ -21,27 +17,6 @@ final class CardModelTest {
           + "  { tag: 'column_set', element_id: 'cols', columns: [ { tag: 'column', element_id: 'col1', elements: ["
           + "    { tag: 'div', element_id: 'd1', text: { tag: 'plain_text', element_id: 'pt', content: 'inner' } } ] } ] },"
           + "  { tag: 'button', element_id: 'btn', text: { tag: 'plain_text', content: 'Go' } } ] } }";
-
-  private static WebTestServer server;
-  private static BrowserFixture browser;
-  private Page page;
-
-  @BeforeAll
-  static void startAll() {
-    server = WebTestServer.start();
-    browser = BrowserFixture.launch();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    browser.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void openHarness() {
-    page = browser.harness(server);
-  }
 
   /** Evaluates {@code body} with {@code M} (cardmodel), {@code card} (a fresh CARD) and {@code ids(card)}. */
   private Object run(String body) {

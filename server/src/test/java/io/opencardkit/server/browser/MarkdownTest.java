@@ -2,16 +2,12 @@ package io.opencardkit.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** markdown.js: the Feishu dialect, and safePrefix while a text is typed. */
-final class MarkdownTest {
+final class MarkdownTest extends HarnessTest {
   /**
    * A document whose final rendering shows none of the characters of markdown syntax, so any of them appearing
    * while it is typed is half-finished syntax shown raw.
@@ -43,27 +39,6 @@ final class MarkdownTest {
           "> quoted words",
           "",
           "Final line with <link url='https://example.com'>icon link</link> and __strong__ and _soft_.");
-
-  private static WebTestServer server;
-  private static BrowserFixture browser;
-  private Page page;
-
-  @BeforeAll
-  static void startAll() {
-    server = WebTestServer.start();
-    browser = BrowserFixture.launch();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    browser.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void openHarness() {
-    page = browser.harness(server);
-  }
 
   /** The sanitised HTML of safePrefix(source) when {@code prefix} is true, else of source itself. */
   private String html(String source, boolean prefix) {

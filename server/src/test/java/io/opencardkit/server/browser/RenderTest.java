@@ -3,41 +3,16 @@ package io.opencardkit.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** render.js: every component of the showcase card, placeholders, interactions, client-version previews. */
-final class RenderTest {
-  private static WebTestServer server;
-  private static BrowserFixture browser;
-  private Page page;
-
-  @BeforeAll
-  static void startAll() {
-    server = WebTestServer.start();
-    browser = BrowserFixture.launch();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    browser.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void openHarness() {
-    page = browser.harness(server);
-  }
-
+final class RenderTest extends HarnessTest {
   static String showcase() {
     try (InputStream in = RenderTest.class.getResourceAsStream("/harness/cards/showcase.json")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

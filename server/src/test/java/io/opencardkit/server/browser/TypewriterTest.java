@@ -1,38 +1,14 @@
 package io.opencardkit.server.browser;
 
+import com.microsoft.playwright.Page;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** typewriter.js on a fake scheduler: strategies, at-once cases, grapheme clusters, per-platform parameters. */
-final class TypewriterTest {
-  private static WebTestServer server;
-  private static BrowserFixture browser;
-  private Page page;
-
-  @BeforeAll
-  static void startAll() {
-    server = WebTestServer.start();
-    browser = BrowserFixture.launch();
-  }
-
-  @AfterAll
-  static void stopAll() {
-    browser.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void openHarness() {
-    page = browser.harness(server);
-  }
-
+final class TypewriterTest extends HarnessTest {
   /** Runs {@code body} with {@code tw} (a Typewriter on a manual clock), {@code clock} and {@code P} (70 ms/1/fast). */
   @SuppressWarnings("unchecked")
   private Map<String, Object> run(String body) {
