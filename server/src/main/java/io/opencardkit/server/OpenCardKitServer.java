@@ -141,6 +141,11 @@ public final class OpenCardKitServer implements AutoCloseable {
     return vertx;
   }
 
+  /** The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters. */
+  public CardStore store() {
+    return store;
+  }
+
   @Override
   public void close() {
     try {
