@@ -178,17 +178,30 @@ public final class CardEngine {
           ErrorCode.INVALID_PARAMETER, "content has " + content.length() + " characters, at most " + limits.maxContentChars());
     }
     String old = ElementTree.content(target);
-    int newBytes = state.cardBytes() + Json.utf8Length(content) - Json.utf8Length(old);
+    boolean appends = content.startsWith(old);
+    int newBytes = state.cardBytes() + utf8Growth(old, content, appends);
     if (newBytes > CardValidator.MAX_CARD_BYTES) {
       throw ApiException.of(ErrorCode.CARD_TOO_LARGE, "card would be " + newBytes + " bytes, at most " + CardValidator.MAX_CARD_BYTES);
     }
     ObjectNode payload = Json.object().put("element_id", elementId);
-    if (content.startsWith(old)) {
+    if (appends) {
       payload.put("offset", old.length()).put("text", content.substring(old.length()));
     } else {
       payload.put("text", content);
     }
     return payload;
+  }
+
+  /**
+   * UTF-8 bytes gained by replacing {@code old} with {@code content}. When {@code content} only appends to {@code old},
+   * the shared prefix is not measured again (it is most of a streamed text), unless {@code old} ends in a high
+   * surrogate that the appended part may complete.
+   */
+  static int utf8Growth(String old, String content, boolean appends) {
+    if (appends && (old.isEmpty() || !Character.isHighSurrogate(old.charAt(old.length() - 1)))) {
+      return Json.utf8Length(content.subSequence(old.length(), content.length()));
+    }
+    return Json.utf8Length(content) - Json.utf8Length(old);
   }
 
   private ObjectNode decideStructural(CardState state, Mutation m) {
