@@ -1,9 +1,12 @@
 package io.opencardkit.bench;
 
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +37,7 @@ final class CpuMeter {
 
   /** CPU nanoseconds per thread, the process total and GC counters at one moment. */
   record Snapshot(long wallNanos, long processCpuNanos, Map<Long, Long> cpuByThread, Map<Long, String> names,
-      long gcCount, long gcMillis) {}
+      long gcCount, long gcMillis, long machineBusyTicks) {}
 
   Snapshot snapshot() {
     long[] ids = threads.getAllThreadIds();
@@ -54,11 +57,31 @@ final class CpuMeter {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcMillis += Math.max(0, gc.getCollectionTime());
     }
-    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, names, gcCount, gcMillis);
+    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, names, gcCount, gcMillis, machineBusyTicks());
+  }
+
+  /**
+   * Busy time of all CPUs of the machine from /proc/stat (user, nice, system, irq, softirq, steal), in clock ticks
+   * of 1/100 s; -1 where there is no /proc/stat.
+   */
+  private static long machineBusyTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7])
+          + Long.parseLong(f[8]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** CPU used between two snapshots. */
-  record Usage(double wallSeconds, double processSeconds, Map<String, Double> secondsByGroup, long gcCount, long gcMillis) {
+  record Usage(double wallSeconds, double processSeconds, Map<String, Double> secondsByGroup, long gcCount, long gcMillis,
+      double machineBusySeconds) {
+    /** Cores that other processes of the machine kept busy meanwhile (other builds and tests), NaN if unknown. */
+    double otherProcessesCores() {
+      return machineBusySeconds < 0 ? Double.NaN : Math.max(0, machineBusySeconds - processSeconds) / wallSeconds;
+    }
+
     /** Average cores busy in a group (1.0 = one core fully). */
     double cores(String group) {
       return secondsByGroup.getOrDefault(group, 0.0) / wallSeconds;
@@ -87,7 +110,8 @@ final class CpuMeter {
     }
     double process = (b.processCpuNanos() - a.processCpuNanos()) / 1e9;
     groups.put(VM, Math.max(0, process - javaTotal));
-    return new Usage((b.wallNanos() - a.wallNanos()) / 1e9, process, groups, b.gcCount() - a.gcCount(), b.gcMillis() - a.gcMillis());
+    double machine = a.machineBusyTicks() < 0 || b.machineBusyTicks() < 0 ? -1 : (b.machineBusyTicks() - a.machineBusyTicks()) / 100.0;
+    return new Usage((b.wallNanos() - a.wallNanos()) / 1e9, process, groups, b.gcCount() - a.gcCount(), b.gcMillis() - a.gcMillis(), machine);
   }
 
   private String groupOf(long id, String name) {

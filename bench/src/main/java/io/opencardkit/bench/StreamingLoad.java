@@ -394,6 +394,11 @@ public final class StreamingLoad implements Callable<Integer> {
         gc.append(String.format(Locale.ROOT, " %d / %d |", r.cpu().gcCount(), r.cpu().gcMillis()));
       }
       line(total.toString());
+      StringBuilder others = new StringBuilder("| other processes on the machine (not this benchmark) |");
+      for (Result r : results) {
+        others.append(String.format(Locale.ROOT, " %.2f |", r.cpu().otherProcessesCores()));
+      }
+      line(others.toString());
       if (target.isEmbedded()) {
         line(perOp.toString());
       }
