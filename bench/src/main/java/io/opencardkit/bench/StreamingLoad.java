@@ -198,7 +198,9 @@ public final class StreamingLoad implements Callable<Integer> {
     Phase.Stats stats = phase.merged();
     log(String.format(Locale.ROOT, "phase %s: %,.0f acknowledged/s, p50 %.2f ms, p99 %.2f ms, %d errors",
         kind, stats.acked / phase.measureSeconds(), ms(stats.latencyMicros, 50), ms(stats.latencyMicros, 99), stats.errorCount()));
-    return new Result(phase, stats, cpu.between(cpuBefore, cpuAfter), storeAfter[0] - storeBefore[0], storeAfter[1] - storeBefore[1]);
+    boolean counted = storeBefore[0] >= 0;
+    return new Result(phase, stats, cpu.between(cpuBefore, cpuAfter),
+        counted ? storeAfter[0] - storeBefore[0] : -1, counted ? storeAfter[1] - storeBefore[1] : -1);
   }
 
   private static long[] storeCounters(Target target) {
@@ -335,7 +337,7 @@ public final class StreamingLoad implements Callable<Integer> {
       }
       Phase.Stats u = updates.stats();
       line(String.format(Locale.ROOT,
-          "- Update bodies: mean %,.0f bytes. Card lifecycle in the window: %d cards created and sent, %d closed (p50 %.2f ms, p99 %.2f ms per call pair; not counted as updates).",
+          "- Update bodies: mean %,.0f bytes. Card lifecycle in the window: %d cards created and sent, %d closed (latency of create + send together, and of close: p50 %.2f ms, p99 %.2f ms; not counted as updates).",
           u.acked == 0 ? 0.0 : (double) u.requestBytes / u.acked, u.cardsStarted, u.cardsClosed, ms(u.lifecycleMicros, 50), ms(u.lifecycleMicros, 99)));
       if (updates.commits() >= 0) {
         double seconds = updates.phase().measureSeconds();
@@ -378,14 +380,17 @@ public final class StreamingLoad implements Callable<Integer> {
       }
       line(head.toString());
       line(rule.toString());
-      for (String group : new String[] {CpuMeter.CLIENT, CpuMeter.SERVER_LOOPS, CpuMeter.WRITER, CpuMeter.OTHER_JAVA, CpuMeter.VM}) {
+      String[] groups = target.isEmbedded()
+          ? new String[] {CpuMeter.CLIENT, CpuMeter.SERVER_LOOPS, CpuMeter.WRITER, CpuMeter.OTHER_JAVA, CpuMeter.VM}
+          : new String[] {CpuMeter.CLIENT, CpuMeter.OTHER_JAVA, CpuMeter.VM}; // the server runs elsewhere
+      for (String group : groups) {
         StringBuilder row = new StringBuilder("| " + group + " |");
         for (Result r : results) {
           row.append(String.format(Locale.ROOT, " %.2f |", r.cpu().cores(group)));
         }
         line(row.toString());
       }
-      StringBuilder total = new StringBuilder("| **whole process** |");
+      StringBuilder total = new StringBuilder(target.isEmbedded() ? "| **whole process** |" : "| **whole load generator process** |");
       StringBuilder perOp = new StringBuilder("| server CPU per acked call (µs, all but the load generator) |");
       StringBuilder gc = new StringBuilder("| GC collections / ms paused |");
       for (Result r : results) {
