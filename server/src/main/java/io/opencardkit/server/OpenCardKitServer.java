@@ -174,6 +174,11 @@ public final class OpenCardKitServer implements AutoCloseable {
     return web;
   }
 
+  /** The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters. */
+  public CardStore store() {
+    return store;
+  }
+
   @Override
   public void close() {
     try {

@@ -222,20 +222,31 @@ public final class CardEngine {
           ErrorCode.INVALID_PARAMETER, "content has " + content.length() + " characters, at most " + limits.maxContentChars());
     }
     String old = ElementTree.content(target);
-    // Measured as the text is written in the card JSON (escapes included), the measure of the 30 KB limit: raw UTF-8
-    // would let text full of newlines and quotes push the stored card past the limit, after which every other
-    // change of the card, even closing streaming, is refused with 200860.
-    int newBytes = state.cardBytes() + Json.jsonStringUtf8Length(content) - Json.jsonStringUtf8Length(old);
+    boolean appends = content.startsWith(old);
+    int newBytes = state.cardBytes() + jsonGrowth(old, content, appends);
     if (newBytes > CardValidator.MAX_CARD_BYTES) {
       throw ApiException.of(ErrorCode.CARD_TOO_LARGE, "card would be " + newBytes + " bytes, at most " + CardValidator.MAX_CARD_BYTES);
     }
     ObjectNode payload = Json.object().put("element_id", elementId);
-    if (content.startsWith(old)) {
+    if (appends) {
       payload.put("offset", old.length()).put("text", content.substring(old.length()));
     } else {
       payload.put("text", content);
     }
     return payload;
+  }
+
+  /**
+   * Bytes the card JSON gains when {@code content} replaces {@code old}, measured as the text is written in the card
+   * (escapes included): raw UTF-8 would let text full of newlines and quotes push the stored card past the 30 KB
+   * limit, after which every other change, even closing streaming, is refused with 200860. The measure is additive per
+   * character, so an append measures only its suffix (most of a streamed text is the shared prefix).
+   */
+  static int jsonGrowth(String old, String content, boolean appends) {
+    if (appends) {
+      return Json.jsonStringUtf8Length(content.subSequence(old.length(), content.length()));
+    }
+    return Json.jsonStringUtf8Length(content) - Json.jsonStringUtf8Length(old);
   }
 
   private ObjectNode decideStructural(CardState state, Mutation m) {

@@ -86,7 +86,9 @@ public final class CardKitApi {
       ctx.put(Responder.SEQUENCE, sequence);
       String uuid = body.uuid();
       ObjectNode payload = payloadOf.apply(body);
-      String fingerprint = Fingerprints.of(kind.name(), cardId, elementId, body.withoutUuid());
+      // Only a call with a uuid can be told apart as a replay, so only then is its digest needed: serializing and
+      // hashing a full-text body for nothing was a large part of a content update's CPU time.
+      String fingerprint = uuid == null ? null : Fingerprints.of(kind.name(), cardId, elementId, body.withoutUuid());
       Mutation mutation = new Mutation(kind, appId, sequence, uuid, fingerprint, payload);
       CompletableFuture<Outcome> outcome =
           runtime
