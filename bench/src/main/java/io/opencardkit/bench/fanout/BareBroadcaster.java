@@ -121,13 +121,19 @@ final class BareBroadcaster implements AutoCloseable {
         context.runOnContext(x -> tick());
         return;
       }
+      boolean behind = false;
       for (int i = 0; i < cards.length; i++) {
-        while (nextDue[i] <= now) {
+        if (nextDue[i] <= now) { // at most one frame per channel per turn, so that a late broadcaster still yields
           broadcast(i, nextDue[i]);
           nextDue[i] += intervalNanos;
+          behind |= nextDue[i] <= now;
         }
       }
-      vertx.setTimer(1, x -> tick());
+      if (behind) {
+        context.runOnContext(x -> tick());
+      } else {
+        vertx.setTimer(1, x -> tick());
+      }
     }
 
     private void broadcast(int channel, long sentNanos) {

@@ -54,6 +54,21 @@ final class BotFleet {
     long windowFullTextBytes;
     long windowContentOk;
     final LatencyHistogram apiLatency = new LatencyHistogram();
+    /** The appended text alone through one permessage-deflate-like stream (level 6, flushed per chunk). */
+    private final java.util.zip.Deflater deflater = new java.util.zip.Deflater(6, true);
+    private final byte[] deflated = new byte[64 * 1024];
+    long appendedDeflatedBytes;
+
+    void deflate(String chunk) {
+      deflater.setInput(chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      int n;
+      while ((n = deflater.deflate(deflated, 0, deflated.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+        appendedDeflatedBytes += n;
+        if (n < deflated.length) {
+          break;
+        }
+      }
+    }
     final List<String> errors = new ArrayList<>();
 
     void error(String e) {
@@ -183,6 +198,8 @@ final class BotFleet {
       this.stopNanos = stopNanos;
     }
 
+    private long createSentNanos;
+
     void next() {
       long now = System.nanoTime();
       if (card == null) {
@@ -202,6 +219,7 @@ final class BotFleet {
 
     private void open() {
       String create = Json.write(Json.object().put("type", "card_json").put("data", CARD_JSON));
+      createSentNanos = System.nanoTime();
       call(HttpMethod.POST, "/open-apis/cardkit/v1/cards", create, true)
           .compose(created -> {
             if (created.path("code").asInt(-1) != 0) {
@@ -213,6 +231,7 @@ final class BotFleet {
             // Registered before the send, so that viewers know the card when its message frame arrives; the send
             // itself makes version 2 (a "sent" card frame).
             card = registry.register(cardId, maxVersion);
+            card.sent(1, createSentNanos);
             card.sent(FIRST_CONTENT_VERSION - 1, System.nanoTime());
             return call(HttpMethod.POST, "/open-apis/im/v1/messages?receive_id_type=chat_id", send, true);
           })
@@ -253,6 +272,7 @@ final class BotFleet {
           int fullBytes = Corpus.utf8(full);
           counters.contentOk++;
           counters.appendedBytes += appended;
+          counters.deflate(chunk);
           counters.fullTextBytes += fullBytes;
           if (due >= windowStart && due < windowEnd) {
             counters.windowEvents++;

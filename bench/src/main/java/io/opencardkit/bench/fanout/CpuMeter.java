@@ -2,15 +2,19 @@ package io.opencardkit.bench.fanout;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * CPU time of this process, of the load generator's threads (viewers and bots share the JVM with the server), and of
- * the whole machine (so other processes' load during a window can be reported).
+ * CPU time of this process by kind of thread (the load generator's event loops, the server's event loops, the
+ * SQLite writer, other Java threads, and the rest: GC, JIT and other VM threads), and of the whole machine, so that
+ * other processes' load during a window can be reported. Viewers and bots share the JVM with the server.
  */
 final class CpuMeter {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -23,11 +27,12 @@ final class CpuMeter {
     clientThreads.add(Thread.currentThread().getId());
   }
 
-  /** One reading. */
-  record Snapshot(long wallNanos, long processNanos, long clientNanos, long machineBusyTicks) {}
+  /** One reading: CPU nanoseconds per thread id, with the thread's kind. */
+  record Snapshot(long wallNanos, long processNanos, Map<Long, Long> cpuByThread, Map<Long, String> kindByThread, long machineBusyTicks) {}
 
   /** Cores used between two readings (1.0 = one core busy all the time). */
-  record Usage(double seconds, double processCores, double clientCores, double otherProcessesCores) {
+  record Usage(double seconds, double processCores, double clientCores, double serverLoopCores, double writerCores,
+      double otherJavaCores, double vmCores, double otherProcessesCores) {
     /** Everything in the process but the load generator's threads: the server, GC and JIT. */
     double serverCores() {
       return processCores - clientCores;
@@ -35,22 +40,47 @@ final class CpuMeter {
   }
 
   Snapshot snapshot() {
-    long client = 0;
-    for (long id : clientThreads) {
-      long t = threads.getThreadCpuTime(id);
-      if (t > 0) {
-        client += t;
+    long[] ids = threads.getAllThreadIds();
+    ThreadInfo[] infos = threads.getThreadInfo(ids);
+    Map<Long, Long> cpu = new HashMap<>();
+    Map<Long, String> kinds = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      long t = threads.getThreadCpuTime(ids[i]);
+      if (t >= 0 && infos[i] != null) {
+        cpu.put(ids[i], t);
+        kinds.put(ids[i], kindOf(ids[i], infos[i].getThreadName()));
       }
     }
-    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), client, machineBusyTicks());
+    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, kinds, machineBusyTicks());
+  }
+
+  private String kindOf(long id, String name) {
+    if (clientThreads.contains(id)) {
+      return "client";
+    }
+    if (name.startsWith("vert.x-eventloop-thread")) {
+      return "loops";
+    }
+    if (name.startsWith("sqlite")) {
+      return "writer";
+    }
+    return "java";
   }
 
   static Usage between(Snapshot a, Snapshot b) {
     double seconds = (b.wallNanos() - a.wallNanos()) / 1e9;
+    Map<String, Double> byKind = new HashMap<>();
+    double java = 0;
+    for (Map.Entry<Long, Long> e : b.cpuByThread().entrySet()) {
+      double s = (e.getValue() - a.cpuByThread().getOrDefault(e.getKey(), 0L)) / 1e9;
+      java += s;
+      byKind.merge(b.kindByThread().get(e.getKey()), s, Double::sum);
+    }
     double process = (b.processNanos() - a.processNanos()) / 1e9;
-    double client = (b.clientNanos() - a.clientNanos()) / 1e9;
     double machine = a.machineBusyTicks() < 0 ? Double.NaN : (b.machineBusyTicks() - a.machineBusyTicks()) / 100.0;
-    return new Usage(seconds, process / seconds, client / seconds, Math.max(0, machine - process) / seconds);
+    return new Usage(seconds, process / seconds, byKind.getOrDefault("client", 0.0) / seconds, byKind.getOrDefault("loops", 0.0) / seconds,
+        byKind.getOrDefault("writer", 0.0) / seconds, byKind.getOrDefault("java", 0.0) / seconds, Math.max(0, process - java) / seconds,
+        Math.max(0, machine - process) / seconds);
   }
 
   /** Busy clock ticks (1/100 s) of all CPUs from /proc/stat, -1 when unavailable. */
