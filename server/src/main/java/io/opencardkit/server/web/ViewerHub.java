@@ -296,7 +296,9 @@ final class ViewerHub {
       String frame = Frames.preview(watch.chatId(), watch.messageId(), facts.summary());
       byChat.getOrDefault(watch.chatId(), Set.of()).forEach(viewer -> viewer.offerControl(frame, null, 0));
     }
-    windows.sweep();
+    // A card without a window gets a snapshot on resume anyway, so its viewers need not remember its version; without
+    // this, every card ever streamed in a chat would cost each viewer that stays connected an entry.
+    windows.sweep().forEach((cardId, chatId) -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> viewer.cardWentQuiet(cardId)));
     for (ViewerConnection connection : new ArrayList<>(connections)) {
       if (connection.hasStaleCards()) {
         connection.drained(); // a safety net: the drain callback is the usual trigger
