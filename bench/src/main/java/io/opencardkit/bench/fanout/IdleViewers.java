@@ -54,8 +54,17 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--histogram", defaultValue = "12", description = "Lines of the server's class histogram to print after the viewers connected (default ${DEFAULT-VALUE}).")
   int histogramLines;
 
+  @Option(names = "--answers-for", defaultValue = "0s", converter = FanoutLoad.DurationConverter.class,
+      description = "After the idle measurement, a bot streams short answers into the chat for this long (default ${DEFAULT-VALUE}: none),"
+          + " then the viewers' memory is read again once the server's 2-minute resume windows have expired.")
+  Duration answersFor;
+
+  @Option(names = "--answer-streams", defaultValue = "5", description = "Concurrent answers with --answers-for (default ${DEFAULT-VALUE}).")
+  int answerStreams;
+
   private final PrintStreamHolder out = new PrintStreamHolder();
   private Path jcmd;
+  private long serverPid;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IdleViewers()).execute(args));
@@ -85,6 +94,7 @@ public final class IdleViewers implements Callable<Integer> {
         FanoutLoad.loadAverage(), openFileLimit(ProcessHandle.current().pid()), Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim());
     Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
     long pid = server.pid();
+    serverPid = pid;
     int port = awaitPort(server);
     out.printf("server pid %d on port %d, may open %d files%n", pid, port, openFileLimit(pid));
 
@@ -132,6 +142,9 @@ public final class IdleViewers implements Callable<Integer> {
       out.printf("idle %.0f s: server CPU %.2f s = %.3f cores = %.2f µs per viewer per second; other processes used %.2f cores; unexpected closes %d%n",
           seconds, cpuSeconds, cpuSeconds / seconds, cpuSeconds / seconds / n * 1e6, ((CpuMeter.machineBusyTicks() - busy0) / 100.0) / seconds - cpuSeconds / seconds,
           fleet.unexpectedCloses());
+      if (!answersFor.isZero()) {
+        answers(vertx, seed, port, fleet, n, after);
+      }
       fleet.close();
     } finally {
       vertx.close().await();
@@ -142,6 +155,38 @@ public final class IdleViewers implements Callable<Integer> {
     }
     out.printf("load average at end: %s%n", FanoutLoad.loadAverage());
     return 0;
+  }
+
+  /**
+   * Streams short answers (create, send, three appends, streaming off) into the viewers' chat, waits until the
+   * server's resume windows of those cards have expired (idle for 2 minutes), and reads the server's memory again:
+   * what a viewer that stayed connected while answers were streamed still costs.
+   */
+  private void answers(Vertx vertx, FanoutSeed seed, int port, ViewerFleet fleet, int n, Reading idle) throws Exception {
+    Context botContext = ((VertxInternal) vertx).createEventLoopContext();
+    CardTrack.Registry registry = new CardTrack.Registry();
+    BotFleet bots = new BotFleet(vertx, botContext, "127.0.0.1", port, seed.appId, seed.appSecret, seed.chatId, registry, 32, 96, 10, answerStreams);
+    bots.authenticate();
+    long start = System.nanoTime();
+    long end = start + answersFor.toNanos();
+    fleet.startStep(start);
+    fleet.startWindow(start, end);
+    BotFleet.Counters done = bots.run(answerStreams, start, start, end, end).join();
+    Thread.sleep(2000);
+    Tally seen = fleet.sum(fleet.endStep(System.nanoTime()));
+    out.printf("streamed %d answers (%d appends) in %s: viewers got %d card frames, %d message frames, %d snapshots; errors %s%n",
+        done.cardsOpened, done.contentOk, answersFor, seen.cardFrames, seen.messages, seen.snapshots, done.errors);
+    Reading right = read(serverPid);
+    print("right after", right, n, idle);
+    out.printf("waiting 130 s for the server's 2-minute resume windows of those cards to expire%n");
+    Thread.sleep(130_000);
+    Reading later = read(serverPid);
+    print("later", later, n, idle);
+    out.printf("per viewer, %d answers later: heap after full GC +%.2f KiB right after, +%.2f KiB once the windows expired (%.1f bytes per viewer per answer)%n",
+        done.cardsOpened, (right.heapUsedKib() - idle.heapUsedKib()) / (double) n, (later.heapUsedKib() - idle.heapUsedKib()) / (double) n,
+        (later.heapUsedKib() - idle.heapUsedKib()) * 1024.0 / n / Math.max(1, done.cardsOpened));
+    histogram(serverPid);
+    bots.close();
   }
 
   private void print(String label, Reading r, int n, Reading before) {
