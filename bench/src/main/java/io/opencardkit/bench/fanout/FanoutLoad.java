@@ -190,8 +190,8 @@ public final class FanoutLoad implements Callable<Integer> {
     Runtime rt = Runtime.getRuntime();
     out.printf(Locale.ROOT, "FanoutLoad: viewers=%d streams=%s rate=%.0f/s per card chunk=%d chars max-text=%d warmup=%s duration=%s deflate=%s client-loops=%d data=%s%n",
         viewers, streams, rate, chunk, maxText, warmup, duration, deflate, clientLoops, dataParent);
-    out.printf(Locale.ROOT, "JVM %s %s, %d CPUs, max heap %d MiB; load average at start: %s%n", System.getProperty("java.vm.name"),
-        System.getProperty("java.runtime.version"), rt.availableProcessors(), rt.maxMemory() >> 20, loadAverage());
+    out.printf(Locale.ROOT, "JVM %s %s, %d CPUs (%s), max heap %d MiB; load average at start: %s%n", System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), rt.availableProcessors(), cpuModel(), rt.maxMemory() >> 20, loadAverage());
   }
 
   private Step step(String system, int streamCount, ViewerFleet fleet, CountingProxy proxy, ViewerStats stats, BotFleet bots,
@@ -310,6 +310,8 @@ public final class FanoutLoad implements Callable<Integer> {
       out.println("| cards × PUT/s | OpenCardKit frames/s | reference frames/s | OpenCardKit µs-core/frame | reference µs-core/frame | efficiency (reference ÷ OpenCardKit) |"
           + " other processes (cores) |");
       out.println("|---|---|---|---|---|---|---|");
+      List<Double> quiet = new ArrayList<>();
+      List<Double> every = new ArrayList<>();
       for (int i = 0; i < ours.size() && i < reference.size(); i++) {
         Step o = ours.get(i);
         Step r = reference.get(i);
@@ -317,7 +319,13 @@ public final class FanoutLoad implements Callable<Integer> {
         double rPer = r.cpu().serverCores() / Math.max(1, r.deliveredPerSecond()) * 1e6;
         out.printf(Locale.ROOT, "| %d × %.0f | %.0f | %.0f | %.1f | %.1f | %.2f | %.2f / %.2f |%n", o.streams(), rate, o.deliveredPerSecond(), r.deliveredPerSecond(),
             oPer, rPer, rPer / oPer, o.cpu().otherProcessesCores(), r.cpu().otherProcessesCores());
+        every.add(rPer / oPer);
+        if (o.cpu().otherProcessesCores() < QUIET_CORES && r.cpu().otherProcessesCores() < QUIET_CORES) {
+          quiet.add(rPer / oPer);
+        }
       }
+      out.printf(Locale.ROOT, "Efficiency, median: %.2f over all %d step pairs; %s over the %d pairs where other processes used < %.2f cores in both%n",
+          median(every), every.size(), quiet.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", median(quiet)), quiet.size(), QUIET_CORES);
     }
 
     out.println();
@@ -350,6 +358,25 @@ public final class FanoutLoad implements Callable<Integer> {
     out.printf(Locale.ROOT, "Probe check: %d cards rebuilt equal to the server-acknowledged text, %d different, %d missing; %d appends at a wrong offset;"
         + " %d first appends not at version %d%n", match, mismatch, missing, probe.offsetErrors(), probe.firstVersionErrors(), BotFleet.FIRST_CONTENT_VERSION);
     out.printf(Locale.ROOT, "Load average at end: %s%n", loadAverage());
+  }
+
+  /** Below this, other processes' load during a step counts as quiet. */
+  static final double QUIET_CORES = 0.25;
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+    } catch (Exception e) {
+      return "unknown";
+    }
   }
 
   static String loadAverage() {
