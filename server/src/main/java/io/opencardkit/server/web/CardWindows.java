@@ -47,15 +47,25 @@ final class CardWindows {
     windows.remove(cardId);
   }
 
-  /** Drops idle windows, then the least recently active ones while all together exceed the budget. */
-  void sweep() {
-    windows.values().removeIf(CardWindow::idle);
+  /**
+   * Drops idle windows, then the least recently active ones while all together exceed the budget. Returns the
+   * dropped windows' cards with their chats, so that the viewers of those chats can forget them too.
+   */
+  Map<String, String> sweep() {
+    Map<String, String> dropped = new HashMap<>();
+    windows.entrySet().removeIf(e -> {
+      if (e.getValue().idle()) {
+        dropped.put(e.getKey(), e.getValue().chatId());
+        return true;
+      }
+      return false;
+    });
     long total = 0;
     for (CardWindow window : windows.values()) {
       total += window.chars();
     }
     if (total <= budgetChars) {
-      return;
+      return dropped;
     }
     List<Map.Entry<String, CardWindow>> byAge = new ArrayList<>(windows.entrySet());
     byAge.sort(Comparator.comparingLong(e -> e.getValue().lastAppendMillis()));
@@ -65,6 +75,8 @@ final class CardWindows {
       }
       total -= entry.getValue().chars();
       windows.remove(entry.getKey());
+      dropped.put(entry.getKey(), entry.getValue().chatId());
     }
+    return dropped;
   }
 }

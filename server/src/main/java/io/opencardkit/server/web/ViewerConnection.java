@@ -24,6 +24,9 @@ import java.util.Set;
  *       rebuilt from a snapshot); a browser that falls further behind is closed with 1013 and reloads over HTTP.
  *   <li>Until the page's first {@code resume}, no card frames are written: a reconnecting page must first say which
  *       versions it holds. Message and preview frames flow from the start.
+ *   <li>Memory: the last version written is kept per card only while the card is active (the hub calls
+ *       {@link #cardWentQuiet} when its resume window is dropped), so a viewer that stays connected to a busy chat does
+ *       not grow with every card ever streamed there.
  * </ul>
  */
 final class ViewerConnection {
@@ -157,6 +160,22 @@ final class ViewerConnection {
   void upToDate(String cardId, long version) {
     awaitingSnapshot.remove(cardId);
     written.merge(cardId, version, Math::max);
+  }
+
+  /**
+   * The card's resume window is gone (no event for a while): stop tracking the version written, unless a snapshot is
+   * still owed. A later frame of the card is then written as for a card first seen; it follows the last one written,
+   * since frames are offered in version order and skipped ones leave the card stale.
+   */
+  void cardWentQuiet(String cardId) {
+    if (!stale.contains(cardId) && !awaitingSnapshot.contains(cardId)) {
+      written.remove(cardId);
+    }
+  }
+
+  /** Cards whose last written version is tracked. */
+  int trackedCards() {
+    return written.size();
   }
 
   /** The card is unknown or not in this viewer's chats. */

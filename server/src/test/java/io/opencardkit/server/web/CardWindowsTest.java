@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencardkit.server.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class CardWindowsTest {
@@ -19,9 +20,10 @@ final class CardWindowsTest {
     clock.advance(Duration.ofSeconds(1));
     windows.forChat("new", "oc_1").append(1, "cccc");
 
-    windows.sweep();
+    Map<String, String> dropped = windows.sweep();
 
     // 12 characters against a budget of 10: dropping the oldest card's 4 is enough.
+    assertThat(dropped).containsExactly(Map.entry("old", "oc_1"));
     assertThat(windows.get("old")).isNull();
     assertThat(windows.get("mid")).isNotNull();
     assertThat(windows.get("new")).isNotNull();
@@ -32,10 +34,13 @@ final class CardWindowsTest {
     CardWindows windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
     windows.forChat("a", "oc_1").append(1, "f1");
     clock.advance(CardWindows.WINDOW_AGE);
+    windows.forChat("b", "oc_2").append(1, "f1");
 
-    windows.sweep();
+    Map<String, String> dropped = windows.sweep();
 
+    assertThat(dropped).containsExactly(Map.entry("a", "oc_1"));
     assertThat(windows.get("a")).isNull();
+    assertThat(windows.get("b")).isNotNull();
   }
 
   @Test

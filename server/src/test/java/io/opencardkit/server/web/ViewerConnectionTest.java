@@ -150,6 +150,35 @@ final class ViewerConnectionTest {
   }
 
   @Test
+  void cardWentQuiet_forgetsTheCard_andItsNextFrameIsWrittenAsForANewCard() {
+    connection.resumeFrom("c", 4);
+    connection.offerCard("c", 5, "f5");
+    assertThat(connection.trackedCards()).isEqualTo(1);
+
+    connection.cardWentQuiet("c");
+    connection.offerCard("c", 6, "f6");
+
+    assertThat(socket.written).containsExactly("f5", "f6");
+    assertThat(connection.trackedCards()).isEqualTo(1);
+  }
+
+  @Test
+  void cardWentQuiet_snapshotStillOwed_keepsTheCard() {
+    connection.resumeFrom("a", 1);
+    socket.full = true;
+    connection.offerCard("a", 2, "a2"); // skipped: a is stale
+
+    connection.cardWentQuiet("a");
+    socket.full = false;
+    connection.drained();
+
+    assertThat(snapshotRequests).containsExactly("a");
+    connection.snapshot("a", 2, "sa2");
+    connection.offerCard("a", 2, "a2");
+    assertThat(socket.written).containsExactly("sa2");
+  }
+
+  @Test
   void upToDate_pageHoldsCurrentVersion_writesNothing() {
     connection.resumeFrom("c", 4);
     connection.upToDate("c", 4);

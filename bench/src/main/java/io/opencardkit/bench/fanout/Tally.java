@@ -1,0 +1,36 @@
+package io.opencardkit.bench.fanout;
+
+/**
+ * What the viewers of one client event loop saw during one period. Touched only by that loop while the period runs;
+ * merged on the loop's own context afterwards.
+ */
+final class Tally {
+  long cardFrames;
+  long snapshots;
+  long messages;
+  long otherFrames;
+  long gaps;
+  long duplicates;
+  /** Card frames whose (card, version) had no recorded send time (not from this run's calls). */
+  long untimed;
+  /** Card frames of a card the viewer had not seen a message frame for (the reference has none). */
+  long unanchored;
+  /** Payload bytes of every frame, counted for the probe viewer only. */
+  long probePayloadBytes;
+  long probeFrames;
+  final LatencyHistogram latency = new LatencyHistogram();
+
+  void add(Tally o) {
+    cardFrames += o.cardFrames;
+    snapshots += o.snapshots;
+    messages += o.messages;
+    otherFrames += o.otherFrames;
+    gaps += o.gaps;
+    duplicates += o.duplicates;
+    untimed += o.untimed;
+    unanchored += o.unanchored;
+    probePayloadBytes += o.probePayloadBytes;
+    probeFrames += o.probeFrames;
+    latency.add(o.latency);
+  }
+}
