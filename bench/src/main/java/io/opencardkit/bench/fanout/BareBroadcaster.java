@@ -16,8 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code /web/ws} sockets, and on one context (like the viewer hub) sends frames of the same shape and size as the
  * server's append frames to every socket whose write queue is not full, each frame encoded once. Its send times go
  * into the same {@link CardTrack.Registry}, so the same viewers measure it the same way. Its Vert.x instance has the
- * defaults of the server's ({@code Vertx.vertx()}, compression settings as the server's HTTP options), and like the
- * server it has one HTTP server (one event loop for all sockets) and broadcasts from another event loop.
+ * defaults of the server's ({@code Vertx.vertx()}, compression settings as the server's HTTP options).
  */
 final class BareBroadcaster implements AutoCloseable {
   private static final String CHAT_ID = "oc_reference0000000000000000000";
@@ -26,9 +25,7 @@ final class BareBroadcaster implements AutoCloseable {
   record Sent(long events, long frames, long skipped) {}
 
   private final Vertx vertx = Vertx.vertx();
-  // Like the viewer hub: broadcasts from an event loop of its own, not the one its HTTP server listens on (every
-  // context made from this thread shares one event loop; a deployment gets the next one).
-  private final Context context = ownContext(vertx);
+  private final Context context = vertx.getOrCreateContext();
   private final List<ServerWebSocket> sockets = new ArrayList<>(); // on context
   private final HttpServer server;
   private long cardCounter;
@@ -49,15 +46,6 @@ final class BareBroadcaster implements AutoCloseable {
             })
             .listen()
             .await();
-  }
-
-  private static Context ownContext(Vertx vertx) {
-    CompletableFuture<Context> own = new CompletableFuture<>();
-    vertx.deployVerticle((io.vertx.core.Deployable) context -> {
-      own.complete(context);
-      return io.vertx.core.Future.succeededFuture();
-    });
-    return own.join();
   }
 
   int port() {

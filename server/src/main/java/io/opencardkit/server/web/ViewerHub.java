@@ -7,8 +7,6 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Context;
-import io.vertx.core.Deployable;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
@@ -33,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Concurrency: the hub is an actor on one Vert.x context, on an event loop of its own (see {@link #ownContext}).
- *       The card runtime and the message service call it on the store's writer thread; it only posts the work to its
- *       context, so the writer never waits for a browser.
+ *   <li>Concurrency: the hub is an actor on one Vert.x context. The card runtime and the message service call it on
+ *       the store's writer thread; it only posts the work to its context, so the writer never waits for a browser.
  *       Socket callbacks (text, drain, close) are posted there too. Windows, connections and their per-card
  *       versions are touched only on that context, without locks. Writes to a socket from this context are safe:
  *       Vert.x 5 queues them for the socket's own event loop, and {@code writeQueueFull()} counts that queue.
@@ -73,7 +70,7 @@ final class ViewerHub {
 
   ViewerHub(Vertx vertx, Clock clock, Duration streamingTimeout, Supplier<Directory> directory, CardRuntime runtime, MessageViews views) {
     this.vertx = vertx;
-    this.context = ownContext(vertx);
+    this.context = vertx.getOrCreateContext();
     this.clock = clock;
     this.streamingTimeoutMillis = streamingTimeout.toMillis();
     this.directory = directory;
@@ -81,21 +78,6 @@ final class ViewerHub {
     this.views = views;
     this.windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
     this.timerId = vertx.setPeriodic(TICK_MILLIS, id -> context.runOnContext(v -> tick()));
-  }
-
-  /**
-   * An event-loop context of the hub's own. Every context made from one non-Vert.x thread shares that thread's one
-   * event loop, and the HTTP server (all its connections, the viewers' sockets included) listens from the thread that
-   * builds the hub; a hub there would do its fan-out on the same thread as every socket's writes. A deployment gets
-   * the group's next event loop instead, so the fan-out and the socket I/O run on two cores.
-   */
-  static Context ownContext(Vertx vertx) {
-    CompletableFuture<Context> own = new CompletableFuture<>();
-    vertx.deployVerticle((Deployable) context -> {
-      own.complete(context);
-      return Future.succeededFuture();
-    });
-    return own.join();
   }
 
   ViewerStats stats() {
