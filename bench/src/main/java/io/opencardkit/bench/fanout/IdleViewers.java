@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Idle viewers: memory and CPU of the server per connected, idle WebSocket viewer. The server runs in its own process
- * ({@code java -jar server/target/opencardkit-server-*-all.jar serve}, as {@code bin/opencardkit} runs it) so that its
+ * ({@code java -jar dist/target/opencardkit-dist-*-all.jar serve}, as {@code bin/opencardkit} runs it) so that its
  * memory is its own; the viewers run in this one. Reads the server's RSS from /proc, its heap after a full GC from
  * {@code jcmd GC.heap_info}, the machine's kernel slab from /proc/meminfo, before and after, and the server's CPU
  * while the viewers sit idle.
@@ -45,7 +45,7 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--client-loops", defaultValue = "2", description = "Event loops of the viewers (default ${DEFAULT-VALUE}).")
   int clientLoops;
 
-  @Option(names = "--server-jar", description = "The server's runnable jar (default: server/target/opencardkit-server-*-all.jar).")
+  @Option(names = "--server-jar", description = "The server's runnable jar (default: dist/target/opencardkit-dist-*-all.jar).")
   Path serverJar;
 
   @Option(names = "--server-java-opts", defaultValue = "", description = "JVM options of the server process, space-separated (default: none, as bin/opencardkit).")
@@ -197,9 +197,9 @@ public final class IdleViewers implements Callable<Integer> {
   }
 
   private static Path findServerJar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("server/target"))) {
-      return files.filter(p -> p.getFileName().toString().matches("opencardkit-server-.*-all\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no server/target/opencardkit-server-*-all.jar: build with mvn -B -DskipTests package"));
+    try (Stream<Path> files = Files.list(Path.of("dist/target"))) {
+      return files.filter(p -> p.getFileName().toString().matches("opencardkit-dist-.*-all\\.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no dist/target/opencardkit-dist-*-all.jar: build with mvn -B -DskipTests package"));
     }
   }
 
