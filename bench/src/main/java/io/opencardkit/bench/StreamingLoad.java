@@ -1,5 +1,6 @@
 package io.opencardkit.bench;
 
+import io.opencardkit.server.Main;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.store.sqlite.SqliteCardStore;
@@ -62,10 +63,10 @@ public final class StreamingLoad implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "100", description = "Concurrent bot streams, one request in flight each (default: ${DEFAULT-VALUE}).")
   int streams;
 
-  @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, description = "Measured time per phase (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "30s", converter = Main.DurationConverter.class, description = "Measured time per phase (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, description = "Unmeasured time before each phase's measurement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "5s", converter = Main.DurationConverter.class, description = "Unmeasured time before each phase's measurement (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
   @Option(names = "--chunk-chars", defaultValue = "4", description = "Characters appended per update, about one LLM token (default: ${DEFAULT-VALUE}).")
@@ -86,7 +87,7 @@ public final class StreamingLoad implements Callable<Integer> {
   @Option(names = "--client-threads", defaultValue = "1", description = "Event loops of the load generator (default: ${DEFAULT-VALUE}).")
   int clientThreads;
 
-  @Option(names = "--fsync-probe", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(names = "--fsync-probe", defaultValue = "2s", converter = Main.DurationConverter.class,
       description = "How long to measure write+fdatasync rate on the data directory's disk first; 0s to skip (default: ${DEFAULT-VALUE}).")
   Duration fsyncProbe;
 
@@ -437,25 +438,4 @@ public final class StreamingLoad implements Callable<Integer> {
     }
   }
 
-  /** Parses 30s, 5m, 500ms or an ISO-8601 duration. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      try {
-        if (v.endsWith("ms")) {
-          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        long amount = Long.parseLong(v.substring(0, v.length() - 1));
-        switch (v.charAt(v.length() - 1)) {
-          case 's': return Duration.ofSeconds(amount);
-          case 'm': return Duration.ofMinutes(amount);
-          case 'h': return Duration.ofHours(amount);
-          default: return Duration.parse(value);
-        }
-      } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 500ms");
-      }
-    }
-  }
 }

@@ -114,7 +114,7 @@ public final class Main implements Runnable {
   }
 
   /** Parses 90s, 10m, 1h, 500ms, or an ISO-8601 duration. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       String v = value.trim().toLowerCase(java.util.Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.opencardkit.bench.fanout;
 
+import io.opencardkit.server.Main;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.web.ViewerStats;
@@ -46,13 +47,13 @@ public final class FanoutLoad implements Callable<Integer> {
   @Option(names = "--max-text", defaultValue = "1200", description = "Characters per answer before the bot closes the card and starts another (default ${DEFAULT-VALUE}).")
   int maxText;
 
-  @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, description = "Per step, before measuring (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "5s", converter = Main.DurationConverter.class, description = "Per step, before measuring (default ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--duration", defaultValue = "15s", converter = DurationConverter.class, description = "Measured window per step (default ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "15s", converter = Main.DurationConverter.class, description = "Measured window per step (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup-first", defaultValue = "15s", converter = DurationConverter.class,
+  @Option(names = "--warmup-first", defaultValue = "15s", converter = Main.DurationConverter.class,
       description = "An unmeasured step at the first step's load before the steps of each system, for the JIT (default ${DEFAULT-VALUE}; 0s for none).")
   Duration warmupFirst;
 
@@ -69,7 +70,7 @@ public final class FanoutLoad implements Callable<Integer> {
   @Option(names = "--reference", defaultValue = "true", arity = "1", description = "Run the bare Vert.x reference phase (default ${DEFAULT-VALUE}).")
   boolean reference;
 
-  @Option(names = "--p99-goal", defaultValue = "100ms", converter = DurationConverter.class, description = "Latency goal (default ${DEFAULT-VALUE}).")
+  @Option(names = "--p99-goal", defaultValue = "100ms", converter = Main.DurationConverter.class, description = "Latency goal (default ${DEFAULT-VALUE}).")
   Duration p99Goal;
 
   @Option(names = "--data-parent", defaultValue = "${java.io.tmpdir}",
@@ -387,20 +388,4 @@ public final class FanoutLoad implements Callable<Integer> {
     }
   }
 
-  /** Parses 90s, 10m, 500ms. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long amount = Long.parseLong(v.substring(0, v.length() - 1));
-      switch (v.charAt(v.length() - 1)) {
-        case 's': return Duration.ofSeconds(amount);
-        case 'm': return Duration.ofMinutes(amount);
-        default: throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 20s or 2m");
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.opencardkit.bench.fanout;
 
+import io.opencardkit.server.Main;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,7 +40,7 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--deflate", defaultValue = "false", arity = "1", description = "Viewers offer permessage-deflate, as browsers do (default ${DEFAULT-VALUE}).")
   boolean deflate;
 
-  @Option(names = "--idle", defaultValue = "60s", converter = FanoutLoad.DurationConverter.class, description = "How long to measure idle CPU (default ${DEFAULT-VALUE}).")
+  @Option(names = "--idle", defaultValue = "60s", converter = Main.DurationConverter.class, description = "How long to measure idle CPU (default ${DEFAULT-VALUE}).")
   Duration idle;
 
   @Option(names = "--client-loops", defaultValue = "2", description = "Event loops of the viewers (default ${DEFAULT-VALUE}).")
@@ -54,7 +55,7 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--histogram", defaultValue = "12", description = "Lines of the server's class histogram to print after the viewers connected (default ${DEFAULT-VALUE}).")
   int histogramLines;
 
-  @Option(names = "--answers-for", defaultValue = "0s", converter = FanoutLoad.DurationConverter.class,
+  @Option(names = "--answers-for", defaultValue = "0s", converter = Main.DurationConverter.class,
       description = "After the idle measurement, a bot streams short answers into the chat for this long (default ${DEFAULT-VALUE}: none),"
           + " then the viewers' memory is read again once the server's 2-minute resume windows have expired.")
   Duration answersFor;
