@@ -53,6 +53,8 @@ final class WebhookEventsTest {
     assertThat(message.getMessageType()).isEqualTo("text");
     assertThat(message.getContent()).isEqualTo("{\"text\":\"hello bot\"}");
     // The URL was verified before the first event; both requests were encrypted, the event signed (the SDK checked).
+    // The bot records a request after its handler ran, so wait for the record too (regression: a race in this test).
+    Awaits.until("the delivery is recorded", () -> bot.typesAt("/events").size() == 2);
     assertThat(bot.typesAt("/events")).containsExactly("url_verification", "im.message.receive_v1");
     WebhookBot.Seen delivery = bot.seen.get(1);
     assertThat(delivery.body()).startsWith("{\"encrypt\":");
