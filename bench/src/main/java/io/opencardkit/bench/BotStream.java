@@ -52,6 +52,7 @@ final class BotStream {
   private Phase phase;
   private Phase.Stats stats;
   private long nextIntendedNanos;
+  private boolean scheduleRestarted;
   private int lastStatus;
 
   BotStream(Shared shared, int index, int streams, Context context) {
@@ -80,6 +81,7 @@ final class BotStream {
       phase = next;
       stats = next.newStats();
       nextIntendedNanos = next.startNanos + shared.intervalNanos() * index / streams; // spread the first sends
+      scheduleRestarted = false;
       step();
     });
   }
@@ -119,6 +121,11 @@ final class BotStream {
     if (shared.intervalNanos() <= 0) {
       send.accept(now);
       return;
+    }
+    if (!scheduleRestarted && now >= phase.measureStartNanos) {
+      // Forget a backlog left by the warm-up (JIT, first cards): the measured window starts on schedule.
+      scheduleRestarted = true;
+      nextIntendedNanos = Math.max(nextIntendedNanos, phase.measureStartNanos + shared.intervalNanos() * index / streams);
     }
     long intended = nextIntendedNanos;
     nextIntendedNanos += shared.intervalNanos();
