@@ -6,20 +6,9 @@ import { CardModelError } from './cardmodel.js';
 import { CardView } from './cardview.js';
 import { Inspector } from './inspector.js';
 import { renderMarkdown } from './markdown.js';
+import { h } from './dom.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
-
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = String(value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child);
-  return el;
-}
 
 const STREAMING_FORWARD_REASON = '卡片正在流式更新中，暂时无法转发';
 const FORWARD_DISABLED_REASON = '此卡片不允许转发';

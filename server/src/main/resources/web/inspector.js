@@ -11,18 +11,7 @@
 import { clone, contentOf, findElement, streamableElements } from './cardmodel.js';
 import { CardView } from './cardview.js';
 import { realScheduler } from './typewriter.js';
-
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = String(value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child);
-  return el;
-}
+import { h } from './dom.js';
 
 function time(ms) {
   if (!ms) return '';
@@ -261,18 +250,7 @@ export class Inspector {
       if (Object.prototype.hasOwnProperty.call(plan.initial, id)) node.content = plan.initial[id];
     }
     start.config = { ...(start.config || {}), streaming_mode: true };
-    const view = new CardView({
-      card: start,
-      version: 0,
-      streaming: true,
-      deadline: 0,
-      platform: this.view ? this.view.platform : 'pc',
-      clientVersion: this.view ? this.view.clientVersion : 'latest',
-      scheduler: this.scheduler,
-      resolveUser: this.resolveUser,
-    });
-    this.replayView = view;
-    this.replayHost.replaceChildren(view.root);
+    const view = this.#showReplayView(start, 0, true);
     this.replayHost.dataset.state = 'playing';
     const texts = { ...plan.initial };
     let version = 0;
@@ -293,11 +271,12 @@ export class Inspector {
     if (plan.steps.length === 0) this.replayHost.dataset.state = 'done';
   }
 
-  #replayExactly(history) {
+  /** A card view for the replay, with the platform and client version being previewed, shown in the panel. */
+  #showReplayView(card, version, streaming) {
     const view = new CardView({
-      card: history.card,
-      version: 1,
-      streaming: history.streaming,
+      card,
+      version,
+      streaming,
       deadline: 0,
       platform: this.view ? this.view.platform : 'pc',
       clientVersion: this.view ? this.view.clientVersion : 'latest',
@@ -306,6 +285,11 @@ export class Inspector {
     });
     this.replayView = view;
     this.replayHost.replaceChildren(view.root);
+    return view;
+  }
+
+  #replayExactly(history) {
+    const view = this.#showReplayView(history.card, 1, history.streaming);
     this.replayHost.dataset.state = history.frames.length ? 'playing' : 'done';
     history.frames.forEach(({ delayMs, frame }, i) => {
       const timer = this.scheduler.setTimeout(() => {

@@ -9,6 +9,7 @@
 
 import { renderMarkdown, safePrefix } from './markdown.js';
 import { resolveColor } from './colors.js';
+import { h } from './dom.js';
 
 const SPACING = { small: '4px', medium: '8px', large: '12px', extra_large: '16px' };
 const TEXT_SIZES = new Set([
@@ -27,21 +28,6 @@ const BOX = /^-?\d{1,3}(px)?( -?\d{1,3}(px)?){0,3}$/;
 
 /** Text shown instead of the body by clients older than 7.20 (card-json-v2.md §5.5; exact wording unconfirmed). */
 export const UPGRADE_NOTICE = '请升级至最新版本客户端，以查看内容';
-
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = String(value);
-    else if (key === 'dataset') Object.assign(el.dataset, value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) el.append(child);
-  }
-  return el;
-}
 
 function isObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
