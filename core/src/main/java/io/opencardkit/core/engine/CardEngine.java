@@ -22,8 +22,6 @@ import java.util.Optional;
  * is applied, so a refused call never leaves a partial change. Time comes only from the injected {@link Clock}.
  */
 public final class CardEngine {
-  private static final long RATE_WINDOW_MILLIS = 1000;
-
   private final Clock clock;
   private final CardLimits limits;
 
@@ -111,18 +109,13 @@ public final class CardEngine {
     return Optional.of(event);
   }
 
-  /** Decides a mutation and applies what it produces to {@code state}. */
-  public Outcome execute(CardState state, Mutation m) {
-    return execute(state, m, Long.MIN_VALUE);
-  }
-
   /**
-   * Decides a mutation while a user's interaction with the card may be in flight: until {@code
-   * interactionLockedUntilMillis} (the injected clock's time) every mutation is refused with 200810, after the owner
+   * Decides a mutation and applies what it produces to {@code state}. While a user's interaction with the card is
+   * being answered by the bot (see {@link #startInteraction}) every mutation is refused with 200810, after the owner
    * and uuid checks (a replay of an already applied request still succeeds) and before the rate limit and sequence
-   * checks (a refused call consumes nothing). The adapter keeps the lock; the engine only compares times.
+   * checks (a refused call consumes nothing).
    */
-  public Outcome execute(CardState state, Mutation m, long interactionLockedUntilMillis) {
+  public Outcome execute(CardState state, Mutation m) {
     long now = clock.millis();
     List<CardEvent> events = new ArrayList<>(2);
     try {
@@ -136,7 +129,7 @@ public final class CardEngine {
           throw ApiException.of(ErrorCode.UUID_CONFLICT, "uuid " + m.uuid() + " was used for a different request");
         }
       }
-      if (now < interactionLockedUntilMillis) {
+      if (state.interactionLocked(now)) {
         throw ApiException.of(
             ErrorCode.CARD_IN_INTERACTION, "a user's interaction with card " + state.cardId() + " is being answered by the bot");
       }
@@ -157,12 +150,34 @@ public final class CardEngine {
       }
       CardEvent event = new CardEvent(state.cardId(), state.version() + 1, type, now, m.appId(), m.sequence(), m.uuid(), m.fingerprint(), payload);
       state.apply(event);
-      events.add(event);
-      state.recentOperationMillis().addLast(now);
+      events.add(event); // applying it counted it for the rate limit: it carries a sequence
       return new Outcome(events, null, false);
     } catch (ApiException refusal) {
       return new Outcome(events, refusal, false);
     }
+  }
+
+  /**
+   * Records that a user's interaction was handed to the bot: until it ends ({@link #endInteraction}) or {@code
+   * untilMillis} passes, CardKit calls are refused with 200810. Interactions of several users overlap: the card stays
+   * locked until all of them ended. The lock is an event like any other change, so every node that accepts calls for
+   * the card sees it. Returns the event, already applied.
+   */
+  public CardEvent startInteraction(CardState state, long untilMillis) {
+    ObjectNode payload = Json.object().put("until", untilMillis);
+    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.INTERACTION_STARTED, clock.millis(), null, 0, null, null, payload);
+    state.apply(event);
+    return event;
+  }
+
+  /** Ends one interaction in flight; returns the event, already applied, or empty when none was in flight. */
+  public Optional<CardEvent> endInteraction(CardState state) {
+    if (state.interactionsInFlight() == 0) {
+      return Optional.empty();
+    }
+    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.INTERACTION_ENDED, clock.millis(), null, 0, null, null, Json.object());
+    state.apply(event);
+    return Optional.of(event);
   }
 
   /**
@@ -193,10 +208,8 @@ public final class CardEngine {
   }
 
   private void checkRate(CardState state, long now) {
+    state.forgetOperationsBefore(now - CardState.RATE_WINDOW_MILLIS);
     ArrayDeque<Long> recent = state.recentOperationMillis();
-    while (!recent.isEmpty() && recent.peekFirst() <= now - RATE_WINDOW_MILLIS) {
-      recent.removeFirst();
-    }
     // Streaming cards are exempt: the guide promises no QPS limit while streaming mode is on.
     if (state.isStreaming(now, limits.streamingTimeout().toMillis())) {
       return;

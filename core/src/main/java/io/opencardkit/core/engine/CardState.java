@@ -13,12 +13,15 @@ import java.util.Map;
  *
  * <p>Implementation notes: the state changes only through {@link #apply(CardEvent)}, so replaying the stored log after
  * a restart rebuilds exactly the state that was acknowledged. It is not thread-safe: the runtime keeps one writer per
- * card. Two fields are not persisted: the rate-limit window (it concerns the last second only) and whether a timeout
- * was already reported (a hint for the choice between two "streaming is over" codes).
+ * card. Two fields are not persisted in snapshots: the rate-limit window (it concerns the last second only, and is
+ * rebuilt from the events applied, whichever node accepted them) and whether a timeout was already reported (a hint
+ * for the choice between two "streaming is over" codes).
  */
 public final class CardState {
   /** How many idempotency ids a card remembers; older ones are forgotten first. */
   static final int MAX_REMEMBERED_UUIDS = 4096;
+  /** The per-card rate limit counts the operations of the last second. */
+  static final long RATE_WINDOW_MILLIS = 1000;
 
   private final String cardId;
   private String appId;
@@ -39,6 +42,8 @@ public final class CardState {
   private final ArrayDeque<Long> recentOperationMillis = new ArrayDeque<>();
   private int cardBytes = -1; // -1 when it must be recomputed
   private boolean timeoutUnreported; // true from a streaming timeout until a content call hears 200850 or it reopens
+  private int interactionsInFlight; // users' interactions handed to the bot and not ended yet
+  private long interactionLockedUntil = Long.MIN_VALUE; // meaningful while interactionsInFlight > 0
 
   public CardState(String cardId) {
     this.cardId = cardId;
@@ -99,6 +104,14 @@ public final class CardState {
         sentMessageId = p.get("message_id").asText();
         sentChatId = p.path("chat_id").asText(null);
         break;
+      case INTERACTION_STARTED:
+        startInteraction(event.atMillis(), p.get("until").asLong());
+        break;
+      case INTERACTION_ENDED:
+        if (interactionsInFlight > 0 && --interactionsInFlight == 0) {
+          interactionLockedUntil = Long.MIN_VALUE;
+        }
+        break;
       default:
         throw new IllegalStateException("unhandled event type " + event.type());
     }
@@ -108,11 +121,32 @@ public final class CardState {
     }
     if (event.sequence() > 0) {
       lastSequence = event.sequence();
+      countOperation(event.atMillis()); // only a bot's CardKit operation carries a sequence
     }
     if (event.uuid() != null) {
       uuidFingerprints.put(event.uuid(), event.fingerprint());
     }
     version = event.version();
+  }
+
+  private void startInteraction(long atMillis, long untilMillis) {
+    if (interactionsInFlight > 0 && atMillis >= interactionLockedUntil) {
+      interactionsInFlight = 0; // the earlier ones were never ended (a node died with them): their deadline passed
+    }
+    interactionLockedUntil = interactionsInFlight == 0 ? untilMillis : Math.max(interactionLockedUntil, untilMillis);
+    interactionsInFlight++;
+  }
+
+  private void countOperation(long atMillis) {
+    forgetOperationsBefore(atMillis - RATE_WINDOW_MILLIS);
+    recentOperationMillis.addLast(atMillis);
+  }
+
+  /** Drops counted operations at or before {@code cutoffMillis}. */
+  void forgetOperationsBefore(long cutoffMillis) {
+    while (!recentOperationMillis.isEmpty() && recentOperationMillis.peekFirst() <= cutoffMillis) {
+      recentOperationMillis.removeFirst();
+    }
   }
 
   private void replaceCard(ObjectNode newCard) {
@@ -207,6 +241,24 @@ public final class CardState {
     return unreported;
   }
 
+  /** Users' interactions handed to the bot and not ended yet. */
+  public int interactionsInFlight() {
+    return interactionsInFlight;
+  }
+
+  /**
+   * Until when CardKit calls are refused because an interaction is being answered ({@code Long.MIN_VALUE} when
+   * none is in flight).
+   */
+  public long interactionLockedUntil() {
+    return interactionsInFlight > 0 ? interactionLockedUntil : Long.MIN_VALUE;
+  }
+
+  /** Whether an interaction locks the card at {@code nowMillis}. */
+  public boolean interactionLocked(long nowMillis) {
+    return nowMillis < interactionLockedUntil();
+  }
+
   /** Compact UTF-8 size of the card JSON, kept up to date cheaply for streamed text. */
   public int cardBytes() {
     if (cardBytes < 0) {
@@ -230,7 +282,9 @@ public final class CardState {
       long streamingOpenedAtMillis,
       String sentMessageId,
       String sentChatId,
-      Map<String, String> uuids) {
+      Map<String, String> uuids,
+      int interactionsInFlight,
+      long interactionLockedUntil) {
     this.appId = appId;
     this.createdAtMillis = createdAtMillis;
     this.card = card;
@@ -241,6 +295,8 @@ public final class CardState {
     this.sentChatId = sentChatId;
     this.uuidFingerprints.clear();
     this.uuidFingerprints.putAll(uuids);
+    this.interactionsInFlight = interactionsInFlight;
+    this.interactionLockedUntil = interactionsInFlight > 0 ? interactionLockedUntil : Long.MIN_VALUE;
     this.cardBytes = -1;
   }
 }

@@ -22,6 +22,10 @@ public final class CardStateCodec {
     node.put("sent_chat_id", state.sentChatId());
     ObjectNode uuids = node.putObject("uuids");
     state.uuidFingerprints().forEach(uuids::put);
+    if (state.interactionsInFlight() > 0) {
+      node.put("interactions_in_flight", state.interactionsInFlight());
+      node.put("interaction_locked_until", state.interactionLockedUntil());
+    }
     node.set("card", state.card());
     return Json.write(node);
   }
@@ -46,7 +50,9 @@ public final class CardStateCodec {
         node.get("streaming_opened_at").asLong(),
         node.path("sent_message_id").isNull() ? null : node.get("sent_message_id").asText(),
         node.path("sent_chat_id").isNull() || node.path("sent_chat_id").isMissingNode() ? null : node.get("sent_chat_id").asText(),
-        uuids);
+        uuids,
+        node.path("interactions_in_flight").asInt(0),
+        node.path("interaction_locked_until").asLong(Long.MIN_VALUE));
     return state;
   }
 }

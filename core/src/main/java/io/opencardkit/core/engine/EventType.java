@@ -25,7 +25,14 @@ public enum EventType {
   /** The streaming window ran out and streaming mode switched itself off: payload {@code {}}. */
   STREAMING_TIMED_OUT("streaming_timed_out"),
   /** The card entity was sent as a message: payload {@code {message_id, chat_id}}. */
-  SENT("sent");
+  SENT("sent"),
+  /**
+   * A user's interaction was handed to the bot: CardKit calls are refused with 200810 until it ends or until
+   * {@code until} (engine clock millis) passes: payload {@code {until}}.
+   */
+  INTERACTION_STARTED("interaction_started"),
+  /** One interaction ended (the bot answered, or could not be reached): payload {@code {}}. */
+  INTERACTION_ENDED("interaction_ended");
 
   private final String wireName;
 

@@ -23,32 +23,79 @@ final class CardEngineInteractionTest {
   @Test
   void execute_beforeInteractionDeadline_isRefusedWith200810AndConsumesNoSequence() {
     CardState state = Cards.created(engine, Cards.streamingCard());
-    long lockedUntil = clock.millis() + 3000;
+    engine.startInteraction(state, clock.millis() + 3000);
 
-    Outcome refused = engine.execute(state, content(1, "Hello"), lockedUntil);
+    Outcome refused = engine.execute(state, content(1, "Hello"));
 
     assertThat(refused.refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
     assertThat(refused.events()).isEmpty();
+    engine.endInteraction(state);
     // The refused call did not move the high-water mark: the same sequence is accepted once the lock is gone.
-    assertThat(engine.execute(state, content(1, "Hello"), Long.MIN_VALUE).accepted()).isTrue();
+    assertThat(engine.execute(state, content(1, "Hello")).accepted()).isTrue();
   }
 
   @Test
   void execute_atOrAfterInteractionDeadline_isAccepted() {
     CardState state = Cards.created(engine, Cards.streamingCard());
-    long lockedUntil = clock.millis() + 3000;
+    engine.startInteraction(state, clock.millis() + 3000);
     clock.advance(Duration.ofMillis(3000));
 
-    assertThat(engine.execute(state, content(1, "Hello"), lockedUntil).accepted()).isTrue();
+    assertThat(engine.execute(state, content(1, "Hello")).accepted()).isTrue();
   }
 
   @Test
   void execute_byOtherAppDuringInteraction_isStillRefusedAsNotOwner() {
     CardState state = Cards.created(engine, Cards.streamingCard());
+    engine.startInteraction(state, clock.millis() + 3000);
 
-    Outcome refused = engine.execute(state, content(Cards.OTHER_APP, 1, null, "md", "x"), clock.millis() + 3000);
+    Outcome refused = engine.execute(state, content(Cards.OTHER_APP, 1, null, "md", "x"));
 
     assertThat(refused.refusal().code()).isEqualTo(ErrorCode.NOT_CARD_OWNER);
+  }
+
+  @Test
+  void interactions_overlapping_lockUntilAllEndedOrTheLatestDeadline() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    engine.startInteraction(state, clock.millis() + 3000);
+    clock.advance(Duration.ofMillis(1000));
+    engine.startInteraction(state, clock.millis() + 3000);
+
+    engine.endInteraction(state);
+    assertThat(engine.execute(state, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    clock.advance(Duration.ofMillis(2500)); // past the first deadline, before the second
+    assertThat(engine.execute(state, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    engine.endInteraction(state);
+
+    assertThat(engine.execute(state, content(1, "a")).accepted()).isTrue();
+    assertThat(engine.endInteraction(state)).isEmpty(); // nothing left in flight: no event
+  }
+
+  @Test
+  void interactionLock_survivesASnapshotAndAReplayOfTheLog() {
+    CardState state = new CardState("7000000000000000001");
+    CardEvent created = engine.create(state.cardId(), Cards.APP, Cards.streamingCard());
+    state.apply(created);
+    CardEvent started = engine.startInteraction(state, clock.millis() + 3000);
+
+    CardState restored = CardStateCodec.read(state.cardId(), CardStateCodec.write(state));
+    CardState replayed = new CardState(state.cardId());
+    replayed.apply(created);
+    replayed.apply(started);
+
+    assertThat(engine.execute(restored, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(engine.execute(replayed, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+  }
+
+  @Test
+  void interactionStarted_afterAnEarlierOneWasNeverEnded_startsAFreshCount() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    engine.startInteraction(state, clock.millis() + 3000); // its node died: nobody ends it
+    clock.advance(Duration.ofMillis(5000));
+    engine.startInteraction(state, clock.millis() + 3000);
+
+    engine.endInteraction(state);
+
+    assertThat(engine.execute(state, content(1, "a")).accepted()).isTrue();
   }
 
   @Test

@@ -66,4 +66,21 @@ final class CardEngineRateLimitTest {
     }
     assertThat(engine.execute(state, patch(11)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
   }
+
+  @Test
+  void execute_afterOperationsAcceptedElsewhere_countsThemToo() {
+    // Another node accepted ten operations; this node only applied their events (from the bus or the database).
+    String cardId = "7000000000000000001";
+    java.util.List<CardEvent> log = new java.util.ArrayList<>();
+    log.add(engine.create(cardId, Cards.APP, Cards.staticCard()));
+    CardState scratch = new CardState(cardId);
+    scratch.apply(log.get(0));
+    for (int i = 1; i <= 10; i++) {
+      log.addAll(engine.execute(scratch, patch(i)).events());
+    }
+    CardState here = new CardState(cardId);
+    log.forEach(here::apply);
+
+    assertThat(engine.execute(here, patch(11)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+  }
 }
