@@ -187,6 +187,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       http.close().await();
     } finally {
       vertx.close().await();
+      runtime.close();
       blocking.shutdown();
       try {
         blocking.awaitTermination(5, TimeUnit.SECONDS);

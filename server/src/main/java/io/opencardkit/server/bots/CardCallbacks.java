@@ -78,11 +78,11 @@ public final class CardCallbacks implements CardActions {
         app.legacyCardCallback()
             ? EventPayloads.cardActionV1(openId, updateToken, action, message.messageId(), message.chatId())
             : EventPayloads.cardAction(app, BotDispatcher.newEventId(), clock.millis(), openId, updateToken, action, message.messageId(), message.chatId());
-    if (handle != null) {
-      runtime.lockInteraction(handle, clock.millis() + BotDispatcher.DEADLINE.toMillis());
-    }
-    return dispatcher
-        .deliver(app, BotDispatcher.Kind.CALLBACK, payload, BotDispatcher.DEADLINE)
+    // The lock is durable before the callback leaves, so a CardKit call reaching any node meanwhile hears 200810.
+    CompletableFuture<Void> locked =
+        handle == null ? CompletableFuture.completedFuture(null) : runtime.lockInteraction(handle, clock.millis() + BotDispatcher.DEADLINE.toMillis());
+    return locked
+        .thenCompose(v -> dispatcher.deliver(app, BotDispatcher.Kind.CALLBACK, payload, BotDispatcher.DEADLINE))
         .handle((reply, failure) -> answered(app, message, handle, reply, failure))
         .thenCompose(f -> f)
         .whenComplete((applied, failure) -> {
@@ -142,18 +142,16 @@ public final class CardCallbacks implements CardActions {
       toasts.add(new Toast("warning", "The card is still streaming, so " + app.name() + "'s card update was not applied"));
       return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), false));
     }
-    try {
-      return runtime.applyCallbackCard(handle, app.appId(), card)
-          .handle((v, failure) -> {
-            if (failure != null) {
-              toasts.add(Toast.error(300000, "The card could not be saved; try again"));
-            }
-            return new Applied(new Outcome(true, toasts), true);
-          });
-    } catch (ApiException e) {
-      toasts.add(refusedCard(e));
-      return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), true)); // the refusal ended the lock
-    }
+    return runtime.applyCallbackCard(handle, app.appId(), card)
+        .handle((v, failure) -> {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (cause instanceof ApiException) {
+            toasts.add(refusedCard((ApiException) cause)); // the refusal ended the interaction too
+          } else if (cause != null) {
+            toasts.add(Toast.error(300000, "The card could not be saved; try again"));
+          }
+          return new Applied(new Outcome(true, toasts), true);
+        });
   }
 
   private CompletableFuture<Applied> applyInline(App app, MessageRecord message, ObjectNode card, List<Toast> toasts) {

@@ -90,12 +90,7 @@ public final class CardKitApi {
       // hashing a full-text body for nothing was a large part of a content update's CPU time.
       String fingerprint = uuid == null ? null : Fingerprints.of(kind.name(), cardId, elementId, body.withoutUuid());
       Mutation mutation = new Mutation(kind, appId, sequence, uuid, fingerprint, payload);
-      CompletableFuture<Outcome> outcome =
-          runtime
-              .find(cardId)
-              .thenCompose(
-                  handle ->
-                      runtime.mutate(handle.orElseThrow(() -> new ApiException(ErrorCode.CARD_NOT_FOUND)), mutation));
+      CompletableFuture<Outcome> outcome = runtime.mutate(cardId, mutation);
       Responder.reply(
           ctx,
           outcome,

@@ -1,6 +1,8 @@
 package io.opencardkit.server.cards;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.ApiException;
+import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.engine.CardEngine;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.CardState;
@@ -11,18 +13,22 @@ import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.LoadedCard;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * Runs the card state machine against the store: one writer per card, acknowledgement after durability.
+ * Runs the card state machine against the store: one writer per card, acknowledgement after durability, and correct
+ * when several nodes share the store.
  *
  * <p>Implementation notes:
  *
@@ -30,31 +36,55 @@ import java.util.concurrent.Executor;
  *   <li>Each card has a {@link CardHandle}; its monitor serialises deciding, applying and queueing a commit, so the
  *       in-memory state and the log advance in the same order.
  *   <li>A card's commits are chained: batch N+1 is handed to the store only after batch N is durable. If a commit
- *       fails, the later ones of that card fail with it, the card is dropped from memory and reloaded from disk on
- *       next use, so memory never runs ahead of what is stored. Different cards commit independently and share the
- *       store's group commit.
+ *       fails, the later ones of that card fail with it, the handle is retired (dropped from memory) and the card is
+ *       reloaded from the store on next use, so memory never runs ahead of what is stored.
+ *   <li>Several nodes: each keeps its own cached copy of a card, which another node's write makes stale. The store
+ *       refuses a batch whose versions are already stored ({@link StorageFailure#CONSTRAINT_VIOLATION}), so a
+ *       decision taken on a stale copy can never be stored; the runtime then reloads the card and decides the same
+ *       request again ({@value #MAX_ATTEMPTS} attempts at most). A refusal changes nothing the store could check, so
+ *       with a shared store a refusal that a newer state could turn into an acceptance (anything but expiry, owner,
+ *       uuid conflict, rate limit and sequence, which only get more certain with more events) is confirmed first:
+ *       if the store holds newer events, the card is reloaded and the request decided again. Other nodes' events
+ *       reach the cache through {@link #applyFromFeed} (the bus), which keeps hot copies fresh and cheap.
  *   <li>Every {@value #SNAPSHOT_EVERY} events a snapshot rides along in the same batch, bounding replay on load.
- *   <li>Listeners hear about events only after commit, so nobody ever sees a change that a crash could take back.
- *   <li>A card a user is interacting with (its callback is with the bot) is locked in memory: until the bot's answer
- *       is applied, or the lock's deadline passes, CardKit mutations are refused with 200810. The lock is not
- *       persisted (a restart forgets it, as it forgets the callback in flight), and a locked card is never evicted.
+ *   <li>Listeners hear about events only after commit, through the {@link CardFeed}, once each, in version order,
+ *       whichever node committed them.
+ *   <li>A user's interaction locks the card through events ({@code interaction_started}/{@code interaction_ended}),
+ *       so the lock holds on every node; it ends when the bot's answer is applied, when the interaction ends any
+ *       other way, or at its deadline.
  * </ul>
  */
 public final class CardRuntime {
   static final int SNAPSHOT_EVERY = 100;
+  static final int MAX_ATTEMPTS = 10;
+  private static final int MAX_CREATE_ATTEMPTS = 5;
+  /** Refusals that a newer state of the card would only confirm: no need to ask the store. */
+  private static final Set<ErrorCode> CERTAIN_REFUSALS =
+      Set.of(ErrorCode.CARD_EXPIRED, ErrorCode.NOT_CARD_OWNER, ErrorCode.UUID_CONFLICT, ErrorCode.RATE_LIMITED, ErrorCode.SEQUENCE_NOT_INCREASING);
 
   private final CardStore store;
   private final CardEngine engine;
   private final Executor loader;
   private final CardIds ids;
+  private final boolean sharedStore;
   private final Map<String, CardHandle> cards = new ConcurrentHashMap<>();
-  private final List<CardEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final CardFeed feed;
 
+  /** A runtime that is the only writer of its store (one node). */
   public CardRuntime(CardStore store, CardEngine engine, Executor loader, CardIds ids) {
+    this(store, engine, loader, ids, false);
+  }
+
+  /**
+   * @param sharedStore whether other nodes write to the same store, so that cached cards may be stale
+   */
+  public CardRuntime(CardStore store, CardEngine engine, Executor loader, CardIds ids, boolean sharedStore) {
     this.store = store;
     this.engine = engine;
     this.loader = loader;
     this.ids = ids;
+    this.sharedStore = sharedStore;
+    this.feed = new CardFeed(store, this::applyFromFeed);
   }
 
   /** A card in memory with its commit chain. Lock it (synchronized) to read or change it consistently. */
@@ -62,17 +92,43 @@ public final class CardRuntime {
     private final CardState state;
     private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
     private long snapshotVersion;
-    private int interactionsInFlight; // callbacks of this card that the bot has not answered yet
-    private long interactionLockedUntil = Long.MIN_VALUE; // meaningful while interactionsInFlight > 0
+    private long durableVersion; // the version up to which the state is known to be in the store
+    private boolean retired; // dropped from the cache: a newer handle (or none) stands for the card
 
     CardHandle(CardState state, long snapshotVersion) {
       this.state = state;
       this.snapshotVersion = snapshotVersion;
+      this.durableVersion = state.version();
     }
 
     public CardState state() {
       return state;
     }
+
+    /** Whether a commit of this card is still on its way to the store. */
+    public boolean commitPending() {
+      return !lastCommit.isDone();
+    }
+  }
+
+  /**
+   * What a decision under a card's monitor produced: events already applied to the state, messages stored in the
+   * same batch, and the caller's value.
+   */
+  public record Decided<T>(List<CardEvent> events, List<MessageRecord> messages, T value) {
+    public Decided {
+      events = List.copyOf(events);
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /**
+   * Decides a write from the card's state, under its monitor; may throw {@link ApiException} (having applied
+   * nothing). May run more than once for one request, on fresh state each time, when another node changed the card.
+   */
+  @FunctionalInterface
+  public interface Decision<T> {
+    Decided<T> decide(CardHandle handle);
   }
 
   public CardEngine engine() {
@@ -80,25 +136,33 @@ public final class CardRuntime {
   }
 
   public void addListener(CardEventListener listener) {
-    listeners.add(listener);
+    feed.addListener(listener);
   }
 
   /** Creates a card from validated JSON; completes with its id once durable. */
   public CompletableFuture<String> create(String appId, ObjectNode card) {
+    return createAttempt(appId, card, 1); // throws ApiException for a refused card
+  }
+
+  private CompletableFuture<String> createAttempt(String appId, ObjectNode card, int attempt) {
+    CompletableFuture<String> created;
     // Issuing the id and queueing its batch under one lock makes batches reach the store in id order, so the last id
     // recorded in the store's meta is the highest one issued: a restart continues after it (see CardIds).
     synchronized (ids) {
       String cardId = ids.next();
-      CardEvent created = engine.create(cardId, appId, card); // throws ApiException for a refused card
+      CardEvent event = engine.create(cardId, appId, card);
       CardState state = new CardState(cardId);
-      state.apply(created);
+      state.apply(event);
       CardHandle handle = new CardHandle(state, 0);
+      handle.durableVersion = 0;
       cards.put(cardId, handle);
       synchronized (handle) {
-        return commit(handle, List.of(created), List.of(), Map.of(CardIds.LAST_ISSUED_META_KEY, cardId))
-            .thenApply(v -> cardId);
+        created = commit(handle, List.of(event), List.of(), Map.of(CardIds.LAST_ISSUED_META_KEY, cardId)).thenApply(v -> cardId);
       }
     }
+    // Another node issued the same id (the same node number and millisecond): take the next one.
+    return created.exceptionallyCompose(
+        failure -> isConflict(failure) && attempt < MAX_CREATE_ATTEMPTS ? createAttempt(appId, card, attempt + 1) : CompletableFuture.failedFuture(failure));
   }
 
   /** The card, loaded from the store when not in memory; empty for an unknown id. */
@@ -116,6 +180,11 @@ public final class CardRuntime {
     return cached != null ? Optional.of(cached) : Optional.ofNullable(cards.computeIfAbsent(cardId, this::load));
   }
 
+  /** The card if it is in memory, without loading it. */
+  public Optional<CardHandle> cached(String cardId) {
+    return Optional.ofNullable(cards.get(cardId));
+  }
+
   private CardHandle load(String cardId) {
     Optional<LoadedCard> loaded = store.loadCard(cardId);
     if (loaded.isEmpty()) {
@@ -127,67 +196,135 @@ public final class CardRuntime {
     return new CardHandle(state, snapshot == null ? 0 : snapshot.version());
   }
 
-  /** Decides and applies a mutation; completes with the outcome once its events (if any) are durable. */
+  /** Decides and applies a mutation of a known card; completes with the outcome once its events are durable. */
   public CompletableFuture<Outcome> mutate(CardHandle handle, Mutation mutation) {
-    synchronized (handle) {
-      long lockedUntil = handle.interactionsInFlight > 0 ? handle.interactionLockedUntil : Long.MIN_VALUE;
-      Outcome outcome = engine.execute(handle.state, mutation, lockedUntil);
-      if (outcome.events().isEmpty()) {
-        // A replay answers only once the original is durable; a refusal changed nothing and answers at once.
-        return outcome.replayed() ? handle.lastCommit.thenApply(v -> outcome) : CompletableFuture.completedFuture(outcome);
-      }
-      return commit(handle, outcome.events(), List.of()).thenApply(v -> outcome);
-    }
+    return write(handle, h -> {
+      Outcome outcome = engine.execute(h.state, mutation);
+      return new Decided<>(outcome.events(), List.of(), outcome);
+    });
+  }
+
+  /** {@link #mutate(CardHandle, Mutation)} of the card {@code cardId}; 200740 for an unknown card. */
+  public CompletableFuture<Outcome> mutate(String cardId, Mutation mutation) {
+    return find(cardId).thenCompose(handle -> mutate(handle.orElseThrow(() -> new ApiException(ErrorCode.CARD_NOT_FOUND)), mutation));
   }
 
   /**
-   * Locks the card for a user's interaction until the bot's answer is applied ({@link #applyCallbackCard}), the
-   * interaction ends ({@link #unlockInteraction}) or {@code untilMillis} (engine clock) passes. Interactions of
-   * several users overlap: the card stays locked until all of them ended.
+   * Decides a write under the card's monitor and commits what it produced after the card's previous batch;
+   * completes with the decision's value once durable. When another node changed the card first, reloads it and
+   * decides again. A decision that produced nothing answers once the card's earlier commits are durable (a replay
+   * must not be acknowledged before the original).
    */
-  public void lockInteraction(CardHandle handle, long untilMillis) {
+  public <T> CompletableFuture<T> write(CardHandle handle, Decision<T> decision) {
+    return attempt(handle, decision, 1);
+  }
+
+  private <T> CompletableFuture<T> attempt(CardHandle handle, Decision<T> decision, int attempt) {
+    CompletableFuture<Decided<T>> written;
     synchronized (handle) {
-      handle.interactionLockedUntil = handle.interactionsInFlight == 0 ? untilMillis : Math.max(handle.interactionLockedUntil, untilMillis);
-      handle.interactionsInFlight++;
+      if (handle.retired) {
+        return again(handle, decision, attempt);
+      }
+      Decided<T> decided;
+      try {
+        decided = decision.decide(handle);
+      } catch (ApiException refusal) {
+        return refused(handle, decision, attempt, refusal, CompletableFuture.failedFuture(refusal));
+      }
+      written =
+          decided.events().isEmpty() && decided.messages().isEmpty()
+              ? handle.lastCommit.thenApply(v -> decided)
+              : commit(handle, decided.events(), decided.messages()).thenApply(v -> decided);
     }
+    return written
+        .thenCompose(decided -> {
+          ApiException refusal = decided.value() instanceof Outcome ? ((Outcome) decided.value()).refusal() : null;
+          return refusal == null
+              ? CompletableFuture.completedFuture(decided.value())
+              : refused(handle, decision, attempt, refusal, CompletableFuture.completedFuture(decided.value()));
+        })
+        .exceptionallyCompose(failure ->
+            isConflict(failure) && attempt < MAX_ATTEMPTS ? again(handle, decision, attempt) : CompletableFuture.failedFuture(failure));
+  }
+
+  /**
+   * Answers a refusal, first making sure (with a shared store) that it was not decided on a stale copy of the card.
+   */
+  private <T> CompletableFuture<T> refused(
+      CardHandle handle, Decision<T> decision, int attempt, ApiException refusal, CompletableFuture<T> answer) {
+    if (!sharedStore || CERTAIN_REFUSALS.contains(refusal.code()) || attempt >= MAX_ATTEMPTS) {
+      return answer;
+    }
+    long known;
+    synchronized (handle) {
+      known = handle.state.version();
+    }
+    return CompletableFuture.supplyAsync(() -> store.events(handle.state.cardId(), known, 1).isEmpty(), loader)
+        .thenCompose(current -> current ? answer : again(handle, decision, attempt));
+  }
+
+  /** Retires the handle, loads the card afresh and decides again. */
+  private <T> CompletableFuture<T> again(CardHandle handle, Decision<T> decision, int attempt) {
+    retire(handle);
+    String cardId = handle.state.cardId();
+    return find(cardId).thenCompose(fresh ->
+        fresh.isPresent()
+            ? attempt(fresh.get(), decision, attempt + 1)
+            : CompletableFuture.failedFuture(new ApiException(ErrorCode.CARD_NOT_FOUND)));
+  }
+
+  private void retire(CardHandle handle) {
+    synchronized (handle) {
+      handle.retired = true;
+    }
+    cards.remove(handle.state.cardId(), handle);
+  }
+
+  private static boolean isConflict(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof StorageException && ((StorageException) cause).failure() == StorageFailure.CONSTRAINT_VIOLATION;
+  }
+
+  /**
+   * Records that a user's interaction was handed to the bot: until it ends or {@code untilMillis} (engine clock)
+   * passes, CardKit calls for the card are refused with 200810 on every node. Completes once durable.
+   */
+  public CompletableFuture<Void> lockInteraction(CardHandle handle, long untilMillis) {
+    return write(handle, h -> new Decided<>(List.of(engine.startInteraction(h.state, untilMillis)), List.of(), null));
   }
 
   /** Ends one interaction that changed nothing (no card in the answer, a refused card, no answer). */
-  public void unlockInteraction(CardHandle handle) {
-    synchronized (handle) {
-      releaseInteraction(handle);
-    }
-  }
-
-  private static void releaseInteraction(CardHandle handle) {
-    if (handle.interactionsInFlight > 0 && --handle.interactionsInFlight == 0) {
-      handle.interactionLockedUntil = Long.MIN_VALUE;
-    }
+  public CompletableFuture<Void> unlockInteraction(CardHandle handle) {
+    return write(handle, h -> new Decided<>(engine.endInteraction(h.state).map(List::of).orElse(List.of()), List.of(), null));
   }
 
   /**
-   * Applies the card a bot answered a callback with and ends that interaction, under the card's monitor so that no
-   * CardKit call slips in between; completes once durable.
-   *
-   * @throws io.opencardkit.core.ApiException as {@link CardEngine#replaceFromCallback} refuses (the interaction still
-   *     ends)
+   * Applies the card a bot answered a callback with and ends that interaction, in one batch, so that no CardKit call
+   * slips in between; completes once durable. A refused card still ends the interaction: the future then fails with
+   * the refusal once that is durable.
    */
   public CompletableFuture<Void> applyCallbackCard(CardHandle handle, String appId, ObjectNode card) {
-    synchronized (handle) {
+    return write(handle, h -> {
+      List<CardEvent> events = new ArrayList<>(2);
+      ApiException refusal = null;
       try {
-        CardEvent event = engine.replaceFromCallback(handle.state, appId, card);
-        return commit(handle, List.of(event), List.of());
-      } finally {
-        releaseInteraction(handle);
+        events.add(engine.replaceFromCallback(h.state, appId, card));
+      } catch (ApiException e) {
+        refusal = e;
       }
-    }
+      engine.endInteraction(h.state).ifPresent(events::add);
+      return new Decided<>(events, List.of(), refusal);
+    }).thenCompose(refusal -> refusal == null ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.failedFuture(refusal));
   }
 
   /**
    * Queues events (already applied to the handle's state) and messages for commit after the card's previous batch.
    * Call with the handle's monitor held.
    */
-  public CompletableFuture<Void> commit(CardHandle handle, List<CardEvent> events, List<MessageRecord> messages) {
+  CompletableFuture<Void> commit(CardHandle handle, List<CardEvent> events, List<MessageRecord> messages) {
     return commit(handle, events, messages, Map.of());
   }
 
@@ -198,28 +335,73 @@ public final class CardRuntime {
       snapshots.add(new CardSnapshot(handle.state.cardId(), handle.state.version(), CardStateCodec.write(handle.state)));
       handle.snapshotVersion = handle.state.version();
     }
+    long version = handle.state.version();
     WriteBatch batch = new WriteBatch(events, snapshots, messages, meta);
     CompletableFuture<Void> committed = handle.lastCommit.thenCompose(v -> store.commit(batch));
     handle.lastCommit = committed;
     committed.whenComplete(
         (v, failure) -> {
           if (failure != null) {
-            cards.remove(handle.state.cardId(), handle); // reload what is really on disk next time
-          } else {
-            listeners.forEach(l -> l.committed(events));
+            retire(handle); // reload what is really on disk next time
+            return;
+          }
+          synchronized (handle) {
+            handle.durableVersion = Math.max(handle.durableVersion, version);
+          }
+          if (!events.isEmpty()) {
+            feed.committed(events);
           }
         });
     return committed;
   }
 
   /**
+   * Events in version order, without gaps, from the feed (committed here or by another node): brings the cached copy
+   * of the card up to date, or retires it when it cannot be (our own commit of other events at those versions is in
+   * flight, which the store will refuse; or the copy is not where the events start). Runs on the feed's thread.
+   */
+  private void applyFromFeed(List<CardEvent> events) {
+    CardHandle handle = cards.get(events.get(0).cardId());
+    if (handle == null) {
+      return;
+    }
+    synchronized (handle) {
+      for (CardEvent event : events) {
+        if (event.version() <= handle.durableVersion) {
+          continue; // our own, or loaded from the store already
+        }
+        if (handle.state.version() != handle.durableVersion || event.version() != handle.state.version() + 1) {
+          handle.retired = true;
+          cards.remove(handle.state.cardId(), handle);
+          return;
+        }
+        handle.state.apply(event);
+        handle.durableVersion = event.version();
+      }
+    }
+  }
+
+  /** Events another node committed, in version order (the feed fills any gap); {@code then} runs after them. */
+  public void committedElsewhere(List<CardEvent> events, Runnable then) {
+    feed.committed(events, then);
+  }
+
+  /** After the bus lost messages: hands on whatever the store holds beyond what this node delivered recently. */
+  public void catchUp() {
+    feed.catchUp();
+  }
+
+  /**
    * Records the end of streaming on cards whose window has run out, so previews and viewers see it without waiting
-   * for the bot's next call (which will still hear 200850 once).
+   * for the bot's next call (which will still hear 200850 once). With several nodes, each sweeps the cards it holds;
+   * the store keeps the first timeout recorded and refuses the others.
    */
   public void sweepStreamingTimeouts() {
     for (CardHandle handle : cards.values()) {
       synchronized (handle) {
-        engine.expireStreaming(handle.state).ifPresent(event -> commit(handle, List.of(event), List.of()));
+        if (!handle.retired) {
+          engine.expireStreaming(handle.state).ifPresent(event -> commit(handle, List.of(event), List.of()));
+        }
       }
     }
   }
@@ -229,15 +411,22 @@ public final class CardRuntime {
     if (cards.size() <= keep) {
       return;
     }
+    long now = engine.clock().millis();
+    long timeout = engine.limits().streamingTimeout().toMillis();
     for (CardHandle handle : cards.values()) {
       if (cards.size() <= keep) {
         return;
       }
       synchronized (handle) {
-        if (handle.lastCommit.isDone() && handle.interactionsInFlight == 0 && !handle.state.isStreaming(engine.clock().millis(), engine.limits().streamingTimeout().toMillis())) {
+        if (handle.lastCommit.isDone() && !handle.state.interactionLocked(now) && !handle.state.isStreaming(now, timeout)) {
           cards.remove(handle.state.cardId(), handle);
         }
       }
     }
+  }
+
+  /** Stops the feed's thread. */
+  public void close() {
+    feed.close();
   }
 }

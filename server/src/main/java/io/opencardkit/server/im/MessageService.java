@@ -7,7 +7,6 @@ import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.card.CardValidator;
 import io.opencardkit.core.engine.CardEngine;
-import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardSummary;
 import io.opencardkit.core.store.CardStore;
@@ -15,6 +14,7 @@ import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.cards.CardRuntime.Decided;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import java.time.Clock;
@@ -149,16 +149,13 @@ public final class MessageService {
     }
     CardHandle handle =
         runtime.findBlocking(cardId).orElseThrow(() -> CardEngine.imCardError(200740, "The card entity does not exist: " + cardId));
-    synchronized (handle) {
-      CardEvent sent = runtime.engine().markSent(handle.state(), appId, record.messageId(), chatId);
-      return runtime
-          .commit(handle, List.of(sent), List.of(record))
-          .thenApply(
-              v -> {
-                published(record);
-                return render(record, handle);
-              });
-    }
+    return runtime
+        .write(handle, h -> new Decided<>(List.of(runtime.engine().markSent(h.state(), appId, record.messageId(), chatId)), List.of(record), null))
+        .thenApply(
+            v -> {
+              published(record);
+              return render(record, runtime.cached(cardId).orElse(handle));
+            });
   }
 
   /**
@@ -340,18 +337,19 @@ public final class MessageService {
     }
     return runtime
         .create(appId, card)
+        .thenCompose(runtime::find)
         .thenCompose(
-            cardId -> {
-              CardHandle handle = runtime.findBlocking(cardId).orElseThrow();
+            found -> {
+              CardHandle handle = found.orElseThrow();
+              String cardId = handle.state().cardId();
               MessageRecord linked =
                   new MessageRecord(
                       record.messageId(), record.chatId(), record.senderId(), record.senderType(), record.msgType(),
                       Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId))),
                       cardId, record.rootId(), record.parentId(), record.uuid(), record.createdAtMillis(), record.updatedAtMillis());
-              synchronized (handle) {
-                CardEvent sent = runtime.engine().markSent(handle.state(), appId, record.messageId(), record.chatId());
-                return runtime.commit(handle, List.of(sent), List.of(linked)).thenApply(v -> cardId);
-              }
+              return runtime.write(
+                  handle,
+                  h -> new Decided<>(List.of(runtime.engine().markSent(h.state(), appId, record.messageId(), record.chatId())), List.of(linked), cardId));
             });
   }
 

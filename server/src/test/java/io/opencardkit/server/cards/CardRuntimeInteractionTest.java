@@ -37,19 +37,19 @@ final class CardRuntimeInteractionTest {
   @Test
   void mutate_whileTwoInteractionsOverlap_staysLockedUntilBothEnded() {
     long deadline = clock.millis() + 3000;
-    runtime.lockInteraction(card, deadline);
-    runtime.lockInteraction(card, deadline);
+    runtime.lockInteraction(card, deadline).join();
+    runtime.lockInteraction(card, deadline).join();
 
-    runtime.unlockInteraction(card);
+    runtime.unlockInteraction(card).join();
     assertThat(content(1, "a").refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION); // the other one is still in flight
-    runtime.unlockInteraction(card);
+    runtime.unlockInteraction(card).join();
 
     assertThat(content(1, "a").accepted()).isTrue();
   }
 
   @Test
   void mutate_afterTheLocksDeadline_isAcceptedEvenIfNobodyUnlocked() {
-    runtime.lockInteraction(card, clock.millis() + 3000);
+    runtime.lockInteraction(card, clock.millis() + 3000).join();
     clock.advance(Duration.ofSeconds(3));
 
     assertThat(content(1, "a").accepted()).isTrue();
@@ -59,7 +59,7 @@ final class CardRuntimeInteractionTest {
   void applyCallbackCard_replacesTheCardAndEndsTheInteraction() {
     content(1, "streaming");
     runtime.mutate(card, new Mutation(Mutation.Kind.SETTINGS, APP, 2, null, "off", Json.object().set("config", Json.object().put("streaming_mode", false)))).join();
-    runtime.lockInteraction(card, clock.millis() + 3000);
+    runtime.lockInteraction(card, clock.millis() + 3000).join();
 
     runtime.applyCallbackCard(card, APP, card("Answered", false)).join();
 
