@@ -59,11 +59,20 @@ public final class Main implements Runnable {
     @Option(names = "--demo", description = "Also run the demo bot (a streamed answer to every message, with a feedback selector).")
     boolean demo;
 
+    @Option(names = "--store", defaultValue = "${env:OPENCARDKIT_STORE:-}", paramLabel = "URL",
+        description = "Shared store of a cluster: postgresql://user[:password]@host:5432/db[?schema=name] "
+            + "(or env OPENCARDKIT_STORE). Default: the embedded SQLite file in --data.")
+    String store;
+
+    @Option(names = "--bus", defaultValue = "${env:OPENCARDKIT_BUS:-}", paramLabel = "URL",
+        description = "How the nodes of a cluster talk: redis://[:password@]host:6379 (or env OPENCARDKIT_BUS). Default: none (one node).")
+    String bus;
+
     @Override
     public Integer call() throws InterruptedException {
       ServerConfig config;
       try {
-        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth);
+        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus);
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -74,8 +83,12 @@ public final class Main implements Runnable {
       } catch (SeedException e) {
         System.err.println("opencardkit: seed file rejected: " + e.getMessage());
         return 2;
+      } catch (IllegalArgumentException e) {
+        System.err.println("opencardkit: " + e.getMessage());
+        return 2;
       }
-      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (data: " + data.toAbsolutePath().normalize() + ")");
+      String where = config.store() == null && config.bus() == null ? "data: " + data.toAbsolutePath().normalize() : server.backendsDescription();
+      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + where + ")");
       System.out.flush();
       DemoMode demoMode = null;
       if (demo) {

@@ -1,5 +1,6 @@
 package io.opencardkit.server;
 
+import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.engine.CardEngine;
 import io.opencardkit.core.engine.CardLimits;
 import io.opencardkit.core.store.CardStore;
@@ -10,16 +11,18 @@ import io.opencardkit.server.bots.CardCallbacks;
 import io.opencardkit.server.cards.CardIds;
 import io.opencardkit.server.cards.CardKitApi;
 import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.cluster.ClusterReplica;
+import io.opencardkit.server.cluster.ReplicatingStore;
 import io.opencardkit.server.contact.ContactApi;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
+import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.web.WebChat;
-import io.opencardkit.store.sqlite.SqliteCardStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,6 +32,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,19 +47,21 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final ServerConfig config;
   private final Vertx vertx;
   private final CardStore store;
+  private final ClusterBus bus;
   private final ExecutorService blocking;
   private final CardRuntime runtime;
   private final HttpServer http;
-  private final Directory directory;
+  private final DirectoryHolder directory;
   private final WebChat web;
   private final BotDispatcher bots;
 
   private OpenCardKitServer(
-      ServerConfig config, Vertx vertx, CardStore store, ExecutorService blocking, CardRuntime runtime, HttpServer http,
-      Directory directory, WebChat web, BotDispatcher bots) {
+      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
+      HttpServer http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
+    this.bus = bus;
     this.blocking = blocking;
     this.runtime = runtime;
     this.http = http;
@@ -65,46 +71,88 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory, establishes the directory of apps/users/chats and starts listening. Returns once the
-   * server accepts requests.
+   * Opens the store (the data directory's SQLite file, or the cluster's PostgreSQL), joins the cluster's bus if one is
+   * configured, establishes the directory of apps/users/chats and starts listening. Returns once the server accepts
+   * requests.
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
-    try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    if (config.store() == null) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+      }
     }
-    CardStore store = SqliteCardStore.open(config.dataDir().resolve("opencardkit.db"));
+    Vertx vertx = Vertx.vertx();
+    CardStore store = null;
     try {
-      Directory directory = DirectoryBootstrap.establish(store, config.seedFile(), console);
-      return startWith(config, store, directory);
+      store = Backends.openStore(config);
+      ClusterBus bus = Backends.openBus(config, vertx);
+      return start(config, console, vertx, store, bus, Backends.isPostgres(config.store()));
     } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts on a store and a bus opened by the caller (tests use this to run several nodes in one JVM); the server
+   * closes both when it is closed.
+   *
+   * @param sharedStore whether other nodes write to the store too
+   */
+  public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return start(config, console, vertx, store, bus, sharedStore);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static OpenCardKitServer start(
+      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore) {
+    boolean clustered = bus != ClusterBus.local();
+    CardStore store = clustered ? new ReplicatingStore(raw, bus) : raw;
+    try {
+      DirectoryHolder directory = new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
+      return startWith(config, vertx, store, bus, directory, sharedStore || clustered);
+    } catch (RuntimeException e) {
+      bus.close();
       store.close();
       throw e;
     }
   }
 
-  private static OpenCardKitServer startWith(ServerConfig config, CardStore store, Directory directory) {
-    Vertx vertx = Vertx.vertx();
+  private static OpenCardKitServer startWith(
+      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared) {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
     CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
-    CardRuntime runtime = new CardRuntime(store, engine, blocking, new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store)));
-    MessageService messages = new MessageService(() -> directory, store, runtime, blocking);
-    TokenService tokens = new TokenService(() -> directory, config.clock());
-    Reactions reactions = new Reactions(() -> directory, store, blocking, config.clock());
-    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), () -> directory);
-    messages.addListener(bots::messageCommitted);
-    CardCallbacks callbacks = new CardCallbacks(config.clock(), () -> directory, runtime, messages, bots);
-    WebChat web = new WebChat(vertx, config, () -> directory, store, runtime, messages, reactions, callbacks, blocking);
+    // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same millisecond) is
+    // refused by the store and retried with the next id, so a random node number is enough.
+    CardIds ids = shared ? new CardIds(config.clock(), new SecureRandom().nextInt(1024)) : new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store));
+    CardRuntime runtime = new CardRuntime(store, engine, blocking, ids, shared);
+    MessageService messages = new MessageService(directory, store, runtime, blocking);
+    TokenService tokens = new TokenService(directory, config.clock());
+    Reactions reactions = new Reactions(directory, store, blocking, config.clock(), shared);
+    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus);
+    messages.addLocalListener(bots::messageCommitted);
+    CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
+    WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
+    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers));
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());
     web.mountBeforeApis(router);
-    new AuthApi(tokens, () -> directory).mount(router);
+    new AuthApi(tokens, directory).mount(router);
     new CardKitApi(runtime, messages).mount(router);
     new ReactionApi(reactions).mount(router);
     new ImApi(messages).mount(router);
-    new ContactApi(() -> directory).mount(router);
+    new ContactApi(directory).mount(router);
     bots.longConnectionApi().mount(router);
     web.mount(router);
     HttpFrontDoor.mountLast(router);
@@ -117,12 +165,14 @@ public final class OpenCardKitServer implements AutoCloseable {
     try {
       http = vertx.createHttpServer(options).requestHandler(router).listen().await();
     } catch (RuntimeException e) {
+      web.close();
       bots.close();
       vertx.close();
+      runtime.close();
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, blocking, runtime, http, directory, web, bots);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots);
     server.scheduleHousekeeping();
     return server;
   }
@@ -153,7 +203,17 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   public Directory directory() {
-    return directory;
+    return directory.get();
+  }
+
+  /** This node's id in the cluster ({@code local} for a single node). */
+  public String nodeId() {
+    return bus.nodeId();
+  }
+
+  /** Where cards are stored and how nodes talk, as they may be printed (no password). */
+  public String backendsDescription() {
+    return "store: " + Backends.describeStore(config) + ", bus: " + Backends.describeBus(config) + ", node: " + bus.nodeId();
   }
 
   public CardRuntime runtime() {
@@ -174,9 +234,9 @@ public final class OpenCardKitServer implements AutoCloseable {
     return web;
   }
 
-  /** The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters. */
+  /** The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters (unwrapped). */
   public CardStore store() {
-    return store;
+    return store instanceof ReplicatingStore ? ((ReplicatingStore) store).delegate() : store;
   }
 
   @Override
@@ -195,6 +255,7 @@ public final class OpenCardKitServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       store.close();
+      bus.close();
     }
   }
 }

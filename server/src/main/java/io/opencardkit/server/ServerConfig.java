@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param tlsKey PEM private key, or {@code null}
  * @param clock wall clock (tests inject a fake one)
  * @param webAuth how viewers of the web chat sign in
+ * @param store where cards and messages are stored: {@code null} for the embedded SQLite file in {@code dataDir}, or a
+ *     {@code postgresql://user@host:5432/db} URL shared by the nodes of a cluster
+ * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
  */
 public record ServerConfig(
     String host,
@@ -27,7 +30,9 @@ public record ServerConfig(
     Path tlsCert,
     Path tlsKey,
     Clock clock,
-    WebAuth webAuth) {
+    WebAuth webAuth,
+    String store,
+    String bus) {
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
@@ -49,12 +54,20 @@ public record ServerConfig(
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
     }
+    store = store == null || store.isBlank() ? null : store.trim();
+    bus = bus == null || bus.isBlank() ? null : bus.trim();
+  }
+
+  /** The configuration of a single node on the embedded store. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -63,31 +76,36 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus);
+  }
+
+  /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
+  public ServerConfig withCluster(String storeUrl, String busUrl) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl);
   }
 
   public boolean tls() {

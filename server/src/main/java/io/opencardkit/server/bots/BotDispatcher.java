@@ -3,6 +3,7 @@ package io.opencardkit.server.bots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
+import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Chat;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -72,25 +74,47 @@ public final class BotDispatcher implements AutoCloseable {
   private final Supplier<Directory> directory;
   private final WebhookTransport webhooks;
   private final LongConnections connections;
+  private final BotRelay relay;
   private final RetrySchedule retries;
   private final PriorityQueue<PendingEvent> retryQueue = new PriorityQueue<>(Comparator.comparingLong(e -> e.dueAtMillis));
   private final long timerId;
 
-  BotDispatcher(Vertx vertx, Clock clock, Supplier<Directory> directory, WebhookTransport webhooks, LongConnections connections, RetrySchedule retries) {
+  BotDispatcher(
+      Vertx vertx, Clock clock, Supplier<Directory> directory, WebhookTransport webhooks, LongConnections connections, BotRelay relay,
+      RetrySchedule retries) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clock = clock;
     this.directory = directory;
     this.webhooks = webhooks;
     this.connections = connections;
+    this.relay = relay;
     this.retries = retries;
     this.timerId = vertx.setPeriodic(TICK_MILLIS, id -> context.runOnContext(v -> tick()));
   }
 
-  /** A dispatcher with both transports, Feishu's retry schedule and the default long-connection settings. */
-  public static BotDispatcher start(Vertx vertx, Clock clock, Supplier<Directory> directory) {
+  /**
+   * A dispatcher with both transports, Feishu's retry schedule and the default long-connection settings; a bot's long
+   * connection held by another node of the cluster ({@code bus}) is used through that node.
+   */
+  public static BotDispatcher start(Vertx vertx, Clock clock, Supplier<Directory> directory, ClusterBus bus) {
+    LongConnections connections = new LongConnections(vertx, clock, LongConnectionSettings.DEFAULT, directory);
     return new BotDispatcher(
-        vertx, clock, directory, new WebhookTransport(vertx, clock), new LongConnections(vertx, clock, LongConnectionSettings.DEFAULT), RetrySchedule.FEISHU);
+        vertx, clock, directory, new WebhookTransport(vertx, clock), connections, new BotRelay(bus, vertx, connections, System::nanoTime),
+        RetrySchedule.FEISHU);
+  }
+
+  /**
+   * A message of another node meant for delivery to bots (called on the bus's thread): presence, relayed deliveries
+   * and their answers. Returns false for messages of other kinds.
+   */
+  public boolean receivedFromNode(String fromNode, JsonNode message) {
+    return relay.received(fromNode, message);
+  }
+
+  /** The bus reconnected: tell the other nodes again which bots are connected here. */
+  public void busReconnected() {
+    relay.announce();
   }
 
   /** The long-connection endpoint and socket, to mount on the router. */
@@ -98,7 +122,10 @@ public final class BotDispatcher implements AutoCloseable {
     return new LongConnectionApi(directory, connections);
   }
 
-  /** A committed message (called on the store's writer thread): users' messages become events for their bots. */
+  /**
+   * A message this node committed (called on the store's writer thread): users' messages become events for their
+   * bots. Messages committed by other nodes are theirs to deliver.
+   */
   public void messageCommitted(MessageRecord message) {
     if ("user".equals(message.senderType())) {
       context.runOnContext(v -> enqueue(message));
@@ -107,17 +134,25 @@ public final class BotDispatcher implements AutoCloseable {
 
   /** Whether the app can be reached for this kind of delivery at all. */
   boolean reachable(App app, Kind kind) {
-    boolean socket = connections.connected(app.appId()) && !(kind == Kind.CALLBACK && app.legacyCardCallback());
+    boolean socket =
+        (connections.connected(app.appId()) || relay.nodeFor(app.appId()).isPresent()) && !(kind == Kind.CALLBACK && app.legacyCardCallback());
     String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
     return socket || (url != null && !url.isEmpty());
   }
 
-  /** One delivery over the app's long connection, else its URL; completes with the answer or a {@link DeliveryFailure}. */
+  /**
+   * One delivery over the app's long connection (here, else on another node), else its URL; completes with the answer
+   * or a {@link DeliveryFailure}.
+   */
   CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
     // The legacy card callback is not offered over the long connection (Feishu's documentation says so).
     boolean legacy = kind == Kind.CALLBACK && app.legacyCardCallback();
     if (!legacy && connections.connected(app.appId())) {
       return connections.send(app.appId(), payload, timeout);
+    }
+    Optional<String> holder = legacy ? Optional.empty() : relay.nodeFor(app.appId());
+    if (holder.isPresent()) {
+      return relay.deliver(holder.get(), app.appId(), payload, timeout);
     }
     String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
     if (url == null || url.isEmpty()) {
@@ -206,6 +241,7 @@ public final class BotDispatcher implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(timerId);
+    relay.close();
     connections.close();
     webhooks.close();
   }

@@ -3,9 +3,12 @@ package io.opencardkit.server.bots;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.App;
+import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,12 +20,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bots' open long connections and the one-time tickets that admit them. A delivery to an app goes to one of its
  * connections, in turn (Feishu's cluster mode: one client of the app receives each event), never to all.
+ *
+ * <p>Implementation notes: a ticket is self-contained and signed ({@code <app>.<device>.<expiry>.<nonce>.<mac>},
+ * the MAC an HMAC-SHA256 keyed with the app's secret), because behind a load balancer the SDK's request for the
+ * endpoint and its WebSocket handshake may reach different nodes. A ticket is single-use: the nonces redeemed are
+ * remembered until they expire, here and (through {@link #redeemedElsewhere}) on every node told of them.
  */
 final class LongConnections implements AutoCloseable {
   /** Feishu allows at most 50 connections per app. */
@@ -32,38 +44,108 @@ final class LongConnections implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Admission to open one connection: issued by the endpoint request, used once by the WebSocket handshake. */
-  record Ticket(String id, String appId, String deviceId, int service, long expiresAtMillis) {}
+  record Ticket(String id, String appId, String deviceId, int service, long expiresAtMillis, String nonce) {}
 
   private final Vertx vertx;
   private final Clock clock;
   private final LongConnectionSettings settings;
-  private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+  private final Supplier<Directory> directory;
+  private final Map<String, Long> redeemed = new ConcurrentHashMap<>(); // nonce -> expiry
   private final Map<String, List<LongConnectionSession>> byApp = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Ticket>> redeemListeners = new CopyOnWriteArrayList<>();
 
-  LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings) {
+  LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
     this.vertx = vertx;
     this.clock = clock;
     this.settings = settings;
+    this.directory = directory;
+  }
+
+  /** Runs {@code listener} whenever a connection opens or closes. */
+  void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  /** Tells {@code listener} of every ticket redeemed here. */
+  void onRedeem(Consumer<Ticket> listener) {
+    redeemListeners.add(listener);
   }
 
   LongConnectionSettings settings() {
     return settings;
   }
 
-  /** A new ticket for the app; forgets expired ones. */
+  /** A new ticket for the app. */
   Ticket issue(App app) {
-    long now = clock.millis();
-    tickets.values().removeIf(t -> t.expiresAtMillis() <= now);
-    Ticket ticket = new Ticket(randomHex(16), app.appId(), randomHex(8), serviceOf(app.appId()), now + TICKET_LIFETIME.toMillis());
-    tickets.put(ticket.id(), ticket);
+    long expires = clock.millis() + TICKET_LIFETIME.toMillis();
+    String deviceId = randomHex(8);
+    String nonce = randomHex(12);
+    String signed = app.appId() + "." + deviceId + "." + expires + "." + nonce;
+    return new Ticket(signed + "." + mac(app.appSecret(), signed), app.appId(), deviceId, serviceOf(app.appId()), expires, nonce);
+  }
+
+  /** Takes a ticket (it cannot be used twice); empty when forged, unknown, expired or used. */
+  Optional<Ticket> redeem(String id) {
+    Optional<Ticket> ticket = verify(id);
+    if (ticket.isEmpty() || redeemed.putIfAbsent(ticket.get().nonce(), ticket.get().expiresAtMillis()) != null) {
+      return Optional.empty();
+    }
+    redeemListeners.forEach(l -> l.accept(ticket.get()));
     return ticket;
   }
 
-  /** Takes a ticket (it cannot be used twice); empty when unknown or expired. */
-  Optional<Ticket> redeem(String id) {
-    Ticket ticket = id == null ? null : tickets.remove(id);
-    return ticket == null || ticket.expiresAtMillis() <= clock.millis() ? Optional.empty() : Optional.of(ticket);
+  /** Another node admitted a connection with this ticket nonce: it cannot be used here either. */
+  void redeemedElsewhere(String nonce, long expiresAtMillis) {
+    redeemed.putIfAbsent(nonce, expiresAtMillis);
+  }
+
+  private Optional<Ticket> verify(String id) {
+    long now = clock.millis();
+    redeemed.values().removeIf(expiry -> expiry <= now);
+    String[] parts = id == null ? new String[0] : id.split("\\.", -1);
+    if (parts.length != 5) {
+      return Optional.empty();
+    }
+    Optional<App> app = directory.get().app(parts[0]);
+    long expires;
+    try {
+      expires = Long.parseLong(parts[2]);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    String signed = parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3];
+    if (app.isEmpty() || expires <= now
+        || !MessageDigest.isEqual(bytes(mac(app.get().appSecret(), signed)), bytes(parts[4]))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Ticket(id, parts[0], parts[1], serviceOf(parts[0]), expires, parts[3]));
+  }
+
+  private static String mac(String secret, String text) {
+    try {
+      Mac hmac = Mac.getInstance("HmacSHA256");
+      hmac.init(new SecretKeySpec(bytes(secret), "HmacSHA256"));
+      return HexFormat.of().formatHex(hmac.doFinal(bytes(text)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The number of open connections of every app that has one. */
+  Map<String, Integer> counts() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    byApp.forEach((appId, sessions) -> {
+      if (!sessions.isEmpty()) {
+        counts.put(appId, sessions.size());
+      }
+    });
+    return counts;
   }
 
   /** Whether the app may open another connection. */
@@ -79,9 +161,11 @@ final class LongConnections implements AutoCloseable {
         new LongConnectionSession(vertx, ws, ticket.appId(), ticket.deviceId(), ticket.service(), settings, () -> {
           sessions.remove(self[0]);
           LOG.info("long connection closed app_id={} conn_id={}", ticket.appId(), ticket.deviceId());
+          changeListeners.forEach(Runnable::run);
         });
     self[0].start();
     sessions.add(self[0]);
+    changeListeners.forEach(Runnable::run);
     LOG.info("long connection opened app_id={} conn_id={} connections={}", ticket.appId(), ticket.deviceId(), sessions.size());
   }
 

@@ -356,28 +356,35 @@ public final class CardRuntime {
   }
 
   /**
-   * Events in version order, without gaps, from the feed (committed here or by another node): brings the cached copy
-   * of the card up to date, or retires it when it cannot be (our own commit of other events at those versions is in
-   * flight, which the store will refuse; or the copy is not where the events start). Runs on the feed's thread.
+   * Events in version order, without gaps, from the feed (committed here or by another node), before the listeners
+   * hear of them: brings this node's copy of the card up to date. A copy that cannot follow (our own commit of other
+   * events at those versions is in flight, which the store will refuse; or the copy is not where the events start)
+   * is retired. Either way the card is then in memory at least at the events' version, loaded from the store if
+   * need be (this runs on the feed's thread, which may block), so that the listeners read fresh state.
    */
   private void applyFromFeed(List<CardEvent> events) {
-    CardHandle handle = cards.get(events.get(0).cardId());
-    if (handle == null) {
-      return;
-    }
-    synchronized (handle) {
-      for (CardEvent event : events) {
-        if (event.version() <= handle.durableVersion) {
-          continue; // our own, or loaded from the store already
+    String cardId = events.get(0).cardId();
+    CardHandle handle = cards.get(cardId);
+    if (handle != null) {
+      synchronized (handle) {
+        for (CardEvent event : events) {
+          if (event.version() <= handle.durableVersion) {
+            continue; // our own, or loaded from the store already
+          }
+          if (handle.state.version() != handle.durableVersion || event.version() != handle.state.version() + 1) {
+            handle.retired = true;
+            cards.remove(cardId, handle);
+            break;
+          }
+          handle.state.apply(event);
+          handle.durableVersion = event.version();
         }
-        if (handle.state.version() != handle.durableVersion || event.version() != handle.state.version() + 1) {
-          handle.retired = true;
-          cards.remove(handle.state.cardId(), handle);
-          return;
-        }
-        handle.state.apply(event);
-        handle.durableVersion = event.version();
       }
+    }
+    try {
+      findBlocking(cardId);
+    } catch (StorageException e) {
+      // The listeners load it themselves when they need it.
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Optional;
  * the stored one, else a demo directory created once for this data directory.
  */
 public final class DirectoryBootstrap {
-  static final String META_KEY = "directory";
+  /** The key of the stored directory in the store's key/value area. */
+  public static final String META_KEY = "directory";
   public static final String DEMO_APP_ID = "cli_a00000000000de00";
 
   private DirectoryBootstrap() {}
@@ -39,7 +40,8 @@ public final class DirectoryBootstrap {
     return directory;
   }
 
-  private static Directory read(String json) {
+  /** The directory as stored under {@link #META_KEY}. */
+  public static Directory read(String json) {
     try {
       return Directory.of(Json.MAPPER.readValue(json, Directory.Snapshot.class));
     } catch (java.io.IOException e) {

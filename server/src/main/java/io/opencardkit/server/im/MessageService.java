@@ -49,6 +49,7 @@ public final class MessageService {
   private final Clock clock;
   private final MessageIds messageIds;
   private final List<MessageListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<MessageListener> localListeners = new CopyOnWriteArrayList<>();
 
   public MessageService(Supplier<Directory> directory, CardStore store, CardRuntime runtime, Executor blocking) {
     this.directory = directory;
@@ -59,12 +60,30 @@ public final class MessageService {
     this.messageIds = new MessageIds(clock);
   }
 
-  /** Registers a listener told about every committed message (bots', users', and inline-card updates). */
+  /**
+   * Registers a listener told about every committed message (bots', users', and inline-card updates), committed by
+   * this node or another node of the cluster.
+   */
   public void addListener(MessageListener listener) {
     listeners.add(listener);
   }
 
+  /** Registers a listener told only about the messages this node committed (delivery to bots happens once). */
+  public void addLocalListener(MessageListener listener) {
+    localListeners.add(listener);
+  }
+
+  /** A message another node committed (from the cluster bus). */
+  public void committedElsewhere(MessageRecord record) {
+    tell(listeners, record);
+  }
+
   private void published(MessageRecord record) {
+    tell(localListeners, record);
+    tell(listeners, record);
+  }
+
+  private static void tell(List<MessageListener> listeners, MessageRecord record) {
     for (MessageListener listener : listeners) {
       try {
         listener.committed(record);

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * one lock (each is a read-modify-write of one small value) and listeners hear of them after commit.
  */
 public final class Reactions {
-  static final String META_PREFIX = "reactions/";
+  /** Keys of the stored reactions in the store's key/value area: this prefix and the message id. */
+  public static final String META_PREFIX = "reactions/";
   private static final int CACHE_SIZE = 10_000;
   private static final int MAX_PER_MESSAGE = 200;
   private static final Pattern EMOJI_TYPE = Pattern.compile("[A-Za-z0-9_]{1,50}");
@@ -57,11 +58,44 @@ public final class Reactions {
       };
   private final List<Consumer<MessageRecord>> listeners = new CopyOnWriteArrayList<>();
 
+  private final boolean sharedStore;
+
+  /** Reactions of a node that is the only writer of its store. */
   public Reactions(Supplier<Directory> directory, CardStore store, Executor blocking, Clock clock) {
+    this(directory, store, blocking, clock, false);
+  }
+
+  /**
+   * @param sharedStore whether other nodes change reactions in the same store: then a change starts from the stored
+   *     value, not from this node's cache, which another node's change may have made stale
+   */
+  public Reactions(Supplier<Directory> directory, CardStore store, Executor blocking, Clock clock, boolean sharedStore) {
     this.directory = directory;
     this.store = store;
     this.blocking = blocking;
     this.clock = clock;
+    this.sharedStore = sharedStore;
+  }
+
+  /** Another node changed a message's reactions (from the cluster bus); call off the event loop. */
+  public void changedElsewhere(String messageId, String json) {
+    List<Reaction> now = read(json);
+    synchronized (cache) {
+      cache.put(messageId, now);
+    }
+    store.message(messageId).ifPresent(message -> listeners.forEach(l -> l.accept(message)));
+  }
+
+  /** The reactions a change starts from. */
+  private List<Reaction> current(String messageId) {
+    if (!sharedStore) {
+      return loadBlocking(messageId);
+    }
+    List<Reaction> stored = store.meta(META_PREFIX + messageId).map(Reactions::read).orElse(List.of());
+    synchronized (cache) {
+      cache.put(messageId, stored);
+    }
+    return stored;
   }
 
   /** Registers a listener told (on the store's writer thread, after commit) about a message whose reactions changed. */
@@ -99,7 +133,7 @@ public final class Reactions {
             () -> {
               MessageRecord message = visibleMessage(appId, messageId);
               synchronized (writeLock) {
-                List<Reaction> current = loadBlocking(messageId);
+                List<Reaction> current = current(messageId);
                 for (Reaction r : current) {
                   if (r.operatorId().equals(appId) && r.emojiType().equals(emojiType)) {
                     return CompletableFuture.completedFuture(r.toApi());
@@ -124,7 +158,7 @@ public final class Reactions {
             () -> {
               MessageRecord message = visibleMessage(appId, messageId);
               synchronized (writeLock) {
-                List<Reaction> current = loadBlocking(messageId);
+                List<Reaction> current = current(messageId);
                 Reaction found = current.stream().filter(r -> r.reactionId().equals(reactionId)).findFirst().orElse(null);
                 if (found == null) {
                   throw ApiException.of(ErrorCode.REACTION_NOT_OF_MESSAGE, "no reaction " + reactionId + " on message " + messageId);
@@ -153,7 +187,7 @@ public final class Reactions {
         () -> {
           visibleMessage(appId, messageId);
           List<Reaction> all = new ArrayList<>();
-          for (Reaction r : loadBlocking(messageId)) {
+          for (Reaction r : current(messageId)) {
             if (emojiType == null || emojiType.isEmpty() || r.emojiType().equals(emojiType)) {
               all.add(r);
             }

@@ -112,6 +112,14 @@ final class ViewerHub {
         }));
   }
 
+  /**
+   * Closes every viewer's socket with "try again later" (any thread): the pages reconnect, reload their chats over
+   * HTTP and resume their cards, so they catch up with whatever this node may have missed (the cluster bus was down).
+   */
+  void reloadAll(String reason) {
+    context.runOnContext(v -> new ArrayList<>(connections).forEach(c -> c.close(ViewerConnection.TRY_AGAIN_LATER, reason)));
+  }
+
   /** Remembers that a card's preview changes when its streaming window closes (a page was shown it streaming). */
   void watchDeadline(CardFacts facts) {
     if (facts.streaming() && facts.chatId() != null) {

@@ -58,6 +58,14 @@ public final class WebChat {
     StaticPages.mountFiles(router);
   }
 
+  /**
+   * Asks every page connected to this node to reconnect and reload (after the cluster bus lost messages: the pages
+   * then catch up with what other nodes committed meanwhile).
+   */
+  public void reloadViewers() {
+    hub.reloadAll("catching up after an interruption: reload over HTTP");
+  }
+
   /** Counters of the browser push. */
   public ViewerStats stats() {
     return hub.stats();

@@ -15,24 +15,31 @@ import com.lark.oapi.service.im.v1.model.CreateMessageReqBody;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.card.ElementTree;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.testkit.TestServer;
+import java.util.function.Supplier;
 
 /** What a bot does in these tests, through the official Java SDK; plus a look at the server's own card state. */
-final class BotCalls {
+public final class BotCalls {
   /** A streaming card with a title and one markdown element {@code md}, initially empty. */
-  static final String STREAMING_CARD =
+  public static final String STREAMING_CARD =
       "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Answer\"}},"
           + "\"config\":{\"streaming_mode\":true},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"\",\"element_id\":\"md\"}]}}";
 
-  private final TestServer server;
+  private final Supplier<CardRuntime> runtime;
   private final Client sdk;
 
-  BotCalls(TestServer server) {
-    this.server = server;
-    this.sdk = server.client();
+  public BotCalls(TestServer server) {
+    this(server.client(), () -> server.server().runtime());
   }
 
-  String createCard(String cardJson) throws Exception {
+  /** A bot using {@code sdk}, whose card state is looked up in {@code runtime} (a node of a cluster, say). */
+  public BotCalls(Client sdk, Supplier<CardRuntime> runtime) {
+    this.runtime = runtime;
+    this.sdk = sdk;
+  }
+
+  public String createCard(String cardJson) throws Exception {
     return ok(
             sdk.cardkit().v1().card().create(
                 CreateCardReq.newBuilder()
@@ -44,12 +51,12 @@ final class BotCalls {
   }
 
   /** Sends a card entity to a chat ({@code chat_id}) or a user ({@code open_id}); returns the message id. */
-  String sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
+  public String sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
     String content = Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
     return send(receiveIdType, receiveId, "interactive", content);
   }
 
-  String sendText(String chatId, String text) throws Exception {
+  public String sendText(String chatId, String text) throws Exception {
     return send("chat_id", chatId, "text", Json.write(Json.object().put("text", text)));
   }
 
@@ -66,7 +73,7 @@ final class BotCalls {
   }
 
   /** Streams full text into element {@code md}; returns the response code (0 when accepted). */
-  int content(String cardId, String text, int sequence) throws Exception {
+  public int content(String cardId, String text, int sequence) throws Exception {
     return sdk.cardkit().v1().cardElement().content(
             ContentCardElementReq.newBuilder()
                 .cardId(cardId)
@@ -76,33 +83,37 @@ final class BotCalls {
         .getCode();
   }
 
-  void contentOk(String cardId, String text, int sequence) throws Exception {
+  public void contentOk(String cardId, String text, int sequence) throws Exception {
     assertThat(content(cardId, text, sequence)).as("content update %s", sequence).isZero();
   }
 
-  void streamingOff(String cardId, int sequence) throws Exception {
+  public void streamingOff(String cardId, int sequence) throws Exception {
+    settings(cardId, "{\"config\":{\"streaming_mode\":false}}", sequence);
+  }
+
+  /** Changes the card's settings ({@code settingsJson} as the API takes it); the call must succeed. */
+  public void settings(String cardId, String settingsJson, int sequence) throws Exception {
     int code =
         sdk.cardkit().v1().card().settings(
                 SettingsCardReq.newBuilder()
                     .cardId(cardId)
-                    .settingsCardReqBody(
-                        SettingsCardReqBody.newBuilder().settings("{\"config\":{\"streaming_mode\":false}}").sequence(sequence).build())
+                    .settingsCardReqBody(SettingsCardReqBody.newBuilder().settings(settingsJson).sequence(sequence).build())
                     .build())
             .getCode();
     assertThat(code).as("settings").isZero();
   }
 
   /** The card's version in the server's memory. */
-  long version(String cardId) {
-    CardHandle handle = server.server().runtime().findBlocking(cardId).orElseThrow();
+  public long version(String cardId) {
+    CardHandle handle = runtime.get().findBlocking(cardId).orElseThrow();
     synchronized (handle) {
       return handle.state().version();
     }
   }
 
   /** The text of element {@code md} in the server's memory. */
-  String text(String cardId) {
-    CardHandle handle = server.server().runtime().findBlocking(cardId).orElseThrow();
+  public String text(String cardId) {
+    CardHandle handle = runtime.get().findBlocking(cardId).orElseThrow();
     synchronized (handle) {
       return ElementTree.content(ElementTree.find(handle.state().card(), "md"));
     }

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * A browser stand-in on {@code /web/ws}: records every text frame, parsed. Opened paused, it reads nothing (no
  * demand), so the server's writes pile up until {@link #startReading()}, as with a browser that cannot keep up.
  */
-final class RecordingSocket implements AutoCloseable {
+public final class RecordingSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
@@ -32,7 +32,7 @@ final class RecordingSocket implements AutoCloseable {
   }
 
   /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
-  static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
+  public static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
     RecordingSocket socket = new RecordingSocket(paused);
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
     socket.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
@@ -40,7 +40,7 @@ final class RecordingSocket implements AutoCloseable {
   }
 
   /** The HTTP status with which the server refused the handshake. */
-  static int refusedStatus(String baseUrl, String query) throws Exception {
+  public static int refusedStatus(String baseUrl, String query) throws Exception {
     try (RecordingSocket socket = open(baseUrl, query, false)) {
       throw new AssertionError("the handshake was accepted");
     } catch (ExecutionException e) {
@@ -98,33 +98,33 @@ final class RecordingSocket implements AutoCloseable {
   }
 
   /** Starts reading what the server sent while the socket was paused. */
-  void startReading() {
+  public void startReading() {
     paused = false;
     ws.request(1);
   }
 
-  void send(String text) throws Exception {
+  public void send(String text) throws Exception {
     ws.sendText(text, true).get(10, TimeUnit.SECONDS);
   }
 
   /** Sends {@code {"type":"resume","cards":cards}} where {@code cards} is a JSON object text. */
-  void resume(String cardsJson) throws Exception {
+  public void resume(String cardsJson) throws Exception {
     send("{\"type\":\"resume\",\"cards\":" + cardsJson + "}");
   }
 
   /** Every frame received so far, in order. */
-  List<JsonNode> frames() {
+  public List<JsonNode> frames() {
     synchronized (frames) {
       return List.copyOf(frames);
     }
   }
 
-  long receivedChars() {
+  public long receivedChars() {
     return receivedChars;
   }
 
   /** Waits until some frame (received before or after the call) matches; returns the first match. */
-  JsonNode await(Predicate<JsonNode> match, Duration timeout, String what) throws InterruptedException {
+  public JsonNode await(Predicate<JsonNode> match, Duration timeout, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (frames) {
       while (true) {
@@ -154,7 +154,7 @@ final class RecordingSocket implements AutoCloseable {
   }
 
   /** Waits until the server closes the socket. */
-  void awaitClosed(Duration timeout) throws InterruptedException {
+  public void awaitClosed(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (frames) {
       while (!closed) {

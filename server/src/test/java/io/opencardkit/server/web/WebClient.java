@@ -9,22 +9,22 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** The page's HTTP calls to {@code /web/api}, with status, body and headers as the page sees them. */
-final class WebClient {
+public final class WebClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
 
   /** An answer: status, parsed JSON body, and the raw response for headers. */
-  record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+  public record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
-  WebClient(String baseUrl) {
+  public WebClient(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 
-  Reply get(String pathAndQuery) throws Exception {
+  public Reply get(String pathAndQuery) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
   }
 
-  Reply post(String pathAndQuery, String json) throws Exception {
+  public Reply post(String pathAndQuery, String json) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .header("Content-Type", "application/json")
@@ -35,7 +35,7 @@ final class WebClient {
    * The version of a card as the page loads it with a chat's messages. A page resumes with this version, which is
    * race-free: frames committed meanwhile come from the server's window.
    */
-  long loadedVersion(String chatId, String userQuery, String cardId) throws Exception {
+  public long loadedVersion(String chatId, String userQuery, String cardId) throws Exception {
     JsonNode messages = get("/web/api/chats/" + chatId + "/messages?" + userQuery).body();
     for (JsonNode m : messages) {
       if (cardId.equals(m.path("card").path("card_id").asText())) {

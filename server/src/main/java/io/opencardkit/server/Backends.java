@@ -1,0 +1,58 @@
+package io.opencardkit.server;
+
+import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.store.sqlite.SqliteCardStore;
+import io.vertx.core.Vertx;
+
+/**
+ * Opens the store and the bus a configuration names: the embedded SQLite file and the in-process bus for one node,
+ * PostgreSQL and Redis for a cluster.
+ */
+final class Backends {
+  private Backends() {}
+
+  /** Whether the URL names a PostgreSQL database. */
+  static boolean isPostgres(String url) {
+    return url != null && (url.startsWith("postgresql://") || url.startsWith("postgres://"));
+  }
+
+  static CardStore openStore(ServerConfig config) {
+    if (config.store() == null) {
+      return SqliteCardStore.open(config.dataDir().resolve("opencardkit.db"));
+    }
+    if (isPostgres(config.store())) {
+      throw new IllegalArgumentException("--store postgresql:// is not available in this build yet");
+    }
+    throw new IllegalArgumentException("--store must be a postgresql:// URL (without it the embedded SQLite store is used)");
+  }
+
+  static ClusterBus openBus(ServerConfig config, Vertx vertx) {
+    if (config.bus() == null) {
+      return ClusterBus.local();
+    }
+    throw new IllegalArgumentException("--bus must be a redis:// URL (without it the node runs alone)");
+  }
+
+  /** The store URL as it may be printed: no password. */
+  static String describeStore(ServerConfig config) {
+    return config.store() == null ? "sqlite " + config.dataDir().resolve("opencardkit.db").toAbsolutePath().normalize() : redact(config.store());
+  }
+
+  /** The bus URL as it may be printed: no password. */
+  static String describeBus(ServerConfig config) {
+    return config.bus() == null ? "in-process (one node)" : redact(config.bus());
+  }
+
+  /** Drops the password of a {@code scheme://user:password@host…} URL. */
+  static String redact(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.indexOf('@', Math.max(0, scheme));
+    if (scheme < 0 || at < 0) {
+      return url;
+    }
+    String userInfo = url.substring(scheme + 3, at);
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? url : url.substring(0, scheme + 3) + userInfo.substring(0, colon) + ":***" + url.substring(at);
+  }
+}

@@ -1,0 +1,81 @@
+package io.opencardkit.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.Json;
+import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.core.engine.EventType;
+import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.WriteBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a node tells the others after a commit: the batch's events, messages and key/value entries (snapshots stay
+ * home: every node can rebuild them), as one JSON message {@code {"t":"batch","events":[…],"messages":[…],"meta":{…}}}.
+ * Field names are the store's column names, so the format outlives refactorings of the records.
+ */
+record ReplicatedBatch(List<CardEvent> events, List<MessageRecord> messages, Map<String, String> meta) {
+  static final String TYPE = "batch";
+
+  /** The message for a committed batch, or {@code null} when it holds nothing the other nodes need. */
+  static String encode(WriteBatch batch) {
+    if (batch.events().isEmpty() && batch.messages().isEmpty() && batch.meta().isEmpty()) {
+      return null;
+    }
+    ObjectNode root = Json.object().put("t", TYPE);
+    ArrayNode events = root.putArray("events");
+    for (CardEvent e : batch.events()) {
+      ObjectNode node = events.addObject();
+      node.put("card_id", e.cardId()).put("version", e.version()).put("type", e.type().wireName()).put("at", e.atMillis());
+      node.put("app_id", e.appId()).put("sequence", e.sequence()).put("uuid", e.uuid()).put("fingerprint", e.fingerprint());
+      node.set("payload", e.payload());
+    }
+    ArrayNode messages = root.putArray("messages");
+    for (MessageRecord m : batch.messages()) {
+      ObjectNode node = messages.addObject();
+      node.put("message_id", m.messageId()).put("chat_id", m.chatId()).put("sender_id", m.senderId());
+      node.put("sender_type", m.senderType()).put("msg_type", m.msgType()).put("content", m.content());
+      node.put("card_id", m.cardId()).put("root_id", m.rootId()).put("parent_id", m.parentId()).put("uuid", m.uuid());
+      node.put("created_at", m.createdAtMillis()).put("updated_at", m.updatedAtMillis());
+    }
+    ObjectNode meta = root.putObject("meta");
+    batch.meta().forEach(meta::put);
+    return Json.write(root);
+  }
+
+  /** Reads a message of type {@value #TYPE}. */
+  static ReplicatedBatch decode(JsonNode root) {
+    List<CardEvent> events = new ArrayList<>();
+    for (JsonNode n : root.path("events")) {
+      events.add(new CardEvent(
+          n.get("card_id").asText(), n.get("version").asLong(), EventType.fromWireName(n.get("type").asText()), n.get("at").asLong(),
+          text(n, "app_id"), n.get("sequence").asInt(), text(n, "uuid"), text(n, "fingerprint"), (ObjectNode) n.get("payload")));
+    }
+    List<MessageRecord> messages = new ArrayList<>();
+    for (JsonNode n : root.path("messages")) {
+      messages.add(new MessageRecord(
+          n.get("message_id").asText(), n.get("chat_id").asText(), n.get("sender_id").asText(), n.get("sender_type").asText(),
+          n.get("msg_type").asText(), n.get("content").asText(), text(n, "card_id"), text(n, "root_id"), text(n, "parent_id"),
+          text(n, "uuid"), n.get("created_at").asLong(), n.get("updated_at").asLong()));
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    root.path("meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
+    return new ReplicatedBatch(events, messages, meta);
+  }
+
+  /** The events grouped by card, each group in version order as committed. */
+  List<List<CardEvent>> eventsByCard() {
+    Map<String, List<CardEvent>> byCard = new LinkedHashMap<>();
+    events.forEach(e -> byCard.computeIfAbsent(e.cardId(), k -> new ArrayList<>()).add(e));
+    return new ArrayList<>(byCard.values());
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+}

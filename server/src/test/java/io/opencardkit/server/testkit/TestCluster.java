@@ -1,0 +1,93 @@
+package io.opencardkit.server.testkit;
+
+import com.lark.oapi.Client;
+import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.server.OpenCardKitServer;
+import io.opencardkit.server.ServerConfig;
+import io.opencardkit.store.sqlite.SqliteCardStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several OpenCardKit nodes in this JVM, sharing one store (an SQLite file: the nodes' writers take turns, which is
+ * enough to exercise every cross-node rule) and a {@link LoopbackBus}, each on its own port.
+ */
+public final class TestCluster implements AutoCloseable {
+  public final TestSeed seed = new TestSeed();
+  public final LoopbackBus bus = new LoopbackBus();
+  private final List<OpenCardKitServer> nodes = new ArrayList<>();
+
+  private TestCluster() {}
+
+  /** {@code count} nodes; the first stores the seed, the others start from the stored directory. */
+  public static TestCluster start(int count, Clock clock, Duration streamingTimeout) {
+    TestCluster cluster = new TestCluster();
+    try {
+      Path dir = Files.createTempDirectory("okc-cluster");
+      Path db = dir.resolve("shared.db");
+      Path seedFile = cluster.seed.writeTo(dir);
+      for (int i = 0; i < count; i++) {
+        ServerConfig config =
+            ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("node" + i)).withSeed(i == 0 ? seedFile : null)
+                .withClock(clock).withStreamingTimeout(streamingTimeout);
+        CardStore store = SqliteCardStore.open(db);
+        ClusterBus bus = cluster.bus.join("node" + i);
+        cluster.nodes.add(OpenCardKitServer.start(config, silent(), store, bus, true));
+      }
+      return cluster;
+    } catch (IOException e) {
+      cluster.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  public static TestCluster start(int count) {
+    return start(count, Clock.systemUTC(), Duration.ofMinutes(10));
+  }
+
+  public OpenCardKitServer node(int i) {
+    return nodes.get(i);
+  }
+
+  public String baseUrl(int i) {
+    return nodes.get(i).baseUrl();
+  }
+
+  /** The official Java SDK as the seeded bot, talking to node {@code i}. */
+  public Client client(int i) {
+    return Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(baseUrl(i)).requestTimeout(10, TimeUnit.SECONDS).build();
+  }
+
+  /** Stops node {@code i} (its store and bus endpoint close with it). */
+  public void stop(int i) {
+    nodes.get(i).close();
+  }
+
+  @Override
+  public void close() {
+    for (OpenCardKitServer node : nodes) {
+      try {
+        node.close();
+      } catch (RuntimeException ignored) {
+        // already stopped by the test
+      }
+    }
+  }
+
+  private static PrintStream silent() {
+    return new PrintStream(OutputStream.nullOutputStream());
+  }
+}
