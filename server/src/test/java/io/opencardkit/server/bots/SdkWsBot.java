@@ -32,6 +32,11 @@ final class SdkWsBot implements AutoCloseable {
   });
 
   SdkWsBot(TestServer server, String appId, String appSecret) {
+    this(server.baseUrl(), appId, appSecret);
+  }
+
+  /** A bot connecting to {@code baseUrl} (one node of a cluster, say). */
+  SdkWsBot(String baseUrl, String appId, String appSecret) {
     EventDispatcher handler =
         EventDispatcher.newBuilder("", "")
             .onP2MessageReceiveV1(new ImService.P2MessageReceiveV1Handler() {
@@ -49,7 +54,7 @@ final class SdkWsBot implements AutoCloseable {
             })
             .build();
     // Reconnecting is the SDK's default; off here so that a closed test server does not keep the client busy.
-    this.client = new Client.Builder(appId, appSecret).domain(server.baseUrl()).eventHandler(handler).autoReconnect(false).build();
+    this.client = new Client.Builder(appId, appSecret).domain(baseUrl).eventHandler(handler).autoReconnect(false).build();
   }
 
   /** Starts the client on a background thread, as a bot's main does. */
