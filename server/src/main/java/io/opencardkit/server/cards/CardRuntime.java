@@ -105,9 +105,16 @@ public final class CardRuntime {
       return state;
     }
 
-    /** Whether a commit of this card is still on its way to the store. */
-    public boolean commitPending() {
-      return !lastCommit.isDone();
+    /**
+     * Completes (normally, whatever the outcome) once the commits queued so far for this card are done; at once when
+     * none is pending. The state may hold their events before: read it after this to see only what is stored.
+     */
+    public CompletableFuture<Void> settled() {
+      CompletableFuture<Void> last;
+      synchronized (this) {
+        last = lastCommit;
+      }
+      return last.isDone() ? CompletableFuture.completedFuture(null) : last.handle((v, e) -> null);
     }
   }
 

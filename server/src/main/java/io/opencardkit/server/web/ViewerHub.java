@@ -333,27 +333,31 @@ final class ViewerHub {
     return null;
   }
 
-  /** Runs {@code action} on this context with the card's handle, loading it off the event loop when needed. */
+  /**
+   * Runs {@code action} on this context with the card's handle, loading it off the event loop when needed, once the
+   * card's pending commits settled: what is sent whole (a snapshot, a message with its card) must never hold events a
+   * failed commit (another node got there first, or the store is down) would take back. A commit that fails retires
+   * the handle, so the handle is looked up again then.
+   */
   private void withHandle(String cardId, Consumer<CardHandle> action, Runnable unknown) {
+    withHandle(cardId, action, unknown, true);
+  }
+
+  private void withHandle(String cardId, Consumer<CardHandle> action, Runnable unknown, boolean waitForCommits) {
     CompletableFuture<Optional<CardHandle>> found = runtime.find(cardId);
-    if (found.isDone() && !found.isCompletedExceptionally()) {
-      Optional<CardHandle> handle = found.join();
-      if (handle.isPresent()) {
-        action.accept(handle.get());
-      } else {
-        unknown.run();
+    found.whenComplete((handle, failure) -> {
+      if (failure != null || handle.isEmpty()) {
+        context.runOnContext(v -> unknown.run());
+        return;
       }
-      return;
-    }
-    found.whenComplete(
-        (handle, failure) ->
-            context.runOnContext(
-                v -> {
-                  if (failure == null && handle.isPresent()) {
-                    action.accept(handle.get());
-                  } else {
-                    unknown.run();
-                  }
-                }));
+      CompletableFuture<Void> settled = waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
+      if (settled.isDone() && found.isDone() && Vertx.currentContext() == context) {
+        action.accept(handle.get()); // the common case: in memory, nothing pending, on this context already
+      } else if (settled.isDone()) {
+        context.runOnContext(v -> action.accept(handle.get()));
+      } else {
+        settled.whenComplete((v, e) -> context.runOnContext(x -> withHandle(cardId, action, unknown, false)));
+      }
+    });
   }
 }

@@ -1,0 +1,151 @@
+package io.opencardkit.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.core.card.ElementTree;
+import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.LoadedCard;
+import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.server.OpenCardKitServer;
+import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.TestSeed;
+import io.opencardkit.store.sqlite.SqliteCardStore;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Regression: a snapshot was read from the card's memory while a commit was still on its way, so a page could be
+ * shown text that the failed commit then took back. Snapshots now wait for the card's pending commits.
+ */
+final class SnapshotAfterFailedCommitTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** A store whose next commit can be held back, then failed. */
+  private static final class HoldingStore implements CardStore {
+    final CardStore store;
+    volatile CompletableFuture<Void> held;
+
+    HoldingStore(CardStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(WriteBatch batch) {
+      CompletableFuture<Void> gate = held;
+      return gate == null ? store.commit(batch) : gate;
+    }
+
+    @Override
+    public Optional<LoadedCard> loadCard(String cardId) {
+      return store.loadCard(cardId);
+    }
+
+    @Override
+    public List<CardEvent> events(String cardId, long afterVersion, int limit) {
+      return store.events(cardId, afterVersion, limit);
+    }
+
+    @Override
+    public Optional<MessageRecord> message(String messageId) {
+      return store.message(messageId);
+    }
+
+    @Override
+    public Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
+      return store.messageByUuid(senderId, uuid);
+    }
+
+    @Override
+    public List<MessageRecord> messagesOfChat(String chatId, long start, long end, boolean ascending, int offset, int limit) {
+      return store.messagesOfChat(chatId, start, end, ascending, offset, limit);
+    }
+
+    @Override
+    public Optional<String> meta(String key) {
+      return store.meta(key);
+    }
+
+    @Override
+    public int compact(long olderThanMillis) {
+      return store.compact(olderThanMillis);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  private final TestSeed seed = new TestSeed();
+  private final HoldingStore store;
+  private final OpenCardKitServer server;
+  private final BotCalls bot;
+
+  SnapshotAfterFailedCommitTest() throws Exception {
+    Path dir = Files.createTempDirectory("okc-held");
+    store = new HoldingStore(SqliteCardStore.open(dir.resolve("cards.db")));
+    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir).withSeed(seed.writeTo(dir));
+    server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()), store, ClusterBus.local(), false);
+    bot = new BotCalls(
+        com.lark.oapi.Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(server.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build(),
+        server::runtime);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void resume_whileACommitIsPendingThatThenFails_getsASnapshotWithoutItsText() throws Exception {
+    String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", seed.chatId, cardId);
+    bot.contentOk(cardId, "stored", 1);
+    String other = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", seed.chatId, other);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    store.held = gate;
+    CompletableFuture<Integer> lost = CompletableFuture.supplyAsync(() -> {
+      try {
+        return bot.content(cardId, "stored, then lost", 2);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!bot.text(cardId).equals("stored, then lost")) { // decided and applied in memory; its commit waits at the gate
+      assertThat(System.nanoTime() - deadline).as("the update reached the card's memory in time").isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+
+    try (RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + seed.alice, false)) {
+      alice.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
+      alice.resume("{\"" + cardId + "\":0}"); // older than the window: the server answers with a snapshot
+      // The hub answers resumes in order: once the other card's snapshot is here, the first resume was handled.
+      alice.resume("{\"" + other + "\":0}");
+      alice.await(f -> "snapshot".equals(f.path("type").asText()) && other.equals(f.path("card_id").asText()), WAIT, "other snapshot");
+      store.held = null;
+      gate.completeExceptionally(new StorageException(StorageFailure.CONNECTION_LOST, "the database went away", null));
+
+      JsonNode snapshot = alice.await(f -> "snapshot".equals(f.path("type").asText()) && cardId.equals(f.path("card_id").asText()), WAIT, "snapshot");
+      assertThat(ElementTree.content(ElementTree.find((com.fasterxml.jackson.databind.node.ObjectNode) snapshot.get("card"), "md")))
+          .isEqualTo("stored");
+    }
+    assertThat(lost.get(20, TimeUnit.SECONDS)).isEqualTo(300000); // the bot heard its update failed
+  }
+}
