@@ -1,8 +1,9 @@
 package io.opencardkit.bus.redis.testing;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -143,8 +144,8 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
-   * Sends one command on a fresh connection and returns the first line of the reply, e.g. {@code "+PONG"} or
-   * {@code ":1"} (for a server started without {@code --requirepass}).
+   * Sends one command on a fresh connection and returns the reply: a status, error or integer reply as its line
+   * ({@code "+PONG"}, {@code ":1"}), a bulk reply as its text (for a server started without {@code --requirepass}).
    */
   public String command(String... arguments) {
     try (Socket socket = new Socket()) {
@@ -153,16 +154,34 @@ public final class RedisServerProcess implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       out.write(encode(arguments));
       out.flush();
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String reply = in.readLine();
-      if (reply == null) {
-        throw new IOException("redis-server closed the connection without answering");
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      String reply = readLine(in);
+      if (!reply.startsWith("$") || reply.equals("$-1")) {
+        return reply;
       }
-      return reply;
+      byte[] bulk = new byte[Integer.parseInt(reply.substring(1))];
+      in.readFully(bulk);
+      return new String(bulk, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** How many clients are connected now, not counting the connection that asks. */
+  public int connectedClients() {
+    return (int) command("CLIENT", "LIST").lines().count() - 1;
+  }
+
+  private static String readLine(DataInputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b != '\r'; b = in.read()) {
+      if (b == -1) {
+        throw new EOFException("redis-server closed the connection without answering");
+      }
+      line.append((char) b);
+    }
+    in.readByte(); // the '\n' after '\r'
+    return line.toString();
   }
 
   private static byte[] encode(String... arguments) {

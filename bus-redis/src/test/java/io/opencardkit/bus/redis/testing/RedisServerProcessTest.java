@@ -18,6 +18,16 @@ final class RedisServerProcessTest {
   }
 
   @Test
+  void command_bulkReply_returnsItsText() {
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      assertThat(redis.command("SET", "greeting", "你好\r\nworld")).isEqualTo("+OK");
+
+      assertThat(redis.command("GET", "greeting")).isEqualTo("你好\r\nworld");
+      assertThat(redis.connectedClients()).isZero();
+    }
+  }
+
+  @Test
   void stop_thenRestart_servesAgainOnTheSamePort() {
     try (RedisServerProcess redis = RedisServerProcess.start()) {
       redis.stop();
