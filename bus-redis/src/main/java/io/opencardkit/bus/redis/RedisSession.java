@@ -1,5 +1,6 @@
 package io.opencardkit.bus.redis;
 
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,9 +35,11 @@ final class RedisSession {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
+  private final Vertx vertx;
   private final Redis client;
   private final Events events;
   private final Promise<Void> subscribed = Promise.promise();
+  private CompositeFuture connecting; // both connections with their handshakes; null until open()
   private RedisConnection publisher; // null while opening
   private int unconfirmedChannels;
   private int unanswered;
@@ -44,6 +47,7 @@ final class RedisSession {
   private Future<Void> closing; // null until close()
 
   RedisSession(Vertx vertx, RedisOptions options, Events events) {
+    this.vertx = vertx;
     this.client = Redis.createClient(vertx, options);
     this.events = events;
   }
@@ -74,7 +78,8 @@ final class RedisSession {
    */
   Future<Void> open(List<String> channels) {
     unconfirmedChannels = channels.size();
-    Future.all(client.connect(), client.connect())
+    connecting = Future.join(client.connect(), client.connect()); // join: settles only when both have
+    connecting
         .compose(
             connections -> {
               if (finished) { // abandoned meanwhile: closing the client closed these sockets
@@ -166,8 +171,27 @@ final class RedisSession {
     finished = true;
     subscribed.tryFail("the session was closed");
     if (closing == null) {
-      closing = client.close();
+      closing = handshakesSettled().compose(settled -> client.close());
     }
     return closing;
+  }
+
+  /**
+   * Completes once the connection attempts have succeeded or failed, or after the connect timeout. Closing the
+   * client while a handshake command is still being written makes Vert.x report an "Unhandled Error" (and trip an
+   * assertion under -ea); the timeout bounds the wait when Redis accepted the connection but never answers.
+   */
+  private Future<Void> handshakesSettled() {
+    if (connecting == null || connecting.isComplete()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> settled = Promise.promise();
+    long timer = vertx.setTimer(CONNECT_TIMEOUT_MILLIS, expired -> settled.tryComplete());
+    connecting.onComplete(
+        done -> {
+          vertx.cancelTimer(timer);
+          settled.tryComplete();
+        });
+    return settled.future();
   }
 }

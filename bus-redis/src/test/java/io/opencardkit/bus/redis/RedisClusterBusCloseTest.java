@@ -1,0 +1,85 @@
+package io.opencardkit.bus.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencardkit.bus.redis.testing.RedisServerProcess;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+final class RedisClusterBusCloseTest {
+  private RedisServerProcess redis;
+  private Nodes nodes;
+
+  @BeforeEach
+  void startRedis() {
+    redis = RedisServerProcess.start();
+    nodes = new Nodes(redis);
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try (RedisServerProcess closedLast = redis) {
+      nodes.close();
+    }
+  }
+
+  @Test
+  void close_duringAnOutage_stopsReconnectingAndLeavesNothingRunning() throws Exception {
+    RedisClusterBus a = nodes.startNode("closing-a", new RecordingListener());
+    nodes.awaitConnected();
+    redis.stop();
+    nodes.awaitDisconnected();
+
+    a.close();
+    a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // The bus's deployment owns its reconnection timer and heartbeat: once undeployed, Vert.x holds none of them.
+    assertThat(nodes.vertx().deploymentIDs()).isEmpty();
+    Await.until("listener thread ended", () -> !threadRuns("opencardkit-bus-listener-closing-a"));
+    redis.restart();
+    a.broadcast("after close");
+    assertThat(a.connected()).isFalse();
+    assertThat(a.stats().dropped(DropReason.CLOSED)).isEqualTo(1);
+    nodes.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void close_whileConnected_closesBothConnections() throws Exception {
+    RedisClusterBus a = nodes.startNode("a", new RecordingListener());
+    nodes.awaitConnected();
+    assertThat(redis.connectedClients()).isEqualTo(2);
+
+    a.close();
+    a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    Await.until("redis saw both connections close", () -> redis.connectedClients() == 0);
+    assertThat(a.connected()).isFalse();
+  }
+
+  @Test
+  void close_twice_isHarmless() throws Exception {
+    RedisClusterBus a = nodes.startNode("a", new RecordingListener());
+
+    a.close();
+    a.close();
+
+    a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void close_beforeItEverConnected_stopsTheAttempts() throws Exception {
+    redis.stop();
+    RedisClusterBus a = nodes.startNode("a", new RecordingListener());
+
+    a.close();
+    a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(nodes.vertx().deploymentIDs()).isEmpty();
+  }
+
+  private static boolean threadRuns(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals(name));
+  }
+}
