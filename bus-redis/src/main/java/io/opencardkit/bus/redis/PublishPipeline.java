@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what the senders queued, in queue order, on the bus context: pipelined, with up to {@link
- * RedisSession#MAX_UNANSWERED} PUBLISHes waiting for their answers at once. One context and one connection keep the
+ * Publishes what the senders queued, in queue order, on the bus context: pipelined, with as many PUBLISHes waiting
+ * for their answers at once as {@link RedisSession#canPublish()} allows. One context and one connection keep the
  * queue's order all the way to Redis. Without a session, what is queued is dropped.
  */
 final class PublishPipeline {
@@ -64,7 +64,7 @@ final class PublishPipeline {
       counters.dropped(DropReason.DISCONNECTED, queue.clear());
       return;
     }
-    while (open.canSend()) {
+    while (open.canPublish()) {
       Outgoing message = queue.poll();
       if (message == null) {
         return;

@@ -43,6 +43,9 @@ public final class RedisClusterBus implements ClusterBus {
   /** The most messages waiting to be published; beyond it sends are dropped. */
   public static final int SEND_QUEUE_CAPACITY = 100_000;
 
+  /** The most characters of messages waiting to be published (32 Mi, about 64 MiB); beyond it sends are dropped. */
+  public static final long SEND_QUEUE_MAX_CHARS = 32L << 20;
+
   /** The most callbacks waiting for the listener; beyond it received messages are dropped. */
   public static final int LISTENER_QUEUE_CAPACITY = 100_000;
 
@@ -63,7 +66,7 @@ public final class RedisClusterBus implements ClusterBus {
     this.vertx = vertx;
     this.nodeId = config.nodeId().orElseGet(RedisClusterBus::randomNodeId);
     this.channels = new BusChannels(config.channelPrefix());
-    this.pipeline = new PublishPipeline(new SendQueue(SEND_QUEUE_CAPACITY), counters);
+    this.pipeline = new PublishPipeline(new SendQueue(SEND_QUEUE_CAPACITY, SEND_QUEUE_MAX_CHARS), counters);
     this.listenerThread =
         new ListenerThread("opencardkit-bus-listener-" + nodeId, LISTENER_QUEUE_CAPACITY, counters);
     Inbox inbox = new Inbox(nodeId, channels, listenerThread, counters);

@@ -33,6 +33,12 @@ final class RedisSession {
   /** Commands in flight on the publisher (pipelined); Vert.x refuses more than its waiting-handler limit. */
   static final int MAX_UNANSWERED = 1_000;
 
+  /**
+   * Characters of messages in flight. With large messages the count alone would put up to 100 MB on the wire, and
+   * the heartbeat's PING, queued behind them, could time out on a slow network.
+   */
+  static final long MAX_UNANSWERED_CHARS = 1L << 20;
+
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
   private final Vertx vertx;
@@ -43,6 +49,7 @@ final class RedisSession {
   private RedisConnection publisher; // null while opening
   private int unconfirmedChannels;
   private int unanswered;
+  private long unansweredChars;
   private boolean finished; // lost or closed: reports nothing more
   private Future<Void> closing; // null until close()
 
@@ -146,24 +153,30 @@ final class RedisSession {
         && !"CONNECTION_CLOSED".equals(failure.getMessage());
   }
 
-  /** Whether another command may be pipelined now. */
-  boolean canSend() {
-    return !finished && unanswered < MAX_UNANSWERED;
+  /** Whether another PUBLISH may be pipelined now. */
+  boolean canPublish() {
+    return !finished && unanswered < MAX_UNANSWERED && unansweredChars < MAX_UNANSWERED_CHARS;
   }
 
   /** Publishes {@code payload}; the future holds the number of subscribers Redis delivered it to. */
   Future<Response> publish(String channel, String payload) {
-    return send(Request.cmd(Command.PUBLISH).arg(channel).arg(payload));
-  }
-
-  /** Sends PING on the publisher, whose answer shows that Redis still answers. */
-  Future<Response> ping() {
-    return send(Request.cmd(Command.PING));
-  }
-
-  private Future<Response> send(Request request) {
     unanswered++;
-    return publisher.send(request).andThen(done -> unanswered--);
+    unansweredChars += payload.length();
+    return publisher
+        .send(Request.cmd(Command.PUBLISH).arg(channel).arg(payload))
+        .andThen(
+            done -> {
+              unanswered--;
+              unansweredChars -= payload.length();
+            });
+  }
+
+  /**
+   * Sends PING on the publisher, whose answer shows that Redis still answers. It does not count against the
+   * pipeline's limit: a pipeline that a frozen server never drains is exactly what it must detect.
+   */
+  Future<Response> ping() {
+    return publisher.send(Request.cmd(Command.PING));
   }
 
   /** Closes both connections and the client; reports nothing afterwards. Idempotent. */

@@ -208,7 +208,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
       if (System.nanoTime() - pingSentAt > PING_TIMEOUT_NANOS) {
         open.abandon("Redis did not answer PING within " + TimeUnit.NANOSECONDS.toMillis(PING_TIMEOUT_NANOS) + " ms");
       }
-    } else if (open.canSend()) {
+    } else {
       pingSentAt = System.nanoTime();
       open.ping().onComplete(answered -> {
         if (open == session) {

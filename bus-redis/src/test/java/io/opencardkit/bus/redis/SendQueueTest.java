@@ -12,7 +12,7 @@ final class SendQueueTest {
 
   @Test
   void poll_returnsMessagesInOfferOrder() {
-    SendQueue queue = new SendQueue(10);
+    SendQueue queue = new SendQueue(10, 1_000);
     for (int i = 0; i < 5; i++) {
       queue.offer(message(i));
     }
@@ -25,7 +25,7 @@ final class SendQueueTest {
 
   @Test
   void offer_beyondCapacity_isRefusedUntilSpaceFrees() {
-    SendQueue queue = new SendQueue(2);
+    SendQueue queue = new SendQueue(2, 1_000);
 
     assertThat(queue.offer(message(1))).isTrue();
     assertThat(queue.offer(message(2))).isTrue();
@@ -36,8 +36,20 @@ final class SendQueueTest {
   }
 
   @Test
+  void offer_beyondTheCharacterBudget_isRefusedUntilSpaceFrees() {
+    SendQueue queue = new SendQueue(100, 10);
+
+    assertThat(queue.offer(new Outgoing("c", "123456", true))).isTrue();
+    assertThat(queue.offer(new Outgoing("c", "12345", true))).isFalse();
+    assertThat(queue.offer(new Outgoing("c", "1234", true))).isTrue();
+
+    queue.poll();
+    assertThat(queue.offer(new Outgoing("c", "12345", true))).isTrue();
+  }
+
+  @Test
   void clear_removesAllAndCountsThem() {
-    SendQueue queue = new SendQueue(10);
+    SendQueue queue = new SendQueue(10, 1_000);
     queue.offer(message(1));
     queue.offer(message(2));
 
