@@ -79,6 +79,23 @@ final class RedisClusterBusDeliveryTest {
   }
 
   @Test
+  void broadcast_fromThreadsOrderedByHappensBefore_arrivesInThatOrder() throws InterruptedException {
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String message = "hop " + i;
+      sent.add(message);
+      // Each message from a new thread, started after the previous one ended: ordered, though not one thread.
+      Thread sender = new Thread(() -> a.broadcast(message));
+      sender.start();
+      sender.join();
+    }
+
+    heardByB.awaitMessages(sent.size());
+
+    assertThat(heardByB.messages()).isEqualTo(sent);
+  }
+
+  @Test
   void broadcast_200KilobyteMessage_arrivesIntact() {
     StringBuilder large = new StringBuilder();
     for (int i = 0; large.length() < 200 * 1024; i++) {

@@ -78,6 +78,26 @@ final class RedisClusterBusOutageTest {
   }
 
   @Test
+  void sendQueueFull_whileRedisIsFrozen_dropsWithoutBlocking() {
+    RedisClusterBus a = nodes.startNode("a", heardByA);
+    nodes.awaitConnected();
+    String mebichars = "x".repeat(1 << 20);
+
+    // Frozen, Redis answers no PUBLISH: one message fills the pipeline and 31 the queue's 32 Mi characters.
+    // The heartbeat needs three seconds to notice, far more than these calls take, so the bus still counts as up.
+    redis.freeze();
+    long started = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      a.broadcast(mebichars);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(took).isLessThan(Duration.ofSeconds(1));
+    assertThat(a.stats().dropped(DropReason.SEND_QUEUE_FULL)).isGreaterThanOrEqualTo(50 - 32);
+    assertThat(a.stats().dropped(DropReason.DISCONNECTED)).isZero();
+  }
+
+  @Test
   void frozenRedis_heartbeatNoticesIt_thenThaw_reconnects() {
     RedisClusterBus a = nodes.startNode("a", heardByA);
     nodes.startNode("b", heardByB);
