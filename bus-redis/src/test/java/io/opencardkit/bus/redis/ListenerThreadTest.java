@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.opencardkit.bus.redis.RecordingListener.Heard;
 import io.opencardkit.core.bus.ClusterBus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -66,38 +68,21 @@ final class ListenerThreadTest {
   @Test
   void deliver_whileTheQueueIsFull_dropsThenSignalsReconnectedBeforeTheNextMessage() throws Exception {
     thread = new ListenerThread("bus-listener-test", 2, counters);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingListener recorder = new RecordingListener();
-    thread.start(
-        new ClusterBus.Listener() {
-          @Override
-          public void received(String fromNode, String message) {
-            recorder.received(fromNode, message);
-            if (message.equals("m1")) {
-              entered.countDown();
-              await(release);
-            }
-          }
-
-          @Override
-          public void reconnected() {
-            recorder.reconnected();
-          }
-        });
+    HoldingListener listener = new HoldingListener("m1");
+    thread.start(listener);
     thread.deliver("a", "m1");
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    listener.awaitHolding();
 
-    // m1 blocks the thread, m2 and m3 fill the queue of two, so m4 has no room.
+    // m1 holds the thread, m2 and m3 fill the queue of two, so m4 has no room.
     thread.deliver("a", "m2");
     thread.deliver("a", "m3");
     thread.deliver("a", "m4");
-    release.countDown();
-    recorder.awaitMessages(3);
+    listener.release();
+    listener.recorder.awaitMessages(3);
     thread.deliver("a", "m5");
-    recorder.awaitMessages(4);
+    listener.recorder.awaitMessages(4);
 
-    assertThat(recorder.heard())
+    assertThat(listener.recorder.heard())
         .containsExactly(
             new Heard("a", "m1"), new Heard("a", "m2"), new Heard("a", "m3"), Heard.RECONNECTED, new Heard("a", "m5"));
     assertThat(counters.snapshot().dropped(DropReason.LISTENER_BEHIND)).isEqualTo(1);
@@ -123,27 +108,15 @@ final class ListenerThreadTest {
   @Test
   void close_endsTheThreadAndDiscardsQueuedCallbacks() throws Exception {
     thread = new ListenerThread("bus-listener-close-test", 10, counters);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingListener recorder = new RecordingListener();
-    thread.start(
-        new ClusterBus.Listener() {
-          @Override
-          public void received(String fromNode, String message) {
-            recorder.received(fromNode, message);
-            entered.countDown();
-            await(release);
-          }
-
-          @Override
-          public void reconnected() {}
-        });
+    HoldingListener listener = new HoldingListener("in progress");
+    RecordingListener recorder = listener.recorder;
+    thread.start(listener);
     thread.deliver("a", "in progress");
-    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    listener.awaitHolding();
     thread.deliver("a", "queued");
 
     thread.close();
-    release.countDown();
+    listener.release();
     thread.stopped().get(10, TimeUnit.SECONDS);
 
     // The callback in progress finished; the queued one never ran.
@@ -163,19 +136,49 @@ final class ListenerThreadTest {
     assertThat(thread.stopped()).isDone();
   }
 
-  private static java.util.List<String> numbered(int count) {
-    java.util.List<String> messages = new java.util.ArrayList<>();
+  private static List<String> numbered(int count) {
+    List<String> messages = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       messages.add("m" + i);
     }
     return messages;
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Records like {@link RecordingListener}, but holds the thread in the callback of one message until released. */
+  private static final class HoldingListener implements ClusterBus.Listener {
+    final RecordingListener recorder = new RecordingListener();
+    private final String holdOn;
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    HoldingListener(String holdOn) {
+      this.holdOn = holdOn;
+    }
+
+    @Override
+    public void received(String fromNode, String message) {
+      recorder.received(fromNode, message);
+      if (message.equals(holdOn)) {
+        holding.countDown();
+        try {
+          released.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public void reconnected() {
+      recorder.reconnected();
+    }
+
+    void awaitHolding() throws InterruptedException {
+      assertThat(holding.await(10, TimeUnit.SECONDS)).as("the listener holds its thread").isTrue();
+    }
+
+    void release() {
+      released.countDown();
     }
   }
 }

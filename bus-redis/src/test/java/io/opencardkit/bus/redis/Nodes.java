@@ -5,18 +5,39 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Buses of several nodes on one Vert.x and one private redis-server, each with a recording listener; closing it
- * closes every bus and Vert.x, and waits until they are gone.
+ * A test extension: before each test a private redis-server and a Vert.x on which the test starts the buses of
+ * several nodes; after it, every bus, Vert.x and the redis-server are closed, even when the test failed.
+ *
+ * <pre>{@code @RegisterExtension final Nodes nodes = Nodes.onPrivateRedis();}</pre>
  */
-final class Nodes implements AutoCloseable {
-  private final RedisServerProcess redis;
-  private final Vertx vertx = Vertx.vertx();
+final class Nodes implements BeforeEachCallback, AfterEachCallback {
+  private final String[] redisArguments;
   private final List<RedisClusterBus> buses = new ArrayList<>();
+  private RedisServerProcess redis; // null outside a test
+  private Vertx vertx; // null outside a test
 
-  Nodes(RedisServerProcess redis) {
-    this.redis = redis;
+  private Nodes(String[] redisArguments) {
+    this.redisArguments = redisArguments;
+  }
+
+  /** Nodes sharing a private redis-server started with {@code redisArguments}. */
+  static Nodes onPrivateRedis(String... redisArguments) {
+    return new Nodes(redisArguments);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    redis = RedisServerProcess.start(redisArguments);
+    vertx = Vertx.vertx();
+  }
+
+  RedisServerProcess redis() {
+    return redis;
   }
 
   Vertx vertx() {
@@ -51,8 +72,8 @@ final class Nodes implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    try {
+  public void afterEach(ExtensionContext context) throws Exception {
+    try (RedisServerProcess closedLast = redis) {
       for (RedisClusterBus bus : buses) {
         bus.close();
       }
@@ -60,7 +81,12 @@ final class Nodes implements AutoCloseable {
         bus.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      buses.clear();
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      redis = null;
+      vertx = null;
     }
   }
 }

@@ -2,35 +2,20 @@ package io.opencardkit.bus.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencardkit.bus.redis.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class RedisClusterBusAuthTest {
-  private RedisServerProcess redis;
-  private Nodes nodes;
-
-  @BeforeEach
-  void startRedisWithUsers() {
-    // The default user needs a password; "bus" may do anything; "limited" may subscribe but not publish.
-    redis =
-        RedisServerProcess.start(
-            "--requirepass", "s3cret",
-            "--user", "bus", "on", ">p@ss:w/rd", "~*", "&*", "+@all",
-            "--user", "limited", "on", ">lim", "&test:*", "+@all", "-publish");
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    try (RedisServerProcess closedLast = redis) {
-      nodes.close();
-    }
-  }
+  // The default user needs a password; "bus" may do anything; "limited" may subscribe but not publish.
+  @RegisterExtension
+  final Nodes nodes =
+      Nodes.onPrivateRedis(
+          "--requirepass", "s3cret",
+          "--user", "bus", "on", ">p@ss:w/rd", "~*", "&*", "+@all",
+          "--user", "limited", "on", ">lim", "&test:*", "+@all", "-publish");
 
   private String url(String userInfo, String nodeId) {
-    return "redis://" + userInfo + "@127.0.0.1:" + redis.port() + "?channel=test&node=" + nodeId;
+    return "redis://" + userInfo + "@127.0.0.1:" + nodes.redis().port() + "?channel=test&node=" + nodeId;
   }
 
   @Test

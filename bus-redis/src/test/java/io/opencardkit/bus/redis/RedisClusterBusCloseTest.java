@@ -2,34 +2,18 @@ package io.opencardkit.bus.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class RedisClusterBusCloseTest {
-  private RedisServerProcess redis;
-  private Nodes nodes;
-
-  @BeforeEach
-  void startRedis() {
-    redis = RedisServerProcess.start();
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    try (RedisServerProcess closedLast = redis) {
-      nodes.close();
-    }
-  }
+  @RegisterExtension final Nodes nodes = Nodes.onPrivateRedis();
 
   @Test
   void close_duringAnOutage_stopsReconnectingAndLeavesNothingRunning() throws Exception {
     RedisClusterBus a = nodes.startNode("closing-a", new RecordingListener());
     nodes.awaitConnected();
-    redis.stop();
+    nodes.redis().stop();
     nodes.awaitDisconnected();
 
     a.close();
@@ -38,7 +22,7 @@ final class RedisClusterBusCloseTest {
     // The bus's deployment owns its reconnection timer and heartbeat: once undeployed, Vert.x holds none of them.
     assertThat(nodes.vertx().deploymentIDs()).isEmpty();
     Await.until("listener thread ended", () -> !threadRuns("opencardkit-bus-listener-closing-a"));
-    redis.restart();
+    nodes.redis().restart();
     a.broadcast("after close");
     assertThat(a.connected()).isFalse();
     assertThat(a.stats().dropped(DropReason.CLOSED)).isEqualTo(1);
@@ -49,12 +33,12 @@ final class RedisClusterBusCloseTest {
   void close_whileConnected_closesBothConnections() throws Exception {
     RedisClusterBus a = nodes.startNode("a", new RecordingListener());
     nodes.awaitConnected();
-    assertThat(redis.connectedClients()).isEqualTo(2);
+    assertThat(nodes.redis().connectedClients()).isEqualTo(2);
 
     a.close();
     a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-    Await.until("redis saw both connections close", () -> redis.connectedClients() == 0);
+    Await.until("redis saw both connections close", () -> nodes.redis().connectedClients() == 0);
     assertThat(a.connected()).isFalse();
   }
 
@@ -70,7 +54,7 @@ final class RedisClusterBusCloseTest {
 
   @Test
   void close_beforeItEverConnected_stopsTheAttempts() throws Exception {
-    redis.stop();
+    nodes.redis().stop();
     RedisClusterBus a = nodes.startNode("a", new RecordingListener());
 
     a.close();

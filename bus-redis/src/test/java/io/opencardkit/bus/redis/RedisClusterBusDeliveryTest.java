@@ -3,16 +3,14 @@ package io.opencardkit.bus.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.bus.redis.RecordingListener.Heard;
-import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class RedisClusterBusDeliveryTest {
-  private RedisServerProcess redis;
-  private Nodes nodes;
+  @RegisterExtension final Nodes nodes = Nodes.onPrivateRedis();
   private final RecordingListener heardByA = new RecordingListener();
   private final RecordingListener heardByB = new RecordingListener();
   private RedisClusterBus a;
@@ -20,18 +18,9 @@ final class RedisClusterBusDeliveryTest {
 
   @BeforeEach
   void startTwoNodes() {
-    redis = RedisServerProcess.start();
-    nodes = new Nodes(redis);
     a = nodes.startNode("a", heardByA);
     b = nodes.startNode("b", heardByB);
     nodes.awaitConnected();
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    try (RedisServerProcess closedLast = redis) {
-      nodes.close();
-    }
   }
 
   @Test
@@ -152,8 +141,8 @@ final class RedisClusterBusDeliveryTest {
 
   @Test
   void nodeId_notInTheUrl_isTwelveRandomHexDigits() {
-    RedisClusterBus unnamed = nodes.startWithUrl(redis.url(), new RecordingListener());
-    RedisClusterBus other = nodes.startWithUrl(redis.url(), new RecordingListener());
+    RedisClusterBus unnamed = nodes.startWithUrl(nodes.redis().url(), new RecordingListener());
+    RedisClusterBus other = nodes.startWithUrl(nodes.redis().url(), new RecordingListener());
 
     assertThat(unnamed.nodeId()).matches("[0-9a-f]{12}").isNotEqualTo(other.nodeId());
   }

@@ -2,30 +2,14 @@ package io.opencardkit.bus.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class RedisClusterBusOutageTest {
-  private RedisServerProcess redis;
-  private Nodes nodes;
+  @RegisterExtension final Nodes nodes = Nodes.onPrivateRedis();
   private final RecordingListener heardByA = new RecordingListener();
   private final RecordingListener heardByB = new RecordingListener();
-
-  @BeforeEach
-  void startRedis() {
-    redis = RedisServerProcess.start();
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    try (RedisServerProcess closedLast = redis) {
-      nodes.close();
-    }
-  }
 
   @Test
   void stopRedis_sendsReturnAtOnceAndDrop_thenRestart_reconnectsOnceAndFlowsBothWays() {
@@ -33,7 +17,7 @@ final class RedisClusterBusOutageTest {
     RedisClusterBus b = nodes.startNode("b", heardByB);
     nodes.awaitConnected();
 
-    redis.stop();
+    nodes.redis().stop();
     nodes.awaitDisconnected();
     long started = System.nanoTime();
     for (int i = 0; i < 1_000; i++) {
@@ -46,7 +30,7 @@ final class RedisClusterBusOutageTest {
     assertThat(took).isLessThan(Duration.ofSeconds(1));
     assertThat(a.stats().dropped(DropReason.DISCONNECTED)).isEqualTo(2_000);
 
-    redis.restart();
+    nodes.redis().restart();
     heardByA.awaitReconnections(1);
     heardByB.awaitReconnections(1);
     nodes.awaitConnected();
@@ -68,7 +52,7 @@ final class RedisClusterBusOutageTest {
     nodes.awaitConnected();
 
     // Only the subscriber connections go: the bus must notice the loss of either of its two connections.
-    assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(":2");
+    assertThat(nodes.redis().command("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(":2");
     heardByB.awaitReconnections(1);
     nodes.awaitConnected();
     a.broadcast("after the kill");
@@ -85,7 +69,7 @@ final class RedisClusterBusOutageTest {
 
     // Frozen, Redis answers no PUBLISH: one message fills the pipeline and 31 the queue's 32 Mi characters.
     // The heartbeat needs three seconds to notice, far more than these calls take, so the bus still counts as up.
-    redis.freeze();
+    nodes.redis().freeze();
     long started = System.nanoTime();
     for (int i = 0; i < 50; i++) {
       a.broadcast(mebichars);
@@ -104,9 +88,9 @@ final class RedisClusterBusOutageTest {
     nodes.awaitConnected();
 
     // Frozen, Redis keeps its sockets open: only the unanswered PING shows the bus that it is cut off.
-    redis.freeze();
+    nodes.redis().freeze();
     nodes.awaitDisconnected();
-    redis.thaw();
+    nodes.redis().thaw();
     heardByB.awaitReconnections(1);
     nodes.awaitConnected();
     a.broadcast("after the thaw");
@@ -116,12 +100,12 @@ final class RedisClusterBusOutageTest {
 
   @Test
   void start_whileRedisIsDown_connectsWhenItComesAndSignalsReconnected() {
-    redis.stop();
+    nodes.redis().stop();
     RedisClusterBus a = nodes.startNode("a", heardByA);
     a.broadcast("before redis");
     assertThat(a.connected()).isFalse();
 
-    redis.restart();
+    nodes.redis().restart();
     nodes.awaitConnected();
 
     // Messages sent to this node before it could connect are lost, so the listener must resynchronise.
