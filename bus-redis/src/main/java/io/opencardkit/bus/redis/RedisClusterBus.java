@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster bus over Redis pub/sub. Broadcasts go to the channel {@code <prefix>:all}, directed messages to
- * {@code <prefix>:node:<nodeId>}; each message travels as the sender's node id, a newline, then the message.
+ * {@code <prefix>:node:<nodeId>}; each message travels as the sender's node id, a newline, then the message. A node
+ * never hears its own broadcasts, but does hear a message it sends to its own id.
  *
  * <p>{@link #start} returns at once and connects in the background (a node may start while Redis is down); the bus
  * subscribes to both of its channels as soon as it connects, so call {@link #listen} right after {@code start},
@@ -34,8 +35,8 @@ public final class RedisClusterBus implements ClusterBus {
    * onto the one publisher connection, pipelined. One queue, one context and one connection keep each sender's
    * order up to Redis, and Redis delivers one connection's messages in order to each subscriber. The subscriber
    * connection's messages arrive on the bus context too; the Inbox drops our own broadcasts and hands the rest to
-   * the ListenerThread. The bus context belongs to the SessionKeeper's own deployment: it shares no event loop task
-   * queue with the caller's verticles, and closing Vert.x stops it.
+   * the ListenerThread. The bus context belongs to the SessionKeeper's own deployment, not to whoever called
+   * start(). Closing Vert.x undeploys it too (connections and timers go; the listener thread ends with close()).
    *
    * Overload and outage never block a sender: a full send queue, a disconnected bus and a closed bus drop the
    * message and count it (stats()); nothing is logged per message.

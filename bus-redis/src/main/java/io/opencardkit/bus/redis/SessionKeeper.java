@@ -147,7 +147,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     } else {
       long downMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSince);
       LOG.info(
-          "Cluster bus {} to {} after {} ms down and {} failed attempts; nodes resynchronise from the database",
+          "Cluster bus {} to {} after {} ms down and {} failed attempts; the listener hears reconnected()",
           everConnected ? "reconnected" : "connected",
           address,
           downMillis,

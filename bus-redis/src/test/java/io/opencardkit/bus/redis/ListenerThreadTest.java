@@ -124,7 +124,8 @@ final class ListenerThreadTest {
     // stopped() completes as the thread's last act, so the thread itself is gone an instant later.
     Await.until(
         "thread bus-listener-close-test ended",
-        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("bus-listener-close-test")));
+        () -> Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().equals("bus-listener-close-test")));
   }
 
   @Test
