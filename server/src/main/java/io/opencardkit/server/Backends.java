@@ -1,5 +1,7 @@
 package io.opencardkit.server;
 
+import io.opencardkit.bus.redis.RedisBusConfig;
+import io.opencardkit.bus.redis.RedisClusterBus;
 import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.store.sqlite.SqliteCardStore;
@@ -31,6 +33,9 @@ final class Backends {
     if (config.bus() == null) {
       return ClusterBus.local();
     }
+    if (config.bus().startsWith("redis://") || config.bus().startsWith("rediss://")) {
+      return RedisClusterBus.start(vertx, RedisBusConfig.parse(config.bus()));
+    }
     throw new IllegalArgumentException("--bus must be a redis:// URL (without it the node runs alone)");
   }
 
@@ -41,7 +46,7 @@ final class Backends {
 
   /** The bus URL as it may be printed: no password. */
   static String describeBus(ServerConfig config) {
-    return config.bus() == null ? "in-process (one node)" : redact(config.bus());
+    return config.bus() == null ? "in-process (one node)" : RedisBusConfig.parse(config.bus()).redacted();
   }
 
   /** Drops the password of a {@code scheme://user:password@host…} URL. */
