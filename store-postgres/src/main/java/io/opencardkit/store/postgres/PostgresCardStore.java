@@ -63,7 +63,7 @@ public final class PostgresCardStore implements CardStore {
       StorageFailure failure = e instanceof SQLException ? PostgresErrors.classify((SQLException) e)
           : StorageFailure.OTHER;
       throw new StorageException(failure, "cannot open the PostgreSQL store " + config.redacted() + ": "
-          + e.getMessage(), e);
+          + PostgresErrors.describe(e), PostgresErrors.chainable(e));
     }
   }
 

@@ -94,8 +94,9 @@ public record PostgresConfig(
       throw new IllegalArgumentException("the path must name the database: /database");
     }
     Map<String, String> params = queryParameters(uri.getRawQuery());
+    String host = uri.getHost();
     return new PostgresConfig(
-        uri.getHost(),
+        host.startsWith("[") ? host.substring(1, host.length() - 1) : host, // an IPv6 address
         uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(),
         decode(path.substring(1)),
         decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),

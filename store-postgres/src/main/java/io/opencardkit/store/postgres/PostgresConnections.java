@@ -40,6 +40,8 @@ final class PostgresConnections {
     ds.setTcpKeepAlive(true);
     // never rewrite batches into multi-row INSERTs: the writer reads each head upsert's own update count
     ds.setReWriteBatchedInserts(false);
+    // error messages and logs must not quote rows ("Failing row contains ..."): a meta value may hold app secrets
+    ds.setLogServerErrorDetail(false);
     return ds;
   }
 

@@ -2,6 +2,7 @@ package io.opencardkit.store.postgres;
 
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -43,8 +44,7 @@ final class PostgresErrors {
       return (StorageException) t;
     }
     if (t instanceof SQLException) {
-      SQLException e = (SQLException) t;
-      return new StorageException(classify(e), doing + " failed: " + describe(e), e);
+      return new StorageException(classify((SQLException) t), doing + " failed: " + describe(t), chainable(t));
     }
     return new StorageException(StorageFailure.OTHER, doing + " failed: " + t, t);
   }
@@ -54,7 +54,18 @@ final class PostgresErrors {
   }
 
   static StorageException connectionLost(String message, Throwable cause) {
-    return new StorageException(StorageFailure.CONNECTION_LOST, message, cause);
+    return new StorageException(StorageFailure.CONNECTION_LOST, message, chainable(cause));
+  }
+
+  /**
+   * The exception to keep as the cause of a {@link StorageException}: for a batch, the failed entry's own error,
+   * since the batch's message quotes bound values and a logged stack trace prints every cause's message.
+   */
+  static Throwable chainable(Throwable t) {
+    if (t instanceof BatchUpdateException && ((BatchUpdateException) t).getNextException() != null) {
+      return ((BatchUpdateException) t).getNextException();
+    }
+    return t;
   }
 
   /**
@@ -70,11 +81,20 @@ final class PostgresErrors {
     return "";
   }
 
-  /** The message of {@code e} and, for a batch, of the entry that failed (where the server said what was wrong). */
-  private static String describe(SQLException e) {
-    SQLException next = e.getNextException();
+  /**
+   * The message of {@code e} fit for a log line: a batch's own message quotes the statement with its bound values
+   * (a meta value may hold app secrets), so for a batch the failed entry's server message is taken instead. The
+   * driver is told to leave out the server's detail lines ({@code logServerErrorDetail=false}), which quote rows.
+   */
+  static String describe(Throwable t) {
+    if (!(t instanceof SQLException)) {
+      return String.valueOf(t);
+    }
+    SQLException e = (SQLException) t;
+    String message = e instanceof BatchUpdateException && e.getNextException() != null
+        ? "batch entry failed: " + e.getNextException().getMessage()
+        : e.getMessage();
     String state = sqlState(e);
-    String message = next == null ? e.getMessage() : e.getMessage() + " / " + next.getMessage();
     return state.isEmpty() ? message : message + " [SQLState " + state + "]";
   }
 }

@@ -191,7 +191,8 @@ final class PostgresWriter extends GroupCommitLoop {
       session = WriterSession.open(config);
     } catch (SQLException e) {
       if (backoff.failures() == 0) {
-        LOG.warn("cannot reconnect the PostgreSQL writer to {}: {}", config.redacted(), e.getMessage());
+        LOG.warn("cannot reconnect the PostgreSQL writer to {}: {}", config.redacted(),
+            PostgresErrors.describe(e));
       }
       backoff.failed();
       lastConnectFailure = e;
@@ -210,7 +211,8 @@ final class PostgresWriter extends GroupCommitLoop {
     boolean lost = (e instanceof SQLException
         && PostgresErrors.classify((SQLException) e) == StorageFailure.CONNECTION_LOST) || s.isBroken();
     if (lost && s == session) {
-      LOG.warn("PostgreSQL writer lost its connection (backend pid {}): {}", s.backendPid(), e.getMessage());
+      LOG.warn("PostgreSQL writer lost its connection (backend pid {}): {}", s.backendPid(),
+          PostgresErrors.describe(e));
       s.close();
       session = null;
       backendPid = -1;
@@ -220,12 +222,12 @@ final class PostgresWriter extends GroupCommitLoop {
 
   private StorageException connectionLost(String doing, Exception e) {
     // the outcome of an interrupted COMMIT is unknown: the caller must reload what is really stored
-    return PostgresErrors.connectionLost(doing + " failed, the connection to PostgreSQL was lost: " + e.getMessage(),
-        e);
+    return PostgresErrors.connectionLost(
+        doing + " failed, the connection to PostgreSQL was lost: " + PostgresErrors.describe(e), e);
   }
 
   private StorageException unreachable() {
-    String why = lastConnectFailure == null ? "" : ": " + lastConnectFailure.getMessage();
+    String why = lastConnectFailure == null ? "" : ": " + PostgresErrors.describe(lastConnectFailure);
     return PostgresErrors.connectionLost("PostgreSQL is unreachable, next connection attempt in "
         + backoff.untilNextAttempt().toMillis() + " ms" + why, lastConnectFailure);
   }

@@ -21,12 +21,17 @@ final class TestDatabase {
   private final List<String> schemas = new ArrayList<>();
 
   /** A configuration on a schema no test has used: {@code okc_test_} and random hex. */
-  synchronized PostgresConfig freshSchema() {
+  PostgresConfig freshSchema() {
+    return freshSchema(URL);
+  }
+
+  /** A configuration from {@code url} (say through a proxy) on a schema no test has used. */
+  synchronized PostgresConfig freshSchema(String url) {
     byte[] bytes = new byte[8];
     RANDOM.nextBytes(bytes);
     String schema = "okc_test_" + HexFormat.of().formatHex(bytes);
     schemas.add(schema);
-    return PostgresConfig.parse(URL).withSchema(schema);
+    return PostgresConfig.parse(url).withSchema(schema);
   }
 
   /** A connection of its own, outside any store, as an operator's psql would be. */
