@@ -38,6 +38,16 @@ final class PostgresErrors {
     return StorageFailure.OTHER;
   }
 
+  /** The failure of the first SQL error among {@code t} and its causes (Flyway's and the pool's wrap one). */
+  static StorageFailure classifyCauses(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      if (x instanceof SQLException) {
+        return classify((SQLException) x);
+      }
+    }
+    return StorageFailure.OTHER;
+  }
+
   /** A classified exception saying what was being done when {@code t} happened. */
   static StorageException wrap(String doing, Throwable t) {
     if (t instanceof StorageException) {

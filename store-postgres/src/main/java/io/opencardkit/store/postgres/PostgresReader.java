@@ -1,24 +1,19 @@
 package io.opencardkit.store.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.opencardkit.core.engine.CardEvent;
-import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.jdbc.QueryRunner;
-import io.opencardkit.core.store.jdbc.StoreQueries;
+import io.opencardkit.core.store.jdbc.SqlCardStore;
+import io.opencardkit.core.store.jdbc.SqlCardStore.ReadWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The queries, over the read pool. Reads see what is committed, by any node. While the database is unreachable
  * they fail within the connect timeout with CONNECTION_LOST; the pool replaces broken connections by itself.
  */
-final class PostgresReader implements AutoCloseable {
+final class PostgresReader implements SqlCardStore.Reads {
   private final HikariDataSource pool;
   private volatile boolean closed;
 
@@ -26,44 +21,20 @@ final class PostgresReader implements AutoCloseable {
     this.pool = pool;
   }
 
-  Optional<LoadedCard> loadCard(String cardId) {
-    return read("loadCard", c -> {
-      // one transaction of the pool's REPEATABLE READ, so the snapshot and the events are of one committed state
-      c.setAutoCommit(false);
-      Optional<LoadedCard> card = StoreQueries.loadCard(runner(c), cardId);
-      c.commit();
-      return card; // the pool turns auto-commit back on when the connection returns
-    });
-  }
-
-  List<CardEvent> events(String cardId, long afterVersion, int limit) {
-    return read("events", c -> StoreQueries.events(runner(c), cardId, afterVersion, limit));
-  }
-
-  Optional<MessageRecord> message(String messageId) {
-    return read("message", c -> StoreQueries.message(runner(c), messageId));
-  }
-
-  Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-    return read("messageByUuid", c -> StoreQueries.messageByUuid(runner(c), senderId, uuid));
-  }
-
-  List<MessageRecord> messagesOfChat(
-      String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
-    return read("messagesOfChat",
-        c -> StoreQueries.messagesOfChat(runner(c), chatId, startMillis, endMillis, ascending, offset, limit));
-  }
-
-  Optional<String> meta(String key) {
-    return read("meta", c -> StoreQueries.meta(runner(c), key));
-  }
-
-  private <T> T read(String what, Query<T> query) {
+  @Override
+  public <T> T read(String what, boolean consistent, ReadWork<T> work) {
     if (closed) {
       throw PostgresErrors.closed();
     }
     try (Connection c = pool.getConnection()) {
-      return query.run(c);
+      if (!consistent) {
+        return work.run(runner(c));
+      }
+      // one transaction of the pool's REPEATABLE READ: every query sees the same committed state
+      c.setAutoCommit(false);
+      T result = work.run(runner(c));
+      c.commit();
+      return result; // the pool turns auto-commit back on (rolling back after a failure) when c returns
     } catch (SQLException e) {
       throw closed ? PostgresErrors.closed() : PostgresErrors.wrap(what, e);
     }
@@ -79,13 +50,7 @@ final class PostgresReader implements AutoCloseable {
       public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           binder.bind(ps);
-          List<T> rows = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              rows.add(mapper.map(rs));
-            }
-          }
-          return rows;
+          return QueryRunner.rows(ps, mapper);
         }
       }
     };
@@ -96,10 +61,5 @@ final class PostgresReader implements AutoCloseable {
   public void close() {
     closed = true;
     pool.close();
-  }
-
-  @FunctionalInterface
-  private interface Query<T> {
-    T run(Connection c) throws SQLException;
   }
 }

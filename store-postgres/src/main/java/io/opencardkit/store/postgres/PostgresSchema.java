@@ -1,8 +1,6 @@
 package io.opencardkit.store.postgres;
 
 import io.opencardkit.core.store.StorageException;
-import io.opencardkit.core.store.StorageFailure;
-import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -34,18 +32,8 @@ final class PostgresSchema {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new StorageException(failureOf(e), "cannot migrate the PostgreSQL store " + config.redacted() + ": "
+      throw new StorageException(PostgresErrors.classifyCauses(e), "cannot migrate the PostgreSQL store " + config.redacted() + ": "
           + e.getMessage(), e);
     }
-  }
-
-  /** The failure of the SQL error under Flyway's exception, if there is one. */
-  private static StorageFailure failureOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return PostgresErrors.classify((SQLException) t);
-      }
-    }
-    return StorageFailure.OTHER;
   }
 }

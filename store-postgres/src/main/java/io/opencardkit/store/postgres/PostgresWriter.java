@@ -53,7 +53,7 @@ final class PostgresWriter extends GroupCommitLoop {
   private volatile int backendPid = -1;
 
   private PostgresWriter(PostgresConfig config, WriterSession session, LongSupplier nanoTime) {
-    super("postgres-group-commit-" + config.schema());
+    super("postgres-group-commit-" + config.schema(), "PostgreSQL");
     this.config = config;
     this.session = session;
     this.backendPid = session.backendPid();
@@ -265,13 +265,7 @@ final class PostgresWriter extends GroupCommitLoop {
   }
 
   @Override
-  protected StorageException closedException() {
-    return PostgresErrors.closed();
-  }
-
-  @Override
-  protected StorageException unexpected(Throwable t) {
-    LOG.error("PostgreSQL writer failed on a group", t);
-    return PostgresErrors.wrap("commit", t);
+  protected StorageException wrap(String doing, Throwable t) {
+    return PostgresErrors.wrap(doing, t);
   }
 }

@@ -4,18 +4,13 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.store.testkit.CardStoreContract;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The storage contract, against the local PostgreSQL service; every store gets a schema of its own. */
 final class PostgresCardStoreTest extends CardStoreContract {
-  private static final TestDatabase DATABASE = new TestDatabase();
+  @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 
   private final Map<CardStore, PostgresConfig> configs = new IdentityHashMap<>();
-
-  @AfterAll
-  static void dropSchemas() throws Exception {
-    DATABASE.dropSchemas();
-  }
 
   @Override
   protected CardStore newEmptyStore() {

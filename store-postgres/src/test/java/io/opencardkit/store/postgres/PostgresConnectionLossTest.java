@@ -1,7 +1,7 @@
 package io.opencardkit.store.postgres;
 
-import static io.opencardkit.store.postgres.Futures.failure;
-import static io.opencardkit.store.postgres.Futures.ok;
+import static io.opencardkit.store.testkit.Commits.failure;
+import static io.opencardkit.store.testkit.Commits.ok;
 import static io.opencardkit.store.testkit.Events.batch;
 import static io.opencardkit.store.testkit.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,20 +19,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** The writer and the read pool losing PostgreSQL, and getting it back without a restart of the store. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class PostgresConnectionLossTest {
-  private static final TestDatabase DATABASE = new TestDatabase();
+  @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-
-  @AfterAll
-  static void dropSchemas() throws Exception {
-    DATABASE.dropSchemas();
-  }
 
   @Test
   void commit_afterWriterBackendKilled_failsWithConnectionLostThenNextCommitSucceeds() throws Exception {

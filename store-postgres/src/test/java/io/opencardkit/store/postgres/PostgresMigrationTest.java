@@ -1,6 +1,6 @@
 package io.opencardkit.store.postgres;
 
-import static io.opencardkit.store.postgres.Futures.ok;
+import static io.opencardkit.store.testkit.Commits.ok;
 import static io.opencardkit.store.testkit.Events.batch;
 import static io.opencardkit.store.testkit.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,19 +22,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Creating and upgrading the schema with Flyway, alone or from several nodes at once, and failing to. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class PostgresMigrationTest {
-  private static final TestDatabase DATABASE = new TestDatabase();
-
-  @AfterAll
-  static void dropSchemas() throws Exception {
-    DATABASE.dropSchemas();
-  }
+  @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 
   @Test
   void migrate_twice_appliesVersionOneOnceIntoItsOwnHistoryTable() throws Exception {

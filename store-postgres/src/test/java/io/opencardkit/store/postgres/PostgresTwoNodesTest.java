@@ -6,8 +6,10 @@ import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.EventType;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.store.testkit.Commits;
 import io.opencardkit.store.testkit.Events;
 import io.opencardkit.store.testkit.Messages;
 import java.util.ArrayList;
@@ -19,22 +21,17 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Two stores on one schema, as two server nodes, racing to write the same versions of the same cards. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class PostgresTwoNodesTest {
-  private static final TestDatabase DATABASE = new TestDatabase();
+  @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
   private static final List<String> CARDS = List.of("c0", "c1", "c2", "c3", "c4");
   private static final int VERSIONS = 30;
   private static final int WRITERS = 4;
-
-  @AfterAll
-  static void dropSchemas() throws Exception {
-    DATABASE.dropSchemas();
-  }
 
   @Test
   void commit_sameVersionsFromTwoNodes_storesEachOnceAndFailsEveryLoserAlone() throws Exception {
@@ -63,7 +60,8 @@ final class PostgresTwoNodesTest {
 
       Map<String, Attempt> winners = new HashMap<>(); // "card@version" -> the one attempt that stored it
       for (Attempt a : attempts) {
-        StorageFailure failure = Futures.outcome(a.future);
+        StorageException failed = Commits.outcome(a.future);
+        StorageFailure failure = failed == null ? null : failed.failure();
         // a deadlock would surface as BUSY (PostgreSQL aborts one of the two): none may happen
         assertThat(failure).as("outcome of %s", a.message.messageId()).isIn(null, StorageFailure.CONSTRAINT_VIOLATION);
         if (failure == null) {

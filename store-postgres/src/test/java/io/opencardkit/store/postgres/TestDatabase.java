@@ -8,12 +8,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The local PostgreSQL service (127.0.0.1:5432, trust authentication, database {@code test}) and the throw-away
- * schemas the tests create in it; {@link #dropSchemas()} removes them.
+ * schemas a test class creates in it. Registered as a static extension, it drops them after the class.
  */
-final class TestDatabase {
+final class TestDatabase implements AfterAllCallback {
   static final String URL = "postgresql://postgres@127.0.0.1:5432/test?pool=2";
   private static final String ADMIN_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,7 +41,12 @@ final class TestDatabase {
     return DriverManager.getConnection(ADMIN_JDBC_URL, "postgres", "");
   }
 
-  synchronized void dropSchemas() throws SQLException {
+  @Override
+  public void afterAll(ExtensionContext context) throws SQLException {
+    dropSchemas();
+  }
+
+  private synchronized void dropSchemas() throws SQLException {
     try (Connection c = admin(); Statement s = c.createStatement()) {
       for (String schema : schemas) {
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -29,7 +29,7 @@ final class GroupCommitWriter extends GroupCommitLoop {
   private final BatchStatements statements;
 
   private GroupCommitWriter(Connection connection) throws SQLException {
-    super("sqlite-group-commit");
+    super("sqlite-group-commit", "SQLite");
     this.connection = connection;
     this.statements = new BatchStatements(connection);
   }
@@ -98,13 +98,7 @@ final class GroupCommitWriter extends GroupCommitLoop {
   }
 
   @Override
-  protected StorageException closedException() {
-    return SqliteErrors.closed();
-  }
-
-  @Override
-  protected StorageException unexpected(Throwable t) {
-    LOG.error("SQLite writer failed on a group", t);
-    return SqliteErrors.wrap("commit", t);
+  protected StorageException wrap(String doing, Throwable t) {
+    return SqliteErrors.wrap(doing, t);
   }
 }

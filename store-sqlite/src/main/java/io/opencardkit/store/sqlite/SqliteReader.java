@@ -1,22 +1,17 @@
 package io.opencardkit.store.sqlite;
 
-import io.opencardkit.core.engine.CardEvent;
-import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.jdbc.QueryRunner;
-import io.opencardkit.core.store.jdbc.StoreQueries;
+import io.opencardkit.core.store.jdbc.SqlCardStore;
+import io.opencardkit.core.store.jdbc.SqlCardStore.ReadWork;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * The queries, over a small pool of read-only connections. In WAL mode readers see the last committed state and
  * neither wait for the writer nor block it.
  */
-final class SqliteReader implements AutoCloseable {
+final class SqliteReader implements SqlCardStore.Reads {
   private final BlockingQueue<ReadConnection> idle;
   private volatile boolean closed;
 
@@ -47,44 +42,19 @@ final class SqliteReader implements AutoCloseable {
     return reader;
   }
 
-  Optional<LoadedCard> loadCard(String cardId) {
-    return read("loadCard", c -> {
-      // one read transaction, so the snapshot and the events come from the same committed state
-      c.begin();
+  @Override
+  public <T> T read(String what, boolean consistent, ReadWork<T> work) {
+    ReadConnection c = borrow();
+    try {
+      if (!consistent) {
+        return work.run(c);
+      }
+      c.begin(); // one read transaction: a consistent view of the WAL
       try {
-        return StoreQueries.loadCard(c, cardId);
+        return work.run(c);
       } finally {
         c.end();
       }
-    });
-  }
-
-  List<CardEvent> events(String cardId, long afterVersion, int limit) {
-    return read("events", c -> StoreQueries.events(c, cardId, afterVersion, limit));
-  }
-
-  Optional<MessageRecord> message(String messageId) {
-    return read("message", c -> StoreQueries.message(c, messageId));
-  }
-
-  Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-    return read("messageByUuid", c -> StoreQueries.messageByUuid(c, senderId, uuid));
-  }
-
-  List<MessageRecord> messagesOfChat(
-      String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
-    return read("messagesOfChat",
-        c -> StoreQueries.messagesOfChat(c, chatId, startMillis, endMillis, ascending, offset, limit));
-  }
-
-  Optional<String> meta(String key) {
-    return read("meta", c -> StoreQueries.meta(c, key));
-  }
-
-  private <T> T read(String what, Query<T> query) {
-    ReadConnection c = borrow();
-    try {
-      return query.run(c);
     } catch (SQLException e) {
       throw SqliteErrors.wrap(what, e);
     } finally {
@@ -123,11 +93,6 @@ final class SqliteReader implements AutoCloseable {
     }
   }
 
-  @FunctionalInterface
-  private interface Query<T> {
-    T run(ReadConnection c) throws SQLException;
-  }
-
   /** One read-only connection with its prepared statements, used by one thread at a time. */
   private static final class ReadConnection implements QueryRunner {
     private final Connection connection;
@@ -141,13 +106,7 @@ final class SqliteReader implements AutoCloseable {
     public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
       PreparedStatement ps = statement(sql);
       binder.bind(ps);
-      List<T> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(mapper.map(rs));
-        }
-      }
-      return rows;
+      return QueryRunner.rows(ps, mapper);
     }
 
     private PreparedStatement statement(String sql) throws SQLException {

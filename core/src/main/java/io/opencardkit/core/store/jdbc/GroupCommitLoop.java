@@ -1,6 +1,7 @@
 package io.opencardkit.core.store.jdbc;
 
 import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,12 +44,15 @@ public abstract class GroupCommitLoop {
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Object enqueueLock = new Object();
+  private final String storeName;
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private boolean stopping; // guarded by enqueueLock; once true nothing more is queued
 
-  protected GroupCommitLoop(String threadName) {
+  /** @param storeName the database, as messages name it ({@code "the SQLite store is closed"}) */
+  protected GroupCommitLoop(String threadName, String storeName) {
+    this.storeName = storeName;
     thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
   }
@@ -67,11 +71,8 @@ public abstract class GroupCommitLoop {
   /** Releases the write connection; called once, on this thread, after the last job. */
   protected abstract void closeConnection();
 
-  /** The failure of jobs submitted after {@link #close}. */
-  protected abstract StorageException closedException();
-
-  /** A classified failure for {@code t}, which escaped {@link #commitGroup} or {@link #runTask} (a bug). */
-  protected abstract StorageException unexpected(Throwable t);
+  /** A classified exception for a failure of {@code doing} ("commit", "compact") on this writer. */
+  protected abstract StorageException wrap(String doing, Throwable t);
 
   /** Queues a batch; {@code payloads} are its events' payloads, serialized, in the same order. */
   public final CompletableFuture<Void> submit(WriteBatch batch, List<String> payloads) {
@@ -90,7 +91,8 @@ public abstract class GroupCommitLoop {
   private void enqueue(Object job, CompletableFuture<?> future) {
     synchronized (enqueueLock) {
       if (stopping) {
-        future.completeExceptionally(closedException());
+        future.completeExceptionally(
+            new StorageException(StorageFailure.OTHER, "the " + storeName + " store is closed", null));
         return;
       }
       queue.add(job);
@@ -151,7 +153,7 @@ public abstract class GroupCommitLoop {
       try {
         stop = process(jobs);
       } catch (Throwable t) { // keep the writer alive: a dead writer would hang every later commit
-        StorageException failure = unexpected(t);
+        StorageException failure = wrap("commit", t); // a bug: the callers see it, with its stack trace
         for (Object job : jobs) {
           failQuietly(job, failure); // a no-op for jobs already completed
         }
