@@ -89,6 +89,7 @@ final class PostgresWriter extends GroupCommitLoop {
         return;
       }
       s.rollbackQuietly();
+      LOG.debug("a group of {} batches failed and is split: {}", group.size(), PostgresErrors.describe(e));
       if (group.size() == 1) {
         group.get(0).fail(PostgresErrors.wrap("commit", e));
         return;
@@ -105,6 +106,7 @@ final class PostgresWriter extends GroupCommitLoop {
     List<Claim> claims = HeadClaims.inLockOrder(batchesOf(jobs));
     HeadVerdict verdict = HeadVerdict.judge(jobs.size(), claims, s.claimHeads(claims));
     if (!verdict.consistent() && jobs.size() > 1) {
+      LOG.debug("a group of {} batches is split: a refused batch had a granted claim", jobs.size());
       s.rollback();
       return false;
     }
