@@ -89,11 +89,11 @@ final class PostgresWriter extends GroupCommitLoop {
         return;
       }
       s.rollbackQuietly();
-      LOG.debug("a group of {} batches failed and is split: {}", group.size(), PostgresErrors.describe(e));
       if (group.size() == 1) {
         group.get(0).fail(PostgresErrors.wrap("commit", e));
         return;
       }
+      LOG.debug("a group of {} batches failed and is split: {}", group.size(), PostgresErrors.describe(e));
     }
     commitEachAlone(s, group);
   }
@@ -135,30 +135,36 @@ final class PostgresWriter extends GroupCommitLoop {
 
   private void commitEachAlone(WriterSession s, List<QueuedBatch> group) {
     Set<String> failedCards = new HashSet<>();
-    StorageException lost = null; // once set, the rest of the group fails with it
+    StorageException lost = null; // once the connection is lost, the rest of the group fails with it
     for (QueuedBatch job : group) {
       String blocked = firstCardIn(job.batch(), failedCards);
       if (lost != null) {
         job.fail(lost);
-        continue;
       } else if (blocked != null) {
         job.fail(refused("an earlier batch of card " + blocked + " in the same group failed"));
       } else {
-        try {
-          commitTogether(s, List.of(job));
-        } catch (SQLException | RuntimeException e) {
-          if (lostConnection(s, e)) {
-            lost = connectionLost("commit", e);
-            job.fail(lost);
-            continue;
-          }
-          s.rollbackQuietly();
-          job.fail(PostgresErrors.wrap("commit", e));
-        }
+        lost = commitAlone(s, job);
       }
       if (job.failed()) {
         job.batch().events().forEach(e -> failedCards.add(e.cardId()));
       }
+    }
+  }
+
+  /** Commits one batch in a transaction of its own; returns its failure if that cost the connection, else null. */
+  private StorageException commitAlone(WriterSession s, QueuedBatch job) {
+    try {
+      commitTogether(s, List.of(job));
+      return null;
+    } catch (SQLException | RuntimeException e) {
+      if (lostConnection(s, e)) {
+        StorageException lost = connectionLost("commit", e);
+        job.fail(lost);
+        return lost;
+      }
+      s.rollbackQuietly();
+      job.fail(PostgresErrors.wrap("commit", e));
+      return null;
     }
   }
 
