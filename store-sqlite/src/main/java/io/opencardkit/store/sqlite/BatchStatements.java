@@ -3,6 +3,8 @@ package io.opencardkit.store.sqlite;
 import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.core.store.jdbc.JdbcRows;
+import io.opencardkit.core.store.jdbc.StoreStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,22 +14,6 @@ import java.util.Map;
 
 /** The writer's prepared statements, prepared once and reused for every batch and transaction. */
 final class BatchStatements implements AutoCloseable {
-  private static final String INSERT_EVENT =
-      "INSERT INTO card_events (" + SqliteRows.EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-  // keeps the newest snapshot: an older one written late must not replace it
-  private static final String UPSERT_SNAPSHOT =
-      "INSERT INTO card_snapshots (" + SqliteRows.SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?)"
-          + " ON CONFLICT (card_id) DO UPDATE SET version = excluded.version, state = excluded.state"
-          + " WHERE excluded.version >= card_snapshots.version";
-
-  private static final String UPSERT_MESSAGE =
-      "INSERT OR REPLACE INTO messages (" + SqliteRows.MESSAGE_COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-  private static final String UPSERT_META =
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-
   private final Statement control;
   private final PreparedStatement insertEvent;
   private final PreparedStatement upsertSnapshot;
@@ -36,10 +22,10 @@ final class BatchStatements implements AutoCloseable {
 
   BatchStatements(Connection c) throws SQLException {
     control = c.createStatement();
-    insertEvent = c.prepareStatement(INSERT_EVENT);
-    upsertSnapshot = c.prepareStatement(UPSERT_SNAPSHOT);
-    upsertMessage = c.prepareStatement(UPSERT_MESSAGE);
-    upsertMeta = c.prepareStatement(UPSERT_META);
+    insertEvent = c.prepareStatement(StoreStatements.INSERT_EVENT);
+    upsertSnapshot = c.prepareStatement(StoreStatements.UPSERT_SNAPSHOT);
+    upsertMessage = c.prepareStatement(StoreStatements.UPSERT_MESSAGE);
+    upsertMeta = c.prepareStatement(StoreStatements.UPSERT_META);
   }
 
   void begin() throws SQLException {
@@ -63,15 +49,15 @@ final class BatchStatements implements AutoCloseable {
   /** Writes every row of a batch inside the open transaction. */
   void write(WriteBatch batch, List<String> payloads) throws SQLException {
     for (int i = 0; i < batch.events().size(); i++) {
-      SqliteRows.bindEvent(insertEvent, batch.events().get(i), payloads.get(i));
+      JdbcRows.bindEvent(insertEvent, batch.events().get(i), payloads.get(i));
       insertEvent.executeUpdate();
     }
     for (CardSnapshot s : batch.snapshots()) {
-      SqliteRows.bindSnapshot(upsertSnapshot, s);
+      JdbcRows.bindSnapshot(upsertSnapshot, s);
       upsertSnapshot.executeUpdate();
     }
     for (MessageRecord m : batch.messages()) {
-      SqliteRows.bindMessage(upsertMessage, m);
+      JdbcRows.bindMessage(upsertMessage, m);
       upsertMessage.executeUpdate();
     }
     for (Map.Entry<String, String> e : batch.meta().entrySet()) {

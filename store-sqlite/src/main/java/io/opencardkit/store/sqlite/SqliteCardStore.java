@@ -1,13 +1,10 @@
 package io.opencardkit.store.sqlite;
 
-import io.opencardkit.core.Json;
-import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
-import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
-import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.core.store.jdbc.GroupCommitLoop.SqlWork;
+import io.opencardkit.core.store.jdbc.SqlCardStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
  */
-public final class SqliteCardStore implements CardStore {
+public final class SqliteCardStore extends SqlCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteCardStore.class);
   private static final int READ_CONNECTIONS = 4;
 
@@ -41,12 +35,8 @@ public final class SqliteCardStore implements CardStore {
           + " ON e.card_id = l.card_id AND e.version = l.last"
           + " WHERE e.at_millis < ?";
 
-  private final GroupCommitWriter writer;
-  private final SqliteReader reader;
-
   private SqliteCardStore(GroupCommitWriter writer, SqliteReader reader) {
-    this.writer = writer;
-    this.reader = reader;
+    super(writer, reader);
   }
 
   /**
@@ -85,61 +75,7 @@ public final class SqliteCardStore implements CardStore {
   }
 
   @Override
-  public CompletableFuture<Void> commit(WriteBatch batch) {
-    Objects.requireNonNull(batch, "batch");
-    List<String> payloads = new ArrayList<>(batch.events().size());
-    for (CardEvent e : batch.events()) {
-      payloads.add(Json.write(e.payload())); // serialized here, so the writer thread only writes
-    }
-    return writer.submit(batch, payloads);
-  }
-
-  @Override
-  public Optional<LoadedCard> loadCard(String cardId) {
-    return reader.loadCard(cardId);
-  }
-
-  @Override
-  public List<CardEvent> events(String cardId, long afterVersion, int limit) {
-    requireNonNegative("limit", limit);
-    return reader.events(cardId, afterVersion, limit);
-  }
-
-  @Override
-  public Optional<MessageRecord> message(String messageId) {
-    return reader.message(messageId);
-  }
-
-  @Override
-  public Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-    return reader.messageByUuid(senderId, uuid);
-  }
-
-  @Override
-  public List<MessageRecord> messagesOfChat(
-      String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
-    requireNonNegative("offset", offset);
-    requireNonNegative("limit", limit);
-    return reader.messagesOfChat(chatId, startMillis, endMillis, ascending, offset, limit);
-  }
-
-  @Override
-  public Optional<String> meta(String key) {
-    return reader.meta(key);
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Runs on the writer thread in its own transaction, between the batches committed before and after the call.
-   * A card keeps one snapshot row (newer ones replace it), so there is never a superseded snapshot left to drop.
-   */
-  @Override
-  public int compact(long olderThanMillis) {
-    return await(writer.submitTask(c -> deleteCardsOlderThan(c, olderThanMillis)));
-  }
-
-  private static int deleteCardsOlderThan(Connection c, long olderThanMillis) throws SQLException {
+  protected int deleteCardsOlderThan(Connection c, long olderThanMillis) throws SQLException {
     List<String> stale = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(STALE_CARDS)) {
       q.setLong(1, olderThanMillis);
@@ -162,42 +98,8 @@ public final class SqliteCardStore implements CardStore {
   }
 
   /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */
-  <T> CompletableFuture<T> runOnWriter(GroupCommitWriter.SqlWork<T> work) {
-    return writer.submitTask(work);
-  }
-
-  /** Transactions that committed batches so far; with {@link #batchesCount()}, the batches per fsync. */
-  public long commitsCount() {
-    return writer.commitsCount();
-  }
-
-  /** Batches committed so far. */
-  public long batchesCount() {
-    return writer.batchesCount();
-  }
-
-  /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
-  @Override
-  public void close() {
-    writer.close();
-    reader.close();
-  }
-
-  private static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      throw SqliteErrors.wrap("compact", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException(StorageFailure.OTHER, "interrupted while waiting for the writer", e);
-    }
-  }
-
-  private static void requireNonNegative(String name, int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(name + " cannot be negative: " + value);
-    }
+  <T> CompletableFuture<T> runOnWriter(SqlWork<T> work) {
+    return submitToWriter(work);
   }
 
   private static void closeQuietly(Connection c) {

@@ -11,6 +11,7 @@ import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.store.testkit.CardStoreContract;
 import io.opencardkit.store.testkit.Events;
+import io.opencardkit.store.testkit.HeldWriter;
 import io.opencardkit.store.testkit.Messages;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ final class SqliteCardStoreTest extends CardStoreContract {
   @Test
   void commit_batchesQueuedBehindBusyWriter_shareOneTransaction() throws Exception {
     try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("group.db"))) {
-      HeldWriter held = HeldWriter.hold(store);
+      HeldWriter held = hold(store);
       List<CompletableFuture<Void>> futures = new ArrayList<>();
       for (int v = 1; v <= 100; v++) {
         futures.add(store.commit(batch(event("c1", v))));
@@ -91,7 +91,7 @@ final class SqliteCardStoreTest extends CardStoreContract {
   void commit_badBatchInGroup_failsAloneWhileRestOfGroupCommits() throws Exception {
     try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("retry.db"))) {
       store.commit(batch(event("c1", 1))).get(30, TimeUnit.SECONDS);
-      HeldWriter held = HeldWriter.hold(store);
+      HeldWriter held = hold(store);
       CompletableFuture<Void> good1 = store.commit(batch(event("c2", 1)));
       CompletableFuture<Void> bad = store.commit(batch(event("c3", 1), Events.bareEvent("c1", 1)));
       CompletableFuture<Void> good2 = store.commit(batch(event("c2", 2)));
@@ -145,42 +145,10 @@ final class SqliteCardStoreTest extends CardStoreContract {
     }
   }
 
-  /** Keeps the writer thread busy in a task until released, so that commits queue up behind it. */
-  private static final class HeldWriter {
-    private final CountDownLatch running = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
-    private CompletableFuture<Object> task;
-
-    static HeldWriter hold(SqliteCardStore store) throws InterruptedException {
-      HeldWriter held = new HeldWriter();
-      held.task = store.runOnWriter(c -> {
-        held.running.countDown();
-        awaitUninterruptibly(held.released);
-        return null;
-      });
-      // once the task runs, the writer has drained the queue: everything committed from now on waits behind it
-      assertThat(held.running.await(30, TimeUnit.SECONDS)).isTrue();
-      return held;
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          latch.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void release() throws Exception {
-      released.countDown();
-      task.get(30, TimeUnit.SECONDS);
-    }
+  private static HeldWriter hold(SqliteCardStore store) throws InterruptedException {
+    return HeldWriter.hold(work -> store.runOnWriter(c -> {
+      work.run();
+      return null;
+    }));
   }
 }

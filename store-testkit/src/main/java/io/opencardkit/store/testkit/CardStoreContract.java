@@ -8,7 +8,6 @@ import static io.opencardkit.store.testkit.Events.snapshot;
 import static io.opencardkit.store.testkit.Events.snapshotBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
@@ -23,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +39,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class CardStoreContract {
-  private static final long WAIT_SECONDS = 60;
-
   private final List<CardStore> opened = Collections.synchronizedList(new ArrayList<>());
 
   /** A new store with no data; the contract closes it after the test. */
@@ -506,28 +501,12 @@ public abstract class CardStoreContract {
     return messages.stream().map(MessageRecord::messageId).collect(Collectors.toList());
   }
 
-  /** Waits for a commit that must succeed. */
   private static void ok(CompletableFuture<Void> commit) {
-    try {
-      commit.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("commit failed", e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("commit did not complete", e);
-    }
+    Commits.ok(commit);
   }
 
-  /** Waits for a commit that must fail with a {@link StorageException}, and returns its failure. */
   private static StorageFailure failure(CompletableFuture<Void> commit) {
-    try {
-      commit.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(StorageException.class);
-      return ((StorageException) e.getCause()).failure();
-    } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("commit did not complete", e);
-    }
-    return fail("commit succeeded but should have failed");
+    return Commits.failureOf(commit);
   }
 
   private static void await(CountDownLatch latch) {

@@ -1,4 +1,4 @@
-package io.opencardkit.store.sqlite;
+package io.opencardkit.core.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,21 +14,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** The column lists of the rows, and how records are bound to and read from them; one place for both directions. */
-final class SqliteRows {
-  static final String EVENT_COLUMNS =
+/**
+ * The column lists of the rows both SQL adapters store, and how records are bound to and read from them; one place
+ * for both directions and both databases. Only the JDK's {@code java.sql} is used, no driver.
+ */
+public final class JdbcRows {
+  public static final String EVENT_COLUMNS =
       "card_id, version, type, at_millis, app_id, sequence, uuid, fingerprint, payload";
 
-  static final String MESSAGE_COLUMNS =
+  public static final String MESSAGE_COLUMNS =
       "message_id, chat_id, sender_id, sender_type, msg_type, content, card_id, root_id, parent_id, uuid,"
           + " created_at, updated_at";
 
-  static final String SNAPSHOT_COLUMNS = "card_id, version, state";
+  public static final String SNAPSHOT_COLUMNS = "card_id, version, state";
 
-  private SqliteRows() {}
+  private JdbcRows() {}
 
   /** Binds an event; {@code payloadJson} is its payload already serialized (by the committing thread). */
-  static void bindEvent(PreparedStatement ps, CardEvent e, String payloadJson) throws SQLException {
+  public static void bindEvent(PreparedStatement ps, CardEvent e, String payloadJson) throws SQLException {
     ps.setString(1, e.cardId());
     ps.setLong(2, e.version());
     ps.setString(3, e.type().wireName());
@@ -40,7 +43,7 @@ final class SqliteRows {
     ps.setString(9, payloadJson);
   }
 
-  static CardEvent event(ResultSet rs) throws SQLException {
+  public static CardEvent event(ResultSet rs) throws SQLException {
     return new CardEvent(
         rs.getString(1),
         rs.getLong(2),
@@ -53,17 +56,17 @@ final class SqliteRows {
         payload(rs.getString(9)));
   }
 
-  static void bindSnapshot(PreparedStatement ps, CardSnapshot s) throws SQLException {
+  public static void bindSnapshot(PreparedStatement ps, CardSnapshot s) throws SQLException {
     ps.setString(1, s.cardId());
     ps.setLong(2, s.version());
     ps.setString(3, s.stateJson());
   }
 
-  static CardSnapshot snapshot(ResultSet rs) throws SQLException {
+  public static CardSnapshot snapshot(ResultSet rs) throws SQLException {
     return new CardSnapshot(rs.getString(1), rs.getLong(2), rs.getString(3));
   }
 
-  static void bindMessage(PreparedStatement ps, MessageRecord m) throws SQLException {
+  public static void bindMessage(PreparedStatement ps, MessageRecord m) throws SQLException {
     ps.setString(1, m.messageId());
     ps.setString(2, m.chatId());
     ps.setString(3, m.senderId());
@@ -78,7 +81,7 @@ final class SqliteRows {
     ps.setLong(12, m.updatedAtMillis());
   }
 
-  static MessageRecord message(ResultSet rs) throws SQLException {
+  public static MessageRecord message(ResultSet rs) throws SQLException {
     return new MessageRecord(
         rs.getString(1),
         rs.getString(2),

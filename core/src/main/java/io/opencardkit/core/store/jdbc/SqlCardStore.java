@@ -1,0 +1,155 @@
+package io.opencardkit.core.store.jdbc;
+
+import io.opencardkit.core.Json;
+import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.LoadedCard;
+import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.StorageException;
+import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.core.store.jdbc.GroupCommitLoop.SqlWork;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What both SQL adapters' stores share: writes go to a {@link GroupCommitLoop}, reads run {@link StoreQueries} on
+ * connections the adapter's {@link Reads} provide. A subclass supplies compaction, the one statement that differs.
+ *
+ * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
+ */
+public abstract class SqlCardStore implements CardStore {
+  private final GroupCommitLoop writer;
+  private final Reads reads;
+
+  protected SqlCardStore(GroupCommitLoop writer, Reads reads) {
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.reads = Objects.requireNonNull(reads, "reads");
+  }
+
+  /** How an adapter runs a read, and what it says when one fails. */
+  public interface Reads extends AutoCloseable {
+    /**
+     * Runs {@code work} on a read connection; with {@code consistent}, inside one read transaction so that all its
+     * queries see the same committed state.
+     *
+     * @throws StorageException classified, naming {@code what} was read; after {@link #close()}, with OTHER
+     */
+    <T> T read(String what, boolean consistent, ReadWork<T> work);
+
+    /** Releases the read connections; later reads fail. */
+    @Override
+    void close();
+  }
+
+  /** Queries run on one read connection. */
+  @FunctionalInterface
+  public interface ReadWork<T> {
+    T run(QueryRunner q) throws SQLException;
+  }
+
+  /** Deletes every row of the cards whose last event is older than {@code olderThanMillis}; on the writer thread. */
+  protected abstract int deleteCardsOlderThan(Connection c, long olderThanMillis) throws SQLException;
+
+  @Override
+  public final CompletableFuture<Void> commit(WriteBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    List<String> payloads = new ArrayList<>(batch.events().size());
+    for (CardEvent e : batch.events()) {
+      payloads.add(Json.write(e.payload())); // serialized here, so the writer thread only writes
+    }
+    return writer.submit(batch, payloads);
+  }
+
+  @Override
+  public final Optional<LoadedCard> loadCard(String cardId) {
+    return reads.read("loadCard", true, q -> StoreQueries.loadCard(q, cardId));
+  }
+
+  @Override
+  public final List<CardEvent> events(String cardId, long afterVersion, int limit) {
+    requireNonNegative("limit", limit);
+    return reads.read("events", false, q -> StoreQueries.events(q, cardId, afterVersion, limit));
+  }
+
+  @Override
+  public final Optional<MessageRecord> message(String messageId) {
+    return reads.read("message", false, q -> StoreQueries.message(q, messageId));
+  }
+
+  @Override
+  public final Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
+    return reads.read("messageByUuid", false, q -> StoreQueries.messageByUuid(q, senderId, uuid));
+  }
+
+  @Override
+  public final List<MessageRecord> messagesOfChat(
+      String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
+    requireNonNegative("offset", offset);
+    requireNonNegative("limit", limit);
+    return reads.read("messagesOfChat", false,
+        q -> StoreQueries.messagesOfChat(q, chatId, startMillis, endMillis, ascending, offset, limit));
+  }
+
+  @Override
+  public final Optional<String> meta(String key) {
+    return reads.read("meta", false, q -> StoreQueries.meta(q, key));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Runs on the writer thread in its own transaction, between the batches committed before and after the call.
+   * A card keeps one snapshot row (newer ones replace it), so there is never a superseded snapshot left to drop;
+   * messages stay: they are the chat history, not the card entity.
+   */
+  @Override
+  public final int compact(long olderThanMillis) {
+    return await("compact", writer.submitTask(c -> deleteCardsOlderThan(c, olderThanMillis)));
+  }
+
+  /** Runs {@code work} on the writer thread in a transaction of its own (tests hold the writer with it). */
+  protected final <T> CompletableFuture<T> submitToWriter(SqlWork<T> work) {
+    return writer.submitTask(work);
+  }
+
+  /** Transactions that committed batches so far; with {@link #batchesCount()}, the batches per commit. */
+  public final long commitsCount() {
+    return writer.commitsCount();
+  }
+
+  /** Batches committed so far. */
+  public final long batchesCount() {
+    return writer.batchesCount();
+  }
+
+  /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
+  @Override
+  public final void close() {
+    writer.close();
+    reads.close();
+  }
+
+  private <T> T await(String doing, CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw writer.wrap(doing, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException(StorageFailure.OTHER, "interrupted while waiting for the writer", e);
+    }
+  }
+
+  private static void requireNonNegative(String name, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " cannot be negative: " + value);
+    }
+  }
+}
