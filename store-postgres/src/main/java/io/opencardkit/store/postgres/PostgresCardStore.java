@@ -2,8 +2,8 @@ package io.opencardkit.store.postgres;
 
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.StorageException;
-import io.opencardkit.core.store.jdbc.GroupCommitLoop.SqlWork;
-import io.opencardkit.core.store.jdbc.SqlCardStore;
+import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
+import io.opencardkit.store.jdbc.SqlCardStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package io.opencardkit.store.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.opencardkit.core.store.jdbc.QueryRunner;
-import io.opencardkit.core.store.jdbc.SqlCardStore;
-import io.opencardkit.core.store.jdbc.SqlCardStore.ReadWork;
+import io.opencardkit.store.jdbc.QueryRunner;
+import io.opencardkit.store.jdbc.SqlCardStore;
+import io.opencardkit.store.jdbc.SqlCardStore.ReadWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

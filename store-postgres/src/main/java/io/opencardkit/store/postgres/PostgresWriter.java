@@ -4,7 +4,7 @@ import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
-import io.opencardkit.core.store.jdbc.GroupCommitLoop;
+import io.opencardkit.store.jdbc.GroupCommitLoop;
 import io.opencardkit.store.postgres.HeadClaims.Claim;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.opencardkit.store.sqlite;
 
 import io.opencardkit.core.store.StorageException;
-import io.opencardkit.core.store.jdbc.GroupCommitLoop;
+import io.opencardkit.store.jdbc.GroupCommitLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.opencardkit.store.sqlite;
 
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
-import io.opencardkit.core.store.jdbc.QueryRunner;
-import io.opencardkit.core.store.jdbc.SqlCardStore;
-import io.opencardkit.core.store.jdbc.SqlCardStore.ReadWork;
+import io.opencardkit.store.jdbc.QueryRunner;
+import io.opencardkit.store.jdbc.SqlCardStore;
+import io.opencardkit.store.jdbc.SqlCardStore.ReadWork;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

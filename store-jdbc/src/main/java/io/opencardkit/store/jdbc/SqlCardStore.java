@@ -1,4 +1,4 @@
-package io.opencardkit.core.store.jdbc;
+package io.opencardkit.store.jdbc;
 
 import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardEvent;
@@ -8,7 +8,7 @@ import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
-import io.opencardkit.core.store.jdbc.GroupCommitLoop.SqlWork;
+import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.opencardkit.core.store.jdbc;
+package io.opencardkit.store.jdbc;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package io.opencardkit.core.store.jdbc;
+package io.opencardkit.store.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

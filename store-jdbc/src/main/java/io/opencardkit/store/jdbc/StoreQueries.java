@@ -1,4 +1,4 @@
-package io.opencardkit.core.store.jdbc;
+package io.opencardkit.store.jdbc;
 
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardSnapshot;

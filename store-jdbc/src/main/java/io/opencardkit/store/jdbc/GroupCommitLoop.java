@@ -1,4 +1,4 @@
-package io.opencardkit.core.store.jdbc;
+package io.opencardkit.store.jdbc;
 
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
