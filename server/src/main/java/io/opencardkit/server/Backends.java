@@ -4,6 +4,8 @@ import io.opencardkit.bus.redis.RedisBusConfig;
 import io.opencardkit.bus.redis.RedisClusterBus;
 import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.store.CardStore;
+import io.opencardkit.store.postgres.PostgresCardStore;
+import io.opencardkit.store.postgres.PostgresConfig;
 import io.opencardkit.store.sqlite.SqliteCardStore;
 import io.vertx.core.Vertx;
 
@@ -24,7 +26,7 @@ final class Backends {
       return SqliteCardStore.open(config.dataDir().resolve("opencardkit.db"));
     }
     if (isPostgres(config.store())) {
-      throw new IllegalArgumentException("--store postgresql:// is not available in this build yet");
+      return PostgresCardStore.open(PostgresConfig.parse(config.store()));
     }
     throw new IllegalArgumentException("--store must be a postgresql:// URL (without it the embedded SQLite store is used)");
   }
@@ -41,23 +43,13 @@ final class Backends {
 
   /** The store URL as it may be printed: no password. */
   static String describeStore(ServerConfig config) {
-    return config.store() == null ? "sqlite " + config.dataDir().resolve("opencardkit.db").toAbsolutePath().normalize() : redact(config.store());
+    return config.store() == null
+        ? "sqlite " + config.dataDir().resolve("opencardkit.db").toAbsolutePath().normalize()
+        : PostgresConfig.parse(config.store()).redacted();
   }
 
   /** The bus URL as it may be printed: no password. */
   static String describeBus(ServerConfig config) {
     return config.bus() == null ? "in-process (one node)" : RedisBusConfig.parse(config.bus()).redacted();
-  }
-
-  /** Drops the password of a {@code scheme://user:password@host…} URL. */
-  static String redact(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.indexOf('@', Math.max(0, scheme));
-    if (scheme < 0 || at < 0) {
-      return url;
-    }
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    return colon < 0 ? url : url.substring(0, scheme + 3) + userInfo.substring(0, colon) + ":***" + url.substring(at);
   }
 }

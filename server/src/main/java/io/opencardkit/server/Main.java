@@ -1,6 +1,9 @@
 package io.opencardkit.server;
 
+import io.opencardkit.core.store.StorageException;
 import io.opencardkit.server.directory.SeedException;
+import io.opencardkit.store.postgres.PostgresCardStore;
+import io.opencardkit.store.postgres.PostgresConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "OpenCardKit 0.1.0",
     description = "A self-hostable, Feishu-compatible streaming-card server.",
-    subcommands = {Main.Serve.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
@@ -86,6 +89,9 @@ public final class Main implements Runnable {
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
+      } catch (StorageException e) {
+        System.err.println("opencardkit: cannot open the store: " + e.getMessage());
+        return 1;
       }
       String where = config.store() == null && config.bus() == null ? "data: " + data.toAbsolutePath().normalize() : server.backendsDescription();
       System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + where + ")");
@@ -110,6 +116,38 @@ public final class Main implements Runnable {
         stopped.countDown();
       }, "okc-shutdown"));
       stopped.await();
+      return 0;
+    }
+  }
+
+  /** {@code opencardkit migrate}: brings the PostgreSQL schema of a cluster up to date, then exits. */
+  @Command(name = "migrate", mixinStandardHelpOptions = true,
+      description = "Apply pending schema migrations to the PostgreSQL store (nodes also do so when they start).")
+  static final class Migrate implements Callable<Integer> {
+    @Option(names = "--store", defaultValue = "${env:OPENCARDKIT_STORE:-}", paramLabel = "URL",
+        description = "postgresql://user[:password]@host:5432/db[?schema=name] (or env OPENCARDKIT_STORE).")
+    String store;
+
+    @Override
+    public Integer call() {
+      if (!Backends.isPostgres(store)) {
+        System.err.println("opencardkit: migrate needs --store postgresql://… (the embedded SQLite store migrates itself)");
+        return 2;
+      }
+      PostgresConfig config;
+      try {
+        config = PostgresConfig.parse(store);
+      } catch (IllegalArgumentException e) {
+        System.err.println("opencardkit: " + e.getMessage());
+        return 2;
+      }
+      try {
+        PostgresCardStore.migrate(config);
+      } catch (StorageException e) {
+        System.err.println("opencardkit: migration of " + config.redacted() + " failed: " + e.getMessage());
+        return 1;
+      }
+      System.out.println("OpenCardKit schema is up to date in " + config.redacted());
       return 0;
     }
   }

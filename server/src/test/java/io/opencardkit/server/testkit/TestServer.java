@@ -17,18 +17,30 @@ import java.util.function.UnaryOperator;
 /**
  * A real OpenCardKit server in this JVM on a free port, with its own data directory and seed, and official Feishu
  * SDK clients pointed at it. {@link #restart()} stops and starts it on the same data.
+ *
+ * <p>With the system property {@value TestPostgres#STORE_PROPERTY} set to a {@code postgresql://} URL (the build's
+ * second run of the API tests does so), the server stores everything in a fresh PostgreSQL schema instead of SQLite,
+ * dropped on {@link #close()}.
  */
 public final class TestServer implements AutoCloseable {
   public final TestSeed seed;
   public final Path dataDir;
   private final ServerConfig config;
+  private final String schema; // the PostgreSQL schema, or null on SQLite
   private OpenCardKitServer server;
 
   private TestServer(TestSeed seed, Path dataDir, ServerConfig config) {
     this.seed = seed;
     this.dataDir = dataDir;
-    this.config = config;
-    this.server = OpenCardKitServer.start(config, silent());
+    String store = TestPostgres.storeUnderTest();
+    this.schema = store == null ? null : TestPostgres.newSchema();
+    this.config = store == null ? config : config.withCluster(TestPostgres.withSchema(store, schema), config.bus());
+    this.server = OpenCardKitServer.start(this.config, silent());
+  }
+
+  /** Whether this server stores in PostgreSQL (the second run of the API tests). */
+  public boolean onPostgres() {
+    return schema != null;
   }
 
   public static TestServer start() {
@@ -91,7 +103,13 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      if (schema != null) {
+        TestPostgres.dropSchema(TestPostgres.storeUnderTest(), schema);
+      }
+    }
   }
 
   private static PrintStream silent() {
