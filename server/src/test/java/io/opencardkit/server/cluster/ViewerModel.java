@@ -18,9 +18,16 @@ final class ViewerModel {
   int increments;
 
   static ViewerModel of(RecordingSocket socket, String cardId) {
+    return of(List.of(socket), cardId);
+  }
+
+  /** The page across reconnects: the frames of each socket in turn (the page keeps what it held). */
+  static ViewerModel of(List<RecordingSocket> sockets, String cardId) {
     ViewerModel model = new ViewerModel();
-    for (JsonNode frame : socket.frames()) {
-      model.apply(frame, cardId);
+    for (RecordingSocket socket : sockets) {
+      for (JsonNode frame : socket.frames()) {
+        model.apply(frame, cardId);
+      }
     }
     return model;
   }

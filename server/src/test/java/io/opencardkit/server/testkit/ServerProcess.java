@@ -65,7 +65,13 @@ public final class ServerProcess implements AutoCloseable {
       String baseUrl = url.get(60, TimeUnit.SECONDS);
       ServerProcess server = new ServerProcess(process, baseUrl);
       server.output.append(seen);
-      Thread drain = new Thread(() -> reader.lines().forEach(l -> server.output.append(l).append('\n')), "server-output");
+      Thread drain = new Thread(() -> {
+        try {
+          reader.lines().forEach(l -> server.output.append(l).append('\n'));
+        } catch (UncheckedIOException e) {
+          // the process was destroyed: its output ends here
+        }
+      }, "server-output");
       drain.setDaemon(true);
       drain.start();
       return server;
