@@ -154,7 +154,9 @@ public final class CardRuntime {
   private CompletableFuture<String> createAttempt(String appId, ObjectNode card, int attempt) {
     CompletableFuture<String> created;
     // Issuing the id and queueing its batch under one lock makes batches reach the store in id order, so the last id
-    // recorded in the store's meta is the highest one issued: a restart continues after it (see CardIds).
+    // recorded in the store's meta is the highest one issued: a restart continues after it (see CardIds). With a
+    // shared store the nodes' ids interleave anyway, and one meta row written by every creation of every node would
+    // serialise them; uniqueness is the store's refusal of a second version 1, retried below with the next id.
     synchronized (ids) {
       String cardId = ids.next();
       CardEvent event = engine.create(cardId, appId, card);
@@ -164,7 +166,8 @@ public final class CardRuntime {
       handle.durableVersion = 0;
       cards.put(cardId, handle);
       synchronized (handle) {
-        created = commit(handle, List.of(event), List.of(), Map.of(CardIds.LAST_ISSUED_META_KEY, cardId)).thenApply(v -> cardId);
+        Map<String, String> meta = sharedStore ? Map.of() : Map.of(CardIds.LAST_ISSUED_META_KEY, cardId);
+        created = commit(handle, List.of(event), List.of(), meta).thenApply(v -> cardId);
       }
     }
     // Another node issued the same id (the same node number and millisecond): take the next one.

@@ -63,7 +63,11 @@ final class RestartTest {
     String after = bot.createCard(CardJson.streaming("重启后的卡片"));
 
     assertThat(after).isNotEqualTo(before).matches("\\d{19}");
-    assertThat(Long.parseLong(after)).isGreaterThan(Long.parseLong(before));
+    if (!server.onPostgres()) {
+      // One node on its own store continues after the last id it issued. Nodes sharing PostgreSQL issue ids that
+      // interleave (their node bits differ): unique, the store sees to it, but not increasing (compatibility.md).
+      assertThat(Long.parseLong(after)).isGreaterThan(Long.parseLong(before));
+    }
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("重启前的卡片");
   }
 

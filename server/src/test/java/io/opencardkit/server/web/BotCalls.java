@@ -74,11 +74,27 @@ public final class BotCalls {
 
   /** Streams full text into element {@code md}; returns the response code (0 when accepted). */
   public int content(String cardId, String text, int sequence) throws Exception {
+    return content(cardId, text, sequence, null);
+  }
+
+  /** As {@link #content(String, String, int)} with an idempotency {@code uuid}. */
+  public int content(String cardId, String text, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().cardElement().content(
             ContentCardElementReq.newBuilder()
                 .cardId(cardId)
                 .elementId("md")
-                .contentCardElementReqBody(ContentCardElementReqBody.newBuilder().content(text).sequence(sequence).build())
+                .contentCardElementReqBody(ContentCardElementReqBody.newBuilder().content(text).sequence(sequence).uuid(uuid).build())
+                .build())
+        .getCode();
+  }
+
+  /** Sends a card entity to a chat; returns the response code (0 when sent). */
+  public int sendCardCode(String chatId, String cardId) throws Exception {
+    String content = Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
+    return sdk.im().v1().message().create(
+            CreateMessageReq.newBuilder()
+                .receiveIdType("chat_id")
+                .createMessageReqBody(CreateMessageReqBody.newBuilder().receiveId(chatId).msgType("interactive").content(content).build())
                 .build())
         .getCode();
   }
@@ -93,14 +109,17 @@ public final class BotCalls {
 
   /** Changes the card's settings ({@code settingsJson} as the API takes it); the call must succeed. */
   public void settings(String cardId, String settingsJson, int sequence) throws Exception {
-    int code =
-        sdk.cardkit().v1().card().settings(
-                SettingsCardReq.newBuilder()
-                    .cardId(cardId)
-                    .settingsCardReqBody(SettingsCardReqBody.newBuilder().settings(settingsJson).sequence(sequence).build())
-                    .build())
-            .getCode();
-    assertThat(code).as("settings").isZero();
+    assertThat(settingsCode(cardId, settingsJson, sequence)).as("settings").isZero();
+  }
+
+  /** Changes the card's settings; returns the response code. */
+  public int settingsCode(String cardId, String settingsJson, int sequence) throws Exception {
+    return sdk.cardkit().v1().card().settings(
+            SettingsCardReq.newBuilder()
+                .cardId(cardId)
+                .settingsCardReqBody(SettingsCardReqBody.newBuilder().settings(settingsJson).sequence(sequence).build())
+                .build())
+        .getCode();
   }
 
   /** The card's version in the server's memory. */
