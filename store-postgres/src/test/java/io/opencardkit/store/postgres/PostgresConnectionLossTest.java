@@ -1,5 +1,7 @@
 package io.opencardkit.store.postgres;
 
+import io.opencardkit.store.postgres.testing.TcpProxy;
+
 import static io.opencardkit.store.testkit.Commits.failure;
 import static io.opencardkit.store.testkit.Commits.ok;
 import static io.opencardkit.store.testkit.Events.batch;

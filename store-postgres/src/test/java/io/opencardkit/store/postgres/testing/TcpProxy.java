@@ -1,4 +1,4 @@
-package io.opencardkit.store.postgres;
+package io.opencardkit.store.postgres.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * stopping the service others use: {@link #cut()} closes every connection and refuses new ones until
  * {@link #restore()}.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -25,23 +25,23 @@ final class TcpProxy implements AutoCloseable {
     this.targetPort = targetPort;
   }
 
-  static TcpProxy start(int targetPort) throws IOException {
+  public static TcpProxy start(int targetPort) throws IOException {
     TcpProxy proxy = new TcpProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
     daemon(proxy::acceptLoop, "proxy-accept");
     return proxy;
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Drops every proxied connection; new ones are accepted and closed at once, as by a server that is down. */
-  void cut() {
+  public void cut() {
     cut = true;
     sockets.forEach(TcpProxy::closeQuietly);
   }
 
-  void restore() {
+  public void restore() {
     cut = false;
   }
 
