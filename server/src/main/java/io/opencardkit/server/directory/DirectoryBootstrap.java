@@ -30,14 +30,20 @@ public final class DirectoryBootstrap {
       return seeded;
     }
     Optional<Directory> stored = store.meta(META_KEY).map(DirectoryBootstrap::read);
-    Directory directory = stored.orElseGet(() -> save(store, demo()));
+    // Read back what was stored: another node starting on the same empty database may have stored its demo
+    // directory just before or after this one, and every node must run with the one that stays.
+    Directory directory = stored.orElseGet(() -> read(store.meta(META_KEY).orElse(json(save(store, demo())))));
     directory.app(DEMO_APP_ID).ifPresent(app -> printDemo(console, app, directory));
     return directory;
   }
 
   private static Directory save(CardStore store, Directory directory) {
-    store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_KEY, Json.write(Json.MAPPER.valueToTree(directory.snapshot()))))).join();
+    store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_KEY, json(directory)))).join();
     return directory;
+  }
+
+  private static String json(Directory directory) {
+    return Json.write(Json.MAPPER.valueToTree(directory.snapshot()));
   }
 
   /** The directory as stored under {@link #META_KEY}. */
