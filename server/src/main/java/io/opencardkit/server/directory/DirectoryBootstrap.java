@@ -32,7 +32,10 @@ public final class DirectoryBootstrap {
     Optional<Directory> stored = store.meta(META_KEY).map(DirectoryBootstrap::read);
     // Read back what was stored: another node starting on the same empty database may have stored its demo
     // directory just before or after this one, and every node must run with the one that stays.
-    Directory directory = stored.orElseGet(() -> read(store.meta(META_KEY).orElse(json(save(store, demo())))));
+    Directory directory = stored.orElseGet(() -> {
+      save(store, demo());
+      return read(store.meta(META_KEY).orElseThrow());
+    });
     directory.app(DEMO_APP_ID).ifPresent(app -> printDemo(console, app, directory));
     return directory;
   }
