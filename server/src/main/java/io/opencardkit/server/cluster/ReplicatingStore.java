@@ -1,13 +1,9 @@
 package io.opencardkit.server.cluster;
 
 import io.opencardkit.core.bus.ClusterBus;
-import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
-import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.WriteBatch;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * ("publish after commit"): no node shows what a crash could take back. A broadcast the bus loses is made good by
  * the receivers, which fill gaps from the database.
  */
-public final class ReplicatingStore implements CardStore {
+public final class ReplicatingStore extends ForwardingCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
 
-  private final CardStore store;
   private final ClusterBus bus;
   private final ExecutorService publisher =
       Executors.newSingleThreadExecutor(r -> {
@@ -38,18 +33,13 @@ public final class ReplicatingStore implements CardStore {
       });
 
   public ReplicatingStore(CardStore store, ClusterBus bus) {
-    this.store = store;
+    super(store);
     this.bus = bus;
-  }
-
-  /** The store this one decorates (for a benchmark's counters). */
-  public CardStore delegate() {
-    return store;
   }
 
   @Override
   public CompletableFuture<Void> commit(WriteBatch batch) {
-    CompletableFuture<Void> committed = store.commit(batch);
+    CompletableFuture<Void> committed = super.commit(batch);
     committed.whenComplete((v, failure) -> {
       if (failure == null) {
         publisher.execute(() -> broadcast(batch));
@@ -69,45 +59,10 @@ public final class ReplicatingStore implements CardStore {
     }
   }
 
-  @Override
-  public Optional<LoadedCard> loadCard(String cardId) {
-    return store.loadCard(cardId);
-  }
-
-  @Override
-  public List<CardEvent> events(String cardId, long afterVersion, int limit) {
-    return store.events(cardId, afterVersion, limit);
-  }
-
-  @Override
-  public Optional<MessageRecord> message(String messageId) {
-    return store.message(messageId);
-  }
-
-  @Override
-  public Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-    return store.messageByUuid(senderId, uuid);
-  }
-
-  @Override
-  public List<MessageRecord> messagesOfChat(String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
-    return store.messagesOfChat(chatId, startMillis, endMillis, ascending, offset, limit);
-  }
-
-  @Override
-  public Optional<String> meta(String key) {
-    return store.meta(key);
-  }
-
-  @Override
-  public int compact(long olderThanMillis) {
-    return store.compact(olderThanMillis);
-  }
-
   /** Closes the store first (its last commits are still broadcast), then the publishing thread. */
   @Override
   public void close() {
-    store.close();
+    super.close();
     publisher.shutdown();
     try {
       publisher.awaitTermination(5, TimeUnit.SECONDS);

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.card.ElementTree;
-import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
-import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
@@ -21,8 +19,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,58 +32,17 @@ final class SnapshotAfterFailedCommitTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   /** A store whose next commit can be held back, then failed. */
-  private static final class HoldingStore implements CardStore {
-    final CardStore store;
+  private static final class HoldingStore extends ForwardingCardStore {
     volatile CompletableFuture<Void> held;
 
     HoldingStore(CardStore store) {
-      this.store = store;
+      super(store);
     }
 
     @Override
     public CompletableFuture<Void> commit(WriteBatch batch) {
       CompletableFuture<Void> gate = held;
-      return gate == null ? store.commit(batch) : gate;
-    }
-
-    @Override
-    public Optional<LoadedCard> loadCard(String cardId) {
-      return store.loadCard(cardId);
-    }
-
-    @Override
-    public List<CardEvent> events(String cardId, long afterVersion, int limit) {
-      return store.events(cardId, afterVersion, limit);
-    }
-
-    @Override
-    public Optional<MessageRecord> message(String messageId) {
-      return store.message(messageId);
-    }
-
-    @Override
-    public Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-      return store.messageByUuid(senderId, uuid);
-    }
-
-    @Override
-    public List<MessageRecord> messagesOfChat(String chatId, long start, long end, boolean ascending, int offset, int limit) {
-      return store.messagesOfChat(chatId, start, end, ascending, offset, limit);
-    }
-
-    @Override
-    public Optional<String> meta(String key) {
-      return store.meta(key);
-    }
-
-    @Override
-    public int compact(long olderThanMillis) {
-      return store.compact(olderThanMillis);
-    }
-
-    @Override
-    public void close() {
-      store.close();
+      return gate == null ? super.commit(batch) : gate;
     }
   }
 
