@@ -10,11 +10,9 @@ import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +43,6 @@ public final class BotDispatcher implements AutoCloseable {
   public static final Duration DEADLINE = Duration.ofSeconds(3);
   private static final long TICK_MILLIS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(BotDispatcher.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What is delivered. */
   enum Kind {
@@ -176,9 +173,7 @@ public final class BotDispatcher implements AutoCloseable {
 
   /** A new event id: 32 hex digits, as Feishu's. */
   static String newEventId() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    return RandomIds.hex(16);
   }
 
   // --- on the dispatcher's context ---------------------------------------------------------------------------------

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.bus.ClusterBus;
 import io.vertx.core.Vertx;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +40,6 @@ final class BotRelay implements AutoCloseable {
   static final long ANNOUNCE_EVERY_MILLIS = 5_000;
   static final long PRESENCE_TTL_MILLIS = 15_000;
   private static final long REPLY_MARGIN_MILLIS = 1_000;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private record Presence(Map<String, Integer> apps, long seenAtNanos) {}
 
@@ -84,7 +81,7 @@ final class BotRelay implements AutoCloseable {
 
   /** Asks {@code node} to deliver {@code payload} over the app's long connection there. */
   CompletableFuture<BotReply> deliver(String node, String appId, ObjectNode payload, Duration timeout) {
-    String id = randomHex(12);
+    String id = RandomIds.hex(12);
     CompletableFuture<BotReply> reply = new CompletableFuture<>();
     pending.put(id, reply);
     long timer = vertx.setTimer(timeout.toMillis() + REPLY_MARGIN_MILLIS, t -> {
@@ -175,11 +172,6 @@ final class BotRelay implements AutoCloseable {
     }
   }
 
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 
   /** Stops announcing and tells the other nodes that this one holds no connection any more. */
   @Override

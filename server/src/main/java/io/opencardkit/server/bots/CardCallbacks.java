@@ -11,10 +11,8 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.im.MessageService;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CardCallbacks implements CardActions {
   private static final Logger LOG = LoggerFactory.getLogger(CardCallbacks.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock;
   private final Supplier<Directory> directory;
@@ -73,7 +70,7 @@ public final class CardCallbacks implements CardActions {
       return failed(Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), app.name() + " has no callback address"));
     }
     ObjectNode action = CallbackActions.of(posted, card);
-    String updateToken = "c-" + randomHex(16);
+    String updateToken = "c-" + RandomIds.hex(16);
     ObjectNode payload =
         app.legacyCardCallback()
             ? EventPayloads.cardActionV1(openId, updateToken, action, message.messageId(), message.chatId())
@@ -196,9 +193,4 @@ public final class CardCallbacks implements CardActions {
     return CompletableFuture.completedFuture(new Applied(new Outcome(delivered, List.of(toast)), appliedCard));
   }
 
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -73,8 +72,8 @@ final class LongConnectionSession {
       reply.completeExceptionally(new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
       return reply;
     }
-    String messageId = "msg_" + randomHex(12);
-    List<Frame> frames = LongConnectionFrames.event(seqIds.getAndAdd(64), RANDOM.nextLong() & Long.MAX_VALUE, service, messageId, randomHex(8), payload);
+    String messageId = "msg_" + RandomIds.hex(12);
+    List<Frame> frames = LongConnectionFrames.event(seqIds.getAndAdd(64), RANDOM.nextLong() & Long.MAX_VALUE, service, messageId, RandomIds.hex(8), payload);
     long timer =
         vertx.setTimer(
             Math.max(1, timeout.toMillis()),
@@ -141,9 +140,4 @@ final class LongConnectionSession {
     onClose.run();
   }
 
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 }

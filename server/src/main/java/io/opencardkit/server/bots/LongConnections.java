@@ -9,7 +9,6 @@ import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -41,7 +40,6 @@ final class LongConnections implements AutoCloseable {
   static final int MAX_PER_APP = 50;
   private static final Duration TICKET_LIFETIME = Duration.ofMinutes(5);
   private static final Logger LOG = LoggerFactory.getLogger(LongConnections.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Admission to open one connection: issued by the endpoint request, used once by the WebSocket handshake. */
   record Ticket(String id, String appId, String deviceId, int service, long expiresAtMillis, String nonce) {}
@@ -80,8 +78,8 @@ final class LongConnections implements AutoCloseable {
   /** A new ticket for the app. */
   Ticket issue(App app) {
     long expires = clock.millis() + TICKET_LIFETIME.toMillis();
-    String deviceId = randomHex(8);
-    String nonce = randomHex(12);
+    String deviceId = RandomIds.hex(8);
+    String nonce = RandomIds.hex(12);
     String signed = app.appId() + "." + deviceId + "." + expires + "." + nonce;
     return new Ticket(signed + "." + mac(app.appSecret(), signed), app.appId(), deviceId, serviceOf(app.appId()), expires, nonce);
   }
@@ -198,11 +196,6 @@ final class LongConnections implements AutoCloseable {
     return 1 + Math.floorMod(appId.hashCode(), 1_000_000_000);
   }
 
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 
   @Override
   public void close() {

@@ -13,10 +13,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +40,6 @@ final class WebhookTransport implements AutoCloseable {
     LEGACY_CARD
   }
 
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
   private final Clock clock;
@@ -69,7 +66,7 @@ final class WebhookTransport implements AutoCloseable {
     if (current != fresh) {
       return current; // verified, or being verified by a concurrent delivery
     }
-    String challenge = randomHex(16);
+    String challenge = RandomIds.hex(16);
     post(app, url, EventPayloads.urlVerification(app, challenge), security, timeout)
         .whenComplete(
             (reply, failure) -> {
@@ -103,7 +100,7 @@ final class WebhookTransport implements AutoCloseable {
     }
     options.putHeader("Content-Type", "application/json; charset=utf-8").putHeader("User-Agent", "OpenCardKit");
     String timestamp = Long.toString(clock.millis() / 1000);
-    String nonce = randomHex(8);
+    String nonce = RandomIds.hex(8);
     if (security == Security.EVENT && notEmpty(app.encryptKey())) {
       sign(options, timestamp, nonce, EventCrypto.sha256Signature(timestamp, nonce, app.encryptKey(), body));
     } else if (security == Security.LEGACY_CARD && notEmpty(app.verificationToken())) {
@@ -153,11 +150,6 @@ final class WebhookTransport implements AutoCloseable {
     return s != null && !s.isEmpty();
   }
 
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 
   @Override
   public void close() {

@@ -9,11 +9,11 @@ import com.microsoft.playwright.options.WaitForSelectorState;
 import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import io.opencardkit.server.browser.BrowserFixture;
 import io.opencardkit.server.browser.PageErrors;
-import io.opencardkit.server.testkit.FailoverProxy;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.web.BotCalls;
+import io.opencardkit.store.postgres.testing.TcpProxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class ClusterBrowserTest {
   private final String schema = TestPostgres.newSchema();
   private final RedisServerProcess redis = RedisServerProcess.start();
   private final List<ServerProcess> nodes = new ArrayList<>();
-  private final FailoverProxy balancer;
+  private final TcpProxy balancer;
   private final BrowserFixture browser = BrowserFixture.launch();
 
   ClusterBrowserTest() throws Exception {
@@ -46,7 +46,7 @@ final class ClusterBrowserTest {
     String store = TestPostgres.withSchema(TestPostgres.url(), schema);
     nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seed.writeTo(dir).toString(), "--store", store, "--bus", redis.url())));
     nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url())));
-    balancer = FailoverProxy.start(List.of(port(0), port(1)));
+    balancer = TcpProxy.failover(List.of(port(0), port(1)));
   }
 
   private int port(int node) {

@@ -4,31 +4,46 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy in front of the local PostgreSQL service that a test can cut, to play an outage without
- * stopping the service others use: {@link #cut()} closes every connection and refuses new ones until
- * {@link #restore()}.
+ * A loopback TCP proxy that a test can cut, to play an outage without stopping a service others use (the local
+ * PostgreSQL): {@link #cut()} closes every connection and refuses new ones until {@link #restore()}. In front of
+ * several servers ({@link #failover}) it is a load balancer of the simplest kind, nginx's {@code backup} servers:
+ * each new connection goes to the first server that accepts it, in the order given, so when one dies its
+ * connections drop and new ones reach the next.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final int targetPort;
+  private final List<Integer> targetPorts;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
 
-  private TcpProxy(ServerSocket server, int targetPort) {
+  private TcpProxy(ServerSocket server, List<Integer> targetPorts) {
     this.server = server;
-    this.targetPort = targetPort;
+    this.targetPorts = List.copyOf(targetPorts);
   }
 
+  /** A proxy in front of the server on loopback port {@code targetPort}. */
   public static TcpProxy start(int targetPort) throws IOException {
-    TcpProxy proxy = new TcpProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
+    return failover(List.of(targetPort));
+  }
+
+  /** A proxy in front of several servers: each connection goes to the first of them that accepts it. */
+  public static TcpProxy failover(List<Integer> targetPorts) throws IOException {
+    TcpProxy proxy = new TcpProxy(new ServerSocket(0, 100, InetAddress.getLoopbackAddress()), targetPorts);
     daemon(proxy::acceptLoop, "proxy-accept");
     return proxy;
+  }
+
+  /** {@code http://127.0.0.1:<port>}, for a proxy in front of HTTP servers. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
   }
 
   public int port() {
@@ -47,21 +62,36 @@ public final class TcpProxy implements AutoCloseable {
 
   private void acceptLoop() {
     while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = server.accept();
-        if (cut) {
-          client.close();
-          continue;
-        }
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        sockets.add(client);
-        sockets.add(upstream);
-        daemon(() -> pump(client, upstream), "proxy-up");
-        daemon(() -> pump(upstream, client), "proxy-down");
+        client = server.accept();
       } catch (IOException e) {
-        // the server socket was closed (the test ended) or one connection failed: go on while open
+        return; // the server socket was closed: the test ended
       }
+      if (cut) {
+        closeQuietly(client);
+        continue;
+      }
+      daemon(() -> connect(client), "proxy-connect");
     }
+  }
+
+  private void connect(Socket client) {
+    for (int port : targetPorts) {
+      Socket upstream = new Socket();
+      try {
+        upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      } catch (IOException e) {
+        closeQuietly(upstream);
+        continue; // that server is down: try the next
+      }
+      sockets.add(client);
+      sockets.add(upstream);
+      daemon(() -> pump(client, upstream), "proxy-up");
+      daemon(() -> pump(upstream, client), "proxy-down");
+      return;
+    }
+    closeQuietly(client);
   }
 
   private void pump(Socket from, Socket to) {
