@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class CardFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CardFeed.class);
   static final int CURSORS = 100_000;
+  /** How many of the most recently active cards a catch-up re-reads (one query each). */
+  static final int CATCH_UP_CARDS = 10_000;
   private static final int FILL_LIMIT = 10_000;
 
   private final CardStore store;
@@ -79,12 +81,15 @@ final class CardFeed implements AutoCloseable {
   }
 
   /**
-   * Re-reads the cards this node delivered recently and hands on whatever the store holds beyond (after the bus
-   * lost messages); completes on the feed's thread.
+   * Re-reads the {@value #CATCH_UP_CARDS} cards this node delivered most recently, newest first, and hands on whatever
+   * the store holds beyond (after the bus lost messages). Older cards catch up when their next event arrives, or by
+   * snapshot when a page resumes them.
    */
   void catchUp() {
     thread.execute(() -> {
-      for (Map.Entry<String, Long> cursor : List.copyOf(delivered.entrySet())) {
+      List<Map.Entry<String, Long>> newestFirst = new ArrayList<>(delivered.entrySet());
+      java.util.Collections.reverse(newestFirst); // access order: the most recently delivered are last
+      for (Map.Entry<String, Long> cursor : newestFirst.subList(0, Math.min(CATCH_UP_CARDS, newestFirst.size()))) {
         try {
           List<CardEvent> missed = store.events(cursor.getKey(), cursor.getValue(), FILL_LIMIT);
           if (!missed.isEmpty()) {
