@@ -326,11 +326,7 @@ final class ViewerHub {
 
   /** The card's handle if it is in memory, without loading it. */
   private CardHandle cached(String cardId) {
-    CompletableFuture<Optional<CardHandle>> found = runtime.find(cardId);
-    if (found.isDone() && !found.isCompletedExceptionally()) {
-      return found.join().orElse(null);
-    }
-    return null;
+    return runtime.cached(cardId).orElse(null);
   }
 
   /**
