@@ -93,6 +93,10 @@ public final class Main implements Runnable {
         System.err.println("opencardkit: cannot open the store: " + e.getMessage());
         return 1;
       }
+      if (config.store() != null && config.bus() == null) {
+        System.err.println("opencardkit: warning: --store without --bus: this node does not hear of other nodes' changes; "
+            + "run several nodes with --bus redis://… (one node alone on PostgreSQL is fine)");
+      }
       String where = config.store() == null && config.bus() == null ? "data: " + data.toAbsolutePath().normalize() : server.backendsDescription();
       System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + where + ")");
       System.out.flush();
