@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,6 +99,26 @@ final class CardFeed implements AutoCloseable {
         } catch (StorageException e) {
           LOG.warn("cannot catch up card {}: {}", cursor.getKey(), e.getMessage());
         }
+      }
+    });
+  }
+
+  /**
+   * Reads one card's events beyond the last one delivered (or, for a card not delivered yet, beyond {@code
+   * knownVersion}) and hands them on; {@code done} completes afterwards on the feed's thread.
+   */
+  void catchUp(String cardId, long knownVersion, CompletableFuture<Void> done) {
+    thread.execute(() -> {
+      try {
+        Long last = delivered.get(cardId);
+        List<CardEvent> missed = store.events(cardId, last != null ? last : knownVersion, FILL_LIMIT);
+        if (!missed.isEmpty()) {
+          deliver(missed);
+        }
+      } catch (StorageException e) {
+        LOG.warn("cannot catch up card {}: {}", cardId, e.getMessage());
+      } finally {
+        done.complete(null);
       }
     });
   }

@@ -403,6 +403,22 @@ public final class CardRuntime {
     feed.committed(events, then);
   }
 
+  /**
+   * Brings one card up to what the store holds, through the feed, so that the listeners hear of what this node has
+   * missed (a page holds a newer version than this node knows: the node that served it died before telling the
+   * others). Completes afterwards.
+   */
+  public CompletableFuture<Void> refresh(String cardId) {
+    long known = cached(cardId).map(h -> {
+      synchronized (h) {
+        return h.state.version();
+      }
+    }).orElse(0L);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    feed.catchUp(cardId, known, done);
+    return done;
+  }
+
   /** After the bus lost messages: hands on whatever the store holds beyond what this node delivered recently. */
   public void catchUp() {
     feed.catchUp();

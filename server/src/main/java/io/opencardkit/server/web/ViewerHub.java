@@ -227,6 +227,14 @@ final class ViewerHub {
   }
 
   private void resume(ViewerConnection connection, String cardId, long heldVersion) {
+    resume(connection, cardId, heldVersion, false);
+  }
+
+  /**
+   * @param refreshed whether the card was just brought up to what the store holds, because the page held a newer
+   *     version than this node knew (the node that served the page died before telling the others of it)
+   */
+  private void resume(ViewerConnection connection, String cardId, long heldVersion, boolean refreshed) {
     CardWindow window = windows.get(cardId);
     if (window != null && connection.canSee(window.chatId())) {
       Optional<List<CardWindow.Entry>> missing = window.after(heldVersion);
@@ -245,6 +253,11 @@ final class ViewerHub {
             connection.forget(cardId);
           } else if (facts.version() == heldVersion) {
             connection.resumeFrom(cardId, heldVersion);
+          } else if (facts.version() < heldVersion && !refreshed) {
+            // The page holds what this node has not heard of yet: read it, then answer. Meanwhile the page's version
+            // counts as written, so the events the refresh hands on are not sent to it a second time.
+            connection.resumeFrom(cardId, heldVersion);
+            runtime.refresh(cardId).whenComplete((v, e) -> context.runOnContext(x -> resume(connection, cardId, heldVersion, true)));
           } else {
             connection.forget(cardId); // the page's version may even be ahead (data reset): the snapshot wins
             connection.snapshot(cardId, facts.version(), Frames.snapshot(view));

@@ -148,6 +148,44 @@ final class TwoNodesTest {
   }
 
   @Test
+  void pageHoldingAVersionTheOtherNodeNeverHeardOf_resumesThereWithoutLosingIt() throws Exception {
+    RecordingSocket aliceOnFirst = viewer(0, cluster.seed.alice);
+    String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
+    viaFirst.sendCard("chat_id", cluster.seed.chatId, cardId);
+    viaFirst.contentOk(cardId, "one", 1);
+    awaitVersion(aliceOnFirst, cardId, viaFirst.version(cardId));
+    long known = viaFirst.version(cardId);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (viaSecond.version(cardId) < known) { // the second node heard of it all so far
+      assertThat(System.nanoTime() - deadline).isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    // The first node acknowledges the last update, shows it to its page, and dies before telling the other node.
+    cluster.bus.disconnect("node0");
+    viaFirst.contentOk(cardId, "one two", 2);
+    awaitVersion(aliceOnFirst, cardId, viaFirst.version(cardId));
+    long held = ViewerModel.of(aliceOnFirst, cardId).version;
+    cluster.stop(0);
+
+    RecordingSocket aliceOnSecond = RecordingSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.alice, false);
+    sockets.add(aliceOnSecond);
+    aliceOnSecond.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
+    aliceOnSecond.resume("{\"" + cardId + "\":" + held + "}");
+    deadline = System.nanoTime() + WAIT.toNanos();
+    while (viaSecond.version(cardId) < held) { // it read what the page proved to exist
+      assertThat(System.nanoTime() - deadline).as("the second node caught up").isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    viaSecond.streamingOff(cardId, 3); // a later event reaches the page as the next version, on top of what it holds
+
+    awaitVersion(aliceOnSecond, cardId, held + 1);
+    ViewerModel page = ViewerModel.of(List.of(aliceOnFirst, aliceOnSecond), cardId);
+    assertThat(page.anomalies).isEmpty();
+    assertThat(page.text).isEqualTo("one two");
+    assertThat(aliceOnSecond.frames()).noneMatch(f -> "snapshot".equals(f.path("type").asText())); // nothing older replaced it
+  }
+
+  @Test
   void busOutage_writesAreAcknowledgedAndViewersOfTheCutOffNodeCatchUpWhenItReturns() throws Exception {
     RecordingSocket bobOnSecond = viewer(1, cluster.seed.bob);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
