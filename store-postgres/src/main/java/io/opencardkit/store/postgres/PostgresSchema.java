@@ -18,7 +18,8 @@ final class PostgresSchema {
   /**
    * Creates the schema if missing and applies every migration not applied yet.
    *
-   * @throws StorageException when the database cannot be reached or a migration fails
+   * @throws StorageException when the database cannot be reached, a migration fails, or the schema was migrated by a
+   *     newer release than this one
    */
   static void migrate(PostgresConfig config) {
     try {
@@ -29,6 +30,9 @@ final class PostgresSchema {
           .createSchemas(true)
           .table(HISTORY_TABLE)
           .locations(LOCATION)
+          // A migration this build does not know was applied by a newer release: its tables may mean what this
+          // code does not expect, so refuse to start rather than write into them (Flyway's default ignores it).
+          .ignoreMigrationPatterns("")
           .load()
           .migrate();
     } catch (FlywayException e) {

@@ -103,6 +103,21 @@ final class PostgresMigrationTest {
         });
   }
 
+  @Test
+  void open_schemaMigratedByANewerRelease_isRefusedWithAMessageSayingSo() throws Exception {
+    PostgresConfig config = DATABASE.freshSchema();
+    PostgresCardStore.migrate(config);
+    try (Connection c = TestDatabase.admin(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + config.schema() + ".opencardkit_schema_history"
+          + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
+          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 0, true)");
+    }
+
+    assertThatThrownBy(() -> PostgresCardStore.open(config))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("99");
+  }
+
   private static List<String> query(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Connection c = TestDatabase.admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
