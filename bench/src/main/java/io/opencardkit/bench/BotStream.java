@@ -323,6 +323,22 @@ public final class BotStream {
         .onComplete(ar -> then.accept(ar.succeeded() ? ar.result() : null, System.nanoTime()));
   }
 
+  /** Asks the server for a tenant access token of the app (blocks: call it from outside the event loops). */
+  public static String tenantToken(HttpClient client, String appId, String appSecret) {
+    String body = "{\"app_id\":\"" + appId + "\",\"app_secret\":\"" + appSecret + "\"}";
+    Buffer answer = client
+        .request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/open-apis/auth/v3/tenant_access_token/internal")
+            .putHeader("Content-Type", JSON_TYPE))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body())
+        .await();
+    JsonNode json = Json.parseOrNull(answer.toString(StandardCharsets.UTF_8));
+    if (json == null || json.path("code").asInt(-1) != 0) {
+      throw new IllegalStateException("no tenant_access_token: " + answer);
+    }
+    return json.path("tenant_access_token").asText();
+  }
+
   /** The envelope's {@code code} without parsing the whole body; {@link #NO_CODE} when there is none. */
   static int codeOf(Buffer body) {
     String s = body.toString(StandardCharsets.UTF_8);

@@ -14,14 +14,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * have a chat, and each chat viewers, of its own. Random ids, so that runs never meet each other's data.
  */
 public final class ChatsSeed {
-  public final String appId = "cli_bench" + random(6);
-  public final String appSecret = "bench-" + random(12);
+  public final String appId = "cli_bench" + randomHex(6);
+  public final String appSecret = "bench-" + randomHex(12);
   /** User i is the one member of chat i besides the bot. */
   public final List<String> users = new ArrayList<>();
   public final List<String> chats = new ArrayList<>();
 
   public ChatsSeed(int n) {
-    String run = random(4);
+    String run = randomHex(4);
     for (int i = 0; i < n; i++) {
       users.add(String.format("ou_bench%s%05d", run, i));
       chats.add(String.format("oc_bench%s%05d", run, i));
@@ -41,15 +41,21 @@ public final class ChatsSeed {
       y.append("  - {chat_id: ").append(chats.get(i)).append(", name: Bench ").append(i)
           .append(", members: [").append(users.get(i)).append(", ").append(appId).append("]}\n");
     }
+    return write(dir, y.toString());
+  }
+
+  /** Writes {@code yaml} as {@code seed.yaml} into {@code dir} (made if missing) and returns its path. */
+  public static Path write(Path dir, String yaml) {
     try {
       Files.createDirectories(dir);
-      return Files.writeString(dir.resolve("seed.yaml"), y.toString());
+      return Files.writeString(dir.resolve("seed.yaml"), yaml);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static String random(int bytes) {
+  /** {@code bytes} random bytes as hex digits, for ids no other run uses. */
+  public static String randomHex(int bytes) {
     byte[] b = new byte[bytes];
     ThreadLocalRandom.current().nextBytes(b);
     return HexFormat.of().formatHex(b);

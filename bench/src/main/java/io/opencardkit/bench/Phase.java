@@ -54,6 +54,14 @@ public final class Phase {
     this.running = new CountDownLatch(streams);
   }
 
+  /** Sleeps until {@link System#nanoTime()} reaches {@code nanos}, e.g. a phase's measureStartNanos or endNanos. */
+  public static void sleepUntil(long nanos) throws InterruptedException {
+    long left;
+    while ((left = nanos - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
+    }
+  }
+
   public long measureStartNanos() {
     return measureStartNanos;
   }

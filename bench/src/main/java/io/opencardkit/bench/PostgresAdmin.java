@@ -6,9 +6,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a benchmark does to PostgreSQL from outside the server: give each run a schema of its own and drop it
@@ -37,9 +35,7 @@ public final class PostgresAdmin {
     if (url.contains("schema=")) {
       throw new IllegalArgumentException("leave the schema out of " + redacted + ": each run makes a schema of its own and drops it afterwards");
     }
-    byte[] b = new byte[6];
-    ThreadLocalRandom.current().nextBytes(b);
-    return url + (url.contains("?") ? "&" : "?") + "schema=" + SCHEMA_PREFIX + HexFormat.of().formatHex(b);
+    return url + (url.contains("?") ? "&" : "?") + "schema=" + SCHEMA_PREFIX + ChatsSeed.randomHex(6);
   }
 
   /** Drops the URL's schema and everything in it, if it is one a benchmark made. */

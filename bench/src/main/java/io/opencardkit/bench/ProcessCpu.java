@@ -44,6 +44,24 @@ public final class ProcessCpu {
     return total;
   }
 
+  /**
+   * The pid of a process named {@code name} whose command line (as the process shows it: redis-server rewrites
+   * its own to {@code redis-server 127.0.0.1:6379}) contains {@code part}; -1 when there is none.
+   */
+  public static long pidOf(String name, String part) {
+    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), ProcessCpu::isNumeric)) {
+      for (Path process : processes) {
+        if (name.equals(comm(process))
+            && new String(Files.readAllBytes(process.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').contains(part)) {
+          return Long.parseLong(process.getFileName().toString());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   /** Every thread of process {@code pid} with its ticks; empty if the process is gone. */
   public static List<ThreadTicks> threads(long pid) {
     List<ThreadTicks> threads = new ArrayList<>();

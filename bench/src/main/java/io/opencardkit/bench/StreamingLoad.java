@@ -1,23 +1,17 @@
 package io.opencardkit.bench;
 
 import io.opencardkit.server.Main;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -238,7 +232,7 @@ public final class StreamingLoad implements Callable<Integer> {
       client = vertx.createHttpClient(
           new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true).setDefaultHost(target.host).setDefaultPort(target.port),
           new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
-      BotStream.Shared shared = new BotStream.Shared(vertx, client, target.host, target.port, "Bearer " + token(client, target),
+      BotStream.Shared shared = new BotStream.Shared(vertx, client, target.host, target.port, "Bearer " + BotStream.tenantToken(client, target.appId, target.appSecret),
           TextCorpus.generate(256 * 1024), chunkChars, maxText, cpu, BotStream.VersionObserver.NONE);
       for (int i = 0; i < streams; i++) {
         bots.add(new BotStream(shared, i, streams, contexts.get(i % contexts.size()), target.chatId));
@@ -316,10 +310,10 @@ public final class StreamingLoad implements Callable<Integer> {
     for (BotStream bot : run.bots) {
       bot.run(phase);
     }
-    sleepUntil(phase.measureStartNanos);
+    Phase.sleepUntil(phase.measureStartNanos);
     CpuMeter.Snapshot cpuBefore = cpu.snapshot();
     long[] storeBefore = storeCounters(run.target);
-    sleepUntil(phase.endNanos);
+    Phase.sleepUntil(phase.endNanos);
     CpuMeter.Snapshot cpuAfter = cpu.snapshot();
     long[] storeAfter = storeCounters(run.target);
     if (!phase.awaitStopped(60)) {
@@ -367,21 +361,6 @@ public final class StreamingLoad implements Callable<Integer> {
     return new Verification(run.store(), checked, mismatched);
   }
 
-  private String token(HttpClientAgent client, Target target) {
-    String body = "{\"app_id\":\"" + target.appId + "\",\"app_secret\":\"" + target.appSecret + "\"}";
-    Buffer answer = client
-        .request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/open-apis/auth/v3/tenant_access_token/internal")
-            .putHeader("Content-Type", "application/json; charset=utf-8"))
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body())
-        .await();
-    JsonNode json = Json.parseOrNull(answer.toString(StandardCharsets.UTF_8));
-    if (json == null || json.path("code").asInt(-1) != 0) {
-      throw new IllegalStateException("no tenant_access_token: " + answer);
-    }
-    return json.path("tenant_access_token").asText();
-  }
-
   /** One context per client event loop, so that streams spread over them. */
   private List<Context> eventLoopContexts(Vertx vertx) {
     List<Context> contexts = new CopyOnWriteArrayList<>();
@@ -395,14 +374,8 @@ public final class StreamingLoad implements Callable<Integer> {
     return contexts;
   }
 
-  private static void sleepUntil(long nanos) throws InterruptedException {
-    long left;
-    while ((left = nanos - System.nanoTime()) > 0) {
-      Thread.sleep(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
-    }
-  }
-
-  static double ms(Histogram h, double percentile) {
+  /** A percentile of a histogram of microseconds, in milliseconds (NaN when empty). */
+  public static double ms(Histogram h, double percentile) {
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
   }
 

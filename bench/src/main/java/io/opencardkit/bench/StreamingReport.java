@@ -142,37 +142,21 @@ final class StreamingReport {
   }
 
   private void cpuTable() {
-    StringBuilder head = new StringBuilder("| CPU (cores busy, measured window) |");
-    StringBuilder rule = new StringBuilder("|---|");
-    for (Result r : results) {
-      head.append(' ').append(columnName(r)).append(" |");
-      rule.append("---:|");
-    }
-    line(head.toString());
-    line(rule.toString());
+    ColumnTable<Result> table = new ColumnTable<>(b, "CPU (cores busy, measured window)", results, this::columnName);
     String[] groups = target.isEmbedded()
         ? new String[] {CpuMeter.CLIENT, CpuMeter.SERVER_LOOPS, CpuMeter.WRITER, CpuMeter.OTHER_JAVA, CpuMeter.VM}
         : new String[] {CpuMeter.CLIENT, CpuMeter.OTHER_JAVA, CpuMeter.VM}; // the server runs elsewhere
     for (String group : groups) {
-      row("| " + group + " |", r -> String.format(Locale.ROOT, " %.2f |", r.cpu().cores(group)));
+      table.row(group, r -> String.format(Locale.ROOT, "%.2f", r.cpu().cores(group)));
     }
-    row(target.isEmbedded() ? "| **whole process** |" : "| **whole load generator process** |",
-        r -> String.format(Locale.ROOT, " **%.2f** |", r.cpu().processCores()));
-    row("| PostgreSQL's processes (every client's) |", r -> String.format(Locale.ROOT, " %.2f |", r.cpu().postgresCores()));
-    row("| other processes on the machine (not this benchmark, not PostgreSQL) |", r -> String.format(Locale.ROOT, " %.2f |", r.cpu().otherProcessesCores()));
+    table.row(target.isEmbedded() ? "**whole process**" : "**whole load generator process**", r -> String.format(Locale.ROOT, "**%.2f**", r.cpu().processCores()))
+        .row("PostgreSQL's processes (every client's)", r -> String.format(Locale.ROOT, "%.2f", r.cpu().postgresCores()))
+        .row("other processes on the machine (not this benchmark, not PostgreSQL)", r -> String.format(Locale.ROOT, "%.2f", r.cpu().otherProcessesCores()));
     if (target.isEmbedded()) {
-      row("| server CPU per acked call (µs, all but the load generator) |",
-          r -> String.format(Locale.ROOT, " %.0f |", r.stats().acked == 0 ? Double.NaN : r.cpu().serverSeconds() * 1e6 / r.stats().acked));
+      table.row("server CPU per acked call (µs, all but the load generator)",
+          r -> String.format(Locale.ROOT, "%.0f", r.stats().acked == 0 ? Double.NaN : r.cpu().serverSeconds() * 1e6 / r.stats().acked));
     }
-    row("| GC collections / ms paused |", r -> String.format(Locale.ROOT, " %d / %d |", r.cpu().gcCount(), r.cpu().gcMillis()));
-  }
-
-  private void row(String head, java.util.function.Function<Result, String> cell) {
-    StringBuilder row = new StringBuilder(head);
-    for (Result r : results) {
-      row.append(cell.apply(r));
-    }
-    line(row.toString());
+    table.row("GC collections / ms paused", r -> String.format(Locale.ROOT, "%d / %d", r.cpu().gcCount(), r.cpu().gcMillis()));
   }
 
   private void goals() {
