@@ -77,6 +77,7 @@ final class KneeReport {
     line(String.format(Locale.ROOT, "- A step is good when ≥ %.0f %% of the offered updates were acknowledged in the window and p99 ≤ %d ms.",
         100 * MIN_ACKED_SHARE, o.kneeP99.toMillis()));
     StreamingReport.checks(verifications, b);
+    StreamingReport.repeats(results, b);
     for (Result r : results) {
       r.stats().errors.forEach((what, n) -> line(String.format(Locale.ROOT, "- Errors, %s at %,.0f/s: %s × %,d.", r.store(), r.offeredPerSecond(), what, n)));
     }

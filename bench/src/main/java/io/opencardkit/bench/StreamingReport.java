@@ -95,6 +95,7 @@ final class StreamingReport {
           fsync.perSecond(), ms(fsync.micros(), 50), ms(fsync.micros(), 99), storeSuffix(first), first.perSecond() / fsync.perSecond()));
     }
     checks(verifications, b);
+    repeats(results, b);
     errors();
     line("");
     cpuTable();
@@ -120,6 +121,18 @@ final class StreamingReport {
   /** What one commit of a store is on disk. */
   static String commitMeaning(String store) {
     return store.equals("PostgreSQL") ? "transactions of the store's writer connection" : "fsyncs of the WAL";
+  }
+
+  /** "- Repeated: …" lines for phases run again because other processes disturbed them. */
+  static void repeats(List<Result> results, StringBuilder b) {
+    for (Result r : results) {
+      if (!r.discardedNoise().isEmpty()) {
+        b.append(String.format(Locale.ROOT, "- %s%s%s was run %d more time(s): other processes used %s cores in the discarded runs.%n",
+            r.phase().kind.name().toLowerCase(Locale.ROOT), r.store().equals("remote") ? "" : ", " + r.store(),
+            r.offeredPerSecond() > 0 ? String.format(Locale.ROOT, " at %,.0f/s", r.offeredPerSecond()) : "", r.discardedNoise().size(),
+            r.discardedNoise().stream().map(c -> String.format(Locale.ROOT, "%.2f", c)).collect(Collectors.joining(", "))));
+      }
+    }
   }
 
   /** "- Check: …" lines, one per store that could be checked. */

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /** ClusterLoad's Markdown result block: latency of the second hop, per-node throughput, counters, CPU, goals. */
@@ -181,7 +182,9 @@ final class ClusterReport {
     table.row("PostgreSQL's processes (every client's)", s -> String.format(Locale.ROOT, "%.2f", s.window().postgresCores()))
         .row("redis-server", s -> String.format(Locale.ROOT, "%.2f", s.window().redisCores()))
         .row("load generator (bots and viewers, this JVM)", s -> String.format(Locale.ROOT, "%.2f", s.window().loadGeneratorCores()))
-        .row("other processes on the machine", s -> String.format(Locale.ROOT, "%.2f", s.window().otherCores()));
+        .row("other processes on the machine", s -> String.format(Locale.ROOT, "%.2f", s.window().otherCores()))
+        .row("runs discarded before this one (other processes' cores then)", s -> s.discardedNoise().isEmpty() ? "0"
+            : s.discardedNoise().size() + " (" + s.discardedNoise().stream().map(c -> String.format(Locale.ROOT, "%.2f", c)).collect(Collectors.joining(", ")) + ")");
     line("");
   }
 
