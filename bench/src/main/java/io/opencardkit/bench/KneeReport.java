@@ -6,6 +6,7 @@ import static io.opencardkit.bench.StreamingReport.yes;
 
 import io.opencardkit.bench.StreamingLoad.Result;
 import io.opencardkit.bench.StreamingLoad.Verification;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,15 +24,18 @@ final class KneeReport {
 
   private final StreamingLoad o;
   private final Target target;
+  private final FsyncProbe.Result fsync;
   private final List<Result> results;
   private final List<Verification> verifications;
   private final String loadBefore;
   private final String loadAfter;
   private final StringBuilder b = new StringBuilder();
 
-  KneeReport(StreamingLoad o, Target target, List<Result> results, List<Verification> verifications, String loadBefore, String loadAfter) {
+  KneeReport(StreamingLoad o, Target target, FsyncProbe.Result fsync, List<Result> results, List<Verification> verifications,
+      String loadBefore, String loadAfter) {
     this.o = o;
     this.target = target;
+    this.fsync = fsync;
     this.results = results;
     this.verifications = verifications;
     this.loadBefore = loadBefore;
@@ -39,7 +43,12 @@ final class KneeReport {
   }
 
   boolean good(Result r) {
-    return r.perSecond() >= MIN_ACKED_SHARE * r.offeredPerSecond() && ms(r.stats().latencyMicros, 99) <= o.kneeP99.toNanos() / 1e6;
+    return keptUp(r) && ms(r.stats().latencyMicros, 99) <= o.kneeP99.toNanos() / 1e6;
+  }
+
+  /** At least {@link #MIN_ACKED_SHARE} of the offered updates acknowledged, whatever the latency. */
+  private static boolean keptUp(Result r) {
+    return r.perSecond() >= MIN_ACKED_SHARE * r.offeredPerSecond();
   }
 
   String markdown() {
@@ -47,18 +56,19 @@ final class KneeReport {
         "open loop: each offered rate spread evenly over the streams on fixed schedules, latency from the scheduled send time"));
     line("");
     line("| Store | Offered/s | Sent/s | Acked/s | Acked ÷ offered | p50 ms | p99 ms | p99.9 ms | Errors | Updates per commit | Commits/s |"
-        + " Server cores (all but load gen.) | of which writer | Load gen. cores | PostgreSQL cores | Other processes cores | Server µs per update | Good |");
-    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        + " Server cores (all but load gen.) | of which writer | Load gen. cores | PostgreSQL cores | Other processes cores | Server µs per update |"
+        + " GC pauses / ms | Good |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Result r : results) {
       CpuMeter.Usage c = r.cpu();
       double seconds = r.phase().measureSeconds();
       line(String.format(Locale.ROOT,
-          "| %s | %,.0f | %,.0f | **%,.0f** | %.1f %% | %.2f | **%.2f** | %.2f | %d | %.1f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %s |",
+          "| %s | %,.0f | %,.0f | **%,.0f** | %.1f %% | %.2f | **%.2f** | %.2f | %d | %.1f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %d / %d | %s |",
           r.store(), r.offeredPerSecond(), r.stats().offered / seconds, r.perSecond(), 100 * r.perSecond() / r.offeredPerSecond(),
           ms(r.stats().latencyMicros, 50), ms(r.stats().latencyMicros, 99), ms(r.stats().latencyMicros, 99.9), r.stats().errorCount(),
           ratio(r.stats().acked, r.commits()), r.commits() / seconds, c.serverSeconds() / c.wallSeconds(), c.cores(CpuMeter.WRITER),
           c.cores(CpuMeter.CLIENT), c.postgresCores(), c.otherProcessesCores(),
-          r.stats().acked == 0 ? Double.NaN : c.serverSeconds() * 1e6 / r.stats().acked, good(r) ? "yes" : "no"));
+          r.stats().acked == 0 ? Double.NaN : c.serverSeconds() * 1e6 / r.stats().acked, c.gcCount(), c.gcMillis(), good(r) ? "yes" : "no"));
     }
     line("");
     Map<String, Optional<Result>> knees = knees();
@@ -68,6 +78,16 @@ final class KneeReport {
               k.getKey(), r.offeredPerSecond(), r.perSecond(), ms(r.stats().latencyMicros, 50), ms(r.stats().latencyMicros, 99),
               ratio(r.stats().acked, r.commits()), StreamingReport.commitMeaning(r.store())))
           .orElse("- Knee, " + k.getKey() + ": no step was good."));
+    }
+    for (String store : knees.keySet()) {
+      results.stream().filter(r -> r.store().equals(store) && keptUp(r)).max(Comparator.comparingDouble(Result::offeredPerSecond))
+          .ifPresent(r -> line(String.format(Locale.ROOT,
+              "- Highest step acknowledged at ≥ %.0f %% whatever the latency, %s: %,.0f/s offered, %,.0f acknowledged, p99 %.2f ms, %.1f updates per commit.",
+              100 * MIN_ACKED_SHARE, store, r.offeredPerSecond(), r.perSecond(), ms(r.stats().latencyMicros, 99), ratio(r.stats().acked, r.commits()))));
+    }
+    if (fsync != null) {
+      line(String.format(Locale.ROOT, "- R-fsync, 8 KiB write + fdatasync in a loop on the first store's data directory's disk: %,.0f/s, p50 %.2f ms, p99 %.2f ms.",
+          fsync.perSecond(), ms(fsync.micros(), 50), ms(fsync.micros(), 99)));
     }
     if (knees.size() == 2 && knees.values().stream().allMatch(Optional::isPresent)) {
       List<Result> both = knees.values().stream().map(Optional::get).collect(Collectors.toList());

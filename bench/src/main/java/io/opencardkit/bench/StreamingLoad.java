@@ -158,7 +158,7 @@ public final class StreamingLoad implements Callable<Integer> {
         for (Loaded run : runs) {
           warmUp(run);
         }
-        String report = rateSteps.isEmpty() ? closedLoopOrPaced(runs, noopKinds, fsync, loadBefore) : kneeSearch(runs, loadBefore);
+        String report = rateSteps.isEmpty() ? closedLoopOrPaced(runs, noopKinds, fsync, loadBefore) : kneeSearch(runs, fsync, loadBefore);
         out.println();
         out.println(report);
         for (Loaded run : runs) {
@@ -267,7 +267,7 @@ public final class StreamingLoad implements Callable<Integer> {
    * One paced update phase per store at each rate. The store that goes first alternates from step to step, so
    * that neither store always runs right after the other's heaviest step (or always on a fresher machine).
    */
-  private String kneeSearch(List<Loaded> runs, String loadBefore) throws InterruptedException {
+  private String kneeSearch(List<Loaded> runs, FsyncProbe.Result fsync, String loadBefore) throws InterruptedException {
     List<Result> results = new ArrayList<>();
     for (int step = 0; step < rateSteps.size(); step++) {
       List<Loaded> order = new ArrayList<>(runs);
@@ -278,7 +278,7 @@ public final class StreamingLoad implements Callable<Integer> {
         results.add(runPhase(Phase.Kind.UPDATES, run, rateSteps.get(step)));
       }
     }
-    return new KneeReport(this, runs.get(0).target, results, verify(runs), loadBefore, loadAverage()).markdown();
+    return new KneeReport(this, runs.get(0).target, fsync, results, verify(runs), loadBefore, loadAverage()).markdown();
   }
 
   /** What one phase measured, on which store. */
