@@ -68,6 +68,11 @@ public final class ClusterLoad implements Callable<Integer> {
           + " CPU compiles on the core it serves from (default: ${DEFAULT-VALUE}).")
   Duration firstWarmup;
 
+  @Option(names = "--equal-load-rate", defaultValue = "3000",
+      description = "After each closed-loop throughput step, a paced step at this many updates/s in all in the same configuration, to compare"
+          + " the nodes' CPU per update at equal load; 0 for none (default: ${DEFAULT-VALUE}).")
+  double equalLoadRate;
+
   @Option(names = "--rounds", defaultValue = "1",
       description = "Rounds of (1 node, 2 nodes) throughput steps; node B is stopped and started again between rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
@@ -154,6 +159,9 @@ public final class ClusterLoad implements Callable<Integer> {
         viewers.place(a, a, List.of(a));
         cluster.stopB();
         throughput.add(quietStep("round " + round, "1 node", List.of(a), 0, viewers));
+        if (equalLoadRate > 0) {
+          throughput.add(quietStep("round " + round, "1 node", List.of(a), equalLoadRate, viewers));
+        }
         boolean bStarted = cluster.ensureB();
         jvms[1] = cluster.b().jvm();
         viewers.place(a, cluster.b(), cluster.running());
@@ -166,6 +174,9 @@ public final class ClusterLoad implements Callable<Integer> {
           }
         }
         throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), 0, viewers));
+        if (equalLoadRate > 0) {
+          throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), equalLoadRate, viewers));
+        }
       }
       clients.values().forEach(c -> c.close().await());
     } finally {
