@@ -5,7 +5,7 @@ import static io.opencardkit.bench.StreamingReport.ratio;
 import static io.opencardkit.bench.StreamingReport.yes;
 
 import io.opencardkit.bench.StreamingLoad.Result;
-import io.opencardkit.bench.StreamingLoad.Verification;
+import io.opencardkit.bench.StreamingLoad.Run;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,23 +23,14 @@ final class KneeReport {
   static final double MIN_ACKED_SHARE = 0.95;
 
   private final StreamingLoad o;
-  private final Target target;
-  private final FsyncProbe.Result fsync;
+  private final Run run;
   private final List<Result> results;
-  private final List<Verification> verifications;
-  private final String loadBefore;
-  private final String loadAfter;
   private final StringBuilder b = new StringBuilder();
 
-  KneeReport(StreamingLoad o, Target target, FsyncProbe.Result fsync, List<Result> results, List<Verification> verifications,
-      String loadBefore, String loadAfter) {
-    this.o = o;
-    this.target = target;
-    this.fsync = fsync;
+  KneeReport(Run run, List<Result> results) {
+    this.o = run.options();
+    this.run = run;
     this.results = results;
-    this.verifications = verifications;
-    this.loadBefore = loadBefore;
-    this.loadAfter = loadAfter;
   }
 
   boolean good(Result r) {
@@ -52,7 +43,7 @@ final class KneeReport {
   }
 
   String markdown() {
-    line(StreamingReport.heading(o, target, loadBefore, loadAfter,
+    line(StreamingReport.heading(run,
         "open loop: each offered rate spread evenly over the streams on fixed schedules, latency from the scheduled send time"));
     line("");
     line("| Store | Offered/s | Sent/s | Acked/s | Acked ÷ offered | p50 ms | p99 ms | p99.9 ms | Errors | Updates per commit | Commits/s |"
@@ -85,6 +76,7 @@ final class KneeReport {
               "- Highest step acknowledged at ≥ %.0f %% whatever the latency, %s: %,.0f/s offered, %,.0f acknowledged, p99 %.2f ms, %.1f updates per commit.",
               100 * MIN_ACKED_SHARE, store, r.offeredPerSecond(), r.perSecond(), ms(r.stats().latencyMicros, 99), ratio(r.stats().acked, r.commits()))));
     }
+    FsyncProbe.Result fsync = run.fsync();
     if (fsync != null) {
       line(String.format(Locale.ROOT, "- R-fsync, 8 KiB write + fdatasync in a loop on the first store's data directory's disk: %,.0f/s, p50 %.2f ms, p99 %.2f ms.",
           fsync.perSecond(), ms(fsync.micros(), 50), ms(fsync.micros(), 99)));
@@ -96,7 +88,7 @@ final class KneeReport {
     }
     line(String.format(Locale.ROOT, "- A step is good when ≥ %.0f %% of the offered updates were acknowledged in the window and p99 ≤ %d ms.",
         100 * MIN_ACKED_SHARE, o.kneeP99.toMillis()));
-    StreamingReport.checks(verifications, b);
+    StreamingReport.checks(run.verifications(), b);
     StreamingReport.repeats(results, b);
     for (Result r : results) {
       r.stats().errors.forEach((what, n) -> line(String.format(Locale.ROOT, "- Errors, %s at %,.0f/s: %s × %,d.", r.store(), r.offeredPerSecond(), what, n)));

@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -115,12 +116,7 @@ public final class StreamingLoad implements Callable<Integer> {
   @Option(names = "--keep-data", description = "Keep the embedded server's data directory (and a PostgreSQL store's schema).")
   boolean keepData;
 
-  @Option(names = "--noisy-above", defaultValue = "-1",
-      description = "Run a phase again when other processes of the machine used more cores than this during its window; negative: never (default: ${DEFAULT-VALUE}).")
-  double noisyAbove;
-
-  @Option(names = "--max-repeats", defaultValue = "3", description = "With --noisy-above: how often a phase is run again at most; the last run counts (default: ${DEFAULT-VALUE}).")
-  int maxRepeats;
+  @Mixin NoisyRepeats noisy = new NoisyRepeats(-1);
 
   @Option(names = "--label", defaultValue = "", description = "A note for the result heading.")
   String label;
@@ -260,7 +256,7 @@ public final class StreamingLoad implements Callable<Integer> {
     for (Phase.Kind kind : noopKinds) {
       results.add(runPhase(kind, runs.get(0), rate)); // the no-op does not touch the store: one server is enough
     }
-    return new StreamingReport(this, runs.get(0).target, fsync, results, verify(runs), loadBefore, loadAverage()).markdown();
+    return new StreamingReport(new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage()), results).markdown();
   }
 
   /**
@@ -278,8 +274,12 @@ public final class StreamingLoad implements Callable<Integer> {
         results.add(runPhase(Phase.Kind.UPDATES, run, rateSteps.get(step)));
       }
     }
-    return new KneeReport(this, runs.get(0).target, fsync, results, verify(runs), loadBefore, loadAverage()).markdown();
+    return new KneeReport(new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage()), results).markdown();
   }
+
+  /** How the run was made and what was checked at its end, for the reports. */
+  record Run(StreamingLoad options, Target firstTarget, FsyncProbe.Result fsync, List<Verification> verifications, String loadBefore,
+      String loadAfter) {}
 
   /** What one phase measured, on which store. */
   record Result(String store, Phase phase, Phase.Stats stats, CpuMeter.Usage cpu, long commits, long batches, int streams,
@@ -310,20 +310,11 @@ public final class StreamingLoad implements Callable<Integer> {
   }
 
   /**
-   * Runs a phase until other processes of the machine stayed at or below --noisy-above cores during its window, at
-   * most --max-repeats more times; the last run counts, and the report names the discarded runs' disturbance.
+   * Runs a phase until other processes of the machine stayed at or below --noisy-above cores during its window (see
+   * {@link NoisyRepeats}).
    */
   private Result runPhase(Phase.Kind kind, Loaded run, double totalRate) throws InterruptedException {
-    List<Double> discarded = new ArrayList<>();
-    while (true) {
-      Result r = runPhaseOnce(kind, run, totalRate, discarded);
-      double other = r.cpu().otherProcessesCores();
-      if (noisyAbove < 0 || other <= noisyAbove || discarded.size() >= maxRepeats) {
-        return r;
-      }
-      discarded.add(other);
-      log(String.format(Locale.ROOT, "other processes used %.2f cores: running the phase again", other));
-    }
+    return noisy.untilQuiet(discarded -> runPhaseOnce(kind, run, totalRate, discarded), r -> r.cpu().otherProcessesCores(), "the phase");
   }
 
   private Result runPhaseOnce(Phase.Kind kind, Loaded run, double totalRate, List<Double> discarded) throws InterruptedException {
@@ -349,7 +340,7 @@ public final class StreamingLoad implements Callable<Integer> {
         kind, run.store(), stats.acked / phase.measureSeconds(), ms(stats.latencyMicros, 50), ms(stats.latencyMicros, 99), stats.errorCount()));
     boolean counted = storeBefore[0] >= 0;
     return new Result(run.store(), phase, stats, cpu.between(cpuBefore, cpuAfter),
-        counted ? storeAfter[0] - storeBefore[0] : -1, counted ? storeAfter[1] - storeBefore[1] : -1, streams, List.copyOf(discarded));
+        counted ? storeAfter[0] - storeBefore[0] : -1, counted ? storeAfter[1] - storeBefore[1] : -1, streams, discarded);
   }
 
   private static long[] storeCounters(Target target) {

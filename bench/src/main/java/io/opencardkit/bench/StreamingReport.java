@@ -3,6 +3,7 @@ package io.opencardkit.bench;
 import static io.opencardkit.bench.StreamingLoad.ms;
 
 import io.opencardkit.bench.StreamingLoad.Result;
+import io.opencardkit.bench.StreamingLoad.Run;
 import io.opencardkit.bench.StreamingLoad.Verification;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,31 +19,24 @@ import org.HdrHistogram.Histogram;
  */
 final class StreamingReport {
   private final StreamingLoad o;
-  private final Target target;
-  private final FsyncProbe.Result fsync;
+  private final Run run;
   private final List<Result> results;
   private final List<Result> updates;
   private final List<Result> noops;
-  private final List<Verification> verifications;
-  private final String loadBefore;
-  private final String loadAfter;
   private final StringBuilder b = new StringBuilder();
 
-  StreamingReport(StreamingLoad o, Target target, FsyncProbe.Result fsync, List<Result> results, List<Verification> verifications,
-      String loadBefore, String loadAfter) {
-    this.o = o;
-    this.target = target;
-    this.fsync = fsync;
+  StreamingReport(Run run, List<Result> results) {
+    this.o = run.options();
+    this.run = run;
     this.results = results;
     this.updates = results.stream().filter(r -> r.phase().kind == Phase.Kind.UPDATES).collect(Collectors.toList());
     this.noops = results.stream().filter(r -> r.phase().kind != Phase.Kind.UPDATES).collect(Collectors.toList());
-    this.verifications = verifications;
-    this.loadBefore = loadBefore;
-    this.loadAfter = loadAfter;
   }
 
   /** The heading and the paragraph that says how the run was made; shared with {@link KneeReport}. */
-  static String heading(StreamingLoad o, Target target, String loadBefore, String loadAfter, String loop) {
+  static String heading(Run run, String loop) {
+    StreamingLoad o = run.options();
+    Target target = run.firstTarget();
     return "### StreamingLoad " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
         + (o.label.isEmpty() ? "" : ": " + o.label) + "\n\n"
         + String.format(Locale.ROOT,
@@ -51,7 +45,7 @@ final class StreamingReport {
                 + "load average before %s, after %s; %d CPUs, Java %s, max heap %,d MiB.",
             o.streams, loop, o.duration.toSeconds(), o.warmup.toSeconds(), o.chunkChars, o.maxText,
             target.isEmbedded() ? "in the same JVM (it shares the CPUs with the load generator)" : "at " + target.host + ":" + target.port,
-            o.clientThreads, o.streams, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors(),
+            o.clientThreads, o.streams, run.loadBefore(), run.loadAfter(), Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20)
         + (o.stores.size() > 1 || !o.firstWarmup.isZero()
             ? String.format(Locale.ROOT, " Stores: %s, each on a fresh embedded server, all up during the whole run%s.",
@@ -62,7 +56,7 @@ final class StreamingReport {
   }
 
   String markdown() {
-    line(heading(o, target, loadBefore, loadAfter,
+    line(heading(run,
         o.rate > 0 ? String.format(Locale.ROOT, "paced at %,.0f req/s in all", o.rate) : "closed loop without think time"));
     line("");
     line("| Phase | Endpoint | Acked/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | mean ms | Errors |");
@@ -88,13 +82,14 @@ final class StreamingReport {
     for (Result u : updates) {
       bodiesAndCommits(u);
     }
+    FsyncProbe.Result fsync = run.fsync();
     if (fsync != null) {
       Result first = updates.get(0);
       line(String.format(Locale.ROOT,
           "- R-fsync, 8 KiB write + fdatasync in a loop on the data directory's disk: %,.0f/s, p50 %.2f ms, p99 %.2f ms. Updates/s%s ÷ R-fsync = %.1f.",
           fsync.perSecond(), ms(fsync.micros(), 50), ms(fsync.micros(), 99), storeSuffix(first), first.perSecond() / fsync.perSecond()));
     }
-    checks(verifications, b);
+    checks(run.verifications(), b);
     repeats(results, b);
     errors();
     line("");
@@ -156,16 +151,17 @@ final class StreamingReport {
 
   private void cpuTable() {
     ColumnTable<Result> table = new ColumnTable<>(b, "CPU (cores busy, measured window)", results, this::columnName);
-    String[] groups = target.isEmbedded()
+    boolean embedded = run.firstTarget().isEmbedded();
+    String[] groups = embedded
         ? new String[] {CpuMeter.CLIENT, CpuMeter.SERVER_LOOPS, CpuMeter.WRITER, CpuMeter.OTHER_JAVA, CpuMeter.VM}
         : new String[] {CpuMeter.CLIENT, CpuMeter.OTHER_JAVA, CpuMeter.VM}; // the server runs elsewhere
     for (String group : groups) {
       table.row(group, r -> String.format(Locale.ROOT, "%.2f", r.cpu().cores(group)));
     }
-    table.row(target.isEmbedded() ? "**whole process**" : "**whole load generator process**", r -> String.format(Locale.ROOT, "**%.2f**", r.cpu().processCores()))
+    table.row(embedded ? "**whole process**" : "**whole load generator process**", r -> String.format(Locale.ROOT, "**%.2f**", r.cpu().processCores()))
         .row("PostgreSQL's processes (every client's)", r -> String.format(Locale.ROOT, "%.2f", r.cpu().postgresCores()))
         .row("other processes on the machine (not this benchmark, not PostgreSQL)", r -> String.format(Locale.ROOT, "%.2f", r.cpu().otherProcessesCores()));
-    if (target.isEmbedded()) {
+    if (embedded) {
       table.row("server CPU per acked call (µs, all but the load generator)",
           r -> String.format(Locale.ROOT, "%.0f", r.stats().acked == 0 ? Double.NaN : r.cpu().serverSeconds() * 1e6 / r.stats().acked));
     }

@@ -3,6 +3,7 @@ package io.opencardkit.bench.cluster;
 import io.opencardkit.bench.BotStream;
 import io.opencardkit.bench.ChatsSeed;
 import io.opencardkit.bench.CpuMeter;
+import io.opencardkit.bench.NoisyRepeats;
 import io.opencardkit.bench.Phase;
 import io.opencardkit.bench.TextCorpus;
 import io.opencardkit.bench.fanout.FanoutLoad;
@@ -34,6 +35,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -93,12 +95,7 @@ public final class ClusterLoad implements Callable<Integer> {
   @Option(names = "--viewer-loops", defaultValue = "2", description = "Event loops of the viewers (default: ${DEFAULT-VALUE}; the bots have one).")
   int viewerLoops;
 
-  @Option(names = "--noisy-above", defaultValue = "0.3",
-      description = "A step during which other processes of the machine used more cores than this is run again (default: ${DEFAULT-VALUE}).")
-  double noisyAbove;
-
-  @Option(names = "--max-repeats", defaultValue = "3", description = "How often a noisy step is run again at most; the last run counts (default: ${DEFAULT-VALUE}).")
-  int maxRepeats;
+  @Mixin NoisyRepeats noisy = new NoisyRepeats(0.3);
 
   @Option(names = "--label", defaultValue = "", description = "A note for the result heading.")
   String label;
@@ -190,18 +187,10 @@ public final class ClusterLoad implements Callable<Integer> {
 
   /**
    * Runs a step until other processes of this shared machine stayed below --noisy-above cores during its window
-   * (at most --max-repeats more times); the report names the discarded runs' disturbance.
+   * (see {@link NoisyRepeats}).
    */
   private Step quietStep(String name, String config, List<NodeProcess> writers, double rate, ChatViewers viewers) throws InterruptedException {
-    List<Double> discarded = new ArrayList<>();
-    while (true) {
-      Step step = step(name, config, writers, rate, viewers, discarded);
-      if (step.window().otherCores() <= noisyAbove || discarded.size() >= maxRepeats) {
-        return step;
-      }
-      discarded.add(step.window().otherCores());
-      log(String.format(Locale.ROOT, "other processes used %.2f cores: running the step again", step.window().otherCores()));
-    }
+    return noisy.untilQuiet(discarded -> step(name, config, writers, rate, viewers, discarded), s -> s.window().otherCores(), "the step");
   }
 
   /**
@@ -225,7 +214,7 @@ public final class ClusterLoad implements Callable<Integer> {
     Tally[] tallies = viewers.endStep();
     Step step = new Step(name, config, rate, writes, first.measureSeconds(), ClusterWindow.between(meter, before, after),
         deliveries.summarize(first.measureStartNanos(), first.endNanos()), deliveries.summarize(start, first.endNanos()), tallies,
-        new String[] {viewers.node(0).name, viewers.node(1).name}, List.copyOf(discarded));
+        new String[] {viewers.node(0).name, viewers.node(1).name}, discarded);
     log(ClusterReport.progressLine(step));
     return step;
   }
