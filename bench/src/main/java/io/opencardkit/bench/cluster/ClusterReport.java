@@ -59,7 +59,7 @@ final class ClusterReport {
     line("");
     line(String.format(Locale.ROOT,
         "%d bot streams (stream i writes the cards of chat i; each chat has two viewers), %d chars per update, new card at %,d chars; %d s measured"
-            + " after %d s warm-up per step, %d s more in the first step after a node started; nodes: one JVM each (`ClusterNode`:"
+            + " after %d s warm-up per step; after a node started, %d s of unmeasured closed-loop writes through every running node; nodes: one JVM each (`ClusterNode`:"
             + " `OpenCardKitServer.start` as `opencardkit serve --store postgresql://… --bus redis://…`), %s; node JVMs: A %s, B %s;"
             + " PostgreSQL on 127.0.0.1:5432 (a schema of this run's), a private redis-server; load generator (bots and viewers) in the"
             + " benchmark's JVM, not pinned; %d CPUs (%s); load average before %s, after %s.",
