@@ -68,7 +68,7 @@ final class KneeReport {
               "- Knee, %s: **%,.0f updates/s offered**, %,.0f acknowledged, p50 %.2f ms, p99 %.2f ms, %.1f updates per commit (%s).",
               k.getKey(), r.offeredPerSecond(), r.perSecond(), ms(r.stats().latencyMicros, 50), ms(r.stats().latencyMicros, 99),
               ratio(r.stats().acked, r.commits()), StreamingReport.commitMeaning(r.store())))
-          .orElse("- Knee, " + k.getKey() + ": no step was good."));
+          .orElse("- Knee, " + k.getKey() + ": no step was good (the knee lies below the lowest step)."));
     }
     for (String store : knees.keySet()) {
       results.stream().filter(r -> r.store().equals(store) && keptUp(r)).max(Comparator.comparingDouble(Result::offeredPerSecond))
@@ -113,10 +113,12 @@ final class KneeReport {
   private void goals(Map<String, Optional<Result>> knees) {
     line("| Goal (2-core machine, perf-anchors G2/G3) | Target | Reached | Met |");
     line("|---|---|---:|---|");
+    double lowest = results.stream().mapToDouble(Result::offeredPerSecond).min().orElse(0);
     for (Map.Entry<String, Optional<Result>> k : knees.entrySet()) {
       double knee = k.getValue().map(Result::offeredPerSecond).orElse(0.0);
-      line(String.format(Locale.ROOT, "| Knee (p99 ≤ %d ms, ≥ 95 %% acknowledged), %s | ≥ 5,000 updates/s | %,.0f | %s |",
-          o.kneeP99.toMillis(), k.getKey(), knee, yes(knee >= 5000)));
+      line(String.format(Locale.ROOT, "| Knee (p99 ≤ %d ms, ≥ 95 %% acknowledged), %s | ≥ 5,000 updates/s | %s | %s |",
+          o.kneeP99.toMillis(), k.getKey(), knee > 0 ? String.format(Locale.ROOT, "%,.0f", knee) : String.format(Locale.ROOT, "below %,.0f (no step good)", lowest),
+          yes(knee >= 5000)));
       Optional<Result> at5k = results.stream().filter(r -> r.store().equals(k.getKey()) && r.offeredPerSecond() >= 5000)
           .min((x, y) -> Double.compare(x.offeredPerSecond(), y.offeredPerSecond()));
       at5k.ifPresent(r -> {
