@@ -153,27 +153,8 @@ public final class ClusterLoad implements Callable<Integer> {
       viewers.place(a, a, List.of(a));
       warmUp(List.of(a));
       for (int round = 1; round <= rounds; round++) {
-        viewers.place(a, a, List.of(a));
-        cluster.stopB();
-        throughput.add(quietStep("round " + round, "1 node", List.of(a), 0, viewers));
-        if (equalLoadRate > 0) {
-          throughput.add(quietStep("round " + round, "1 node", List.of(a), equalLoadRate, viewers));
-        }
-        boolean bStarted = cluster.ensureB();
+        runRound(round, viewers, latency, throughput);
         jvms[1] = cluster.b().jvm();
-        viewers.place(a, cluster.b(), cluster.running());
-        if (bStarted) {
-          warmUp(cluster.running());
-        }
-        if (round == 1) {
-          for (double rate : latencyRates) {
-            latency.add(quietStep("latency", "2 nodes, writes through A", List.of(a), rate, viewers));
-          }
-        }
-        throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), 0, viewers));
-        if (equalLoadRate > 0) {
-          throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), equalLoadRate, viewers));
-        }
       }
       clients.values().forEach(c -> c.close().await());
     } finally {
@@ -183,6 +164,34 @@ public final class ClusterLoad implements Callable<Integer> {
     System.out.println();
     System.out.println(new ClusterReport(this, jvms, latency, throughput, loadBefore, FanoutLoad.loadAverage()).markdown());
     return 0;
+  }
+
+  /**
+   * One round: one node (B stopped, both viewers of each chat on A), then two (B started and warmed up if it was
+   * stopped, one viewer on each); the latency steps run in the first round only, between the two.
+   */
+  private void runRound(int round, ChatViewers viewers, List<Step> latency, List<Step> throughput) throws InterruptedException {
+    NodeProcess a = cluster.a();
+    viewers.place(a, a, List.of(a));
+    cluster.stopB();
+    throughput.add(quietStep("round " + round, "1 node", List.of(a), 0, viewers));
+    if (equalLoadRate > 0) {
+      throughput.add(quietStep("round " + round, "1 node", List.of(a), equalLoadRate, viewers));
+    }
+    boolean bStarted = cluster.ensureB();
+    viewers.place(a, cluster.b(), cluster.running());
+    if (bStarted) {
+      warmUp(cluster.running());
+    }
+    if (round == 1) {
+      for (double rate : latencyRates) {
+        latency.add(quietStep("latency", "2 nodes, writes through A", List.of(a), rate, viewers));
+      }
+    }
+    throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), 0, viewers));
+    if (equalLoadRate > 0) {
+      throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), equalLoadRate, viewers));
+    }
   }
 
   /**
