@@ -18,9 +18,15 @@ import java.util.function.Consumer;
  * closes streaming and starts a new card. In a no-op phase it calls the no-op endpoint instead.
  *
  * <p>Everything of one stream runs on one event loop of the load generator's own Vert.x, so it needs no locks.
+ *
+ * <p>Card versions follow from the calls, without asking the server: creating a card makes version 1, sending it
+ * into the chat version 2, and each accepted call after that one more, so the update with sequence n makes version
+ * n + 2 (a refused call ends the card: the stream starts a new one). A {@link VersionObserver} hears of each.
  */
-final class BotStream {
+public final class BotStream {
   static final String ELEMENT_ID = "md";
+  /** The version a card has once it is sent into the chat; its first update makes the next one. */
+  public static final long SENT_VERSION = 2;
   private static final int NO_CODE = Integer.MIN_VALUE;
   private static final String JSON_TYPE = "application/json; charset=utf-8";
   private static final String CARD_JSON =
@@ -30,14 +36,36 @@ final class BotStream {
   private static final byte[] CONTENT_PREFIX = "{\"content\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final String CLOSE_SETTINGS = "{\\\"config\\\":{\\\"streaming_mode\\\":false}}";
 
-  /** What every stream shares. */
-  record Shared(Vertx vertx, HttpClient client, String host, int port, String authorization, String chatId,
-      TextCorpus corpus, int chunkChars, int maxText, long intervalNanos, CpuMeter cpu) {}
+  /**
+   * What the streams writing through one server share.
+   *
+   * @param observer told about every card version the streams cause ({@link VersionObserver#NONE} when nobody asks)
+   */
+  public record Shared(Vertx vertx, HttpClient client, String host, int port, String authorization, TextCorpus corpus,
+      int chunkChars, int maxText, CpuMeter cpu, VersionObserver observer) {}
+
+  /**
+   * Hears, on the stream's event loop, of the card versions a stream causes, e.g. to time their delivery to viewers.
+   * Versions are as the class comment says.
+   */
+  public interface VersionObserver {
+    VersionObserver NONE = new VersionObserver() {};
+
+    /** A card was created; called before it is sent into the chat, so before any of its frames can arrive. */
+    default void created(String cardId) {}
+
+    /** The call that makes {@code version} is about to be sent; {@code nanos} is its (scheduled) send time. */
+    default void sending(String cardId, long version, long nanos) {}
+
+    /** The server acknowledged {@code version} (a content update) at {@code nanos}. */
+    default void acknowledged(String cardId, long version, long nanos) {}
+  }
 
   private final Shared shared;
   private final int index;
   private final int streams;
   private final Context context;
+  private final String chatId;
 
   // the current card; cardId == null means a new one must be created and sent first
   private String cardId;
@@ -55,11 +83,13 @@ final class BotStream {
   private boolean scheduleRestarted;
   private int lastStatus;
 
-  BotStream(Shared shared, int index, int streams, Context context) {
+  /** Stream {@code index} of {@code streams}, sending its cards into {@code chatId}, on {@code context}. */
+  public BotStream(Shared shared, int index, int streams, Context context, String chatId) {
     this.shared = shared;
     this.index = index;
     this.streams = streams;
     this.context = context;
+    this.chatId = chatId;
     // Streams start at different places in the text, and their first cards end at staggered lengths, so that card
     // sizes are spread evenly over 0..max-text from the start and the streams do not all roll over together.
     this.corpusPosition = (int) ((long) shared.corpus().length() * index / streams);
@@ -75,12 +105,12 @@ final class BotStream {
   }
 
   /** Runs this stream in {@code next} until it ends; the stream then calls {@link Phase#streamStopped()}. */
-  void run(Phase next) {
+  public void run(Phase next) {
     context.runOnContext(v -> {
       shared.cpu().markClientThread();
       phase = next;
       stats = next.newStats();
-      nextIntendedNanos = next.startNanos + shared.intervalNanos() * index / streams; // spread the first sends
+      nextIntendedNanos = next.startNanos + next.intervalNanos * index / streams; // spread the first sends
       scheduleRestarted = false;
       step();
     });
@@ -118,17 +148,21 @@ final class BotStream {
    */
   private void paced(Consumer<Long> send) {
     long now = System.nanoTime();
-    if (shared.intervalNanos() <= 0) {
+    long interval = phase.intervalNanos;
+    if (interval <= 0) {
       send.accept(now);
       return;
     }
     if (!scheduleRestarted && now >= phase.measureStartNanos) {
       // Forget a backlog left by the warm-up (JIT, first cards): the measured window starts on schedule.
       scheduleRestarted = true;
-      nextIntendedNanos = Math.max(nextIntendedNanos, phase.measureStartNanos + shared.intervalNanos() * index / streams);
+      nextIntendedNanos = Math.max(nextIntendedNanos, phase.measureStartNanos + interval * index / streams);
     }
     long intended = nextIntendedNanos;
-    nextIntendedNanos += shared.intervalNanos();
+    nextIntendedNanos += interval;
+    if (phase.inWindow(intended)) {
+      stats.offered++;
+    }
     if (intended <= now) {
       send.accept(intended);
     } else {
@@ -143,6 +177,9 @@ final class BotStream {
     TextCorpus.appendJsonEscaped(escapedChunk, chunk);
     Buffer chunkBytes = Buffer.buffer(escapedChunk.toString());
     int seq = ++sequence;
+    String card = cardId;
+    long version = SENT_VERSION + seq;
+    shared.observer().sending(card, version, startNanos);
     Buffer body = Buffer.buffer(escaped.length() + chunkBytes.length() + 40)
         .appendBytes(CONTENT_PREFIX)
         .appendBuffer(escaped)
@@ -158,6 +195,7 @@ final class BotStream {
       }
       int code = codeOf(reply);
       if (code == 0) {
+        shared.observer().acknowledged(card, version, endNanos);
         text.append(chunk);
         escaped.appendBuffer(chunkBytes);
         corpusPosition += chunk.length();
@@ -206,8 +244,10 @@ final class BotStream {
         return;
       }
       String id = created.path("data").path("card_id").asText();
+      shared.observer().created(id);
+      shared.observer().sending(id, SENT_VERSION, System.nanoTime());
       String content = "{\\\"type\\\":\\\"card\\\",\\\"data\\\":{\\\"card_id\\\":\\\"" + id + "\\\"}}";
-      Buffer send = Buffer.buffer("{\"receive_id\":\"" + shared.chatId() + "\",\"msg_type\":\"interactive\",\"content\":\"" + content + "\"}");
+      Buffer send = Buffer.buffer("{\"receive_id\":\"" + chatId + "\",\"msg_type\":\"interactive\",\"content\":\"" + content + "\"}");
       call(HttpMethod.POST, "/open-apis/im/v1/messages?receive_id_type=chat_id", send, true, (sent, sentNanos) -> {
         int code = sent == null ? NO_CODE : codeOf(sent);
         if (code != 0) {
@@ -234,7 +274,9 @@ final class BotStream {
 
   private void closeCard() {
     long start = System.nanoTime();
-    Buffer body = Buffer.buffer("{\"settings\":\"" + CLOSE_SETTINGS + "\",\"sequence\":" + (++sequence) + "}");
+    int seq = ++sequence;
+    shared.observer().sending(cardId, SENT_VERSION + seq, start);
+    Buffer body = Buffer.buffer("{\"settings\":\"" + CLOSE_SETTINGS + "\",\"sequence\":" + seq + "}");
     call(HttpMethod.PATCH, "/open-apis/cardkit/v1/cards/" + cardId + "/settings", body, true, (reply, endNanos) -> {
       int code = reply == null ? NO_CODE : codeOf(reply);
       if (phase.inWindow(endNanos)) {
@@ -279,6 +321,22 @@ final class BotStream {
           return resp.body();
         })
         .onComplete(ar -> then.accept(ar.succeeded() ? ar.result() : null, System.nanoTime()));
+  }
+
+  /** Asks the server for a tenant access token of the app (blocks: call it from outside the event loops). */
+  public static String tenantToken(HttpClient client, String appId, String appSecret) {
+    String body = "{\"app_id\":\"" + appId + "\",\"app_secret\":\"" + appSecret + "\"}";
+    Buffer answer = client
+        .request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/open-apis/auth/v3/tenant_access_token/internal")
+            .putHeader("Content-Type", JSON_TYPE))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body())
+        .await();
+    JsonNode json = Json.parseOrNull(answer.toString(StandardCharsets.UTF_8));
+    if (json == null || json.path("code").asInt(-1) != 0) {
+      throw new IllegalStateException("no tenant_access_token: " + answer);
+    }
+    return json.path("tenant_access_token").asText();
   }
 
   /** The envelope's {@code code} without parsing the whole body; {@link #NO_CODE} when there is none. */

@@ -15,13 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where this JVM's CPU time goes between two snapshots, by thread group: the load generator's event loop(s), the
- * server's event loops, the SQLite writer, other Java threads, and the rest of the process (GC, JIT and other VM
- * threads, which the thread MX bean does not list).
+ * server's event loops, the store's group-commit writer, other Java threads, and the rest of the process (GC, JIT and
+ * other VM threads, which the thread MX bean does not list); and, outside it, PostgreSQL's processes and the rest of
+ * the machine.
  */
-final class CpuMeter {
+public final class CpuMeter {
   static final String CLIENT = "load generator (client event loop)";
   static final String SERVER_LOOPS = "server HTTP event loop(s)";
-  static final String WRITER = "SQLite group-commit writer";
+  static final String WRITER = "store group-commit writer (SQLite or PostgreSQL)";
   static final String OTHER_JAVA = "other Java threads";
   static final String VM = "GC, JIT, other VM threads";
 
@@ -31,15 +32,15 @@ final class CpuMeter {
   private final Set<Long> clientThreads = ConcurrentHashMap.newKeySet();
 
   /** Marks the calling thread as a load-generator thread. */
-  void markClientThread() {
+  public void markClientThread() {
     clientThreads.add(Thread.currentThread().getId());
   }
 
   /** CPU nanoseconds per thread, the process total and GC counters at one moment. */
-  record Snapshot(long wallNanos, long processCpuNanos, Map<Long, Long> cpuByThread, Map<Long, String> names,
-      long gcCount, long gcMillis, long machineBusyTicks) {}
+  public record Snapshot(long wallNanos, long processCpuNanos, Map<Long, Long> cpuByThread, Map<Long, String> names,
+      long gcCount, long gcMillis, long machineBusyTicks, long postgresTicks) {}
 
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     long[] ids = threads.getAllThreadIds();
     Map<Long, Long> cpu = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
@@ -57,14 +58,15 @@ final class CpuMeter {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcMillis += Math.max(0, gc.getCollectionTime());
     }
-    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, names, gcCount, gcMillis, machineBusyTicks());
+    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, names, gcCount, gcMillis, machineBusyTicks(),
+        ProcessCpu.ticksOfProcessesNamed("postgres"));
   }
 
   /**
    * Busy time of all CPUs of the machine from /proc/stat (user, nice, system, irq, softirq, steal), in clock ticks
    * of 1/100 s; -1 where there is no /proc/stat.
    */
-  private static long machineBusyTicks() {
+  public static long machineBusyTicks() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7])
@@ -75,11 +77,19 @@ final class CpuMeter {
   }
 
   /** CPU used between two snapshots. */
-  record Usage(double wallSeconds, double processSeconds, Map<String, Double> secondsByGroup, long gcCount, long gcMillis,
-      double machineBusySeconds) {
-    /** Cores that other processes of the machine kept busy meanwhile (other builds and tests), NaN if unknown. */
-    double otherProcessesCores() {
-      return machineBusySeconds < 0 ? Double.NaN : Math.max(0, machineBusySeconds - processSeconds) / wallSeconds;
+  public record Usage(double wallSeconds, double processSeconds, Map<String, Double> secondsByGroup, long gcCount, long gcMillis,
+      double machineBusySeconds, double postgresSeconds) {
+    /**
+     * Cores that other processes of the machine kept busy meanwhile (other builds and tests), PostgreSQL's processes
+     * not included (see {@link #postgresCores()}); NaN if unknown.
+     */
+    public double otherProcessesCores() {
+      return machineBusySeconds < 0 ? Double.NaN : Math.max(0, machineBusySeconds - processSeconds - Math.max(0, postgresSeconds)) / wallSeconds;
+    }
+
+    /** Cores PostgreSQL's processes used (all of them: this run's backends, its WAL writer, other clients'); NaN if unknown. */
+    public double postgresCores() {
+      return postgresSeconds < 0 ? Double.NaN : postgresSeconds / wallSeconds;
     }
 
     /** Average cores busy in a group (1.0 = one core fully). */
@@ -87,7 +97,7 @@ final class CpuMeter {
       return secondsByGroup.getOrDefault(group, 0.0) / wallSeconds;
     }
 
-    double processCores() {
+    public double processCores() {
       return processSeconds / wallSeconds;
     }
 
@@ -96,7 +106,7 @@ final class CpuMeter {
     }
   }
 
-  Usage between(Snapshot a, Snapshot b) {
+  public Usage between(Snapshot a, Snapshot b) {
     Map<String, Double> groups = new LinkedHashMap<>();
     for (String g : new String[] {CLIENT, SERVER_LOOPS, WRITER, OTHER_JAVA, VM}) {
       groups.put(g, 0.0);
@@ -111,7 +121,8 @@ final class CpuMeter {
     double process = (b.processCpuNanos() - a.processCpuNanos()) / 1e9;
     groups.put(VM, Math.max(0, process - javaTotal));
     double machine = a.machineBusyTicks() < 0 || b.machineBusyTicks() < 0 ? -1 : (b.machineBusyTicks() - a.machineBusyTicks()) / 100.0;
-    return new Usage((b.wallNanos() - a.wallNanos()) / 1e9, process, groups, b.gcCount() - a.gcCount(), b.gcMillis() - a.gcMillis(), machine);
+    double postgres = a.postgresTicks() < 0 || b.postgresTicks() < 0 ? -1 : Math.max(0, b.postgresTicks() - a.postgresTicks()) / ProcessCpu.TICKS_PER_SECOND;
+    return new Usage((b.wallNanos() - a.wallNanos()) / 1e9, process, groups, b.gcCount() - a.gcCount(), b.gcMillis() - a.gcMillis(), machine, postgres);
   }
 
   private String groupOf(long id, String name) {
@@ -121,7 +132,7 @@ final class CpuMeter {
     if (name.startsWith("vert.x-eventloop-thread")) {
       return SERVER_LOOPS;
     }
-    if (name.equals("sqlite-group-commit")) {
+    if (name.equals("sqlite-group-commit") || name.startsWith("postgres-group-commit")) {
       return WRITER;
     }
     return OTHER_JAVA;

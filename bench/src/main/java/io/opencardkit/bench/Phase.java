@@ -13,9 +13,9 @@ import org.HdrHistogram.Histogram;
  * inside the measuring window {@code [measureStartNanos, endNanos)} are counted. Each stream keeps its own
  * {@link Stats} (it runs on one event loop), merged when all streams have stopped.
  */
-final class Phase {
+public final class Phase {
   /** What the streams send in this phase. */
-  enum Kind {
+  public enum Kind {
     UPDATES("PUT /open-apis/cardkit/v1/cards/:card_id/elements/md/content (full text)"),
     BOT_INFO("GET /open-apis/bot/v3/info (authenticated no-op)"),
     HEALTHZ("GET /healthz (unauthenticated no-op)");
@@ -31,15 +31,48 @@ final class Phase {
   final long startNanos;
   final long measureStartNanos;
   final long endNanos;
+  /** Time between two sends of one stream on its fixed schedule; 0 for a closed loop (send when answered). */
+  final long intervalNanos;
   private final CountDownLatch running;
   private final List<Stats> perStream = new ArrayList<>();
 
-  Phase(Kind kind, long startNanos, long warmupNanos, long measureNanos, int streams) {
+  /** A closed-loop phase: each stream sends as soon as its previous answer arrived. */
+  public Phase(Kind kind, long startNanos, long warmupNanos, long measureNanos, int streams) {
+    this(kind, startNanos, warmupNanos, measureNanos, streams, 0);
+  }
+
+  /**
+   * A paced phase when {@code totalRate} > 0: {@code totalRate} requests/s spread evenly over the {@code streams},
+   * each on a fixed schedule; a closed loop when it is 0.
+   */
+  public Phase(Kind kind, long startNanos, long warmupNanos, long measureNanos, int streams, double totalRate) {
     this.kind = kind;
     this.startNanos = startNanos;
     this.measureStartNanos = startNanos + warmupNanos;
     this.endNanos = measureStartNanos + measureNanos;
+    this.intervalNanos = totalRate > 0 ? (long) (streams * 1e9 / totalRate) : 0;
     this.running = new CountDownLatch(streams);
+  }
+
+  /** Sleeps until {@link System#nanoTime()} reaches {@code nanos}, e.g. a phase's measureStartNanos or endNanos. */
+  public static void sleepUntil(long nanos) throws InterruptedException {
+    long left;
+    while ((left = nanos - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
+    }
+  }
+
+  public long measureStartNanos() {
+    return measureStartNanos;
+  }
+
+  public long endNanos() {
+    return endNanos;
+  }
+
+  /** Requests/s this phase offers in all, 0 for a closed loop. */
+  double offeredRate(int streams) {
+    return intervalNanos == 0 ? 0 : streams * 1e9 / intervalNanos;
   }
 
   /** A stream's counters for this phase; call once per stream before it starts. */
@@ -58,16 +91,16 @@ final class Phase {
   }
 
   /** Waits for every stream to stop after the end (its last request answered), at most {@code timeoutSeconds}. */
-  boolean awaitStopped(long timeoutSeconds) throws InterruptedException {
+  public boolean awaitStopped(long timeoutSeconds) throws InterruptedException {
     return running.await(timeoutSeconds, TimeUnit.SECONDS);
   }
 
-  double measureSeconds() {
+  public double measureSeconds() {
     return (endNanos - measureStartNanos) / 1e9;
   }
 
   /** The streams' counters added up; call after {@link #awaitStopped}. */
-  synchronized Stats merged() {
+  public synchronized Stats merged() {
     Stats all = new Stats();
     for (Stats s : perStream) {
       all.add(s);
@@ -76,22 +109,24 @@ final class Phase {
   }
 
   /** Counters of one stream (or of all, once merged). Not thread-safe: one stream writes its own. */
-  static final class Stats {
+  public static final class Stats {
     /** Microseconds from send (or intended send, with --rate) to the end of the response, acknowledged calls only. */
-    final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+    public final Histogram latencyMicros = new Histogram(60_000_000L, 3);
     /** Card create, send and close-streaming calls the update phase made (not counted as updates). */
     final Histogram lifecycleMicros = new Histogram(60_000_000L, 3);
-    long acked;
+    public long acked;
+    /** Paced phases only: sends whose scheduled time fell in the measured window (what was offered). */
+    long offered;
     long requestBytes; // of acknowledged calls
     long cardsStarted;
     long cardsClosed;
-    final Map<String, Long> errors = new TreeMap<>();
+    public final Map<String, Long> errors = new TreeMap<>();
 
     void error(String what) {
       errors.merge(what, 1L, Long::sum);
     }
 
-    long errorCount() {
+    public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -99,6 +134,7 @@ final class Phase {
       latencyMicros.add(o.latencyMicros);
       lifecycleMicros.add(o.lifecycleMicros);
       acked += o.acked;
+      offered += o.offered;
       requestBytes += o.requestBytes;
       cardsStarted += o.cardsStarted;
       cardsClosed += o.cardsClosed;

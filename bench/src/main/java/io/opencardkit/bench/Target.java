@@ -5,7 +5,7 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
-import io.opencardkit.store.sqlite.SqliteCardStore;
+import io.opencardkit.store.jdbc.SqlCardStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,14 +14,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * The server under load: either one this JVM starts (temp data directory, generated seed), which also exposes the
- * store's group-commit counters and the cards' stored text, or an existing one reached by URL.
+ * The server under load: either one this JVM starts (temp data directory, generated seed, on the embedded SQLite
+ * store or on a PostgreSQL schema of its own), which also exposes the store's group-commit counters and the cards'
+ * stored text, or an existing one reached by URL.
  */
 final class Target implements AutoCloseable {
   final String host;
@@ -30,11 +29,13 @@ final class Target implements AutoCloseable {
   final String appSecret;
   final String chatId;
   final Path dataDir; // null for a remote server
+  /** The PostgreSQL URL with this run's schema, or null for SQLite and for a remote server. */
+  final String postgresUrl;
   private final OpenCardKitServer embedded; // null for a remote server
   private final Path tempRoot; // deleted on close unless kept
   private final boolean keepData;
 
-  private Target(String host, int port, String appId, String appSecret, String chatId, Path dataDir,
+  private Target(String host, int port, String appId, String appSecret, String chatId, Path dataDir, String postgresUrl,
       OpenCardKitServer embedded, Path tempRoot, boolean keepData) {
     this.host = host;
     this.port = port;
@@ -42,28 +43,38 @@ final class Target implements AutoCloseable {
     this.appSecret = appSecret;
     this.chatId = chatId;
     this.dataDir = dataDir;
+    this.postgresUrl = postgresUrl;
     this.embedded = embedded;
     this.tempRoot = tempRoot;
     this.keepData = keepData;
   }
 
-  /** Starts a server in this JVM on a free port, on a new data directory under {@code parent}. */
-  static Target embedded(Path parent, boolean keepData) {
+  /**
+   * Starts a server in this JVM on a free port, with a new data directory under {@code parent}: on the embedded
+   * SQLite store there when {@code store} is {@code "sqlite"}, else on a new schema of the {@code postgresql://} URL
+   * (dropped on {@link #close}). Either way exactly as {@code opencardkit serve} starts one.
+   */
+  static Target embedded(Path parent, boolean keepData, String store) {
+    String postgresUrl = PostgresAdmin.isPostgres(store) ? PostgresAdmin.withFreshSchema(store) : null;
+    if (postgresUrl == null && !"sqlite".equals(store)) {
+      throw new IllegalArgumentException("--store takes sqlite or a postgresql:// URL, not " + store);
+    }
     try {
       Files.createDirectories(parent);
       Path root = Files.createTempDirectory(parent, "okc-bench");
-      String appId = "cli_bench" + random(6);
-      String secret = "bench-" + random(12);
-      String user = "ou_bench" + random(8);
-      String chat = "oc_bench" + random(8);
-      Path seed = Files.writeString(root.resolve("seed.yaml"),
-          "apps:\n  - {app_id: " + appId + ", app_secret: \"" + secret + "\", name: Bench Bot}\n"
-              + "users:\n  - {open_id: " + user + ", name: Reader}\n"
-              + "chats:\n  - {chat_id: " + chat + ", name: Bench, members: [" + user + ", " + appId + "]}\n");
+      ChatsSeed seed = new ChatsSeed(1);
       Path data = root.resolve("data");
-      ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(data).withSeed(seed);
-      OpenCardKitServer server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
-      return new Target("127.0.0.1", server.port(), appId, secret, chat, data, server, root, keepData);
+      ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(data).withSeed(seed.writeTo(root)).withCluster(postgresUrl, null);
+      OpenCardKitServer server;
+      try {
+        server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
+      } catch (RuntimeException e) {
+        if (postgresUrl != null) {
+          PostgresAdmin.dropSchema(postgresUrl);
+        }
+        throw e;
+      }
+      return new Target("127.0.0.1", server.port(), seed.appId, seed.appSecret, seed.chats.get(0), data, postgresUrl, server, root, keepData);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,20 +87,25 @@ final class Target implements AutoCloseable {
       throw new IllegalArgumentException("--url must be http://host:port (plain HTTP), got " + url);
     }
     int port = uri.getPort() < 0 ? 80 : uri.getPort();
-    return new Target(uri.getHost(), port, appId, appSecret, chatId, null, null, null, true);
+    return new Target(uri.getHost(), port, appId, appSecret, chatId, null, null, null, null, true);
   }
 
   boolean isEmbedded() {
     return embedded != null;
   }
 
-  /** The SQLite store's counters, when the server runs here on SQLite. */
-  Optional<SqliteCardStore> sqliteStore() {
+  /** The store's group-commit counters, when the server runs here (SQLite and PostgreSQL both have them). */
+  Optional<SqlCardStore> sqlStore() {
     if (embedded == null) {
       return Optional.empty();
     }
     CardStore store = embedded.store();
-    return store instanceof SqliteCardStore ? Optional.of((SqliteCardStore) store) : Optional.empty();
+    return store instanceof SqlCardStore ? Optional.of((SqlCardStore) store) : Optional.empty();
+  }
+
+  /** The store's name for reports: SQLite, PostgreSQL, or "remote". */
+  String storeName() {
+    return embedded == null ? "remote" : postgresUrl != null ? "PostgreSQL" : "SQLite";
   }
 
   /** The stored text of a card's streamed element, as the embedded server holds it; empty when unknown. */
@@ -107,7 +123,8 @@ final class Target implements AutoCloseable {
   }
 
   String describe() {
-    return embedded != null ? "embedded in the load generator's JVM, data in " + dataDir : "remote " + host + ":" + port;
+    return embedded == null ? "remote " + host + ":" + port
+        : "embedded in the load generator's JVM, " + embedded.backendsDescription() + (postgresUrl == null ? ", data in " + dataDir : "");
   }
 
   @Override
@@ -116,6 +133,9 @@ final class Target implements AutoCloseable {
       return;
     }
     embedded.close();
+    if (postgresUrl != null && !keepData) {
+      PostgresAdmin.dropSchema(postgresUrl);
+    }
     if (!keepData) {
       try (Stream<Path> files = Files.walk(tempRoot)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -123,11 +143,5 @@ final class Target implements AutoCloseable {
         System.err.println("could not delete " + tempRoot + ": " + e.getMessage());
       }
     }
-  }
-
-  private static String random(int bytes) {
-    byte[] b = new byte[bytes];
-    ThreadLocalRandom.current().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }

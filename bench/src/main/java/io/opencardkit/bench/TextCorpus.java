@@ -7,7 +7,7 @@ import java.util.Random;
  * seed, so every run sends the same bytes. Mostly English words with paragraphs, bullet lists, bold, inline code,
  * quotes and some Chinese, so the JSON bodies need escaping and are partly multi-byte, as real answers are.
  */
-final class TextCorpus {
+public final class TextCorpus {
   private static final String[] WORDS = {
     "the", "card", "stream", "server", "update", "answer", "model", "token", "and", "of", "to", "a", "in", "is", "that",
     "for", "it", "with", "as", "on", "this", "be", "are", "you", "can", "we", "will", "from", "by", "or", "an", "not",
@@ -24,7 +24,7 @@ final class TextCorpus {
   }
 
   /** About {@code chars} characters of generated answer text. */
-  static TextCorpus generate(int chars) {
+  public static TextCorpus generate(int chars) {
     Random random = new Random(20261101L);
     StringBuilder b = new StringBuilder(chars + 200);
     while (b.length() < chars) {

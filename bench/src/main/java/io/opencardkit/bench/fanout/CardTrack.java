@@ -9,19 +9,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * reference broadcaster's write), so that a viewer in the same JVM can compute the latency of a frame from its
  * {@code (card_id, version)} alone. Nothing is embedded in the streamed text.
  */
-final class CardTrack {
+public final class CardTrack {
   /** All cards of a run, by card id; written by the bots, read by the viewers. */
-  static final class Registry {
+  public static final class Registry {
     private final ConcurrentHashMap<String, CardTrack> byId = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    CardTrack register(String cardId, int maxVersion) {
+    public CardTrack register(String cardId, int maxVersion) {
       CardTrack track = new CardTrack(ids.getAndIncrement(), cardId, maxVersion);
       byId.put(cardId, track);
       return track;
     }
 
-    CardTrack get(String cardId) {
+    public CardTrack get(String cardId) {
       return byId.get(cardId);
     }
 
@@ -31,8 +31,9 @@ final class CardTrack {
     }
   }
 
-  final int index;
-  final String cardId;
+  /** 0, 1, 2… in the order the cards were registered. */
+  public final int index;
+  public final String cardId;
   private final AtomicLongArray sentNanos;
 
   private CardTrack(int index, String cardId, int maxVersion) {
@@ -42,7 +43,7 @@ final class CardTrack {
   }
 
   /** Records when the call that will produce {@code version} was sent ({@link System#nanoTime()}). */
-  void sent(long version, long nanos) {
+  public void sent(long version, long nanos) {
     if (version > 0 && version < sentNanos.length()) {
       sentNanos.set((int) version, nanos);
     }
@@ -54,7 +55,7 @@ final class CardTrack {
   }
 
   /** When the version was sent, or 0 when unknown. */
-  long sentNanos(long version) {
+  public long sentNanos(long version) {
     return version > 0 && version < sentNanos.length() ? sentNanos.get((int) version) : 0;
   }
 }

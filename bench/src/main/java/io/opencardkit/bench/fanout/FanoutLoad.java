@@ -371,7 +371,8 @@ public final class FanoutLoad implements Callable<Integer> {
     return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  static String cpuModel() {
+  /** The CPU model from /proc/cpuinfo. */
+  public static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
@@ -380,7 +381,8 @@ public final class FanoutLoad implements Callable<Integer> {
     }
   }
 
-  static String loadAverage() {
+  /** /proc/loadavg as it reads. */
+  public static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (Exception e) {

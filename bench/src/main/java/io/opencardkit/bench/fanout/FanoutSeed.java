@@ -1,13 +1,9 @@
 package io.opencardkit.bench.fanout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.opencardkit.bench.ChatsSeed;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** A generated seed: one bot, {@code users} users, all of them members of one group chat. */
 final class FanoutSeed {
@@ -39,17 +35,10 @@ final class FanoutSeed {
   }
 
   Path writeTo(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      return Files.writeString(dir.resolve("seed.yaml"), yaml());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChatsSeed.write(dir, yaml());
   }
 
   private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    ThreadLocalRandom.current().nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    return ChatsSeed.randomHex(bytes);
   }
 }

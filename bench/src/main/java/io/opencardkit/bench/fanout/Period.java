@@ -1,7 +1,7 @@
 package io.opencardkit.bench.fanout;
 
 /** A span of time whose frames are tallied, one {@link Tally} per client event loop. */
-final class Period {
+public final class Period {
   final long startNanos;
   private volatile long endNanos = Long.MAX_VALUE;
   final Tally[] perLoop;

@@ -4,17 +4,17 @@ package io.opencardkit.bench.fanout;
  * What the viewers of one client event loop saw during one period. Touched only by that loop while the period runs;
  * merged on the loop's own context afterwards.
  */
-final class Tally {
-  long cardFrames;
-  long snapshots;
-  long messages;
+public final class Tally {
+  public long cardFrames;
+  public long snapshots;
+  public long messages;
   long otherFrames;
-  long gaps;
-  long duplicates;
+  public long gaps;
+  public long duplicates;
   /** Card frames whose (card, version) had no recorded send time (not from this run's calls). */
   long untimed;
   /** Card frames of a card the viewer had not seen a message frame for (the reference has none). */
-  long unanchored;
+  public long unanchored;
   /** Payload bytes of every frame, counted for the probe viewer only. */
   long probePayloadBytes;
   long probeFrames;

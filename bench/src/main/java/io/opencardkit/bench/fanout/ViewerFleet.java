@@ -28,8 +28,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * latency (looked up by {@code (card_id, version)} in the {@link CardTrack.Registry}), gaps and duplicates per card,
  * snapshots, messages. Viewer 0 is the probe: it may connect through a byte-counting proxy, parses every frame fully,
  * rebuilds each card's text from the increments and counts payload bytes; it is left out of the latency figures.
+ * A {@link CardFrameListener} may hear of every card frame of a known card, e.g. to pair two fleets' arrivals.
  */
-final class ViewerFleet implements AutoCloseable {
+public final class ViewerFleet implements AutoCloseable {
+  /** Hears of each card frame, and each message frame, of a registered card as it arrives, on the viewer's event loop. */
+  public interface CardFrameListener {
+    CardFrameListener NONE = (track, version, arrivedNanos) -> {};
+
+    void cardFrame(CardTrack track, long version, long arrivedNanos);
+
+    /**
+     * A message frame showed the card at {@code version}: the page holds every version up to it, and the server
+     * sends no card frame for those it had not sent yet.
+     */
+    default void messageFrame(CardTrack track, long version, long arrivedNanos) {}
+  }
+
   private static final String CARD = "{\"type\":\"card\",";
   private static final String SNAPSHOT = "{\"type\":\"snapshot\",";
   private static final String MESSAGE = "{\"type\":\"message\",";
@@ -37,6 +51,7 @@ final class ViewerFleet implements AutoCloseable {
 
   private final List<Context> loops;
   private final CardTrack.Registry registry;
+  private final CardFrameListener listener;
   private final WebSocketClient client;
   private final List<Viewer> viewers = new ArrayList<>();
   private final AtomicLong unexpectedCloses = new AtomicLong();
@@ -48,8 +63,14 @@ final class ViewerFleet implements AutoCloseable {
   private Viewer probe;
 
   ViewerFleet(Vertx vertx, List<Context> loops, CardTrack.Registry registry, boolean deflate, int viewers) {
+    this(vertx, loops, registry, deflate, viewers, CardFrameListener.NONE);
+  }
+
+  /** A fleet of at most {@code viewers} viewers on {@code loops}, telling {@code listener} of every card frame. */
+  public ViewerFleet(Vertx vertx, List<Context> loops, CardTrack.Registry registry, boolean deflate, int viewers, CardFrameListener listener) {
     this.loops = loops;
     this.registry = registry;
+    this.listener = listener;
     this.client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
@@ -64,7 +85,7 @@ final class ViewerFleet implements AutoCloseable {
    * Opens one viewer per user, spread round-robin over the event loops, at most {@code concurrency} handshakes at a
    * time; viewer 0 connects to {@code probePort} when it is positive. Blocks until all are open.
    */
-  void open(String host, int port, int probePort, List<String> users, int concurrency) throws InterruptedException {
+  public void open(String host, int port, int probePort, List<String> users, int concurrency) throws InterruptedException {
     Semaphore inFlight = new Semaphore(concurrency);
     CountDownLatch done = new CountDownLatch(users.size());
     Viewer[] opened = new Viewer[users.size()];
@@ -97,38 +118,38 @@ final class ViewerFleet implements AutoCloseable {
     return client.connect(options).recover(e -> attempts > 1 ? connect(host, port, uri, attempts - 1) : Future.failedFuture(e));
   }
 
-  int size() {
+  public int size() {
     return viewers.size();
   }
 
   /** Starts counting a step (all frames until {@link #endStep}). */
-  void startStep(long nanos) {
+  public void startStep(long nanos) {
     step = new Period(nanos, loops.size());
   }
 
   /** Sets the measured window inside the step. */
-  void startWindow(long startNanos, long endNanos) {
+  public void startWindow(long startNanos, long endNanos) {
     Period w = new Period(startNanos, loops.size());
     w.end(endNanos);
     window = w;
   }
 
-  Period window() {
+  public Period window() {
     return window;
   }
 
-  Period endStep(long nanos) {
+  public Period endStep(long nanos) {
     Period s = step;
     s.end(nanos);
     return s;
   }
 
   /** When the last frame (of any viewer) arrived, {@link System#nanoTime()}. */
-  long lastFrameNanos() {
+  public long lastFrameNanos() {
     return lastFrameNanos;
   }
 
-  long unexpectedCloses() {
+  public long unexpectedCloses() {
     return unexpectedCloses.get();
   }
 
@@ -137,7 +158,7 @@ final class ViewerFleet implements AutoCloseable {
   }
 
   /** Sums a period's tallies, reading each on its own event loop. */
-  Tally sum(Period period) {
+  public Tally sum(Period period) {
     Tally total = new Tally();
     List<CompletableFuture<Void>> reads = new ArrayList<>();
     for (int i = 0; i < loops.size(); i++) {
@@ -158,7 +179,7 @@ final class ViewerFleet implements AutoCloseable {
   }
 
   /** The probe's rebuilt texts and offset errors, read on its event loop. */
-  ProbeView probeView() {
+  public ProbeView probeView() {
     CompletableFuture<ProbeView> view = new CompletableFuture<>();
     loops.get(probe.loop).runOnContext(v -> {
       Map<String, String> texts = new HashMap<>();
@@ -169,7 +190,7 @@ final class ViewerFleet implements AutoCloseable {
   }
 
   /** What the probe rebuilt: text per card id, and how many appends did not start where its text ended. */
-  record ProbeView(Map<String, String> texts, long offsetErrors, long firstVersionErrors) {}
+  public record ProbeView(Map<String, String> texts, long offsetErrors, long firstVersionErrors) {}
 
   @Override
   public void close() {
@@ -254,6 +275,7 @@ final class ViewerFleet implements AutoCloseable {
           }
           long sent = track.sentNanos(version);
           latencyMicros = sent == 0 ? -1 : (now - sent) / 1000;
+          listener.cardFrame(track, version, now);
         }
         countCard(a, order, latencyMicros);
         countCard(b, order, latencyMicros);
@@ -277,6 +299,7 @@ final class ViewerFleet implements AutoCloseable {
           if (version > last(track.index)) {
             lastVersion[track.index] = version;
           }
+          listener.messageFrame(track, version, now);
         }
         if (a != null) {
           a.messages++;
