@@ -14,27 +14,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a node tells the others after a commit: the batch's events, messages and key/value entries (snapshots stay
- * home: every node can rebuild them), as one JSON message {@code {"t":"batch","events":[…],"messages":[…],"meta":{…}}}.
- * Field names are the store's column names, so the format outlives refactorings of the records.
+ * What a node tells the others after committing one or more batches: their events, messages and key/value entries
+ * in commit order (snapshots stay home: every node can rebuild them), as one JSON message
+ * {@code {"t":"batch","events":[…],"messages":[…],"meta":{…}}}. Field names are the store's column names, so the
+ * format outlives refactorings of the records.
  */
 record ReplicatedBatch(List<CardEvent> events, List<MessageRecord> messages, Map<String, String> meta) {
   static final String TYPE = "batch";
 
-  /** The message for a committed batch, or {@code null} when it holds nothing the other nodes need. */
-  static String encode(WriteBatch batch) {
-    if (batch.events().isEmpty() && batch.messages().isEmpty() && batch.meta().isEmpty()) {
+  /** The message for committed batches, or {@code null} when they hold nothing the other nodes need. */
+  static String encode(List<WriteBatch> batches) {
+    if (batches.stream().allMatch(b -> b.events().isEmpty() && b.messages().isEmpty() && b.meta().isEmpty())) {
       return null;
     }
     ObjectNode root = Json.object().put("t", TYPE);
     ArrayNode events = root.putArray("events");
+    ArrayNode messages = root.putArray("messages");
+    ObjectNode meta = root.putObject("meta");
+    for (WriteBatch batch : batches) {
+      put(batch, events, messages, meta);
+    }
+    return Json.write(root);
+  }
+
+  private static void put(WriteBatch batch, ArrayNode events, ArrayNode messages, ObjectNode meta) {
     for (CardEvent e : batch.events()) {
       ObjectNode node = events.addObject();
       node.put("card_id", e.cardId()).put("version", e.version()).put("type", e.type().wireName()).put("at", e.atMillis());
       node.put("app_id", e.appId()).put("sequence", e.sequence()).put("uuid", e.uuid()).put("fingerprint", e.fingerprint());
       node.set("payload", e.payload());
     }
-    ArrayNode messages = root.putArray("messages");
     for (MessageRecord m : batch.messages()) {
       ObjectNode node = messages.addObject();
       node.put("message_id", m.messageId()).put("chat_id", m.chatId()).put("sender_id", m.senderId());
@@ -42,9 +51,7 @@ record ReplicatedBatch(List<CardEvent> events, List<MessageRecord> messages, Map
       node.put("card_id", m.cardId()).put("root_id", m.rootId()).put("parent_id", m.parentId()).put("uuid", m.uuid());
       node.put("created_at", m.createdAtMillis()).put("updated_at", m.updatedAtMillis());
     }
-    ObjectNode meta = root.putObject("meta");
-    batch.meta().forEach(meta::put);
-    return Json.write(root);
+    batch.meta().forEach(meta::put); // a later batch's value of a key replaces an earlier one's, as in the store
   }
 
   /** Reads a message of type {@value #TYPE}. */

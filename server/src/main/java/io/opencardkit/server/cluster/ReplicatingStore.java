@@ -4,9 +4,11 @@ import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,47 +17,72 @@ import org.slf4j.LoggerFactory;
  * A store shared by several nodes: every batch this node commits is broadcast on the cluster bus once it is durable,
  * so the other nodes' caches, browsers and previews follow without reading the database. Reads go straight through.
  *
- * <p>Implementation notes: commits complete on the store's writer thread in commit order; encoding and handing to
- * the bus run on one thread of their own in that same order, so the writer never waits for JSON or the network and
- * every other node receives a card's events in version order. A batch is broadcast only after its commit succeeded
- * ("publish after commit"): no node shows what a crash could take back. A broadcast the bus loses is made good by
- * the receivers, which fill gaps from the database.
+ * <p>Implementation notes: commits complete on the store's writer thread in commit order and are queued; one thread
+ * of its own takes whatever has queued up (a group commit's batches complete together) and broadcasts it as one
+ * message, in that same order, so the writer never waits for JSON or the network, every other node receives a
+ * card's events in version order, and a busy node sends one message per group instead of one per batch. A batch is
+ * broadcast only after its commit succeeded ("publish after commit"): no node shows what a crash could take back. A
+ * broadcast the bus loses is made good by the receivers, which fill gaps from the database.
  */
 public final class ReplicatingStore extends ForwardingCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
 
+  /** The most batches one message carries (about 340 bytes each for a streamed update). */
+  static final int MAX_BATCHES_PER_MESSAGE = 1000;
+
   private final ClusterBus bus;
-  private final ExecutorService publisher =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "okc-replicate");
-        t.setDaemon(true);
-        return t;
-      });
+  private final BlockingQueue<WriteBatch> committed = new LinkedBlockingQueue<>();
+  private final Thread publisher = new Thread(this::publish, "okc-replicate");
+  private volatile boolean closing;
 
   public ReplicatingStore(CardStore store, ClusterBus bus) {
     super(store);
     this.bus = bus;
+    publisher.setDaemon(true);
+    publisher.start();
   }
 
   @Override
   public CompletableFuture<Void> commit(WriteBatch batch) {
-    CompletableFuture<Void> committed = super.commit(batch);
-    committed.whenComplete((v, failure) -> {
+    CompletableFuture<Void> done = super.commit(batch);
+    done.whenComplete((v, failure) -> {
       if (failure == null) {
-        publisher.execute(() -> broadcast(batch));
+        committed.add(batch);
       }
     });
-    return committed;
+    return done;
   }
 
-  private void broadcast(WriteBatch batch) {
+  private void publish() {
+    List<WriteBatch> group = new ArrayList<>();
+    while (true) {
+      WriteBatch first;
+      try {
+        first = committed.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        if (closing) {
+          return;
+        }
+        continue;
+      }
+      group.clear();
+      group.add(first);
+      committed.drainTo(group, MAX_BATCHES_PER_MESSAGE - 1);
+      broadcast(group);
+    }
+  }
+
+  private void broadcast(List<WriteBatch> group) {
     try {
-      String message = ReplicatedBatch.encode(batch);
+      String message = ReplicatedBatch.encode(group);
       if (message != null) {
         bus.broadcast(message);
       }
     } catch (RuntimeException e) {
-      LOG.warn("cannot broadcast a committed batch: {}", e.toString());
+      LOG.warn("cannot broadcast committed batches: {}", e.toString());
     }
   }
 
@@ -63,9 +90,9 @@ public final class ReplicatingStore extends ForwardingCardStore {
   @Override
   public void close() {
     super.close();
-    publisher.shutdown();
+    closing = true;
     try {
-      publisher.awaitTermination(5, TimeUnit.SECONDS);
+      publisher.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
