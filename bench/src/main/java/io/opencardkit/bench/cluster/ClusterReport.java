@@ -230,8 +230,10 @@ final class ClusterReport {
       if (s.writes().size() == 2) {
         double publishes = (double) s.window().redis().publishes() / s.window().stats().batches();
         double commits = (double) s.window().stats().commits() / s.window().stats().batches();
-        line(String.format(Locale.ROOT, "| ≈ 1 write + 1 publish per PUT batch (%s) | ≤ 1 commit, ≈ 1 PUBLISH per batch | %.3f commits, %.3f PUBLISH | %s |",
-            stepName(s), commits, publishes, yes(commits <= 1.0 && Math.abs(publishes - 1) <= 0.05)));
+        // At most one of each: the store commits a group of batches at once and the node broadcasts a group as one
+        // message, so both fall below one per batch as the load grows.
+        line(String.format(Locale.ROOT, "| ≈ 1 write + 1 publish per PUT batch (%s) | ≤ 1 commit, ≤ 1 PUBLISH per batch | %.3f commits, %.3f PUBLISH | %s |",
+            stepName(s), commits, publishes, yes(commits <= 1.0 && publishes <= 1.0)));
       }
     }
   }
