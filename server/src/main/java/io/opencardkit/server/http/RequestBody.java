@@ -82,7 +82,20 @@ public final class RequestBody {
 
   /** The optional idempotency {@code uuid} (1..64 characters). */
   public String uuid() {
-    return optionalString("uuid", 1, 64);
+    return optionalKey("uuid", 1, 64);
+  }
+
+  /**
+   * An optional string used as a key (an idempotency id): {@code min..max} characters, none of them a control
+   * character. A key is stored and compared; PostgreSQL cannot store U+0000, and no client means one by a control
+   * character, so such a key is refused as a bad parameter on every store alike.
+   */
+  public String optionalKey(String field, int min, int max) {
+    String value = optionalString(field, min, max);
+    if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      throw ApiException.of(ErrorCode.INVALID_PARAMETER, field + " must not contain control characters");
+    }
+    return value;
   }
 
   /** An optional boolean. */

@@ -55,7 +55,7 @@ public final class ImApi {
   private static MessageService.Outgoing outgoing(RequestBody body) {
     String msgType = body.requiredString("msg_type", 1, 50);
     String content = body.requiredString("content", 1, Integer.MAX_VALUE);
-    String uuid = body.optionalString("uuid", 1, 50);
+    String uuid = body.optionalKey("uuid", 1, 50);
     return MessageService.validate(msgType, content, uuid);
   }
 

@@ -135,4 +135,13 @@ final class SequenceAndIdempotencyTest {
     // The same uuid on another card is a new request there, applied normally.
     assertOk(bot.content(otherCard, "md_1", "卡片二", 1, "shared-uuid"));
   }
+
+  @Test
+  void uuid_withAControlCharacter_isRefusedWith10002AndChangesNothing() throws Exception {
+    // Regression: on PostgreSQL a uuid holding U+0000 could not be stored and the call answered 503.
+    assertRefused(bot.content(cardId, "md_1", "Hello", 1, "req\u0000x"), 10002);
+    assertRefused(bot.content(cardId, "md_1", "Hello", 1, "tab\tbed"), 10002);
+
+    assertOk(bot.content(cardId, "md_1", "Hello", 1)); // sequence 1 was not used
+  }
 }

@@ -43,14 +43,19 @@ final class PostgresReader implements SqlCardStore.Reads {
   /**
    * Statements are prepared per query and closed after it; the driver keeps the server-side plan of a statement
    * it has seen often on that connection, so nothing is gained by caching them here.
+   *
+   * <p>A key holding U+0000 matches no row: PostgreSQL's text cannot hold that character, so no stored id, uuid or
+   * key has it; sent as a parameter it would fail the query (SQLState 22021) and, inside a read transaction, the
+   * queries after it. So the query is not sent and answers no rows, as SQLite answers for such a key.
    */
   private static QueryRunner runner(Connection c) {
     return new QueryRunner() {
       @Override
       public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-          binder.bind(ps);
-          return QueryRunner.rows(ps, mapper);
+          NulGuard guard = new NulGuard(ps);
+          binder.bind(guard.statement());
+          return guard.sawNul() ? List.of() : QueryRunner.rows(ps, mapper);
         }
       }
     };

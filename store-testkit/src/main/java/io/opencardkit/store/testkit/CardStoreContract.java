@@ -292,6 +292,22 @@ public abstract class CardStoreContract {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  public void reads_keysHoldingNul_matchNothingAndDoNotFail() {
+    // Regression: PostgreSQL cannot take U+0000 in a text parameter; a fuzzed message id made a lookup fail (503).
+    CardStore store = store();
+    ok(store.commit(new WriteBatch(range("c1", 1, 2), List.of(), List.of(Messages.text("om_1", "oc_1", 10)), Map.of("k", "v"))));
+    String nul = "om_1\u0000";
+
+    assertThat(store.message(nul)).isEmpty();
+    assertThat(store.messageByUuid("cli_sample", "u\u0000")).isEmpty();
+    assertThat(store.loadCard("c1\u0000")).isEmpty();
+    assertThat(store.events("c1\u0000", 0, 10)).isEmpty();
+    assertThat(store.messagesOfChat("oc_1\u0000", 0, Long.MAX_VALUE, true, 0, 10)).isEmpty();
+    assertThat(store.meta("k\u0000")).isEmpty();
+    assertThat(store.message("om_1")).isPresent(); // and the store still answers afterwards
+  }
+
   // ---------------------------------------------------------------- key/value area
 
   @Test
