@@ -80,7 +80,7 @@ public final class RequestBody {
     return value.intValue();
   }
 
-  /** The optional idempotency {@code uuid} (1..64 characters). */
+  /** The optional idempotency {@code uuid} (1..64 characters, no control characters). */
   public String uuid() {
     return optionalKey("uuid", 1, 64);
   }
