@@ -71,11 +71,32 @@ public final class Main implements Runnable {
         description = "How the nodes of a cluster talk: redis://[:password@]host:6379 (or env OPENCARDKIT_BUS). Default: none (one node).")
     String bus;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+        description = "Event loops serving HTTP, the OpenAPI and WebSockets (default: one per available processor).")
+    Integer eventLoops;
+
+    @Option(names = "--ws-compression", defaultValue = "shared", converter = WsCompressionConverter.class,
+        description = "permessage-deflate towards browsers: shared (each frame compressed once for every socket, the "
+            + "default), per-socket (a zlib context per socket: fewer bytes, more memory and CPU) or off.")
+    ServerConfig.WsCompression wsCompression;
+
+    @Option(names = "--ws-ping-interval", defaultValue = "30s", converter = DurationConverter.class,
+        description = "A web chat socket silent this long is pinged, and dropped if it stays silent as long again (default: ${DEFAULT-VALUE}).")
+    Duration wsPingInterval;
+
+    @Option(names = "--ws-close-timeout", defaultValue = "5s", converter = DurationConverter.class,
+        description = "A web chat socket closed by the server (for instance for falling behind) that does not complete the "
+            + "close handshake within this is dropped at the TCP level (default: ${DEFAULT-VALUE}).")
+    Duration wsCloseTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
       ServerConfig config;
       try {
-        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus);
+        ServerConfig.Serving serving =
+            new ServerConfig.Serving(
+                eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops, wsCompression, wsPingInterval, wsCloseTimeout);
+        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving);
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -164,6 +185,19 @@ public final class Main implements Runnable {
         case "development": return ServerConfig.WebAuth.DEVELOPMENT;
         case "token": return ServerConfig.WebAuth.TOKEN;
         default: throw new CommandLine.TypeConversionException("'" + value + "' is not development or token");
+      }
+    }
+  }
+
+  /** Parses {@code shared}, {@code per-socket} or {@code off}. */
+  static final class WsCompressionConverter implements CommandLine.ITypeConverter<ServerConfig.WsCompression> {
+    @Override
+    public ServerConfig.WsCompression convert(String value) {
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "shared": return ServerConfig.WsCompression.SHARED;
+        case "per-socket": return ServerConfig.WsCompression.PER_SOCKET;
+        case "off": return ServerConfig.WsCompression.OFF;
+        default: throw new CommandLine.TypeConversionException("'" + value + "' is not shared, per-socket or off");
       }
     }
   }

@@ -18,13 +18,14 @@ import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.HttpFrontDoor;
+import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
@@ -50,14 +51,14 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final ClusterBus bus;
   private final ExecutorService blocking;
   private final CardRuntime runtime;
-  private final HttpServer http;
+  private final HttpListeners http;
   private final DirectoryHolder directory;
   private final WebChat web;
   private final BotDispatcher bots;
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpServer http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
+      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -83,7 +84,7 @@ public final class OpenCardKitServer implements AutoCloseable {
         throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = newVertx(config);
     CardStore store = null;
     try {
       store = Backends.openStore(config);
@@ -105,13 +106,18 @@ public final class OpenCardKitServer implements AutoCloseable {
    * @param sharedStore whether other nodes write to the store too
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = newVertx(config);
     try {
       return start(config, console, vertx, store, bus, sharedStore);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
+  }
+
+  /** As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. */
+  private static Vertx newVertx(ServerConfig config) {
+    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()));
   }
 
   private static OpenCardKitServer start(
@@ -158,12 +164,14 @@ public final class OpenCardKitServer implements AutoCloseable {
     HttpFrontDoor.mountLast(router);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(false);
+    options.setPerMessageWebSocketCompressionSupported(config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
     }
-    HttpServer http;
+    HttpListeners http;
     try {
-      http = vertx.createHttpServer(options).requestHandler(router).listen().await();
+      ServerConfig.WsCompression compression = config.serving().wsCompression();
+      http = HttpListeners.listen(vertx, options, router, connection -> WebChat.prepareConnection(connection, compression), config.serving().eventLoops());
     } catch (RuntimeException e) {
       web.close();
       bots.close();
@@ -194,7 +202,7 @@ public final class OpenCardKitServer implements AutoCloseable {
 
   /** The port actually bound (useful with port 0). */
   public int port() {
-    return http.actualPort();
+    return http.port();
   }
 
   /** {@code http://host:port} (or https). */
@@ -244,7 +252,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     try {
       web.close();
       bots.close();
-      http.close().await();
+      http.close();
     } finally {
       vertx.close().await();
       runtime.close();

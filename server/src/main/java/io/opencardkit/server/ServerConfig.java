@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param store where cards and messages are stored: {@code null} for the embedded SQLite file in {@code dataDir}, or a
  *     {@code postgresql://user@host:5432/db} URL shared by the nodes of a cluster
  * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
+ * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
  */
 public record ServerConfig(
     String host,
@@ -32,7 +33,8 @@ public record ServerConfig(
     Clock clock,
     WebAuth webAuth,
     String store,
-    String bus) {
+    String bus,
+    Serving serving) {
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
@@ -40,6 +42,58 @@ public record ServerConfig(
     DEVELOPMENT,
     /** {@code ?user=<open_id>&token=<token>} with the user's {@code token} from the seed. */
     TOKEN
+  }
+
+  /**
+   * How a node serves.
+   *
+   * @param eventLoops event loops serving HTTP, the OpenAPI and WebSockets (each gets its own HTTP server on the port)
+   * @param wsCompression how WebSocket frames to browsers that negotiated permessage-deflate are compressed
+   * @param wsPingInterval a viewer socket silent this long is pinged, and dropped if it stays silent as long again
+   * @param wsCloseTimeout a viewer socket that does not complete a close handshake within this is dropped (TCP reset)
+   */
+  public record Serving(int eventLoops, WsCompression wsCompression, Duration wsPingInterval, Duration wsCloseTimeout) {
+    public Serving {
+      Objects.requireNonNull(wsCompression, "wsCompression");
+      Objects.requireNonNull(wsPingInterval, "wsPingInterval");
+      Objects.requireNonNull(wsCloseTimeout, "wsCloseTimeout");
+      if (eventLoops < 1) {
+        throw new IllegalArgumentException("--event-loops must be at least 1: " + eventLoops);
+      }
+      if (wsPingInterval.toMillis() < 1 || wsCloseTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("--ws-ping-interval and --ws-close-timeout must be positive");
+      }
+    }
+
+    /** One event loop per available processor, shared compression, pings after 30 s of silence, 5 s to close. */
+    public static Serving defaults() {
+      return new Serving(Runtime.getRuntime().availableProcessors(), WsCompression.SHARED, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    }
+
+    public Serving withEventLoops(int loops) {
+      return new Serving(loops, wsCompression, wsPingInterval, wsCloseTimeout);
+    }
+
+    public Serving withWsCompression(WsCompression compression) {
+      return new Serving(eventLoops, compression, wsPingInterval, wsCloseTimeout);
+    }
+
+    public Serving withLiveness(Duration pingInterval, Duration closeTimeout) {
+      return new Serving(eventLoops, wsCompression, pingInterval, closeTimeout);
+    }
+  }
+
+  /** permessage-deflate towards browsers (docs/design-decisions.md, "Compression"). */
+  public enum WsCompression {
+    /**
+     * Each frame is compressed once and the same bytes go to every socket; negotiated with
+     * {@code server_no_context_takeover} and {@code client_no_context_takeover}, so no socket keeps a zlib context.
+     */
+    SHARED,
+    /** Each socket compresses with its own zlib context (context takeover): fewer bytes, more memory and CPU. */
+    PER_SOCKET,
+    /** permessage-deflate is not offered back. */
+    OFF
   }
 
   public ServerConfig {
@@ -56,18 +110,19 @@ public record ServerConfig(
     }
     store = store == null || store.isBlank() ? null : store.trim();
     bus = bus == null || bus.isBlank() ? null : bus.trim();
+    serving = serving == null ? Serving.defaults() : serving;
   }
 
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -76,36 +131,40 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving);
+  }
+
+  public ServerConfig withServing(Serving newServing) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing);
   }
 
   public boolean tls() {

@@ -312,7 +312,8 @@ final class WebApi {
     if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
       throw WebError.of(400, "/web/ws is a WebSocket");
     }
-    ctx.request().toWebSocket().onSuccess(ws -> hub.open(ws, user.openId())).onFailure(e -> WebReplies.fail(ctx, e));
+    io.netty.channel.Channel channel = NettySocket.channelOf(ctx.request());
+    ctx.request().toWebSocket().onSuccess(ws -> hub.open(ws, channel, user.openId())).onFailure(e -> WebReplies.fail(ctx, e));
   }
 
   // --- helpers -----------------------------------------------------------------------------------------------------

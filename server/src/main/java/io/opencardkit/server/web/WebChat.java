@@ -32,7 +32,8 @@ public final class WebChat {
       MessageService messages, Reactions reactions, CardActions cardActions, Executor blocking) {
     long timeout = config.streamingTimeout().toMillis();
     MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout, reactions);
-    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views);
+    ViewerHub.Liveness liveness = new ViewerHub.Liveness(config.serving().wsPingInterval(), config.serving().wsCloseTimeout());
+    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views, liveness, config.serving().wsCompression());
     this.refusals = new CardRefusals(config.clock());
     this.api =
         new WebApi(
@@ -64,6 +65,16 @@ public final class WebChat {
    */
   public void reloadViewers() {
     hub.reloadAll("catching up after an interruption: reload over HTTP");
+  }
+
+  /**
+   * Readies a new HTTP connection of the server for the web chat's WebSockets (call from the HTTP servers' connection
+   * handler): with shared compression, permessage-deflate is negotiated without context takeover.
+   */
+  public static void prepareConnection(io.vertx.core.http.HttpConnection connection, ServerConfig.WsCompression compression) {
+    if (compression == ServerConfig.WsCompression.SHARED) {
+      NoContextDeflate.install(connection, FrameDeflater.LEVEL);
+    }
   }
 
   /** Counters of the browser push. */

@@ -1,7 +1,7 @@
 package io.opencardkit.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.PageFrames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -21,6 +21,7 @@ import java.util.function.Predicate;
  */
 public final class RecordingSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
+  private final PageFrames pageFrames = new PageFrames(); // one per socket: compact frames refer to its streams
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
   private volatile boolean closed;
@@ -66,7 +67,10 @@ public final class RecordingSocket implements AutoCloseable {
           partial.append(data);
           receivedChars += data.length();
           if (last) {
-            frames.add(Json.parseOrNull(partial.toString()));
+            JsonNode frame = pageFrames.read(partial.toString());
+            if (frame != null) {
+              frames.add(frame);
+            }
             partial.setLength(0);
             frames.notifyAll();
           }
@@ -116,6 +120,13 @@ public final class RecordingSocket implements AutoCloseable {
   public List<JsonNode> frames() {
     synchronized (frames) {
       return List.copyOf(frames);
+    }
+  }
+
+  /** Compact append frames received (docs/web-protocol.md). */
+  public long compactFrames() {
+    synchronized (frames) {
+      return pageFrames.compactFrames();
     }
   }
 
