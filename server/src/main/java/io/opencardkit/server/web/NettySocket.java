@@ -86,6 +86,11 @@ final class NettySocket implements ViewerConnection.Socket {
     return channel.pipeline().get(encoder) != null;
   }
 
+  /** Whether frames go out as the shared compressed bytes. */
+  boolean sharedDeflate() {
+    return deflate;
+  }
+
   /** Runs when a full queue has drained to half. */
   void drainHandler(Runnable handler) {
     this.drained = handler;
@@ -149,9 +154,14 @@ final class NettySocket implements ViewerConnection.Socket {
 
   /** Drops the connection with a TCP reset, discarding what the kernel still holds for the peer. */
   void abort() {
+    if (!channel.isActive()) {
+      return;
+    }
     stats.socketAborted();
     channel.config().setOption(ChannelOption.SO_LINGER, 0);
-    channel.close();
+    // Closing from the channel would go through Vert.x's WebSocket handler, the pipeline's last, which starts a close
+    // handshake and waits for it; closing from that handler's context starts below it, at the socket.
+    channel.pipeline().lastContext().close();
   }
 
   private void flushNow() {

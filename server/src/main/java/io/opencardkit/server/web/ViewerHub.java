@@ -90,6 +90,13 @@ final class ViewerHub {
     return stats;
   }
 
+  /** Open viewer sockets per event loop thread that has had any. */
+  Map<String, Integer> connectionsPerLoop() {
+    Map<String, Integer> perLoop = new java.util.TreeMap<>();
+    shards.forEach((thread, shard) -> perLoop.put(thread.getName(), shard.openConnections()));
+    return perLoop;
+  }
+
   void close() {
     vertx.cancelTimer(timerId);
     shards.values().forEach(ViewerShard::close);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ final class ViewerShard {
   private final ViewerStats stats;
   private final Map<String, Set<ViewerConnection>> byChat = new HashMap<>();
   private final Map<ViewerConnection, Heartbeat> connections = new HashMap<>();
+  private final AtomicInteger open = new AtomicInteger(); // connections.size(), readable from other threads
   private final long timerId;
 
   /** What was last heard from a socket, and the ping sent since. */
@@ -68,6 +70,11 @@ final class ViewerShard {
 
   void close() {
     vertx.cancelTimer(timerId);
+  }
+
+  /** Viewer sockets open on this shard's loop (any thread). */
+  int openConnections() {
+    return open.get();
   }
 
   // --- from the hub (any thread) ------------------------------------------------------------------------------------
@@ -132,7 +139,10 @@ final class ViewerShard {
 
   private void heard(Heartbeat heartbeat) {
     heartbeat.heardAt = clock.millis();
-    heartbeat.pingedAt = 0;
+    if (heartbeat.pingedAt != 0) {
+      heartbeat.pingedAt = 0;
+      stats.pingAnswered();
+    }
   }
 
   private void register(ViewerConnection connection, Heartbeat heartbeat) {
@@ -140,15 +150,18 @@ final class ViewerShard {
       return;
     }
     connections.put(connection, heartbeat);
+    open.incrementAndGet();
     connection.chatIds().forEach(chatId -> byChat.computeIfAbsent(chatId, k -> new LinkedHashSet<>()).add(connection));
-    stats.connectionOpened();
+    stats.connectionOpened(heartbeat.socket.sharedDeflate());
     connection.writeDirect(OutFrame.of(Frames.hello(connection.openId())));
   }
 
   private void unregister(ViewerConnection connection) {
     connection.closed();
-    if (connections.remove(connection) != null) {
-      stats.connectionClosed();
+    Heartbeat heartbeat = connections.remove(connection);
+    if (heartbeat != null) {
+      open.decrementAndGet();
+      stats.connectionClosed(heartbeat.socket.sharedDeflate());
     }
     for (String chatId : connection.chatIds()) {
       Set<ViewerConnection> viewers = byChat.get(chatId);
@@ -236,6 +249,7 @@ final class ViewerShard {
       if (heartbeat.pingedAt == 0 && now - heartbeat.heardAt >= interval) {
         heartbeat.pingedAt = now;
         heartbeat.socket.ping(Buffer.buffer(Long.toString(now)));
+        stats.pingSent();
       }
       if (connection.hasStaleCards()) {
         connection.drained(); // a safety net: the drain callback is the usual trigger

@@ -11,6 +11,9 @@ public final class ViewerStats {
   private final LongAdder socketsAborted = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
   private final LongAdder unresponsiveClosed = new LongAdder();
+  private final LongAdder pingsSent = new LongAdder();
+  private final LongAdder pingsAnswered = new LongAdder();
+  private final LongAdder sharedDeflateConnections = new LongAdder();
 
   /** Card frames not written because the socket was full or a snapshot was due. */
   public long deltasSkipped() {
@@ -42,6 +45,21 @@ public final class ViewerStats {
     return bytesWritten.sum();
   }
 
+  /** Pings sent to silent sockets. */
+  public long pingsSent() {
+    return pingsSent.sum();
+  }
+
+  /** Pings after which the socket was heard from again (a pong, or any frame). */
+  public long pingsAnswered() {
+    return pingsAnswered.sum();
+  }
+
+  /** Open viewer sockets that are sent the shared compressed bytes (permessage-deflate without context takeover). */
+  public long sharedDeflateConnections() {
+    return sharedDeflateConnections.sum();
+  }
+
   /** Open viewer sockets. */
   public long connections() {
     return connections.sum();
@@ -71,11 +89,25 @@ public final class ViewerStats {
     bytesWritten.add(bytes);
   }
 
-  void connectionOpened() {
-    connections.increment();
+  void pingSent() {
+    pingsSent.increment();
   }
 
-  void connectionClosed() {
+  void pingAnswered() {
+    pingsAnswered.increment();
+  }
+
+  void connectionOpened(boolean sharedDeflate) {
+    connections.increment();
+    if (sharedDeflate) {
+      sharedDeflateConnections.increment();
+    }
+  }
+
+  void connectionClosed(boolean sharedDeflate) {
     connections.decrement();
+    if (sharedDeflate) {
+      sharedDeflateConnections.decrement();
+    }
   }
 }

@@ -77,6 +77,11 @@ public final class WebChat {
     }
   }
 
+  /** Open viewer sockets per event loop thread that has served any (operators' view of how the load spreads). */
+  public java.util.Map<String, Integer> viewersPerLoop() {
+    return hub.connectionsPerLoop();
+  }
+
   /** Counters of the browser push. */
   public ViewerStats stats() {
     return hub.stats();
