@@ -1,7 +1,5 @@
 package io.opencardkit.bench.fanout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,7 +10,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +49,7 @@ public final class ViewerFleet implements AutoCloseable {
   private final List<Context> loops;
   private final CardTrack.Registry registry;
   private final CardFrameListener listener;
+  private final boolean deflate;
   private final WebSocketClient client;
   private final List<Viewer> viewers = new ArrayList<>();
   private final AtomicLong unexpectedCloses = new AtomicLong();
@@ -86,13 +84,18 @@ public final class ViewerFleet implements AutoCloseable {
     this.registry = registry;
     this.listener = listener;
     this.lazyCardMaxVersion = lazyCardMaxVersion;
+    this.deflate = deflate;
     this.client = vertx.createWebSocketClient(clientOptions(deflate, viewers));
   }
 
+  /** What Chromium offers on every WebSocket it opens. */
+  static final String CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits";
+
   /**
-   * The viewers' client options. With {@code deflate}, Vert.x (Netty's PerMessageDeflateClientExtensionHandshaker
-   * with window size and no-context options at their defaults) offers exactly what Chromium offers,
-   * {@code Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits} (ViewerHandshakeTest checks it).
+   * The viewers' client options: with {@code deflate}, Vert.x installs Netty's permessage-deflate client (it inflates
+   * what the server compresses). On its own it offers a bare {@code permessage-deflate}: Netty announces
+   * {@code client_max_window_bits} only when JZlib is on the classpath (the JDK's Deflater cannot shrink its window), so
+   * {@link #connectOptions} adds the header that makes the offer Chromium's (ViewerHandshakeTest checks it).
    */
   static WebSocketClientOptions clientOptions(boolean deflate, int viewers) {
     return new WebSocketClientOptions()
@@ -137,8 +140,23 @@ public final class ViewerFleet implements AutoCloseable {
     probe = opened[0];
   }
 
-  private Future<WebSocket> connect(String host, int port, String uri, int attempts) {
+  /**
+   * The handshake of one viewer. With {@code deflate}, the extension header {@link #CHROMIUM_OFFER}: Netty merges it
+   * with its own offer (same extension: the parameters add up), so the server sees exactly what Chromium sends. A
+   * server may then answer {@code server_no_context_takeover} or {@code server_max_window_bits=N}, which the client
+   * accepts as Chromium does; an answer with {@code client_max_window_bits=N} (N &lt; 15) it would refuse, failing the
+   * handshake (Chromium would shrink its own window): servers built on Vert.x do not send one unless told to.
+   */
+  static WebSocketConnectOptions connectOptions(String host, int port, String uri, boolean deflate) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
+    if (deflate) {
+      options.addHeader("Sec-WebSocket-Extensions", CHROMIUM_OFFER);
+    }
+    return options;
+  }
+
+  private Future<WebSocket> connect(String host, int port, String uri, int attempts) {
+    WebSocketConnectOptions options = connectOptions(host, port, uri, deflate);
     return client.connect(options).recover(e -> attempts > 1 ? connect(host, port, uri, attempts - 1) : Future.failedFuture(e));
   }
 
@@ -243,9 +261,7 @@ public final class ViewerFleet implements AutoCloseable {
   public ProbeView probeView() {
     CompletableFuture<ProbeView> view = new CompletableFuture<>();
     loops.get(probe.loop).runOnContext(v -> {
-      Map<String, String> texts = new HashMap<>();
-      probe.building.forEach((cardId, text) -> texts.put(cardId, text.toString()));
-      view.complete(new ProbeView(texts, probe.offsetErrors, probe.firstVersionErrors, probe.unknownStreams));
+      view.complete(probe.frames.probeView());
     });
     return view.join();
   }
@@ -273,37 +289,18 @@ public final class ViewerFleet implements AutoCloseable {
     client.close();
   }
 
-  /** What a v2 stream number stands for on one connection: an element of a card (and the card's track once known). */
-  private static final class Stream {
-    final String cardId;
-    final String elementId;
-    CardTrack track;
-
-    Stream(String cardId, String elementId, CardTrack track) {
-      this.cardId = cardId;
-      this.elementId = elementId;
-      this.track = track;
-    }
-  }
-
-  /** One socket; confined to its event loop. */
-  private final class Viewer {
+  /** One socket; confined to its event loop. What it makes of its frames is {@link ViewerFrames}'s. */
+  private final class Viewer implements ViewerFrames.Fleet {
     final int loop;
     final boolean isProbe;
     final WebSocket ws;
-    private long[] lastVersion = new long[64]; // by CardTrack.index; 0 = no anchor yet
-    private Stream[] streams = new Stream[64]; // v2: by stream number k, this connection's announcements
-    private boolean ready;
-    // probe only
-    private final Map<String, StringBuilder> building = new HashMap<>();
-    private long offsetErrors;
-    private long firstVersionErrors;
-    private long unknownStreams;
+    final ViewerFrames frames;
 
     Viewer(int index, int loop, boolean isProbe, WebSocket ws) {
       this.loop = loop;
       this.isProbe = isProbe;
       this.ws = ws;
+      this.frames = new ViewerFrames(registry, listener, lazyCardMaxVersion, isProbe, this);
       ws.textMessageHandler(this::onText);
       ws.closeHandler(v -> {
         if (!closing) {
@@ -321,223 +318,22 @@ public final class ViewerFleet implements AutoCloseable {
       lastFrameNanos = now;
       Period st = step;
       Period w = window;
-      Tally a = st == null ? null : st.at(now, loop);
-      Tally b = w == null ? null : w.at(now, loop);
-      FrameReader.Kind kind = FrameReader.kind(s);
-      if (isProbe) {
-        int bytes = Corpus.utf8(s);
-        if (a != null) {
-          a.probePayloadBytes += bytes;
-          a.probeFrames++;
-        }
-        if (b != null) {
-          b.probePayloadBytes += bytes;
-          b.probeFrames++;
-        }
-      }
-      switch (kind) {
-        case CARD: {
-          String cardId = FrameReader.string(s, "card_id");
-          long version = FrameReader.number(s, "version");
-          if (isProbe) {
-            probeCard(s, cardId);
-          }
-          cardFrame(cardId, cardId == null ? null : track(cardId), version, now, a, b, false);
-          break;
-        }
-        case APPEND: {
-          long k = FrameReader.appendStream(s);
-          long version = FrameReader.appendVersion(s);
-          Stream stream = k >= 0 && k < streams.length ? streams[(int) k] : null;
-          if (stream == null) {
-            unknownStreams++;
-            count(a, b, t -> t.unknownStreams++);
-            break;
-          }
-          if (stream.track == null) {
-            stream.track = track(stream.cardId);
-          }
-          if (isProbe) {
-            probeAppend(s, stream, version);
-          }
-          cardFrame(stream.cardId, stream.track, version, now, a, b, true);
-          break;
-        }
-        case STREAM: {
-          long k = FrameReader.number(s, "k");
-          String cardId = FrameReader.string(s, "card_id");
-          if (k < 0 || k > 10_000_000 || cardId == null) {
-            count(a, b, t -> t.otherFrames++);
-            break;
-          }
-          if (k >= streams.length) {
-            streams = Arrays.copyOf(streams, (int) Math.max(k + 1, streams.length * 2L));
-          }
-          streams[(int) k] = new Stream(cardId, FrameReader.string(s, "element_id"), track(cardId));
-          count(a, b, t -> t.streamFrames++);
-          break;
-        }
-        case SNAPSHOT: {
-          String cardId = FrameReader.string(s, "card_id");
-          CardTrack track = cardId == null ? null : track(cardId);
-          if (track != null) {
-            last(track.index);
-            lastVersion[track.index] = FrameReader.number(s, "version");
-          }
-          if (isProbe) {
-            JsonNode f = Json.parseOrNull(s);
-            building.put(f.path("card_id").asText(), new StringBuilder(mdContent(f.path("card"))));
-          }
-          count(a, b, t -> t.snapshots++);
-          break;
-        }
-        case MESSAGE: {
-          JsonNode card = Json.parseOrNull(s).path("message").path("card");
-          CardTrack track = card.isObject() ? track(card.path("card_id").asText()) : null;
-          if (track != null) {
-            long version = card.path("version").asLong();
-            if (version > last(track.index)) {
-              lastVersion[track.index] = version;
-            }
-            listener.messageFrame(track, version, now);
-          }
-          if (isProbe && card.isObject()) {
-            building.put(card.path("card_id").asText(), new StringBuilder(mdContent(card.path("card"))));
-          }
-          count(a, b, t -> t.messages++);
-          break;
-        }
-        case HELLO:
-          hellos.incrementAndGet();
-          count(a, b, t -> t.otherFrames++);
-          break;
-        default:
-          count(a, b, t -> t.otherFrames++);
-          break;
-      }
+      frames.onFrame(s, now, st == null ? null : st.at(now, loop), w == null ? null : w.at(now, loop));
     }
 
-    /** The card's track: registered by the bots (or the reference's schedule), or now when this fleet registers unknown cards. */
-    private CardTrack track(String cardId) {
-      CardTrack track = registry.get(cardId);
-      return track != null || lazyCardMaxVersion <= 0 ? track : registry.getOrRegister(cardId, lazyCardMaxVersion);
+    @Override
+    public String readyCard() {
+      return readyCard;
     }
 
-    /** A card frame (a v1 object of any op, or a v2 append array) of {@code cardId} at {@code version}. */
-    private void cardFrame(String cardId, CardTrack track, long version, long now, Tally a, Tally b, boolean v2Append) {
-      String awaited = readyCard;
-      if (awaited != null && !ready && awaited.equals(cardId)) {
-        ready = true;
-        readyViewers.incrementAndGet();
-      }
-      int order = 0; // 0 in order, 1 gap, 2 duplicate, 3 no anchor
-      long latencyMicros = -1;
-      if (track != null) {
-        long last = last(track.index);
-        if (last == 0) {
-          order = 3;
-        } else if (version <= last) {
-          order = 2;
-        } else if (version > last + 1) {
-          order = 1;
-        }
-        if (version > last) {
-          lastVersion[track.index] = version;
-        }
-        long sent = track.sentNanos(version);
-        latencyMicros = sent == 0 ? -1 : (now - sent) / 1000;
-        listener.cardFrame(track, version, now);
-      }
-      countCard(a, order, latencyMicros, v2Append);
-      countCard(b, order, latencyMicros, v2Append);
+    @Override
+    public void ready() {
+      readyViewers.incrementAndGet();
     }
 
-    private void count(Tally a, Tally b, java.util.function.Consumer<Tally> what) {
-      if (a != null) {
-        what.accept(a);
-      }
-      if (b != null) {
-        what.accept(b);
-      }
+    @Override
+    public void hello() {
+      hellos.incrementAndGet();
     }
-
-    private void countCard(Tally t, int order, long latencyMicros, boolean v2Append) {
-      if (t == null) {
-        return;
-      }
-      t.cardFrames++;
-      if (v2Append) {
-        t.v2Appends++;
-      }
-      switch (order) {
-        case 1: t.gaps++; break;
-        case 2: t.duplicates++; break;
-        case 3: t.unanchored++; break;
-        default: break;
-      }
-      if (latencyMicros < 0) {
-        t.untimed++;
-      } else if (!isProbe) {
-        t.latency.record(latencyMicros);
-      }
-    }
-
-    private long last(int index) {
-      if (index >= lastVersion.length) {
-        lastVersion = Arrays.copyOf(lastVersion, Math.max(index + 1, lastVersion.length * 2));
-      }
-      return lastVersion[index];
-    }
-
-    /** The probe applies a v1 card frame to the text it rebuilds, as the page does. */
-    private void probeCard(String s, String cardId) {
-      StringBuilder text = cardId == null ? null : building.get(cardId);
-      if (text == null) {
-        return; // a reference frame, or a card whose message frame came before this viewer opened
-      }
-      JsonNode f = Json.parseOrNull(s);
-      if (!BotFleet.ELEMENT_ID.equals(f.path("element_id").asText(BotFleet.ELEMENT_ID))) {
-        return;
-      }
-      String op = f.path("op").asText();
-      if ("append".equals(op)) {
-        int offset = f.path("offset").asInt();
-        if (offset != text.length()) {
-          offsetErrors++;
-        }
-        if (offset == 0 && f.path("version").asLong() != BotFleet.FIRST_CONTENT_VERSION) {
-          firstVersionErrors++;
-        }
-        text.setLength(Math.min(text.length(), offset));
-        text.append(f.path("text").asText());
-      } else if ("replace".equals(op)) {
-        text.setLength(0);
-        text.append(f.path("text").asText());
-      }
-    }
-
-    /** The probe applies a v2 append: the text goes at the end of the element (the offset is implied). */
-    private void probeAppend(String s, Stream stream, long version) {
-      StringBuilder text = building.get(stream.cardId);
-      if (text == null || !BotFleet.ELEMENT_ID.equals(stream.elementId)) {
-        return;
-      }
-      if (text.length() == 0 && version != BotFleet.FIRST_CONTENT_VERSION) {
-        firstVersionErrors++;
-      }
-      String appended = FrameReader.appendText(s);
-      if (appended != null) {
-        text.append(appended);
-      }
-    }
-  }
-
-  private static String mdContent(JsonNode card) {
-    for (JsonNode element : card.path("body").path("elements")) {
-      if (BotFleet.ELEMENT_ID.equals(element.path("element_id").asText())) {
-        return element.path("content").asText();
-      }
-    }
-    return "";
   }
 }
