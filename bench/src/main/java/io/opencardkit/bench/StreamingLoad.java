@@ -225,7 +225,7 @@ public final class StreamingLoad implements Callable<Integer> {
           warmUp(run);
         }
         List<Result> results = rateSteps.isEmpty() ? closedLoopOrPaced(runs, bare, noopKinds) : kneeSearch(runs);
-        Run run = new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage(), where);
+        Run run = new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage(), where, bare == null ? "" : bare.target.describe());
         String report = rateSteps.isEmpty() ? new StreamingReport(run, results).markdown() : new KneeReport(run, results).markdown();
         if (where == null) {
           out.println();
@@ -372,9 +372,10 @@ public final class StreamingLoad implements Callable<Integer> {
    * How the run was made and what was checked at its end, for the reports.
    *
    * @param where the placement of the server's process, or null when the server runs in this JVM (or remote)
+   * @param reference the bare handler's description, or ""
    */
   record Run(StreamingLoad options, Target firstTarget, FsyncProbe.Result fsync, List<Verification> verifications, String loadBefore,
-      String loadAfter, Placement.Where where) {}
+      String loadAfter, Placement.Where where, String reference) {}
 
   /**
    * What one phase measured, on which store.

@@ -57,7 +57,8 @@ final class StreamingReport {
                 String.join(", ", o.stores.stream().map(s -> s.startsWith("postgres") ? "PostgreSQL (a schema of its own)" : "SQLite")
                     .collect(Collectors.toList())),
                 o.firstWarmup.isZero() ? "" : "; before any measurement, " + o.firstWarmup.toSeconds() + " s of unmeasured closed-loop updates on each in turn")
-            : "");
+            : "")
+        + (run.reference().isEmpty() ? "" : " Reference: " + run.reference() + ", started with the server and up during the whole run.");
   }
 
   String markdown() {
