@@ -57,7 +57,7 @@ final class KneeReport {
           "| %s | %,.0f | %,.0f | **%,.0f** | %.1f %% | %.2f | **%.2f** | %.2f | %d | %.1f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %s | %s |",
           r.store(), r.offeredPerSecond(), r.stats().offered / seconds, r.perSecond(), 100 * r.perSecond() / r.offeredPerSecond(),
           ms(r.stats().latencyMicros, 50), ms(r.stats().latencyMicros, 99), ms(r.stats().latencyMicros, 99.9), r.stats().errorCount(),
-          ratio(r.stats().acked, r.commits()), r.commits() / seconds, r.serverCores(), r.writerCores(),
+          ratio(r.stats().acked, r.commits()), r.commits() < 0 ? Double.NaN : r.commits() / seconds, r.serverCores(), r.writerCores(),
           r.loadGeneratorCores(), c.postgresCores(), r.otherCores(),
           r.stats().acked == 0 ? Double.NaN : r.serverCores() * 1e6 / r.perSecond(), r.gcPauses(), good(r) ? "yes" : "no"));
     }

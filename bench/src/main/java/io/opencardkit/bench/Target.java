@@ -37,6 +37,9 @@ import java.util.stream.Stream;
  * handler in a process of its own (the ingest reference); or an existing one reached by URL.
  */
 final class Target implements AutoCloseable {
+  /** Reads the cards' text from a server process's card inspector (at the end of a run, once per stream). */
+  private static final HttpClient INSPECTOR = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
   final String host;
   final int port;
   final String appId;
@@ -216,7 +219,7 @@ final class Target implements AutoCloseable {
     try {
       URI uri = URI.create("http://" + host + ":" + port + "/web/api/cards/" + URLEncoder.encode(cardId, StandardCharsets.UTF_8) + "/inspector?user="
           + URLEncoder.encode(viewer, StandardCharsets.UTF_8));
-      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+      HttpResponse<String> answer = INSPECTOR.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       JsonNode card = answer.statusCode() == 200 ? Json.parseOrNull(answer.body()) : null;
       if (card == null) {
