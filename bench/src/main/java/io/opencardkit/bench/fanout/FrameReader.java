@@ -49,34 +49,58 @@ public final class FrameReader {
     return node == null ? "" : node.path("type").asText("");
   }
 
+  /** A field of the object frames, with its search keys made once (viewers look up two or three per frame). */
+  public static final class Field {
+    final String name;
+    final String stringKey;
+    final String numberKey;
+
+    public Field(String name) {
+      this.name = name;
+      this.stringKey = "\"" + name + "\":\"";
+      this.numberKey = "\"" + name + "\":";
+    }
+  }
+
+  public static final Field CARD_ID = new Field("card_id");
+  public static final Field VERSION = new Field("version");
+  public static final Field K = new Field("k");
+  public static final Field ELEMENT_ID = new Field("element_id");
+
   /** A top-level string field of an object frame ({@code card_id}, {@code element_id}), or null. Ids are never escaped. */
-  public static String string(String frame, String field) {
-    String key = "\"" + field + "\":\"";
-    int at = topLevel(frame, key);
+  public static String string(String frame, Field field) {
+    int at = topLevel(frame, field.stringKey);
     if (at == -2) {
-      JsonNode value = parsed(frame).path(field);
+      JsonNode value = parsed(frame).path(field.name);
       return value.isTextual() ? value.asText() : null;
     }
     if (at < 0) {
       return null;
     }
-    int from = at + key.length();
+    int from = at + field.stringKey.length();
     int to = frame.indexOf('"', from);
     return to < 0 ? null : frame.substring(from, to);
   }
 
+  public static String string(String frame, String field) {
+    return string(frame, new Field(field));
+  }
+
   /** A top-level non-negative integer field of an object frame ({@code version}, {@code k}), or -1. */
-  public static long number(String frame, String field) {
-    String key = "\"" + field + "\":";
-    int at = topLevel(frame, key);
+  public static long number(String frame, Field field) {
+    int at = topLevel(frame, field.numberKey);
     if (at == -2) {
-      JsonNode value = parsed(frame).path(field);
+      JsonNode value = parsed(frame).path(field.name);
       return value.canConvertToLong() ? value.asLong() : -1;
     }
     if (at < 0) {
       return -1;
     }
-    return digits(frame, at + key.length());
+    return digits(frame, at + field.numberKey.length());
+  }
+
+  public static long number(String frame, String field) {
+    return number(frame, new Field(field));
   }
 
   /** The stream number of a v2 append array {@code [k,version,"text"]}, or -1. */
@@ -103,14 +127,10 @@ public final class FrameReader {
    */
   private static int topLevel(String frame, String key) {
     int at = frame.indexOf(key);
-    int nested = frame.indexOf('{', 1);
-    if (at >= 0 && (nested < 0 || at < nested)) {
-      return at;
+    if (at >= 0) {
+      return frame.lastIndexOf('{', at) == 0 ? at : -2; // only the frame's own brace before it: a key of the frame
     }
-    if (at < 0 && nested < 0) {
-      return -1; // a flat object without the key
-    }
-    return -2;
+    return frame.indexOf('{', 1) < 0 ? -1 : -2; // a flat object without the key, or one whose nested objects may hold it
   }
 
   private static JsonNode parsed(String frame) {

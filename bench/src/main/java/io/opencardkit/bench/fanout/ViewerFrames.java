@@ -79,8 +79,8 @@ final class ViewerFrames {
     }
     switch (FrameReader.kind(s)) {
       case CARD: {
-        String cardId = FrameReader.string(s, "card_id");
-        long version = FrameReader.number(s, "version");
+        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
+        long version = FrameReader.number(s, FrameReader.VERSION);
         if (isProbe) {
           probeCard(s, cardId);
         }
@@ -106,8 +106,8 @@ final class ViewerFrames {
         break;
       }
       case STREAM: {
-        long k = FrameReader.number(s, "k");
-        String cardId = FrameReader.string(s, "card_id");
+        long k = FrameReader.number(s, FrameReader.K);
+        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
         if (k < 0 || k > 10_000_000 || cardId == null) {
           count(a, b, t -> t.otherFrames++);
           break;
@@ -115,16 +115,16 @@ final class ViewerFrames {
         if (k >= streams.length) {
           streams = Arrays.copyOf(streams, (int) Math.max(k + 1, streams.length * 2L));
         }
-        streams[(int) k] = new Stream(cardId, FrameReader.string(s, "element_id"), track(cardId));
+        streams[(int) k] = new Stream(cardId, FrameReader.string(s, FrameReader.ELEMENT_ID), track(cardId));
         count(a, b, t -> t.streamFrames++);
         break;
       }
       case SNAPSHOT: {
-        String cardId = FrameReader.string(s, "card_id");
+        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
         CardTrack track = cardId == null ? null : track(cardId);
         if (track != null) {
           last(track.index);
-          lastVersion[track.index] = FrameReader.number(s, "version");
+          lastVersion[track.index] = FrameReader.number(s, FrameReader.VERSION);
         }
         if (isProbe) {
           JsonNode f = Json.parseOrNull(s);

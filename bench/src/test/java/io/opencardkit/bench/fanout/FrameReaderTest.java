@@ -63,6 +63,14 @@ class FrameReaderTest {
   }
 
   @Test
+  void aBraceInATextBeforeTheKeyMakesItParseTheFrame() {
+    String frame = "{\"type\":\"card\",\"text\":\"a {\\\"version\\\":1} b\",\"card_id\":\"7301\",\"version\":3}";
+
+    assertThat(FrameReader.number(frame, "version")).isEqualTo(3);
+    assertThat(FrameReader.string(frame, FrameReader.CARD_ID)).isEqualTo("7301");
+  }
+
+  @Test
   void findsTheTypeWhereverItIs() {
     assertThat(FrameReader.kind("{\"card_id\":\"7301\",\"version\":3,\"type\":\"snapshot\",\"card\":{}}")).isEqualTo(Kind.SNAPSHOT);
   }
