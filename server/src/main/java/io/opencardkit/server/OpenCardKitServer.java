@@ -76,6 +76,7 @@ public final class OpenCardKitServer implements AutoCloseable {
    * requests.
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
+    requireSafeSignIn(config, false);
     if (config.store() == null) {
       try {
         Files.createDirectories(config.dataDir());
@@ -105,6 +106,7 @@ public final class OpenCardKitServer implements AutoCloseable {
    * @param sharedStore whether other nodes write to the store too
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
+    requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
     Vertx vertx = Vertx.vertx();
     try {
       return start(config, console, vertx, store, bus, sharedStore);
@@ -112,6 +114,17 @@ public final class OpenCardKitServer implements AutoCloseable {
       vertx.close();
       throw e;
     }
+  }
+
+  /**
+   * Refuses a sign-in that would expose the chats (see {@link SignInPolicy}).
+   *
+   * @throws IllegalArgumentException saying what is wrong and which flag to use
+   */
+  private static void requireSafeSignIn(ServerConfig config, boolean clustered) {
+    SignInPolicy.refusal(config, clustered).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
   }
 
   private static OpenCardKitServer start(
@@ -143,7 +156,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
-    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers));
+    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere));
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());
