@@ -1,9 +1,12 @@
 package io.opencardkit.server.signin;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Refuses requests another site's page makes a browser send (cross-site request forgery, and cross-site WebSocket
@@ -11,11 +14,13 @@ import java.util.Set;
  * every WebSocket handshake; a request without it comes from a program, not from another site's page.
  */
 public final class SameOrigin {
-  private final Set<String> alsoAllowed; // authorities (host[:port]) of configured public addresses
+  private record Authority(String host, int port) {}
+
+  private final Set<Authority> alsoAllowed; // configured public addresses of the server
 
   /** @param publicUrls addresses the server is also reached at (e.g. the OpenID Connect redirect address), or none */
   public SameOrigin(Set<String> publicUrls) {
-    this.alsoAllowed = publicUrls.stream().map(SameOrigin::authorityOf).filter(a -> a != null).collect(java.util.stream.Collectors.toSet());
+    this.alsoAllowed = publicUrls.stream().map(SameOrigin::authorityOf).filter(Objects::nonNull).collect(Collectors.toSet());
   }
 
   /** Whether the request may go on: it comes from this server's own pages, or from no browser page at all. */
@@ -27,38 +32,39 @@ public final class SameOrigin {
     if (origin == null) {
       return true;
     }
-    String authority = authorityOf(origin);
-    if (authority == null) {
+    Authority from = authorityOf(origin);
+    if (from == null) {
       return false; // "null" (a sandboxed or file page) or garbage
     }
-    String host = request.getHeader("Host");
-    return authority.equals(normalize(host, schemeOf(origin))) || alsoAllowed.contains(authority);
+    HostAndPort host = request.authority(); // the Host header, or HTTP/2's :authority
+    if (host != null) {
+      int port = host.port() >= 0 ? host.port() : defaultPort(origin);
+      if (from.equals(new Authority(bare(host.host()), port))) {
+        return true;
+      }
+    }
+    return alsoAllowed.contains(from);
   }
 
-  private static String authorityOf(String url) {
+  private static Authority authorityOf(String url) {
     try {
       URI uri = URI.create(url.trim());
       if (uri.getHost() == null || uri.getScheme() == null) {
         return null;
       }
-      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-      return normalize(uri.getRawAuthority(), scheme);
+      return new Authority(bare(uri.getHost()), uri.getPort() >= 0 ? uri.getPort() : defaultPort(url));
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
-  private static String schemeOf(String origin) {
-    return origin.regionMatches(true, 0, "https:", 0, 6) ? "https" : "http";
+  private static int defaultPort(String url) {
+    return url.regionMatches(true, 0, "https:", 0, 6) ? 443 : 80;
   }
 
-  /** {@code host[:port]} in lower case, without the scheme's default port. */
-  private static String normalize(String authority, String scheme) {
-    if (authority == null) {
-      return null;
-    }
-    String a = authority.trim().toLowerCase(Locale.ROOT);
-    String defaultPort = "https".equals(scheme) ? ":443" : ":80";
-    return a.endsWith(defaultPort) ? a.substring(0, a.length() - defaultPort.length()) : a;
+  /** Lower case, without the brackets of an IPv6 address. */
+  private static String bare(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
   }
 }
