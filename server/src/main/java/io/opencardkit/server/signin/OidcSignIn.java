@@ -133,7 +133,8 @@ final class OidcSignIn {
       return settings.redirectUri();
     }
     String scheme = SessionCookies.secure(ctx, tls) ? "https" : "http";
-    return scheme + "://" + ctx.request().getHeader("Host") + CALLBACK_PATH;
+    io.vertx.core.net.HostAndPort authority = ctx.request().authority(); // Host, or HTTP/2's :authority
+    return scheme + "://" + authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "") + CALLBACK_PATH;
   }
 
   // --- /web/auth/callback --------------------------------------------------------------------------------------------
