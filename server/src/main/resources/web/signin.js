@@ -94,11 +94,13 @@ export class SignIn {
     const button = h('button', { type: 'button', class: 'sign-out', 'data-testid': 'sign-out', text: '退出登录' });
     button.addEventListener('click', async () => {
       button.disabled = true;
+      this.signingOut = true; // the socket closes with the session: that is no reason to sign in again
       try {
         const response = await this.fetchImpl('/web/auth/logout', { method: 'POST', headers: JSON_HEADERS, credentials: 'same-origin', body: '{}' });
         const answer = response.ok ? await response.json() : null;
         location.assign((answer && answer.next) || '/web/auth/signed-out');
       } catch (e) {
+        this.signingOut = false;
         button.disabled = false;
       }
     });
@@ -107,7 +109,7 @@ export class SignIn {
 
   /** After the live connection dropped: when the session ended (expired, signed out elsewhere), sign in again. */
   async connectionLost(api) {
-    if (this.development || this.checking) return;
+    if (this.development || this.checking || this.signingOut) return;
     this.checking = true;
     try {
       await api.session();

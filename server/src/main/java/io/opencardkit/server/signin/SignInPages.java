@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SignInPages {
   private static final String CSP =
-      "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+      "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; object-src 'none'; base-uri 'none'; "
           + "frame-ancestors 'none'; form-action 'self'";
 
   private SignInPages() {}
@@ -21,7 +21,7 @@ final class SignInPages {
    */
   static void send(RoutingContext ctx, int status, String testId, String title, String message, String link, String linkText) {
     String html = "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title) + " · OpenCardKit</title>"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>" + escape(title) + " · OpenCardKit</title>"
         + "<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2329}"
         + "h1{font-size:1.4rem}a{color:#3370ff}</style></head>\n<body><main data-testid=\"" + escape(testId) + "\">"
         + "<h1>" + escape(title) + "</h1><p data-testid=\"signin-message\">" + escape(message) + "</p>"
