@@ -123,10 +123,18 @@ final class WebApi {
       ctx.next();
       return;
     }
+    // A WebSocket handshake must be upgraded before its (empty) request is read to its end: hold it meanwhile.
+    boolean upgrade = "/web/ws".equals(ctx.request().path());
+    if (upgrade) {
+      ctx.request().pause();
+    }
     Context context = ctx.vertx().getOrCreateContext();
     found.whenComplete((viewer, failure) -> context.runOnContext(v -> {
       ctx.put(VIEWER, found);
       ctx.next();
+      if (upgrade && ctx.response().ended()) {
+        ctx.request().resume(); // refused, answered: let it end
+      }
     }));
   }
 
