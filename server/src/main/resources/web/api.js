@@ -10,11 +10,13 @@ export class ApiError extends Error {
   }
 }
 
-/** HTTP calls of the web chat; every call carries the viewer (`user`, and `token` in production mode). */
+/**
+ * HTTP calls of the web chat; every call carries the viewer: `user` in development mode, the session cookie in the
+ * production modes (never a credential in the URL).
+ */
 export class Api {
-  constructor({ user = '', token = '', base = '', fetchImpl } = {}) {
+  constructor({ user = '', base = '', fetchImpl } = {}) {
     this.user = user;
-    this.token = token;
     this.base = base;
     this.fetchImpl = fetchImpl || ((...args) => globalThis.fetch(...args));
   }
@@ -22,7 +24,6 @@ export class Api {
   query(extra = {}) {
     const params = new URLSearchParams();
     if (this.user) params.set('user', this.user);
-    if (this.token) params.set('token', this.token);
     for (const [k, v] of Object.entries(extra)) params.set(k, String(v));
     const s = params.toString();
     return s ? `?${s}` : '';

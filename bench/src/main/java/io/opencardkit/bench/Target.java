@@ -93,7 +93,8 @@ final class Target implements AutoCloseable {
       Path root = Files.createTempDirectory(parent, "okc-bench");
       ChatsSeed seed = new ChatsSeed(1);
       Path data = root.resolve("data");
-      ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(data).withSeed(seed.writeTo(root)).withCluster(postgresUrl, null);
+      ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(data).withSeed(seed.writeTo(root)).withCluster(postgresUrl, null)
+          .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
       OpenCardKitServer server;
       try {
         server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));

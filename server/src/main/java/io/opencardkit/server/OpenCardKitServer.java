@@ -77,6 +77,7 @@ public final class OpenCardKitServer implements AutoCloseable {
    * requests.
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
+    requireSafeSignIn(config, false);
     if (config.store() == null) {
       try {
         Files.createDirectories(config.dataDir());
@@ -106,6 +107,7 @@ public final class OpenCardKitServer implements AutoCloseable {
    * @param sharedStore whether other nodes write to the store too
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
+    requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
     Vertx vertx = newVertx(config);
     try {
       return start(config, console, vertx, store, bus, sharedStore);
@@ -118,6 +120,17 @@ public final class OpenCardKitServer implements AutoCloseable {
   /** As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. */
   private static Vertx newVertx(ServerConfig config) {
     return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()));
+  }
+
+  /**
+   * Refuses a sign-in that would expose the chats (see {@link SignInPolicy}).
+   *
+   * @throws IllegalArgumentException saying what is wrong and which flag to use
+   */
+  private static void requireSafeSignIn(ServerConfig config, boolean clustered) {
+    SignInPolicy.refusal(config, clustered).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
   }
 
   private static OpenCardKitServer start(
@@ -149,7 +162,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
-    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers));
+    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere));
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());

@@ -21,6 +21,7 @@ import java.util.Objects;
  *     {@code postgresql://user@host:5432/db} URL shared by the nodes of a cluster
  * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
  * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
+ * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
  */
 public record ServerConfig(
     String host,
@@ -34,14 +35,17 @@ public record ServerConfig(
     WebAuth webAuth,
     String store,
     String bus,
-    Serving serving) {
+    Serving serving,
+    WebAccess access) {
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
     /** {@code ?user=<open_id>} is enough; the page offers a picker of all users. */
     DEVELOPMENT,
-    /** {@code ?user=<open_id>&token=<token>} with the user's {@code token} from the seed. */
-    TOKEN
+    /** The user's {@code token} from the seed, given once on a sign-in form (or per call as a bearer token). */
+    TOKEN,
+    /** OpenID Connect: the team's identity provider signs people in (see {@link WebAccess.Oidc}). */
+    OIDC
   }
 
   /**
@@ -102,6 +106,8 @@ public record ServerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(streamingTimeout, "streamingTimeout");
     Objects.requireNonNull(clock, "clock");
+    serving = serving == null ? Serving.defaults() : serving;
+    access = access == null ? WebAccess.defaults() : access;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
     }
@@ -110,19 +116,25 @@ public record ServerConfig(
     }
     store = store == null || store.isBlank() ? null : store.trim();
     bus = bus == null || bus.isBlank() ? null : bus.trim();
-    serving = serving == null ? Serving.defaults() : serving;
   }
 
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null);
+  }
+
+  /** The configuration with the default {@link WebAccess} settings. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
+      String store, String bus) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -131,40 +143,52 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access);
+  }
+
+  public ServerConfig withAccess(WebAccess newAccess) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess);
+  }
+
+  /**
+   * Development sign-in on a node that others can reach, accepted anyway ({@code --insecure-dev-login}): pages then
+   * warn about it.
+   */
+  public ServerConfig withInsecureDevLogin() {
+    return withAccess(access.withInsecureDevLogin(true));
   }
 
   public ServerConfig withServing(Serving newServing) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access);
   }
 
   public boolean tls() {

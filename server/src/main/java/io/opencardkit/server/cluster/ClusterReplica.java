@@ -11,6 +11,7 @@ import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private final DirectoryHolder directory;
   private final BotDispatcher bots;
   private final Runnable reloadViewers;
+  private volatile BiConsumer<String, String> otherMeta = (key, value) -> {};
 
   public ClusterReplica(
       CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
@@ -42,6 +44,12 @@ public final class ClusterReplica implements ClusterBus.Listener {
     this.directory = directory;
     this.bots = bots;
     this.reloadViewers = reloadViewers;
+  }
+
+  /** Also hands every other key/value entry another node stored to {@code listener} (the web sign-in's). */
+  public ClusterReplica alsoOnMeta(BiConsumer<String, String> listener) {
+    this.otherMeta = listener;
+    return this;
   }
 
   @Override
@@ -83,6 +91,8 @@ public final class ClusterReplica implements ClusterBus.Listener {
     } else if (key.equals(DirectoryBootstrap.META_KEY)) {
       directory.replace(DirectoryBootstrap.read(value));
       LOG.info("directory replaced by another node's seed");
+    } else {
+      otherMeta.accept(key, value);
     }
   }
 

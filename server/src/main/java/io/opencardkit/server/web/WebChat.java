@@ -4,14 +4,14 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.bots.CardActions;
 import io.opencardkit.server.cards.CardRuntime;
-import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.Responder;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
+import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * The browser side of OpenCardKit: the page, its HTTP API, and the WebSocket push of card events and messages
@@ -21,6 +21,7 @@ public final class WebChat {
   private final ViewerHub hub;
   private final WebApi api;
   private final CardRefusals refusals;
+  private final WebSignIn signIn;
 
   /**
    * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
@@ -28,17 +29,19 @@ public final class WebChat {
    * @param cardActions where users' interactions with cards go (the bots' callbacks)
    */
   public WebChat(
-      Vertx vertx, ServerConfig config, Supplier<Directory> directory, CardStore store, CardRuntime runtime,
+      Vertx vertx, ServerConfig config, DirectoryHolder directory, CardStore store, CardRuntime runtime,
       MessageService messages, Reactions reactions, CardActions cardActions, Executor blocking) {
     long timeout = config.streamingTimeout().toMillis();
     MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout, reactions);
     ViewerHub.Liveness liveness = new ViewerHub.Liveness(config.serving().wsPingInterval(), config.serving().wsCloseTimeout());
     this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views, liveness, config.serving().wsCompression());
     this.refusals = new CardRefusals(config.clock());
+    this.signIn = new WebSignIn(vertx, config, directory, store, blocking);
     this.api =
         new WebApi(
-            new ViewerAuth(config.webAuth(), directory), directory, store, runtime, messages, views, hub,
-            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout);
+            new ViewerAuth(config.webAuth(), directory, signIn), directory, store, runtime, messages, views, hub,
+            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout, signIn,
+            new MessageRate(config.access().messagesPerSecond(), config.clock()));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
     reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
@@ -55,6 +58,8 @@ public final class WebChat {
 
   /** Mounts the web API, the WebSocket and the static files; before the front door's catch-all. */
   public void mount(Router router) {
+    signIn.mountGuard(router);
+    signIn.mount(router);
     api.mount(router);
     StaticPages.mountFiles(router);
   }
@@ -82,6 +87,11 @@ public final class WebChat {
     return hub.connectionsPerLoop();
   }
 
+  /** A key/value entry another node of the cluster stored (the sign-in's session key and sign-outs live there). */
+  public void metaChangedElsewhere(String key, String value) {
+    signIn.metaChangedElsewhere(key, value);
+  }
+
   /** Counters of the browser push. */
   public ViewerStats stats() {
     return hub.stats();
@@ -89,6 +99,7 @@ public final class WebChat {
 
   /** Stops the periodic checks; the sockets close with the HTTP server. */
   public void close() {
+    signIn.close();
     hub.close();
   }
 }

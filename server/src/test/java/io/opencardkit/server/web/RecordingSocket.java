@@ -9,6 +9,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -34,15 +35,27 @@ public final class RecordingSocket implements AutoCloseable {
 
   /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
   public static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
+    return open(baseUrl, query, paused, Map.of());
+  }
+
+  /** As {@link #open(String, String, boolean)}, with handshake headers (a session {@code Cookie}, an {@code Origin}). */
+  public static RecordingSocket open(String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
     RecordingSocket socket = new RecordingSocket(paused);
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
-    socket.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    socket.ws = builder.buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
     return socket;
   }
 
   /** The HTTP status with which the server refused the handshake. */
   public static int refusedStatus(String baseUrl, String query) throws Exception {
-    try (RecordingSocket socket = open(baseUrl, query, false)) {
+    return refusedStatus(baseUrl, query, Map.of());
+  }
+
+  /** The HTTP status with which the server refused the handshake with these headers. */
+  public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
+    try (RecordingSocket socket = open(baseUrl, query, false, headers)) {
       throw new AssertionError("the handshake was accepted");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
