@@ -224,6 +224,9 @@ final class ViewerHub {
     }
     connection.markResumed();
     resume.get().forEach((cardId, version) -> resume(connection, cardId, version));
+    // Issue 15: this node may lack versions another node acknowledged and never broadcast (it died in between); the
+    // refresh hands whatever it finds to the hub as ordinary committed events, i.e. as card frames after the answer.
+    runtime.refresh(resume.get().keySet());
   }
 
   private void resume(ViewerConnection connection, String cardId, long heldVersion) {
