@@ -82,8 +82,8 @@ final class CardFeed implements AutoCloseable {
 
   /**
    * Hands on one card's events beyond the last one delivered (or, for a card not delivered yet, beyond {@code
-   * knownVersion}) up to what the store holds, if that is below {@code storedVersion} ({@link Long#MAX_VALUE} when
-   * unknown); {@code done} completes afterwards on the feed's thread.
+   * knownVersion}) up to what the store holds, if that is below {@code storedVersion}, the version the store was
+   * found to hold; {@code done} completes afterwards on the feed's thread.
    */
   void catchUp(String cardId, long knownVersion, long storedVersion, CompletableFuture<Void> done) {
     thread.execute(() -> {

@@ -462,8 +462,8 @@ public final class CardRuntime {
   /**
    * Brings every card this node holds or recently delivered to its listeners up to what the store holds, after it
    * may have missed other nodes' broadcasts: the bus reconnected, a node fell silent (died, or lost the bus) or came
-   * back, or a node's broadcasts arrived with a gap. One query per thousand cards or so, then the
-   * events of the cards found behind. A request made while another waits to start shares it.
+   * back, or a node's broadcasts arrived with a gap. One query per thousand cards, then the events of the cards
+   * found behind. A request made while another waits to start shares it.
    */
   public CompletableFuture<Void> catchUp() {
     CompletableFuture<Void> mine = new CompletableFuture<>();
