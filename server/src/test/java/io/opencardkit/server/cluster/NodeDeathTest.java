@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
  * Issue 15: a node dies ({@code kill -9}) at a random moment while bots stream through it; the surviving node at once
  * answers every card with what the dead node acknowledged, and its viewers receive every acknowledged version.
  *
- * <p>Three processes share a fresh PostgreSQL schema and a private Redis: the survivor, which holds a viewer of the
- * chat for the whole test, and two victims used in turn (one streams and is killed while the other starts, so no
- * trial waits for a JVM to boot). Each trial streams through a victim from several client threads, kills it, and
- * right away reads every card through the survivor ({@code GET im/v1/messages/:id}): each read must show the last
+ * <p>Nodes share a fresh PostgreSQL schema and a private Redis: the survivor, which holds a viewer of the chat for the
+ * whole test, and one victim per trial, each booting while the previous trial is checked. Each trial streams through
+ * the victim from several client threads and kills it at a random moment once every client has had a few answers,
+ * then right away reads every card through the survivor ({@code GET im/v1/messages/:id}): each read must show the last
  * acknowledged text, or the text of the call that was in flight when the node died. The "watched" cards are not
  * read at once: nothing but the survivor noticing the death can bring them to its viewer, which must then hold the
  * stored text, having received every version as a card frame, in order, without a gap or a snapshot.
