@@ -162,7 +162,13 @@ public final class OpenCardKitServer implements AutoCloseable {
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
-    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere));
+    ClusterReplica replica =
+        new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere);
+    bus.listen(replica);
+    if (store instanceof ReplicatingStore) {
+      ((ReplicatingStore) store).startHeartbeats(); // only now: nothing may be broadcast before the node listens
+      vertx.setPeriodic(ClusterReplica.CHECK_PEERS_MILLIS, id -> replica.checkPeers());
+    }
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());

@@ -1,7 +1,9 @@
 package io.opencardkit.core.store;
 
 import io.opencardkit.core.engine.CardEvent;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +30,13 @@ public interface CardStore extends AutoCloseable {
 
   /** Events of a card with {@code version > afterVersion}, in version order, at most {@code limit}. */
   List<CardEvent> events(String cardId, long afterVersion, int limit);
+
+  /**
+   * The highest stored version of each of {@code cardIds}; cards not stored are left out. Meant to be cheap however
+   * many cards are named (an indexed lookup per card, few round trips), so that a node of a cluster can check its
+   * cached copies against what any node stored before it answers from them.
+   */
+  Map<String, Long> storedVersions(Collection<String> cardIds);
 
   /** One message by id. */
   Optional<MessageRecord> message(String messageId);

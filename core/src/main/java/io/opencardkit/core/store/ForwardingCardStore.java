@@ -1,7 +1,9 @@
 package io.opencardkit.core.store;
 
 import io.opencardkit.core.engine.CardEvent;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,6 +33,11 @@ public abstract class ForwardingCardStore implements CardStore {
   @Override
   public List<CardEvent> events(String cardId, long afterVersion, int limit) {
     return delegate.events(cardId, afterVersion, limit);
+  }
+
+  @Override
+  public Map<String, Long> storedVersions(Collection<String> cardIds) {
+    return delegate.storedVersions(cardIds);
   }
 
   @Override

@@ -49,7 +49,8 @@ public final class CardCallbacks implements CardActions {
 
   @Override
   public CompletableFuture<Outcome> deliver(MessageRecord message, String openId, ObjectNode posted) {
-    CardHandle handle = message.cardId() == null ? null : runtime.findBlocking(message.cardId()).orElse(null);
+    // current: the bot is shown the card (and its form values) as the user saw it, not an older copy of this node's
+    CardHandle handle = message.cardId() == null ? null : runtime.findCurrentBlocking(message.cardId()).orElse(null);
     String appId;
     ObjectNode card;
     if (handle != null) {

@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
 final class CardFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CardFeed.class);
   static final int CURSORS = 100_000;
-  /** How many of the most recently active cards a catch-up re-reads (one query each). */
-  static final int CATCH_UP_CARDS = 10_000;
   private static final int FILL_LIMIT = 10_000;
 
   private final CardStore store;
@@ -46,6 +44,7 @@ final class CardFeed implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+  // written on the feed's thread only; read by others too (a catch-up asks what was delivered), hence the lock
   private final Map<String, Long> delivered =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -82,38 +81,20 @@ final class CardFeed implements AutoCloseable {
   }
 
   /**
-   * Re-reads the {@value #CATCH_UP_CARDS} cards this node delivered most recently, newest first, and hands on whatever
-   * the store holds beyond (after the bus lost messages). Older cards catch up when their next event arrives, or by
-   * snapshot when a page resumes them.
+   * Hands on one card's events beyond the last one delivered (or, for a card not delivered yet, beyond {@code
+   * knownVersion}) up to what the store holds, if that is below {@code storedVersion}, the version the store was
+   * found to hold; {@code done} completes afterwards on the feed's thread.
    */
-  void catchUp() {
+  void catchUp(String cardId, long knownVersion, long storedVersion, CompletableFuture<Void> done) {
     thread.execute(() -> {
-      List<Map.Entry<String, Long>> newestFirst = new ArrayList<>(delivered.entrySet());
-      java.util.Collections.reverse(newestFirst); // access order: the most recently delivered are last
-      for (Map.Entry<String, Long> cursor : newestFirst.subList(0, Math.min(CATCH_UP_CARDS, newestFirst.size()))) {
-        try {
-          List<CardEvent> missed = store.events(cursor.getKey(), cursor.getValue(), FILL_LIMIT);
+      try {
+        Long last = lastDelivered(cardId);
+        long from = last != null ? last : knownVersion;
+        if (from < storedVersion) {
+          List<CardEvent> missed = store.events(cardId, from, FILL_LIMIT);
           if (!missed.isEmpty()) {
             deliver(missed);
           }
-        } catch (StorageException e) {
-          LOG.warn("cannot catch up card {}: {}", cursor.getKey(), e.getMessage());
-        }
-      }
-    });
-  }
-
-  /**
-   * Reads one card's events beyond the last one delivered (or, for a card not delivered yet, beyond {@code
-   * knownVersion}) and hands them on; {@code done} completes afterwards on the feed's thread.
-   */
-  void catchUp(String cardId, long knownVersion, CompletableFuture<Void> done) {
-    thread.execute(() -> {
-      try {
-        Long last = delivered.get(cardId);
-        List<CardEvent> missed = store.events(cardId, last != null ? last : knownVersion, FILL_LIMIT);
-        if (!missed.isEmpty()) {
-          deliver(missed);
         }
       } catch (StorageException e) {
         LOG.warn("cannot catch up card {}: {}", cardId, e.getMessage());
@@ -123,6 +104,20 @@ final class CardFeed implements AutoCloseable {
     });
   }
 
+  /** The last version of the card handed to the listeners, or null when the feed has not delivered it (any thread). */
+  Long lastDelivered(String cardId) {
+    synchronized (delivered) {
+      return delivered.get(cardId);
+    }
+  }
+
+  /** The cards whose last delivered version the feed remembers (any thread). */
+  List<String> trackedCards() {
+    synchronized (delivered) {
+      return new ArrayList<>(delivered.keySet());
+    }
+  }
+
   /** Runs {@code task} on the feed's thread after everything handed over before; for tests and orderly hand-offs. */
   void runAfterPending(Runnable task) {
     thread.execute(task);
@@ -130,7 +125,7 @@ final class CardFeed implements AutoCloseable {
 
   private void deliver(List<CardEvent> events) {
     String cardId = events.get(0).cardId();
-    Long last = delivered.get(cardId);
+    Long last = lastDelivered(cardId);
     List<CardEvent> fresh = new ArrayList<>(events.size());
     for (CardEvent event : events) {
       if (last != null && event.version() <= last) {
@@ -145,7 +140,9 @@ final class CardFeed implements AutoCloseable {
     if (fresh.isEmpty()) {
       return;
     }
-    delivered.put(cardId, last);
+    synchronized (delivered) {
+      delivered.put(cardId, last);
+    }
     applyToCache.accept(fresh);
     for (CardEventListener listener : listeners) {
       try {

@@ -17,6 +17,8 @@ import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the card state machine against the store: one writer per card, acknowledgement after durability, and correct
@@ -46,6 +51,11 @@ import java.util.concurrent.Executor;
  *       uuid conflict, rate limit and sequence, which only get more certain with more events) is confirmed first:
  *       if the store holds newer events, the card is reloaded and the request decided again. Other nodes' events
  *       reach the cache through {@link #applyFromFeed} (the bus), which keeps hot copies fresh and cheap.
+ *   <li>Reads cannot count on the bus: a node may die between its commit and its broadcast, and its last
+ *       acknowledged versions then reach no other node's cache. So with a shared store whatever answers about a card
+ *       (API and web chat reads, a page's resume) first compares the copy with the version the store holds, one
+ *       query for all the cards of a request, and catches up when behind ({@link #findCurrent}, {@link
+ *       #refresh(Collection)}). Writes need no such look: the store refuses a batch decided on a stale copy.
  *   <li>Every {@value #SNAPSHOT_EVERY} events a snapshot rides along in the same batch, bounding replay on load.
  *   <li>Listeners hear about events only after commit, through the {@link CardFeed}, once each, in version order,
  *       whichever node committed them.
@@ -58,6 +68,9 @@ public final class CardRuntime {
   static final int SNAPSHOT_EVERY = 100;
   static final int MAX_ATTEMPTS = 10;
   private static final int MAX_CREATE_ATTEMPTS = 5;
+  /** How many times a refresh waits for a card's own commits in flight before it reads the store's events anyway. */
+  private static final int SETTLE_ATTEMPTS = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(CardRuntime.class);
   /** Refusals that a newer state of the card would only confirm: no need to ask the store. */
   private static final Set<ErrorCode> CERTAIN_REFUSALS =
       Set.of(ErrorCode.CARD_EXPIRED, ErrorCode.NOT_CARD_OWNER, ErrorCode.UUID_CONFLICT, ErrorCode.RATE_LIMITED, ErrorCode.SEQUENCE_NOT_INCREASING);
@@ -69,6 +82,7 @@ public final class CardRuntime {
   private final boolean sharedStore;
   private final Map<String, CardHandle> cards = new ConcurrentHashMap<>();
   private final CardFeed feed;
+  private final AtomicReference<CompletableFuture<Void>> queuedCatchUp = new AtomicReference<>();
 
   /** A runtime that is the only writer of its store (one node). */
   public CardRuntime(CardStore store, CardEngine engine, Executor loader, CardIds ids) {
@@ -404,24 +418,133 @@ public final class CardRuntime {
   }
 
   /**
-   * Brings one card up to what the store holds, through the feed, so that the listeners hear of what this node has
-   * missed (a page holds a newer version than this node knows: the node that served it died before telling the
-   * others). Completes afterwards.
+   * The card as this node may answer about it (reads: API, web chat, a click's context): loaded when not in memory,
+   * and first, with a shared store, brought up to every version stored by any node ({@link #refresh(Collection)}), so
+   * that nothing another node acknowledged is missing; empty for an unknown id.
    */
-  public CompletableFuture<Void> refresh(String cardId) {
-    long known = cached(cardId).map(h -> {
-      synchronized (h) {
-        return h.state.version();
-      }
-    }).orElse(0L);
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    feed.catchUp(cardId, known, done);
-    return done;
+  public CompletableFuture<Optional<CardHandle>> findCurrent(String cardId) {
+    return refresh(List.of(cardId)).thenCompose(v -> find(cardId));
   }
 
-  /** After the bus lost messages: hands on whatever the store holds beyond what this node delivered recently. */
-  public void catchUp() {
-    feed.catchUp();
+  /** {@link #findCurrent} for callers already off the event loop (blocking). */
+  public Optional<CardHandle> findCurrentBlocking(String cardId) {
+    refreshBlocking(List.of(cardId));
+    return findBlocking(cardId);
+  }
+
+  /**
+   * With a shared store, brings this node's copies of the cards, and what its listeners (the viewers) heard of them,
+   * up to what the store holds: another node may have acknowledged versions this node never heard of (it died, or
+   * lost the bus, between its commit and its broadcast). One query asks the store for the cards' versions (their
+   * head rows); events are read only for a card found behind, through the feed, so the listeners hear of them too.
+   * Completes once done; normally also when the store cannot be read (the copies then stay as they were: while the
+   * database is unreachable, no node can acknowledge anything either). Does nothing on a node alone with its store.
+   */
+  public CompletableFuture<Void> refresh(Collection<String> cardIds) {
+    if (!sharedStore || cardIds.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.supplyAsync(() -> upToStored(cardIds), loader).thenCompose(f -> f);
+  }
+
+  /** {@link #refresh(Collection)} for callers already off the event loop: returns once done. */
+  public void refreshBlocking(Collection<String> cardIds) {
+    if (sharedStore && !cardIds.isEmpty()) {
+      upToStored(cardIds).join();
+    }
+  }
+
+  /** {@link #refresh(Collection)} of one card (a page holds a newer version than this node knows). */
+  public CompletableFuture<Void> refresh(String cardId) {
+    return refresh(List.of(cardId));
+  }
+
+  /**
+   * Brings every card this node holds or recently delivered to its listeners up to what the store holds, after it
+   * may have missed other nodes' broadcasts: the bus reconnected, a node fell silent (died, or lost the bus) or came
+   * back, or a node's broadcasts arrived with a gap. One query per thousand cards, then the events of the cards
+   * found behind. A request made while another waits to start shares it.
+   */
+  public CompletableFuture<Void> catchUp() {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> waiting = queuedCatchUp.compareAndExchange(null, mine);
+    if (waiting != null) {
+      return waiting; // it has not read anything yet, so it will see whatever this request is about
+    }
+    loader.execute(() -> {
+      queuedCatchUp.compareAndSet(mine, null);
+      try {
+        Set<String> cardIds = new HashSet<>(cards.keySet());
+        cardIds.addAll(feed.trackedCards());
+        upToStored(cardIds).whenComplete((v, e) -> mine.complete(null));
+      } catch (RuntimeException e) {
+        LOG.warn("catching up from the store failed: {}", e.toString());
+        mine.complete(null);
+      }
+    });
+    return mine;
+  }
+
+  /** Blocking (the store query): call on the loader. */
+  private CompletableFuture<Void> upToStored(Collection<String> cardIds) {
+    Map<String, Long> stored;
+    try {
+      stored = store.storedVersions(cardIds);
+    } catch (StorageException e) {
+      LOG.debug("cannot read the stored versions of {} cards: {}", cardIds.size(), e.getMessage());
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> each = new ArrayList<>();
+    stored.forEach((cardId, version) -> each.add(upTo(cardId, version, SETTLE_ATTEMPTS)));
+    return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Brings the cached copy of one card, and the feed, up to {@code stored}. Own commits in flight are waited for
+   * first (they may be the versions stored: completing them is cheaper than reloading). Nothing to do when both the
+   * copy (or no copy: a load reads the store) and the feed are there already, the usual case; else the feed reads the
+   * missing events, applies them to the copy and hands them to the listeners.
+   */
+  private CompletableFuture<Void> upTo(String cardId, long stored, int settleAttempts) {
+    CardHandle handle = cards.get(cardId);
+    long known = stored;
+    if (handle != null) {
+      CompletableFuture<Void> settling = null;
+      synchronized (handle) {
+        if (!handle.lastCommit.isDone() && settleAttempts > 0) {
+          settling = handle.settled();
+        }
+        known = handle.durableVersion;
+      }
+      if (settling != null) {
+        return settling.thenCompose(v -> upTo(cardId, stored, settleAttempts - 1));
+      }
+    }
+    Long delivered = feed.lastDelivered(cardId);
+    if (known >= stored && (delivered == null || delivered >= stored)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    feed.catchUp(cardId, known, stored, done);
+    return done.thenRun(() -> retireIfBehind(cardId, stored));
+  }
+
+  /**
+   * Drops a copy still behind {@code stored} once the feed handed on what the store holds (the copy was loaded just
+   * before events the feed had delivered already): the next use loads the card.
+   */
+  private void retireIfBehind(String cardId, long stored) {
+    CardHandle handle = cards.get(cardId);
+    if (handle == null) {
+      return;
+    }
+    synchronized (handle) {
+      if (handle.durableVersion >= stored || !handle.lastCommit.isDone()) {
+        return;
+      }
+      handle.retired = true;
+    }
+    cards.remove(cardId, handle);
   }
 
   /**

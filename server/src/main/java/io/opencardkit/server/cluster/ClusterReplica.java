@@ -12,13 +12,18 @@ import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What this node does with what other nodes say on the cluster bus: their committed batches update its card cache,
  * its browsers, its previews and its directory; bot deliveries go to the dispatcher; after an outage of the bus it
- * catches up from the database and asks its browsers to reload.
+ * catches up from the database and asks its browsers to reload. When it may have missed another node's batches
+ * (that node fell silent: it died or lost the bus, maybe between a commit and its broadcast; or came back; or its
+ * numbered batch messages show a gap, see {@link Peers}), it catches up from the database too, so its viewers get
+ * every version the other node acknowledged. (Reads need no such notice: they check the store, see
+ * {@link CardRuntime#findCurrent}.)
  *
  * <p>Implementation notes: a batch's card events go through the card feed (in version order per card, gaps filled
  * from the store), and its messages and key/value entries are handled on the feed's thread after those events, so a
@@ -26,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterReplica implements ClusterBus.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReplica.class);
+  /** How often {@link #checkPeers} should run: a fraction of {@link Peers#SILENCE_MILLIS}. */
+  public static final long CHECK_PEERS_MILLIS = 250;
 
   private final CardRuntime runtime;
   private final MessageService messages;
@@ -34,10 +41,19 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private final BotDispatcher bots;
   private final Runnable reloadViewers;
   private volatile BiConsumer<String, String> otherMeta = (key, value) -> {};
+  private final Peers peers;
 
   public ClusterReplica(
       CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
       Runnable reloadViewers) {
+    this(runtime, messages, reactions, directory, bots, reloadViewers, System::nanoTime);
+  }
+
+  /** @param nanos the monotonic ticker that times other nodes' silence */
+  ClusterReplica(
+      CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
+      Runnable reloadViewers, LongSupplier nanos) {
+    this.peers = new Peers(nanos);
     this.runtime = runtime;
     this.messages = messages;
     this.reactions = reactions;
@@ -59,9 +75,17 @@ public final class ClusterReplica implements ClusterBus.Listener {
       LOG.warn("unreadable message from node {} ignored", fromNode);
       return;
     }
+    String type = root.path("t").asText();
+    boolean batch = ReplicatedBatch.TYPE.equals(type);
+    if (peers.heard(fromNode, batch || ReplicatedBatch.HEARTBEAT_TYPE.equals(type) ? root.path("n").asLong(-1) : -1, batch)) {
+      LOG.info("node {} fell silent or its broadcasts were lost: catching up from the database", fromNode);
+      runtime.catchUp();
+    }
     try {
-      if (ReplicatedBatch.TYPE.equals(root.path("t").asText())) {
+      if (batch) {
         apply(ReplicatedBatch.decode(root));
+      } else if (ReplicatedBatch.HEARTBEAT_TYPE.equals(type)) {
+        return; // it is alive: that is all a heartbeat says
       } else if (!bots.receivedFromNode(fromNode, root)) {
         LOG.debug("message of unknown type {} from node {} ignored", root.path("t").asText(), fromNode);
       }
@@ -96,11 +120,24 @@ public final class ClusterReplica implements ClusterBus.Listener {
     }
   }
 
+  /**
+   * Catches up from the database when other nodes fell silent (call every few hundred milliseconds): they may have
+   * committed batches nobody heard of before they died or lost the bus.
+   */
+  public void checkPeers() {
+    List<String> silent = peers.fallenSilent();
+    if (!silent.isEmpty()) {
+      LOG.info("node(s) {} not heard for {} ms (died, frozen or cut off from the bus): catching up from the database", silent,
+          Peers.SILENCE_MILLIS);
+      runtime.catchUp();
+    }
+  }
+
   @Override
   public void reconnected() {
     LOG.info("cluster bus reconnected: catching up from the database and reloading browsers");
-    runtime.catchUp();
-    runtime.committedElsewhere(List.of(), reloadViewers); // after the catch-up, on the feed's thread
+    peers.forgetNumbers();
+    runtime.catchUp().whenComplete((v, e) -> reloadViewers.run());
     bots.busReconnected();
   }
 }

@@ -16,18 +16,20 @@ import java.util.Map;
 /**
  * What a node tells the others after committing one or more batches: their events, messages and key/value entries
  * in commit order (snapshots stay home: every node can rebuild them), as one JSON message
- * {@code {"t":"batch","events":[…],"messages":[…],"meta":{…}}}. Field names are the store's column names, so the
- * format outlives refactorings of the records.
+ * {@code {"t":"batch","n":7,"events":[…],"messages":[…],"meta":{…}}}, {@code n} numbering the sender's batch messages.
+ * Field names are the store's column names, so the format outlives refactorings of the records. A heartbeat,
+ * {@code {"t":"alive","n":7}}, repeats the number of the sender's last batch message.
  */
 record ReplicatedBatch(List<CardEvent> events, List<MessageRecord> messages, Map<String, String> meta) {
   static final String TYPE = "batch";
+  static final String HEARTBEAT_TYPE = "alive";
 
-  /** The message for committed batches, or {@code null} when they hold nothing the other nodes need. */
-  static String encode(List<WriteBatch> batches) {
+  /** The message numbered {@code number} for committed batches, or {@code null} when they hold nothing to share. */
+  static String encode(List<WriteBatch> batches, long number) {
     if (batches.stream().allMatch(b -> b.events().isEmpty() && b.messages().isEmpty() && b.meta().isEmpty())) {
       return null;
     }
-    ObjectNode root = Json.object().put("t", TYPE);
+    ObjectNode root = Json.object().put("t", TYPE).put("n", number);
     ArrayNode events = root.putArray("events");
     ArrayNode messages = root.putArray("messages");
     ObjectNode meta = root.putObject("meta");
@@ -52,6 +54,11 @@ record ReplicatedBatch(List<CardEvent> events, List<MessageRecord> messages, Map
       node.put("created_at", m.createdAtMillis()).put("updated_at", m.updatedAtMillis());
     }
     batch.meta().forEach(meta::put); // a later batch's value of a key replaces an earlier one's, as in the store
+  }
+
+  /** The heartbeat of a node whose last batch message was numbered {@code lastNumber} (0: none yet). */
+  static String heartbeat(long lastNumber) {
+    return Json.write(Json.object().put("t", HEARTBEAT_TYPE).put("n", lastNumber));
   }
 
   /** Reads a message of type {@value #TYPE}. */

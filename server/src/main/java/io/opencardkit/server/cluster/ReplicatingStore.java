@@ -23,17 +23,28 @@ import org.slf4j.LoggerFactory;
  * card's events in version order, and a busy node sends one message per group instead of one per batch. A batch is
  * broadcast only after its commit succeeded ("publish after commit"): no node shows what a crash could take back. A
  * broadcast the bus loses is made good by the receivers, which fill gaps from the database.
+ *
+ * <p>The same thread numbers its messages (1, 2, 3…) and, once {@link #startHeartbeats} was called, broadcasts a
+ * heartbeat with the last number whenever it sent nothing for {@value #HEARTBEAT_MILLIS} ms. So the other nodes
+ * ({@link Peers}) notice a gap in the numbers (a lost broadcast) and, from silence, a node that died or lost the bus,
+ * possibly between a commit and its broadcast; either way they catch up from the database. Being sent from this
+ * thread, a heartbeat never overtakes the batch message whose number it repeats.
  */
 public final class ReplicatingStore extends ForwardingCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
 
   /** The most batches one message carries (about 340 bytes each for a streamed update). */
   static final int MAX_BATCHES_PER_MESSAGE = 1000;
+  /** At most this long without a message from a live node; {@link Peers#SILENCE_MILLIS} is several times it. */
+  static final long HEARTBEAT_MILLIS = 500;
 
   private final ClusterBus bus;
   private final BlockingQueue<WriteBatch> committed = new LinkedBlockingQueue<>();
   private final Thread publisher = new Thread(this::publish, "okc-replicate");
   private volatile boolean closing;
+  private volatile boolean heartbeats;
+  private long numbered; // batch messages sent; the publisher's thread only
+  private long lastSentNanos; // the publisher's thread only
 
   public ReplicatingStore(CardStore store, ClusterBus bus) {
     super(store);
@@ -53,6 +64,11 @@ public final class ReplicatingStore extends ForwardingCardStore {
     return done;
   }
 
+  /** Starts the heartbeats; call once the node listens on the bus (nothing may be broadcast before). */
+  public void startHeartbeats() {
+    heartbeats = true;
+  }
+
   private void publish() {
     List<WriteBatch> group = new ArrayList<>();
     while (true) {
@@ -62,28 +78,35 @@ public final class ReplicatingStore extends ForwardingCardStore {
       } catch (InterruptedException e) {
         return;
       }
-      if (first == null) {
-        if (closing) {
-          return;
-        }
-        continue;
+      if (first != null) {
+        group.clear();
+        group.add(first);
+        committed.drainTo(group, MAX_BATCHES_PER_MESSAGE - 1);
+        broadcast(group);
+      } else if (closing) {
+        return;
       }
-      group.clear();
-      group.add(first);
-      committed.drainTo(group, MAX_BATCHES_PER_MESSAGE - 1);
-      broadcast(group);
+      if (heartbeats && System.nanoTime() - lastSentNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
+        send(ReplicatedBatch.heartbeat(numbered));
+      }
     }
   }
 
   private void broadcast(List<WriteBatch> group) {
     try {
-      String message = ReplicatedBatch.encode(group);
+      String message = ReplicatedBatch.encode(group, numbered + 1);
       if (message != null) {
-        bus.broadcast(message);
+        numbered++; // counted even if the bus drops it: the receivers then see the gap
+        send(message);
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot broadcast committed batches: {}", e.toString());
     }
+  }
+
+  private void send(String message) {
+    bus.broadcast(message);
+    lastSentNanos = System.nanoTime();
   }
 
   /** Closes the store first (its last commits are still broadcast), then the publishing thread. */

@@ -21,11 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -289,7 +291,9 @@ public final class MessageService {
           boolean hasMore = page.size() > pageSize;
           ObjectNode data = Json.object().put("has_more", hasMore);
           data.put("page_token", hasMore ? PageTokens.encode(offset + pageSize) : "");
-          page.stream().limit(pageSize).forEach(r -> data.withArray("items").add(renderBlocking(r)));
+          List<MessageRecord> shown = page.subList(0, Math.min(pageSize, page.size()));
+          runtime.refreshBlocking(cardIdsOf(shown)); // one query for the whole page (see renderBlocking)
+          shown.forEach(r -> data.withArray("items").add(renderAsIs(r)));
           if (!data.has("items")) {
             data.putArray("items");
           }
@@ -372,8 +376,22 @@ public final class MessageService {
             });
   }
 
-  /** Renders a message, reading its card entity when it has one (may block to load the card). */
+  /**
+   * Renders a message, reading its card entity when it has one (may block to load the card). The card is first
+   * brought up to what the store holds: with several nodes, another may have acknowledged versions this one has not
+   * heard of (it died between its commit and its broadcast), and a read must never show less than was acknowledged.
+   */
   ObjectNode renderBlocking(MessageRecord record) {
+    runtime.refreshBlocking(cardIdsOf(List.of(record)));
+    return renderAsIs(record);
+  }
+
+  private static List<String> cardIdsOf(List<MessageRecord> records) {
+    return records.stream().map(MessageRecord::cardId).filter(Objects::nonNull).distinct().collect(Collectors.toList());
+  }
+
+  /** Renders a message from the card as this node holds it (brought up to date by the caller). */
+  private ObjectNode renderAsIs(MessageRecord record) {
     if (record.cardId() == null) {
       return MessageJson.render(record, record.content(), MessageJson.summaryOf(record));
     }

@@ -11,8 +11,10 @@ import io.opencardkit.server.im.Reactions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Builds the page's {@code MessageView} of stored messages. */
 final class MessageViews {
@@ -72,14 +74,25 @@ final class MessageViews {
     return views;
   }
 
-  /** The view of a message, loading its card entity when needed; call off the event loop. */
+  /**
+   * The view of a message, loading its card entity when needed, brought up to what the store holds (another node
+   * may have acknowledged versions this one has not heard of, see {@link CardRuntime#refresh(java.util.Collection)}); call off the event
+   * loop.
+   */
   MessageView renderBlocking(MessageRecord record) {
-    List<Reaction> reactionsOfMessage = reactions.loadBlocking(record.messageId());
-    if (record.cardId() == null) {
-      return of(record, null, reactionsOfMessage);
+    return renderBlocking(List.of(record)).get(0);
+  }
+
+  /** {@link #renderBlocking(MessageRecord)} of several messages, with one look at the store for all their cards. */
+  List<MessageView> renderBlocking(List<MessageRecord> records) {
+    runtime.refreshBlocking(records.stream().map(MessageRecord::cardId).filter(Objects::nonNull).distinct().collect(Collectors.toList()));
+    List<MessageView> rendered = new ArrayList<>(records.size());
+    for (MessageRecord record : records) {
+      List<Reaction> reactionsOfMessage = reactions.loadBlocking(record.messageId());
+      Optional<CardHandle> handle = record.cardId() == null ? Optional.empty() : runtime.findBlocking(record.cardId());
+      rendered.add(of(record, handle.map(this::read).orElse(null), reactionsOfMessage));
     }
-    Optional<CardHandle> handle = runtime.findBlocking(record.cardId());
-    return of(record, handle.map(this::read).orElse(null), reactionsOfMessage);
+    return rendered;
   }
 
   /** Reads a card under its monitor. */

@@ -178,6 +178,9 @@ final class ViewerShard {
     }
     connection.markResumed();
     resume.get().forEach((cardId, version) -> resume(connection, cardId, version, false));
+    // This node may lack versions another node acknowledged and never broadcast (it died in between); the refresh
+    // hands whatever it finds to the hub as ordinary committed events, i.e. as card frames after the answer.
+    hub.runtime().refresh(resume.get().keySet());
   }
 
   /**

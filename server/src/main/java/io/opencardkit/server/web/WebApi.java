@@ -226,15 +226,18 @@ final class WebApi {
             () -> {
               List<MessageRecord> newest = new ArrayList<>(store.messagesOfChat(chat.chatId(), 0, Long.MAX_VALUE, false, 0, limit));
               Collections.reverse(newest);
-              List<MessageView> list = new ArrayList<>(newest.size());
-              newest.forEach(r -> list.add(rendered(r)));
+              List<MessageView> list = views.renderBlocking(newest);
+              list.forEach(this::watchDeadline);
               return Frames.messageList(list);
             }));
   }
 
   /** Renders a message (blocking) and tells the hub about streaming cards, whose preview changes on time. */
   private MessageView rendered(MessageRecord record) {
-    MessageView view = views.renderBlocking(record);
+    return watchDeadline(views.renderBlocking(record));
+  }
+
+  private MessageView watchDeadline(MessageView view) {
     if (view.card() != null) {
       hub.watchDeadline(view.card().facts());
     }
@@ -317,7 +320,7 @@ final class WebApi {
       }
       return new Copy(source.msgType(), source.content());
     }
-    CardHandle handle = runtime.findBlocking(source.cardId()).orElseThrow(() -> WebError.of(404, "the card of " + source.messageId() + " is gone"));
+    CardHandle handle = runtime.findCurrentBlocking(source.cardId()).orElseThrow(() -> WebError.of(404, "the card of " + source.messageId() + " is gone"));
     synchronized (handle) {
       CardState state = handle.state();
       if (state.isStreaming(clock.millis(), streamingTimeoutMillis)) {
@@ -349,7 +352,7 @@ final class WebApi {
         ctx,
         offLoop(
             () -> {
-              CardHandle handle = runtime.findBlocking(cardId).orElseThrow(() -> WebError.of(404, "no card " + cardId));
+              CardHandle handle = runtime.findCurrentBlocking(cardId).orElseThrow(() -> WebError.of(404, "no card " + cardId));
               ObjectNode state;
               synchronized (handle) {
                 state = Inspector.state(handle.state(), clock.millis(), streamingTimeoutMillis);

@@ -86,10 +86,34 @@ final class CardFeedTest {
     stored(1, 2);
     feed.committed(Events.range("c1", 1, 2));
     stored(3, 4); // committed by another node while the bus was down
-    feed.catchUp();
-    settle();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    feed.catchUp("c1", 0, 4, done);
+    done.get(10, TimeUnit.SECONDS);
 
     assertThat(heard).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(feed.lastDelivered("c1")).isEqualTo(4L);
+  }
+
+  @Test
+  void catchUp_ofACardNeverDelivered_startsAfterTheVersionTheCallerKnows() throws Exception {
+    stored(1, 5);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    feed.catchUp("c1", 3, 5, done);
+    done.get(10, TimeUnit.SECONDS);
+
+    assertThat(heard).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void catchUp_whenTheFeedDeliveredTheStoredVersionAlready_readsNothing() throws Exception {
+    stored(1, 2);
+    feed.committed(Events.range("c1", 1, 2));
+    stored(3, 3); // only the store knows it, but the caller asks up to version 2
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    feed.catchUp("c1", 0, 2, done);
+    done.get(10, TimeUnit.SECONDS);
+
+    assertThat(heard).containsExactly(1L, 2L);
   }
 
   @Test

@@ -15,6 +15,10 @@ import io.opencardkit.core.engine.Outcome;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.store.testkit.InMemoryCardStore;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +85,64 @@ final class CardRuntimeSharedStoreTest {
 
     assertThat(content(second, cardId, 2, "too late").refusal().code()).isEqualTo(ErrorCode.STREAMING_CLOSED);
     assertThat(store.events(cardId, 0, 10)).hasSize(2); // created, settings: nothing of the stale decision
+  }
+
+  @Test
+  void readThroughTheOtherNode_showsWhatTheFirstAcknowledged_thoughItNeverHeardOfIt() throws Exception {
+    String cardId = first.create(APP, streamingCard()).join();
+    List<Long> heardBySecond = new CopyOnWriteArrayList<>();
+    second.addListener(events -> events.forEach(e -> heardBySecond.add(e.version())));
+    second.findBlocking(cardId); // cached at version 1
+    assertThat(content(first, cardId, 1, "one").accepted()).isTrue(); // acknowledged; its broadcast never came
+
+    CardHandle read = second.findCurrentBlocking(cardId).orElseThrow();
+
+    synchronized (read) {
+      assertThat(ElementTree.content(ElementTree.find(read.state().card(), "md"))).isEqualTo("one");
+    }
+    assertThat(text(second, cardId)).isEqualTo("one"); // the cached copy itself was brought up to date
+    settleFeed(second);
+    assertThat(heardBySecond).containsExactly(2L); // and its viewers heard of the version
+  }
+
+  @Test
+  void readOfACopyThatIsCurrent_readsNoEvents() throws Exception {
+    String cardId = first.create(APP, streamingCard()).join();
+    assertThat(content(first, cardId, 1, "one").accepted()).isTrue();
+    List<Long> heardBySecond = new CopyOnWriteArrayList<>();
+    second.addListener(events -> events.forEach(e -> heardBySecond.add(e.version())));
+    second.findBlocking(cardId); // loaded at version 2: current
+
+    assertThat(second.findCurrentBlocking(cardId)).isPresent();
+
+    settleFeed(second);
+    assertThat(heardBySecond).isEmpty(); // nothing was missing: the store's version was all it read
+  }
+
+  @Test
+  void catchUp_bringsEveryCachedCopyAndItsViewersUpToTheStore() throws Exception {
+    String one = first.create(APP, streamingCard()).join();
+    String two = first.create(APP, streamingCard()).join();
+    List<String> heardBySecond = new CopyOnWriteArrayList<>();
+    second.addListener(events -> events.forEach(e -> heardBySecond.add(e.cardId() + "@" + e.version())));
+    second.findBlocking(one);
+    second.findBlocking(two);
+    assertThat(content(first, one, 1, "a").accepted()).isTrue();
+    assertThat(content(first, one, 2, "ab").accepted()).isTrue();
+    assertThat(content(first, two, 1, "x").accepted()).isTrue();
+
+    second.catchUp().get(10, TimeUnit.SECONDS);
+
+    settleFeed(second);
+    assertThat(heardBySecond).containsExactlyInAnyOrder(one + "@2", one + "@3", two + "@2");
+    assertThat(second.cached(one).map(h -> h.state().version())).contains(3L);
+    assertThat(second.cached(two).map(h -> h.state().version())).contains(2L);
+  }
+
+  private static void settleFeed(CardRuntime runtime) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    runtime.committedElsewhere(List.of(), () -> done.complete(null));
+    done.get(10, TimeUnit.SECONDS);
   }
 
   @Test

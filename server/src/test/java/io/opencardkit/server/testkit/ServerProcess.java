@@ -32,8 +32,14 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code serve --port 0 --data dataDir [extra…]} and waits until it listens. */
   public static ServerProcess start(Path dataDir, List<String> extraArgs) {
+    return start(List.of(), dataDir, extraArgs);
+  }
+
+  /** {@link #start(Path, List)} with options for the child JVM (say, to make it start faster). */
+  public static ServerProcess start(List<String> jvmOptions, Path dataDir, List<String> extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.opencardkit.server.Main");
@@ -43,8 +49,9 @@ public final class ServerProcess implements AutoCloseable {
     command.add("--data");
     command.add(dataDir.toString());
     command.addAll(extraArgs);
+    Process process = null;
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       StringBuilder seen = new StringBuilder();
       CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
@@ -76,6 +83,9 @@ public final class ServerProcess implements AutoCloseable {
       drain.start();
       return server;
     } catch (Exception e) {
+      if (process != null) {
+        process.destroyForcibly(); // a process that did not come up in time must not outlive the test
+      }
       throw new IllegalStateException("could not start the server process: " + e, e);
     }
   }

@@ -12,11 +12,15 @@ import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
  * What both SQL adapters' stores share: writes go to a {@link GroupCommitLoop}, reads run {@link StoreQueries} on
@@ -25,6 +29,9 @@ import java.util.concurrent.ExecutionException;
  * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
  */
 public abstract class SqlCardStore implements CardStore {
+  /** The most cards one query of {@link #storedVersions} names. */
+  protected static final int VERSIONS_PER_QUERY = 1000;
+
   private final GroupCommitLoop writer;
   private final Reads reads;
 
@@ -57,6 +64,12 @@ public abstract class SqlCardStore implements CardStore {
   /** Deletes every row of the cards whose last event is older than {@code olderThanMillis}; on the writer thread. */
   protected abstract int deleteCardsOlderThan(Connection c, long olderThanMillis) throws SQLException;
 
+  /**
+   * The highest stored version of each of {@code cardIds} (at most {@value #VERSIONS_PER_QUERY}, none holding
+   * U+0000), leaving out cards not stored; see {@link CardStore#storedVersions}.
+   */
+  protected abstract Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException;
+
   @Override
   public final CompletableFuture<Void> commit(WriteBatch batch) {
     Objects.requireNonNull(batch, "batch");
@@ -76,6 +89,18 @@ public abstract class SqlCardStore implements CardStore {
   public final List<CardEvent> events(String cardId, long afterVersion, int limit) {
     requireNonNegative("limit", limit);
     return reads.read("events", false, q -> StoreQueries.events(q, cardId, afterVersion, limit));
+  }
+
+  /** {@inheritDoc} Ids holding U+0000 match nothing (no stored id holds one; PostgreSQL could not even take them). */
+  @Override
+  public final Map<String, Long> storedVersions(Collection<String> cardIds) {
+    List<String> ids = cardIds.stream().filter(id -> id.indexOf('\0') < 0).distinct().collect(Collectors.toList());
+    Map<String, Long> versions = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += VERSIONS_PER_QUERY) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + VERSIONS_PER_QUERY));
+      versions.putAll(reads.read("storedVersions", false, q -> queryStoredVersions(q, some)));
+    }
+    return versions;
   }
 
   @Override

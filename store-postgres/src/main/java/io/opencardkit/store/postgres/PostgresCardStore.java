@@ -3,11 +3,15 @@ package io.opencardkit.store.postgres;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
+import io.opencardkit.store.jdbc.QueryRunner;
 import io.opencardkit.store.jdbc.SqlCardStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,6 +30,9 @@ public final class PostgresCardStore extends SqlCardStore {
           + " events AS (DELETE FROM card_events WHERE card_id IN (SELECT card_id FROM heads)),"
           + " snapshots AS (DELETE FROM card_snapshots WHERE card_id IN (SELECT card_id FROM heads))"
           + " SELECT count(*) FROM heads";
+
+  // the head rows: one index probe per card, one round trip for all of them
+  private static final String SELECT_HEADS = "SELECT card_id, version FROM cards WHERE card_id = ANY(?)";
 
   private final PostgresWriter writer;
 
@@ -75,6 +82,17 @@ public final class PostgresCardStore extends SqlCardStore {
         return rs.getInt(1);
       }
     }
+  }
+
+  /** {@inheritDoc} The cards' head rows, whichever node wrote them. */
+  @Override
+  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException {
+    Map<String, Long> versions = new HashMap<>();
+    List<Map.Entry<String, Long>> heads =
+        q.list(SELECT_HEADS, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", cardIds.toArray())),
+            rs -> Map.entry(rs.getString(1), rs.getLong(2)));
+    heads.forEach(head -> versions.put(head.getKey(), head.getValue()));
+    return versions;
   }
 
   /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */

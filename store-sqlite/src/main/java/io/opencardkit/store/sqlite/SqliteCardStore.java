@@ -4,6 +4,7 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
+import io.opencardkit.store.jdbc.QueryRunner;
 import io.opencardkit.store.jdbc.SqlCardStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,9 @@ public final class SqliteCardStore extends SqlCardStore {
           + " JOIN (SELECT card_id, MAX(version) AS last FROM card_events GROUP BY card_id) l"
           + " ON e.card_id = l.card_id AND e.version = l.last"
           + " WHERE e.at_millis < ?";
+
+  // the primary key (card_id, version) answers MAX for one card with one index probe; grouped over several it would not
+  private static final String LAST_VERSION = "SELECT MAX(version) FROM card_events WHERE card_id = ?";
 
   private SqliteCardStore(GroupCommitWriter writer, SqliteReader reader) {
     super(writer, reader);
@@ -95,6 +101,22 @@ public final class SqliteCardStore extends SqlCardStore {
       }
     }
     return stale.size(); // messages stay: they are the chat history, not the card entity
+  }
+
+  /** One query per card: they are cheap in-process calls, not round trips. */
+  @Override
+  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException {
+    Map<String, Long> versions = new HashMap<>();
+    for (String cardId : cardIds) {
+      List<Long> last = q.list(LAST_VERSION, ps -> ps.setString(1, cardId), rs -> {
+        long version = rs.getLong(1);
+        return rs.wasNull() ? null : version;
+      });
+      if (last.get(0) != null) {
+        versions.put(cardId, last.get(0));
+      }
+    }
+    return versions;
   }
 
   /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */

@@ -145,6 +145,43 @@ public abstract class CardStoreContract {
   }
 
   @Test
+  public void storedVersions_namedCards_answerEachStoredCardsLastVersionAndLeaveOutTheOthers() {
+    CardStore store = store();
+    ok(store.commit(batch(range("c1", 1, 3))));
+    ok(store.commit(batch(range("c2", 1, 1))));
+    ok(store.commit(batch(range("c1", 4, 5))));
+    ok(store.commit(snapshotBatch(snapshot("c1", 4)))); // a snapshot does not hide later events
+
+    assertThat(store.storedVersions(List.of("c1", "c2", "unknown", "c1"))).isEqualTo(Map.of("c1", 5L, "c2", 1L));
+    assertThat(store.storedVersions(List.of())).isEmpty();
+    assertThat(store.storedVersions(List.of("c2\u0000", "c1"))).isEqualTo(Map.of("c1", 5L)); // U+0000 matches nothing
+  }
+
+  @Test
+  public void storedVersions_moreCardsThanOneQueryTakes_answersEveryOne() {
+    CardStore store = store();
+    List<String> ids = IntStream.rangeClosed(1, 2_500).mapToObj(i -> "card" + i).collect(Collectors.toList());
+    List<CardEvent> events = new ArrayList<>();
+    ids.forEach(id -> events.add(event(id, 1)));
+    ok(store.commit(batch(events)));
+    ok(store.commit(batch(range("card2500", 2, 7))));
+
+    Map<String, Long> versions = store.storedVersions(ids);
+
+    assertThat(versions).hasSize(2_500).containsEntry("card1", 1L).containsEntry("card1999", 1L).containsEntry("card2500", 7L);
+  }
+
+  @Test
+  public void storedVersions_afterCompaction_leaveOutTheRemovedCards() {
+    CardStore store = store();
+    ok(store.commit(batch(event("old", 1, 1_000))));
+    ok(store.commit(batch(event("new", 1, 5_000))));
+    store.compact(3_000);
+
+    assertThat(store.storedVersions(List.of("old", "new"))).isEqualTo(Map.of("new", 1L));
+  }
+
+  @Test
   public void events_negativeLimit_throwsIllegalArgument() {
     CardStore store = store();
 

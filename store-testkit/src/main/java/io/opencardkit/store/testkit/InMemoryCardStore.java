@@ -9,6 +9,7 @@ import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -123,6 +124,20 @@ public final class InMemoryCardStore implements CardStore {
         return List.of();
       }
       return log.tailMap(afterVersion, false).values().stream().limit(limit).collect(Collectors.toList());
+    });
+  }
+
+  @Override
+  public Map<String, Long> storedVersions(Collection<String> cardIds) {
+    return read(() -> {
+      Map<String, Long> versions = new HashMap<>();
+      for (String cardId : cardIds) {
+        NavigableMap<Long, CardEvent> log = data.events.get(cardId);
+        if (log != null) {
+          versions.put(cardId, log.lastKey());
+        }
+      }
+      return versions;
     });
   }
 
