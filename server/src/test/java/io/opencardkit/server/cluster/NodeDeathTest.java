@@ -89,7 +89,8 @@ final class NodeDeathTest {
   }
 
   private ServerProcess startNode(List<String> extra) {
-    List<String> args = new ArrayList<>(List.of("--store", store, "--bus", redis.url(), "--streaming-timeout", "1h"));
+    List<String> args =
+        new ArrayList<>(List.of("--store", store, "--bus", redis.url(), "--streaming-timeout", "1h", "--web-auth", "development", "--insecure-dev-login"));
     args.addAll(extra);
     ServerProcess node;
     synchronized (processes) {
