@@ -1,6 +1,5 @@
 package io.opencardkit.server.web;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 
@@ -16,12 +15,6 @@ final class FrameDeflater {
   private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(LEVEL, true));
 
   private FrameDeflater() {}
-
-  static byte[] deflate(ByteBuf utf8) {
-    byte[] input = new byte[utf8.readableBytes()];
-    utf8.getBytes(utf8.readerIndex(), input);
-    return deflate(input);
-  }
 
   static byte[] deflate(byte[] input) {
     Deflater deflater = DEFLATERS.get();

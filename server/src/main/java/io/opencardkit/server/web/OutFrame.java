@@ -9,18 +9,18 @@ import java.nio.charset.StandardCharsets;
  * needs them, its compressed bytes. Every viewer it goes to is sent the same bytes; immutable and safe to share
  * between event loops.
  *
- * <p>The buffers are unreleasable: each write hands Netty a duplicate (own indexes, same bytes), and the bytes go with
- * the frame to the garbage collector.
+ * <p>Only the byte arrays are kept (frames live in the cards' resume windows for up to two minutes, so every object per
+ * frame is one the garbage collector copies); each write wraps them in a buffer of its own, which Netty releases.
  */
 final class OutFrame {
-  private final ByteBuf utf8;
+  private final byte[] utf8;
   private final String cardId;
   private final long version;
   private final AppendStream stream;
-  private volatile ByteBuf deflated;
+  private volatile byte[] deflated;
 
   private OutFrame(byte[] utf8, String cardId, long version, AppendStream stream) {
-    this.utf8 = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8));
+    this.utf8 = utf8;
     this.cardId = cardId;
     this.version = version;
     this.stream = stream;
@@ -58,32 +58,32 @@ final class OutFrame {
 
   /** Length of the UTF-8 text in bytes. */
   int length() {
-    return utf8.readableBytes();
+    return utf8.length;
   }
 
   /** The UTF-8 text, as a buffer of its own to hand to one socket. */
   ByteBuf utf8() {
-    return utf8.duplicate();
+    return Unpooled.wrappedBuffer(utf8);
   }
 
   /** The permessage-deflate payload (no context, trailing {@code 00 00 ff ff} removed), as a buffer of its own. */
   ByteBuf deflated() {
-    ByteBuf bytes = deflated;
+    byte[] bytes = deflated;
     if (bytes == null) {
       synchronized (this) {
         bytes = deflated;
         if (bytes == null) {
-          bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(FrameDeflater.deflate(utf8)));
+          bytes = FrameDeflater.deflate(utf8);
           deflated = bytes;
         }
       }
     }
-    return bytes.duplicate();
+    return Unpooled.wrappedBuffer(bytes);
   }
 
   /** The text (tests and logs). */
   String text() {
-    return utf8.toString(StandardCharsets.UTF_8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   @Override

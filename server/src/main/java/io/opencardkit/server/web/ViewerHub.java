@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -67,6 +68,7 @@ final class ViewerHub {
   private final ViewerStats stats = new ViewerStats();
   private final CardWindows windows;
   private final Map<Thread, ViewerShard> shards = new ConcurrentHashMap<>();
+  private final Map<String, ChatWatch> watches = new ConcurrentHashMap<>(); // who watches which chat, on any shard
   private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
   private final long timerId;
 
@@ -163,6 +165,33 @@ final class ViewerHub {
     return runtime;
   }
 
+  /**
+   * Whether a chat is watched by a socket of any shard, or was within a resume window's age: only then are its cards'
+   * frames built. Thread-safe.
+   */
+  private static final class ChatWatch {
+    private final AtomicInteger sockets = new AtomicInteger();
+    private volatile long emptySinceMillis;
+
+    void add(int delta, long nowMillis) {
+      if (sockets.addAndGet(delta) == 0) {
+        emptySinceMillis = nowMillis;
+      }
+    }
+
+    boolean watched(long nowMillis) {
+      return sockets.get() > 0 || nowMillis - emptySinceMillis < CardWindows.WINDOW_AGE.toMillis();
+    }
+  }
+
+  /** A shard opened ({@code +1}) or closed ({@code -1}) a socket watching these chats. */
+  void watching(Set<String> chatIds, int delta) {
+    long now = clock.millis();
+    for (String chatId : chatIds) {
+      watches.computeIfAbsent(chatId, k -> new ChatWatch()).add(delta, now);
+    }
+  }
+
   /** Snapshots of a card remember its streaming deadline, as frames do. */
   void watch(CardFacts facts) {
     context.runOnContext(v -> watchOnContext(facts));
@@ -213,6 +242,14 @@ final class ViewerHub {
     }
     if (facts.chatId() == null) {
       return; // not sent yet: no page can show it
+    }
+    ChatWatch watch = watches.get(facts.chatId());
+    if (watch == null || !watch.watched(clock.millis())) {
+      // Nobody on this node watches the chat, nor did within a window's age (a page that reconnects soon resumes from
+      // the window): no frames to build. A page that comes later loads the card over HTTP and resumes; without a
+      // window (a window with a hole would hand out a gap) it gets a snapshot.
+      windows.remove(cardId);
+      return;
     }
     CardWindow window = windows.forChat(cardId, facts.chatId());
     List<OutFrame> frames = new ArrayList<>(events.size());

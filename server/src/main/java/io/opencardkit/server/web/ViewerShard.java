@@ -151,6 +151,7 @@ final class ViewerShard {
     }
     connections.put(connection, heartbeat);
     open.incrementAndGet();
+    hub.watching(connection.chatIds(), 1);
     connection.chatIds().forEach(chatId -> byChat.computeIfAbsent(chatId, k -> new LinkedHashSet<>()).add(connection));
     stats.connectionOpened(heartbeat.socket.sharedDeflate());
     connection.writeDirect(OutFrame.of(Frames.hello(connection.openId())));
@@ -161,6 +162,7 @@ final class ViewerShard {
     Heartbeat heartbeat = connections.remove(connection);
     if (heartbeat != null) {
       open.decrementAndGet();
+      hub.watching(connection.chatIds(), -1);
       stats.connectionClosed(heartbeat.socket.sharedDeflate());
     }
     for (String chatId : connection.chatIds()) {
