@@ -143,7 +143,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
-    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers));
+    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers, web::metaChangedElsewhere));
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());

@@ -11,6 +11,7 @@ import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +33,21 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private final DirectoryHolder directory;
   private final BotDispatcher bots;
   private final Runnable reloadViewers;
+  private final BiConsumer<String, String> otherMeta;
 
+  /**
+   * @param otherMeta where key/value entries go that this class does not handle itself (the web chat's read marks)
+   */
   public ClusterReplica(
       CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
-      Runnable reloadViewers) {
+      Runnable reloadViewers, BiConsumer<String, String> otherMeta) {
     this.runtime = runtime;
     this.messages = messages;
     this.reactions = reactions;
     this.directory = directory;
     this.bots = bots;
     this.reloadViewers = reloadViewers;
+    this.otherMeta = otherMeta;
   }
 
   @Override
@@ -83,6 +89,8 @@ public final class ClusterReplica implements ClusterBus.Listener {
     } else if (key.equals(DirectoryBootstrap.META_KEY)) {
       directory.replace(DirectoryBootstrap.read(value));
       LOG.info("directory replaced by another node's seed");
+    } else {
+      otherMeta.accept(key, value);
     }
   }
 

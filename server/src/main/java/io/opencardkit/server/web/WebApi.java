@@ -88,11 +88,11 @@ final class WebApi {
     router.get("/web/ws").handler(ctx -> guarded(ctx, this::socket));
   }
 
-  private interface Handler {
+  interface Handler {
     void handle(RoutingContext ctx);
   }
 
-  private static void guarded(RoutingContext ctx, Handler handler) {
+  static void guarded(RoutingContext ctx, Handler handler) {
     try {
       handler.handle(ctx);
     } catch (RuntimeException e) {
@@ -190,8 +190,8 @@ final class WebApi {
     if (text == null || !text.isTextual() || text.asText().isBlank()) {
       throw WebError.of(400, "text must be a non-empty string");
     }
-    String content = Json.write(Json.object().put("text", text.asText()));
-    CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), "text", content);
+    ComposedMessage composed = ComposedMessage.of(text.asText());
+    CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), composed.msgType(), composed.content());
     WebReplies.reply(ctx, sent.thenApply(record -> Json.write(Frames.messageNode(views.of(record, null)))));
   }
 
@@ -317,7 +317,7 @@ final class WebApi {
 
   // --- helpers -----------------------------------------------------------------------------------------------------
 
-  private static ObjectNode body(RoutingContext ctx) {
+  static ObjectNode body(RoutingContext ctx) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
       return Json.object();

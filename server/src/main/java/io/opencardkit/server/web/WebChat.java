@@ -21,6 +21,8 @@ public final class WebChat {
   private final ViewerHub hub;
   private final WebApi api;
   private final CardRefusals refusals;
+  private final ReadMarks readMarks;
+  private final UnreadApi unreadApi;
 
   /**
    * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
@@ -38,6 +40,9 @@ public final class WebChat {
         new WebApi(
             new ViewerAuth(config.webAuth(), directory), directory, store, runtime, messages, views, hub,
             new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout);
+    this.readMarks = new ReadMarks(store);
+    this.unreadApi = new UnreadApi(new ViewerAuth(config.webAuth(), directory), directory, store, readMarks, blocking);
+    readMarks.addListener(mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
     reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
@@ -55,6 +60,7 @@ public final class WebChat {
   /** Mounts the web API, the WebSocket and the static files; before the front door's catch-all. */
   public void mount(Router router) {
     api.mount(router);
+    unreadApi.mount(router);
     StaticPages.mountFiles(router);
   }
 
@@ -64,6 +70,16 @@ public final class WebChat {
    */
   public void reloadViewers() {
     hub.reloadAll("catching up after an interruption: reload over HTTP");
+  }
+
+  /**
+   * A key/value entry another node committed that the web chat keeps (a user's read mark, see {@link ReadMarks}); other
+   * keys are ignored. Call off the event loop.
+   */
+  public void metaChangedElsewhere(String key, String value) {
+    if (key.startsWith(ReadMarks.META_PREFIX)) {
+      readMarks.changedElsewhere(value);
+    }
   }
 
   /** Counters of the browser push. */
