@@ -416,24 +416,22 @@ class App {
   }
 
   async #sendText() {
-    const input = $('[data-testid="composer"]');
     const text = this.composer.text();
     if (!text.trim() || !this.currentChatId) return;
     const chatId = this.currentChatId;
-    input.disabled = true;
+    // The box empties at once and stays usable (the person may type the next message); a failed send puts it back.
+    const draft = this.composer.take();
     try {
       const message = await this.api.sendText(chatId, text);
-      this.composer.clear();
+      $('[data-testid="composer-error"]').textContent = '';
       if (this.currentChatId === chatId) {
         this.#addMessage(message);
         this.#scrollToEnd();
       }
       this.#touchChat(chatId, message);
     } catch (err) {
+      if (this.currentChatId === chatId) this.composer.restore(draft);
       $('[data-testid="composer-error"]').textContent = `发送失败：${err.message}`;
-    } finally {
-      input.disabled = false;
-      input.focus();
     }
   }
 

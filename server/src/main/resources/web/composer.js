@@ -34,6 +34,22 @@ export class Composer {
     return wireText(this.input.value, this.ranges);
   }
 
+  /** Empties the box and returns what it held, for {@link restore} (a send that failed). */
+  take() {
+    const draft = { value: this.input.value, ranges: this.ranges };
+    this.clear();
+    return draft;
+  }
+
+  /** Puts a taken draft back, unless the person has typed something new meanwhile. */
+  restore(draft) {
+    if (this.input.value !== '') return;
+    this.input.value = draft.value;
+    this.ranges = draft.ranges;
+    this.previous = draft.value;
+    this.#fit();
+  }
+
   clear() {
     this.input.value = '';
     this.ranges = [];

@@ -8,12 +8,14 @@ import com.lark.oapi.service.im.v1.model.EventMessage;
 import com.lark.oapi.service.im.v1.model.MentionEvent;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +128,38 @@ final class ComposerTest {
     Locator message = sent(page, "gamma");
     assertThat(message.locator(".msg-text").innerText()).isEqualTo(threeLines + "\n4\n5\n6\n7\n8\n9\n10");
     assertThat(composer(page).boundingBox().height).isEqualTo(oneLine); // back to one line once sent
+  }
+
+  @Test
+  void whileASendIsUnderway_theBoxIsEmptyAndUsable_andAFailedSendPutsTheTextBack() {
+    // Regression: the box was disabled until the server answered, so what the person typed meanwhile was lost.
+    Page page = open(p2p());
+    List<Route> held = new ArrayList<>();
+    page.route("**/web/api/chats/*/messages?*", route -> {
+      if ("POST".equals(route.request().method())) {
+        held.add(route);
+      } else {
+        route.resume();
+      }
+    });
+    composer(page).click();
+    page.keyboard().type("first");
+    page.keyboard().press("Enter");
+    page.waitForCondition(() -> held.size() == 1);
+    assertThat(composer(page)).hasValue("");
+    page.keyboard().type("typed while sending");
+    held.get(0).resume();
+    assertThat(sent(page, "first")).hasCount(1);
+    assertThat(composer(page)).hasValue("typed while sending");
+
+    composer(page).fill("");
+    page.keyboard().type("this one fails");
+    page.keyboard().press("Enter");
+    page.waitForCondition(() -> held.size() == 2);
+    held.get(1).fulfill(new Route.FulfillOptions().setStatus(503).setContentType("application/json")
+        .setBody("{\"code\":503,\"msg\":\"storage unavailable, retry later\"}"));
+    assertThat(page.locator("[data-testid=\"composer-error\"]")).containsText("storage unavailable");
+    assertThat(composer(page)).hasValue("this one fails"); // nothing typed is lost
   }
 
   @Test

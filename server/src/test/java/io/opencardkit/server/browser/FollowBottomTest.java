@@ -134,7 +134,7 @@ final class FollowBottomTest {
     page.waitForFunction("() => window.follow.tops.length > 0 && document.querySelector('[data-testid=\"messages\"]').scrollTop > 0");
 
     Map<String, Object> follow = follow(page);
-    assertThat((List<String>) follow.get("hidden")).isEmpty();
+    assertThat((List<?>) follow.get("hidden")).as("moments the last line was out of view").isEmpty();
     assertThat((Integer) follow.get("checks")).as("growths seen").isGreaterThan(40);
     assertThat(page.locator("[data-element-id=\"down\"]")).isInViewport();
     assertThat(page.locator("[data-testid=\"new-messages\"]")).isHidden();
