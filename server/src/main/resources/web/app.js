@@ -233,6 +233,7 @@ class App {
     this.cardMessages.clear();
     const list = $('[data-testid="messages"]');
     list.replaceChildren();
+    this.#scrollToEnd(); // a chat opens at its bottom, whatever the last one was scrolled to
     const messages = await this.api.messages(chatId, 50);
     if (this.currentChatId !== chatId) return;
     for (const m of messages) this.#addMessage(m);
