@@ -422,6 +422,7 @@ class App {
     const chatId = this.currentChatId;
     // The box empties at once and stays usable (the person may type the next message); a failed send puts it back.
     const draft = this.composer.take();
+    $('[data-testid="composer"]').focus(); // also after a click on the send button
     try {
       const message = await this.api.sendText(chatId, text);
       $('[data-testid="composer-error"]').textContent = '';

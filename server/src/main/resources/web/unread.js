@@ -137,9 +137,12 @@ export class UnreadTracker {
     if (this.counts.offer(chatId, message)) this.paint();
   }
 
-  /** The person opened a chat: it is read up to its newest message. */
+  /**
+   * A chat was opened: it is read up to its newest message, if the tab is visible (a page loading in a background tab
+   * reads nothing; the chat is read when the tab is shown).
+   */
   chatOpened(chatId, newest) {
-    if (newest) this.#markRead(chatId, newest);
+    if (newest && this.isVisible()) this.#markRead(chatId, newest);
     else this.paint();
   }
 
