@@ -10,11 +10,13 @@ export class ApiError extends Error {
   }
 }
 
-/** HTTP calls of the web chat; every call carries the viewer (`user`, and `token` in production mode). */
+/**
+ * HTTP calls of the web chat; every call carries the viewer: `user` in development mode, the session cookie in the
+ * production modes (never a credential in the URL).
+ */
 export class Api {
-  constructor({ user = '', token = '', base = '', fetchImpl } = {}) {
+  constructor({ user = '', base = '', fetchImpl } = {}) {
     this.user = user;
-    this.token = token;
     this.base = base;
     this.fetchImpl = fetchImpl || ((...args) => globalThis.fetch(...args));
   }
@@ -22,7 +24,6 @@ export class Api {
   query(extra = {}) {
     const params = new URLSearchParams();
     if (this.user) params.set('user', this.user);
-    if (this.token) params.set('token', this.token);
     for (const [k, v] of Object.entries(extra)) params.set(k, String(v));
     const s = params.toString();
     return s ? `?${s}` : '';
@@ -145,6 +146,37 @@ export class CardFeed {
 }
 
 /**
+ * Reads the server's frames of one connection (docs/web-protocol.md). A compact append frame `[stream, version, text]`
+ * becomes the `card` frame it stands for (`op: "append"`, no `offset`: the text goes at the end of the element's
+ * text), using the `stream` frames of the same connection; `stream` frames themselves are consumed here.
+ */
+export class FrameReader {
+  constructor() {
+    this.streams = new Map(); // stream number → {card_id, element_id}
+  }
+
+  /** The frame, or null for a stream announcement, text that is no JSON, or a stream never announced. */
+  read(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch (e) {
+      return null;
+    }
+    if (Array.isArray(frame)) {
+      const stream = this.streams.get(frame[0]);
+      if (!stream || frame.length < 3) return null;
+      return { type: 'card', card_id: stream.card_id, element_id: stream.element_id, version: frame[1], op: 'append', text: String(frame[2]) };
+    }
+    if (frame && frame.type === 'stream') {
+      this.streams.set(frame.k, { card_id: String(frame.card_id), element_id: String(frame.element_id) });
+      return null;
+    }
+    return frame;
+  }
+}
+
+/**
  * The /web/ws connection: reconnects with backoff, and after every (re)connect sends `resume` with the versions the
  * page holds. `onFrame(frame)` gets each parsed server frame; `onStatus(status)` gets 'connecting' | 'open' | 'closed'.
  */
@@ -176,15 +208,11 @@ export class LiveSocket {
       this.resume();
       this.onOpen();
     });
+    const frames = new FrameReader(); // compact frames name the streams announced on this connection only
     ws.addEventListener('message', (event) => {
       if (this.ws !== ws) return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      this.onFrame(frame);
+      const frame = frames.read(event.data);
+      if (frame) this.onFrame(frame);
     });
     ws.addEventListener('close', () => {
       if (this.ws !== ws) return;

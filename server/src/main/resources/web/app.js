@@ -6,6 +6,7 @@ import { CardModelError } from './cardmodel.js';
 import { CardView } from './cardview.js';
 import { Inspector } from './inspector.js';
 import { renderMarkdown } from './markdown.js';
+import { SignIn } from './signin.js';
 import { h } from './dom.js';
 import { BottomFollower } from './scroll.js';
 import { UnreadTracker } from './unread.js';
@@ -42,7 +43,8 @@ class App {
   constructor() {
     const params = new URLSearchParams(location.search);
     this.params = params;
-    this.api = new Api({ user: params.get('user') || '', token: params.get('token') || '' });
+    this.signIn = new SignIn({ params });
+    this.api = new Api({ user: params.get('user') || '' });
     this.feed = new CardFeed();
     this.names = new Map();
     this.chats = [];
@@ -58,7 +60,8 @@ class App {
 
   async start() {
     this.#bindChrome();
-    if (!this.api.user) {
+    await this.signIn.load();
+    if (!this.api.user && this.signIn.development) {
       await this.#showPicker();
       return;
     }
@@ -66,9 +69,14 @@ class App {
     try {
       session = await this.api.session();
     } catch (err) {
+      if (!this.signIn.development && err instanceof ApiError && err.status === 401) {
+        this.signIn.begin();
+        return;
+      }
       await this.#showPicker(err instanceof ApiError && err.status === 401 ? '无法登录：未知用户或令牌无效' : `无法登录：${err.message}`);
       return;
     }
+    this.signIn.offerSignOut();
     this.session = session;
     this.names.set(session.user.open_id, session.user.name);
     $('[data-testid="viewer"]').textContent = session.user.name;
@@ -85,6 +93,7 @@ class App {
         const el = $('[data-testid="connection-status"]');
         el.dataset.status = status;
         if (status === 'open') el.dataset.connects = String(Number(el.dataset.connects || 0) + 1);
+        if (status === 'closed') this.signIn.connectionLost(this.api);
         el.textContent = { connecting: '连接中…', open: '已连接', closed: '已断开，重连中…' }[status];
       },
       onOpen: () => {
@@ -165,7 +174,7 @@ class App {
         list.append(h('li', {}, h('a', { href: `?${link}`, 'data-testid': 'user-option', 'data-open-id': user.open_id, text: user.name || user.open_id })));
       }
     } catch (err) {
-      note.textContent = `${error ? `${error}。` : ''}此服务器运行在生产模式：请使用带 ?user=…&token=… 的个人链接打开。`;
+      note.textContent = `${error ? `${error}。` : ''}此服务器运行在生产模式：请刷新页面登录。`;
     }
     box.hidden = false;
   }

@@ -123,6 +123,7 @@ public final class BotStream {
     }
     switch (phase.kind) {
       case UPDATES:
+      case BARE: // the same calls; the bare handler answers each with a fixed success
         if (cardId == null) {
           openCard();
         } else if (text.length() >= limit) {

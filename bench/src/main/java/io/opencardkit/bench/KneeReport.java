@@ -48,18 +48,18 @@ final class KneeReport {
     line("");
     line("| Store | Offered/s | Sent/s | Acked/s | Acked ÷ offered | p50 ms | p99 ms | p99.9 ms | Errors | Updates per commit | Commits/s |"
         + " Server cores (all but load gen.) | of which writer | Load gen. cores | PostgreSQL cores | Other processes cores | Server µs per update |"
-        + " GC pauses / ms | Good |");
+        + " GC pauses / ms (in a process: / longest ms) | Good |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Result r : results) {
       CpuMeter.Usage c = r.cpu();
       double seconds = r.phase().measureSeconds();
       line(String.format(Locale.ROOT,
-          "| %s | %,.0f | %,.0f | **%,.0f** | %.1f %% | %.2f | **%.2f** | %.2f | %d | %.1f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %d / %d | %s |",
+          "| %s | %,.0f | %,.0f | **%,.0f** | %.1f %% | %.2f | **%.2f** | %.2f | %d | %.1f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %s | %s |",
           r.store(), r.offeredPerSecond(), r.stats().offered / seconds, r.perSecond(), 100 * r.perSecond() / r.offeredPerSecond(),
           ms(r.stats().latencyMicros, 50), ms(r.stats().latencyMicros, 99), ms(r.stats().latencyMicros, 99.9), r.stats().errorCount(),
-          ratio(r.stats().acked, r.commits()), r.commits() / seconds, c.serverSeconds() / c.wallSeconds(), c.cores(CpuMeter.WRITER),
-          c.cores(CpuMeter.CLIENT), c.postgresCores(), c.otherProcessesCores(),
-          r.stats().acked == 0 ? Double.NaN : c.serverSeconds() * 1e6 / r.stats().acked, c.gcCount(), c.gcMillis(), good(r) ? "yes" : "no"));
+          ratio(r.stats().acked, r.commits()), r.commits() < 0 ? Double.NaN : r.commits() / seconds, r.serverCores(), r.writerCores(),
+          r.loadGeneratorCores(), c.postgresCores(), r.otherCores(),
+          r.stats().acked == 0 ? Double.NaN : r.serverCores() * 1e6 / r.perSecond(), r.gcPauses(), good(r) ? "yes" : "no"));
     }
     line("");
     Map<String, Optional<Result>> knees = knees();

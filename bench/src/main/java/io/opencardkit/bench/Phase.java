@@ -18,7 +18,9 @@ public final class Phase {
   public enum Kind {
     UPDATES("PUT /open-apis/cardkit/v1/cards/:card_id/elements/md/content (full text)"),
     BOT_INFO("GET /open-apis/bot/v3/info (authenticated no-op)"),
-    HEALTHZ("GET /healthz (unauthenticated no-op)");
+    HEALTHZ("GET /healthz (unauthenticated no-op)"),
+    /** The update phase's very calls, to a bare Vert.x handler in a JVM of its own (issue 9's ingest reference). */
+    BARE("the same calls to a bare Vert.x handler (reads the body, answers a fixed JSON)");
 
     final String endpoint;
 

@@ -91,14 +91,39 @@ public final class ProcessCpu {
     }
   }
 
-  /** Fields 14 and 15 of a stat file; the name in parentheses may hold spaces, so count from its closing one. */
   private static long ticksOf(Path stat) {
     try {
-      String s = Files.readString(stat);
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ticksOfStat(Files.readString(stat));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * utime + stime (fields 14 and 15) of the text of a {@code stat} file. The name in parentheses may hold spaces and
+   * parentheses, so fields are counted from the last closing one.
+   */
+  public static long ticksOfStat(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** The resident set of process {@code pid} ({@code VmRSS} of /proc/<pid>/status) in KiB, or -1 if it is gone. */
+  public static long rssKib(long pid) {
+    try {
+      return statusKib(Files.readString(Path.of("/proc", Long.toString(pid), "status")), "VmRSS");
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** A {@code kB} field of the text of a {@code status} file (e.g. {@code VmRSS}, {@code VmHWM}); -1 when absent. */
+  public static long statusKib(String status, String field) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
+      }
+    }
+    return -1;
   }
 }

@@ -1,5 +1,8 @@
 package io.opencardkit.bench;
 
+import io.opencardkit.bench.process.Placement;
+import io.opencardkit.bench.process.ServerOptions;
+import io.opencardkit.bench.process.ServerProcess;
 import io.opencardkit.server.Main;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
@@ -42,7 +45,9 @@ import picocli.CommandLine.Option;
       "Measures acknowledged (durable) full-text streaming updates per second and their latency with N concurrent",
       "closed-loop bot streams, then the same streams against a no-op endpoint of the same server in the same run.",
       "With --store sqlite,postgresql://… each store gets a fresh embedded server and its own update phase;",
-      "with --rate-steps the update phases step through offered rates (open loop) and the knee is reported."
+      "with --rate-steps the update phases step through offered rates (open loop) and the knee is reported.",
+      "With --server process the server runs in a JVM of its own, as bin/opencardkit serve runs it, and --noop bare compares",
+      "with a bare Vert.x handler in a JVM of its own; each --server-cpus placement gets fresh processes."
     })
 public final class StreamingLoad implements Callable<Integer> {
   @Option(names = "--url", description = "An existing server (http://host:port). Default: start one in this JVM on a temp data directory.")
@@ -97,8 +102,26 @@ public final class StreamingLoad implements Callable<Integer> {
   Duration kneeP99;
 
   @Option(names = "--noop", defaultValue = "bot-info,healthz", split = ",",
-      description = "No-op phases after the update phase: bot-info (GET /open-apis/bot/v3/info, authenticated), healthz (GET /healthz), none (default: ${DEFAULT-VALUE}).")
+      description = "Reference phases after the update phase: bot-info (GET /open-apis/bot/v3/info, authenticated), healthz (GET /healthz), bare"
+          + " (the same update calls to a bare Vert.x handler in a JVM of its own; --server process only), none (default: ${DEFAULT-VALUE}).")
   List<String> noops;
+
+  @Option(names = "--server", defaultValue = "in-jvm",
+      description = "in-jvm: the server runs in this JVM (store counters available); process: in a JVM of its own, as bin/opencardkit serve runs it"
+          + " (--server-jar, --server-args, --server-java-opts, --server-cpus, --client-cpus) (default: ${DEFAULT-VALUE}).")
+  String serverMode;
+
+  @Option(names = "--reference-event-loops", defaultValue = "0",
+      description = "Event loops of the bare handler; 0: as many as the server gets (--event-loops in --server-args, else its CPUs) (default: ${DEFAULT-VALUE}).")
+  int referenceEventLoops;
+
+  @Option(names = "--bare-goal", defaultValue = "0.35",
+      description = "Goal: durable updates/s at least this share of the bare handler's requests/s (default: ${DEFAULT-VALUE}, issue 9).")
+  double bareGoal;
+
+  @Mixin ServerOptions serverOptions = new ServerOptions();
+
+  @Mixin Placement placement = new Placement();
 
   @Option(names = "--client-threads", defaultValue = "1", description = "Event loops of the load generator (default: ${DEFAULT-VALUE}).")
   int clientThreads;
@@ -136,13 +159,53 @@ public final class StreamingLoad implements Callable<Integer> {
       return 2;
     }
     List<Phase.Kind> noopKinds = noopKinds();
+    if (!inProcess()) {
+      return runOn(null, noopKinds) == null ? 1 : 0;
+    }
+    List<Placement.Where> placements = placement.placements();
+    List<Placed> reports = new ArrayList<>();
+    for (Placement.Where where : placements) {
+      where.pinSelf(placement.pinsClient());
+      reports.add(runOn(where, noopKinds));
+    }
+    out.println();
+    for (Placed p : reports) {
+      out.println(p.report());
+    }
+    if (reports.size() > 1) {
+      out.println(StreamingReport.scaling(this, reports));
+    }
+    return 0;
+  }
+
+  /** One placement's report and results, for the core-scaling comparison. */
+  record Placed(Placement.Where where, String report, List<Result> results) {}
+
+  /** Whether the server runs in a process of its own. */
+  boolean inProcess() {
+    return serverMode.equals("process");
+  }
+
+  /**
+   * Starts the servers (in this JVM, or in processes placed as {@code where} says), runs the phases and prints the
+   * report when in this JVM; returns it with the results.
+   */
+  private Placed runOn(Placement.Where where, List<Phase.Kind> noopKinds) throws Exception {
     String loadBefore = loadAverage();
     List<Loaded> runs = new ArrayList<>();
+    Loaded bare = null;
     try {
       for (String store : url == null ? stores : List.of("remote")) {
-        Target target = url == null ? Target.embedded(dataParentOrTemp(), keepData, store.trim()) : Target.remote(url, appId, appSecret, chatId);
+        Target target = url != null ? Target.remote(url, appId, appSecret, chatId)
+            : where != null ? Target.process(serverOptions, where.childCpus(), dataParentOrTemp(), keepData, store.trim())
+            : Target.embedded(dataParentOrTemp(), keepData, store.trim());
         runs.add(new Loaded(target));
         log("server: " + target.describe());
+      }
+      if (noopKinds.contains(Phase.Kind.BARE)) {
+        int loops = referenceEventLoops > 0 ? referenceEventLoops : serverOptions.referenceEventLoops(where.serverCpus());
+        bare = new Loaded(Target.bare(serverOptions, where.childCpus(), dataParentOrTemp(), loops));
+        log("reference: " + bare.target.describe());
       }
       FsyncProbe.Result fsync = probeFsync(runs.get(0).target);
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientThreads).setWorkerPoolSize(1));
@@ -151,15 +214,27 @@ public final class StreamingLoad implements Callable<Integer> {
         for (Loaded run : runs) {
           run.connect(vertx, contexts);
         }
+        if (bare != null) {
+          bare.connect(vertx, contexts);
+        }
+        all = new ArrayList<>(runs);
+        if (bare != null) {
+          all.add(bare);
+        }
         for (Loaded run : runs) {
           warmUp(run);
         }
-        String report = rateSteps.isEmpty() ? closedLoopOrPaced(runs, noopKinds, fsync, loadBefore) : kneeSearch(runs, fsync, loadBefore);
-        out.println();
-        out.println(report);
-        for (Loaded run : runs) {
-          run.client.close().await();
+        List<Result> results = rateSteps.isEmpty() ? closedLoopOrPaced(runs, bare, noopKinds) : kneeSearch(runs);
+        Run run = new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage(), where, bare == null ? "" : bare.target.describe());
+        String report = rateSteps.isEmpty() ? new StreamingReport(run, results).markdown() : new KneeReport(run, results).markdown();
+        if (where == null) {
+          out.println();
+          out.println(report);
         }
+        for (Loaded l : all) {
+          l.client.close().await();
+        }
+        return new Placed(where, report, results);
       } finally {
         vertx.close().await();
       }
@@ -167,9 +242,14 @@ public final class StreamingLoad implements Callable<Integer> {
       for (Loaded run : runs) {
         run.target.close();
       }
+      if (bare != null) {
+        bare.target.close();
+      }
     }
-    return 0;
   }
+
+  /** Every server and reference of the current placement, for the CPU readings of the processes. */
+  private List<Loaded> all = List.of();
 
   private String invalidOptions() {
     if (streams < 1 || chunkChars < 1 || maxText < chunkChars || clientThreads < 1 || duration.isZero() || warmup.isNegative()) {
@@ -187,6 +267,15 @@ public final class StreamingLoad implements Callable<Integer> {
     if (rateSteps.stream().anyMatch(r -> r <= 0)) {
       return "--rate-steps must all be > 0";
     }
+    if (!serverMode.equals("in-jvm") && !serverMode.equals("process")) {
+      return "--server takes in-jvm or process";
+    }
+    if (!inProcess() && (noops.stream().anyMatch(n -> n.trim().equals("bare")) || !placement.placements().equals(List.of(new Placement.Where(null, null))))) {
+      return "--noop bare, --server-cpus and --client-cpus need --server process";
+    }
+    if (inProcess() && url != null) {
+      return "--server process starts the server; it does not go with --url";
+    }
     return null;
   }
 
@@ -196,8 +285,9 @@ public final class StreamingLoad implements Callable<Integer> {
       switch (n.trim()) {
         case "bot-info": kinds.add(Phase.Kind.BOT_INFO); break;
         case "healthz": kinds.add(Phase.Kind.HEALTHZ); break;
+        case "bare": kinds.add(Phase.Kind.BARE); break;
         case "none": break;
-        default: throw new CommandLine.ParameterException(new CommandLine(this), "--noop takes bot-info, healthz or none, not " + n);
+        default: throw new CommandLine.ParameterException(new CommandLine(this), "--noop takes bot-info, healthz, bare or none, not " + n);
       }
     }
     return kinds;
@@ -235,7 +325,8 @@ public final class StreamingLoad implements Callable<Integer> {
       client = vertx.createHttpClient(
           new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true).setDefaultHost(target.host).setDefaultPort(target.port),
           new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1));
-      BotStream.Shared shared = new BotStream.Shared(vertx, client, target.host, target.port, "Bearer " + BotStream.tenantToken(client, target.appId, target.appSecret),
+      String token = target.isBare() ? "bare" : BotStream.tenantToken(client, target.appId, target.appSecret); // the bare handler reads no token
+      BotStream.Shared shared = new BotStream.Shared(vertx, client, target.host, target.port, "Bearer " + token,
           TextCorpus.generate(256 * 1024), chunkChars, maxText, cpu, BotStream.VersionObserver.NONE);
       for (int i = 0; i < streams; i++) {
         bots.add(new BotStream(shared, i, streams, contexts.get(i % contexts.size()), target.chatId));
@@ -247,23 +338,23 @@ public final class StreamingLoad implements Callable<Integer> {
     }
   }
 
-  private String closedLoopOrPaced(List<Loaded> runs, List<Phase.Kind> noopKinds, FsyncProbe.Result fsync, String loadBefore)
-      throws InterruptedException {
+  private List<Result> closedLoopOrPaced(List<Loaded> runs, Loaded bare, List<Phase.Kind> noopKinds) throws InterruptedException {
     List<Result> results = new ArrayList<>();
     for (Loaded run : runs) {
       results.add(runPhase(Phase.Kind.UPDATES, run, rate));
     }
     for (Phase.Kind kind : noopKinds) {
-      results.add(runPhase(kind, runs.get(0), rate)); // the no-op does not touch the store: one server is enough
+      // the no-ops do not touch the store: one server is enough; the bare handler gets the same update calls
+      results.add(runPhase(kind, kind == Phase.Kind.BARE ? bare : runs.get(0), rate));
     }
-    return new StreamingReport(new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage()), results).markdown();
+    return results;
   }
 
   /**
    * One paced update phase per store at each rate. The store that goes first alternates from step to step, so
    * that neither store always runs right after the other's heaviest step (or always on a fresher machine).
    */
-  private String kneeSearch(List<Loaded> runs, FsyncProbe.Result fsync, String loadBefore) throws InterruptedException {
+  private List<Result> kneeSearch(List<Loaded> runs) throws InterruptedException {
     List<Result> results = new ArrayList<>();
     for (int step = 0; step < rateSteps.size(); step++) {
       List<Loaded> order = new ArrayList<>(runs);
@@ -274,18 +365,59 @@ public final class StreamingLoad implements Callable<Integer> {
         results.add(runPhase(Phase.Kind.UPDATES, run, rateSteps.get(step)));
       }
     }
-    return new KneeReport(new Run(this, runs.get(0).target, fsync, verify(runs), loadBefore, loadAverage()), results).markdown();
+    return results;
   }
 
-  /** How the run was made and what was checked at its end, for the reports. */
+  /**
+   * How the run was made and what was checked at its end, for the reports.
+   *
+   * @param where the placement of the server's process, or null when the server runs in this JVM (or remote)
+   * @param reference the bare handler's description, or ""
+   */
   record Run(StreamingLoad options, Target firstTarget, FsyncProbe.Result fsync, List<Verification> verifications, String loadBefore,
-      String loadAfter) {}
+      String loadAfter, Placement.Where where, String reference) {}
 
-  /** What one phase measured, on which store. */
-  record Result(String store, Phase phase, Phase.Stats stats, CpuMeter.Usage cpu, long commits, long batches, int streams,
-      List<Double> discardedNoise) {
+  /**
+   * What one phase measured, on which store.
+   *
+   * @param cpu this JVM's CPU (the load generator, and the server when it runs here)
+   * @param target the process the phase loaded (the server, or the bare handler in its phase); NONE in this JVM
+   * @param processesCores cores of every process this run started (servers and reference), in the window
+   */
+  record Result(String store, Phase phase, Phase.Stats stats, CpuMeter.Usage cpu, ServerProcess.Usage target, double processesCores, long commits,
+      long batches, int streams, List<Double> discardedNoise) {
     double perSecond() {
       return stats.acked / phase.measureSeconds();
+    }
+
+    /** Whether the server ran in a process of its own. */
+    boolean inProcess() {
+      return target != ServerProcess.Usage.NONE;
+    }
+
+    /** Cores other processes of the machine used (not this JVM, PostgreSQL or the processes this run started). */
+    double otherCores() {
+      return Math.max(0, cpu.otherProcessesCores() - processesCores);
+    }
+
+    /** Cores the server (or the bare handler) used: its process, or all of this JVM but the load generator's threads. */
+    double serverCores() {
+      return inProcess() ? target.cores() : cpu.serverSeconds() / cpu.wallSeconds();
+    }
+
+    /** Cores of the load generator: this whole JVM when the server runs elsewhere. */
+    double loadGeneratorCores() {
+      return inProcess() ? cpu.processCores() : cpu.cores(CpuMeter.CLIENT);
+    }
+
+    /** Cores of the store's group-commit writer thread. */
+    double writerCores() {
+      return inProcess() ? target.cpu().cores(io.opencardkit.bench.process.ThreadCpu.WRITER) : cpu.cores(CpuMeter.WRITER);
+    }
+
+    /** "collections / ms paused" of the server's JVM in the window ("pauses / ms / longest ms" from its GC log in a process). */
+    String gcPauses() {
+      return inProcess() ? target.gc().describe() : cpu.gcCount() + " / " + cpu.gcMillis();
     }
 
     /** Updates/s the schedule offered; 0 for a closed loop. */
@@ -314,7 +446,7 @@ public final class StreamingLoad implements Callable<Integer> {
    * {@link NoisyRepeats}).
    */
   private Result runPhase(Phase.Kind kind, Loaded run, double totalRate) throws InterruptedException {
-    return noisy.untilQuiet(discarded -> runPhaseOnce(kind, run, totalRate, discarded), r -> r.cpu().otherProcessesCores(), "the phase");
+    return noisy.untilQuiet(discarded -> runPhaseOnce(kind, run, totalRate, discarded), Result::otherCores, "the phase");
   }
 
   private Result runPhaseOnce(Phase.Kind kind, Loaded run, double totalRate, List<Double> discarded) throws InterruptedException {
@@ -328,9 +460,11 @@ public final class StreamingLoad implements Callable<Integer> {
     }
     Phase.sleepUntil(phase.measureStartNanos);
     CpuMeter.Snapshot cpuBefore = cpu.snapshot();
+    List<ServerProcess.Reading> processesBefore = readProcesses();
     long[] storeBefore = storeCounters(run.target);
     Phase.sleepUntil(phase.endNanos);
     CpuMeter.Snapshot cpuAfter = cpu.snapshot();
+    List<ServerProcess.Reading> processesAfter = readProcesses();
     long[] storeAfter = storeCounters(run.target);
     if (!phase.awaitStopped(60)) {
       throw new IllegalStateException("streams did not stop within 60 s after the end of phase " + kind);
@@ -339,8 +473,37 @@ public final class StreamingLoad implements Callable<Integer> {
     log(String.format(Locale.ROOT, "phase %s on %s: %,.0f acknowledged/s, p50 %.2f ms, p99 %.2f ms, %d errors",
         kind, run.store(), stats.acked / phase.measureSeconds(), ms(stats.latencyMicros, 50), ms(stats.latencyMicros, 99), stats.errorCount()));
     boolean counted = storeBefore[0] >= 0;
-    return new Result(run.store(), phase, stats, cpu.between(cpuBefore, cpuAfter),
+    ServerProcess.Usage target = ServerProcess.Usage.NONE;
+    double processesCores = 0;
+    List<Loaded> started = processes();
+    for (int i = 0; i < started.size(); i++) {
+      ServerProcess.Usage usage = started.get(i).target.process.between(processesBefore.get(i), processesAfter.get(i));
+      processesCores += usage.cores();
+      if (started.get(i) == run) {
+        target = usage;
+      }
+    }
+    return new Result(run.store(), phase, stats, cpu.between(cpuBefore, cpuAfter), target, processesCores,
         counted ? storeAfter[0] - storeBefore[0] : -1, counted ? storeAfter[1] - storeBefore[1] : -1, streams, discarded);
+  }
+
+  /** The servers and the reference that run in processes of their own. */
+  private List<Loaded> processes() {
+    List<Loaded> started = new ArrayList<>();
+    for (Loaded l : all) {
+      if (l.target.isProcess()) {
+        started.add(l);
+      }
+    }
+    return started;
+  }
+
+  private List<ServerProcess.Reading> readProcesses() {
+    List<ServerProcess.Reading> readings = new ArrayList<>();
+    for (Loaded l : processes()) {
+      readings.add(l.target.process.read());
+    }
+    return readings;
   }
 
   private static long[] storeCounters(Target target) {
@@ -359,7 +522,7 @@ public final class StreamingLoad implements Callable<Integer> {
   }
 
   private static Verification verify(Loaded run) {
-    if (!run.target.isEmbedded()) {
+    if (!run.target.canCheckText()) {
       return new Verification(run.store(), 0, 0);
     }
     int checked = 0;

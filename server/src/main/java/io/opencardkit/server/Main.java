@@ -56,8 +56,48 @@ public final class Main implements Runnable {
     Path tlsKey;
 
     @Option(names = "--web-auth", defaultValue = "development", converter = WebAuthConverter.class,
-        description = "Web chat sign-in: development (?user=<open_id>, the default) or token (each user's token from the seed).")
+        description = "Web chat sign-in: development (?user=<open_id>, the default; loopback only), token (each user's token "
+            + "from the seed) or oidc (your OpenID Connect identity provider).")
     ServerConfig.WebAuth webAuth;
+
+    @Option(names = "--insecure-dev-login",
+        description = "Keep development sign-in on a node others can reach (not loopback, or --store/--bus): anyone who reaches it "
+            + "reads every chat as anyone. Pages show a warning.")
+    boolean insecureDevLogin;
+
+    @Option(names = "--oidc-issuer", defaultValue = "${env:OPENCARDKIT_OIDC_ISSUER:-}", paramLabel = "URL",
+        description = "--web-auth oidc: the identity provider's issuer URL (or env OPENCARDKIT_OIDC_ISSUER).")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-client-id", defaultValue = "${env:OPENCARDKIT_OIDC_CLIENT_ID:-}", paramLabel = "ID",
+        description = "--web-auth oidc: this server's client id at the provider (or env OPENCARDKIT_OIDC_CLIENT_ID).")
+    String oidcClientId;
+
+    @Option(names = "--oidc-client-secret", defaultValue = "${env:OPENCARDKIT_OIDC_CLIENT_SECRET:-}", paramLabel = "SECRET",
+        description = "--web-auth oidc: the client's secret (or env OPENCARDKIT_OIDC_CLIENT_SECRET, which ps does not show).")
+    String oidcClientSecret;
+
+    @Option(names = "--oidc-user-claim", defaultValue = "${env:OPENCARDKIT_OIDC_USER_CLAIM:-email}", paramLabel = "CLAIM",
+        description = "--web-auth oidc: the ID token claim matched against each user's email (else open_id) in the directory "
+            + "(default: email).")
+    String oidcUserClaim;
+
+    @Option(names = "--oidc-auto-provision",
+        description = "--web-auth oidc: add a person the directory does not know as a new user instead of refusing them.")
+    boolean oidcAutoProvision;
+
+    @Option(names = "--oidc-redirect-uri", defaultValue = "${env:OPENCARDKIT_OIDC_REDIRECT_URI:-}", paramLabel = "URL",
+        description = "--web-auth oidc: the callback address registered at the provider, https://<public host>/web/auth/callback "
+            + "(default: derived from each request's Host).")
+    String oidcRedirectUri;
+
+    @Option(names = "--web-session-timeout", defaultValue = "12h", converter = DurationConverter.class,
+        description = "How long a web sign-in (token, oidc) lasts (default: ${DEFAULT-VALUE}).")
+    Duration webSessionTimeout;
+
+    @Option(names = "--web-message-rate", defaultValue = "5", paramLabel = "N",
+        description = "Messages a person may send per second and chat from the web chat (default: ${DEFAULT-VALUE}, as Feishu; 0: no limit).")
+    int webMessageRate;
 
     @Option(names = "--demo", description = "Also run the demo bot (a streamed answer to every message, with a feedback selector).")
     boolean demo;
@@ -71,11 +111,40 @@ public final class Main implements Runnable {
         description = "How the nodes of a cluster talk: redis://[:password@]host:6379 (or env OPENCARDKIT_BUS). Default: none (one node).")
     String bus;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+        description = "Event loops serving HTTP, the OpenAPI and WebSockets (default: one per available processor).")
+    Integer eventLoops;
+
+    @Option(names = "--ws-compression", defaultValue = "shared", converter = WsCompressionConverter.class,
+        description = "permessage-deflate towards browsers: shared (each frame compressed once for every socket, the "
+            + "default), per-socket (a zlib context per socket: fewer bytes, more memory and CPU) or off.")
+    ServerConfig.WsCompression wsCompression;
+
+    @Option(names = "--ws-ping-interval", defaultValue = "30s", converter = DurationConverter.class,
+        description = "A web chat socket silent this long is pinged, and dropped if it stays silent as long again (default: ${DEFAULT-VALUE}).")
+    Duration wsPingInterval;
+
+    @Option(names = "--ws-close-timeout", defaultValue = "5s", converter = DurationConverter.class,
+        description = "A web chat socket closed by the server (for instance for falling behind) that does not complete the "
+            + "close handshake within this is dropped at the TCP level (default: ${DEFAULT-VALUE}).")
+    Duration wsCloseTimeout;
+    private WebAccess webAccess() {
+      boolean oidcGiven = !oidcIssuer.isBlank() || !oidcClientId.isBlank() || !oidcClientSecret.isBlank();
+      WebAccess.Oidc oidc = webAuth == ServerConfig.WebAuth.OIDC || oidcGiven
+          ? new WebAccess.Oidc(oidcIssuer, oidcClientId, oidcClientSecret, oidcUserClaim, oidcAutoProvision, oidcRedirectUri)
+          : null;
+      return new WebAccess(insecureDevLogin, oidc, webSessionTimeout, webMessageRate);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
       ServerConfig config;
       try {
-        config = new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus);
+        ServerConfig.Serving serving =
+            new ServerConfig.Serving(
+                eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops, wsCompression, wsPingInterval, wsCloseTimeout);
+        config =
+            new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess());
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -156,14 +225,28 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Parses {@code development} or {@code token}. */
+  /** Parses {@code development}, {@code token} or {@code oidc}. */
   static final class WebAuthConverter implements CommandLine.ITypeConverter<ServerConfig.WebAuth> {
     @Override
     public ServerConfig.WebAuth convert(String value) {
       switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
         case "development": return ServerConfig.WebAuth.DEVELOPMENT;
         case "token": return ServerConfig.WebAuth.TOKEN;
-        default: throw new CommandLine.TypeConversionException("'" + value + "' is not development or token");
+        case "oidc": return ServerConfig.WebAuth.OIDC;
+        default: throw new CommandLine.TypeConversionException("'" + value + "' is not development, token or oidc");
+      }
+    }
+  }
+
+  /** Parses {@code shared}, {@code per-socket} or {@code off}. */
+  static final class WsCompressionConverter implements CommandLine.ITypeConverter<ServerConfig.WsCompression> {
+    @Override
+    public ServerConfig.WsCompression convert(String value) {
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "shared": return ServerConfig.WsCompression.SHARED;
+        case "per-socket": return ServerConfig.WsCompression.PER_SOCKET;
+        case "off": return ServerConfig.WsCompression.OFF;
+        default: throw new CommandLine.TypeConversionException("'" + value + "' is not shared, per-socket or off");
       }
     }
   }

@@ -18,13 +18,14 @@ import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.HttpFrontDoor;
+import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
@@ -50,14 +51,14 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final ClusterBus bus;
   private final ExecutorService blocking;
   private final CardRuntime runtime;
-  private final HttpServer http;
+  private final HttpListeners http;
   private final DirectoryHolder directory;
   private final WebChat web;
   private final BotDispatcher bots;
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpServer http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
+      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -76,6 +77,7 @@ public final class OpenCardKitServer implements AutoCloseable {
    * requests.
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
+    requireSafeSignIn(config, false);
     if (config.store() == null) {
       try {
         Files.createDirectories(config.dataDir());
@@ -83,7 +85,7 @@ public final class OpenCardKitServer implements AutoCloseable {
         throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = newVertx(config);
     CardStore store = null;
     try {
       store = Backends.openStore(config);
@@ -105,13 +107,30 @@ public final class OpenCardKitServer implements AutoCloseable {
    * @param sharedStore whether other nodes write to the store too
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
-    Vertx vertx = Vertx.vertx();
+    requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
+    Vertx vertx = newVertx(config);
     try {
       return start(config, console, vertx, store, bus, sharedStore);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
+  }
+
+  /** As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. */
+  private static Vertx newVertx(ServerConfig config) {
+    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()));
+  }
+
+  /**
+   * Refuses a sign-in that would expose the chats (see {@link SignInPolicy}).
+   *
+   * @throws IllegalArgumentException saying what is wrong and which flag to use
+   */
+  private static void requireSafeSignIn(ServerConfig config, boolean clustered) {
+    SignInPolicy.refusal(config, clustered).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
   }
 
   private static OpenCardKitServer start(
@@ -143,7 +162,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
-    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers, web::metaChangedElsewhere));
+    bus.listen(new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere));
 
     Router router = Router.router(vertx);
     HttpFrontDoor.mountFirst(router, config.clock());
@@ -158,12 +177,14 @@ public final class OpenCardKitServer implements AutoCloseable {
     HttpFrontDoor.mountLast(router);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(false);
+    options.setPerMessageWebSocketCompressionSupported(config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
     }
-    HttpServer http;
+    HttpListeners http;
     try {
-      http = vertx.createHttpServer(options).requestHandler(router).listen().await();
+      ServerConfig.WsCompression compression = config.serving().wsCompression();
+      http = HttpListeners.listen(vertx, options, router, connection -> WebChat.prepareConnection(connection, compression), config.serving().eventLoops());
     } catch (RuntimeException e) {
       web.close();
       bots.close();
@@ -194,7 +215,7 @@ public final class OpenCardKitServer implements AutoCloseable {
 
   /** The port actually bound (useful with port 0). */
   public int port() {
-    return http.actualPort();
+    return http.port();
   }
 
   /** {@code http://host:port} (or https). */
@@ -244,7 +265,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     try {
       web.close();
       bots.close();
-      http.close().await();
+      http.close();
     } finally {
       vertx.close().await();
       runtime.close();

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param store where cards and messages are stored: {@code null} for the embedded SQLite file in {@code dataDir}, or a
  *     {@code postgresql://user@host:5432/db} URL shared by the nodes of a cluster
  * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
+ * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
+ * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
  */
 public record ServerConfig(
     String host,
@@ -32,14 +34,70 @@ public record ServerConfig(
     Clock clock,
     WebAuth webAuth,
     String store,
-    String bus) {
+    String bus,
+    Serving serving,
+    WebAccess access) {
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
     /** {@code ?user=<open_id>} is enough; the page offers a picker of all users. */
     DEVELOPMENT,
-    /** {@code ?user=<open_id>&token=<token>} with the user's {@code token} from the seed. */
-    TOKEN
+    /** The user's {@code token} from the seed, given once on a sign-in form (or per call as a bearer token). */
+    TOKEN,
+    /** OpenID Connect: the team's identity provider signs people in (see {@link WebAccess.Oidc}). */
+    OIDC
+  }
+
+  /**
+   * How a node serves.
+   *
+   * @param eventLoops event loops serving HTTP, the OpenAPI and WebSockets (each gets its own HTTP server on the port)
+   * @param wsCompression how WebSocket frames to browsers that negotiated permessage-deflate are compressed
+   * @param wsPingInterval a viewer socket silent this long is pinged, and dropped if it stays silent as long again
+   * @param wsCloseTimeout a viewer socket that does not complete a close handshake within this is dropped (TCP reset)
+   */
+  public record Serving(int eventLoops, WsCompression wsCompression, Duration wsPingInterval, Duration wsCloseTimeout) {
+    public Serving {
+      Objects.requireNonNull(wsCompression, "wsCompression");
+      Objects.requireNonNull(wsPingInterval, "wsPingInterval");
+      Objects.requireNonNull(wsCloseTimeout, "wsCloseTimeout");
+      if (eventLoops < 1) {
+        throw new IllegalArgumentException("--event-loops must be at least 1: " + eventLoops);
+      }
+      if (wsPingInterval.toMillis() < 1 || wsCloseTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("--ws-ping-interval and --ws-close-timeout must be positive");
+      }
+    }
+
+    /** One event loop per available processor, shared compression, pings after 30 s of silence, 5 s to close. */
+    public static Serving defaults() {
+      return new Serving(Runtime.getRuntime().availableProcessors(), WsCompression.SHARED, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    }
+
+    public Serving withEventLoops(int loops) {
+      return new Serving(loops, wsCompression, wsPingInterval, wsCloseTimeout);
+    }
+
+    public Serving withWsCompression(WsCompression compression) {
+      return new Serving(eventLoops, compression, wsPingInterval, wsCloseTimeout);
+    }
+
+    public Serving withLiveness(Duration pingInterval, Duration closeTimeout) {
+      return new Serving(eventLoops, wsCompression, pingInterval, closeTimeout);
+    }
+  }
+
+  /** permessage-deflate towards browsers (docs/design-decisions.md, "Compression"). */
+  public enum WsCompression {
+    /**
+     * Each frame is compressed once and the same bytes go to every socket; negotiated with
+     * {@code server_no_context_takeover} and {@code client_no_context_takeover}, so no socket keeps a zlib context.
+     */
+    SHARED,
+    /** Each socket compresses with its own zlib context (context takeover): fewer bytes, more memory and CPU. */
+    PER_SOCKET,
+    /** permessage-deflate is not offered back. */
+    OFF
   }
 
   public ServerConfig {
@@ -48,6 +106,8 @@ public record ServerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(streamingTimeout, "streamingTimeout");
     Objects.requireNonNull(clock, "clock");
+    serving = serving == null ? Serving.defaults() : serving;
+    access = access == null ? WebAccess.defaults() : access;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
     }
@@ -61,13 +121,20 @@ public record ServerConfig(
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null);
+  }
+
+  /** The configuration with the default {@link WebAccess} settings. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
+      String store, String bus) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -76,36 +143,52 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access);
+  }
+
+  public ServerConfig withAccess(WebAccess newAccess) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess);
+  }
+
+  /**
+   * Development sign-in on a node that others can reach, accepted anyway ({@code --insecure-dev-login}): pages then
+   * warn about it.
+   */
+  public ServerConfig withInsecureDevLogin() {
+    return withAccess(access.withInsecureDevLogin(true));
+  }
+
+  public ServerConfig withServing(Serving newServing) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access);
   }
 
   public boolean tls() {

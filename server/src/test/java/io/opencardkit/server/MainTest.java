@@ -56,6 +56,27 @@ final class MainTest {
   }
 
   @Test
+  void serve_developmentSignInWithAStore_isRefusedNamingTheFlags() {
+    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--store", "postgresql://nobody@127.0.0.1:1/none");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("opencardkit: refusing development sign-in", "--store/--bus", "--web-auth oidc", "--insecure-dev-login");
+  }
+
+  @Test
+  void serve_oidcWithoutItsProvider_isRefused() {
+    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--web-auth", "oidc", "--oidc-issuer", "https://idp.example.com");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--web-auth oidc needs --oidc-client-id");
+  }
+
+  @Test
+  void serve_unknownSignIn_namesTheModes() {
+    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--web-auth", "saml");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("'saml' is not development, token or oidc");
+  }
+
+  @Test
   void durationConverter_acceptsTheUsualUnits() {
     Main.DurationConverter converter = new Main.DurationConverter();
     assertThat(converter.convert("90s")).isEqualTo(Duration.ofSeconds(90));

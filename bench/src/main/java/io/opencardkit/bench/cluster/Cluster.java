@@ -3,6 +3,8 @@ package io.opencardkit.bench.cluster;
 import io.opencardkit.bench.CpuMeter;
 import io.opencardkit.bench.PostgresAdmin;
 import io.opencardkit.bench.ProcessCpu;
+import io.opencardkit.bench.process.ServerOptions;
+import io.opencardkit.bench.process.ServerProcess;
 import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,24 +24,24 @@ final class Cluster implements AutoCloseable {
   private final Path dir;
   private final Path seed;
   private final boolean pin;
-  private final List<String> javaOptions;
+  private final ServerOptions options;
   private NodeProcess a;
   private NodeProcess b;
 
-  private Cluster(RedisServerProcess redis, String storeUrl, Path dir, Path seed, boolean pin, List<String> javaOptions) {
+  private Cluster(RedisServerProcess redis, String storeUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
     this.redis = redis;
     this.redisPid = ProcessCpu.pidOf("redis-server", ":" + redis.port());
     this.storeUrl = storeUrl;
     this.dir = dir;
     this.seed = seed;
     this.pin = pin;
-    this.javaOptions = javaOptions;
+    this.options = options;
   }
 
   /** Starts redis-server and node A (which stores the seed) on a fresh schema of {@code postgresUrl}. */
-  static Cluster start(String postgresUrl, Path dir, Path seed, boolean pin, List<String> javaOptions) {
+  static Cluster start(String postgresUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
     RedisServerProcess redis = RedisServerProcess.start();
-    Cluster cluster = new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, seed, pin, javaOptions);
+    Cluster cluster = new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, seed, pin, options);
     try {
       cluster.a = cluster.startNode("A", 0, seed);
       return cluster;
@@ -50,7 +52,7 @@ final class Cluster implements AutoCloseable {
   }
 
   private NodeProcess startNode(String name, int cpu, Path seedFile) {
-    NodeProcess node = NodeProcess.start(name, pin ? cpu : -1, storeUrl, redis.url(), seedFile, dir.resolve("data-" + name), javaOptions);
+    NodeProcess node = NodeProcess.start(name, pin ? cpu : -1, storeUrl, redis.url(), seedFile, dir.resolve("node-" + name), options);
     System.err.printf("node %s: pid %d, port %d%s, JVM %s%n", name, node.pid(), node.port(), pin ? ", CPU " + cpu : "", node.jvm());
     return node;
   }
@@ -89,15 +91,15 @@ final class Cluster implements AutoCloseable {
   }
 
   /** Everything the cluster's counters and /proc say at one moment. */
-  record Reading(CpuMeter.Snapshot loadGenerator, Map<String, NodeCpu.Reading> nodeCpu, Map<String, NodeStats> nodeStats, long redisTicks,
+  record Reading(CpuMeter.Snapshot loadGenerator, Map<String, ServerProcess.Reading> nodeCpu, Map<String, NodeStats> nodeStats, long redisTicks,
       RedisCounters redis, PostgresAdmin.Counters postgres) {}
 
   Reading read(CpuMeter meter) {
-    Map<String, NodeCpu.Reading> cpu = new LinkedHashMap<>();
+    Map<String, ServerProcess.Reading> cpu = new LinkedHashMap<>();
     Map<String, NodeStats> stats = new LinkedHashMap<>();
     CpuMeter.Snapshot self = meter.snapshot();
     for (NodeProcess node : running()) {
-      cpu.put(node.name, NodeCpu.Reading.of(node.pid()));
+      cpu.put(node.name, node.read());
     }
     long redisTicks = redisPid < 0 ? -1 : ProcessCpu.ticks(redisPid);
     for (NodeProcess node : running()) {

@@ -8,6 +8,7 @@ import io.opencardkit.bench.Phase;
 import io.opencardkit.bench.TextCorpus;
 import io.opencardkit.bench.fanout.FanoutLoad;
 import io.opencardkit.bench.fanout.Tally;
+import io.opencardkit.bench.process.ServerOptions;
 import io.opencardkit.server.Main;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -83,8 +83,7 @@ public final class ClusterLoad implements Callable<Integer> {
       description = "Pin node A to CPU 0 and node B to CPU 1 with taskset, in both configurations (default: ${DEFAULT-VALUE}).")
   boolean pin;
 
-  @Option(names = "--node-java-opts", defaultValue = "", description = "JVM options of the node processes, space-separated (default: none, as bin/opencardkit).")
-  String nodeJavaOpts;
+  @Mixin ServerOptions serverOptions = new ServerOptions();
 
   @Option(names = "--chunk-chars", defaultValue = "4", description = "Characters appended per update (default: ${DEFAULT-VALUE}).")
   int chunkChars;
@@ -108,6 +107,7 @@ public final class ClusterLoad implements Callable<Integer> {
   private ChatsSeed seed;
   private Deliveries deliveries;
   private String authorization;
+  private String program = "";
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ClusterLoad()).execute(args));
@@ -144,13 +144,14 @@ public final class ClusterLoad implements Callable<Integer> {
     for (int i = 0; i < viewerLoops; i++) {
       viewerContexts.add(((VertxInternal) vertx).createEventLoopContext());
     }
-    try (Cluster started = Cluster.start(store, dir, seed.writeTo(dir), pin, nodeJavaOptions());
+    try (Cluster started = Cluster.start(store, dir, seed.writeTo(dir), pin, serverOptions);
         ChatViewers viewers = new ChatViewers(vertx, viewerContexts, deliveries, seed.users)) {
       cluster = started;
       NodeProcess a = cluster.a();
       jvms[0] = a.jvm();
+      program = a.program();
       authorization = "Bearer " + BotStream.tenantToken(client(a), seed.appId, seed.appSecret); // every node accepts it
-      viewers.place(a, a, List.of(a));
+      viewers.place(a, a);
       warmUp(List.of(a));
       for (int round = 1; round <= rounds; round++) {
         runRound(round, viewers, latency, throughput);
@@ -162,7 +163,7 @@ public final class ClusterLoad implements Callable<Integer> {
       deleteTree(dir);
     }
     System.out.println();
-    System.out.println(new ClusterReport(this, jvms, latency, throughput, loadBefore, FanoutLoad.loadAverage()).markdown());
+    System.out.println(new ClusterReport(this, jvms, program, latency, throughput, loadBefore, FanoutLoad.loadAverage()).markdown());
     return 0;
   }
 
@@ -172,14 +173,14 @@ public final class ClusterLoad implements Callable<Integer> {
    */
   private void runRound(int round, ChatViewers viewers, List<Step> latency, List<Step> throughput) throws InterruptedException {
     NodeProcess a = cluster.a();
-    viewers.place(a, a, List.of(a));
+    viewers.place(a, a);
     cluster.stopB();
     throughput.add(quietStep("round " + round, "1 node", List.of(a), 0, viewers));
     if (equalLoadRate > 0) {
       throughput.add(quietStep("round " + round, "1 node", List.of(a), equalLoadRate, viewers));
     }
     boolean bStarted = cluster.ensureB();
-    viewers.place(a, cluster.b(), cluster.running());
+    viewers.place(a, cluster.b());
     if (bStarted) {
       warmUp(cluster.running());
     }
@@ -221,7 +222,8 @@ public final class ClusterLoad implements Callable<Integer> {
     Cluster.Reading after = cluster.read(meter);
     Map<String, Phase.Stats> writes = awaitStopped(phases);
     Tally[] tallies = viewers.endStep();
-    Step step = new Step(name, config, rate, writes, first.measureSeconds(), ClusterWindow.between(meter, before, after),
+    Step step = new Step(name, config, rate, writes, first.measureSeconds(),
+        ClusterWindow.between(meter, before, after, node -> node.equals("A") ? cluster.a() : cluster.b()),
         deliveries.summarize(first.measureStartNanos(), first.endNanos()), deliveries.summarize(start, first.endNanos()), tallies,
         new String[] {viewers.node(0).name, viewers.node(1).name}, discarded);
     log(ClusterReport.progressLine(step));
@@ -276,10 +278,6 @@ public final class ClusterLoad implements Callable<Integer> {
     return clients.computeIfAbsent(node, n -> vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true).setDefaultHost("127.0.0.1").setDefaultPort(n.port()),
         new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1)));
-  }
-
-  private List<String> nodeJavaOptions() {
-    return Arrays.stream(nodeJavaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).collect(Collectors.toList());
   }
 
   private static void deleteTree(Path dir) {

@@ -60,7 +60,8 @@ public final class ClusterNode implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ServerConfig config = ServerConfig.defaults().withPort(port).withDataDir(data).withSeed(seed)
-        .withStreamingTimeout(streamingTimeout).withCluster(store, bus);
+        .withStreamingTimeout(streamingTimeout).withCluster(store, bus)
+        .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
     try (OpenCardKitServer server = OpenCardKitServer.start(config, System.out)) {
       System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + server.backendsDescription() + ")");
       System.out.println(JVM + " cpus=" + Runtime.getRuntime().availableProcessors() + " max_heap_mib=" + (Runtime.getRuntime().maxMemory() >> 20)

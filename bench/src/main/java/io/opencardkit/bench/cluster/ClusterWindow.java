@@ -3,27 +3,28 @@ package io.opencardkit.bench.cluster;
 import io.opencardkit.bench.CpuMeter;
 import io.opencardkit.bench.PostgresAdmin;
 import io.opencardkit.bench.ProcessCpu;
+import io.opencardkit.bench.process.ServerProcess;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the cluster did between two {@link Cluster.Reading}s: CPU of each node (by thread group), of PostgreSQL, of
- * redis-server, of the load generator (this JVM) and of everything else on the machine; and the nodes', Redis's and
- * PostgreSQL's counters.
+ * What the cluster did between two {@link Cluster.Reading}s: CPU of each node (by thread group, with its GC pauses and
+ * memory), of PostgreSQL, of redis-server, of the load generator (this JVM) and of everything else on the machine; and
+ * the nodes', Redis's and PostgreSQL's counters.
  */
-record ClusterWindow(double seconds, Map<String, NodeCpu.Usage> nodes, double loadGeneratorCores, double postgresCores, double redisCores,
+record ClusterWindow(double seconds, Map<String, ServerProcess.Usage> nodes, double loadGeneratorCores, double postgresCores, double redisCores,
     double otherCores, NodeStats stats, RedisCounters redis, PostgresAdmin.Counters postgres) {
 
-  static ClusterWindow between(CpuMeter meter, Cluster.Reading a, Cluster.Reading b) {
+  static ClusterWindow between(CpuMeter meter, Cluster.Reading a, Cluster.Reading b, java.util.function.Function<String, NodeProcess> nodeProcess) {
     CpuMeter.Usage self = meter.between(a.loadGenerator(), b.loadGenerator());
     double seconds = self.wallSeconds();
-    Map<String, NodeCpu.Usage> nodes = new LinkedHashMap<>();
+    Map<String, ServerProcess.Usage> nodes = new LinkedHashMap<>();
     NodeStats stats = NodeStats.ZERO;
     double nodeCores = 0;
     for (String name : b.nodeCpu().keySet()) {
-      NodeCpu.Usage usage = NodeCpu.between(a.nodeCpu().get(name), b.nodeCpu().get(name), seconds);
+      ServerProcess.Usage usage = nodeProcess.apply(name).between(a.nodeCpu().get(name), b.nodeCpu().get(name));
       nodes.put(name, usage);
-      nodeCores += usage.processCores();
+      nodeCores += usage.cores();
       stats = stats.plus(b.nodeStats().get(name).minus(a.nodeStats().get(name)));
     }
     double redis = a.redisTicks() < 0 ? Double.NaN : (b.redisTicks() - a.redisTicks()) / ProcessCpu.TICKS_PER_SECOND / seconds;
@@ -35,6 +36,6 @@ record ClusterWindow(double seconds, Map<String, NodeCpu.Usage> nodes, double lo
 
   /** All nodes' processes together. */
   double nodeCores() {
-    return nodes.values().stream().mapToDouble(NodeCpu.Usage::processCores).sum();
+    return nodes.values().stream().mapToDouble(ServerProcess.Usage::cores).sum();
   }
 }

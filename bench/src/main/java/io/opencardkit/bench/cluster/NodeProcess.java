@@ -1,159 +1,96 @@
 package io.opencardkit.bench.cluster;
 
-import java.io.BufferedReader;
+import io.opencardkit.bench.process.ServerOptions;
+import io.opencardkit.bench.process.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A {@link ClusterNode} in a child JVM on this benchmark's own classpath, optionally pinned to one CPU with
- * {@code taskset}: its port, its pid (for /proc), and its counters on request. Closing it ends its standard input,
- * which stops the server cleanly; a node that does not stop within 20 s is killed.
+ * One node of the cluster in a JVM of its own ({@link ServerProcess}), optionally pinned to one CPU: by default a
+ * {@link ClusterNode} on this benchmark's classpath, which also answers {@code stats} with the store's and the web
+ * chat's counters; with {@code --server-jar}, the given server jar's {@code serve --store … --bus …} exactly as
+ * {@code bin/opencardkit} runs it (so "before" and "after" jars compare), whose counters the benchmark cannot read.
  */
 final class NodeProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)");
-
   final String name;
   final int cpu; // -1 when not pinned
-  private final Process process;
-  private final OutputStream commands;
-  private final CompletableFuture<Integer> port = new CompletableFuture<>();
-  private final CompletableFuture<String> jvm = new CompletableFuture<>();
-  private CompletableFuture<NodeStats> pendingStats; // guarded by this
+  private final ServerProcess process;
+  private final boolean answersStats;
 
-  private NodeProcess(String name, int cpu, Process process) {
+  private NodeProcess(String name, int cpu, ServerProcess process, boolean answersStats) {
     this.name = name;
     this.cpu = cpu;
     this.process = process;
-    this.commands = process.getOutputStream();
+    this.answersStats = answersStats;
   }
 
   /**
-   * Starts node {@code name} on {@code store} and {@code bus}, pinned to {@code cpu} unless it is negative, and
-   * waits until it listens.
+   * Starts node {@code name} on {@code store} and {@code bus}, pinned to {@code cpu} unless it is negative, in
+   * {@code dir}, and waits until it listens and answers {@code /healthz}.
    *
    * @param seed the seed file, or null for a node that joins a cluster whose directory is stored already
    */
-  static NodeProcess start(String name, int cpu, String store, String bus, Path seed, Path dataDir, List<String> javaOptions) {
-    List<String> command = new ArrayList<>();
-    if (cpu >= 0) {
-      command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
-    }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(javaOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
-        "--port", "0", "--data", dataDir.toString(), "--store", store, "--bus", bus));
-    if (seed != null) {
-      command.addAll(List.of("--seed", seed.toString()));
-    }
+  static NodeProcess start(String name, int cpu, String store, String bus, Path seed, Path dir, ServerOptions options) {
     try {
-      NodeProcess node = new NodeProcess(name, cpu, new ProcessBuilder(command).redirectErrorStream(true).start());
-      node.readOutput();
-      node.port.get(120, TimeUnit.SECONDS);
-      node.jvm.get(10, TimeUnit.SECONDS);
-      return node;
+      Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + name, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("node " + name + " did not start listening: " + e.getMessage(), e);
+      throw new UncheckedIOException(e);
     }
-  }
-
-  private void readOutput() {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    Thread reader = new Thread(() -> {
-      try {
-        for (String line; (line = lines.readLine()) != null; ) {
-          accept(line);
-        }
-      } catch (IOException e) {
-        // the process ended: so does its output
-      }
-      port.completeExceptionally(new IllegalStateException("node " + name + " exited"));
-      jvm.completeExceptionally(new IllegalStateException("node " + name + " exited"));
-      failPendingStats();
-    }, "node-" + name + "-output");
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  private void accept(String line) {
-    Matcher listening = LISTENING.matcher(line);
-    if (line.startsWith(ClusterNode.STATS)) {
-      completeStats(NodeStats.parse(line));
-    } else if (line.startsWith(ClusterNode.JVM)) {
-      jvm.complete(line.substring(ClusterNode.JVM.length()).trim());
-    } else if (!port.isDone() && listening.find()) {
-      port.complete(Integer.parseInt(listening.group(1)));
-    } else if (!port.isDone() || line.contains(" WARN ") || line.contains(" ERROR ")) {
-      System.err.println("node " + name + ": " + line); // start-up, and anything that went wrong later
+    String cpus = cpu >= 0 ? Integer.toString(cpu) : null;
+    List<String> cluster = List.of("--store", store, "--bus", bus, "--streaming-timeout", "2h");
+    if (options.jarGiven()) {
+      return new NodeProcess(name, cpu, options.startServer("node-" + name, cpus, dir, seed, cluster), false);
     }
-  }
-
-  private synchronized void completeStats(NodeStats stats) {
-    if (pendingStats != null) {
-      pendingStats.complete(stats);
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--data", dir.resolve("data").toString()));
+    args.addAll(cluster);
+    if (seed != null) {
+      args.addAll(List.of("--seed", seed.toString()));
     }
-  }
-
-  private synchronized void failPendingStats() {
-    if (pendingStats != null) {
-      pendingStats.completeExceptionally(new IllegalStateException("node " + name + " exited"));
-    }
+    return new NodeProcess(name, cpu, options.startProgram("node-" + name, cpus, dir, ClusterNode.class, args), true);
   }
 
   int port() {
-    return port.join();
+    return process.port();
   }
 
   long pid() {
     return process.pid();
   }
 
-  /** How the node's JVM was set up: CPUs it sees, max heap, garbage collector. */
+  /** How the node's JVM set itself up: collector, CPUs it sees, max heap (from its GC log). */
   String jvm() {
-    return jvm.getNow("");
+    return process.jvmSummary();
   }
 
-  /** Asks the node for its counters and waits for the answer (at most 10 s). */
+  /** What it runs, for the report's heading. */
+  String program() {
+    return answersStats ? "`ClusterNode` (`OpenCardKitServer.start` as `opencardkit serve --store … --bus …` starts it, on the bench classpath)"
+        : "`" + process.commandLine() + "`";
+  }
+
+  ServerProcess.Reading read() {
+    return process.read();
+  }
+
+  ServerProcess.Usage between(ServerProcess.Reading a, ServerProcess.Reading b) {
+    return process.between(a, b);
+  }
+
+  /** The node's counters (at most 10 s), or {@link NodeStats#UNKNOWN} when it runs the server jar, which has no way to tell them. */
   NodeStats stats() {
-    CompletableFuture<NodeStats> answer;
-    synchronized (this) {
-      answer = pendingStats = new CompletableFuture<>();
+    if (!answersStats) {
+      return NodeStats.UNKNOWN;
     }
-    try {
-      commands.write("stats\n".getBytes(StandardCharsets.US_ASCII));
-      commands.flush();
-      return answer.get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("node " + name + " did not answer stats: " + e, e);
-    }
+    return NodeStats.parse(process.ask("stats", ClusterNode.STATS, Duration.ofSeconds(10)));
   }
 
   @Override
   public void close() {
-    try {
-      commands.close();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.close();
   }
 }

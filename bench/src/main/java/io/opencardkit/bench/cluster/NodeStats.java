@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A node's counters at one moment, as {@link ClusterNode} prints them.
+ * A node's counters at one moment, as {@link ClusterNode} prints them; -1 each when the node cannot tell (it runs
+ * the server jar, {@link #UNKNOWN}).
  *
  * @param commits transactions of the node's store writer that committed batches
  * @param batches batches (one per accepted API change) those transactions committed
@@ -15,6 +16,7 @@ import java.util.Map;
  */
 record NodeStats(long commits, long batches, long viewers, long skipped, long snapshots, long slowClosed) {
   static final NodeStats ZERO = new NodeStats(0, 0, 0, 0, 0, 0);
+  static final NodeStats UNKNOWN = new NodeStats(-1, -1, -1, -1, -1, -1);
 
   /** Reads {@code okc-node-stats commits=1 batches=2 …}. */
   static NodeStats parse(String line) {
@@ -27,13 +29,23 @@ record NodeStats(long commits, long batches, long viewers, long skipped, long sn
         fields.get("slow_closed"));
   }
 
-  /** {@code this − before} for the counters; the open sockets as they are now. */
+  boolean known() {
+    return commits >= 0;
+  }
+
+  /** {@code this − before} for the counters; the open sockets as they are now; unknown if either is. */
   NodeStats minus(NodeStats before) {
+    if (!known() || !before.known()) {
+      return UNKNOWN;
+    }
     return new NodeStats(commits - before.commits, batches - before.batches, viewers, skipped - before.skipped, snapshots - before.snapshots,
         slowClosed - before.slowClosed);
   }
 
   NodeStats plus(NodeStats o) {
+    if (!known() || !o.known()) {
+      return UNKNOWN;
+    }
     return new NodeStats(commits + o.commits, batches + o.batches, viewers + o.viewers, skipped + o.skipped, snapshots + o.snapshots,
         slowClosed + o.slowClosed);
   }

@@ -1,164 +1,267 @@
 package io.opencardkit.bench.fanout;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
+import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The reference: a bare Vert.x WebSocket broadcaster with nothing of OpenCardKit in it. It accepts the same
- * {@code /web/ws} sockets, and on one context (like the viewer hub) sends frames of the same shape and size as the
- * server's append frames to every socket whose write queue is not full, each frame encoded once. Its send times go
- * into the same {@link CardTrack.Registry}, so the same viewers measure it the same way. Its Vert.x instance has the
- * defaults of the server's ({@code Vertx.vertx()}, compression settings as the server's HTTP options).
+ * The fan-out reference: a bare Vert.x WebSocket broadcaster with nothing of OpenCardKit in it, in a JVM of its own
+ * (started by FanoutLoad like the server, same pinning and JVM options). One HttpServer per event loop on a shared
+ * port, as the server under test gets; each loop accepts {@code /web/ws} sockets, says hello, ignores what they send,
+ * and on a {@code run} command sends append frames of the server's shape and size (protocol v1: the card frame object;
+ * v2: a stream announcement per card, then {@code [k,version,"text"]} arrays) to every socket of its loop whose write
+ * queue is not full, each frame encoded once per loop, on the schedule of {@link BroadcastSchedule}; or, flat out, as
+ * fast as the slowest socket drains. Compression is Vert.x's default (per-socket deflate when the client offers it).
+ *
+ * <p>Commands on standard input, one per line, each answered with one line: {@code clock} → {@code okc-bare-clock
+ * <nanoTime>}; {@code sockets} → {@code okc-bare-sockets n=<open sockets>}; {@code run …} (see
+ * {@link BroadcastSchedule#command}) → {@code okc-bare-sent events=… frames=… skipped=…} when it ends. The process
+ * ends when its standard input closes.
  */
-final class BareBroadcaster implements AutoCloseable {
+@Command(name = "BareBroadcaster", mixinStandardHelpOptions = true, description = "A bare Vert.x WebSocket broadcaster (FanoutLoad's reference).")
+public final class BareBroadcaster implements Callable<Integer> {
+  static final String CLOCK = "okc-bare-clock";
+  static final String SOCKETS = "okc-bare-sockets";
+  static final String SENT = "okc-bare-sent";
   private static final String CHAT_ID = "oc_reference0000000000000000000";
 
-  /** What one broadcast step sent. */
-  record Sent(long events, long frames, long skipped) {}
+  @Option(names = "--event-loops", defaultValue = "1", description = "Event loops, one HttpServer and its sockets each (default: ${DEFAULT-VALUE}).")
+  int eventLoops;
 
-  private final Vertx vertx = Vertx.vertx();
-  private final Context context = vertx.getOrCreateContext();
-  private final List<ServerWebSocket> sockets = new ArrayList<>(); // on context
-  private final HttpServer server;
-  private long cardCounter;
+  @Option(names = "--frames", defaultValue = "v1", description = "Shape of the append frames: v1 (card object) or v2 (stream + array) (default: ${DEFAULT-VALUE}).")
+  String frames;
 
-  BareBroadcaster() {
-    server =
-        vertx
-            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setCompressionSupported(false))
-            .webSocketHandler(ws -> {
-              ws.setWriteQueueMaxSize(128 * 1024);
-              ws.textMessageHandler(text -> {}); // the resume frame: nothing to do
-              ws.exceptionHandler(e -> {});
-              ws.closeHandler(v -> context.runOnContext(x -> sockets.remove(ws)));
-              context.runOnContext(v -> {
-                sockets.add(ws);
-                ws.writeTextMessage("{\"type\":\"hello\",\"user\":\"ref\"}");
-              });
-            })
-            .listen()
-            .await();
+  @Option(names = "--host", defaultValue = "127.0.0.1")
+  String host;
+
+  private final List<Loop> loops = new CopyOnWriteArrayList<>();
+  private volatile int port;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BareBroadcaster()).execute(args));
   }
 
-  int port() {
-    return server.actualPort();
-  }
-
-  /**
-   * Broadcasts from {@code startNanos} until {@code stopNanos}: {@code channels} cards each sending an append of
-   * {@code chunkChars} characters every {@code 1/rate} seconds (staggered, as the bots are), or, with {@code rate}
-   * 0, as fast as the sockets take them (one frame per channel in turn, the next broadcast when all queues have
-   * room). A channel moves to a new card id after {@code appendsPerCard} frames, as a bot does.
-   */
-  CompletableFuture<Sent> run(int channels, double rate, int chunkChars, int appendsPerCard, long startNanos, long stopNanos,
-      CardTrack.Registry registry) {
-    CompletableFuture<Sent> done = new CompletableFuture<>();
-    context.runOnContext(v -> new Run(channels, rate, chunkChars, appendsPerCard, startNanos, stopNanos, registry, done).tick());
-    return done;
+  /** What one run sent: events (frames per socket), frames written, frames skipped at full write queues. */
+  record Sent(long events, long frames, long skipped) {
+    static Sent parse(String line) {
+      long[] v = new long[3];
+      String[] keys = {"events=", "frames=", "skipped="};
+      for (String part : line.split("\\s+")) {
+        for (int i = 0; i < keys.length; i++) {
+          if (part.startsWith(keys[i])) {
+            v[i] = Long.parseLong(part.substring(keys[i].length()));
+          }
+        }
+      }
+      return new Sent(v[0], v[1], v[2]);
+    }
   }
 
   @Override
-  public void close() {
-    server.close().await();
+  public Integer call() throws Exception {
+    if (!frames.equals("v1") && !frames.equals("v2")) {
+      System.err.println("--frames takes v1 or v2");
+      return 2;
+    }
+    boolean v2 = frames.equals("v2");
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    vertx.deployVerticle(() -> new Loop(v2), new DeploymentOptions().setInstances(eventLoops)).await();
+    System.out.println("Bare Vert.x broadcaster listening on http://" + host + ":" + port + " (" + eventLoops + " event loops, frames " + frames + ")");
+    System.out.flush();
+    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line; (line = commands.readLine()) != null; ) {
+      String command = line.trim();
+      if (command.equals("clock")) {
+        answer(CLOCK + " " + System.nanoTime());
+      } else if (command.equals("sockets")) {
+        int open = 0;
+        for (Loop loop : loops) {
+          open += loop.onContext(loop::openSockets).join();
+        }
+        answer(SOCKETS + " n=" + open);
+      } else if (command.startsWith("run ")) {
+        BroadcastSchedule schedule = BroadcastSchedule.parse(command);
+        List<CompletableFuture<Sent>> runs = new ArrayList<>();
+        for (Loop loop : loops) {
+          runs.add(loop.run(schedule));
+        }
+        long events = 0;
+        long written = 0;
+        long skipped = 0;
+        for (CompletableFuture<Sent> run : runs) {
+          Sent s = run.join();
+          events = Math.max(events, s.events()); // every loop sends the same events, to its own sockets
+          written += s.frames();
+          skipped += s.skipped();
+        }
+        answer(String.format(Locale.ROOT, "%s events=%d frames=%d skipped=%d", SENT, events, written, skipped));
+      }
+    }
     vertx.close().await();
+    return 0;
   }
 
-  private final class Run {
-    private final int chunkChars;
-    private final int appendsPerCard;
-    private final long intervalNanos;
-    private final long stopNanos;
-    private final CardTrack.Registry registry;
-    private final CompletableFuture<Sent> done;
-    private final CardTrack[] cards;
-    private final long[] versions;
-    private final long[] nextDue;
-    private long corpusPosition;
-    private long events;
-    private long frames;
-    private long skipped;
-    private int turn;
+  private static synchronized void answer(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
 
-    Run(int channels, double rate, int chunkChars, int appendsPerCard, long startNanos, long stopNanos,
-        CardTrack.Registry registry, CompletableFuture<Sent> done) {
-      this.chunkChars = chunkChars;
-      this.appendsPerCard = appendsPerCard;
-      this.intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
-      this.stopNanos = stopNanos;
-      this.registry = registry;
-      this.done = done;
-      this.cards = new CardTrack[channels];
-      this.versions = new long[channels];
-      this.nextDue = new long[channels];
-      for (int i = 0; i < channels; i++) {
-        nextDue[i] = startNanos + intervalNanos * i / channels;
-      }
+  /** One event loop: its HttpServer, its sockets, its broadcasts. Everything but the constructor runs on its context. */
+  private final class Loop extends AbstractVerticle {
+    private final boolean v2;
+    private final List<ServerWebSocket> sockets = new ArrayList<>();
+    private long nextStream;
+
+    Loop(boolean v2) {
+      this.v2 = v2;
     }
 
-    void tick() {
-      long now = System.nanoTime();
-      if (now >= stopNanos) {
-        done.complete(new Sent(events, frames, skipped));
-        return;
+    @Override
+    public void start(Promise<Void> started) {
+      vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(-1).setCompressionSupported(false))
+          .requestHandler(request -> request.response().end("{\"status\":\"ok\"}")) // /healthz, for the launcher
+          .webSocketHandler(this::accept)
+          .listen()
+          .onSuccess(s -> {
+            port = s.actualPort();
+            loops.add(this);
+            started.complete();
+          })
+          .onFailure(started::fail);
+    }
+
+    private void accept(ServerWebSocket ws) {
+      ws.setWriteQueueMaxSize(128 * 1024);
+      ws.textMessageHandler(text -> {}); // the resume frame: nothing to do
+      ws.exceptionHandler(e -> {});
+      ws.closeHandler(v -> sockets.remove(ws));
+      sockets.add(ws);
+      ws.writeTextMessage("{\"type\":\"hello\",\"user\":\"ref\"}");
+    }
+
+    int openSockets() {
+      return sockets.size();
+    }
+
+    <T> CompletableFuture<T> onContext(java.util.function.Supplier<T> work) {
+      CompletableFuture<T> result = new CompletableFuture<>();
+      context.runOnContext(v -> result.complete(work.get()));
+      return result;
+    }
+
+    CompletableFuture<Sent> run(BroadcastSchedule schedule) {
+      CompletableFuture<Sent> done = new CompletableFuture<>();
+      context.runOnContext(v -> new Run(schedule, context, done).tick());
+      return done;
+    }
+
+    /** One broadcast run on this loop. */
+    private final class Run {
+      private final BroadcastSchedule s;
+      private final Context context;
+      private final CompletableFuture<Sent> done;
+      private final long[] next; // per channel: the next frame's number
+      private final long[] streamOf; // per channel: v2 stream number of its current card
+      private long corpusPosition;
+      private long events;
+      private long frames;
+      private long skipped;
+      private int turn;
+
+      Run(BroadcastSchedule schedule, Context context, CompletableFuture<Sent> done) {
+        this.s = schedule;
+        this.context = context;
+        this.done = done;
+        this.next = new long[schedule.channels];
+        this.streamOf = new long[schedule.channels];
       }
-      if (intervalNanos == 0) {
-        for (ServerWebSocket ws : sockets) {
-          if (ws.writeQueueFull()) {
-            ws.drainHandler(x -> context.runOnContext(y -> tick()));
-            return; // as fast as the slowest socket
+
+      void tick() {
+        long now = System.nanoTime();
+        if (now >= s.stopNanos) {
+          done.complete(new Sent(events, frames, skipped));
+          return;
+        }
+        if (s.flatOut()) {
+          for (ServerWebSocket ws : sockets) {
+            if (ws.writeQueueFull()) {
+              ws.drainHandler(x -> context.runOnContext(y -> tick()));
+              return; // as fast as the slowest socket
+            }
+          }
+          broadcast(turn);
+          turn = (turn + 1) % s.channels;
+          context.runOnContext(x -> tick());
+          return;
+        }
+        boolean behind = false;
+        for (int c = 0; c < s.channels; c++) {
+          if (s.due(c, next[c]) <= now) { // at most one frame per channel per turn, so that a late broadcaster still yields
+            broadcast(c);
+            behind |= s.due(c, next[c]) <= now;
           }
         }
-        broadcast(turn, now);
-        turn = (turn + 1) % cards.length;
-        context.runOnContext(x -> tick());
-        return;
-      }
-      boolean behind = false;
-      for (int i = 0; i < cards.length; i++) {
-        if (nextDue[i] <= now) { // at most one frame per channel per turn, so that a late broadcaster still yields
-          broadcast(i, nextDue[i]);
-          nextDue[i] += intervalNanos;
-          behind |= nextDue[i] <= now;
+        if (behind) {
+          context.runOnContext(x -> tick());
+        } else {
+          vertx.setTimer(1, x -> tick());
         }
       }
-      if (behind) {
-        context.runOnContext(x -> tick());
-      } else {
-        vertx.setTimer(1, x -> tick());
-      }
-    }
 
-    private void broadcast(int channel, long sentNanos) {
-      if (cards[channel] == null || versions[channel] >= appendsPerCard) {
-        cards[channel] = registry.register(String.format("9%018d", ++cardCounter), appendsPerCard + 1);
-        versions[channel] = 0;
-      }
-      long version = ++versions[channel];
-      CardTrack card = cards[channel];
-      card.sent(version, sentNanos);
-      String chunk = Corpus.chunk(corpusPosition, chunkChars);
-      corpusPosition += chunkChars;
-      ObjectNode frame = Json.object().put("type", "card").put("card_id", card.cardId);
-      frame.put("message_id", String.format("om_%032x", cardCounter)).put("chat_id", CHAT_ID);
-      frame.put("version", version).put("op", "append");
-      frame.put("element_id", BotFleet.ELEMENT_ID).put("offset", (version - 1) * chunkChars).put("text", chunk);
-      frame.put("streaming", true).put("deadline", System.currentTimeMillis() + 600_000).put("summary", "[生成中...]");
-      String encoded = Json.write(frame);
-      events++;
-      for (ServerWebSocket ws : sockets) {
-        if (ws.writeQueueFull()) {
-          skipped++;
+      private void broadcast(int channel) {
+        long n = next[channel]++;
+        String cardId = s.cardId(channel, n);
+        long version = s.version(n);
+        String chunk = Corpus.chunk(corpusPosition, s.chunkChars);
+        corpusPosition += s.chunkChars;
+        String encoded;
+        if (v2) {
+          if (s.firstOfCard(n)) {
+            streamOf[channel] = ++nextStream;
+            String announce = Json.write(Json.object().put("type", "stream").put("k", streamOf[channel]).put("card_id", cardId)
+                .put("element_id", BotFleet.ELEMENT_ID));
+            for (ServerWebSocket ws : sockets) {
+              ws.writeTextMessage(announce); // never skipped: the appends that follow need it
+            }
+          }
+          ArrayNode frame = Json.MAPPER.createArrayNode().add(streamOf[channel]).add(version).add(chunk);
+          encoded = Json.write(frame);
         } else {
-          ws.writeTextMessage(encoded);
-          frames++;
+          ObjectNode frame = Json.object().put("type", "card").put("card_id", cardId);
+          frame.put("message_id", "om_0000000000000" + cardId).put("chat_id", CHAT_ID); // as long as the server's ids
+          frame.put("version", version).put("op", "append");
+          frame.put("element_id", BotFleet.ELEMENT_ID).put("offset", s.offset(n)).put("text", chunk);
+          frame.put("streaming", true).put("deadline", System.currentTimeMillis() + 600_000).put("summary", "[生成中...]");
+          encoded = Json.write(frame);
+        }
+        events++;
+        for (ServerWebSocket ws : sockets) {
+          if (ws.writeQueueFull()) {
+            skipped++;
+          } else {
+            ws.writeTextMessage(encoded);
+            frames++;
+          }
         }
       }
     }

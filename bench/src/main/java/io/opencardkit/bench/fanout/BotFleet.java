@@ -140,6 +140,40 @@ final class BotFleet {
     return done;
   }
 
+  /**
+   * Creates a card and sends it into the chat (blocks); returns its id. Viewers that then receive a card frame of it
+   * ({@link #sentinelUpdate}) are registered and past their resume, whatever the protocol version. Not in the
+   * registry: its frames are untimed, and they come before any step.
+   */
+  String sentinel() {
+    return onContext(() -> call(HttpMethod.POST, "/open-apis/cardkit/v1/cards", Json.write(Json.object().put("type", "card_json").put("data", CARD_JSON)), true)
+        .compose(created -> {
+          String cardId = created.path("data").path("card_id").asText("");
+          if (created.path("code").asInt(-1) != 0 || cardId.isEmpty()) {
+            return Future.failedFuture("create: " + created);
+          }
+          String content = Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
+          String send = Json.write(Json.object().put("receive_id", chatId).put("msg_type", "interactive").put("content", content));
+          return call(HttpMethod.POST, "/open-apis/im/v1/messages?receive_id_type=chat_id", send, true)
+              .compose(sent -> sent.path("code").asInt(-1) != 0 ? Future.failedFuture("send: " + sent) : Future.succeededFuture(cardId));
+        }));
+  }
+
+  /** One content update of the sentinel card (blocks): the card frame every viewer should receive. */
+  void sentinelUpdate(String cardId) {
+    JsonNode put = onContext(() -> call(HttpMethod.PUT, "/open-apis/cardkit/v1/cards/" + cardId + "/elements/" + ELEMENT_ID + "/content",
+        Json.write(Json.object().put("content", "ready").put("sequence", 1)), true));
+    if (put.path("code").asInt(-1) != 0) {
+      throw new IllegalStateException("sentinel update refused: " + put);
+    }
+  }
+
+  /** Switches streaming off on the sentinel card (blocks), so that the server stops tracking it. */
+  void closeSentinel(String cardId) {
+    onContext(() -> call(HttpMethod.PATCH, "/open-apis/cardkit/v1/cards/" + cardId + "/settings",
+        Json.write(Json.object().put("settings", STREAMING_OFF).put("sequence", 2)), true));
+  }
+
   /** The text the server last accepted for each card of the run (read after the streams stopped). */
   Map<String, String> acknowledgedTexts() {
     return onContext(() -> Future.succeededFuture(new HashMap<>(acknowledged)));

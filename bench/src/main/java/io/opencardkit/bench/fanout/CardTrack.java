@@ -21,6 +21,11 @@ public final class CardTrack {
       return track;
     }
 
+    /** The card's track, registered now (without send times) if nobody registered it before. */
+    public CardTrack getOrRegister(String cardId, int maxVersion) {
+      return byId.computeIfAbsent(cardId, id -> new CardTrack(ids.getAndIncrement(), id, maxVersion));
+    }
+
     public CardTrack get(String cardId) {
       return byId.get(cardId);
     }

@@ -1,33 +1,40 @@
 package io.opencardkit.bench.fanout;
 
+import io.opencardkit.bench.CpuMeter;
+import io.opencardkit.bench.process.Placement;
+import io.opencardkit.bench.process.ServerOptions;
+import io.opencardkit.bench.process.ServerProcess;
 import io.opencardkit.server.Main;
-import io.opencardkit.server.OpenCardKitServer;
-import io.opencardkit.server.ServerConfig;
-import io.opencardkit.server.web.ViewerStats;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Fan-out benchmark: card deltas delivered per second to N WebSocket viewers of one group chat, the latency from the
  * bot's API call to the frame, and the bytes a viewer receives per byte of appended text; then, in the same run, a
- * bare Vert.x broadcaster with the same viewers, frame sizes and rates as the reference (docs/benchmarks.md).
+ * bare Vert.x broadcaster with the same viewers, frame sizes and rates as the reference (docs/benchmarks.md). The
+ * server runs in a JVM of its own, as {@code bin/opencardkit serve} runs it, and so does the broadcaster; with
+ * several {@code --server-cpus} the whole measurement runs once per placement, each on fresh processes.
  */
 @Command(name = "FanoutLoad", mixinStandardHelpOptions = true, description = "Fan-out to WebSocket viewers, with a bare Vert.x reference.")
 public final class FanoutLoad implements Callable<Integer> {
@@ -61,195 +68,304 @@ public final class FanoutLoad implements Callable<Integer> {
   int repeat;
 
   @Option(names = "--deflate", defaultValue = "false", arity = "1",
-      description = "Viewers offer permessage-deflate, as browsers do (default ${DEFAULT-VALUE}).")
+      description = "Viewers offer permessage-deflate as Chromium does: permessage-deflate; client_max_window_bits (default ${DEFAULT-VALUE}).")
   boolean deflate;
 
   @Option(names = "--client-loops", defaultValue = "2", description = "Event loops of the load generator's viewers (default ${DEFAULT-VALUE}).")
   int clientLoops;
 
-  @Option(names = "--reference", defaultValue = "true", arity = "1", description = "Run the bare Vert.x reference phase (default ${DEFAULT-VALUE}).")
+  @Option(names = "--reference", defaultValue = "true", arity = "1", description = "Run the bare Vert.x reference (default ${DEFAULT-VALUE}).")
   boolean reference;
 
-  @Option(names = "--p99-goal", defaultValue = "100ms", converter = Main.DurationConverter.class, description = "Latency goal (default ${DEFAULT-VALUE}).")
+  @Option(names = "--reference-frames", defaultValue = "v1",
+      description = "Append frames of the reference: v1 (the card frame object of web protocol v1) or v2 (a stream announcement per card, then"
+          + " [k,version,\"text\"]); give the shape the server under test sends (default ${DEFAULT-VALUE}).")
+  String referenceFrames;
+
+  @Option(names = "--reference-event-loops", defaultValue = "0",
+      description = "Event loops of the reference; 0: as many as the server gets (--event-loops in --server-args, else its CPUs) (default ${DEFAULT-VALUE}).")
+  int referenceEventLoops;
+
+  @Option(names = "--p99-goal", defaultValue = "60ms", converter = Main.DurationConverter.class,
+      description = "A step meets the goal with p99 API call → frame at most this (default ${DEFAULT-VALUE}, issue 9).")
   Duration p99Goal;
+
+  @Option(names = "--delivered-goal", defaultValue = "0.99",
+      description = "… and at least this share of the offered frames delivered (default ${DEFAULT-VALUE}, issue 9).")
+  double deliveredGoal;
+
+  @Option(names = "--reference-p99-goal", defaultValue = "1.2",
+      description = "Goal: p99 at most this many times the reference's at the same step (default ${DEFAULT-VALUE}, issue 9).")
+  double referenceP99Goal;
+
+  @Option(names = "--knee-goal", defaultValue = "75000", description = "Goal: knee at least this many frames/s (default ${DEFAULT-VALUE}, issue 9).")
+  double kneeGoal;
 
   @Option(names = "--data-parent", defaultValue = "${java.io.tmpdir}",
       description = "Where the server's temporary data directory is made (default ${DEFAULT-VALUE}; /dev/shm takes the disk out).")
   Path dataParent;
 
+  @Option(names = "--label", defaultValue = "", description = "A note for the result heading.")
+  String label;
+
+  @Mixin ServerOptions server = new ServerOptions();
+
+  @Mixin Placement placement = new Placement();
+
   private final CpuMeter cpu = new CpuMeter();
-  private final PrintStream out = System.out;
+  private int scheduleStep;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new FanoutLoad()).execute(args));
   }
 
-  /** One measured step. */
+  /**
+   * One measured step.
+   *
+   * @param target what the system under test used: the server's process for ours, the broadcaster's for the reference
+   * @param otherCores cores other processes of the machine used (not this JVM, the server or the broadcaster)
+   */
   record Step(String system, int streams, double nominalPerSecond, double offeredPerSecond, double deliveredPerSecond, Tally window, Tally whole,
-      CpuMeter.Usage cpu, long skipped, long snapshotsSent, long slowClosed, long closes, BotFleet.Counters bots,
-      long wireBytes) {
-    boolean meetsGoal(Duration p99Goal) {
+      CpuMeter.Usage loadGenerator, ServerProcess.Usage target, double otherCores, long closes, BotFleet.Counters bots, long wireBytes, long skipped) {
+    boolean meetsGoal(Duration p99Goal, double deliveredShare) {
       return window.latency.percentileMicros(0.99) <= p99Goal.toNanos() / 1000
-          && deliveredPerSecond >= 0.98 * offeredPerSecond
+          && deliveredPerSecond >= deliveredShare * offeredPerSecond
           && offeredPerSecond >= 0.95 * nominalPerSecond
-          && window.gaps + window.duplicates + closes == 0;
+          && window.gaps + window.duplicates + window.unknownStreams + closes == 0;
+    }
+
+    boolean flatOut() {
+      return system.endsWith("flat-out");
+    }
+
+    /** The system's CPU per delivered frame, µs (its whole process: GC and JIT included). */
+    double microsPerFrame() {
+      return target.cores() / Math.max(1, deliveredPerSecond) * 1e6;
+    }
+
+    double p50Millis() {
+      return window.latency.percentileMicros(0.5) / 1000.0;
+    }
+
+    double p99Millis() {
+      return window.latency.percentileMicros(0.99) / 1000.0;
     }
   }
+
+  /** Everything one placement measured. */
+  record Section(Placement.Where where, String serverJvm, String referenceJvm, int referenceLoops, String clockCheck, List<Step> ours,
+      List<Step> reference, ViewerFleet.ProbeView probe, Map<String, String> acknowledged, String loadBefore, String loadAfter) {}
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory(dataParent, "okc-fanout");
-    FanoutSeed seed = new FanoutSeed(viewers);
-    header();
-    Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops + 1));
-    List<Context> loops = new ArrayList<>();
-    for (int i = 0; i < clientLoops; i++) {
-      loops.add(((VertxInternal) clientVertx).createEventLoopContext());
+    if (!referenceFrames.equals("v1") && !referenceFrames.equals("v2")) {
+      System.err.println("FanoutLoad: --reference-frames takes v1 or v2");
+      return 2;
     }
-    Context botContext = ((VertxInternal) clientVertx).createEventLoopContext();
-    for (Context c : loops) {
-      CompletableFuture<Void> marked = new CompletableFuture<>();
-      c.runOnContext(v -> {
-        cpu.markClientThread();
-        marked.complete(null);
-      });
-      marked.join();
+    List<Placement.Where> placements = placement.placements();
+    boolean pinsClient = placement.pinsClient();
+    log(String.format(Locale.ROOT, "FanoutLoad: viewers=%d streams=%s rate=%.0f/s per card chunk=%d chars deflate=%s; server %s; placements: %s", viewers,
+        streams, rate, chunk, deflate, server.describe(), placements.stream().map(Placement.Where::describe).reduce((a, b) -> a + "; " + b).orElse("")));
+    List<Section> sections = new ArrayList<>();
+    for (Placement.Where where : placements) {
+      where.pinSelf(pinsClient);
+      sections.add(measure(where));
     }
-    botContext.runOnContext(v -> cpu.markClientThread());
-    CardTrack.Registry registry = new CardTrack.Registry();
-    List<Step> results = new ArrayList<>();
-
-    // Both systems are up at once, each with its own N viewers, and their steps alternate (ours, then the
-    // reference at the same load), so that both see about the same background load of a shared machine.
-    ServerConfig config =
-        ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir)).withStreamingTimeout(Duration.ofHours(2));
-    OpenCardKitServer server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
-    String host = "127.0.0.1";
-    int maxStreams = streams.stream().mapToInt(Integer::intValue).max().orElse(1);
-    BotFleet bots = new BotFleet(clientVertx, botContext, host, server.port(), seed.appId, seed.appSecret, seed.chatId, registry, chunk, maxText, rate, maxStreams);
-    bots.authenticate();
-    CountingProxy proxy = new CountingProxy(clientVertx, host, server.port());
-    ViewerFleet fleet = new ViewerFleet(clientVertx, loops, registry, deflate, viewers);
-    long t0 = System.nanoTime();
-    fleet.open(host, server.port(), proxy.port(), seed.users, 64);
-    awaitRegistered(server.web().stats(), fleet.size());
-    out.printf(Locale.ROOT, "OpenCardKit: %d viewers open and registered in %.1f s%n", fleet.size(), (System.nanoTime() - t0) / 1e9);
-    BareBroadcaster broadcaster = reference ? new BareBroadcaster() : null;
-    ViewerFleet refFleet = reference ? new ViewerFleet(clientVertx, loops, registry, deflate, viewers) : null;
-    if (reference) {
-      refFleet.open(host, broadcaster.port(), 0, seed.users, 64);
-      Thread.sleep(1000);
-      out.printf(Locale.ROOT, "reference: %d viewers open%n", refFleet.size());
-    }
-    int appendsPerCard = (maxText + chunk - 1) / chunk;
-    if (!warmupFirst.isZero()) {
-      out.printf(Locale.ROOT, "warming up for %s each (JIT), not measured:%n", warmupFirst);
-      step("(warm-up)", streams.get(0), fleet, proxy, server.web().stats(), bots, warmupFirst);
-      if (reference) {
-        referenceStep(streams.get(0), rate, appendsPerCard, refFleet, broadcaster, registry, warmupFirst);
-      }
-    }
-    List<Step> reference = new ArrayList<>();
-    for (int round = 0; round < repeat; round++) {
-      for (int s : streams) {
-        results.add(step("OpenCardKit", s, fleet, proxy, server.web().stats(), bots, duration));
-        if (this.reference) {
-          reference.add(referenceStep(s, rate, appendsPerCard, refFleet, broadcaster, registry, duration));
-        }
-      }
-    }
-    if (this.reference) {
-      reference.add(referenceStep(maxStreams, 0, appendsPerCard, refFleet, broadcaster, registry, duration));
-      refFleet.close();
-      broadcaster.close();
-    }
-    ViewerFleet.ProbeView probe = fleet.probeView();
-    Map<String, String> acknowledged = bots.acknowledgedTexts();
-    fleet.close();
-    bots.close();
-    proxy.close();
-    server.close();
-    clientVertx.close().await();
-
-    report(results, reference, probe, acknowledged);
+    System.out.println();
+    System.out.println(new FanoutReport(this, sections).markdown());
     return 0;
   }
 
-  /** Waits until the server's hub has registered every viewer (registration is asynchronous). */
-  private static void awaitRegistered(ViewerStats stats, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (stats.connections() < count && System.nanoTime() < deadline) {
-      Thread.sleep(50);
+  /** The whole measurement on one placement: a fresh server and broadcaster, viewers for each, the steps. */
+  private Section measure(Placement.Where where) throws Exception {
+    String loadBefore = loadAverage();
+    Path dir = Files.createTempDirectory(dataParent, "okc-fanout");
+    FanoutSeed seed = new FanoutSeed(viewers);
+    Path seedFile = seed.writeTo(dir);
+    int refLoops = referenceEventLoops > 0 ? referenceEventLoops : server.referenceEventLoops(where.serverCpus());
+    ServerProcess ours = null;
+    ServerProcess ref = null;
+    Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops + 1));
+    try {
+      ours = server.startServer("server", where.childCpus(), dir, seedFile, List.of("--streaming-timeout", "2h"));
+      if (reference) {
+        ref = server.startProgram("bare-broadcaster", where.childCpus(), dir, BareBroadcaster.class,
+            List.of("--event-loops", Integer.toString(refLoops), "--frames", referenceFrames));
+      }
+      String clock = ref == null ? "" : clockCheck(ref);
+      List<Context> loops = new ArrayList<>();
+      for (int i = 0; i < clientLoops; i++) {
+        loops.add(((VertxInternal) clientVertx).createEventLoopContext());
+      }
+      Context botContext = ((VertxInternal) clientVertx).createEventLoopContext();
+      CardTrack.Registry registry = new CardTrack.Registry();
+      String host = ours.host();
+      int maxStreams = streams.stream().mapToInt(Integer::intValue).max().orElse(1);
+      int appendsPerCard = (maxText + chunk - 1) / chunk;
+      BotFleet bots = new BotFleet(clientVertx, botContext, host, ours.port(), seed.appId, seed.appSecret, seed.chatId, registry, chunk, maxText, rate, maxStreams);
+      bots.authenticate();
+      CountingProxy proxy = new CountingProxy(clientVertx, host, ours.port());
+      ViewerFleet fleet = new ViewerFleet(clientVertx, loops, registry, deflate, viewers);
+      long t0 = System.nanoTime();
+      fleet.open(host, ours.port(), proxy.port(), seed.users, 64);
+      String sentinel = bots.sentinel();
+      fleet.awaitReady(sentinel, () -> bots.sentinelUpdate(sentinel), 120);
+      bots.closeSentinel(sentinel);
+      log(String.format(Locale.ROOT, "OpenCardKit: %d viewers open, greeted and past their resume in %.1f s", fleet.size(), (System.nanoTime() - t0) / 1e9));
+      ViewerFleet refFleet = null;
+      if (ref != null) {
+        refFleet = new ViewerFleet(clientVertx, loops, registry, deflate, viewers, ViewerFleet.CardFrameListener.NONE, appendsPerCard + 1);
+        refFleet.open(host, ref.port(), 0, seed.users, 64);
+        refFleet.awaitReady(120);
+        log("reference: " + ref.ask("sockets", BareBroadcaster.SOCKETS, Duration.ofSeconds(10)) + " (" + refLoops + " event loops)");
+      }
+      Systems systems = new Systems(ours, ref, fleet, refFleet, proxy, bots, registry, appendsPerCard);
+      if (!warmupFirst.isZero()) {
+        log("warming up for " + warmupFirst.toSeconds() + " s each (JIT), not measured");
+        step(systems, "(warm-up)", streams.get(0), warmupFirst);
+        if (ref != null) {
+          referenceStep(systems, streams.get(0), rate, warmupFirst);
+        }
+      }
+      List<Step> oursSteps = new ArrayList<>();
+      List<Step> refSteps = new ArrayList<>();
+      // Both systems are up at once, each with its own N viewers, and their steps alternate (ours, then the reference
+      // at the same load), so that both see about the same background load of a shared machine.
+      for (int round = 0; round < repeat; round++) {
+        for (int s : streams) {
+          oursSteps.add(step(systems, "OpenCardKit", s, duration));
+          if (ref != null) {
+            refSteps.add(referenceStep(systems, s, rate, duration));
+          }
+        }
+      }
+      if (ref != null) {
+        refSteps.add(referenceStep(systems, maxStreams, 0, duration));
+        refFleet.close();
+      }
+      ViewerFleet.ProbeView probe = fleet.probeView();
+      Map<String, String> acknowledged = bots.acknowledgedTexts();
+      fleet.close();
+      bots.close();
+      proxy.close();
+      return new Section(where, ours.jvmSummary(), ref == null ? "" : ref.jvmSummary(), refLoops, clock, oursSteps, refSteps, probe, acknowledged,
+          loadBefore, loadAverage());
+    } finally {
+      clientVertx.close().await();
+      if (ref != null) {
+        ref.close();
+      }
+      if (ours != null) {
+        ours.close();
+      }
+      deleteTree(dir);
     }
-    if (stats.connections() < count) {
-      throw new IllegalStateException("the server registered " + stats.connections() + " of " + count + " viewers");
-    }
-    Thread.sleep(500); // their resume frames
   }
 
-  private void header() {
-    Runtime rt = Runtime.getRuntime();
-    out.printf(Locale.ROOT, "FanoutLoad: viewers=%d streams=%s rate=%.0f/s per card chunk=%d chars max-text=%d warmup=%s duration=%s deflate=%s client-loops=%d data=%s%n",
-        viewers, streams, rate, chunk, maxText, warmup, duration, deflate, clientLoops, dataParent);
-    out.printf(Locale.ROOT, "JVM %s %s, %d CPUs (%s), max heap %d MiB; load average at start: %s%n", System.getProperty("java.vm.name"),
-        System.getProperty("java.runtime.version"), rt.availableProcessors(), cpuModel(), rt.maxMemory() >> 20, loadAverage());
+  /** What the steps of one placement run against. */
+  private record Systems(ServerProcess server, ServerProcess reference, ViewerFleet fleet, ViewerFleet refFleet, CountingProxy proxy,
+      BotFleet bots, CardTrack.Registry registry, int appendsPerCard) {}
+
+  /**
+   * The broadcaster's schedule is computed in both processes from {@link System#nanoTime()}: check that they read the
+   * same clock (Linux's monotonic clock), within the round trip of asking.
+   */
+  private static String clockCheck(ServerProcess ref) {
+    long before = System.nanoTime();
+    String answer = ref.ask("clock", BareBroadcaster.CLOCK, Duration.ofSeconds(10));
+    long after = System.nanoTime();
+    long theirs = Long.parseLong(answer.substring(BareBroadcaster.CLOCK.length()).trim());
+    double offsetMillis = (theirs - (before + after) / 2) / 1e6;
+    double roundTripMillis = (after - before) / 1e6;
+    if (Math.abs(offsetMillis) > roundTripMillis / 2 + 1) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "the broadcaster's System.nanoTime() is %.1f ms off ours (round trip %.1f ms): the processes do not share a monotonic clock", offsetMillis,
+          roundTripMillis));
+    }
+    return String.format(Locale.ROOT, "the broadcaster's clock read within ±%.2f ms of ours (round trip %.2f ms)", roundTripMillis / 2, roundTripMillis);
   }
 
-  private Step step(String system, int streamCount, ViewerFleet fleet, CountingProxy proxy, ViewerStats stats, BotFleet bots,
-      Duration length) {
+  /** A step of ours: the bots stream into {@code streamCount} cards at --rate; the viewers count and time the frames. */
+  private Step step(Systems sys, String system, int streamCount, Duration length) {
     long start = System.nanoTime() + 200_000_000L;
     long windowStart = start + warmup.toNanos();
     long windowEnd = windowStart + length.toNanos();
+    ViewerFleet fleet = sys.fleet();
     fleet.startStep(start);
     fleet.startWindow(windowStart, windowEnd);
-    long skipped0 = stats.deltasSkipped();
-    long snapshots0 = stats.snapshotsSent();
-    long slow0 = stats.slowClientsClosed();
     long closes0 = fleet.unexpectedCloses();
-    long wire0 = proxy.downstreamBytes();
-    CompletableFuture<BotFleet.Counters> running = bots.run(streamCount, start, windowStart, windowEnd, windowEnd);
-    CpuMeter.Usage usage = measure(windowStart, windowEnd);
+    long wire0 = sys.proxy().downstreamBytes();
+    CompletableFuture<BotFleet.Counters> running = sys.bots().run(streamCount, start, windowStart, windowEnd, windowEnd);
+    Window w = measure(sys, sys.server(), windowStart, windowEnd);
     BotFleet.Counters counters = running.join();
     quiesce(fleet);
     Period whole = fleet.endStep(System.nanoTime());
-    Tally w = fleet.sum(fleet.window());
-    Tally s = fleet.sum(whole);
+    Tally inWindow = fleet.sum(fleet.window());
+    Tally all = fleet.sum(whole);
     double seconds = length.toNanos() / 1e9;
-    Step result = new Step(system, streamCount, streamCount * rate * fleet.size(), counters.windowEvents * (double) fleet.size() / seconds, w.cardFrames / seconds, w, s, usage,
-        stats.deltasSkipped() - skipped0, stats.snapshotsSent() - snapshots0, stats.slowClientsClosed() - slow0,
-        fleet.unexpectedCloses() - closes0, counters, proxy.downstreamBytes() - wire0);
-    printStep(result);
+    Step result = new Step(system, streamCount, streamCount * rate * fleet.size(), counters.windowEvents * (double) fleet.size() / seconds,
+        inWindow.cardFrames / seconds, inWindow, all, w.loadGenerator, w.target, w.otherCores, fleet.unexpectedCloses() - closes0, counters,
+        sys.proxy().downstreamBytes() - wire0, 0);
+    progress(result);
     return result;
   }
 
-  private Step referenceStep(int channels, double perChannel, int appendsPerCard, ViewerFleet fleet, BareBroadcaster broadcaster,
-      CardTrack.Registry registry, Duration length) {
+  /**
+   * A step of the reference: the broadcaster sends {@code channels} cards' appends at {@code perChannel}/s each (0:
+   * flat out), on a schedule whose every frame is registered here first, so the same viewers time it.
+   */
+  private Step referenceStep(Systems sys, int channels, double perChannel, Duration length) {
     long start = System.nanoTime() + 200_000_000L;
     long windowStart = start + warmup.toNanos();
     long windowEnd = windowStart + length.toNanos();
+    BroadcastSchedule schedule = new BroadcastSchedule(++scheduleStep, channels, perChannel, chunk, sys.appendsPerCard(), start, windowEnd);
+    long[] inWindow = new long[1];
+    schedule.forEachScheduled((cardId, version, due) -> {
+      CardTrack track = sys.registry().getOrRegister(cardId, sys.appendsPerCard() + 1);
+      track.sent(version, due);
+      inWindow[0] += due >= windowStart && due < windowEnd ? 1 : 0;
+    });
+    ViewerFleet fleet = sys.refFleet();
     fleet.startStep(start);
     fleet.startWindow(windowStart, windowEnd);
     long closes0 = fleet.unexpectedCloses();
-    CompletableFuture<BareBroadcaster.Sent> running = broadcaster.run(channels, perChannel, chunk, appendsPerCard, start, windowEnd, registry);
-    CpuMeter.Usage usage = measure(windowStart, windowEnd);
+    long waitSeconds = (windowEnd - System.nanoTime()) / 1_000_000_000L + 60;
+    CompletableFuture<BareBroadcaster.Sent> running = CompletableFuture.supplyAsync(
+        () -> BareBroadcaster.Sent.parse(sys.reference().ask(schedule.command(), BareBroadcaster.SENT, Duration.ofSeconds(waitSeconds))));
+    Window w = measure(sys, sys.reference(), windowStart, windowEnd);
     BareBroadcaster.Sent sent = running.join();
     quiesce(fleet);
     Period whole = fleet.endStep(System.nanoTime());
-    Tally w = fleet.sum(fleet.window());
-    Tally s = fleet.sum(whole);
+    Tally t = fleet.sum(fleet.window());
+    Tally all = fleet.sum(whole);
     double seconds = length.toNanos() / 1e9;
-    double offered = perChannel > 0 ? channels * perChannel * fleet.size() : w.cardFrames / seconds;
-    Step result = new Step(perChannel > 0 ? "reference" : "reference flat-out", channels, offered, offered, w.cardFrames / seconds, w, s, usage,
-        sent.skipped(), 0, 0, fleet.unexpectedCloses() - closes0, null, 0);
-    printStep(result);
+    double nominal = perChannel > 0 ? channels * perChannel * fleet.size() : t.cardFrames / seconds;
+    double offered = perChannel > 0 ? inWindow[0] * (double) fleet.size() / seconds : nominal;
+    Step result = new Step(perChannel > 0 ? "reference" : "reference flat-out", channels, nominal, offered, t.cardFrames / seconds, t, all,
+        w.loadGenerator, w.target, w.otherCores, fleet.unexpectedCloses() - closes0, null, 0, sent.skipped());
+    progress(result);
     return result;
   }
 
-  private CpuMeter.Usage measure(long windowStart, long windowEnd) {
+  /** CPU of this JVM, of the system under test, and of the rest of the machine, over a window. */
+  private record Window(CpuMeter.Usage loadGenerator, ServerProcess.Usage target, double otherCores) {}
+
+  private Window measure(Systems sys, ServerProcess target, long windowStart, long windowEnd) {
     parkUntil(windowStart);
-    CpuMeter.Snapshot a = cpu.snapshot();
+    CpuMeter.Snapshot self0 = cpu.snapshot();
+    ServerProcess.Reading server0 = sys.server().read();
+    ServerProcess.Reading ref0 = sys.reference() == null ? null : sys.reference().read();
     parkUntil(windowEnd);
-    return CpuMeter.between(a, cpu.snapshot());
+    CpuMeter.Snapshot self1 = cpu.snapshot();
+    ServerProcess.Reading server1 = sys.server().read();
+    ServerProcess.Reading ref1 = sys.reference() == null ? null : sys.reference().read();
+    CpuMeter.Usage self = cpu.between(self0, self1);
+    ServerProcess.Usage serverUsage = sys.server().between(server0, server1);
+    ServerProcess.Usage refUsage = ref0 == null ? ServerProcess.Usage.NONE : sys.reference().between(ref0, ref1);
+    // Both processes are ours whichever one is measured (the idle one's timers are counted too); the rest is others'.
+    double other = self.machineBusySeconds() < 0 ? Double.NaN
+        : Math.max(0, self.machineBusySeconds() / self.wallSeconds() - self.processCores() - serverUsage.cores() - refUsage.cores());
+    return new Window(self, target == sys.server() ? serverUsage : refUsage, other);
   }
 
   /** Waits until no frame arrived for a second (at most 30 s): every owed frame is in. */
@@ -266,109 +382,30 @@ public final class FanoutLoad implements Callable<Integer> {
     }
   }
 
-  private void printStep(Step s) {
+  private void progress(Step s) {
     Tally w = s.window();
-    out.printf(Locale.ROOT,
-        "%-18s streams=%3d offered=%8.0f/s delivered=%8.0f/s p50=%6.1f ms p99=%7.1f ms max=%7.1f ms | snapshots=%d skipped=%d closes=%d gaps=%d dups=%d untimed=%d"
-            + " | cpu: process %.2f = load generator %.2f + server loops %.2f + writer %.2f + other java %.2f + GC/JIT %.2f; other processes %.2f cores%s%n",
-        s.system(), s.streams(), s.offeredPerSecond(), s.deliveredPerSecond(), w.latency.percentileMicros(0.5) / 1000.0,
-        w.latency.percentileMicros(0.99) / 1000.0, w.latency.maxMicros() / 1000.0, s.whole().snapshots, s.skipped(), s.closes(), s.whole().gaps,
-        s.whole().duplicates, w.untimed, s.cpu().processCores(), s.cpu().clientCores(), s.cpu().serverLoopCores(), s.cpu().writerCores(),
-        s.cpu().otherJavaCores(), s.cpu().vmCores(), s.cpu().otherProcessesCores(),
+    log(String.format(Locale.ROOT,
+        "%-18s streams=%3d offered=%8.0f/s delivered=%8.0f/s p50=%6.1f ms p99=%7.1f ms max=%7.1f ms | snapshots=%d closes=%d gaps=%d dups=%d"
+            + " unknown-streams=%d v2-appends=%d untimed=%d | process %.2f cores (event loops %.2f, busiest %.2f), GC pauses %s ms; load generator %.2f;"
+            + " other processes %.2f%s",
+        s.system(), s.streams(), s.offeredPerSecond(), s.deliveredPerSecond(), s.p50Millis(), s.p99Millis(), w.latency.maxMicros() / 1000.0,
+        s.whole().snapshots, s.closes(), s.whole().gaps, s.whole().duplicates, s.whole().unknownStreams, w.v2Appends, w.untimed, s.target().cores(),
+        s.target().cpu().cores(io.opencardkit.bench.process.ThreadCpu.EVENT_LOOPS), s.target().cpu().cores(io.opencardkit.bench.process.ThreadCpu.BUSIEST_LOOP),
+        s.target().gc().describe(), s.loadGenerator().processCores(), s.otherCores(),
         s.bots() == null ? "" : String.format(Locale.ROOT, " | PUT ack p50 %.1f p99 %.1f ms, errors %s", s.bots().apiLatency.percentileMicros(0.5) / 1000.0,
-            s.bots().apiLatency.percentileMicros(0.99) / 1000.0, s.bots().errors));
+            s.bots().apiLatency.percentileMicros(0.99) / 1000.0, s.bots().errors)));
   }
 
-  private void report(List<Step> ours, List<Step> reference, ViewerFleet.ProbeView probe, Map<String, String> acknowledged) {
-    out.println();
-    out.println("| system | cards × PUT/s | nominal frames/s | offered frames/s | delivered frames/s | p50 ms | p99 ms | max ms | snapshots | skipped | closes |"
-        + " gaps/dups | process cores | load-gen cores | server+VM cores | other procs cores | server µs-core/frame | goal met |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    List<Step> all = new ArrayList<>(ours);
-    all.addAll(reference);
-    for (Step s : all) {
-      Tally w = s.window();
-      out.printf(Locale.ROOT, "| %s | %d × %s | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d/%d | %.2f | %.2f | %.2f | %.2f | %.1f | %s |%n",
-          s.system(), s.streams(), s.system().endsWith("flat-out") ? "max" : String.format(Locale.ROOT, "%.0f", rate), s.nominalPerSecond(), s.offeredPerSecond(),
-          s.deliveredPerSecond(), w.latency.percentileMicros(0.5) / 1000.0, w.latency.percentileMicros(0.99) / 1000.0, w.latency.maxMicros() / 1000.0,
-          s.whole().snapshots, s.skipped(), s.closes(), s.whole().gaps, s.whole().duplicates, s.cpu().processCores(), s.cpu().clientCores(),
-          s.cpu().serverCores(), s.cpu().otherProcessesCores(), s.cpu().serverCores() / Math.max(1, s.deliveredPerSecond()) * 1e6,
-          s.meetsGoal(p99Goal) ? "yes" : "no");
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e.getMessage());
     }
-    double oursKnee = ours.stream().filter(s -> s.meetsGoal(p99Goal)).mapToDouble(Step::deliveredPerSecond).max().orElse(0);
-    double refKnee = reference.stream().filter(s -> !s.system().endsWith("flat-out") && s.meetsGoal(p99Goal)).mapToDouble(Step::deliveredPerSecond).max().orElse(0);
-    double refMax = reference.stream().filter(s -> s.system().endsWith("flat-out")).mapToDouble(Step::deliveredPerSecond).max().orElse(0);
-    out.println();
-    out.printf(Locale.ROOT, "Knee (highest step with p99 <= %d ms, >= 98%% of offered delivered, >= 95%% of nominal offered, no gap/dup/close): OpenCardKit %.0f frames/s, reference %.0f frames/s"
-        + " (top step%s); ratio %.2f. Reference flat-out: %.0f frames/s; OpenCardKit knee / flat-out = %.2f%n",
-        p99Goal.toMillis(), oursKnee, refKnee, refKnee >= reference.stream().mapToDouble(Step::offeredPerSecond).max().orElse(0) * 0.98 ? " passed: a lower bound" : "",
-        refKnee == 0 ? Double.NaN : oursKnee / refKnee, refMax, refMax == 0 ? Double.NaN : oursKnee / refMax);
-
-    if (!reference.isEmpty()) {
-      out.println();
-      out.println("Same step, same viewers, one after the other: server CPU per delivered frame (everything in the process but the load generator's"
-          + " threads, so GC and JIT included), and the reference's share of it:");
-      out.println("| cards × PUT/s | OpenCardKit frames/s | reference frames/s | OpenCardKit µs-core/frame | reference µs-core/frame | efficiency (reference ÷ OpenCardKit) |"
-          + " other processes (cores) |");
-      out.println("|---|---|---|---|---|---|---|");
-      List<Double> quiet = new ArrayList<>();
-      List<Double> every = new ArrayList<>();
-      for (int i = 0; i < ours.size() && i < reference.size(); i++) {
-        Step o = ours.get(i);
-        Step r = reference.get(i);
-        double oPer = o.cpu().serverCores() / Math.max(1, o.deliveredPerSecond()) * 1e6;
-        double rPer = r.cpu().serverCores() / Math.max(1, r.deliveredPerSecond()) * 1e6;
-        out.printf(Locale.ROOT, "| %d × %.0f | %.0f | %.0f | %.1f | %.1f | %.2f | %.2f / %.2f |%n", o.streams(), rate, o.deliveredPerSecond(), r.deliveredPerSecond(),
-            oPer, rPer, rPer / oPer, o.cpu().otherProcessesCores(), r.cpu().otherProcessesCores());
-        every.add(rPer / oPer);
-        if (o.cpu().otherProcessesCores() < QUIET_CORES && r.cpu().otherProcessesCores() < QUIET_CORES) {
-          quiet.add(rPer / oPer);
-        }
-      }
-      out.printf(Locale.ROOT, "Efficiency, median: %.2f over all %d step pairs; %s over the %d pairs where other processes used < %.2f cores in both%n",
-          median(every), every.size(), quiet.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", median(quiet)), quiet.size(), QUIET_CORES);
-    }
-
-    out.println();
-    out.println("Bytes to one viewer (the probe, whole step incl. message, settings and hello frames) per byte of appended text:");
-    out.println("| cards | appended text bytes | payload bytes to viewer | payload ÷ appended | wire bytes (proxy) | wire ÷ appended |"
-        + " full text resent: text only ÷ appended | full text resent as frames ÷ appended | appended text alone deflated ÷ appended | mean frame bytes |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|");
-    for (Step s : ours) {
-      BotFleet.Counters b = s.bots();
-      long payload = s.whole().probePayloadBytes;
-      double appended = b.appendedBytes;
-      out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %d | %.2f | %.2f | %.2f | %.2f | %.0f |%n", s.streams(), b.appendedBytes, payload, payload / appended,
-          s.wireBytes(), s.wireBytes() / appended, b.fullTextBytes / appended, (payload - appended + b.fullTextBytes) / appended,
-          b.appendedDeflatedBytes / appended, payload / (double) Math.max(1, s.whole().probeFrames));
-    }
-    long match = 0;
-    long mismatch = 0;
-    long missing = 0;
-    for (Map.Entry<String, String> e : acknowledged.entrySet()) {
-      String rebuilt = probe.texts().get(e.getKey());
-      if (rebuilt == null) {
-        missing++;
-      } else if (rebuilt.equals(e.getValue())) {
-        match++;
-      } else {
-        mismatch++;
-      }
-    }
-    out.println();
-    out.printf(Locale.ROOT, "Probe check: %d cards rebuilt equal to the server-acknowledged text, %d different, %d missing; %d appends at a wrong offset;"
-        + " %d first appends not at version %d%n", match, mismatch, missing, probe.offsetErrors(), probe.firstVersionErrors(), BotFleet.FIRST_CONTENT_VERSION);
-    out.printf(Locale.ROOT, "Load average at end: %s%n", loadAverage());
   }
 
-  /** Below this, other processes' load during a step counts as quiet. */
-  static final double QUIET_CORES = 0.25;
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int n = sorted.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  static void log(String line) {
+    System.err.println(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
   }
 
   /** The CPU model from /proc/cpuinfo. */
@@ -389,5 +426,4 @@ public final class FanoutLoad implements Callable<Integer> {
       return "unknown";
     }
   }
-
 }

@@ -1,14 +1,15 @@
 package io.opencardkit.bench.fanout;
 
+import io.opencardkit.bench.CpuMeter;
+import io.opencardkit.bench.ProcessCpu;
+import io.opencardkit.bench.process.ServerOptions;
+import io.opencardkit.bench.process.ServerProcess;
 import io.opencardkit.server.Main;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,19 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Idle viewers: memory and CPU of the server per connected, idle WebSocket viewer. The server runs in its own process
- * ({@code java -jar dist/target/opencardkit-dist-*-all.jar serve}, as {@code bin/opencardkit} runs it) so that its
- * memory is its own; the viewers run in this one. Reads the server's RSS from /proc, its heap after a full GC from
+ * ({@code java -jar dist/target/opencardkit-dist-*-all.jar serve}, as {@code bin/opencardkit} runs it, started by
+ * {@link ServerOptions}: {@code --server-jar}, {@code --server-args}, {@code --server-java-opts}) so that its memory is
+ * its own; the viewers run in this one. Reads the server's RSS from /proc, its heap after a full GC from
  * {@code jcmd GC.heap_info}, the machine's kernel slab from /proc/meminfo, before and after, and the server's CPU
  * while the viewers sit idle.
  */
@@ -46,11 +47,10 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--client-loops", defaultValue = "2", description = "Event loops of the viewers (default ${DEFAULT-VALUE}).")
   int clientLoops;
 
-  @Option(names = "--server-jar", description = "The server's runnable jar (default: dist/target/opencardkit-dist-*-all.jar).")
-  Path serverJar;
+  @Option(names = "--server-cpus", description = "Pin the server to these CPUs with taskset -c (default: not pinned).")
+  String serverCpus;
 
-  @Option(names = "--server-java-opts", defaultValue = "", description = "JVM options of the server process, space-separated (default: none, as bin/opencardkit).")
-  String serverJavaOpts;
+  @Mixin ServerOptions serverOptions = new ServerOptions();
 
   @Option(names = "--histogram", defaultValue = "12", description = "Lines of the server's class histogram to print after the viewers connected (default ${DEFAULT-VALUE}).")
   int histogramLines;
@@ -64,8 +64,7 @@ public final class IdleViewers implements Callable<Integer> {
   int answerStreams;
 
   private final PrintStreamHolder out = new PrintStreamHolder();
-  private Path jcmd;
-  private long serverPid;
+  private ServerProcess server;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IdleViewers()).execute(args));
@@ -76,28 +75,17 @@ public final class IdleViewers implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-    jcmd = java.resolveSibling("jcmd");
-    Path jar = serverJar != null ? serverJar : findServerJar();
     Path dir = Files.createTempDirectory("okc-idle");
     FanoutSeed seed = new FanoutSeed(viewers);
     Path seedFile = seed.writeTo(dir);
-
-    List<String> command = new ArrayList<>(List.of(java.toString()));
-    for (String opt : serverJavaOpts.trim().split("\\s+")) {
-      if (!opt.isEmpty()) {
-        command.add(opt);
-      }
-    }
-    command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--data", dir.resolve("data").toString(), "--seed", seedFile.toString()));
-    out.printf("IdleViewers: viewers=%d deflate=%s idle=%s; server: %s%n", viewers, deflate, idle, String.join(" ", command));
+    out.printf("IdleViewers: viewers=%d deflate=%s idle=%s; server %s%s%n", viewers, deflate, idle, serverOptions.describe(),
+        serverCpus == null ? "" : " on CPU " + serverCpus);
     out.printf("machine: %d CPUs, load average %s; this process may open %d files, loopback ports %s%n", Runtime.getRuntime().availableProcessors(),
         FanoutLoad.loadAverage(), openFileLimit(ProcessHandle.current().pid()), Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim());
-    Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
+    server = serverOptions.startServer("server", serverCpus, dir, seedFile, List.of());
     long pid = server.pid();
-    serverPid = pid;
-    int port = awaitPort(server);
-    out.printf("server pid %d on port %d, may open %d files%n", pid, port, openFileLimit(pid));
+    int port = server.port();
+    out.printf("server pid %d on port %d, may open %d files; its JVM: %s%n", pid, port, openFileLimit(pid), server.jvmSummary());
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops));
     List<Context> loops = new ArrayList<>();
@@ -125,21 +113,26 @@ public final class IdleViewers implements Callable<Integer> {
       long t0 = System.nanoTime();
       fleet.open("127.0.0.1", port, 0, seed.users.subList(0, n), 256);
       double openSeconds = (System.nanoTime() - t0) / 1e9;
-      out.printf("opened %d viewers in %.1f s (%.0f handshakes/s)%n", n, openSeconds, n / openSeconds);
+      fleet.awaitReady(120);
+      out.printf("opened %d viewers in %.1f s (%.0f handshakes/s); the server greeted all of them%n", n, openSeconds, n / openSeconds);
       Thread.sleep(5000);
       Reading after = read(pid);
       print("after", after, n, before);
+      double rssPerViewer = (after.rssKib() - before.rssKib()) / (double) n;
       out.printf("per viewer: RSS %.1f KiB, heap after full GC %.1f KiB, kernel slab (machine-wide) %.1f KiB, file descriptors %.2f%n",
-          (after.rssKib() - before.rssKib()) / (double) n, (after.heapUsedKib() - before.heapUsedKib()) / (double) n,
+          rssPerViewer, (after.heapUsedKib() - before.heapUsedKib()) / (double) n,
           (after.slabKib() - before.slabKib()) / (double) n, (after.openFds() - before.openFds()) / (double) n);
+      double goal = deflate ? 24 : 16;
+      out.printf("goal (issue 9): server RSS per idle viewer %s ≤ %.0f KiB%s at %,d viewers: %.1f KiB, %s%n", deflate ? "with deflate negotiated" : "without compression",
+          goal, deflate ? " (stretch 16)" : "", n, rssPerViewer, rssPerViewer <= goal ? "met" : "NOT met");
       histogram(pid);
 
-      long cpu0 = cpuTicks(pid);
+      long cpu0 = ProcessCpu.ticks(pid);
       long busy0 = CpuMeter.machineBusyTicks();
       long w0 = System.nanoTime();
       Thread.sleep(idle.toMillis());
       double seconds = (System.nanoTime() - w0) / 1e9;
-      double cpuSeconds = (cpuTicks(pid) - cpu0) / 100.0;
+      double cpuSeconds = (ProcessCpu.ticks(pid) - cpu0) / 100.0;
       out.printf("idle %.0f s: server CPU %.2f s = %.3f cores = %.2f µs per viewer per second; other processes used %.2f cores; unexpected closes %d%n",
           seconds, cpuSeconds, cpuSeconds / seconds, cpuSeconds / seconds / n * 1e6, ((CpuMeter.machineBusyTicks() - busy0) / 100.0) / seconds - cpuSeconds / seconds,
           fleet.unexpectedCloses());
@@ -149,10 +142,8 @@ public final class IdleViewers implements Callable<Integer> {
       fleet.close();
     } finally {
       vertx.close().await();
-      server.destroy();
-      if (!server.waitFor(20, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      server.close();
+      deleteTree(dir);
     }
     out.printf("load average at end: %s%n", FanoutLoad.loadAverage());
     return 0;
@@ -177,16 +168,16 @@ public final class IdleViewers implements Callable<Integer> {
     Tally seen = fleet.sum(fleet.endStep(System.nanoTime()));
     out.printf("streamed %d answers (%d appends) in %s: viewers got %d card frames, %d message frames, %d snapshots; errors %s%n",
         done.cardsOpened, done.contentOk, answersFor, seen.cardFrames, seen.messages, seen.snapshots, done.errors);
-    Reading right = read(serverPid);
+    Reading right = read(server.pid());
     print("right after", right, n, idle);
     out.printf("waiting 130 s for the server's 2-minute resume windows of those cards to expire%n");
     Thread.sleep(130_000);
-    Reading later = read(serverPid);
+    Reading later = read(server.pid());
     print("later", later, n, idle);
     out.printf("per viewer, %d answers later: heap after full GC +%.2f KiB right after, +%.2f KiB once the windows expired (%.1f bytes per viewer per answer)%n",
         done.cardsOpened, (right.heapUsedKib() - idle.heapUsedKib()) / (double) n, (later.heapUsedKib() - idle.heapUsedKib()) / (double) n,
         (later.heapUsedKib() - idle.heapUsedKib()) * 1024.0 / n / Math.max(1, done.cardsOpened));
-    histogram(serverPid);
+    histogram(server.pid());
     bots.close();
   }
 
@@ -195,37 +186,6 @@ public final class IdleViewers implements Callable<Integer> {
         r.heapUsedKib(), r.heapCommittedKib(), r.slabKib(), r.openFds(),
         before == null ? "" : String.format(Locale.ROOT, " (Δ RSS %,d KiB, Δ heap %,d KiB for %d viewers)", r.rssKib() - before.rssKib(),
             r.heapUsedKib() - before.heapUsedKib(), n));
-  }
-
-  private static Path findServerJar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("dist/target"))) {
-      return files.filter(p -> p.getFileName().toString().matches("opencardkit-dist-.*-all\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no dist/target/opencardkit-dist-*-all.jar: build with mvn -B -DskipTests package"));
-    }
-  }
-
-  private int awaitPort(Process server) throws Exception {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        Pattern listening = Pattern.compile("listening on https?://[^:]+:(\\d+)");
-        for (String line; (line = lines.readLine()) != null; ) {
-          Matcher m = listening.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          } else if (!port.isDone()) {
-            out.printf("server: %s%n", line);
-          }
-        }
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-      port.completeExceptionally(new IllegalStateException("the server exited before listening"));
-    }, "server-output");
-    reader.setDaemon(true);
-    reader.start();
-    return port.get(120, TimeUnit.SECONDS);
   }
 
   /** Full GC in the server, then its RSS, heap, open files and CPU, and the machine's slab. */
@@ -240,7 +200,7 @@ public final class IdleViewers implements Callable<Integer> {
       committed += Long.parseLong(m.group(1));
       used += Long.parseLong(m.group(2));
     }
-    return new Reading(statusKib(pid, "VmRSS"), used, committed, meminfoKib("Slab"), countFds(pid), cpuTicks(pid));
+    return new Reading(ProcessCpu.rssKib(pid), used, committed, meminfoKib("Slab"), countFds(pid), ProcessCpu.ticks(pid));
   }
 
   private void histogram(long pid) throws Exception {
@@ -254,20 +214,8 @@ public final class IdleViewers implements Callable<Integer> {
     }
   }
 
-  private String jcmd(long pid, String what) throws Exception {
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), what).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(60, TimeUnit.SECONDS);
-    return text;
-  }
-
-  private static long statusKib(long pid, String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.replaceAll("\\D+", ""));
-      }
-    }
-    return -1;
+  private String jcmd(long pid, String what) {
+    return server.jcmd(what);
   }
 
   private static long meminfoKib(String field) throws IOException {
@@ -294,11 +242,12 @@ public final class IdleViewers implements Callable<Integer> {
     return Long.MAX_VALUE;
   }
 
-  /** utime + stime of a process, in clock ticks (1/100 s). */
-  private static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e.getMessage());
+    }
   }
 
   /** System.out, flushed after each line (the run is long and its progress matters). */

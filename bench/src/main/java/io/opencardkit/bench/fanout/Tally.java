@@ -15,6 +15,12 @@ public final class Tally {
   long untimed;
   /** Card frames of a card the viewer had not seen a message frame for (the reference has none). */
   public long unanchored;
+  /** Card frames that were v2 append arrays (the rest of {@link #cardFrames} were v1 card objects). */
+  public long v2Appends;
+  /** v2 stream announcements. */
+  long streamFrames;
+  /** v2 append arrays whose stream number was never announced on their connection: a protocol error. */
+  public long unknownStreams;
   /** Payload bytes of every frame, counted for the probe viewer only. */
   long probePayloadBytes;
   long probeFrames;
@@ -29,6 +35,9 @@ public final class Tally {
     duplicates += o.duplicates;
     untimed += o.untimed;
     unanchored += o.unanchored;
+    v2Appends += o.v2Appends;
+    streamFrames += o.streamFrames;
+    unknownStreams += o.unknownStreams;
     probePayloadBytes += o.probePayloadBytes;
     probeFrames += o.probeFrames;
     latency.add(o.latency);

@@ -1,7 +1,5 @@
 package io.opencardkit.bench.fanout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,7 +10,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * N browser-like viewers on the load generator's own event loops. Each opens {@code /web/ws?user=}, sends
+ * N browser-like viewers on the load generator's own event loops. Each opens {@code /web/ws?user=} (offering
+ * permessage-deflate as Chromium does when asked: {@code permessage-deflate; client_max_window_bits}), sends
  * {@code {"type":"resume","cards":{}}} first (the protocol's resume gate), then counts frames: card frames with their
  * latency (looked up by {@code (card_id, version)} in the {@link CardTrack.Registry}), gaps and duplicates per card,
- * snapshots, messages. Viewer 0 is the probe: it may connect through a byte-counting proxy, parses every frame fully,
- * rebuilds each card's text from the increments and counts payload bytes; it is left out of the latency figures.
- * A {@link CardFrameListener} may hear of every card frame of a known card, e.g. to pair two fleets' arrivals.
+ * snapshots, messages. It understands both versions of the web protocol ({@link FrameReader}): a v2 append array is
+ * a card frame of the card its stream number was announced for on that connection. Viewer 0 is the probe: it may
+ * connect through a byte-counting proxy, parses every frame fully, rebuilds each card's text from the increments and
+ * counts payload bytes; it is left out of the latency figures. A {@link CardFrameListener} may hear of every card
+ * frame of a known card, e.g. to pair two fleets' arrivals.
  */
 public final class ViewerFleet implements AutoCloseable {
   /** Hears of each card frame, and each message frame, of a registered card as it arrives, on the viewer's event loop. */
@@ -44,17 +44,20 @@ public final class ViewerFleet implements AutoCloseable {
     default void messageFrame(CardTrack track, long version, long arrivedNanos) {}
   }
 
-  private static final String CARD = "{\"type\":\"card\",";
-  private static final String SNAPSHOT = "{\"type\":\"snapshot\",";
-  private static final String MESSAGE = "{\"type\":\"message\",";
   private static final String RESUME = "{\"type\":\"resume\",\"cards\":{}}";
 
   private final List<Context> loops;
   private final CardTrack.Registry registry;
   private final CardFrameListener listener;
+  private final boolean deflate;
   private final WebSocketClient client;
   private final List<Viewer> viewers = new ArrayList<>();
   private final AtomicLong unexpectedCloses = new AtomicLong();
+  private final AtomicLong hellos = new AtomicLong();
+  private final AtomicLong readyViewers = new AtomicLong();
+  /** Cards first seen by a viewer are registered (without send times) when this is above 0: their max version. */
+  private final int lazyCardMaxVersion;
+  private volatile String readyCard;
   private final Map<Integer, AtomicLong> closeCodes = new ConcurrentHashMap<>();
   private volatile Period step;
   private volatile Period window;
@@ -63,22 +66,46 @@ public final class ViewerFleet implements AutoCloseable {
   private Viewer probe;
 
   ViewerFleet(Vertx vertx, List<Context> loops, CardTrack.Registry registry, boolean deflate, int viewers) {
-    this(vertx, loops, registry, deflate, viewers, CardFrameListener.NONE);
+    this(vertx, loops, registry, deflate, viewers, CardFrameListener.NONE, 0);
   }
 
   /** A fleet of at most {@code viewers} viewers on {@code loops}, telling {@code listener} of every card frame. */
   public ViewerFleet(Vertx vertx, List<Context> loops, CardTrack.Registry registry, boolean deflate, int viewers, CardFrameListener listener) {
+    this(vertx, loops, registry, deflate, viewers, listener, 0);
+  }
+
+  /**
+   * @param lazyCardMaxVersion above 0: a card no one registered is registered when a viewer first sees it (the
+   *     reference's flat-out step, whose cards no schedule names), with this max version; 0: such frames are untimed
+   */
+  ViewerFleet(Vertx vertx, List<Context> loops, CardTrack.Registry registry, boolean deflate, int viewers, CardFrameListener listener,
+      int lazyCardMaxVersion) {
     this.loops = loops;
     this.registry = registry;
     this.listener = listener;
-    this.client =
-        vertx.createWebSocketClient(
-            new WebSocketClientOptions()
-                .setMaxConnections(viewers + 16)
-                .setTryUsePerMessageCompression(deflate)
-                .setTryUsePerFrameCompression(false)
-                .setMaxMessageSize(4 * 1024 * 1024)
-                .setConnectTimeout(60_000));
+    this.lazyCardMaxVersion = lazyCardMaxVersion;
+    this.deflate = deflate;
+    this.client = vertx.createWebSocketClient(clientOptions(deflate, viewers));
+  }
+
+  /** What Chromium offers on every WebSocket it opens. */
+  static final String CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits";
+
+  /**
+   * The viewers' client options: with {@code deflate}, Vert.x installs Netty's permessage-deflate client (it inflates
+   * what the server compresses). On its own it offers a bare {@code permessage-deflate}: Netty announces
+   * {@code client_max_window_bits} only when JZlib is on the classpath (the JDK's Deflater cannot shrink its window), so
+   * {@link #connectOptions} adds the header that makes the offer Chromium's (ViewerHandshakeTest checks it).
+   */
+  static WebSocketClientOptions clientOptions(boolean deflate, int viewers) {
+    return new WebSocketClientOptions()
+        .setMaxConnections(viewers + 16)
+        .setTryUsePerMessageCompression(deflate)
+        .setTryUsePerFrameCompression(false)
+        .setCompressionAllowClientNoContext(false)
+        .setCompressionRequestServerNoContext(false)
+        .setMaxMessageSize(4 * 1024 * 1024)
+        .setConnectTimeout(60_000);
   }
 
   /**
@@ -113,8 +140,23 @@ public final class ViewerFleet implements AutoCloseable {
     probe = opened[0];
   }
 
-  private Future<WebSocket> connect(String host, int port, String uri, int attempts) {
+  /**
+   * The handshake of one viewer. With {@code deflate}, the extension header {@link #CHROMIUM_OFFER}: Netty merges it
+   * with its own offer (same extension: the parameters add up), so the server sees exactly what Chromium sends. A
+   * server may then answer {@code server_no_context_takeover} or {@code server_max_window_bits=N}, which the client
+   * accepts as Chromium does; an answer with {@code client_max_window_bits=N} (N &lt; 15) it would refuse, failing the
+   * handshake (Chromium would shrink its own window): servers built on Vert.x do not send one unless told to.
+   */
+  static WebSocketConnectOptions connectOptions(String host, int port, String uri, boolean deflate) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
+    if (deflate) {
+      options.addHeader("Sec-WebSocket-Extensions", CHROMIUM_OFFER);
+    }
+    return options;
+  }
+
+  private Future<WebSocket> connect(String host, int port, String uri, int attempts) {
+    WebSocketConnectOptions options = connectOptions(host, port, uri, deflate);
     return client.connect(options).recover(e -> attempts > 1 ? connect(host, port, uri, attempts - 1) : Future.failedFuture(e));
   }
 
@@ -153,6 +195,43 @@ public final class ViewerFleet implements AutoCloseable {
     return unexpectedCloses.get();
   }
 
+  /** Hello frames received: one per viewer the server registered (it says hello when it does). */
+  public long hellos() {
+    return hellos.get();
+  }
+
+  /** Waits until the server greeted every viewer (at most {@code timeoutSeconds}): it registered them. */
+  public void awaitReady(long timeoutSeconds) throws InterruptedException {
+    awaitReady(null, () -> {}, timeoutSeconds);
+  }
+
+  /**
+   * Waits until the server greeted every viewer, then runs {@code trigger} (which makes a card frame of
+   * {@code cardId}) and waits until every viewer received a card frame of that card, at most {@code timeoutSeconds}
+   * in all: the server registered them and handled their resume.
+   */
+  public void awaitReady(String cardId, Runnable trigger, long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+    while (hellos.get() < viewers.size() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (hellos.get() < viewers.size()) {
+      throw new IllegalStateException(hellos.get() + " of " + viewers.size() + " viewers were greeted by the server");
+    }
+    if (cardId == null) {
+      return;
+    }
+    readyCard = cardId;
+    trigger.run();
+    while (readyViewers.get() < viewers.size() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    readyCard = null;
+    if (readyViewers.get() < viewers.size()) {
+      throw new IllegalStateException(readyViewers.get() + " of " + viewers.size() + " viewers received a card frame of the sentinel card " + cardId);
+    }
+  }
+
   Map<Integer, AtomicLong> closeCodes() {
     return closeCodes;
   }
@@ -182,15 +261,16 @@ public final class ViewerFleet implements AutoCloseable {
   public ProbeView probeView() {
     CompletableFuture<ProbeView> view = new CompletableFuture<>();
     loops.get(probe.loop).runOnContext(v -> {
-      Map<String, String> texts = new HashMap<>();
-      probe.building.forEach((cardId, text) -> texts.put(cardId, text.toString()));
-      view.complete(new ProbeView(texts, probe.offsetErrors, probe.firstVersionErrors));
+      view.complete(probe.frames.probeView());
     });
     return view.join();
   }
 
-  /** What the probe rebuilt: text per card id, and how many appends did not start where its text ended. */
-  public record ProbeView(Map<String, String> texts, long offsetErrors, long firstVersionErrors) {}
+  /**
+   * What the probe rebuilt: text per card id; how many v1 appends did not start where its text ended; how many first
+   * appends of a card were not at the first content version; how many v2 appends named a stream never announced.
+   */
+  public record ProbeView(Map<String, String> texts, long offsetErrors, long firstVersionErrors, long unknownStreams) {}
 
   @Override
   public void close() {
@@ -209,21 +289,18 @@ public final class ViewerFleet implements AutoCloseable {
     client.close();
   }
 
-  /** One socket; confined to its event loop. */
-  private final class Viewer {
+  /** One socket; confined to its event loop. What it makes of its frames is {@link ViewerFrames}'s. */
+  private final class Viewer implements ViewerFrames.Fleet {
     final int loop;
     final boolean isProbe;
     final WebSocket ws;
-    private long[] lastVersion = new long[64]; // by CardTrack.index; 0 = no anchor yet
-    // probe only
-    private final Map<String, StringBuilder> building = new HashMap<>();
-    private long offsetErrors;
-    private long firstVersionErrors;
+    final ViewerFrames frames;
 
     Viewer(int index, int loop, boolean isProbe, WebSocket ws) {
       this.loop = loop;
       this.isProbe = isProbe;
       this.ws = ws;
+      this.frames = new ViewerFrames(registry, listener, lazyCardMaxVersion, isProbe, this);
       ws.textMessageHandler(this::onText);
       ws.closeHandler(v -> {
         if (!closing) {
@@ -241,184 +318,22 @@ public final class ViewerFleet implements AutoCloseable {
       lastFrameNanos = now;
       Period st = step;
       Period w = window;
-      Tally a = st == null ? null : st.at(now, loop);
-      Tally b = w == null ? null : w.at(now, loop);
-      if (isProbe) {
-        int bytes = Corpus.utf8(s);
-        if (a != null) {
-          a.probePayloadBytes += bytes;
-          a.probeFrames++;
-        }
-        if (b != null) {
-          b.probePayloadBytes += bytes;
-          b.probeFrames++;
-        }
-        probe(s);
-      }
-      if (s.startsWith(CARD)) {
-        String cardId = stringField(s, "\"card_id\":\"");
-        long version = numberField(s, "\"version\":");
-        CardTrack track = cardId == null ? null : registry.get(cardId);
-        int order = 0; // 0 in order, 1 gap, 2 duplicate, 3 no anchor
-        long latencyMicros = -1;
-        if (track != null) {
-          long last = last(track.index);
-          if (last == 0) {
-            order = 3;
-          } else if (version <= last) {
-            order = 2;
-          } else if (version > last + 1) {
-            order = 1;
-          }
-          if (version > last) {
-            lastVersion[track.index] = version;
-          }
-          long sent = track.sentNanos(version);
-          latencyMicros = sent == 0 ? -1 : (now - sent) / 1000;
-          listener.cardFrame(track, version, now);
-        }
-        countCard(a, order, latencyMicros);
-        countCard(b, order, latencyMicros);
-      } else if (s.startsWith(SNAPSHOT)) {
-        CardTrack track = registry.get(stringField(s, "\"card_id\":\""));
-        if (track != null) {
-          last(track.index);
-          lastVersion[track.index] = numberField(s, "\"version\":");
-        }
-        if (a != null) {
-          a.snapshots++;
-        }
-        if (b != null) {
-          b.snapshots++;
-        }
-      } else if (s.startsWith(MESSAGE)) {
-        JsonNode card = Json.parseOrNull(s).path("message").path("card");
-        CardTrack track = card.isObject() ? registry.get(card.path("card_id").asText()) : null;
-        if (track != null) {
-          long version = card.path("version").asLong();
-          if (version > last(track.index)) {
-            lastVersion[track.index] = version;
-          }
-          listener.messageFrame(track, version, now);
-        }
-        if (a != null) {
-          a.messages++;
-        }
-        if (b != null) {
-          b.messages++;
-        }
-      } else {
-        if (a != null) {
-          a.otherFrames++;
-        }
-        if (b != null) {
-          b.otherFrames++;
-        }
-      }
+      frames.onFrame(s, now, st == null ? null : st.at(now, loop), w == null ? null : w.at(now, loop));
     }
 
-    private void countCard(Tally t, int order, long latencyMicros) {
-      if (t == null) {
-        return;
-      }
-      t.cardFrames++;
-      switch (order) {
-        case 1: t.gaps++; break;
-        case 2: t.duplicates++; break;
-        case 3: t.unanchored++; break;
-        default: break;
-      }
-      if (latencyMicros < 0) {
-        t.untimed++;
-      } else if (!isProbe) {
-        t.latency.record(latencyMicros);
-      }
+    @Override
+    public String readyCard() {
+      return readyCard;
     }
 
-    private long last(int index) {
-      if (index >= lastVersion.length) {
-        lastVersion = Arrays.copyOf(lastVersion, Math.max(index + 1, lastVersion.length * 2));
-      }
-      return lastVersion[index];
+    @Override
+    public void ready() {
+      readyViewers.incrementAndGet();
     }
 
-    /** The probe rebuilds each card's text from the frames, as the page does. */
-    private void probe(String s) {
-      JsonNode f = Json.parseOrNull(s);
-      String type = f.path("type").asText();
-      switch (type) {
-        case "message": {
-          JsonNode card = f.path("message").path("card");
-          if (card.isObject()) {
-            building.put(card.path("card_id").asText(), new StringBuilder(mdContent(card.path("card"))));
-          }
-          break;
-        }
-        case "snapshot":
-          building.put(f.path("card_id").asText(), new StringBuilder(mdContent(f.path("card"))));
-          break;
-        case "card": {
-          String cardId = f.path("card_id").asText();
-          StringBuilder text = building.get(cardId);
-          String op = f.path("op").asText();
-          if (text == null) {
-            break; // a reference frame, or a card whose message frame came before this viewer opened
-          }
-          if ("append".equals(op)) {
-            if (f.path("offset").asInt() != text.length()) {
-              offsetErrors++;
-            }
-            if (f.path("offset").asInt() == 0 && f.path("version").asLong() != BotFleet.FIRST_CONTENT_VERSION) {
-              firstVersionErrors++;
-            }
-            text.setLength(Math.min(text.length(), f.path("offset").asInt()));
-            text.append(f.path("text").asText());
-          } else if ("replace".equals(op)) {
-            text.setLength(0);
-            text.append(f.path("text").asText());
-          }
-          break;
-        }
-        default:
-          break;
-      }
+    @Override
+    public void hello() {
+      hellos.incrementAndGet();
     }
-  }
-
-  private static String mdContent(JsonNode card) {
-    for (JsonNode element : card.path("body").path("elements")) {
-      if (BotFleet.ELEMENT_ID.equals(element.path("element_id").asText())) {
-        return element.path("content").asText();
-      }
-    }
-    return "";
-  }
-
-  /** The string value after {@code key} (which ends with the opening quote); frames never escape ids. */
-  static String stringField(String s, String key) {
-    int at = s.indexOf(key);
-    if (at < 0) {
-      return null;
-    }
-    int from = at + key.length();
-    int to = s.indexOf('"', from);
-    return to < 0 ? null : s.substring(from, to);
-  }
-
-  /** The non-negative integer after {@code key}, or -1. */
-  static long numberField(String s, String key) {
-    int at = s.indexOf(key);
-    if (at < 0) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = at + key.length(); i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        break;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
   }
 }

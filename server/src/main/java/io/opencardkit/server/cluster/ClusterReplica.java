@@ -33,21 +33,23 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private final DirectoryHolder directory;
   private final BotDispatcher bots;
   private final Runnable reloadViewers;
-  private final BiConsumer<String, String> otherMeta;
+  private volatile BiConsumer<String, String> otherMeta = (key, value) -> {};
 
-  /**
-   * @param otherMeta where key/value entries go that this class does not handle itself (the web chat's read marks)
-   */
   public ClusterReplica(
       CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
-      Runnable reloadViewers, BiConsumer<String, String> otherMeta) {
+      Runnable reloadViewers) {
     this.runtime = runtime;
     this.messages = messages;
     this.reactions = reactions;
     this.directory = directory;
     this.bots = bots;
     this.reloadViewers = reloadViewers;
-    this.otherMeta = otherMeta;
+  }
+
+  /** Also hands every other key/value entry another node stored to {@code listener} (the web sign-in's). */
+  public ClusterReplica alsoOnMeta(BiConsumer<String, String> listener) {
+    this.otherMeta = listener;
+    return this;
   }
 
   @Override

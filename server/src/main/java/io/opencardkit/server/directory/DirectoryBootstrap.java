@@ -40,7 +40,8 @@ public final class DirectoryBootstrap {
     return directory;
   }
 
-  private static Directory save(CardStore store, Directory directory) {
+  /** Stores a directory; the other nodes of a cluster switch to it when the bus tells them. */
+  public static Directory save(CardStore store, Directory directory) {
     store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_KEY, json(directory)))).join();
     return directory;
   }

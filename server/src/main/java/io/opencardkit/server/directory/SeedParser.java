@@ -27,12 +27,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class SeedParser {
   private static final Pattern APP_ID = Pattern.compile("cli_[A-Za-z0-9_]{1,60}");
   private static final Pattern OPEN_ID = Pattern.compile("ou_[A-Za-z0-9_]{1,60}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
   private static final Pattern CHAT_ID = Pattern.compile("oc_[A-Za-z0-9_]{1,60}");
   private static final Set<String> APP_FIELDS =
       Set.of(
           "app_id", "app_secret", "name", "callback_url", "event_url", "verification_token", "encrypt_key",
           "receive_all_group_messages", "card_callback");
-  private static final Set<String> USER_FIELDS = Set.of("open_id", "name", "token");
+  private static final Set<String> USER_FIELDS = Set.of("open_id", "name", "token", "email");
   private static final Set<String> CHAT_FIELDS = Set.of("chat_id", "name", "members");
 
   private final String fileName;
@@ -129,7 +130,17 @@ public final class SeedParser {
     Fields f = new Fields(mapping(node, path), path, USER_FIELDS);
     String openId = f.required("open_id", OPEN_ID, "ou_ followed by letters, digits or _");
     unique(f.node("open_id"), path + ".open_id", openId, ids);
-    return new User(openId, f.optional("name", openId), f.optional("token", null));
+    String email = f.optional("email", null);
+    if (email != null) {
+      if (!EMAIL.matcher(email).matches()) {
+        throw fail(f.node("email"), path + ".email: '" + email + "' is not an e-mail address");
+      }
+      // Sign-in finds a user by address (ignoring case), so two users with one address would make it guess.
+      if (!ids.add("email:" + email.toLowerCase(java.util.Locale.ROOT))) {
+        throw fail(f.node("email"), path + ".email: " + email + " is the address of another user");
+      }
+    }
+    return new User(openId, f.optional("name", openId), f.optional("token", null), email);
   }
 
   private Chat chat(Node node, String path, Set<String> ids) {

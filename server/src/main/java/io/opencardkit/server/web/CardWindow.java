@@ -3,18 +3,21 @@ package io.opencardkit.server.web;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The recent card frames of one card, so that a reconnecting page gets exactly the frames it missed without a
- * database read. Bounded three ways: at most {@code maxEvents} frames, none older than {@code maxAgeMillis} by the
- * injected clock, and at most {@code maxChars} characters of frames in total (a few large replaces must not pin
- * megabytes). Not thread-safe: the viewer hub confines it to its context.
+ * database read, and the card's {@link AppendStream} numbers. Bounded three ways: at most {@code maxEvents} frames,
+ * none older than {@code maxAgeMillis} by the injected clock, and at most {@code maxChars} bytes of frames in total (a
+ * few large replaces must not pin megabytes). Thread-safe: the hub appends, the shards read on resume.
  */
 final class CardWindow {
   /** One retained frame. */
-  record Entry(long version, long atMillis, String frame) {}
+  record Entry(long version, long atMillis, OutFrame frame) {}
 
   private final String chatId;
   private final Clock clock;
@@ -22,15 +25,19 @@ final class CardWindow {
   private final long maxAgeMillis;
   private final long maxChars;
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final Map<String, AppendStream> streams = new HashMap<>();
   private long lastVersion; // 0 until the first append; kept when the frames themselves expire
   private long lastAppendMillis;
   private long chars;
 
-  CardWindow(String chatId, Clock clock, int maxEvents, long maxAgeMillis, long maxChars) {
+  private final String cardId;
+
+  CardWindow(String cardId, String chatId, Clock clock, int maxEvents, long maxAgeMillis, long maxChars) {
     if (maxEvents < 1 || maxAgeMillis < 1 || maxChars < 1) {
       throw new IllegalArgumentException(
           "window bounds must be positive: events=" + maxEvents + ", ageMillis=" + maxAgeMillis + ", chars=" + maxChars);
     }
+    this.cardId = cardId;
     this.chatId = chatId;
     this.clock = clock;
     this.maxEvents = maxEvents;
@@ -43,13 +50,18 @@ final class CardWindow {
     return chatId;
   }
 
+  /** The stream of one of the card's elements, numbered by {@code numbers} the first time. */
+  synchronized AppendStream stream(String elementId, LongSupplier numbers) {
+    return streams.computeIfAbsent(elementId, id -> AppendStream.of(numbers.getAsLong(), cardId, id));
+  }
+
   /** The newest version appended, 0 before the first. */
-  long lastVersion() {
+  synchronized long lastVersion() {
     return lastVersion;
   }
 
   /** Frames currently retained. */
-  int size() {
+  synchronized int size() {
     trim();
     return entries.size();
   }
@@ -58,7 +70,7 @@ final class CardWindow {
    * Adds the frame of the next version. A version that does not follow the last one (the hub missed events) drops
    * what is retained, since a window with a hole would hand out a gap.
    */
-  void append(long version, String frame) {
+  synchronized void append(long version, OutFrame frame) {
     if (lastVersion != 0 && version != lastVersion + 1) {
       entries.clear();
       chars = 0;
@@ -75,7 +87,7 @@ final class CardWindow {
    * The frames after {@code heldVersion}, oldest first: empty list when nothing is missing, empty optional when the
    * window no longer (or never) covered them, so the caller must send a snapshot.
    */
-  Optional<List<Entry>> after(long heldVersion) {
+  synchronized Optional<List<Entry>> after(long heldVersion) {
     trim();
     if (heldVersion == lastVersion) {
       return Optional.of(List.of());
@@ -92,18 +104,18 @@ final class CardWindow {
     return Optional.of(missing);
   }
 
-  /** Characters of the retained frames. */
-  long chars() {
+  /** Bytes of the retained frames. */
+  synchronized long chars() {
     return chars;
   }
 
   /** When the last frame was appended (by the injected clock). */
-  long lastAppendMillis() {
+  synchronized long lastAppendMillis() {
     return lastAppendMillis;
   }
 
   /** Whether nothing was appended for longer than the age bound, so the window can be dropped. */
-  boolean idle() {
+  synchronized boolean idle() {
     return clock.millis() - lastAppendMillis >= maxAgeMillis;
   }
 

@@ -7,11 +7,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link CardWindow}s of all cards, with a budget for all of them together (by default
  * {@value #ALL_WINDOWS_CHARS} characters): beyond it the least recently active cards lose their windows (their
- * resumes then get snapshots). Not thread-safe: confined to the hub's context.
+ * resumes then get snapshots). The hub adds and sweeps windows on its context; shards look them up from theirs.
  */
 final class CardWindows {
   static final int WINDOW_EVENTS = 300;
@@ -21,7 +23,8 @@ final class CardWindows {
 
   private final Clock clock;
   private final long budgetChars;
-  private final Map<String, CardWindow> windows = new HashMap<>();
+  private final Map<String, CardWindow> windows = new ConcurrentHashMap<>();
+  private final AtomicLong streamNumbers = new AtomicLong();
 
   CardWindows(Clock clock, long budgetChars) {
     this.clock = clock;
@@ -37,10 +40,15 @@ final class CardWindows {
   CardWindow forChat(String cardId, String chatId) {
     CardWindow window = windows.get(cardId);
     if (window == null || !window.chatId().equals(chatId)) {
-      window = new CardWindow(chatId, clock, WINDOW_EVENTS, WINDOW_AGE.toMillis(), WINDOW_CHARS);
+      window = new CardWindow(cardId, chatId, clock, WINDOW_EVENTS, WINDOW_AGE.toMillis(), WINDOW_CHARS);
       windows.put(cardId, window);
     }
     return window;
+  }
+
+  /** The next {@link AppendStream} number: never reused within this node's lifetime. */
+  long nextStreamNumber() {
+    return streamNumbers.incrementAndGet();
   }
 
   void remove(String cardId) {

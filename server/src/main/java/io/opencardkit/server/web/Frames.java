@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardEvent;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The WebSocket frames of docs/web-protocol.md and the {@code MessageView} JSON, as pure functions from values to
@@ -46,8 +48,37 @@ final class Frames {
   }
 
   /**
-   * One committed card event: only what changed (an append carries its offset and increment), plus the card's
-   * streaming state and preview after the event.
+   * The frame viewers are sent for one committed card event: a compact append frame while the card streams (the
+   * increment, its version and a stream number, docs/web-protocol.md), otherwise {@link #card(CardEvent, CardFacts)}.
+   *
+   * @param streams the card's stream number for an element id
+   */
+  static OutFrame of(CardEvent event, CardFacts after, Function<String, AppendStream> streams) {
+    if (event.type() == EventType.CONTENT_APPENDED && after.streaming()) {
+      ObjectNode p = event.payload();
+      AppendStream stream = streams.apply(p.get("element_id").asText());
+      return OutFrame.compact(compact(stream.number(), event.version(), p.get("text").asText()), stream, event.version());
+    }
+    return OutFrame.card(card(event, after), event.cardId(), event.version());
+  }
+
+  /**
+   * {@code [stream,version,"text"]}: {@code text} appended to the stream's element at {@code version}, at the end of
+   * the element's text. Nothing else: the page knows the card, the element and the offset from what it holds, and the
+   * streaming state, deadline and preview do not change while a card streams.
+   */
+  static String compact(long stream, long version, String text) {
+    return "[" + stream + "," + version + "," + Json.write(TextNode.valueOf(text)) + "]";
+  }
+
+  /** {@code {"type":"stream","k":…,"card_id":…,"element_id":…}}: what a compact frame's stream number means. */
+  static String stream(long number, String cardId, String elementId) {
+    return Json.write(Json.object().put("type", "stream").put("k", number).put("card_id", cardId).put("element_id", elementId));
+  }
+
+  /**
+   * One committed card event as a JSON object: only what changed (an append carries its offset and increment), plus
+   * the card's streaming state and preview after the event.
    */
   static String card(CardEvent event, CardFacts after) {
     ObjectNode frame = Json.object().put("type", "card").put("card_id", event.cardId());

@@ -34,14 +34,14 @@ final class UnreadApi {
     this.blocking = blocking;
   }
 
-  /** Mount after {@link WebApi#mount} (which installs the body handler for {@code /web/api/*}). */
+  /** Mount after {@link WebApi#mount}, which installs the body handler and identifies the viewer under {@code /web/api/*}. */
   void mount(Router router) {
     router.get("/web/api/unread").handler(ctx -> WebApi.guarded(ctx, this::unread));
     router.post("/web/api/chats/:chat_id/read").handler(ctx -> WebApi.guarded(ctx, this::read));
   }
 
-  private User viewer(RoutingContext ctx) {
-    return auth.signIn(ctx.queryParams().get("user"), ctx.queryParams().get("token"));
+  private static User viewer(RoutingContext ctx) {
+    return WebApi.signedIn(ctx).user();
   }
 
   private void unread(RoutingContext ctx) {

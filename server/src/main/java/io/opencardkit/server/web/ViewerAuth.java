@@ -4,46 +4,77 @@ import io.opencardkit.server.ServerConfig.WebAuth;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.opencardkit.server.signin.Session;
+import io.opencardkit.server.signin.WebSignIn;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Who is looking: the viewer named by {@code user} (and, in production mode, proven by {@code token}), and which
- * chats they may see. Every web endpoint and the WebSocket go through it, so the page cannot widen its view.
+ * Who is looking: in development mode the viewer named by {@code ?user=}, in the production modes the one the session
+ * cookie (or, in token mode, a bearer token) signs in; and which chats they may see. Every web endpoint and the
+ * WebSocket go through it, so the page cannot widen its view.
  */
 final class ViewerAuth {
+  /** A signed-in viewer and their session ({@code null} in development mode and for a bearer token). */
+  record Viewer(User user, Session session) {}
+
   private final WebAuth mode;
   private final Supplier<Directory> directory;
+  private final WebSignIn signIn;
 
-  ViewerAuth(WebAuth mode, Supplier<Directory> directory) {
+  ViewerAuth(WebAuth mode, Supplier<Directory> directory, WebSignIn signIn) {
     this.mode = mode;
     this.directory = directory;
+    this.signIn = signIn;
   }
 
   /** {@code development} or {@code production}, as the session endpoint reports it. */
   String modeName() {
-    return mode == WebAuth.TOKEN ? "production" : "development";
+    return mode == WebAuth.DEVELOPMENT ? "development" : "production";
+  }
+
+  /** {@code development}, {@code token} or {@code oidc}: how the page signs people in. */
+  String signInName() {
+    return signIn.modeName();
   }
 
   boolean development() {
     return mode == WebAuth.DEVELOPMENT;
   }
 
+  boolean insecureDevLogin() {
+    return signIn.insecureDevLogin();
+  }
+
   /**
-   * The signed-in user.
+   * The viewer of a request.
    *
-   * @throws WebError 401 for a missing or unknown user, or (production) a missing or wrong token
+   * @return completes with the viewer, or exceptionally with a {@link WebError} 401 when nobody is signed in
    */
-  User signIn(String openId, String token) {
+  CompletableFuture<Viewer> identify(RoutingContext ctx) {
+    if (development()) {
+      try {
+        return CompletableFuture.completedFuture(new Viewer(signIn(ctx.queryParams().get("user")), null));
+      } catch (WebError e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return signIn.identify(ctx).thenApply(found -> found
+        .map(s -> new Viewer(s.user(), s.session()))
+        .orElseThrow(() -> WebError.of(401, "not signed in, or the session ended: sign in at /")));
+  }
+
+  /**
+   * The user {@code ?user=} names in development mode.
+   *
+   * @throws WebError 401 for a missing or unknown user
+   */
+  private User signIn(String openId) {
     if (openId == null || openId.isEmpty()) {
-      throw WebError.of(401, "sign in with ?user=<open_id>" + (development() ? "" : "&token=<token>"));
+      throw WebError.of(401, "sign in with ?user=<open_id>");
     }
-    User user = directory.get().user(openId).orElseThrow(() -> WebError.of(401, "unknown user " + openId));
-    if (mode == WebAuth.TOKEN && !tokenMatches(user, token)) {
-      throw WebError.of(401, "wrong or missing token for " + openId);
-    }
-    return user;
+    return directory.get().user(openId).orElseThrow(() -> WebError.of(401, "unknown user " + openId));
   }
 
   /**
@@ -71,12 +102,5 @@ final class ViewerAuth {
     if (!chat.members().contains(user.openId())) {
       throw WebError.of(403, "not a member of chat " + chat.chatId());
     }
-  }
-
-  private static boolean tokenMatches(User user, String token) {
-    if (user.token() == null || user.token().isEmpty() || token == null) {
-      return false;
-    }
-    return MessageDigest.isEqual(user.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
   }
 }

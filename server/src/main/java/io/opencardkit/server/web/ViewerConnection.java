@@ -14,7 +14,8 @@ import java.util.Set;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Confined to the {@link ViewerHub}'s context: no locks. The hub hands it frames per card in version order.
+ *   <li>Confined to its {@link ViewerShard}'s context (the socket's event loop): no locks. The shard hands it frames
+ *       per card in version order.
  *   <li>A card frame is written only if its version is the one after the last written for that card; versions at or
  *       below are skipped (duplicates), a version further ahead means a gap and asks the hub for a snapshot. Frames
  *       of a card waiting for its snapshot are dropped: the snapshot supersedes them.
@@ -27,6 +28,8 @@ import java.util.Set;
  *   <li>Memory: the last version written is kept per card only while the card is active (the hub calls
  *       {@link #cardWentQuiet} when its resume window is dropped), so a viewer that stays connected to a busy chat does
  *       not grow with every card ever streamed there.
+ *   <li>Compact append frames name an {@link AppendStream} by number; before the first one of a stream the
+ *       connection writes the stream's announcement. The streams announced are forgotten with the card.
  * </ul>
  */
 final class ViewerConnection {
@@ -40,8 +43,10 @@ final class ViewerConnection {
     /** Whether the bounded write queue is full; callable from any thread. */
     boolean writeQueueFull();
 
-    void write(String frame);
+    /** Queues a frame; the socket flushes what was queued once the current task of its event loop is done. */
+    void write(OutFrame frame);
 
+    /** Starts the close handshake; a peer that does not complete it in time is dropped at the TCP level. */
     void close(short code, String reason);
   }
 
@@ -51,7 +56,7 @@ final class ViewerConnection {
     void request(ViewerConnection connection, String cardId);
   }
 
-  private record Control(String frame, String cardId, long cardVersion) {}
+  private record Control(OutFrame frame, String cardId, long cardVersion) {}
 
   private final String openId;
   private final Set<String> chatIds;
@@ -62,6 +67,7 @@ final class ViewerConnection {
   private final Set<String> stale = new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
   private final Set<String> awaitingSnapshot = new HashSet<>();
   private final ArrayDeque<Control> pendingControl = new ArrayDeque<>();
+  private final Map<Long, String> announced = new HashMap<>(); // append streams announced on this socket → card
   private boolean resumed;
   private boolean closed;
 
@@ -90,14 +96,14 @@ final class ViewerConnection {
   }
 
   /** Writes a frame that is not about one card version (hello). */
-  void writeDirect(String frame) {
+  void writeDirect(OutFrame frame) {
     if (!closed) {
       socket.write(frame);
     }
   }
 
   /** One card frame, offered in version order. */
-  void offerCard(String cardId, long version, String frame) {
+  void offerCard(String cardId, long version, OutFrame frame) {
     if (closed || !resumed) {
       return;
     }
@@ -120,7 +126,7 @@ final class ViewerConnection {
       stats.deltaSkipped();
       return;
     }
-    socket.write(frame);
+    writeCard(frame);
     written.put(cardId, version);
   }
 
@@ -137,7 +143,7 @@ final class ViewerConnection {
   }
 
   /** A snapshot the hub built for this connection (or for every viewer of the card). */
-  void snapshot(String cardId, long version, String frame) {
+  void snapshot(String cardId, long version, OutFrame frame) {
     awaitingSnapshot.remove(cardId);
     if (closed) {
       return;
@@ -171,6 +177,7 @@ final class ViewerConnection {
     if (!stale.contains(cardId) && !awaitingSnapshot.contains(cardId)) {
       written.remove(cardId);
     }
+    announced.values().removeIf(cardId::equals);
   }
 
   /** Cards whose last written version is tracked. */
@@ -183,13 +190,19 @@ final class ViewerConnection {
     awaitingSnapshot.remove(cardId);
     stale.remove(cardId);
     written.remove(cardId);
+    announced.values().removeIf(cardId::equals);
+  }
+
+  /** Append streams announced on this socket and not forgotten yet. */
+  int announcedStreams() {
+    return announced.size();
   }
 
   /**
    * A message or preview frame; {@code cardId}/{@code cardVersion} name the card version a message frame carries
    * ({@code null}/0 otherwise).
    */
-  void offerControl(String frame, String cardId, long cardVersion) {
+  void offerControl(OutFrame frame, String cardId, long cardVersion) {
     if (closed) {
       return;
     }
@@ -240,6 +253,14 @@ final class ViewerConnection {
 
   private boolean full() {
     return !pendingControl.isEmpty() || socket.writeQueueFull();
+  }
+
+  private void writeCard(OutFrame frame) {
+    AppendStream stream = frame.stream();
+    if (stream != null && announced.putIfAbsent(stream.number(), stream.cardId()) == null) {
+      socket.write(stream.announcement());
+    }
+    socket.write(frame);
   }
 
   private void writeControl(Control control) {

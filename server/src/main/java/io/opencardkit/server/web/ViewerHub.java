@@ -1,7 +1,9 @@
 package io.opencardkit.server.web;
 
+import io.netty.channel.Channel;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Chat;
@@ -13,17 +15,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pushes committed card events and messages to the browsers of the chats' members.
@@ -31,26 +31,27 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Concurrency: the hub is an actor on one Vert.x context. The card runtime and the message service call it on
- *       the store's writer thread; it only posts the work to its context, so the writer never waits for a browser.
- *       Socket callbacks (text, drain, close) are posted there too. Windows, connections and their per-card
- *       versions are touched only on that context, without locks. Writes to a socket from this context are safe:
- *       Vert.x 5 queues them for the socket's own event loop, and {@code writeQueueFull()} counts that queue.
- *   <li>Ordering: the runtime reports a card's events in version order after commit, and a context runs its tasks
- *       in order, so frames of a card are built and fanned out in version order. Each event is encoded once; the
- *       same string goes to every viewer and into the card's {@link CardWindow}.
+ *   <li>Two kinds of actors. The hub itself runs on one Vert.x context: it turns each committed event into its frame
+ *       once ({@link OutFrame}: UTF-8 bytes and, when needed, compressed bytes), keeps the cards' resume windows and
+ *       the streaming deadlines. Each event loop that serves viewer sockets has a {@link ViewerShard} that owns those
+ *       sockets and their per-card versions, and writes to them on their own loop. The hub hands every frame to every
+ *       shard as one task; no socket is written from another thread, and no frame is encoded twice.
+ *   <li>Ordering: the runtime reports a card's events in version order after commit; the hub's context and each
+ *       shard's context run their tasks in order, so frames of a card reach each socket in version order.
  *   <li>Snapshots and the streaming/summary values of a frame are read from the card's in-memory state under its
- *       handle's monitor, on this context. The state may be a few events ahead of what the hub has fanned out
- *       (events applied, commit pending); those events arrive later with versions at or below the snapshot's and
- *       are skipped, so a page never sees a gap or a duplicate.
- *   <li>Overload: see {@link ViewerConnection}; each socket's write queue is bounded by
+ *       handle's monitor. The state may be a few events ahead of what the hub has fanned out (events applied, commit
+ *       pending); those events arrive later with versions at or below the snapshot's and are skipped, so a page never
+ *       sees a gap or a duplicate.
+ *   <li>Overload: see {@link ViewerConnection} and {@link NettySocket}; each socket's write queue is bounded by
  *       {@value #WRITE_QUEUE_BYTES} bytes.
  * </ul>
  */
 final class ViewerHub {
-  private static final Logger LOG = LoggerFactory.getLogger(ViewerHub.class);
   static final int WRITE_QUEUE_BYTES = 128 * 1024;
   private static final long TICK_MILLIS = 1000;
+
+  /** How sockets are kept alive and closed (docs/deploy.md). */
+  record Liveness(Duration pingInterval, Duration closeTimeout) {}
 
   private record Watch(String chatId, String messageId, long deadline) {}
 
@@ -61,14 +62,17 @@ final class ViewerHub {
   private final Supplier<Directory> directory;
   private final CardRuntime runtime;
   private final MessageViews views;
+  private final Liveness liveness;
+  private final ServerConfig.WsCompression compression;
   private final ViewerStats stats = new ViewerStats();
   private final CardWindows windows;
-  private final Map<String, Set<ViewerConnection>> byChat = new HashMap<>();
-  private final Set<ViewerConnection> connections = new LinkedHashSet<>();
+  private final Map<Thread, ViewerShard> shards = new ConcurrentHashMap<>();
   private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
   private final long timerId;
 
-  ViewerHub(Vertx vertx, Clock clock, Duration streamingTimeout, Supplier<Directory> directory, CardRuntime runtime, MessageViews views) {
+  ViewerHub(
+      Vertx vertx, Clock clock, Duration streamingTimeout, Supplier<Directory> directory, CardRuntime runtime, MessageViews views,
+      Liveness liveness, ServerConfig.WsCompression compression) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clock = clock;
@@ -76,6 +80,8 @@ final class ViewerHub {
     this.directory = directory;
     this.runtime = runtime;
     this.views = views;
+    this.liveness = liveness;
+    this.compression = compression;
     this.windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
     this.timerId = vertx.setPeriodic(TICK_MILLIS, id -> context.runOnContext(v -> tick()));
   }
@@ -84,8 +90,16 @@ final class ViewerHub {
     return stats;
   }
 
+  /** Open viewer sockets per event loop thread that has had any. */
+  Map<String, Integer> connectionsPerLoop() {
+    Map<String, Integer> perLoop = new java.util.TreeMap<>();
+    shards.forEach((thread, shard) -> perLoop.put(thread.getName(), shard.openConnections()));
+    return perLoop;
+  }
+
   void close() {
     vertx.cancelTimer(timerId);
+    shards.values().forEach(ViewerShard::close);
   }
 
   // --- inputs from other threads ------------------------------------------------------------------------------------
@@ -104,12 +118,8 @@ final class ViewerHub {
 
   /** Shows a toast to one viewer's pages that can see the chat (any thread). */
   void toast(String openId, String chatId, String frame) {
-    context.runOnContext(
-        v -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> {
-          if (viewer.openId().equals(openId)) {
-            viewer.offerControl(frame, null, 0);
-          }
-        }));
+    OutFrame toast = OutFrame.of(frame);
+    shards.values().forEach(shard -> shard.toast(openId, chatId, toast));
   }
 
   /** Sends a frame to one viewer's pages that can see the chat (any thread), e.g. that they read it elsewhere. */
@@ -122,7 +132,7 @@ final class ViewerHub {
    * HTTP and resume their cards, so they catch up with whatever this node may have missed (the cluster bus was down).
    */
   void reloadAll(String reason) {
-    context.runOnContext(v -> new ArrayList<>(connections).forEach(c -> c.close(ViewerConnection.TRY_AGAIN_LATER, reason)));
+    shards.values().forEach(shard -> shard.closeAll(ViewerConnection.TRY_AGAIN_LATER, reason));
   }
 
   /** Remembers that a card's preview changes when its streaming window closes (a page was shown it streaming). */
@@ -132,50 +142,74 @@ final class ViewerHub {
     }
   }
 
-  /** Takes over a socket of a signed-in viewer; call on the socket's context before it delivers anything. */
-  void open(ServerWebSocket ws, String openId) {
+  /**
+   * Takes over a socket of a signed-in viewer; call on the socket's context before it delivers anything.
+   *
+   * @param channel the socket's Netty channel ({@link NettySocket#channelOf}), which its frames are written to
+   */
+  void open(ServerWebSocket ws, Channel channel, String openId) {
     Set<String> chatIds = directory.get().chatsOf(openId).stream().map(Chat::chatId).collect(Collectors.toSet());
-    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-    ViewerConnection connection = new ViewerConnection(openId, chatIds, new VertxSocket(ws), this::requestSnapshot, stats);
-    ws.textMessageHandler(text -> context.runOnContext(v -> received(connection, text)));
-    ws.drainHandler(v -> context.runOnContext(x -> connection.drained()));
-    ws.closeHandler(v -> context.runOnContext(x -> unregister(connection)));
-    ws.exceptionHandler(e -> LOG.debug("viewer socket of {} failed: {}", openId, e.toString()));
-    context.runOnContext(v -> register(connection));
+    shards
+        .computeIfAbsent(Thread.currentThread(), thread -> new ViewerShard(this, vertx, vertx.getOrCreateContext(), clock, liveness, compression))
+        .open(ws, channel, openId, chatIds);
+  }
+
+  // --- for the shards (any thread) ----------------------------------------------------------------------------------
+
+  CardWindows windows() {
+    return windows;
+  }
+
+  MessageViews views() {
+    return views;
+  }
+
+  CardRuntime runtime() {
+    return runtime;
+  }
+
+  /** Snapshots of a card remember its streaming deadline, as frames do. */
+  void watch(CardFacts facts) {
+    context.runOnContext(v -> watchOnContext(facts));
+  }
+
+  /**
+   * Runs {@code action} on {@code target} with the card's handle, loading it off the event loop when needed, once the
+   * card's pending commits settled: what is sent whole (a snapshot, a message with its card) must never hold events a
+   * failed commit (another node got there first, or the store is down) would take back. A commit that fails retires
+   * the handle, so the handle is looked up again then.
+   */
+  void withHandle(String cardId, Context target, Consumer<CardHandle> action, Runnable unknown) {
+    withHandle(cardId, target, action, unknown, true);
+  }
+
+  private void withHandle(String cardId, Context target, Consumer<CardHandle> action, Runnable unknown, boolean waitForCommits) {
+    CompletableFuture<Optional<CardHandle>> found = runtime.find(cardId);
+    found.whenComplete((handle, failure) -> {
+      if (failure != null || handle.isEmpty()) {
+        target.runOnContext(v -> unknown.run());
+        return;
+      }
+      CompletableFuture<Void> settled = waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
+      if (settled.isDone() && found.isDone() && Vertx.currentContext() == target) {
+        action.accept(handle.get()); // the common case: in memory, nothing pending, on the target context already
+      } else if (settled.isDone()) {
+        target.runOnContext(v -> action.accept(handle.get()));
+      } else {
+        settled.whenComplete((v, e) -> target.runOnContext(x -> withHandle(cardId, target, action, unknown, false)));
+      }
+    });
   }
 
   // --- on the hub's context -----------------------------------------------------------------------------------------
 
-  private void register(ViewerConnection connection) {
-    if (connection.isClosed()) {
-      return;
-    }
-    connections.add(connection);
-    connection.chatIds().forEach(chatId -> byChat.computeIfAbsent(chatId, k -> new LinkedHashSet<>()).add(connection));
-    stats.connectionOpened();
-    connection.writeDirect(Frames.hello(connection.openId()));
-  }
-
-  private void unregister(ViewerConnection connection) {
-    connection.closed();
-    if (connections.remove(connection)) {
-      stats.connectionClosed();
-    }
-    for (String chatId : connection.chatIds()) {
-      Set<ViewerConnection> viewers = byChat.get(chatId);
-      if (viewers != null && viewers.remove(connection) && viewers.isEmpty()) {
-        byChat.remove(chatId);
-      }
-    }
-  }
-
   private void publish(List<CardEvent> events) {
     String cardId = events.get(0).cardId();
-    CardHandle handle = cached(cardId);
+    CardHandle handle = runtime.cached(cardId).orElse(null);
     if (handle == null) {
       // Evicted between commit and now (rare): nobody may rely on a window with a hole; resync the chat by snapshot.
       windows.remove(cardId);
-      withHandle(cardId, this::broadcastSnapshot, () -> {});
+      withHandle(cardId, context, this::broadcastSnapshot, () -> {});
       return;
     }
     CardFacts facts;
@@ -186,120 +220,49 @@ final class ViewerHub {
       return; // not sent yet: no page can show it
     }
     CardWindow window = windows.forChat(cardId, facts.chatId());
-    Set<ViewerConnection> viewers = byChat.getOrDefault(facts.chatId(), Set.of());
+    List<OutFrame> frames = new ArrayList<>(events.size());
     for (CardEvent event : events) {
-      String frame = Frames.card(event, facts);
+      OutFrame frame = Frames.of(event, facts, elementId -> window.stream(elementId, windows::nextStreamNumber));
       window.append(event.version(), frame);
-      for (ViewerConnection viewer : viewers) {
-        viewer.offerCard(cardId, event.version(), frame);
-      }
+      frames.add(frame);
     }
-    watch(facts);
+    String chatId = facts.chatId();
+    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
+    watchOnContext(facts);
   }
 
   private void publishMessage(MessageRecord record) {
-    if (!byChat.containsKey(record.chatId())) {
-      return; // nobody is watching this chat
-    }
     if (record.cardId() == null) {
       fanOutMessage(views.of(record, null), null, 0);
       return;
     }
     withHandle(
         record.cardId(),
+        context,
         handle -> {
           CardView card = views.read(handle);
-          watch(card.facts());
+          watchOnContext(card.facts());
           fanOutMessage(views.of(record, card), record.cardId(), card.facts().version());
         },
         () -> fanOutMessage(views.of(record, null), null, 0));
   }
 
   private void fanOutMessage(MessageView view, String cardId, long cardVersion) {
-    String frame = Frames.message(view);
-    for (ViewerConnection viewer : byChat.getOrDefault(view.chatId(), Set.of())) {
-      viewer.offerControl(frame, cardId, cardVersion);
-    }
-  }
-
-  private void received(ViewerConnection connection, String text) {
-    Optional<Map<String, Long>> resume = Frames.resumeOf(text);
-    if (resume.isEmpty() || connection.isClosed()) {
-      return; // the protocol has no other client frame; unknown ones are ignored
-    }
-    connection.markResumed();
-    resume.get().forEach((cardId, version) -> resume(connection, cardId, version));
-  }
-
-  private void resume(ViewerConnection connection, String cardId, long heldVersion) {
-    resume(connection, cardId, heldVersion, false);
-  }
-
-  /**
-   * @param refreshed whether the card was just brought up to what the store holds, because the page held a newer
-   *     version than this node knew (the node that served the page died before telling the others of it)
-   */
-  private void resume(ViewerConnection connection, String cardId, long heldVersion, boolean refreshed) {
-    CardWindow window = windows.get(cardId);
-    if (window != null && connection.canSee(window.chatId())) {
-      Optional<List<CardWindow.Entry>> missing = window.after(heldVersion);
-      if (missing.isPresent()) {
-        connection.resumeFrom(cardId, heldVersion);
-        missing.get().forEach(entry -> connection.offerCard(cardId, entry.version(), entry.frame()));
-        return;
-      }
-    }
-    withHandle(
-        cardId,
-        handle -> {
-          CardView view = views.read(handle);
-          CardFacts facts = view.facts();
-          if (!connection.canSee(facts.chatId())) {
-            connection.forget(cardId);
-          } else if (facts.version() == heldVersion) {
-            connection.resumeFrom(cardId, heldVersion);
-          } else if (facts.version() < heldVersion && !refreshed) {
-            // The page holds what this node has not heard of yet: read it, then answer. Meanwhile the page's version
-            // counts as written, so the events the refresh hands on are not sent to it a second time.
-            connection.resumeFrom(cardId, heldVersion);
-            runtime.refresh(cardId).whenComplete((v, e) -> context.runOnContext(x -> resume(connection, cardId, heldVersion, true)));
-          } else {
-            connection.forget(cardId); // the page's version may even be ahead (data reset): the snapshot wins
-            connection.snapshot(cardId, facts.version(), Frames.snapshot(view));
-            watch(facts);
-          }
-        },
-        () -> connection.forget(cardId));
-  }
-
-  /** {@link ViewerConnection.Snapshots}: a gap, or a drained queue. */
-  private void requestSnapshot(ViewerConnection connection, String cardId) {
-    withHandle(
-        cardId,
-        handle -> {
-          CardView view = views.read(handle);
-          if (connection.canSee(view.facts().chatId())) {
-            connection.snapshot(cardId, view.facts().version(), Frames.snapshot(view));
-            watch(view.facts());
-          } else {
-            connection.forget(cardId);
-          }
-        },
-        () -> connection.forget(cardId));
+    OutFrame frame = OutFrame.of(Frames.message(view));
+    shards.values().forEach(shard -> shard.control(view.chatId(), frame, cardId, cardVersion));
   }
 
   private void broadcastSnapshot(CardHandle handle) {
     CardView view = views.read(handle);
     CardFacts facts = view.facts();
-    Set<ViewerConnection> viewers = byChat.getOrDefault(facts.chatId(), Set.of());
-    if (facts.chatId() == null || viewers.isEmpty()) {
+    if (facts.chatId() == null) {
       return;
     }
-    String frame = Frames.snapshot(view);
-    viewers.forEach(viewer -> viewer.snapshot(facts.cardId(), facts.version(), frame));
+    OutFrame frame = OutFrame.card(Frames.snapshot(view), facts.cardId(), facts.version());
+    shards.values().forEach(shard -> shard.snapshotForAll(facts.chatId(), facts.cardId(), facts.version(), frame));
   }
 
-  private void watch(CardFacts facts) {
+  private void watchOnContext(CardFacts facts) {
     if (facts.streaming() && facts.chatId() != null) {
       deadlines.put(facts.cardId(), new Watch(facts.chatId(), facts.messageId(), facts.deadline()));
     } else {
@@ -317,7 +280,7 @@ final class ViewerHub {
     });
     for (String cardId : due) {
       Watch watch = deadlines.remove(cardId);
-      CardHandle handle = cached(cardId);
+      CardHandle handle = runtime.cached(cardId).orElse(null);
       if (handle == null) {
         continue;
       }
@@ -326,52 +289,17 @@ final class ViewerHub {
         facts = CardFacts.of(handle.state(), now, streamingTimeoutMillis);
       }
       if (facts.streaming()) {
-        watch(facts); // streaming was switched on again: a new deadline
+        watchOnContext(facts); // streaming was switched on again: a new deadline
         continue;
       }
-      String frame = Frames.preview(watch.chatId(), watch.messageId(), facts.summary());
-      byChat.getOrDefault(watch.chatId(), Set.of()).forEach(viewer -> viewer.offerControl(frame, null, 0));
+      OutFrame frame = OutFrame.of(Frames.preview(watch.chatId(), watch.messageId(), facts.summary()));
+      shards.values().forEach(shard -> shard.control(watch.chatId(), frame, null, 0));
     }
     // A card without a window gets a snapshot on resume anyway, so its viewers need not remember its version; without
     // this, every card ever streamed in a chat would cost each viewer that stays connected an entry.
-    windows.sweep().forEach((cardId, chatId) -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> viewer.cardWentQuiet(cardId)));
-    for (ViewerConnection connection : new ArrayList<>(connections)) {
-      if (connection.hasStaleCards()) {
-        connection.drained(); // a safety net: the drain callback is the usual trigger
-      }
+    Map<String, String> quiet = windows.sweep();
+    if (!quiet.isEmpty()) {
+      shards.values().forEach(shard -> shard.cardsWentQuiet(quiet));
     }
-  }
-
-  /** The card's handle if it is in memory, without loading it. */
-  private CardHandle cached(String cardId) {
-    return runtime.cached(cardId).orElse(null);
-  }
-
-  /**
-   * Runs {@code action} on this context with the card's handle, loading it off the event loop when needed, once the
-   * card's pending commits settled: what is sent whole (a snapshot, a message with its card) must never hold events a
-   * failed commit (another node got there first, or the store is down) would take back. A commit that fails retires
-   * the handle, so the handle is looked up again then.
-   */
-  private void withHandle(String cardId, Consumer<CardHandle> action, Runnable unknown) {
-    withHandle(cardId, action, unknown, true);
-  }
-
-  private void withHandle(String cardId, Consumer<CardHandle> action, Runnable unknown, boolean waitForCommits) {
-    CompletableFuture<Optional<CardHandle>> found = runtime.find(cardId);
-    found.whenComplete((handle, failure) -> {
-      if (failure != null || handle.isEmpty()) {
-        context.runOnContext(v -> unknown.run());
-        return;
-      }
-      CompletableFuture<Void> settled = waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
-      if (settled.isDone() && found.isDone() && Vertx.currentContext() == context) {
-        action.accept(handle.get()); // the common case: in memory, nothing pending, on this context already
-      } else if (settled.isDone()) {
-        context.runOnContext(v -> action.accept(handle.get()));
-      } else {
-        settled.whenComplete((v, e) -> context.runOnContext(x -> withHandle(cardId, action, unknown, false)));
-      }
-    });
   }
 }

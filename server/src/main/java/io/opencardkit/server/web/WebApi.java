@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.CardState;
@@ -16,6 +17,8 @@ import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.signin.WebSignIn;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -39,6 +43,7 @@ final class WebApi {
   private static final long MAX_BODY_BYTES = 256 * 1024;
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 200;
+  private static final String VIEWER = "okc.viewer";
   private static final Set<String> ACTION_FIELDS =
       Set.of("tag", "element_id", "name", "value", "option", "options", "form_value", "input_value", "checked");
 
@@ -55,11 +60,13 @@ final class WebApi {
   private final Executor blocking;
   private final Clock clock;
   private final long streamingTimeoutMillis;
+  private final WebSignIn signIn;
+  private final MessageRate messageRate;
 
   WebApi(
       ViewerAuth auth, Supplier<Directory> directory, CardStore store, CardRuntime runtime, MessageService messages,
       MessageViews views, ViewerHub hub, InteractionLog interactions, CardActions cardActions, CardRefusals refusals,
-      Executor blocking, Clock clock, long streamingTimeoutMillis) {
+      Executor blocking, Clock clock, long streamingTimeoutMillis, WebSignIn signIn, MessageRate messageRate) {
     this.auth = auth;
     this.directory = directory;
     this.store = store;
@@ -73,10 +80,15 @@ final class WebApi {
     this.blocking = blocking;
     this.clock = clock;
     this.streamingTimeoutMillis = streamingTimeoutMillis;
+    this.signIn = signIn;
+    this.messageRate = messageRate;
   }
 
   void mount(Router router) {
     router.route("/web/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.route("/web/api/*").handler(this::identify);
+    router.get("/web/ws").handler(this::identify);
+    router.get("/web/api/config").handler(ctx -> guarded(ctx, this::config));
     router.get("/web/api/session").handler(ctx -> guarded(ctx, this::session));
     router.get("/web/api/users").handler(ctx -> guarded(ctx, this::users));
     router.get("/web/api/chats").handler(ctx -> guarded(ctx, this::chats));
@@ -100,8 +112,47 @@ final class WebApi {
     }
   }
 
+  /**
+   * Finds out who sent the request (for the production modes that may read the store) and records it for
+   * {@link #viewer}; a request nobody signed is refused there, so that the endpoints open to all still answer.
+   */
+  private void identify(RoutingContext ctx) {
+    CompletableFuture<ViewerAuth.Viewer> found = auth.identify(ctx);
+    if (found.isDone()) {
+      ctx.put(VIEWER, found);
+      ctx.next();
+      return;
+    }
+    // A WebSocket handshake must be upgraded before its (empty) request is read to its end: hold it meanwhile.
+    boolean upgrade = "/web/ws".equals(ctx.request().path());
+    if (upgrade) {
+      ctx.request().pause();
+    }
+    Context context = ctx.vertx().getOrCreateContext();
+    found.whenComplete((viewer, failure) -> context.runOnContext(v -> {
+      ctx.put(VIEWER, found);
+      ctx.next();
+      if (upgrade && ctx.response().ended()) {
+        ctx.request().resume(); // refused, answered: let it end
+      }
+    }));
+  }
+
+  /** The viewer {@link #identify} found for the request (401 when nobody signed it); other APIs under /web/api use it too. */
+  static ViewerAuth.Viewer signedIn(RoutingContext ctx) {
+    CompletableFuture<ViewerAuth.Viewer> found = ctx.get(VIEWER);
+    if (found == null) {
+      throw WebError.of(401, "not signed in");
+    }
+    try {
+      return found.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+    }
+  }
+
   private User viewer(RoutingContext ctx) {
-    return auth.signIn(ctx.queryParams().get("user"), ctx.queryParams().get("token"));
+    return signedIn(ctx).user();
   }
 
   private <T> CompletableFuture<T> offLoop(Supplier<T> work) {
@@ -115,6 +166,14 @@ final class WebApi {
     ObjectNode answer = Json.object();
     answer.putObject("user").put("open_id", user.openId()).put("name", user.name());
     answer.put("mode", auth.modeName());
+    answer.put("sign_in", auth.signInName());
+    answer.put("insecure_dev_login", auth.insecureDevLogin());
+    WebReplies.send(ctx, 200, Json.write(answer));
+  }
+
+  /** How the page signs people in, before anyone is signed in. */
+  private void config(RoutingContext ctx) {
+    ObjectNode answer = Json.object().put("sign_in", auth.signInName()).put("insecure_dev_login", auth.insecureDevLogin());
     WebReplies.send(ctx, 200, Json.write(answer));
   }
 
@@ -190,6 +249,7 @@ final class WebApi {
     if (text == null || !text.isTextual() || text.asText().isBlank()) {
       throw WebError.of(400, "text must be a non-empty string");
     }
+    requireRate(ctx, user, chat);
     ComposedMessage composed = ComposedMessage.of(text.asText());
     CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), composed.msgType(), composed.content());
     WebReplies.reply(ctx, sent.thenApply(record -> Json.write(Frames.messageNode(views.of(record, null)))));
@@ -240,6 +300,7 @@ final class WebApi {
       throw WebError.of(400, "chat_id is required");
     }
     Chat targetChat = auth.chatOf(user, target.asText());
+    requireRate(ctx, user, targetChat);
     CompletableFuture<String> forwarded =
         offLoop(() -> copyOf(visibleMessage(user, messageId)))
             .thenCompose(copy -> messages.sendAsUser(user.openId(), targetChat.chatId(), copy.msgType(), copy.content()))
@@ -307,12 +368,27 @@ final class WebApi {
   // --- WebSocket ---------------------------------------------------------------------------------------------------
 
   private void socket(RoutingContext ctx) {
-    User user = viewer(ctx);
+    ViewerAuth.Viewer viewer = signedIn(ctx);
     String upgrade = ctx.request().getHeader("Upgrade");
     if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
       throw WebError.of(400, "/web/ws is a WebSocket");
     }
-    ctx.request().toWebSocket().onSuccess(ws -> hub.open(ws, user.openId())).onFailure(e -> WebReplies.fail(ctx, e));
+    io.netty.channel.Channel channel = NettySocket.channelOf(ctx.request());
+    ctx.request().toWebSocket().onSuccess(ws -> {
+      signIn.track(ws, viewer.session()); // closed when the session ends
+      hub.open(ws, channel, viewer.user().openId());
+    }).onFailure(e -> WebReplies.fail(ctx, e));
+  }
+
+  /** Refuses a message beyond the person's allowance in the chat (Feishu's 5 per second by default). */
+  private void requireRate(RoutingContext ctx, User user, Chat chat) {
+    long waitMillis = messageRate.tryAcquire(user.openId(), chat.chatId());
+    if (waitMillis > 0) {
+      long seconds = Math.max(1, (waitMillis + 999) / 1000);
+      ctx.response().putHeader("Retry-After", Long.toString(seconds)).putHeader("x-ogw-ratelimit-reset", Long.toString(seconds));
+      throw new WebError(429, ErrorCode.RATE_LIMITED.code(), "too many messages: at most " + messageRate.perSecond()
+          + " per second in one chat; try again in " + waitMillis + " ms");
+    }
   }
 
   // --- helpers -----------------------------------------------------------------------------------------------------

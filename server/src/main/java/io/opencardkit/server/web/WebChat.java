@@ -4,14 +4,14 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.bots.CardActions;
 import io.opencardkit.server.cards.CardRuntime;
-import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.Responder;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
+import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * The browser side of OpenCardKit: the page, its HTTP API, and the WebSocket push of card events and messages
@@ -21,6 +21,7 @@ public final class WebChat {
   private final ViewerHub hub;
   private final WebApi api;
   private final CardRefusals refusals;
+  private final WebSignIn signIn;
   private final ReadMarks readMarks;
   private final UnreadApi unreadApi;
 
@@ -30,18 +31,22 @@ public final class WebChat {
    * @param cardActions where users' interactions with cards go (the bots' callbacks)
    */
   public WebChat(
-      Vertx vertx, ServerConfig config, Supplier<Directory> directory, CardStore store, CardRuntime runtime,
+      Vertx vertx, ServerConfig config, DirectoryHolder directory, CardStore store, CardRuntime runtime,
       MessageService messages, Reactions reactions, CardActions cardActions, Executor blocking) {
     long timeout = config.streamingTimeout().toMillis();
     MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout, reactions);
-    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views);
+    ViewerHub.Liveness liveness = new ViewerHub.Liveness(config.serving().wsPingInterval(), config.serving().wsCloseTimeout());
+    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views, liveness, config.serving().wsCompression());
     this.refusals = new CardRefusals(config.clock());
+    this.signIn = new WebSignIn(vertx, config, directory, store, blocking);
+    ViewerAuth auth = new ViewerAuth(config.webAuth(), directory, signIn);
     this.api =
         new WebApi(
-            new ViewerAuth(config.webAuth(), directory), directory, store, runtime, messages, views, hub,
-            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout);
+            auth, directory, store, runtime, messages, views, hub,
+            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout, signIn,
+            new MessageRate(config.access().messagesPerSecond(), config.clock()));
     this.readMarks = new ReadMarks(store);
-    this.unreadApi = new UnreadApi(new ViewerAuth(config.webAuth(), directory), directory, store, readMarks, blocking);
+    this.unreadApi = new UnreadApi(auth, directory, store, readMarks, blocking);
     readMarks.addListener(mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
@@ -59,6 +64,8 @@ public final class WebChat {
 
   /** Mounts the web API, the WebSocket and the static files; before the front door's catch-all. */
   public void mount(Router router) {
+    signIn.mountGuard(router);
+    signIn.mount(router);
     api.mount(router);
     unreadApi.mount(router);
     StaticPages.mountFiles(router);
@@ -73,12 +80,29 @@ public final class WebChat {
   }
 
   /**
-   * A key/value entry another node committed that the web chat keeps (a user's read mark, see {@link ReadMarks}); other
-   * keys are ignored. Call off the event loop.
+   * Readies a new HTTP connection of the server for the web chat's WebSockets (call from the HTTP servers' connection
+   * handler): with shared compression, permessage-deflate is negotiated without context takeover.
+   */
+  public static void prepareConnection(io.vertx.core.http.HttpConnection connection, ServerConfig.WsCompression compression) {
+    if (compression == ServerConfig.WsCompression.SHARED) {
+      NoContextDeflate.install(connection, FrameDeflater.LEVEL);
+    }
+  }
+
+  /** Open viewer sockets per event loop thread that has served any (operators' view of how the load spreads). */
+  public java.util.Map<String, Integer> viewersPerLoop() {
+    return hub.connectionsPerLoop();
+  }
+
+  /**
+   * A key/value entry another node of the cluster stored: the sign-in's session key and sign-outs, and users' read
+   * marks (see {@link ReadMarks}); other keys are ignored. Call off the event loop.
    */
   public void metaChangedElsewhere(String key, String value) {
     if (key.startsWith(ReadMarks.META_PREFIX)) {
       readMarks.changedElsewhere(value);
+    } else {
+      signIn.metaChangedElsewhere(key, value);
     }
   }
 
@@ -89,6 +113,7 @@ public final class WebChat {
 
   /** Stops the periodic checks; the sockets close with the HTTP server. */
   public void close() {
+    signIn.close();
     hub.close();
   }
 }

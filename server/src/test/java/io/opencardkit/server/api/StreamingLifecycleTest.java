@@ -1,5 +1,6 @@
 package io.opencardkit.server.api;
 
+import io.opencardkit.server.testkit.Await;
 import static io.opencardkit.server.api.CardJson.button;
 import static io.opencardkit.server.api.CardJson.json;
 import static io.opencardkit.server.api.CardJson.markdown;

@@ -1,7 +1,7 @@
 package io.opencardkit.server.bots;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.PageFrames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 /** The web chat's socket as a signed-in user's page holds it: records every frame the server pushes. */
 final class PageSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
+  private final PageFrames pageFrames = new PageFrames(); // one per socket: compact frames refer to its streams
   private final StringBuilder partial = new StringBuilder();
   private WebSocket ws;
 
@@ -34,7 +35,10 @@ final class PageSocket implements AutoCloseable {
         synchronized (frames) {
           partial.append(data);
           if (last) {
-            frames.add(Json.parseOrNull(partial.toString()));
+            JsonNode frame = pageFrames.read(partial.toString());
+            if (frame != null) {
+              frames.add(frame);
+            }
             partial.setLength(0);
             frames.notifyAll();
           }

@@ -155,6 +155,29 @@ final class CardModelTest extends HarnessTest {
   }
 
   @Test
+  void frameReader_compactAppend_becomesTheCardFrameOfItsAnnouncedStream() {
+    // web-protocol.md, compact append frames: [stream, version, text] after {"type":"stream"} on the same connection.
+    Object r =
+        run(
+            "const reader = new window.ock.api.FrameReader();"
+                + " const unknown = reader.read('[7,5,\"x\"]');"
+                + " const announced = reader.read(JSON.stringify({ type: 'stream', k: 7, card_id: '7301', element_id: 'md' }));"
+                + " const append = reader.read(JSON.stringify([7, 5, 'he said \"hi\"\\n']));"
+                + " const object = reader.read(JSON.stringify({ type: 'card', card_id: '7301', version: 6, op: 'replace', text: 'y' }));"
+                + " return { unknown, announced, append, op: object.op, other: new window.ock.api.FrameReader().read('[7,5,\"x\"]'),"
+                + "  garbage: reader.read('{nope') };");
+    Map<String, Object> append = Map.of("type", "card", "card_id", "7301", "element_id", "md", "version", 5, "op", "append", "text", "he said \"hi\"\n");
+    Map<String, Object> expected = new java.util.HashMap<>();
+    expected.put("unknown", null);
+    expected.put("announced", null);
+    expected.put("append", append);
+    expected.put("op", "replace");
+    expected.put("other", null);
+    expected.put("garbage", null);
+    assertThat(r).isEqualTo(expected);
+  }
+
+  @Test
   void cardFeed_snapshot_replacesHeldVersionAndOlderSnapshotsAreIgnored() {
     Object r =
         run(

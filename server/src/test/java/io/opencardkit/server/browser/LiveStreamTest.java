@@ -77,6 +77,8 @@ final class LiveStreamTest {
     assertThat(seen.size()).isGreaterThan(20);
     assertThat(seen).allSatisfy(t -> assertThat(finalText).startsWith(t));
     assertThat(shown(card)).isEqualTo(finalText);
+    // Chromium offers permessage-deflate; the page read the frames compressed once for every socket.
+    assertThat(server.server().web().stats().sharedDeflateConnections()).isPositive();
   }
 
   @Test

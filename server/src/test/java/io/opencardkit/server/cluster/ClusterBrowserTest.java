@@ -44,8 +44,8 @@ final class ClusterBrowserTest {
   ClusterBrowserTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-cluster-browser");
     String store = TestPostgres.withSchema(TestPostgres.url(), schema);
-    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seed.writeTo(dir).toString(), "--store", store, "--bus", redis.url())));
-    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url())));
+    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seed.writeTo(dir).toString(), "--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
+    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
     balancer = TcpProxy.failover(List.of(port(0), port(1)));
   }
 

@@ -49,8 +49,8 @@ final class ClusterProcessTest {
   ClusterProcessTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-cluster-proc");
     Path seedFile = seed.writeTo(dir);
-    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seedFile.toString(), "--store", store, "--bus", redis.url())));
-    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url())));
+    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seedFile.toString(), "--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
+    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
   }
 
   @AfterEach

@@ -59,7 +59,8 @@ final class ViewerModel {
         version = v;
         String op = frame.path("op").asText();
         if ("append".equals(op)) {
-          text = text.substring(0, frame.path("offset").asInt()) + frame.path("text").asText();
+          int offset = frame.has("offset") ? frame.path("offset").asInt() : text.length(); // compact frames append at the end
+          text = text.substring(0, offset) + frame.path("text").asText();
           increments++;
         } else if ("replace".equals(op)) {
           text = frame.path("text").asText();

@@ -40,7 +40,7 @@ final class PostgresOutageTest {
     proxy = TcpProxy.start(5432);
     Path dir = Files.createTempDirectory("okc-pg-outage");
     String store = TestPostgres.withSchema("postgresql://postgres@127.0.0.1:" + proxy.port() + "/test", schema);
-    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir).withSeed(seed.writeTo(dir)).withCluster(store, null);
+    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir).withSeed(seed.writeTo(dir)).withCluster(store, null).withInsecureDevLogin();
     server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
     Client sdk = Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(server.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
     bot = new BotCalls(sdk, server::runtime);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Several OpenCardKit nodes in this JVM, sharing one store (an SQLite file: the nodes' writers take turns, which is
@@ -31,6 +32,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** {@code count} nodes; the first stores the seed, the others start from the stored directory. */
   public static TestCluster start(int count, Clock clock, Duration streamingTimeout) {
+    // Nodes of a cluster refuse development sign-in unless told otherwise; the tests' viewers use ?user=.
+    return start(count, clock, streamingTimeout, ServerConfig::withInsecureDevLogin);
+  }
+
+  /** {@code count} nodes whose configuration {@code customize} adjusts last (for example the web sign-in). */
+  public static TestCluster start(int count, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     TestCluster cluster = new TestCluster();
     try {
       Path dir = Files.createTempDirectory("okc-cluster");
@@ -40,6 +47,7 @@ public final class TestCluster implements AutoCloseable {
         ServerConfig config =
             ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("node" + i)).withSeed(i == 0 ? seedFile : null)
                 .withClock(clock).withStreamingTimeout(streamingTimeout);
+        config = customize.apply(config);
         CardStore store = SqliteCardStore.open(db);
         ClusterBus bus = cluster.bus.join("node" + i);
         cluster.nodes.add(OpenCardKitServer.start(config, silent(), store, bus, true));

@@ -25,6 +25,9 @@ public final class TestSeed {
   public final String aliceToken = "tok-" + random(16);
   public final String bobToken = "tok-" + random(16);
   public final String chatId = "oc_general" + random(11);
+  /** E-mail addresses, by which OpenID Connect sign-in finds the users. */
+  public final String aliceEmail = "alice." + random(4) + "@example.com";
+  public final String bobEmail = "bob." + random(4) + "@example.com";
   private final Map<String, String> appFields = new LinkedHashMap<>();
   private final Map<String, String> otherAppFields = new LinkedHashMap<>();
 
@@ -60,8 +63,8 @@ public final class TestSeed {
         + "  - {app_id: " + appId + ", app_secret: \"" + appSecret + "\", name: Answer Bot" + fields(appFields) + "}\n"
         + "  - {app_id: " + otherAppId + ", app_secret: \"" + otherAppSecret + "\", name: Other Bot" + fields(otherAppFields) + "}\n"
         + "users:\n"
-        + "  - {open_id: " + alice + ", name: Alice, token: \"" + aliceToken + "\"}\n"
-        + "  - {open_id: " + bob + ", name: Bob, token: \"" + bobToken + "\"}\n"
+        + "  - {open_id: " + alice + ", name: Alice, token: \"" + aliceToken + "\", email: " + aliceEmail + "}\n"
+        + "  - {open_id: " + bob + ", name: Bob, token: \"" + bobToken + "\", email: " + bobEmail + "}\n"
         + "chats:\n"
         + "  - {chat_id: " + chatId + ", name: General, members: [" + alice + ", " + bob + ", " + appId + "]}\n";
   }

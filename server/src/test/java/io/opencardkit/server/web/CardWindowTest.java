@@ -13,7 +13,7 @@ final class CardWindowTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T08:00:00Z"));
 
   private CardWindow window(int maxEvents, long maxChars) {
-    return new CardWindow("oc_1", clock, maxEvents, Duration.ofMinutes(2).toMillis(), maxChars);
+    return new CardWindow("c", "oc_1", clock, maxEvents, Duration.ofMinutes(2).toMillis(), maxChars);
   }
 
   private static List<Long> versions(List<CardWindow.Entry> entries) {
@@ -24,17 +24,17 @@ final class CardWindowTest {
   void after_versionInsideWindow_returnsExactlyTheLaterFrames() {
     CardWindow window = window(300, 1_000_000);
     for (long v = 1; v <= 10; v++) {
-      window.append(v, "f" + v);
+      window.append(v, OutFrame.of("f" + v));
     }
 
     assertThat(window.after(6)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(7L, 8L, 9L, 10L));
-    assertThat(window.after(6).orElseThrow().get(0).frame()).isEqualTo("f7");
+    assertThat(window.after(6).orElseThrow().get(0).frame().text()).isEqualTo("f7");
   }
 
   @Test
   void after_latestVersion_returnsNothingMissing() {
     CardWindow window = window(300, 1_000_000);
-    window.append(1, "f1");
+    window.append(1, OutFrame.of("f1"));
 
     assertThat(window.after(1)).hasValueSatisfying(e -> assertThat(e).isEmpty());
   }
@@ -43,7 +43,7 @@ final class CardWindowTest {
   void after_olderThanTheEventBound_isNotCovered() {
     CardWindow window = window(300, 1_000_000);
     for (long v = 1; v <= 400; v++) {
-      window.append(v, "f");
+      window.append(v, OutFrame.of("f"));
     }
 
     // Versions 101..400 are kept: a page holding 100 needs exactly those, one holding 99 has lost version 100.
@@ -54,10 +54,10 @@ final class CardWindowTest {
   @Test
   void after_framesOlderThanTwoMinutes_areNotCovered() {
     CardWindow window = window(300, 1_000_000);
-    window.append(1, "f1");
-    window.append(2, "f2");
+    window.append(1, OutFrame.of("f1"));
+    window.append(2, OutFrame.of("f2"));
     clock.advance(Duration.ofSeconds(90));
-    window.append(3, "f3");
+    window.append(3, OutFrame.of("f3"));
     clock.advance(Duration.ofSeconds(30));
 
     // f1 and f2 are now two minutes old, f3 half a minute: a page at 2 gets f3, one at 1 a snapshot.
@@ -68,7 +68,7 @@ final class CardWindowTest {
   @Test
   void after_allFramesExpired_latestVersionStillNeedsNothing() {
     CardWindow window = window(300, 1_000_000);
-    window.append(5, "f5");
+    window.append(5, OutFrame.of("f5"));
     clock.advance(Duration.ofMinutes(3));
 
     assertThat(window.size()).isZero();
@@ -79,9 +79,9 @@ final class CardWindowTest {
   @Test
   void append_beyondTheCharacterBound_dropsOldestFrames() {
     CardWindow window = window(300, 10);
-    window.append(1, "aaaa");
-    window.append(2, "bbbb");
-    window.append(3, "cccc");
+    window.append(1, OutFrame.of("aaaa"));
+    window.append(2, OutFrame.of("bbbb"));
+    window.append(3, OutFrame.of("cccc"));
 
     assertThat(window.size()).isEqualTo(2);
     assertThat(window.after(1)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(2L, 3L));
@@ -90,9 +90,9 @@ final class CardWindowTest {
   @Test
   void append_versionThatSkips_dropsTheFramesBeforeTheHole() {
     CardWindow window = window(300, 1_000_000);
-    window.append(1, "f1");
-    window.append(2, "f2");
-    window.append(5, "f5");
+    window.append(1, OutFrame.of("f1"));
+    window.append(2, OutFrame.of("f2"));
+    window.append(5, OutFrame.of("f5"));
 
     assertThat(window.after(4)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(5L));
     assertThat(window.after(2)).isEmpty();
@@ -101,7 +101,7 @@ final class CardWindowTest {
   @Test
   void after_versionAheadOfTheWindow_isNotCovered() {
     CardWindow window = window(300, 1_000_000);
-    window.append(1, "f1");
+    window.append(1, OutFrame.of("f1"));
 
     assertThat(window.after(7)).isEmpty();
   }
@@ -109,7 +109,7 @@ final class CardWindowTest {
   @Test
   void idle_noAppendForTheAgeBound_isTrue() {
     CardWindow window = window(300, 1_000_000);
-    window.append(1, "f1");
+    window.append(1, OutFrame.of("f1"));
     clock.advance(Duration.ofSeconds(119));
     assertThat(window.idle()).isFalse();
     clock.advance(Duration.ofSeconds(1));

@@ -14,11 +14,11 @@ final class CardWindowsTest {
   @Test
   void sweep_overBudget_dropsLeastRecentlyActiveWindowsFirst() {
     CardWindows windows = new CardWindows(clock, 10);
-    windows.forChat("old", "oc_1").append(1, "aaaa");
+    windows.forChat("old", "oc_1").append(1, OutFrame.of("aaaa"));
     clock.advance(Duration.ofSeconds(1));
-    windows.forChat("mid", "oc_1").append(1, "bbbb");
+    windows.forChat("mid", "oc_1").append(1, OutFrame.of("bbbb"));
     clock.advance(Duration.ofSeconds(1));
-    windows.forChat("new", "oc_1").append(1, "cccc");
+    windows.forChat("new", "oc_1").append(1, OutFrame.of("cccc"));
 
     Map<String, String> dropped = windows.sweep();
 
@@ -32,9 +32,9 @@ final class CardWindowsTest {
   @Test
   void sweep_idleWindows_areDropped() {
     CardWindows windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
-    windows.forChat("a", "oc_1").append(1, "f1");
+    windows.forChat("a", "oc_1").append(1, OutFrame.of("f1"));
     clock.advance(CardWindows.WINDOW_AGE);
-    windows.forChat("b", "oc_2").append(1, "f1");
+    windows.forChat("b", "oc_2").append(1, OutFrame.of("f1"));
 
     Map<String, String> dropped = windows.sweep();
 
@@ -46,7 +46,7 @@ final class CardWindowsTest {
   @Test
   void forChat_cardSeenInAnotherChat_startsAFreshWindow() {
     CardWindows windows = new CardWindows(clock, CardWindows.ALL_WINDOWS_CHARS);
-    windows.forChat("a", "oc_1").append(1, "f1");
+    windows.forChat("a", "oc_1").append(1, OutFrame.of("f1"));
 
     CardWindow moved = windows.forChat("a", "oc_2");
 

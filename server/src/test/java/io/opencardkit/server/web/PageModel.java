@@ -62,7 +62,9 @@ final class PageModel {
     versions.put(cardId, version);
     String op = frame.get("op").asText();
     if ("append".equals(op)) {
-      texts.put(cardId, texts.get(cardId).substring(0, frame.get("offset").asInt()) + frame.get("text").asText());
+      String text = texts.get(cardId);
+      int offset = frame.has("offset") ? frame.get("offset").asInt() : text.length(); // compact frames append at the end
+      texts.put(cardId, text.substring(0, offset) + frame.get("text").asText());
     } else if ("replace".equals(op)) {
       texts.put(cardId, frame.get("text").asText());
     }

@@ -1,7 +1,7 @@
 package io.opencardkit.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.PageFrames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -9,6 +9,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import java.util.function.Predicate;
  */
 public final class RecordingSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
+  private final PageFrames pageFrames = new PageFrames(); // one per socket: compact frames refer to its streams
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
   private volatile boolean closed;
@@ -33,15 +35,27 @@ public final class RecordingSocket implements AutoCloseable {
 
   /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
   public static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
+    return open(baseUrl, query, paused, Map.of());
+  }
+
+  /** As {@link #open(String, String, boolean)}, with handshake headers (a session {@code Cookie}, an {@code Origin}). */
+  public static RecordingSocket open(String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
     RecordingSocket socket = new RecordingSocket(paused);
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
-    socket.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    socket.ws = builder.buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
     return socket;
   }
 
   /** The HTTP status with which the server refused the handshake. */
   public static int refusedStatus(String baseUrl, String query) throws Exception {
-    try (RecordingSocket socket = open(baseUrl, query, false)) {
+    return refusedStatus(baseUrl, query, Map.of());
+  }
+
+  /** The HTTP status with which the server refused the handshake with these headers. */
+  public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
+    try (RecordingSocket socket = open(baseUrl, query, false, headers)) {
       throw new AssertionError("the handshake was accepted");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
@@ -66,7 +80,10 @@ public final class RecordingSocket implements AutoCloseable {
           partial.append(data);
           receivedChars += data.length();
           if (last) {
-            frames.add(Json.parseOrNull(partial.toString()));
+            JsonNode frame = pageFrames.read(partial.toString());
+            if (frame != null) {
+              frames.add(frame);
+            }
             partial.setLength(0);
             frames.notifyAll();
           }
@@ -116,6 +133,13 @@ public final class RecordingSocket implements AutoCloseable {
   public List<JsonNode> frames() {
     synchronized (frames) {
       return List.copyOf(frames);
+    }
+  }
+
+  /** Compact append frames received (docs/web-protocol.md). */
+  public long compactFrames() {
+    synchronized (frames) {
+      return pageFrames.compactFrames();
     }
   }
 

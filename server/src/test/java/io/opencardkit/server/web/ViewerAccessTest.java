@@ -8,6 +8,7 @@ import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class ViewerAccessTest {
@@ -49,28 +50,51 @@ final class ViewerAccessTest {
   }
 
   @Test
-  void productionMode_wrongToken_isRefusedAndRightTokenSignsIn() throws Exception {
+  void tokenMode_theTokenSignsInOnceThroughTheFormOrAHeader_neverThroughTheUrl() throws Exception {
     try (TestServer server =
         TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withWebAuth(ServerConfig.WebAuth.TOKEN))) {
       WebClient web = new WebClient(server.baseUrl());
       String alice = "user=" + server.seed.alice;
 
-      assertThat(web.get("/web/api/session?" + alice + "&token=wrong").status()).isEqualTo(401);
-      assertThat(web.get("/web/api/session?" + alice).status()).isEqualTo(401);
-      assertThat(web.get("/web/api/session?" + alice + "&token=" + server.seed.bobToken).status()).isEqualTo(401);
-      assertThat(web.get("/web/api/chats?" + alice + "&token=wrong").status()).isEqualTo(401);
-      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), alice + "&token=wrong")).isEqualTo(401);
-      assertThat(web.get("/web/api/users?" + alice + "&token=" + server.seed.aliceToken).status()).isEqualTo(403);
+      // A token in a URL signs nobody in: URLs end up in logs and browser histories.
+      assertThat(web.get("/web/api/session?" + alice + "&token=" + server.seed.aliceToken).status()).isEqualTo(401);
+      assertThat(web.get("/web/api/chats?" + alice).status()).isEqualTo(401);
+      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), alice + "&token=" + server.seed.aliceToken)).isEqualTo(401);
+      assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, "wrong")).status()).isEqualTo(401);
+      assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.bobToken)).status()).isEqualTo(401);
 
-      WebClient.Reply session = web.get("/web/api/session?" + alice + "&token=" + server.seed.aliceToken);
+      WebClient.Reply signedIn = web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.aliceToken));
+      assertThat(signedIn.status()).isEqualTo(200);
+      String setCookie = signedIn.raw().headers().firstValue("Set-Cookie").orElseThrow();
+      // Attribute names are case-insensitive (Netty writes HTTPOnly).
+      assertThat(setCookie.toLowerCase(java.util.Locale.ROOT)).startsWith("okc_session=")
+          .contains("; httponly", "; samesite=lax", "; path=/", "; max-age=43200")
+          .doesNotContain("; secure"); // plain HTTP here
+      assertThat(setCookie).doesNotContain(server.seed.aliceToken);
+      String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+      WebClient.Reply session = web.get("/web/api/session", "Cookie", cookie);
       assertThat(session.status()).isEqualTo(200);
       assertThat(session.body().get("mode").asText()).isEqualTo("production");
+      assertThat(session.body().get("sign_in").asText()).isEqualTo("token");
       assertThat(session.body().get("user").get("name").asText()).isEqualTo("Alice");
-      try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), alice + "&token=" + server.seed.aliceToken, false)) {
+      assertThat(web.get("/web/api/users", "Cookie", cookie).status()).isEqualTo(403);
+      // ?user= names nobody in a production mode: the session does.
+      assertThat(web.get("/web/api/session?user=" + server.seed.bob, "Cookie", cookie).body().get("user").get("name").asText()).isEqualTo("Alice");
+      try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie))) {
         JsonNode hello = socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
         assertThat(hello.get("user").asText()).isEqualTo(server.seed.alice);
       }
+      // Programs may send the token in a header instead.
+      assertThat(web.get("/web/api/session", "Authorization", "Bearer " + server.seed.bobToken).body().get("user").get("name").asText())
+          .isEqualTo("Bob");
+      assertThat(web.get("/web/api/session", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+      assertThat(web.get("/web/api/session", "Cookie", cookie + "x").status()).isEqualTo(401);
     }
+  }
+
+  private static String signInBody(String openId, String token) {
+    return "{\"user\":\"" + openId + "\",\"token\":\"" + token + "\"}";
   }
 
   @Test

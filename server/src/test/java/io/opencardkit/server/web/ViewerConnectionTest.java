@@ -25,8 +25,8 @@ final class ViewerConnectionTest {
     }
 
     @Override
-    public void write(String frame) {
-      written.add(frame);
+    public void write(OutFrame frame) {
+      written.add(frame.text());
     }
 
     @Override
@@ -37,7 +37,7 @@ final class ViewerConnectionTest {
 
   @Test
   void offerCard_beforeFirstResume_writesNothing() {
-    connection.offerCard("c", 1, "f1");
+    connection.offerCard("c", 1, OutFrame.of("f1"));
 
     assertThat(socket.written).isEmpty();
   }
@@ -45,10 +45,10 @@ final class ViewerConnectionTest {
   @Test
   void offerCard_consecutiveVersions_areWrittenOnce() {
     connection.resumeFrom("c", 3);
-    connection.offerCard("c", 4, "f4");
-    connection.offerCard("c", 4, "f4");
-    connection.offerCard("c", 3, "f3");
-    connection.offerCard("c", 5, "f5");
+    connection.offerCard("c", 4, OutFrame.of("f4"));
+    connection.offerCard("c", 4, OutFrame.of("f4"));
+    connection.offerCard("c", 3, OutFrame.of("f3"));
+    connection.offerCard("c", 5, OutFrame.of("f5"));
 
     assertThat(socket.written).containsExactly("f4", "f5");
   }
@@ -56,23 +56,23 @@ final class ViewerConnectionTest {
   @Test
   void offerCard_gap_asksForOneSnapshotAndDropsFramesUntilItComes() {
     connection.resumeFrom("c", 3);
-    connection.offerCard("c", 5, "f5");
-    connection.offerCard("c", 6, "f6");
+    connection.offerCard("c", 5, OutFrame.of("f5"));
+    connection.offerCard("c", 6, OutFrame.of("f6"));
 
     assertThat(socket.written).isEmpty();
     assertThat(snapshotRequests).containsExactly("c");
 
-    connection.snapshot("c", 6, "s6");
-    connection.offerCard("c", 6, "f6");
-    connection.offerCard("c", 7, "f7");
+    connection.snapshot("c", 6, OutFrame.of("s6"));
+    connection.offerCard("c", 6, OutFrame.of("f6"));
+    connection.offerCard("c", 7, OutFrame.of("f7"));
     assertThat(socket.written).containsExactly("s6", "f7");
   }
 
   @Test
   void offerCard_unknownCardAfterResume_isWrittenAndThenOrdered() {
     connection.markResumed();
-    connection.offerCard("new", 2, "f2");
-    connection.offerCard("new", 3, "f3");
+    connection.offerCard("new", 2, OutFrame.of("f2"));
+    connection.offerCard("new", 3, OutFrame.of("f3"));
 
     assertThat(socket.written).containsExactly("f2", "f3");
   }
@@ -82,9 +82,9 @@ final class ViewerConnectionTest {
     connection.resumeFrom("a", 1);
     connection.resumeFrom("b", 1);
     socket.full = true;
-    connection.offerCard("a", 2, "a2");
-    connection.offerCard("a", 3, "a3");
-    connection.offerCard("b", 2, "b2");
+    connection.offerCard("a", 2, OutFrame.of("a2"));
+    connection.offerCard("a", 3, OutFrame.of("a3"));
+    connection.offerCard("b", 2, OutFrame.of("b2"));
     assertThat(socket.written).isEmpty();
     assertThat(stats.deltasSkipped()).isEqualTo(3);
 
@@ -92,10 +92,10 @@ final class ViewerConnectionTest {
     connection.drained();
     // The hub answers each request with a snapshot of the card's current version.
     assertThat(snapshotRequests).containsExactly("a", "b");
-    connection.snapshot("a", 3, "sa3");
-    connection.snapshot("b", 2, "sb2");
-    connection.offerCard("a", 3, "a3");
-    connection.offerCard("a", 4, "a4");
+    connection.snapshot("a", 3, OutFrame.of("sa3"));
+    connection.snapshot("b", 2, OutFrame.of("sb2"));
+    connection.offerCard("a", 3, OutFrame.of("a3"));
+    connection.offerCard("a", 4, OutFrame.of("a4"));
 
     assertThat(socket.written).containsExactly("sa3", "sb2", "a4");
   }
@@ -103,9 +103,9 @@ final class ViewerConnectionTest {
   @Test
   void snapshot_queueFull_staysStaleUntilDrain() {
     connection.resumeFrom("a", 1);
-    connection.offerCard("a", 3, "a3"); // gap
+    connection.offerCard("a", 3, OutFrame.of("a3")); // gap
     socket.full = true;
-    connection.snapshot("a", 3, "sa3");
+    connection.snapshot("a", 3, OutFrame.of("sa3"));
     assertThat(socket.written).isEmpty();
 
     socket.full = false;
@@ -117,8 +117,8 @@ final class ViewerConnectionTest {
   void offerControl_queueFull_isKeptAndWrittenFirstOnDrain() {
     connection.resumeFrom("a", 1);
     socket.full = true;
-    connection.offerControl("m1", "a", 5);
-    connection.offerCard("a", 2, "a2");
+    connection.offerControl(OutFrame.of("m1"), "a", 5);
+    connection.offerCard("a", 2, OutFrame.of("a2"));
     socket.full = false;
     connection.drained();
 
@@ -131,7 +131,7 @@ final class ViewerConnectionTest {
   void offerControl_tooManyPending_closesWithTryAgainLater() {
     socket.full = true;
     for (int i = 0; i <= ViewerConnection.MAX_PENDING_CONTROL; i++) {
-      connection.offerControl("m" + i, null, 0);
+      connection.offerControl(OutFrame.of("m" + i), null, 0);
     }
 
     assertThat(socket.closedWith).isEqualTo(ViewerConnection.TRY_AGAIN_LATER);
@@ -141,10 +141,10 @@ final class ViewerConnectionTest {
   @Test
   void offerControl_messageWithCard_skipsFramesTheMessageAlreadyHolds() {
     connection.markResumed();
-    connection.offerControl("m", "c", 4);
-    connection.offerCard("c", 3, "f3");
-    connection.offerCard("c", 4, "f4");
-    connection.offerCard("c", 5, "f5");
+    connection.offerControl(OutFrame.of("m"), "c", 4);
+    connection.offerCard("c", 3, OutFrame.of("f3"));
+    connection.offerCard("c", 4, OutFrame.of("f4"));
+    connection.offerCard("c", 5, OutFrame.of("f5"));
 
     assertThat(socket.written).containsExactly("m", "f5");
   }
@@ -152,11 +152,11 @@ final class ViewerConnectionTest {
   @Test
   void cardWentQuiet_forgetsTheCard_andItsNextFrameIsWrittenAsForANewCard() {
     connection.resumeFrom("c", 4);
-    connection.offerCard("c", 5, "f5");
+    connection.offerCard("c", 5, OutFrame.of("f5"));
     assertThat(connection.trackedCards()).isEqualTo(1);
 
     connection.cardWentQuiet("c");
-    connection.offerCard("c", 6, "f6");
+    connection.offerCard("c", 6, OutFrame.of("f6"));
 
     assertThat(socket.written).containsExactly("f5", "f6");
     assertThat(connection.trackedCards()).isEqualTo(1);
@@ -166,15 +166,15 @@ final class ViewerConnectionTest {
   void cardWentQuiet_snapshotStillOwed_keepsTheCard() {
     connection.resumeFrom("a", 1);
     socket.full = true;
-    connection.offerCard("a", 2, "a2"); // skipped: a is stale
+    connection.offerCard("a", 2, OutFrame.of("a2")); // skipped: a is stale
 
     connection.cardWentQuiet("a");
     socket.full = false;
     connection.drained();
 
     assertThat(snapshotRequests).containsExactly("a");
-    connection.snapshot("a", 2, "sa2");
-    connection.offerCard("a", 2, "a2");
+    connection.snapshot("a", 2, OutFrame.of("sa2"));
+    connection.offerCard("a", 2, OutFrame.of("a2"));
     assertThat(socket.written).containsExactly("sa2");
   }
 
@@ -182,7 +182,7 @@ final class ViewerConnectionTest {
   void upToDate_pageHoldsCurrentVersion_writesNothing() {
     connection.resumeFrom("c", 4);
     connection.upToDate("c", 4);
-    connection.offerCard("c", 5, "f5");
+    connection.offerCard("c", 5, OutFrame.of("f5"));
 
     assertThat(socket.written).containsExactly("f5");
   }

@@ -24,10 +24,24 @@ public final class WebClient {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
   }
 
+  /** A GET with extra headers (name, value, name, value…), e.g. a session {@code Cookie}. */
+  public Reply get(String pathAndQuery, String... headers) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).headers(headers).GET());
+  }
+
   public Reply post(String pathAndQuery, String json) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A POST with extra headers (name, value, name, value…), e.g. an {@code Origin} or a session {@code Cookie}. */
+  public Reply post(String pathAndQuery, String json, String... headers) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+            .header("Content-Type", "application/json")
+            .headers(headers)
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 

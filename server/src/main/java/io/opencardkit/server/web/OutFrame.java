@@ -1,0 +1,93 @@
+package io.opencardkit.server.web;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A server → page frame encoded once: its UTF-8 bytes and, the first time a socket with shared permessage-deflate
+ * needs them, its compressed bytes. Every viewer it goes to is sent the same bytes; immutable and safe to share
+ * between event loops.
+ *
+ * <p>The buffers are unreleasable: each write hands Netty a duplicate (own indexes, same bytes), and the bytes go with
+ * the frame to the garbage collector.
+ */
+final class OutFrame {
+  private final ByteBuf utf8;
+  private final String cardId;
+  private final long version;
+  private final AppendStream stream;
+  private volatile ByteBuf deflated;
+
+  private OutFrame(byte[] utf8, String cardId, long version, AppendStream stream) {
+    this.utf8 = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8));
+    this.cardId = cardId;
+    this.version = version;
+    this.stream = stream;
+  }
+
+  /** A frame that is not one card version (hello, message, preview, toast, stream). */
+  static OutFrame of(String text) {
+    return new OutFrame(text.getBytes(StandardCharsets.UTF_8), null, 0, null);
+  }
+
+  /** A card frame of one version. */
+  static OutFrame card(String text, String cardId, long version) {
+    return new OutFrame(text.getBytes(StandardCharsets.UTF_8), cardId, version, null);
+  }
+
+  /** A compact append frame: it means something only after {@code stream}'s announcement on the same socket. */
+  static OutFrame compact(String text, AppendStream stream, long version) {
+    return new OutFrame(text.getBytes(StandardCharsets.UTF_8), stream.cardId(), version, stream);
+  }
+
+  /** The card this frame belongs to, or {@code null}. */
+  String cardId() {
+    return cardId;
+  }
+
+  /** The card version, 0 for frames that are not one card version. */
+  long version() {
+    return version;
+  }
+
+  /** The stream a compact append refers to, or {@code null} for a self-contained frame. */
+  AppendStream stream() {
+    return stream;
+  }
+
+  /** Length of the UTF-8 text in bytes. */
+  int length() {
+    return utf8.readableBytes();
+  }
+
+  /** The UTF-8 text, as a buffer of its own to hand to one socket. */
+  ByteBuf utf8() {
+    return utf8.duplicate();
+  }
+
+  /** The permessage-deflate payload (no context, trailing {@code 00 00 ff ff} removed), as a buffer of its own. */
+  ByteBuf deflated() {
+    ByteBuf bytes = deflated;
+    if (bytes == null) {
+      synchronized (this) {
+        bytes = deflated;
+        if (bytes == null) {
+          bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(FrameDeflater.deflate(utf8)));
+          deflated = bytes;
+        }
+      }
+    }
+    return bytes.duplicate();
+  }
+
+  /** The text (tests and logs). */
+  String text() {
+    return utf8.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return text();
+  }
+}

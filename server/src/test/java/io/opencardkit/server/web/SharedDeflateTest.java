@@ -1,0 +1,124 @@
+package io.opencardkit.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.core.Json;
+import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.RawWebSocket;
+import io.opencardkit.server.testkit.TestServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * permessage-deflate as browsers meet it: Chromium offers {@value #CHROMIUM_OFFER}. With shared compression the
+ * server answers without context takeover in both directions, and every socket gets the same compressed bytes, each
+ * frame inflating on its own.
+ */
+final class SharedDeflateTest {
+  private static final String CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits";
+
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private void start(ServerConfig.WsCompression compression) {
+    server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withServing(c.serving().withWsCompression(compression)));
+  }
+
+  @Test
+  void shared_everySocketGetsTheSameCompressedBytesAndEachFrameInflatesAlone() throws Exception {
+    start(ServerConfig.WsCompression.SHARED);
+    BotCalls bot = new BotCalls(server);
+    String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", server.seed.chatId, cardId);
+    WebClient web = new WebClient(server.baseUrl());
+    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER);
+        RawWebSocket bob = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.bob, CHROMIUM_OFFER)) {
+      for (RawWebSocket socket : List.of(alice, bob)) {
+        assertThat(socket.status()).isEqualTo(101);
+        assertThat(socket.header("Sec-WebSocket-Extensions"))
+            .contains("permessage-deflate")
+            .contains("server_no_context_takeover")
+            .contains("client_no_context_takeover");
+        RawWebSocket.Frame hello = socket.readText();
+        assertThat(hello.rsv1()).as("compressed").isTrue();
+        assertThat(Json.parseOrNull(hello.text()).path("type").asText()).isEqualTo("hello");
+      }
+      long aliceLoaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
+      long bobLoaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.bob, cardId);
+      alice.sendText("{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + aliceLoaded + "}}");
+      bob.sendText("{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + bobLoaded + "}}");
+      String text = "";
+      for (int sequence = 1; sequence <= 5; sequence++) {
+        text += " 第" + sequence + "段 streamed words";
+        bot.contentOk(cardId, text, sequence);
+      }
+      long last = bot.version(cardId);
+
+      List<RawWebSocket.Frame> aliceFrames = framesUntil(alice, last);
+      List<RawWebSocket.Frame> bobFrames = framesUntil(bob, last);
+      for (long version = Math.max(aliceLoaded, bobLoaded) + 1; version <= last; version++) {
+        RawWebSocket.Frame a = compactFrame(aliceFrames, version);
+        RawWebSocket.Frame b = compactFrame(bobFrames, version);
+        assertThat(a.rsv1()).isTrue();
+        assertThat(a.payload()).as("the same compressed bytes for both sockets, version " + version).isEqualTo(b.payload());
+        JsonNode compact = Json.parseOrNull(a.text());
+        assertThat(compact.isArray()).isTrue();
+        assertThat(compact.get(1).asLong()).isEqualTo(version);
+      }
+      assertThat(server.server().web().stats().sharedDeflateConnections()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void perSocket_keepsContextTakeover() throws Exception {
+    start(ServerConfig.WsCompression.PER_SOCKET);
+    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
+      assertThat(alice.header("Sec-WebSocket-Extensions")).contains("permessage-deflate").doesNotContain("no_context_takeover");
+      assertThat(alice.readText().rsv1()).isTrue();
+      assertThat(server.server().web().stats().sharedDeflateConnections()).isZero();
+    }
+  }
+
+  @Test
+  void off_answersWithoutTheExtension() throws Exception {
+    start(ServerConfig.WsCompression.OFF);
+    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
+      assertThat(alice.header("Sec-WebSocket-Extensions")).isNull();
+      RawWebSocket.Frame hello = alice.readText();
+      assertThat(hello.rsv1()).isFalse();
+      assertThat(Json.parseOrNull(hello.text()).path("type").asText()).isEqualTo("hello");
+    }
+  }
+
+  /** Text frames until the compact frame of {@code version} (card frames arrive in version order). */
+  private static List<RawWebSocket.Frame> framesUntil(RawWebSocket socket, long version) throws Exception {
+    List<RawWebSocket.Frame> frames = new ArrayList<>();
+    while (true) {
+      RawWebSocket.Frame frame = socket.readText();
+      frames.add(frame);
+      JsonNode parsed = Json.parseOrNull(frame.text());
+      if (parsed != null && parsed.isArray() && parsed.get(1).asLong() == version) {
+        return frames;
+      }
+    }
+  }
+
+  private static RawWebSocket.Frame compactFrame(List<RawWebSocket.Frame> frames, long version) {
+    return frames.stream()
+        .filter(f -> {
+          JsonNode parsed = Json.parseOrNull(f.text());
+          return parsed != null && parsed.isArray() && parsed.get(1).asLong() == version;
+        })
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no compact frame of version " + version));
+  }
+}
