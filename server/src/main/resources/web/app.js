@@ -8,6 +8,10 @@ import { Inspector } from './inspector.js';
 import { renderMarkdown } from './markdown.js';
 import { SignIn } from './signin.js';
 import { h } from './dom.js';
+import { BottomFollower } from './scroll.js';
+import { UnreadTracker } from './unread.js';
+import { Composer } from './composer.js';
+import { renderMentionText } from './mentions.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -78,6 +82,8 @@ class App {
     $('[data-testid="viewer"]').textContent = session.user.name;
     $('[data-testid="mode"]').textContent = session.mode === 'production' ? '生产模式' : '开发模式';
     document.body.dataset.state = 'chat';
+    this.#bindChatHabits();
+    await this.unread.reload();
     await this.#loadChats();
     this.socket = new LiveSocket({
       url: this.api.socketUrl(),
@@ -119,6 +125,33 @@ class App {
       e.preventDefault();
       this.#sendText();
     });
+  }
+
+  /** Following the bottom of the list, unread counts, the multi-line composer with mentions (scroll/unread/composer.js). */
+  #bindChatHabits() {
+    this.follower = new BottomFollower({ list: $('[data-testid="messages"]'), control: $('[data-testid="new-messages"]') });
+    this.unread = new UnreadTracker({
+      api: this.api,
+      selfId: this.session.user.open_id,
+      list: $('[data-testid="chat-list"]'),
+      openChat: () => (this.currentChatId ? { chatId: this.currentChatId, newest: this.#newestShown() } : null),
+    });
+    this.composer = new Composer({
+      form: $('[data-testid="composer-form"]'),
+      input: $('[data-testid="composer"]'),
+      members: () => {
+        const chat = this.#chat(this.currentChatId);
+        if (!chat || chat.type !== 'group') return [];
+        return (chat.members || []).filter((m) => m.id !== this.session.user.open_id);
+      },
+    });
+  }
+
+  /** The newest message the open chat shows (the list is in the chat's order). */
+  #newestShown() {
+    let newest = null;
+    for (const entry of this.messages.values()) newest = entry.message;
+    return newest;
   }
 
   #eachView(fn) {
@@ -172,6 +205,7 @@ class App {
       item.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.#openChat(chat.chat_id); });
       return item;
     }));
+    if (this.unread) this.unread.paint();
   }
 
   #chat(chatId) {
@@ -208,16 +242,19 @@ class App {
     this.cardMessages.clear();
     const list = $('[data-testid="messages"]');
     list.replaceChildren();
+    this.#scrollToEnd(); // a chat opens at its bottom, whatever the last one was scrolled to
     const messages = await this.api.messages(chatId, 50);
     if (this.currentChatId !== chatId) return;
     for (const m of messages) this.#addMessage(m);
     this.#scrollToEnd();
+    this.unread.chatOpened(chatId, messages[messages.length - 1]);
     this.#resumeShown();
   }
 
   async #refreshAfterReconnect() {
     try {
       const chats = await this.api.chats();
+      this.unread.reload();
       this.chats = chats;
       for (const chat of chats) for (const m of chat.members || []) if (m.id && m.name) this.names.set(m.id, m.name);
       this.#renderChatList();
@@ -243,8 +280,7 @@ class App {
   // ----- messages -------------------------------------------------------------------------------------------------
 
   #scrollToEnd() {
-    const list = $('[data-testid="messages"]');
-    list.scrollTop = list.scrollHeight;
+    this.follower.toBottom();
   }
 
   #mergeMessage(message) {
@@ -304,7 +340,7 @@ class App {
       body.append(this.#renderPost(message.content));
       body.classList.add('bubble');
     } else {
-      body.append(h('div', { class: 'msg-text', text: (message.content && message.content.text) ?? '' }));
+      body.append(h('div', { class: 'msg-text' }, renderMentionText((message.content && message.content.text) ?? '', (id) => this.names.get(id) || null)));
       body.classList.add('bubble');
     }
     return entry;
@@ -390,24 +426,23 @@ class App {
   }
 
   async #sendText() {
-    const input = $('[data-testid="composer"]');
-    const text = input.value;
+    const text = this.composer.text();
     if (!text.trim() || !this.currentChatId) return;
     const chatId = this.currentChatId;
-    input.disabled = true;
+    // The box empties at once and stays usable (the person may type the next message); a failed send puts it back.
+    const draft = this.composer.take();
+    $('[data-testid="composer"]').focus(); // also after a click on the send button
     try {
       const message = await this.api.sendText(chatId, text);
-      input.value = '';
+      $('[data-testid="composer-error"]').textContent = '';
       if (this.currentChatId === chatId) {
         this.#addMessage(message);
         this.#scrollToEnd();
       }
       this.#touchChat(chatId, message);
     } catch (err) {
+      if (this.currentChatId === chatId) this.composer.restore(draft);
       $('[data-testid="composer-error"]').textContent = `发送失败：${err.message}`;
-    } finally {
-      input.disabled = false;
-      input.focus();
     }
   }
 
@@ -490,11 +525,17 @@ class App {
       case 'message': {
         const message = frame.message;
         if (!message) return;
-        this.#touchChat(frame.chat_id || message.chat_id, message);
-        if ((frame.chat_id || message.chat_id) === this.currentChatId) {
+        const chatId = frame.chat_id || message.chat_id;
+        this.#touchChat(chatId, message);
+        if (chatId === this.currentChatId) {
           const known = this.messages.has(message.message_id);
           this.#replaceMessage(message);
-          if (!known) this.#scrollToEnd();
+          if (!known) {
+            this.follower.messageAdded({ own: message.sender && message.sender.id === this.session.user.open_id });
+            this.unread.messageArrived(chatId, message);
+          }
+        } else {
+          this.unread.messageArrived(chatId, message);
         }
         break;
       }
@@ -506,6 +547,9 @@ class App {
         if (gap) this.#requestResume(frame.card_id);
         break;
       }
+      case 'read':
+        this.unread.readFrame(frame);
+        break;
       case 'preview':
         this.#updatePreview(frame.chat_id, frame.message_id, frame.summary);
         this.#tick();

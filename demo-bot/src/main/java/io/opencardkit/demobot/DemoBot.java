@@ -209,19 +209,50 @@ public final class DemoBot {
     return "演示回答：" + (topic.length() <= 30 ? topic : topic.substring(0, 29) + "…");
   }
 
-  /** The text of a text message without @-mentions; other kinds of messages get a description. */
+  /**
+   * The text of a text message, or of a post (its paragraphs on lines of their own), without @-mentions; other kinds
+   * of messages get a description.
+   */
   static String promptOf(EventMessage message) {
-    if (!"text".equals(message.getMessageType()) || message.getContent() == null) {
+    boolean post = "post".equals(message.getMessageType());
+    if (!("text".equals(message.getMessageType()) || post) || message.getContent() == null) {
       return "一条" + message.getMessageType() + "消息";
     }
     try {
       JsonElement content = JsonParser.parseString(message.getContent());
-      JsonElement text = content.isJsonObject() ? content.getAsJsonObject().get("text") : null;
-      String prompt = text == null || !text.isJsonPrimitive() ? "" : text.getAsString().replaceAll("@_user_\\d+", "").strip();
+      String text = post ? postText(content) : textOf(content.isJsonObject() ? content.getAsJsonObject().get("text") : null);
+      String prompt = text.replaceAll("@_user_\\d+", "").strip();
       return prompt.isEmpty() ? "你好" : prompt;
     } catch (RuntimeException e) {
       return "你好";
     }
+  }
+
+  /** A post's text runs and links, one line per paragraph (mentions and pictures left out). */
+  private static String postText(JsonElement content) {
+    StringBuilder out = new StringBuilder();
+    JsonElement paragraphs = content.isJsonObject() ? content.getAsJsonObject().get("content") : null;
+    if (paragraphs == null || !paragraphs.isJsonArray()) {
+      return "";
+    }
+    for (JsonElement paragraph : paragraphs.getAsJsonArray()) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      if (!paragraph.isJsonArray()) {
+        continue;
+      }
+      for (JsonElement element : paragraph.getAsJsonArray()) {
+        if (element.isJsonObject() && element.getAsJsonObject().has("text") && !"at".equals(textOf(element.getAsJsonObject().get("tag")))) {
+          out.append(textOf(element.getAsJsonObject().get("text")));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static String textOf(JsonElement value) {
+    return value == null || !value.isJsonPrimitive() ? "" : value.getAsString();
   }
 
   private static P2CardActionTriggerResponse toast(String type, String content) {

@@ -134,6 +134,11 @@ final class DemoBotTest {
     assertThat(DemoBot.promptOf(message("text", "{\"text\":\"@_user_1 今天天气？\"}"))).isEqualTo("今天天气？");
     assertThat(DemoBot.promptOf(message("text", "{\"text\":\"@_user_1\"}"))).isEqualTo("你好");
     assertThat(DemoBot.promptOf(message("image", "{\"image_key\":\"img_x\"}"))).isEqualTo("一条image消息");
+    assertThat(DemoBot.promptOf(message("text", "{\"text\":\"第一行\\n第二行\"}"))).isEqualTo("第一行\n第二行");
+    // A question of several paragraphs arrives as a post (the web chat sends it so, as the Feishu client does).
+    assertThat(DemoBot.promptOf(message("post", "{\"title\":\"\",\"content\":[[{\"tag\":\"at\",\"user_id\":\"@_user_1\",\"user_name\":\"Demo Bot\"},"
+            + "{\"tag\":\"text\",\"text\":\" 什么是流式卡片？\"}],[],[{\"tag\":\"text\",\"text\":\"请举个例子。\"}]]}")))
+        .isEqualTo("什么是流式卡片？\n\n请举个例子。");
     assertThat(DemoBot.summaryOf("a".repeat(50))).hasSize("演示回答：".length() + 30).endsWith("…");
   }
 

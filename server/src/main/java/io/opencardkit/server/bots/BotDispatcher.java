@@ -184,19 +184,15 @@ public final class BotDispatcher implements AutoCloseable {
     if (chat == null) {
       return;
     }
-    MentionText text = null;
-    if ("text".equals(message.msgType())) {
-      JsonNode content = Json.parseOrNull(message.content());
-      text = MentionText.parse(content == null ? "" : content.path("text").asText(""), dir);
-    }
+    EventContent content = EventContent.of(message, dir);
     long now = clock.millis();
-    for (App app : EventRecipients.of(dir, message, text)) {
+    for (App app : EventRecipients.of(dir, message, content)) {
       if (!reachable(app, Kind.EVENT)) {
         LOG.debug("event not delivered: app_id={} has no event_url and no long connection", app.appId());
         continue;
       }
       String eventId = newEventId();
-      attempt(new PendingEvent(app.appId(), eventId, EventPayloads.messageReceive(app, eventId, now, message, chat, text), now));
+      attempt(new PendingEvent(app.appId(), eventId, EventPayloads.messageReceive(app, eventId, now, message, chat, content), now));
     }
   }
 

@@ -25,9 +25,9 @@ final class EventPayloads {
   /**
    * {@code im.message.receive_v1} for a user's message; {@code create_time} in milliseconds as Feishu's IM events.
    *
-   * @param text for a text message, its mentions (the content's {@code text} is replaced by the placeholder form)
+   * @param content the message's content with its mentions in the placeholder form
    */
-  static ObjectNode messageReceive(App app, String eventId, long nowMillis, MessageRecord message, Chat chat, MentionText text) {
+  static ObjectNode messageReceive(App app, String eventId, long nowMillis, MessageRecord message, Chat chat, EventContent content) {
     ObjectNode body = envelope(app, eventId, MESSAGE_RECEIVE, Long.toString(nowMillis));
     ObjectNode event = body.putObject("event");
     ObjectNode sender = event.putObject("sender");
@@ -39,14 +39,12 @@ final class EventPayloads {
     m.put("create_time", Long.toString(message.createdAtMillis())).put("update_time", Long.toString(message.updatedAtMillis()));
     m.put("chat_id", message.chatId()).put("thread_id", "").put("chat_type", chat.isP2p() ? "p2p" : "group");
     m.put("message_type", message.msgType());
-    m.put("content", text == null ? message.content() : Json.write(Json.object().put("text", text.text())));
+    m.put("content", content.content());
     var mentions = m.putArray("mentions");
-    if (text != null) {
-      for (MentionText.Mention mention : text.mentions()) {
-        ObjectNode node = mentions.addObject().put("key", mention.key());
-        userIds(node.putObject("id"), mention.openId());
-        node.put("name", mention.name()).put("tenant_key", TENANT_KEY);
-      }
+    for (MentionText.Mention mention : content.mentions()) {
+      ObjectNode node = mentions.addObject().put("key", mention.key());
+      userIds(node.putObject("id"), mention.openId());
+      node.put("name", mention.name()).put("tenant_key", TENANT_KEY);
     }
     return body;
   }

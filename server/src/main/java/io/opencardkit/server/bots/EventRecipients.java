@@ -16,9 +16,9 @@ final class EventRecipients {
   private EventRecipients() {}
 
   /**
-   * @param text the mentions of a text message, or {@code null} for other types (which mention nobody)
+   * @param content the message as bots receive it, with its mentions
    */
-  static List<App> of(Directory directory, MessageRecord message, MentionText text) {
+  static List<App> of(Directory directory, MessageRecord message, EventContent content) {
     if (!"user".equals(message.senderType())) {
       return List.of();
     }
@@ -32,7 +32,7 @@ final class EventRecipients {
       if (app.isEmpty()) {
         continue;
       }
-      boolean hears = chat.get().isP2p() || app.get().hearsAllGroupMessages() || (text != null && text.mentions(app.get()));
+      boolean hears = chat.get().isP2p() || app.get().hearsAllGroupMessages() || content.mentions(app.get());
       if (hears) {
         recipients.add(app.get());
       }

@@ -64,7 +64,7 @@ record MentionText(String text, List<Mention> mentions) {
   }
 
   /** A user's open id as written, a bot's open id, or a bot's open id for its app id (a convenience). */
-  private static Optional<String> openIdOf(String id, Directory directory) {
+  static Optional<String> openIdOf(String id, Directory directory) {
     if (directory.user(id).isPresent()) {
       return Optional.of(id);
     }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardSummary;
 import io.opencardkit.core.store.MessageRecord;
+import java.util.regex.Pattern;
 
 /** Renders a stored message in the shape of Feishu's IM v1 message object. */
 final class MessageJson {
   static final String TENANT_KEY = "opencardkit";
+  /** A mention as written in a text message; the preview shows {@code @Name}. */
+  private static final Pattern AT = Pattern.compile("<at\\s+user_id\\s*=\\s*[\"']?[^\"'>\\s]*[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
 
   private MessageJson() {}
 
@@ -50,18 +53,38 @@ final class MessageJson {
     }
     switch (record.msgType()) {
       case "text":
-        return content.path("text").asText("");
+        return AT.matcher(content.path("text").asText("")).replaceAll("@$1");
       case "post":
         {
           JsonNode post = content.has("title") || content.has("content") ? content : first(content);
           String title = post.path("title").asText("");
-          return title.isEmpty() ? "[富文本]" : title;
+          String text = title.isEmpty() ? postText(post) : title;
+          return text.isEmpty() ? "[富文本]" : text;
         }
       case "interactive":
         return CardSummary.derived(content);
       default:
         return "[" + record.msgType() + "]";
     }
+  }
+
+  /** A post's text runs and mentions, its paragraphs joined by spaces (a preview shows one line). */
+  private static String postText(JsonNode post) {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode paragraph : post.path("content")) {
+      if (out.length() > 0 && paragraph.size() > 0) {
+        out.append(' ');
+      }
+      for (JsonNode element : paragraph) {
+        String tag = element.path("tag").asText();
+        if ("text".equals(tag) || "a".equals(tag) || "md".equals(tag)) {
+          out.append(element.path("text").asText(""));
+        } else if ("at".equals(tag)) {
+          out.append('@').append(element.path("user_name").asText(element.path("user_id").asText("")));
+        }
+      }
+    }
+    return out.toString().strip();
   }
 
   private static JsonNode first(JsonNode object) {

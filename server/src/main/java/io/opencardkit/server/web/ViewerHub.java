@@ -124,6 +124,11 @@ final class ViewerHub {
     shards.values().forEach(shard -> shard.toast(openId, chatId, toast));
   }
 
+  /** Sends a frame to one viewer's pages that can see the chat (any thread), e.g. that they read it elsewhere. */
+  void toViewer(String openId, String chatId, String frame) {
+    toast(openId, chatId, frame); // the same delivery as a toast: one user's pages of one chat
+  }
+
   /**
    * Closes every viewer's socket with "try again later" (any thread): the pages reconnect, reload their chats over
    * HTTP and resume their cards, so they catch up with whatever this node may have missed (the cluster bus was down).

@@ -100,11 +100,11 @@ final class WebApi {
     router.get("/web/ws").handler(ctx -> guarded(ctx, this::socket));
   }
 
-  private interface Handler {
+  interface Handler {
     void handle(RoutingContext ctx);
   }
 
-  private static void guarded(RoutingContext ctx, Handler handler) {
+  static void guarded(RoutingContext ctx, Handler handler) {
     try {
       handler.handle(ctx);
     } catch (RuntimeException e) {
@@ -138,7 +138,8 @@ final class WebApi {
     }));
   }
 
-  private static ViewerAuth.Viewer signedIn(RoutingContext ctx) {
+  /** The viewer {@link #identify} found for the request (401 when nobody signed it); other APIs under /web/api use it too. */
+  static ViewerAuth.Viewer signedIn(RoutingContext ctx) {
     CompletableFuture<ViewerAuth.Viewer> found = ctx.get(VIEWER);
     if (found == null) {
       throw WebError.of(401, "not signed in");
@@ -252,8 +253,8 @@ final class WebApi {
       throw WebError.of(400, "text must be a non-empty string");
     }
     requireRate(ctx, user, chat);
-    String content = Json.write(Json.object().put("text", text.asText()));
-    CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), "text", content);
+    ComposedMessage composed = ComposedMessage.of(text.asText());
+    CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), composed.msgType(), composed.content());
     WebReplies.reply(ctx, sent.thenApply(record -> Json.write(Frames.messageNode(views.of(record, null)))));
   }
 
@@ -395,7 +396,7 @@ final class WebApi {
 
   // --- helpers -----------------------------------------------------------------------------------------------------
 
-  private static ObjectNode body(RoutingContext ctx) {
+  static ObjectNode body(RoutingContext ctx) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
       return Json.object();

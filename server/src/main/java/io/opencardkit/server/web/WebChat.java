@@ -22,6 +22,8 @@ public final class WebChat {
   private final WebApi api;
   private final CardRefusals refusals;
   private final WebSignIn signIn;
+  private final ReadMarks readMarks;
+  private final UnreadApi unreadApi;
 
   /**
    * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
@@ -37,11 +39,15 @@ public final class WebChat {
     this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views, liveness, config.serving().wsCompression());
     this.refusals = new CardRefusals(config.clock());
     this.signIn = new WebSignIn(vertx, config, directory, store, blocking);
+    ViewerAuth auth = new ViewerAuth(config.webAuth(), directory, signIn);
     this.api =
         new WebApi(
-            new ViewerAuth(config.webAuth(), directory, signIn), directory, store, runtime, messages, views, hub,
+            auth, directory, store, runtime, messages, views, hub,
             new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout, signIn,
             new MessageRate(config.access().messagesPerSecond(), config.clock()));
+    this.readMarks = new ReadMarks(store);
+    this.unreadApi = new UnreadApi(auth, directory, store, readMarks, blocking);
+    readMarks.addListener(mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
     reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
@@ -61,6 +67,7 @@ public final class WebChat {
     signIn.mountGuard(router);
     signIn.mount(router);
     api.mount(router);
+    unreadApi.mount(router);
     StaticPages.mountFiles(router);
   }
 
@@ -87,9 +94,16 @@ public final class WebChat {
     return hub.connectionsPerLoop();
   }
 
-  /** A key/value entry another node of the cluster stored (the sign-in's session key and sign-outs live there). */
+  /**
+   * A key/value entry another node of the cluster stored: the sign-in's session key and sign-outs, and users' read
+   * marks (see {@link ReadMarks}); other keys are ignored. Call off the event loop.
+   */
   public void metaChangedElsewhere(String key, String value) {
-    signIn.metaChangedElsewhere(key, value);
+    if (key.startsWith(ReadMarks.META_PREFIX)) {
+      readMarks.changedElsewhere(value);
+    } else {
+      signIn.metaChangedElsewhere(key, value);
+    }
   }
 
   /** Counters of the browser push. */

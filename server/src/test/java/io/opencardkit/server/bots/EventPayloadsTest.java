@@ -31,9 +31,7 @@ final class EventPayloadsTest {
   @Test
   void messageReceive_groupTextWithMention_readsAsSdkEvent() {
     MessageRecord message = text("<at user_id=\"" + APP.botOpenId() + "\">Answer Bot</at> what time is it?");
-    MentionText mentions = MentionText.parse(Json.parseOrNull(message.content()).get("text").asText(), DIRECTORY);
-
-    ObjectNode body = EventPayloads.messageReceive(APP, "ev_1", 1700000001000L, message, GROUP, mentions);
+    ObjectNode body = EventPayloads.messageReceive(APP, "ev_1", 1700000001000L, message, GROUP, EventContent.of(message, DIRECTORY));
     P2MessageReceiveV1 event = Jsons.DEFAULT.fromJson(Json.write(body), P2MessageReceiveV1.class);
 
     assertThat(event.getSchema()).isEqualTo("2.0");
@@ -48,6 +46,27 @@ final class EventPayloadsTest {
     assertThat(event.getEvent().getMessage().getChatType()).isEqualTo("group");
     assertThat(event.getEvent().getMessage().getMessageType()).isEqualTo("text");
     assertThat(event.getEvent().getMessage().getContent()).isEqualTo("{\"text\":\"@_user_1 what time is it?\"}");
+    assertThat(event.getEvent().getMessage().getMentions()).singleElement().satisfies(m -> {
+      assertThat(m.getKey()).isEqualTo("@_user_1");
+      assertThat(m.getId().getOpenId()).isEqualTo(APP.botOpenId());
+      assertThat(m.getName()).isEqualTo("Answer Bot");
+    });
+  }
+
+  @Test
+  void messageReceive_postWithMentionAndParagraphs_readsAsTheFeishuClientsPost() {
+    String post = "{\"title\":\"\",\"content\":[[{\"tag\":\"at\",\"user_id\":\"cli_bot\",\"user_name\":\"Answer Bot\",\"style\":[]},"
+        + "{\"tag\":\"text\",\"text\":\" first\",\"style\":[]}],[],[{\"tag\":\"text\",\"text\":\"second\",\"style\":[]}]]}";
+    MessageRecord message = new MessageRecord("om_2", "oc_group", "ou_alice", "user", "post", post, null, null, null, null, 1, 1);
+
+    ObjectNode body = EventPayloads.messageReceive(APP, "ev_2", 1700000001000L, message, GROUP, EventContent.of(message, DIRECTORY));
+    P2MessageReceiveV1 event = Jsons.DEFAULT.fromJson(Json.write(body), P2MessageReceiveV1.class);
+
+    assertThat(event.getEvent().getMessage().getMessageType()).isEqualTo("post");
+    // The at element keeps its place; its user_id is the placeholder of the mentions list, as Feishu delivers it.
+    assertThat(event.getEvent().getMessage().getContent()).isEqualTo(
+        "{\"title\":\"\",\"content\":[[{\"tag\":\"at\",\"user_id\":\"@_user_1\",\"user_name\":\"Answer Bot\",\"style\":[]},"
+            + "{\"tag\":\"text\",\"text\":\" first\",\"style\":[]}],[],[{\"tag\":\"text\",\"text\":\"second\",\"style\":[]}]]}");
     assertThat(event.getEvent().getMessage().getMentions()).singleElement().satisfies(m -> {
       assertThat(m.getKey()).isEqualTo("@_user_1");
       assertThat(m.getId().getOpenId()).isEqualTo(APP.botOpenId());

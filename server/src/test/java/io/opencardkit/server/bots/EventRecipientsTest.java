@@ -22,7 +22,7 @@ final class EventRecipientsTest {
   private static List<App> recipients(String chatId, String senderType, String text) {
     MessageRecord m = new MessageRecord("om_1", chatId, senderType.equals("user") ? "ou_u" : "cli_a", senderType, "text",
         Json.write(Json.object().put("text", text)), null, null, null, null, 1, 1);
-    return EventRecipients.of(DIRECTORY, m, MentionText.parse(text, DIRECTORY));
+    return EventRecipients.of(DIRECTORY, m, EventContent.of(m, DIRECTORY));
   }
 
   @Test
@@ -38,6 +38,14 @@ final class EventRecipientsTest {
   @Test
   void groupMessage_mentioningABotOutsideTheChat_doesNotReachIt() {
     assertThat(recipients("oc_g", "user", "<at user_id=\"cli_c\">C</at> hi")).doesNotContain(OUTSIDER);
+  }
+
+  @Test
+  void groupPost_mentioningABotInAnAtElement_reachesIt() {
+    String post = "{\"title\":\"\",\"content\":[[{\"tag\":\"text\",\"text\":\"one\"}],[],"
+        + "[{\"tag\":\"at\",\"user_id\":\"cli_a\",\"user_name\":\"A\"},{\"tag\":\"text\",\"text\":\" two\"}]]}";
+    MessageRecord m = new MessageRecord("om_1", "oc_g", "ou_u", "user", "post", post, null, null, null, null, 1, 1);
+    assertThat(EventRecipients.of(DIRECTORY, m, EventContent.of(m, DIRECTORY))).containsExactly(MENTIONED_ONLY, HEARS_ALL);
   }
 
   @Test

@@ -6,6 +6,8 @@ import com.lark.oapi.Client;
 import com.lark.oapi.core.response.BaseResponse;
 import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq;
 import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReqBody;
+import com.lark.oapi.service.cardkit.v1.model.CreateCardElementReq;
+import com.lark.oapi.service.cardkit.v1.model.CreateCardElementReqBody;
 import com.lark.oapi.service.cardkit.v1.model.CreateCardReq;
 import com.lark.oapi.service.cardkit.v1.model.CreateCardReqBody;
 import com.lark.oapi.service.cardkit.v1.model.SettingsCardReq;
@@ -77,6 +79,17 @@ final class Bot {
 
   void contentOk(String cardId, String elementId, String text) throws Exception {
     assertThat(content(cardId, elementId, text)).as("content %s", text).isZero();
+  }
+
+  /** Appends elements (a JSON array) to the end of a card's body. */
+  void appendElements(String cardId, String elementsJson) throws Exception {
+    ok(sdk.cardkit().v1().cardElement().create(
+            CreateCardElementReq.newBuilder()
+                .cardId(cardId)
+                .createCardElementReqBody(
+                    CreateCardElementReqBody.newBuilder().type("append").elements(elementsJson).sequence(++sequence).build())
+                .build()),
+        "append elements");
   }
 
   /** PATCH settings with a {"config":…} JSON. */
