@@ -157,9 +157,13 @@ public abstract class SqlCardStore implements CardStore {
   /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
   @Override
   public final void close() {
+    closeHelpers();
     writer.close();
     reads.close();
   }
+
+  /** Stops what a store runs beside its writer and readers (first thing {@link #close()} does); nothing by default. */
+  protected void closeHelpers() {}
 
   private <T> T await(String doing, CompletableFuture<T> future) {
     try {

@@ -47,7 +47,25 @@ final class SqliteSchema {
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-    return config.createConnection(url(file));
+    Connection c = config.createConnection(url(file));
+    // The writer never checkpoints: SQLite would otherwise copy the WAL into the database file (and fsync it) inside
+    // whichever COMMIT crossed 1,000 pages, holding every update waiting behind it. WalCheckpointer does it beside.
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint=0");
+    }
+    return c;
+  }
+
+  /** The checkpointer's connection: it writes only the database file, from the WAL, fsynced as the writer's. */
+  static Connection openCheckpointer(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    Connection c = config.createConnection(url(file));
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint=0");
+    }
+    return c;
   }
 
   /** A read-only connection; in WAL mode it reads the last committed state while the writer writes. */
