@@ -224,11 +224,6 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
     return claimRounds.get();
   }
 
-  /** Who holds this node's leases in the store. */
-  String owner() {
-    return owner;
-  }
-
   /** A new event id: 32 hex digits, as Feishu's. */
   static String newEventId() {
     return RandomIds.hex(16);

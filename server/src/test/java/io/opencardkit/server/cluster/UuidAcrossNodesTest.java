@@ -8,7 +8,6 @@ import com.lark.oapi.service.im.v1.model.CreateMessageReqBody;
 import com.lark.oapi.service.im.v1.model.CreateMessageResp;
 import com.lark.oapi.service.im.v1.model.ListMessageReq;
 import com.lark.oapi.service.im.v1.model.ListMessageResp;
-import com.lark.oapi.service.im.v1.model.Message;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.PostgresRedisNodes;
