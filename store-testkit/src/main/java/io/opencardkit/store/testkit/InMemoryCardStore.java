@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * A thread-safe {@link CardStore} kept in memory, for tests of the code above the storage port. It passes {@link
- * CardStoreContract} and {@link DeliveryStoreContract}, so it behaves like the database adapters except that nothing survives the JVM.
+ * CardStoreContract} and {@link DeliveryStoreContract}, so it behaves like the database adapters except that nothing
+ * survives the JVM.
  *
  * <p>{@link #commit} applies the batch before returning an already completed future. {@link #close} ends this handle
  * only; {@link #reopen} gives a fresh handle on the same data, as reopening a database file would.
@@ -98,17 +99,18 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
 
   /** The first message of the batch whose uuid another message claimed within the hour, else null. */
   private MessageRecord findTakenUuid(List<MessageRecord> messages) {
-    Map<String, MessageRecord> claims = new HashMap<>(data.uuids);
+    Map<String, MessageRecord> inBatch = new HashMap<>();
     for (MessageRecord m : messages) {
       if (m.uuid() == null) {
         continue;
       }
-      MessageRecord holder = claims.get(m.senderId() + "\n" + m.uuid());
+      String key = m.senderId() + "\n" + m.uuid();
+      MessageRecord holder = inBatch.containsKey(key) ? inBatch.get(key) : data.uuids.get(key);
       if (holder != null && !holder.messageId().equals(m.messageId())
           && holder.createdAtMillis() > m.createdAtMillis() - MessageRecord.UUID_WINDOW_MILLIS) {
         return m;
       }
-      claims.put(m.senderId() + "\n" + m.uuid(), m);
+      inBatch.put(key, m);
     }
     return null;
   }
