@@ -34,7 +34,16 @@ final class SqliteSchema {
       // message_id is the tie-break of the chat order, so the index serves ORDER BY without a sort
       "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat_id, created_at, message_id)",
       "CREATE INDEX IF NOT EXISTS messages_by_uuid ON messages (sender_id, uuid)",
-      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      // Added after version 1 without changing it: created when missing, so older files gain them on the next start,
+      // and older builds do not read them. See UuidClaims and DeliveryRows (store-jdbc).
+      "CREATE TABLE IF NOT EXISTS message_uuids ("
+          + " sender_id TEXT NOT NULL, uuid TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
+          + " PRIMARY KEY (sender_id, uuid)) WITHOUT ROWID",
+      "CREATE TABLE IF NOT EXISTS bot_deliveries ("
+          + " event_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, payload TEXT NOT NULL, failed_attempts INTEGER NOT NULL,"
+          + " due_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL)",
+      "CREATE INDEX IF NOT EXISTS bot_deliveries_by_due ON bot_deliveries (due_at)");
 
   private SqliteSchema() {}
 
