@@ -34,7 +34,11 @@ final class SqliteSchema {
       // message_id is the tie-break of the chat order, so the index serves ORDER BY without a sort
       "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat_id, created_at, message_id)",
       "CREATE INDEX IF NOT EXISTS messages_by_uuid ON messages (sender_id, uuid)",
-      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      // uploaded images (issue 11); added to version 1 files as they are opened: an additive table needs no bump
+      "CREATE TABLE IF NOT EXISTS images ("
+          + " image_key TEXT PRIMARY KEY, app_id TEXT NOT NULL, mime_type TEXT NOT NULL, width INTEGER NOT NULL,"
+          + " height INTEGER NOT NULL, bytes BLOB NOT NULL, created_at INTEGER NOT NULL)");
 
   private SqliteSchema() {}
 
