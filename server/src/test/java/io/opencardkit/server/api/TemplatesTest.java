@@ -113,6 +113,20 @@ final class TemplatesTest {
   }
 
   @Test
+  void imSend_template_thenIdConvert_theCardStreamsAsACardEntity() throws Exception {
+    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive",
+        imContent("AAqReport001", null, "{'title':'转换','rows':[{'name':'a','duration':'1'}]}"))).getMessageId();
+    String cardId = assertOk(bot.idConvert(messageId)).getCardId();
+
+    assertOk(bot.content(cardId, "answer", "流式", 1));
+
+    JsonNode card = bot.shownCard(messageId);
+    assertThat(card.at("/header/title/content").asText()).isEqualTo("转换");
+    assertThat(card.at("/body/elements/0/content").asText()).isEqualTo("流式");
+    assertThat(card.at("/body/elements/1/content").asText()).isEqualTo("a: 1");
+  }
+
+  @Test
   void imSend_templateDataAsAString_isAcceptedToo() throws Exception {
     String data = Json.write(data("AAqReport001", "1.0.0", "{'title':'字符串'}"));
     String content = Json.write(Json.object().put("type", "template").put("data", data));
