@@ -12,6 +12,7 @@ import { BottomFollower } from './scroll.js';
 import { UnreadTracker } from './unread.js';
 import { Composer } from './composer.js';
 import { renderMentionText } from './mentions.js';
+import { imageMessage, withStoredImage } from './images.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -336,6 +337,8 @@ class App {
       this.#mountCard(entry, body, message.card.card, message.card);
     } else if (message.msg_type === 'interactive') {
       this.#mountCard(entry, body, message.content || {}, null);
+    } else if (message.msg_type === 'image') {
+      body.append(imageMessage(document, message.content));
     } else if (message.msg_type === 'post') {
       body.append(this.#renderPost(message.content));
       body.classList.add('bubble');
@@ -402,7 +405,7 @@ class App {
       case 'at':
         return h('span', { class: 'md-at', text: `@${node.user_name || this.names.get(node.user_id) || (node.user_id === 'all' ? '所有人' : node.user_id || '')}` });
       case 'img':
-        return h('span', { class: 'ock-img-placeholder', text: `🖼 ${node.image_key || '图片'}` });
+        return withStoredImage(h('span', { class: 'ock-img-placeholder', text: `🖼 ${node.image_key || '图片'}` }), node.image_key, '图片', 'post-img');
       case 'media':
         return h('span', { class: 'ock-img-placeholder', text: `🎞 ${node.file_key || '视频'}` });
       case 'emotion':

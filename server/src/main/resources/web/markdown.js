@@ -15,6 +15,7 @@ import '/webjars/markdown-it/14.1.0/dist/markdown-it.js';
 import DOMPurify from '/webjars/dompurify/3.2.6/dist/purify.es.mjs';
 import { resolveColor } from './colors.js';
 import { imageAt } from './foreignimage.js';
+import { withStoredImage } from './images.js';
 import { EMOJI_KEYS, emojiGlyph, isEmojiKeyPrefix } from './emoji.js';
 
 const ALLOWED_URL = /^(?:https?:\/\/|tel:|mailto:)/i;
@@ -217,7 +218,12 @@ function harden(fragment, env) {
     a.setAttribute('target', '_blank');
     a.setAttribute('rel', 'noopener noreferrer nofollow');
   }
+  for (const placeholder of fragment.querySelectorAll('.md-img-placeholder[data-img-key]')) {
+    const shown = withStoredImage(placeholder, placeholder.getAttribute('data-img-key'), placeholder.getAttribute('title') || '', 'md-img');
+    if (shown !== placeholder) placeholder.replaceWith(shown);
+  }
   for (const img of fragment.querySelectorAll('img')) {
+    if (img.dataset.imgKey) continue; // an uploaded image of this server, not a foreign one
     img.setAttribute('referrerpolicy', 'no-referrer');
     img.setAttribute('loading', 'lazy');
     img.addEventListener('error', () => img.replaceWith(brokenImage(img.ownerDocument, img.getAttribute('alt'))));

@@ -11,6 +11,7 @@ import { renderMarkdown, safePrefix } from './markdown.js';
 import { resolveColor } from './colors.js';
 import { h } from './dom.js';
 import { imageAt } from './foreignimage.js';
+import { withStoredImage } from './images.js';
 
 const SPACING = { small: '4px', medium: '8px', large: '12px', extra_large: '16px' };
 const TEXT_SIZES = new Set([
@@ -572,10 +573,11 @@ function imageOrPlaceholder(key, alt) {
     return imageAt(key.trim(), alt, null, () => h('span', { class: 'ock-img-placeholder', text: `🖼 ${alt}` }));
   }
   const validKey = typeof key === 'string' && /^img_[A-Za-z0-9_-]{1,200}$/.test(key) ? key : '';
-  return h('span', { class: 'ock-img-placeholder', 'data-img-key': validKey || null, title: validKey || null },
+  const placeholder = h('span', { class: 'ock-img-placeholder', 'data-img-key': validKey || null, title: validKey || null },
     h('span', { class: 'ock-img-glyph', text: '🖼' }),
     h('span', { class: 'ock-img-label', text: alt }),
     validKey ? h('span', { class: 'ock-img-key', text: validKey }) : null);
+  return withStoredImage(placeholder, validKey, alt, null); // an uploaded image replaces its placeholder
 }
 
 function clickableUrl(node, multiUrl, rc) {

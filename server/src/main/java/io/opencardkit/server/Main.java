@@ -128,6 +128,12 @@ public final class Main implements Runnable {
         description = "A web chat socket closed by the server (for instance for falling behind) that does not complete the "
             + "close handshake within this is dropped at the TCP level (default: ${DEFAULT-VALUE}).")
     Duration wsCloseTimeout;
+
+    @Option(names = "--templates", paramLabel = "DIR",
+        description = "Card templates: DIR/<template_id>.json (latest) and DIR/<template_id>@<version>.json, card JSON 2.0 "
+            + "exported from the card builder; reloaded when a file changes.")
+    Path templates;
+
     private WebAccess webAccess() {
       boolean oidcGiven = !oidcIssuer.isBlank() || !oidcClientId.isBlank() || !oidcClientSecret.isBlank();
       WebAccess.Oidc oidc = webAuth == ServerConfig.WebAuth.OIDC || oidcGiven
@@ -144,7 +150,7 @@ public final class Main implements Runnable {
             new ServerConfig.Serving(
                 eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops, wsCompression, wsPingInterval, wsCloseTimeout);
         config =
-            new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess());
+            new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess(), templates);
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;

@@ -22,9 +22,11 @@ import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ImApi;
+import io.opencardkit.server.im.ImageApi;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
+import io.opencardkit.server.templates.TemplateLibrary;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -57,10 +59,11 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final DirectoryHolder directory;
   private final WebChat web;
   private final BotDispatcher bots;
+  private final TemplateLibrary templates;
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
+      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots, TemplateLibrary templates) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -71,6 +74,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     this.directory = directory;
     this.web = web;
     this.bots = bots;
+    this.templates = templates;
   }
 
   /**
@@ -140,8 +144,9 @@ public final class OpenCardKitServer implements AutoCloseable {
     boolean clustered = bus != ClusterBus.local();
     CardStore store = clustered ? new ReplicatingStore(raw, bus) : raw;
     try {
+      TemplateLibrary templates = config.templates() == null ? TemplateLibrary.none() : TemplateLibrary.open(config.templates());
       DirectoryHolder directory = new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
-      return startWith(config, vertx, store, bus, directory, sharedStore || clustered);
+      return startWith(config, vertx, store, bus, directory, sharedStore || clustered, templates);
     } catch (RuntimeException e) {
       bus.close();
       store.close();
@@ -150,7 +155,8 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private static OpenCardKitServer startWith(
-      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared) {
+      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared,
+      TemplateLibrary templates) {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
     CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
     // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same millisecond) is
@@ -162,7 +168,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     Reactions reactions = new Reactions(directory, store, blocking, config.clock(), shared);
     BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus, deliveriesOf(store), !shared);
     messages.useOutbox(bots);
-    CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
+    CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots, templates);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
     ClusterReplica replica =
         new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere);
@@ -176,9 +182,10 @@ public final class OpenCardKitServer implements AutoCloseable {
     HttpFrontDoor.mountFirst(router, config.clock());
     web.mountBeforeApis(router);
     new AuthApi(tokens, directory).mount(router);
-    new CardKitApi(runtime, messages).mount(router);
+    new CardKitApi(runtime, messages, templates).mount(router);
     new ReactionApi(reactions).mount(router);
-    new ImApi(messages).mount(router);
+    new ImageApi(store, directory, config.clock(), blocking).mount(router);
+    new ImApi(messages, templates).mount(router);
     new ContactApi(directory).mount(router);
     bots.longConnectionApi().mount(router);
     web.mount(router);
@@ -201,7 +208,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates);
     server.scheduleHousekeeping();
     return server;
   }
@@ -222,6 +229,9 @@ public final class OpenCardKitServer implements AutoCloseable {
     vertx.setPeriodic(1000, id -> blocking.execute(runtime::sweepStreamingTimeouts));
     vertx.setPeriodic(60_000, id -> blocking.execute(() -> runtime.evictIdle(MAX_CARDS_IN_MEMORY)));
     vertx.setPeriodic(3_600_000, id -> blocking.execute(() -> store.compact(config.clock().millis() - KEEP_IDLE_CARDS.toMillis())));
+    if (templates.directory().isPresent()) {
+      vertx.setPeriodic(1000, id -> blocking.execute(templates::refreshIfChanged)); // edits of template files take effect
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
@@ -268,6 +278,11 @@ public final class OpenCardKitServer implements AutoCloseable {
   /** Delivery of events and card callbacks to bots. */
   public BotDispatcher bots() {
     return bots;
+  }
+
+  /** The card templates ({@code --templates}); tests call {@link TemplateLibrary#refreshIfChanged} themselves. */
+  public TemplateLibrary templates() {
+    return templates;
   }
 
   /** The web chat (page, web API, WebSocket push). */

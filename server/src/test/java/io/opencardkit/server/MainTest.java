@@ -77,6 +77,19 @@ final class MainTest {
   }
 
   @Test
+  void serve_templatesWithABrokenFile_stopsNamingTheFile() throws Exception {
+    Path templates = Files.createDirectories(dir.resolve("templates"));
+    Files.writeString(templates.resolve("AAqBroken001.json"), "{\"schema\":\"1.0\",\"elements\":[]}");
+
+    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--templates", templates.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("AAqBroken001.json", "schema must be \"2.0\"");
+    assertThat(serve("--port", "0", "--data", dir.resolve("data2").toString(), "--templates", dir.resolve("none").toString()).err())
+        .contains("--templates", "not a directory");
+  }
+
+  @Test
   void durationConverter_acceptsTheUsualUnits() {
     Main.DurationConverter converter = new Main.DurationConverter();
     assertThat(converter.convert("90s")).isEqualTo(Duration.ofSeconds(90));

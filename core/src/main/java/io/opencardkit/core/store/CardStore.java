@@ -51,6 +51,17 @@ public interface CardStore extends AutoCloseable {
   List<MessageRecord> messagesOfChat(
       String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit);
 
+  /**
+   * Stores an uploaded image durably (in a transaction of its own: images are written rarely and alone).
+   *
+   * @return completes once the image is on disk, or exceptionally with a {@link StorageException}; storing a key
+   *     twice fails with {@link StorageFailure#CONSTRAINT_VIOLATION}
+   */
+  CompletableFuture<Void> saveImage(StoredImage image);
+
+  /** An uploaded image by its key; empty for a key nobody uploaded. */
+  Optional<StoredImage> image(String imageKey);
+
   /** A value of the key/value area (for example the persisted directory). */
   Optional<String> meta(String key);
 

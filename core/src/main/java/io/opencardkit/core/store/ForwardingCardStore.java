@@ -56,6 +56,16 @@ public abstract class ForwardingCardStore implements CardStore {
   }
 
   @Override
+  public CompletableFuture<Void> saveImage(StoredImage image) {
+    return delegate.saveImage(image);
+  }
+
+  @Override
+  public Optional<StoredImage> image(String imageKey) {
+    return delegate.image(imageKey);
+  }
+
+  @Override
   public Optional<String> meta(String key) {
     return delegate.meta(key);
   }

@@ -13,9 +13,10 @@ import java.util.Set;
  *
  * @param toast the toast to show, or {@code null}
  * @param card the new card JSON ({@code card.type} raw), or {@code null}
- * @param templateId the template asked for ({@code card.type} template), or {@code null}
+ * @param template the template data asked for ({@code card.type} template: {@code template_id}, version, variables), or
+ *     {@code null}
  */
-record CallbackResponse(Toast toast, ObjectNode card, String templateId) {
+record CallbackResponse(Toast toast, ObjectNode card, JsonNode template) {
   private static final Set<String> TOAST_TYPES = Set.of("info", "success", "error", "warning");
   private static final Set<String> CARD_KEYS = Set.of("schema", "config", "header", "body", "elements", "i18n_elements", "card_link");
 
@@ -62,7 +63,10 @@ record CallbackResponse(Toast toast, ObjectNode card, String templateId) {
       return new CallbackResponse(toast, (ObjectNode) data, null);
     }
     if ("template".equals(type)) {
-      return new CallbackResponse(toast, null, data == null ? "" : data.path("template_id").asText(""));
+      if (data != null && data.isTextual()) {
+        data = Json.parseOrNull(data.asText());
+      }
+      return new CallbackResponse(toast, null, data == null ? Json.object() : data);
     }
     throw new Malformed("card.type must be raw or template, got '" + type + "'");
   }
@@ -80,6 +84,11 @@ record CallbackResponse(Toast toast, ObjectNode card, String templateId) {
       content = i18n(node.path("i18n"));
     }
     return new Toast(type, content);
+  }
+
+  /** The template asked for, by its id ("" when the answer named none). */
+  String templateId() {
+    return template == null ? null : template.path("template_id").asText("");
   }
 
   /** The Chinese text, else the English one, else any. */

@@ -11,6 +11,7 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.templates.TemplateLibrary;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +39,17 @@ public final class CardCallbacks implements CardActions {
   private final CardRuntime runtime;
   private final MessageService messages;
   private final BotDispatcher dispatcher;
+  private final TemplateLibrary templates;
 
-  public CardCallbacks(Clock clock, Supplier<Directory> directory, CardRuntime runtime, MessageService messages, BotDispatcher dispatcher) {
+  public CardCallbacks(
+      Clock clock, Supplier<Directory> directory, CardRuntime runtime, MessageService messages, BotDispatcher dispatcher,
+      TemplateLibrary templates) {
     this.clock = clock;
     this.directory = directory;
     this.runtime = runtime;
     this.messages = messages;
     this.dispatcher = dispatcher;
+    this.templates = templates;
   }
 
   @Override
@@ -118,13 +123,18 @@ public final class CardCallbacks implements CardActions {
       if (response.toast() != null) {
         toasts.add(response.toast());
       }
-      if (response.templateId() != null) {
-        toasts.add(Toast.error(200673, "Card templates are not supported by OpenCardKit; the card was not updated"));
+      ObjectNode card = response.card();
+      if (response.template() != null) {
+        try {
+          card = templates.render(response.template()); // a template answer replaces the card with what it renders
+        } catch (ApiException e) {
+          toasts.add(refusedCard(e));
+        }
       }
-      if (response.card() == null) {
+      if (card == null) {
         return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), false));
       }
-      return handle != null ? applyToEntity(app, handle, response.card(), toasts) : applyInline(app, message, response.card(), toasts);
+      return handle != null ? applyToEntity(app, handle, card, toasts) : applyInline(app, message, card, toasts);
     } catch (RuntimeException e) {
       LOG.error("card callback answer of app_id={} failed unexpectedly", app.appId(), e);
       return done(false, false, Toast.error(300000, "Internal error while applying the bot's answer"));

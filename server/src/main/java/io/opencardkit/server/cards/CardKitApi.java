@@ -14,6 +14,7 @@ import io.opencardkit.server.http.Envelope;
 import io.opencardkit.server.http.RequestBody;
 import io.opencardkit.server.http.Responder;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.templates.TemplateLibrary;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -27,10 +28,12 @@ public final class CardKitApi {
 
   private final CardRuntime runtime;
   private final MessageService messages;
+  private final TemplateLibrary templates;
 
-  public CardKitApi(CardRuntime runtime, MessageService messages) {
+  public CardKitApi(CardRuntime runtime, MessageService messages, TemplateLibrary templates) {
     this.runtime = runtime;
     this.messages = messages;
+    this.templates = templates;
   }
 
   /** Mounts the routes. {@code id_convert} is registered before the {@code :card_id} routes that could shadow it. */
@@ -52,13 +55,14 @@ public final class CardKitApi {
       RequestBody body = RequestBody.of(ctx);
       String type = body.requiredString("type", 1, 50);
       String data = body.requiredString("data", 0, 3_000_000);
+      ObjectNode card;
       if ("template".equals(type)) {
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "type template is not supported by OpenCardKit yet; send card_json");
-      }
-      if (!"card_json".equals(type)) {
+        card = templates.render(parseJson(data, "data"));
+      } else if ("card_json".equals(type)) {
+        card = CardValidator.parseCard(data);
+      } else {
         throw ApiException.of(ErrorCode.INVALID_PARAMETER, "type must be card_json or template, got " + type);
       }
-      ObjectNode card = CardValidator.parseCard(data);
       CompletableFuture<String> created = runtime.create(ctx.get(Responder.APP_ID), card);
       Responder.reply(ctx, created, cardId -> Json.object().put("card_id", cardId));
     } catch (ApiException e) {

@@ -4,7 +4,10 @@ import io.netty.handler.codec.DecoderException;
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -19,6 +22,18 @@ public final class HttpFrontDoor {
   /** Large enough for the biggest documented field (3,000,000 characters of card JSON, up to 3 bytes each). */
   static final long MAX_BODY_BYTES = 12L * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(HttpFrontDoor.class);
+  /** The one API whose body is a multipart upload: it is read whole into memory ({@link #UPLOAD}), at most this much. */
+  public static final String IMAGE_UPLOAD_PATH = "/open-apis/im/v1/images";
+  /** Key of an upload's body ({@link Upload}) in the routing context. */
+  public static final String UPLOAD = "okc.upload";
+  /** An image of 10 MB and the multipart framing around it. */
+  static final int MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + 64 * 1024;
+
+  /**
+   * The body of an upload: its bytes, or {@code null} when it was larger than {@value #MAX_UPLOAD_BYTES} bytes (the
+   * rest was read and dropped, so that the answer reaches the client).
+   */
+  public record Upload(byte[] bytes, long totalBytes) {}
 
   private HttpFrontDoor() {}
 
@@ -31,7 +46,33 @@ public final class HttpFrontDoor {
       ctx.next();
     });
     router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
-    router.route("/open-apis/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+    router.route("/open-apis/*").handler(ctx -> {
+      if (HttpMethod.POST.equals(ctx.request().method()) && IMAGE_UPLOAD_PATH.equals(ctx.request().path())) {
+        readUpload(ctx); // Vert.x's body handler keeps no multipart bytes in memory: it writes files to disk
+      } else {
+        bodies.handle(ctx);
+      }
+    });
+  }
+
+  private static void readUpload(RoutingContext ctx) {
+    Buffer body = Buffer.buffer();
+    long[] total = {0};
+    ctx.request().handler(chunk -> {
+      total[0] += chunk.length();
+      if (total[0] <= MAX_UPLOAD_BYTES) {
+        body.appendBuffer(chunk);
+      }
+    });
+    ctx.request().endHandler(v -> {
+      ctx.put(UPLOAD, new Upload(total[0] <= MAX_UPLOAD_BYTES ? body.getBytes() : null, total[0]));
+      ctx.next();
+    });
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
+      ctx.response().writeContinue(); // curl asks before sending a large upload, and would otherwise wait a second
+    }
+    ctx.request().resume();
   }
 
   public static void mountLast(Router router) {

@@ -5,6 +5,7 @@ import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.http.RequestBody;
 import io.opencardkit.server.http.Responder;
+import io.opencardkit.server.templates.TemplateLibrary;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,9 +14,11 @@ public final class ImApi {
   private static final String BASE = "/open-apis/im/v1/messages";
 
   private final MessageService messages;
+  private final TemplateLibrary templates;
 
-  public ImApi(MessageService messages) {
+  public ImApi(MessageService messages, TemplateLibrary templates) {
     this.messages = messages;
+    this.templates = templates;
   }
 
   public void mount(Router router) {
@@ -52,9 +55,12 @@ public final class ImApi {
     }
   }
 
-  private static MessageService.Outgoing outgoing(RequestBody body) {
+  private MessageService.Outgoing outgoing(RequestBody body) {
     String msgType = body.requiredString("msg_type", 1, 50);
     String content = body.requiredString("content", 1, Integer.MAX_VALUE);
+    if ("interactive".equals(msgType)) {
+      content = templates.expandMessageContent(content); // a card template is sent as the card it renders
+    }
     String uuid = body.optionalKey("uuid", 1, 50);
     return MessageService.validate(msgType, content, uuid);
   }
@@ -111,7 +117,7 @@ public final class ImApi {
 
   private void patch(RoutingContext ctx) {
     try {
-      String content = RequestBody.of(ctx).requiredString("content", 1, Integer.MAX_VALUE);
+      String content = templates.expandMessageContent(RequestBody.of(ctx).requiredString("content", 1, Integer.MAX_VALUE));
       Responder.reply(ctx, messages.patch(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), content), v -> Json.object(), "ok");
     } catch (ApiException e) {
       Responder.refuse(ctx, e);

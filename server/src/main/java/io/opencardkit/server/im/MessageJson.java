@@ -63,6 +63,8 @@ final class MessageJson {
         }
       case "interactive":
         return CardSummary.derived(content);
+      case "image":
+        return "[图片]";
       default:
         return "[" + record.msgType() + "]";
     }

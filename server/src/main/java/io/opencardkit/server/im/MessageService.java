@@ -260,8 +260,14 @@ public final class MessageService {
       case "interactive":
         validateInteractive((ObjectNode) parsed, bytes);
         break;
+      case "image":
+        // the key is not looked up: an unknown one shows the image placeholder, as a card's unknown img_key does
+        if (!parsed.path("image_key").isTextual() || parsed.get("image_key").asText().isEmpty()) {
+          throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "image content needs an \"image_key\" string (from im/v1/images)");
+        }
+        break;
       default:
-        throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "msg_type " + msgType + " is not supported by OpenCardKit (text, post, interactive)");
+        throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "msg_type " + msgType + " is not supported by OpenCardKit (text, post, image, interactive)");
     }
     return new Outgoing(msgType, content, uuid);
   }
@@ -275,7 +281,7 @@ public final class MessageService {
       return;
     }
     if ("template".equals(type)) {
-      throw CardEngine.imCardError(200380, "card templates are not supported by OpenCardKit");
+      throw CardEngine.imCardError(200380, "template does not exist, please confirm whether this template has been released (a template card reaches here unrendered only from outside the IM API)");
     }
     if (bytes > MAX_CARD_BYTES) {
       throw ApiException.of(ErrorCode.IM_CONTENT_TOO_LONG, "card is " + bytes + " bytes, at most " + MAX_CARD_BYTES);

@@ -24,6 +24,7 @@ public final class WebChat {
   private final WebSignIn signIn;
   private final ReadMarks readMarks;
   private final UnreadApi unreadApi;
+  private final WebImages images;
 
   /**
    * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
@@ -47,6 +48,7 @@ public final class WebChat {
             new MessageRate(config.access().messagesPerSecond(), config.clock()));
     this.readMarks = new ReadMarks(store);
     this.unreadApi = new UnreadApi(auth, directory, store, readMarks, blocking);
+    this.images = new WebImages(store, blocking);
     readMarks.addListener(mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
@@ -68,6 +70,7 @@ public final class WebChat {
     signIn.mount(router);
     api.mount(router);
     unreadApi.mount(router);
+    images.mount(router);
     StaticPages.mountFiles(router);
   }
 

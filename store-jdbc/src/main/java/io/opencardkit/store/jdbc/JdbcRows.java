@@ -10,6 +10,7 @@ import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.StoredImage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,6 +28,8 @@ public final class JdbcRows {
           + " created_at, updated_at";
 
   public static final String SNAPSHOT_COLUMNS = "card_id, version, state";
+
+  public static final String IMAGE_COLUMNS = "image_key, app_id, mime_type, width, height, bytes, created_at";
 
   private JdbcRows() {}
 
@@ -95,6 +98,21 @@ public final class JdbcRows {
         rs.getString(10),
         rs.getLong(11),
         rs.getLong(12));
+  }
+
+  public static void bindImage(PreparedStatement ps, StoredImage image) throws SQLException {
+    ps.setString(1, image.imageKey());
+    ps.setString(2, image.appId());
+    ps.setString(3, image.mimeType());
+    ps.setInt(4, image.width());
+    ps.setInt(5, image.height());
+    ps.setBytes(6, image.bytes());
+    ps.setLong(7, image.createdAtMillis());
+  }
+
+  public static StoredImage image(ResultSet rs) throws SQLException {
+    return new StoredImage(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBytes(6), rs.getLong(7));
   }
 
   private static ObjectNode payload(String json) {

@@ -9,9 +9,11 @@ import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.StoredImage;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.store.jdbc.GroupCommitLoop.SqlWork;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -124,6 +126,24 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     requireNonNegative("limit", limit);
     return reads.read("messagesOfChat", false,
         q -> StoreQueries.messagesOfChat(q, chatId, startMillis, endMillis, ascending, offset, limit));
+  }
+
+  /** {@inheritDoc} On the writer thread, in a transaction of its own between the batches queued around it. */
+  @Override
+  public final CompletableFuture<Void> saveImage(StoredImage image) {
+    Objects.requireNonNull(image, "image");
+    return writer.submitTask(c -> {
+      try (PreparedStatement ps = c.prepareStatement(StoreStatements.INSERT_IMAGE)) {
+        JdbcRows.bindImage(ps, image);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public final Optional<StoredImage> image(String imageKey) {
+    return reads.read("image", false, q -> StoreQueries.image(q, imageKey));
   }
 
   @Override

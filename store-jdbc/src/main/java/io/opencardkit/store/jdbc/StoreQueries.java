@@ -4,6 +4,7 @@ import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.LoadedCard;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.StoredImage;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public final class StoreQueries {
       "SELECT " + JdbcRows.MESSAGE_COLUMNS + " FROM messages WHERE chat_id = ? AND created_at BETWEEN ? AND ?"
           + " ORDER BY created_at DESC, message_id DESC LIMIT ? OFFSET ?";
   private static final String SELECT_META = "SELECT value FROM meta WHERE key = ?";
+  private static final String SELECT_IMAGE = "SELECT " + JdbcRows.IMAGE_COLUMNS + " FROM images WHERE image_key = ?";
 
   private StoreQueries() {}
 
@@ -87,6 +89,10 @@ public final class StoreQueries {
 
   public static Optional<String> meta(QueryRunner q, String key) throws SQLException {
     return first(q.list(SELECT_META, ps -> ps.setString(1, key), rs -> rs.getString(1)));
+  }
+
+  public static Optional<StoredImage> image(QueryRunner q, String imageKey) throws SQLException {
+    return first(q.list(SELECT_IMAGE, ps -> ps.setString(1, imageKey), JdbcRows::image));
   }
 
   private static <T> Optional<T> first(List<T> rows) {

@@ -27,6 +27,10 @@ public final class StoreStatements {
   public static final String UPSERT_META =
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
+  /** An uploaded image; a key stored twice violates the primary key (keys are random: it never happens in use). */
+  public static final String INSERT_IMAGE =
+      "INSERT INTO images (" + JdbcRows.IMAGE_COLUMNS + ") VALUES " + placeholders(JdbcRows.IMAGE_COLUMNS);
+
   private StoreStatements() {}
 
   private static String placeholders(String columns) {

@@ -39,10 +39,10 @@ final class PostgresMigrationTest {
     PostgresCardStore.migrate(config);
 
     assertThat(query("SELECT version || ':' || success FROM " + config.schema() + ".opencardkit_schema_history"
-        + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true");
+        + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true", "3:true");
     assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + config.schema()
         + "' ORDER BY table_name")).containsExactly(
-            "bot_deliveries", "card_events", "card_snapshots", "cards", "message_uuids", "messages", "meta",
+            "bot_deliveries", "card_events", "card_snapshots", "cards", "images", "message_uuids", "messages", "meta",
             "opencardkit_schema_history");
   }
 

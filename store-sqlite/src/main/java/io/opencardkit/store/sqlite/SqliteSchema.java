@@ -43,7 +43,11 @@ final class SqliteSchema {
       "CREATE TABLE IF NOT EXISTS bot_deliveries ("
           + " event_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, payload TEXT NOT NULL, failed_attempts INTEGER NOT NULL,"
           + " due_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL)",
-      "CREATE INDEX IF NOT EXISTS bot_deliveries_by_due ON bot_deliveries (due_at)");
+      "CREATE INDEX IF NOT EXISTS bot_deliveries_by_due ON bot_deliveries (due_at)",
+      // uploaded images (issue 11); added to version 1 files as they are opened: an additive table needs no bump
+      "CREATE TABLE IF NOT EXISTS images ("
+          + " image_key TEXT PRIMARY KEY, app_id TEXT NOT NULL, mime_type TEXT NOT NULL, width INTEGER NOT NULL,"
+          + " height INTEGER NOT NULL, bytes BLOB NOT NULL, created_at INTEGER NOT NULL)");
 
   private SqliteSchema() {}
 

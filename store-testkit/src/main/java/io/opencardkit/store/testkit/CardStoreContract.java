@@ -15,6 +15,7 @@ import io.opencardkit.core.store.LoadedCard;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.StoredImage;
 import io.opencardkit.core.store.WriteBatch;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -597,6 +598,48 @@ public abstract class CardStoreContract {
 
     assertThat(store.loadCard("c1")).contains(new LoadedCard(snapshot("c1", 6), range("c1", 7, 8)));
     assertThat(store.events("c1", 0, 100)).isEqualTo(range("c1", 1, 8));
+  }
+
+  // ---------------------------------------------------------------- images
+
+  @Test
+  public void saveImage_thenReopen_imageReadsBackByteForByte() {
+    CardStore store = store();
+    byte[] bytes = new byte[10 * 1024 * 1024]; // the largest image Feishu accepts
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 31 + (i >> 8)); // every byte value, no run a store could shorten
+    }
+    ok(store.saveImage(new StoredImage("img_v3_a", "cli_a", "image/png", 640, 480, bytes, 1_000)));
+
+    CardStore reopened = closeAndReopen(store);
+
+    StoredImage read = reopened.image("img_v3_a").orElseThrow();
+    assertThat(read.appId()).isEqualTo("cli_a");
+    assertThat(read.mimeType()).isEqualTo("image/png");
+    assertThat(read.width()).isEqualTo(640);
+    assertThat(read.height()).isEqualTo(480);
+    assertThat(read.createdAtMillis()).isEqualTo(1_000);
+    assertThat(read.bytes()).isEqualTo(bytes);
+  }
+
+  @Test
+  public void image_unknownKey_isEmpty() {
+    CardStore store = store();
+    ok(store.saveImage(new StoredImage("img_v3_a", "cli_a", "image/gif", 1, 1, new byte[] {1, 2, 3}, 1)));
+
+    assertThat(store.image("img_v3_b")).isEmpty();
+    assertThat(store.image("img_v3_a\0")).isEmpty(); // a key with U+0000 matches nothing on every store
+  }
+
+  @Test
+  public void saveImage_sameKeyTwice_secondFailsWithConstraintViolationAndFirstStays() {
+    CardStore store = store();
+    ok(store.saveImage(new StoredImage("img_v3_a", "cli_a", "image/gif", 1, 1, new byte[] {1}, 1)));
+
+    CompletableFuture<Void> again = store.saveImage(new StoredImage("img_v3_a", "cli_b", "image/png", 2, 2, new byte[] {2}, 2));
+
+    assertThat(failure(again)).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
+    assertThat(store.image("img_v3_a").orElseThrow().appId()).isEqualTo("cli_a");
   }
 
   // ---------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
+import io.opencardkit.core.store.StoredImage;
 import io.opencardkit.core.store.WriteBatch;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -202,6 +203,28 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
   }
 
   @Override
+  public CompletableFuture<Void> saveImage(StoredImage image) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    data.lock.writeLock().lock();
+    try {
+      if (data.images.putIfAbsent(image.imageKey(), image) != null) {
+        return CompletableFuture.failedFuture(
+            new StorageException(StorageFailure.CONSTRAINT_VIOLATION, "image already stored: " + image.imageKey(), null));
+      }
+      return CompletableFuture.completedFuture(null);
+    } finally {
+      data.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<StoredImage> image(String imageKey) {
+    return read(() -> Optional.ofNullable(data.images.get(imageKey)));
+  }
+
+  @Override
   public Optional<String> meta(String key) {
     return read(() -> Optional.ofNullable(data.meta.get(key)));
   }
@@ -340,5 +363,6 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     final Map<String, String> meta = new HashMap<>();
     final Map<String, MessageRecord> uuids = new HashMap<>(); // sender + uuid -> the message that claimed it
     final Map<String, PendingDelivery> deliveries = new HashMap<>();
+    final Map<String, StoredImage> images = new HashMap<>();
   }
 }
