@@ -173,6 +173,7 @@ final class Frames {
       putDeadline(card, f.deadline());
     }
     node.put("summary", m.summary());
+    node.put("recalled", m.recalled()).put("edited", m.edited());
     ArrayNode reactions = node.putArray("reactions");
     for (MessageView.ReactionView r : m.reactions()) {
       ObjectNode reaction = reactions.addObject().put("reaction_id", r.reactionId()).put("emoji_type", r.emojiType());
