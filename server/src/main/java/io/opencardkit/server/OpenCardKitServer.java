@@ -8,6 +8,8 @@ import io.opencardkit.server.auth.AuthApi;
 import io.opencardkit.server.auth.TokenService;
 import io.opencardkit.server.bots.BotDispatcher;
 import io.opencardkit.server.bots.CardCallbacks;
+import io.opencardkit.server.bots.DelayedCardUpdateApi;
+import io.opencardkit.server.bots.DelayedCardUpdates;
 import io.opencardkit.server.cards.CardIds;
 import io.opencardkit.server.cards.CardKitApi;
 import io.opencardkit.server.cards.CardRuntime;
@@ -19,7 +21,10 @@ import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
+import io.opencardkit.server.im.ChatApi;
 import io.opencardkit.server.im.ImApi;
+import io.opencardkit.server.im.MessageRevisionApi;
+import io.opencardkit.server.im.MessageRevisions;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
@@ -161,6 +166,8 @@ public final class OpenCardKitServer implements AutoCloseable {
     BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus);
     messages.addLocalListener(bots::messageCommitted);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
+    DelayedCardUpdates delayedUpdates = new DelayedCardUpdates(store, runtime, messages, blocking, config.clock());
+    callbacks.withDelayedUpdates(delayedUpdates);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
     ClusterReplica replica =
         new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere);
@@ -178,6 +185,9 @@ public final class OpenCardKitServer implements AutoCloseable {
     new ReactionApi(reactions).mount(router);
     new ImApi(messages).mount(router);
     new ContactApi(directory).mount(router);
+    new MessageRevisionApi(new MessageRevisions(store, messages, blocking, config.clock())).mount(router);
+    new ChatApi(directory).mount(router);
+    new DelayedCardUpdateApi(delayedUpdates).mount(router);
     bots.longConnectionApi().mount(router);
     web.mount(router);
     HttpFrontDoor.mountLast(router);
