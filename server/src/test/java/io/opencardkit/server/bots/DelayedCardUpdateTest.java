@@ -15,7 +15,6 @@ import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -59,9 +58,11 @@ final class DelayedCardUpdateTest {
   }
 
   private static JsonNode update(Client caller, String token, Object card) throws Exception {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("token", token);
-    body.put("card", card);
+    // The body as a bot builds it for the SDK's generic post (a Gson map: the SDK serialises with Gson).
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("token", token);
+    fields.put("card", card);
+    Map<?, ?> body = new Gson().fromJson(new Gson().toJson(fields), Map.class);
     RawResponse raw = caller.post("/open-apis/interactive/v1/card/update", body, AccessTokenType.Tenant);
     JsonNode reply = Json.parseOrNull(new String(raw.getBody(), StandardCharsets.UTF_8));
     assertThat(raw.getStatusCode()).as("never a 5xx: %s", reply).isLessThan(500);
