@@ -83,6 +83,8 @@ final class BotNoticesTest {
     assertThat(toast).hasAttribute("data-type", "success");
     assertThat(toast.locator("[data-testid=\"toast-text\"]")).hasText("谢谢反馈");
     assertThat(toast).isVisible();
+    Files.createDirectories(SCREENSHOTS);
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("toast.png")));
     // A toast is gone after a few seconds, as in the client.
     assertThat(toast).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(8_000));
     assertThat(PageErrors.of(page)).isEmpty();
