@@ -13,6 +13,7 @@ import { UnreadTracker } from './unread.js';
 import { Composer } from './composer.js';
 import { renderMentionText } from './mentions.js';
 import { imageMessage, withStoredImage } from './images.js';
+import { Toaster } from './toasts.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -57,6 +58,9 @@ class App {
     this.resumeTimers = new Map();
     this.connectedOnce = false;
     this.inspector = new Inspector({ api: this.api, container: $('[data-testid="inspector"]'), resolveUser: (id) => this.names.get(id) || null });
+    const toastHost = h('div', { class: 'toast-stack', 'data-testid': 'toasts', 'aria-live': 'polite' });
+    document.body.append(toastHost);
+    this.toaster = new Toaster({ host: toastHost });
   }
 
   async start() {
@@ -327,9 +331,17 @@ class App {
     const own = this.session && message.sender && message.sender.id === this.session.user.open_id;
     const el = h('article', { class: own ? 'msg own' : 'msg', 'data-testid': 'message', 'data-message-id': message.message_id, 'data-msg-type': message.msg_type });
     const sender = message.sender || {};
+    if (message.recalled) {
+      // A recalled message leaves a notice in its place, as Feishu's client shows it.
+      el.classList.add('recalled');
+      el.dataset.recalled = 'true';
+      el.append(h('div', { class: 'msg-recall-notice', 'data-testid': 'recall-notice', text: `${own ? '你' : sender.name || sender.id || ''} 撤回了一条消息` }));
+      return { message, el };
+    }
     el.append(h('div', { class: 'msg-meta' },
       h('span', { class: `msg-sender kind-${sender.kind || 'user'}`, text: sender.name || sender.id || '' }),
       h('time', { class: 'msg-time', text: formatTime(message.create_time) })));
+    if (message.edited) el.querySelector('.msg-meta').append(h('span', { class: 'msg-edited', 'data-testid': 'edited-mark', text: '已编辑' }));
     const body = h('div', { class: 'msg-body' });
     el.append(body);
     const entry = { message, el };
@@ -552,6 +564,9 @@ class App {
       }
       case 'read':
         this.unread.readFrame(frame);
+        break;
+      case 'toast':
+        if (frame.toast) this.toaster.show(frame.toast.type, frame.toast.content, { messageId: frame.message_id });
         break;
       case 'preview':
         this.#updatePreview(frame.chat_id, frame.message_id, frame.summary);

@@ -63,6 +63,23 @@ public enum ErrorCode {
   IMAGE_FORMAT(234011, 400, "Can't regonnize the image format."),
   IMAGE_RESOLUTION(234039, 400, "Image resolution exceeds limit."),
   RESOURCE_UNSUPPORTED_MESSAGE(234043, 400, "Unsupported message type."),
+  // Recall and edit of messages (IM v1 message delete / update).
+  IM_MESSAGE_RECALLED(230011, 400, "The message is recalled."),
+  IM_RECALL_NOT_ALLOWED(230026, 400, "No permission to recall this message."),
+  IM_UNSUPPORTED_MESSAGE_TYPE(230054, 400, "This operation is not supported for this message type."),
+  IM_NOT_SENDER(230071, 400, "The operator is not the sender of the message."),
+  IM_EDIT_LIMIT(230072, 400, "The message has reached the number of times it can be edited."),
+  // Chats (IM v1 chat and chat members).
+  CHAT_ID_INVALID(232006, 400, "Your request specifies a chat_id which is invalid."),
+  CHAT_OPERATOR_NOT_IN_CHAT(232011, 400, "Operator can NOT be out of the chat."),
+  // Delayed update of a card after a callback (interactive/v1/card/update).
+  DELAYED_UPDATE_CARD_INVALID(11311, 400, "The card does not meet the requirements."),
+  DELAYED_UPDATE_CARD_TOO_LARGE(100000, 400, "The card content exceeds the limit."),
+  DELAYED_UPDATE_MESSAGE_RECALLED(200000, 400, "The card message has been recalled."),
+  DELAYED_UPDATE_OTHER_APP(200310, 400, "The card was sent by another app."),
+  DELAYED_UPDATE_TOKEN_FORMAT(300020, 400, "The update token is malformed."),
+  DELAYED_UPDATE_TOKEN_INVALID(300030, 400, "The update token is invalid or has expired."),
+  DELAYED_UPDATE_TOKEN_USED_UP(300040, 400, "The update token has been used the maximum number of times."),
   RATE_LIMITED(99991400, 429, "request trigger frequency limit"),
   PATH_NOT_FOUND(99991404, 404, "404 page not found"),
   FIELD_VALIDATION(99992402, 400, "field validation failed"),

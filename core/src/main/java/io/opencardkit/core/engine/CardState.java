@@ -121,7 +121,12 @@ public final class CardState {
     }
     if (event.sequence() > 0) {
       lastSequence = event.sequence();
-      countOperation(event.atMillis()); // only a bot's CardKit operation carries a sequence
+      // Only a bot's CardKit operation carries a sequence. One accepted while streaming mode was on is exempt for
+      // good: the guide says such calls 「不会触发接口的频率限制」, so closing streaming must not turn a burst of
+      // streamed updates into a 429 for the next call (the call that closes streaming was itself made in streaming).
+      if (!wasStreaming) {
+        countOperation(event.atMillis());
+      }
     }
     if (event.uuid() != null) {
       uuidFingerprints.put(event.uuid(), event.fingerprint());

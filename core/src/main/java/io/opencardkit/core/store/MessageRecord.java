@@ -36,6 +36,34 @@ public record MessageRecord(
    */
   public static final long UUID_WINDOW_MILLIS = 3_600_000;
 
+  /**
+   * The content of a recalled message, as Feishu shows it in place of the original. It is not a JSON object, so no
+   * message that was sent can hold it: storing it marks the message as recalled without another column.
+   */
+  public static final String RECALLED_CONTENT = "This message was recalled";
+
+  /** Whether the sender recalled the message ({@code DELETE im/v1/messages/:message_id}). */
+  public boolean recalled() {
+    return RECALLED_CONTENT.equals(content);
+  }
+
+  /**
+   * A copy recalled at {@code atMillis}: the content gives way to {@link #RECALLED_CONTENT} and the card entity it
+   * showed is no longer shown (the card itself stays, as a card entity outlives its message).
+   */
+  public MessageRecord recalledAt(long atMillis) {
+    return new MessageRecord(
+        messageId, chatId, senderId, senderType, msgType, RECALLED_CONTENT, null, rootId, parentId, uuid,
+        createdAtMillis, atMillis);
+  }
+
+  /** A copy with another type and content, as after an edit ({@code PUT im/v1/messages/:message_id}). */
+  public MessageRecord editedTo(String newMsgType, String newContent, long atMillis) {
+    return new MessageRecord(
+        messageId, chatId, senderId, senderType, newMsgType, newContent, cardId, rootId, parentId, uuid,
+        createdAtMillis, atMillis);
+  }
+
   /** A copy with new content, as after an IM PATCH. */
   public MessageRecord withContent(String newContent, long atMillis) {
     return new MessageRecord(

@@ -83,4 +83,54 @@ final class CardEngineRateLimitTest {
 
     assertThat(engine.execute(here, patch(11)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
   }
+  @Test
+  void execute_callsMadeWhileStreaming_doNotCountAfterStreamingCloses() {
+    // A bot streams 40 updates, closes streaming and at once deletes its "thinking" element, all in one millisecond.
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 40; i++) {
+      text.append('x');
+      assertThat(engine.execute(state, content(i, text.toString())).accepted()).as("update %d", i).isTrue();
+    }
+    assertThat(engine.execute(state, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}")).accepted()).isTrue();
+
+    Outcome delete = engine.execute(state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 42, "{\"element_ids\":[\"btn\"]}"));
+
+    assertThat(delete.refusal()).isNull();
+    assertThat(delete.accepted()).isTrue();
+  }
+
+  @Test
+  void execute_afterStreamingCloses_theLimitCountsOnlyCallsMadeOutsideStreaming() {
+    CardState state = Cards.created(engine, Cards.streamingCard());
+    for (int i = 1; i <= 20; i++) {
+      engine.execute(state, content(i, "x".repeat(i)));
+    }
+    engine.execute(state, Cards.settings(21, "{\"config\":{\"streaming_mode\":false}}"));
+    for (int i = 22; i <= 31; i++) {
+      assertThat(engine.execute(state, patch(i)).accepted()).as("operation %d", i).isTrue();
+    }
+    assertThat(engine.execute(state, patch(32)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
+  void replay_ofStreamedCalls_rebuildsAWindowWithoutThem() {
+    // Another node applies the same log from the store: its count must agree with the node that accepted the calls.
+    String cardId = "7000000000000000001";
+    java.util.List<CardEvent> log = new java.util.ArrayList<>();
+    log.add(engine.create(cardId, Cards.APP, Cards.streamingCard()));
+    CardState scratch = new CardState(cardId);
+    scratch.apply(log.get(0));
+    for (int i = 1; i <= 40; i++) {
+      log.addAll(engine.execute(scratch, content(i, "x".repeat(i))).events());
+    }
+    log.addAll(engine.execute(scratch, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}")).events());
+    CardState here = new CardState(cardId);
+    log.forEach(here::apply);
+
+    for (int i = 42; i <= 51; i++) {
+      assertThat(engine.execute(here, patch(i)).accepted()).as("operation %d", i).isTrue();
+    }
+    assertThat(engine.execute(here, patch(52)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+  }
 }

@@ -40,6 +40,7 @@ public final class CardCallbacks implements CardActions {
   private final MessageService messages;
   private final BotDispatcher dispatcher;
   private final TemplateLibrary templates;
+  private volatile DelayedCardUpdates delayedUpdates; // null: callback tokens are not usable for delayed updates
 
   public CardCallbacks(
       Clock clock, Supplier<Directory> directory, CardRuntime runtime, MessageService messages, BotDispatcher dispatcher,
@@ -50,6 +51,12 @@ public final class CardCallbacks implements CardActions {
     this.messages = messages;
     this.dispatcher = dispatcher;
     this.templates = templates;
+  }
+
+  /** Makes the tokens of answered callbacks usable for the delayed update ({@code interactive/v1/card/update}). */
+  public CardCallbacks withDelayedUpdates(DelayedCardUpdates updates) {
+    this.delayedUpdates = updates;
+    return this;
   }
 
   @Override
@@ -77,6 +84,11 @@ public final class CardCallbacks implements CardActions {
     }
     ObjectNode action = CallbackActions.of(posted, card);
     String updateToken = "c-" + RandomIds.hex(16);
+    long issuedAt = clock.millis();
+    DelayedCardUpdates updates = delayedUpdates;
+    if (updates != null) {
+      updates.issued(updateToken);
+    }
     ObjectNode payload =
         app.legacyCardCallback()
             ? EventPayloads.cardActionV1(openId, updateToken, action, message.messageId(), message.chatId())
@@ -97,7 +109,10 @@ public final class CardCallbacks implements CardActions {
         .exceptionally(failure -> {
           LOG.error("card callback of app_id={} failed unexpectedly", app.appId(), failure);
           return new Outcome(false, List.of(Toast.error(300000, "Internal error while delivering the interaction")));
-        });
+        })
+        .thenCompose(outcome -> updates == null
+            ? CompletableFuture.completedFuture(outcome)
+            : updates.settled(updateToken, issuedAt, outcome.delivered(), app.appId(), message.messageId()).handle((v, f) -> outcome));
   }
 
   /** An outcome and whether a card was applied (which already ended the interaction's lock). */

@@ -345,6 +345,15 @@ public final class CardRuntime {
   }
 
   /**
+   * Replaces the card with one a bot sent through the delayed update ({@code interactive/v1/card/update}) after it
+   * answered a callback: the same full update without a sequence as a callback's card, but it ends no interaction
+   * (another user's may be in flight). Completes once durable, or fails with the refusal (nothing applied).
+   */
+  public CompletableFuture<Void> applyDelayedCard(CardHandle handle, String appId, ObjectNode card) {
+    return write(handle, h -> new Decided<Void>(List.of(engine.replaceFromCallback(h.state, appId, card)), List.of(), null));
+  }
+
+  /**
    * Queues events (already applied to the handle's state) and messages for commit after the card's previous batch.
    * Call with the handle's monitor held.
    */

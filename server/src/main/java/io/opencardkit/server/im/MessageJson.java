@@ -13,6 +13,9 @@ final class MessageJson {
   /** A mention as written in a text message; the preview shows {@code @Name}. */
   private static final Pattern AT = Pattern.compile("<at\\s+user_id\\s*=\\s*[\"']?[^\"'>\\s]*[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
 
+  /** The preview of a recalled message. */
+  static final String RECALLED_SUMMARY = "此消息已撤回";
+
   private MessageJson() {}
 
   /**
@@ -29,7 +32,7 @@ final class MessageJson {
     node.put("msg_type", record.msgType());
     node.put("create_time", Long.toString(record.createdAtMillis()));
     node.put("update_time", Long.toString(record.updatedAtMillis()));
-    node.put("deleted", false);
+    node.put("deleted", record.recalled());
     node.put("updated", record.updatedAtMillis() != record.createdAtMillis());
     node.put("chat_id", record.chatId());
     ObjectNode sender = node.putObject("sender");
@@ -47,6 +50,9 @@ final class MessageJson {
 
   /** The preview of a message that is not a card entity. */
   static String summaryOf(MessageRecord record) {
+    if (record.recalled()) {
+      return RECALLED_SUMMARY;
+    }
     JsonNode content = Json.parseOrNull(record.content());
     if (content == null) {
       return "";

@@ -87,7 +87,8 @@ public final class MessageService {
     tell(listeners, record);
   }
 
-  private void published(MessageRecord record) {
+  /** Tells the listeners about a record this node committed (also recalls and edits, see MessageRevisions). */
+  void published(MessageRecord record) {
     tell(localListeners, record);
     tell(listeners, record);
   }
@@ -117,6 +118,7 @@ public final class MessageService {
             () -> {
               MessageRecord parent = store.message(parentId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
               requireMember(parent.chatId(), appId);
+              MessageRevisions.requireNotRecalled(parent);
               return deliver(appId, parent.chatId(), parent, message);
             },
             blocking)
@@ -145,7 +147,7 @@ public final class MessageService {
     }
   }
 
-  private void requireMember(String chatId, String appId) {
+  void requireMember(String chatId, String appId) {
     Chat chat = directory.get().chat(chatId).orElseThrow(() -> new ApiException(ErrorCode.IM_BOT_NOT_IN_CHAT));
     if (!chat.members().contains(appId)) {
       throw ApiException.of(ErrorCode.IM_BOT_NOT_IN_CHAT, "the bot is not a member of chat " + chatId);
@@ -345,6 +347,7 @@ public final class MessageService {
     return CompletableFuture.supplyAsync(
             () -> {
               MessageRecord record = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+              MessageRevisions.requireNotRecalled(record);
               if (!record.senderId().equals(appId)) {
                 throw ApiException.of(ErrorCode.IM_NO_PERMISSION, "only the sending bot can update this message");
               }
@@ -371,6 +374,7 @@ public final class MessageService {
     return CompletableFuture.supplyAsync(
             () -> {
               MessageRecord record = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+              MessageRevisions.requireNotRecalled(record);
               if (!"interactive".equals(record.msgType())) {
                 throw ApiException.of(ErrorCode.INVALID_PARAMETER, "message " + messageId + " is not a card message");
               }

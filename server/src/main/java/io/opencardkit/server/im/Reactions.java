@@ -203,7 +203,8 @@ public final class Reactions {
   }
 
   private MessageRecord visibleMessage(String appId, String messageId) {
-    MessageRecord message = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.REACTION_MESSAGE_NOT_FOUND));
+    MessageRecord message =
+        store.message(messageId).filter(m -> !m.recalled()).orElseThrow(() -> new ApiException(ErrorCode.REACTION_MESSAGE_NOT_FOUND));
     Chat chat = directory.get().chat(message.chatId()).orElse(null);
     if (chat == null || !chat.members().contains(appId)) {
       throw ApiException.of(ErrorCode.REACTION_NO_PERMISSION, "the bot is not a member of chat " + message.chatId());

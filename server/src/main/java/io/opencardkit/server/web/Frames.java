@@ -173,6 +173,12 @@ final class Frames {
       putDeadline(card, f.deadline());
     }
     node.put("summary", m.summary());
+    if (m.recalled()) { // only when true: most messages are neither, and frames stay as small as they were
+      node.put("recalled", true);
+    }
+    if (m.edited()) {
+      node.put("edited", true);
+    }
     ArrayNode reactions = node.putArray("reactions");
     for (MessageView.ReactionView r : m.reactions()) {
       ObjectNode reaction = reactions.addObject().put("reaction_id", r.reactionId()).put("emoji_type", r.emojiType());

@@ -17,6 +17,8 @@ import java.util.List;
  * @param card the card entity it shows, or {@code null}
  * @param summary the chat-list preview
  * @param reactions the emoji reactions on the message, oldest first
+ * @param recalled whether the sender recalled it (then {@code content} and {@code card} are null)
+ * @param edited whether the sender edited it (a text or post message)
  */
 record MessageView(
     String messageId,
@@ -29,16 +31,25 @@ record MessageView(
     JsonNode content,
     CardView card,
     String summary,
-    List<ReactionView> reactions) {
+    List<ReactionView> reactions,
+    boolean recalled,
+    boolean edited) {
   MessageView {
     reactions = List.copyOf(reactions);
+  }
+
+  /** A view of a message as sent (neither recalled nor edited). */
+  MessageView(
+      String messageId, String chatId, String msgType, String senderId, String senderName, String senderKind, long createTime,
+      JsonNode content, CardView card, String summary, List<ReactionView> reactions) {
+    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, reactions, false, false);
   }
 
   /** A view without reactions. */
   MessageView(
       String messageId, String chatId, String msgType, String senderId, String senderName, String senderKind, long createTime,
       JsonNode content, CardView card, String summary) {
-    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, List.of());
+    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, List.of(), false, false);
   }
 
   /**

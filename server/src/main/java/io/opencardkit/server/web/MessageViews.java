@@ -58,10 +58,19 @@ final class MessageViews {
         directory.get().nameOf(record.senderId()).orElse(record.senderId()),
         fromBot ? "bot" : "user",
         record.createdAtMillis(),
-        Json.parseOrNull(record.content()),
+        record.recalled() ? null : Json.parseOrNull(record.content()),
         card,
         summary,
-        reactionViews(reactionsOfMessage));
+        reactionViews(reactionsOfMessage),
+        record.recalled(),
+        isEdited(record));
+  }
+
+  /** A text or post message changed after it was sent can only have been edited (inline cards are patched). */
+  private static boolean isEdited(MessageRecord record) {
+    return !record.recalled()
+        && record.updatedAtMillis() != record.createdAtMillis()
+        && ("text".equals(record.msgType()) || "post".equals(record.msgType()));
   }
 
   private List<MessageView.ReactionView> reactionViews(List<Reaction> list) {

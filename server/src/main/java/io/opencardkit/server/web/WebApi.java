@@ -341,6 +341,9 @@ final class WebApi {
   private MessageRecord visibleMessage(User user, String messageId) {
     MessageRecord record = store.message(messageId).orElseThrow(() -> WebError.of(404, "no message " + messageId));
     auth.requireMember(user, record.chatId());
+    if (record.recalled()) {
+      throw WebError.of(404, "message " + messageId + " was recalled");
+    }
     return record;
   }
 

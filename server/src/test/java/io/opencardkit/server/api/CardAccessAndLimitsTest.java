@@ -10,6 +10,7 @@ import static io.opencardkit.server.api.Replies.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lark.oapi.core.response.BaseResponse;
+import com.lark.oapi.service.cardkit.v1.model.DeleteCardElementResp;
 import com.lark.oapi.service.cardkit.v1.model.PatchCardElementResp;
 import com.lark.oapi.service.im.v1.model.CreateMessageResp;
 import io.opencardkit.server.testkit.MutableClock;
@@ -123,6 +124,31 @@ final class CardAccessAndLimitsTest {
     assertOk(bot.deleteElement(cardId, "md_2", 33));
 
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo(answer.toString());
+  }
+
+  @Test
+  void operations_madeWhileStreaming_doNotCountOnceStreamingCloses() throws Exception {
+    // The common pattern: stream the answer, close streaming, remove the "thinking" element, all within one instant.
+    String cardId = bot.createCard(json("{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':["
+        + markdown("thinking", "思考中…") + "," + markdown("md_1", "") + "]}}"));
+    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
+    StringBuilder answer = new StringBuilder();
+    for (int i = 1; i <= 40; i++) {
+      answer.append(i).append(',');
+      assertOk(bot.content(cardId, "md_1", answer.toString(), i));
+    }
+    assertOk(bot.settings(cardId, json("{'config':{'streaming_mode':false}}"), 41));
+
+    DeleteCardElementResp delete = bot.deleteElement(cardId, "thinking", 42);
+
+    assertOk(delete);
+    assertThat(bot.shownCard(messageId).toString()).doesNotContain("思考中");
+    assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo(answer.toString());
+    // The limit itself still holds for calls made after streaming closed: ten pass, the eleventh is refused.
+    for (int i = 43; i <= 51; i++) {
+      assertOk(bot.patchElement(cardId, "md_1", json("{'content':'" + i + "'}"), i));
+    }
+    assertRefused(bot.patchElement(cardId, "md_1", json("{'content':'52'}"), 52), 99991400, 429);
   }
 
   /** One call to each of the eight card endpoints that carry a sequence, all with the same one. */
