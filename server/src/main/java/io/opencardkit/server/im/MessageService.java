@@ -17,6 +17,7 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.cards.CardRuntime.Decided;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.http.StrictText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -214,6 +215,7 @@ public final class MessageService {
     if (parsed == null || !parsed.isObject()) {
       throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "content must be a JSON object encoded as a string");
     }
+    StrictText.requireUnicode(parsed, "content");
     int bytes = Json.utf8Length(content);
     switch (msgType) {
       case "text":

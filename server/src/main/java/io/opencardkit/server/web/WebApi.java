@@ -17,13 +17,13 @@ import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.http.StrictText;
 import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -401,10 +401,11 @@ final class WebApi {
     if (buffer == null || buffer.length() == 0) {
       return Json.object();
     }
-    JsonNode parsed = Json.parseOrNull(buffer.toString(StandardCharsets.UTF_8));
+    JsonNode parsed = Json.parseOrNull(StrictText.utf8Body(buffer)); // 10002 when not UTF-8
     if (parsed == null || !parsed.isObject()) {
       throw WebError.of(400, "the body must be a JSON object");
     }
+    StrictText.requireUnicode(parsed, null);
     return (ObjectNode) parsed;
   }
 
