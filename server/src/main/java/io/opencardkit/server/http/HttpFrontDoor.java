@@ -4,6 +4,9 @@ import io.netty.handler.codec.DecoderException;
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
@@ -11,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every request meets before and after the APIs: a log id and {@code X-Tt-Logid} header, body reading with a
- * size limit, {@code /healthz}, Feishu-shaped 404s for unknown {@code /open-apis} paths, and a failure handler that
+ * What every request meets before and after the APIs: a log id and {@code X-Tt-Logid} header, a check that its path
+ * and query decode, body reading with a size limit, {@code /healthz}, Feishu-shaped 404s for unknown {@code /open-apis} paths, and a failure handler that
  * never answers with an HTML page.
  */
 public final class HttpFrontDoor {
@@ -30,6 +33,7 @@ public final class HttpFrontDoor {
       ctx.response().putHeader("X-Tt-Logid", logId);
       ctx.next();
     });
+    router.route().handler(HttpFrontDoor::requireDecodableTarget);
     router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
     router.route("/open-apis/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
   }
@@ -60,6 +64,45 @@ public final class HttpFrontDoor {
         Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
       }
     });
+  }
+
+  /**
+   * Refuses, before any handler reads a parameter, a path or query string with a bad percent-escape ({@code %ZZ}, a
+   * lone {@code %}) or escaped bytes that are not UTF-8: Vert.x's decoders throw (a 500) or repair them (U+FFFD).
+   */
+  private static void requireDecodableTarget(io.vertx.ext.web.RoutingContext ctx) {
+    String problem = RequestTarget.problem(ctx.request().path(), ctx.request().query());
+    if (problem == null) {
+      ctx.next();
+    } else {
+      Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, problem));
+    }
+  }
+
+  /**
+   * Answers a request that does not decode as HTTP/1.x (a bad request line, a header line too long, a malformed
+   * header) with a Feishu envelope instead of Vert.x's empty answer; Vert.x closes the connection after it. Set with
+   * {@link io.vertx.core.http.HttpServer#invalidRequestHandler}.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status = 400;
+    String reason = "Bad Request";
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      reason = "URI Too Long";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      reason = "Request Header Fields Too Large";
+    }
+    String message = "malformed HTTP request (" + reason + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
+    String body = Json.write(Json.object().put("code", ErrorCode.INVALID_PARAMETER.code()).put("msg", message));
+    request.response()
+        .setStatusCode(status)
+        .setStatusMessage(reason)
+        .putHeader("Content-Type", Envelope.CONTENT_TYPE)
+        .putHeader("Connection", "close")
+        .end(body);
   }
 
   /**

@@ -66,7 +66,8 @@ public final class TestServer implements AutoCloseable {
     return start(seed, clock, streamingTimeout, UnaryOperator.identity());
   }
 
-  private static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
+  /** A server with a seed the test prepared and a configuration {@code customize} adjusts last. */
+  public static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     try {
       Path dir = Files.createTempDirectory("okc-test");
       ServerConfig config =

@@ -1,0 +1,160 @@
+package io.opencardkit.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.opencardkit.core.ErrorCode;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.HttpServerConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Limits and deadlines of the node's HTTP connections, shared by its HTTP servers (one per event loop): at most
+ * {@code maxConnections} open connections, at most {@code maxPerAddress} from one client address (so one client cannot
+ * take the node's open files, and {@code /healthz} and everyone else are still served), and the request deadlines of
+ * {@link RequestDeadlines} on each HTTP/1.x connection.
+ *
+ * <p>A connection over a limit is answered at once with a Feishu envelope (429 {@code 99991400} for its address, 503
+ * {@code 300000} for the node) and closed; none of its requests reaches Vert.x. Call {@link #accept} from the HTTP
+ * servers' connection handler, which Vert.x calls when a connection's first bytes tell its protocol (or its TLS
+ * handshake is done). A connection that never sends a byte is not counted: the idle timeout Vert.x installs when it
+ * accepts a connection is the header timeout, which closes it; a counted connection gets the real idle timeout.
+ */
+public final class ConnectionGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final String IDLE = "idle"; // Vert.x's IdleStateHandler, from HttpServerOptions' idle timeout
+  private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("okc.connectionCounted");
+
+  private final Duration idleTimeout;
+  private final int maxConnections;
+  private final int maxPerAddress;
+  private final RequestDeadlines.Settings deadlines;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+  private final Counters counters = new Counters();
+
+  /**
+   * @param maxPerAddress 0 for no per-address limit
+   */
+  public ConnectionGuard(
+      Duration idleTimeout, int maxConnections, int maxPerAddress, Duration headerTimeout, Duration bodyTimeout, Duration wsHandshakeTimeout) {
+    this.idleTimeout = idleTimeout;
+    this.maxConnections = maxConnections;
+    this.maxPerAddress = maxPerAddress;
+    this.deadlines = new RequestDeadlines.Settings(headerTimeout, bodyTimeout, wsHandshakeTimeout, counters);
+  }
+
+  /** What the guard refused and cut, for operators and tests. */
+  public static final class Counters {
+    private final LongAdder refusedForAddress = new LongAdder();
+    private final LongAdder refusedForNode = new LongAdder();
+    private final LongAdder headerTimeouts = new LongAdder();
+    private final LongAdder bodyTimeouts = new LongAdder();
+    private final LongAdder handshakeTimeouts = new LongAdder();
+
+    void headerTimeout() {
+      headerTimeouts.increment();
+    }
+
+    void bodyTimeout() {
+      bodyTimeouts.increment();
+    }
+
+    void handshakeTimeout() {
+      handshakeTimeouts.increment();
+    }
+
+    /** Connections refused because their address held {@code --max-connections-per-address} already. */
+    public long refusedForAddress() {
+      return refusedForAddress.sum();
+    }
+
+    /** Connections refused because the node held {@code --max-connections} already. */
+    public long refusedForNode() {
+      return refusedForNode.sum();
+    }
+
+    public long headerTimeouts() {
+      return headerTimeouts.sum();
+    }
+
+    public long bodyTimeouts() {
+      return bodyTimeouts.sum();
+    }
+
+    public long handshakeTimeouts() {
+      return handshakeTimeouts.sum();
+    }
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  /** Connections open now (counted ones: those that sent a byte). */
+  public int openConnections() {
+    return open.get();
+  }
+
+  /** Counts a new connection, refuses it if it is over a limit, else installs the request deadlines. */
+  public void accept(HttpConnection connection) {
+    if (!(connection instanceof HttpServerConnection)) {
+      return; // not a connection of Vert.x's HTTP server as we know it: nothing to count it by
+    }
+    Channel channel = ((HttpServerConnection) connection).channelHandlerContext().channel();
+    if (channel.attr(COUNTED).setIfAbsent(Boolean.TRUE) != null) {
+      return; // an h2c upgrade announces its channel a second time
+    }
+    InetAddress address = channel.remoteAddress() instanceof InetSocketAddress ? ((InetSocketAddress) channel.remoteAddress()).getAddress() : null;
+    int total = open.incrementAndGet();
+    int fromAddress = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
+    channel.closeFuture().addListener(closed -> release(address));
+    if (total > maxConnections) {
+      counters.refusedForNode.increment();
+      refuse(channel, 503, "Service Unavailable", ErrorCode.INTERNAL,
+          "the server holds " + maxConnections + " connections, its limit (--max-connections); retry later");
+    } else if (maxPerAddress > 0 && fromAddress > maxPerAddress) {
+      counters.refusedForAddress.increment();
+      refuse(channel, 429, "Too Many Requests", ErrorCode.RATE_LIMITED,
+          "too many connections from " + address.getHostAddress() + ": at most " + maxPerAddress + " (--max-connections-per-address)");
+    } else {
+      RequestDeadlines.install(channel, deadlines);
+      idleFromNowOn(channel);
+    }
+  }
+
+  /**
+   * Until its first bytes a connection has the header timeout as its idle timeout (the HTTP servers are configured
+   * so): a connection that never says anything is closed as soon as one that stops in its headers. From now on the
+   * real idle timeout applies.
+   */
+  private void idleFromNowOn(Channel channel) {
+    if (channel.pipeline().get(IDLE) instanceof IdleStateHandler) {
+      channel.pipeline().replace(IDLE, IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void refuse(Channel channel, int status, String reason, ErrorCode code, String message) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("connection from {} refused: {}", channel.remoteAddress(), message);
+    }
+    RequestDeadlines.dropRequests(channel);
+    RawReply.sendAndClose(channel, status, reason, code, message, false);
+  }
+
+  private void release(InetAddress address) {
+    open.decrementAndGet();
+    if (address != null) {
+      perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+}
