@@ -223,11 +223,13 @@ public final class OpenCardKitServer implements AutoCloseable {
    * calls.
    */
   private static ConnectionGuard connectionGuard(ConnectionLimits limits, HttpServerOptions options) {
-    // Until its first bytes a connection gets the header timeout as idle timeout; the guard then sets the real one.
-    options.setIdleTimeout((int) limits.headerTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    // Without cleartext HTTP/2 detection, Vert.x hands each connection to the connection handler as soon as it is
+    // accepted (with it, only once a first request head is complete: a half-sent request would never be counted).
+    options.setHttp2ClearTextEnabled(false);
+    options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     options.setSslHandshakeTimeout(limits.headerTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     return new ConnectionGuard(
-        limits.idleTimeout(), limits.maxConnections(), limits.maxConnectionsPerAddress(), limits.headerTimeout(), limits.bodyTimeout(), limits.wsHandshakeTimeout());
+        limits.maxConnections(), limits.maxConnectionsPerAddress(), limits.headerTimeout(), limits.bodyTimeout(), limits.wsHandshakeTimeout());
   }
 
   private void scheduleHousekeeping() {

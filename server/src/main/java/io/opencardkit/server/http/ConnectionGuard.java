@@ -1,7 +1,6 @@
 package io.opencardkit.server.http;
 
 import io.netty.channel.Channel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.opencardkit.core.ErrorCode;
 import io.vertx.core.http.HttpConnection;
@@ -11,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -25,16 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection over a limit is answered at once with a Feishu envelope (429 {@code 99991400} for its address, 503
  * {@code 300000} for the node) and closed; none of its requests reaches Vert.x. Call {@link #accept} from the HTTP
- * servers' connection handler, which Vert.x calls when a connection's first bytes tell its protocol (or its TLS
- * handshake is done). A connection that never sends a byte is not counted: the idle timeout Vert.x installs when it
- * accepts a connection is the header timeout, which closes it; a counted connection gets the real idle timeout.
+ * servers' connection handler, which Vert.x calls as soon as it accepted a connection (after the TLS handshake, if
+ * any) when cleartext HTTP/2 detection is off, as OpenCardKit's servers have it: so a connection that sends nothing,
+ * or half a request, is counted, and its header deadline runs, from the start.
  */
 public final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
-  private static final String IDLE = "idle"; // Vert.x's IdleStateHandler, from HttpServerOptions' idle timeout
   private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("okc.connectionCounted");
 
-  private final Duration idleTimeout;
   private final int maxConnections;
   private final int maxPerAddress;
   private final RequestDeadlines.Settings deadlines;
@@ -45,9 +41,7 @@ public final class ConnectionGuard {
   /**
    * @param maxPerAddress 0 for no per-address limit
    */
-  public ConnectionGuard(
-      Duration idleTimeout, int maxConnections, int maxPerAddress, Duration headerTimeout, Duration bodyTimeout, Duration wsHandshakeTimeout) {
-    this.idleTimeout = idleTimeout;
+  public ConnectionGuard(int maxConnections, int maxPerAddress, Duration headerTimeout, Duration bodyTimeout, Duration wsHandshakeTimeout) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
     this.deadlines = new RequestDeadlines.Settings(headerTimeout, bodyTimeout, wsHandshakeTimeout, counters);
@@ -112,7 +106,7 @@ public final class ConnectionGuard {
     }
     Channel channel = ((HttpServerConnection) connection).channelHandlerContext().channel();
     if (channel.attr(COUNTED).setIfAbsent(Boolean.TRUE) != null) {
-      return; // an h2c upgrade announces its channel a second time
+      return; // counted already (Vert.x announces a channel again when it changes protocol)
     }
     InetAddress address = channel.remoteAddress() instanceof InetSocketAddress ? ((InetSocketAddress) channel.remoteAddress()).getAddress() : null;
     int total = open.incrementAndGet();
@@ -128,18 +122,6 @@ public final class ConnectionGuard {
           "too many connections from " + address.getHostAddress() + ": at most " + maxPerAddress + " (--max-connections-per-address)");
     } else {
       RequestDeadlines.install(channel, deadlines);
-      idleFromNowOn(channel);
-    }
-  }
-
-  /**
-   * Until its first bytes a connection has the header timeout as its idle timeout (the HTTP servers are configured
-   * so): a connection that never says anything is closed as soon as one that stops in its headers. From now on the
-   * real idle timeout applies.
-   */
-  private void idleFromNowOn(Channel channel) {
-    if (channel.pipeline().get(IDLE) instanceof IdleStateHandler) {
-      channel.pipeline().replace(IDLE, IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 

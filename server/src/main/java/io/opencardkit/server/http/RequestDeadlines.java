@@ -66,7 +66,8 @@ final class RequestDeadlines {
 
   /**
    * Installs the deadlines on a new HTTP/1.x connection (its decoder in place, Vert.x's handler last). Call on the
-   * connection's event loop; the bytes that revealed the connection have arrived, so the header deadline starts now.
+   * connection's event loop when it was accepted: its first request's header deadline starts now, so a connection
+   * that says nothing is answered 408 and closed as soon as one that stops in its headers.
    */
   static void install(Channel channel, Settings settings) {
     ChannelPipeline pipeline = channel.pipeline();
@@ -158,8 +159,8 @@ final class RequestDeadlines {
   }
 
   /**
-   * The connection is a WebSocket now (no request deadlines, and no idle timeout: pings keep it alive), or HTTP/2
-   * after an h2c upgrade (no request deadlines; the idle timeout stays).
+   * The connection is a WebSocket now (no request deadlines, and no idle timeout: pings keep it alive), or another
+   * protocol took it over (no request deadlines; the idle timeout stays).
    */
   private void retire() {
     if (retired) {
@@ -223,7 +224,7 @@ final class RequestDeadlines {
         responseStarted = true;
         handshake = cancel(handshake);
         if (((HttpResponse) msg).status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-          webSocket = true; // h2c's 101 never passes here: its handler writes it from before this one
+          webSocket = true; // the only upgrade the servers make (cleartext HTTP/2 is off)
           ctx.write(msg, promise);
           ctx.executor().execute(RequestDeadlines.this::retire); // once the upgrade has rebuilt the pipeline
           return;
