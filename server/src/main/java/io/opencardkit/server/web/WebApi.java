@@ -380,7 +380,8 @@ final class WebApi {
     ctx.request().toWebSocket().onSuccess(ws -> {
       signIn.track(ws, viewer.session()); // closed when the session ends
       hub.open(ws, channel, viewer.user().openId());
-    }).onFailure(e -> WebReplies.fail(ctx, e));
+    }).onFailure(e -> // a handshake Vert.x cannot complete is the client's fault, not ours
+        WebReplies.fail(ctx, new WebError(400, ErrorCode.INVALID_PARAMETER.code(), "not a valid WebSocket handshake: " + e.getMessage())));
   }
 
   /** Refuses a message beyond the person's allowance in the chat (Feishu's 5 per second by default). */
