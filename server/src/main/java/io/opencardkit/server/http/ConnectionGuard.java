@@ -94,7 +94,7 @@ public final class ConnectionGuard {
     return counters;
   }
 
-  /** Connections open now (counted ones: those that sent a byte). */
+  /** Connections open now, refused ones until they are closed. */
   public int openConnections() {
     return open.get();
   }
@@ -109,17 +109,24 @@ public final class ConnectionGuard {
       return; // counted already (Vert.x announces a channel again when it changes protocol)
     }
     InetAddress address = channel.remoteAddress() instanceof InetSocketAddress ? ((InetSocketAddress) channel.remoteAddress()).getAddress() : null;
-    int total = open.incrementAndGet();
     int fromAddress = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
-    channel.closeFuture().addListener(closed -> release(address));
+    if (maxPerAddress > 0 && fromAddress > maxPerAddress) {
+      // Refused before it counts for the node: a flooding address must not push the node over its own limit.
+      channel.closeFuture().addListener(closed -> releaseAddress(address));
+      counters.refusedForAddress.increment();
+      refuse(channel, 429, "Too Many Requests", ErrorCode.RATE_LIMITED,
+          "too many connections from " + address.getHostAddress() + ": at most " + maxPerAddress + " (--max-connections-per-address)");
+      return;
+    }
+    int total = open.incrementAndGet();
+    channel.closeFuture().addListener(closed -> {
+      open.decrementAndGet();
+      releaseAddress(address);
+    });
     if (total > maxConnections) {
       counters.refusedForNode.increment();
       refuse(channel, 503, "Service Unavailable", ErrorCode.INTERNAL,
           "the server holds " + maxConnections + " connections, its limit (--max-connections); retry later");
-    } else if (maxPerAddress > 0 && fromAddress > maxPerAddress) {
-      counters.refusedForAddress.increment();
-      refuse(channel, 429, "Too Many Requests", ErrorCode.RATE_LIMITED,
-          "too many connections from " + address.getHostAddress() + ": at most " + maxPerAddress + " (--max-connections-per-address)");
     } else {
       RequestDeadlines.install(channel, deadlines);
     }
@@ -133,8 +140,7 @@ public final class ConnectionGuard {
     RawReply.sendAndClose(channel, status, reason, code, message, false);
   }
 
-  private void release(InetAddress address) {
-    open.decrementAndGet();
+  private void releaseAddress(InetAddress address) {
     if (address != null) {
       perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
     }

@@ -72,7 +72,7 @@ final class RequestDeadlines {
   static void install(Channel channel, Settings settings) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(RawReply.HTTP_DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      return; // HTTP/2: one connection, many streams; the idle timeout and the connection limits apply
+      return; // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits and idle timeout only
     }
     RequestDeadlines deadlines = new RequestDeadlines(channel, settings);
     pipeline.addBefore(RawReply.HTTP_DECODER, BYTES, deadlines.new Bytes());
