@@ -58,7 +58,7 @@ final class ConnectionLimitsTest {
   }
 
   @Test
-  void oneAddress_overItsLimit_isRefusedWith429_whileAnotherAddressIsServed() {
+  void oneAddress_overItsLimit_isRefusedWith429_whileAnotherAddressIsServed() throws Exception {
     start(new ConnectionLimits(LONG, LONG, LONG, LONG, 100, 3));
     for (int i = 0; i < 3; i++) {
       servedAndKept("127.0.0.1");
