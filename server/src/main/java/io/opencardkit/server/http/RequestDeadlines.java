@@ -58,6 +58,7 @@ final class RequestDeadlines {
   private boolean responseStarted;
   private boolean retired;
   private boolean webSocket; // a 101 to a WebSocket upgrade went out
+  private boolean cut; // a deadline passed: the connection is being closed, nothing more reaches Vert.x
 
   private RequestDeadlines(Channel channel, Settings settings) {
     this.channel = channel;
@@ -113,6 +114,7 @@ final class RequestDeadlines {
       return;
     }
     settings.counters().headerTimeout();
+    cut = true;
     RawReply.sendAndClose(channel, 408, "Request Timeout", ErrorCode.INVALID_PARAMETER,
         "the request line and headers did not arrive within " + seconds(settings.header()) + " (--header-timeout)", true);
   }
@@ -123,6 +125,7 @@ final class RequestDeadlines {
       return;
     }
     settings.counters().bodyTimeout();
+    cut = true;
     if (responseStarted) {
       channel.close();
       return;
@@ -137,6 +140,7 @@ final class RequestDeadlines {
       return;
     }
     settings.counters().handshakeTimeout();
+    cut = true;
     RawReply.sendAndClose(channel, 503, "Service Unavailable", ErrorCode.INTERNAL,
         "the WebSocket handshake was not answered within " + seconds(settings.wsHandshake()) + " (--ws-handshake-timeout); retry", true);
   }
@@ -197,6 +201,10 @@ final class RequestDeadlines {
   private final class Requests extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (cut) {
+        ReferenceCountUtil.release(msg); // e.g. the decoder's "closed before the headers were complete"
+        return;
+      }
       if (msg instanceof HttpRequest) {
         HttpRequest request = (HttpRequest) msg;
         head = cancel(head);
