@@ -61,8 +61,10 @@ final class StalledViewerTest {
       int sent = messages;
       // Within the close timeout of the last one given up (plus a margin for a busy machine), not 30 s later.
       Await.until(CLOSE_TIMEOUT.plusSeconds(5), () -> stats.socketsAborted() >= STALLED && stats.connections() == 1);
-      // What the kernel held for a stalled viewer, at most: its bounded send buffer (Linux doubles what is requested).
-      assertThat(maxSendQueue).as("bytes queued in the kernel for one viewer").isLessThanOrEqualTo(2L * NettySocket.SEND_BUFFER_BYTES);
+      // What the kernel held for a stalled viewer, at most: its bounded send buffer (Linux doubles what is requested, and
+      // lets the write that finds room overshoot by up to one 64 KiB segment batch). Before: ~3.9 MB each.
+      assertThat(maxSendQueue).as("bytes queued in the kernel for one viewer")
+          .isLessThanOrEqualTo(2L * NettySocket.SEND_BUFFER_BYTES + 64 * 1024);
 
       for (RawWebSocket socket : stalled) {
         assertThat(socket.drainUntilClosed()).as("the server dropped the connection").isTrue();
