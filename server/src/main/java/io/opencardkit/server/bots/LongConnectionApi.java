@@ -6,6 +6,7 @@ import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.http.Envelope;
+import io.opencardkit.server.http.WebSocketHandshakes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.HostAndPort;
@@ -96,6 +97,11 @@ public final class LongConnectionApi {
   }
 
   private void socket(RoutingContext ctx) {
+    String malformed = WebSocketHandshakes.problem(ctx.request()); // before the ticket is used up
+    if (malformed != null) {
+      refuseHandshake(ctx, 400, null, malformed);
+      return;
+    }
     Optional<LongConnections.Ticket> ticket = connections.redeem(ctx.queryParams().get("ticket"));
     if (ticket.isEmpty()) {
       refuseHandshake(ctx, 403, null, "unknown or expired ticket: request " + ENDPOINT + " again");

@@ -7,6 +7,7 @@ import io.opencardkit.core.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
@@ -46,6 +47,9 @@ public final class HttpFrontDoor {
       router.errorHandler(status, ctx -> Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().path())));
     }
     router.route().failureHandler(ctx -> {
+      if (ctx.response().closed()) {
+        return; // the connection is gone (a deadline cut it, or the client left): nobody to answer
+      }
       if (ctx.statusCode() == 413) {
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body larger than " + MAX_BODY_BYTES + " bytes"));
       } else if (undecodable(ctx.failure())) {
@@ -53,6 +57,9 @@ public final class HttpFrontDoor {
         // not decode (a field over 8 KB, a bad percent-escape such as "100%"}"). That is the client's bad input, not
         // an internal error: it was a 500 until BadInputFuzzTest found it.
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body does not decode as the form its Content-Type announces; send JSON"));
+      } else if (ctx.failure() != null && ctx.request().version() != HttpVersion.HTTP_2 && ctx.request().authority() == null) {
+        // Vert.x Web fails an HTTP/1.x request without a Host header it can parse before any route runs.
+        Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "a Host header naming the server (host[:port]) is required"));
       } else if (ctx.failure() != null) {
         Responder.fail(ctx, ctx.failure());
       } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {

@@ -205,6 +205,15 @@ final class RequestDeadlines {
         ReferenceCountUtil.release(msg); // e.g. the decoder's "closed before the headers were complete"
         return;
       }
+      if (msg instanceof HttpRequest && !isHttp1((HttpRequest) msg)) {
+        // Vert.x answers an unknown protocol version with an empty 501; the client gets the reason instead.
+        head = cancel(head);
+        cut = true;
+        ReferenceCountUtil.release(msg);
+        RawReply.sendAndClose(channel, 400, "Bad Request", ErrorCode.INVALID_PARAMETER, // not 505: bad input is never a 5xx
+            "malformed HTTP request: the protocol must be HTTP/1.1 (or HTTP/1.0)", true);
+        return;
+      }
       if (msg instanceof HttpRequest) {
         HttpRequest request = (HttpRequest) msg;
         head = cancel(head);
@@ -240,6 +249,10 @@ final class RequestDeadlines {
       }
       ctx.write(msg, promise);
     }
+  }
+
+  private static boolean isHttp1(HttpRequest request) {
+    return "HTTP".equals(request.protocolVersion().protocolName()) && request.protocolVersion().majorVersion() == 1;
   }
 
   private static boolean isWebSocketUpgrade(HttpRequest request) {

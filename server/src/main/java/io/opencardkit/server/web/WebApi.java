@@ -18,6 +18,7 @@ import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.http.StrictText;
+import io.opencardkit.server.http.WebSocketHandshakes;
 import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -375,6 +376,10 @@ final class WebApi {
     String upgrade = ctx.request().getHeader("Upgrade");
     if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
       throw WebError.of(400, "/web/ws is a WebSocket");
+    }
+    String malformed = WebSocketHandshakes.problem(ctx.request()); // Vert.x would answer it with an empty 400
+    if (malformed != null) {
+      throw new WebError(400, ErrorCode.INVALID_PARAMETER.code(), malformed);
     }
     io.netty.channel.Channel channel = NettySocket.channelOf(ctx.request());
     ctx.request().toWebSocket().onSuccess(ws -> {

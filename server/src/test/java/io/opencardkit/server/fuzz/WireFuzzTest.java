@@ -72,6 +72,42 @@ final class WireFuzzTest {
     }
   }
 
+  /** Found by this fuzzer (seed 4001): a Host header Vert.x cannot parse, or none, was a 500 with no log id. */
+  @Test
+  void missingOrMalformedHost_isRefusedWith10002() {
+    for (String host : new String[] {null, "a b", "127.0.0.1:99999", "[::1"}) {
+      String request = "GET /healthz HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n") + "Connection: close\r\n\r\n";
+      Response response = exchange(request);
+      assertThat(response.status()).as("Host %s: %s", host, response).isEqualTo(400);
+      assertThat(response.code()).as("Host %s: %s", host, response).isEqualTo(10002);
+    }
+  }
+
+  /** Found by this fuzzer (seed 4001): a request line whose protocol is not HTTP got an empty 501. */
+  @Test
+  void requestLineWithAnotherProtocol_isRefusedWith400And10002() {
+    Response response = exchange("GET /healthz XTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    assertThat(response.code()).isEqualTo(10002);
+  }
+
+  /** A WebSocket handshake Vert.x cannot complete (no key) was answered as an internal error. */
+  @Test
+  void webSocketHandshakeWithoutKey_isRefusedAsBadInput() {
+    Response response = exchange("GET /web/ws?user=" + server.seed.alice + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+    assertThat(response.status()).as(response.toString()).isBetween(400, 499);
+    assertThat(response.json().path("code").isInt()).as(response.toString()).isTrue();
+  }
+
+  private static Response exchange(String request) {
+    try (RawHttpConnection connection = RawHttpConnection.open(server.baseUrl())) {
+      return connection.send(request).readFinalResponse();
+    }
+  }
+
   /** What is wrong with a response, or null. */
   private static String problem(Response response) {
     if (response.status() >= 500) {
