@@ -97,6 +97,7 @@ final class LongConnectionLivenessTest {
 
       clock.advance(PING_INTERVAL);
       assertThat(answering.pings.poll(30, TimeUnit.SECONDS)).as("a ping after an interval of silence").isNotNull();
+      assertThat(silent.read().opcode()).as("the silent one is pinged too (it reads, but never answers)").isEqualTo(0x9);
       answering.pingAndAwaitPong(); // its pong, sent before this, has been read too
       clock.advance(PING_INTERVAL);
 
