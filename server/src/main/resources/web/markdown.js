@@ -14,6 +14,7 @@
 import '/webjars/markdown-it/14.1.0/dist/markdown-it.js';
 import DOMPurify from '/webjars/dompurify/3.2.6/dist/purify.es.mjs';
 import { resolveColor } from './colors.js';
+import { imageAt } from './foreignimage.js';
 import { EMOJI_KEYS, emojiGlyph, isEmojiKeyPrefix } from './emoji.js';
 
 const ALLOWED_URL = /^(?:https?:\/\/|tel:|mailto:)/i;
@@ -179,7 +180,8 @@ md.renderer.rules.image = (tokens, idx) => {
   const src = token.attrGet('src') || '';
   const alt = token.content || '';
   if (/^https?:\/\//i.test(src)) {
-    return `<img class="md-img" src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" title="${escapeHtml(alt)}">`;
+    // harden() makes this the image, or (another site's) a placeholder that loads it when clicked: see foreignimage.js
+    return `<span class="md-foreign-img" data-img-src="${escapeHtml(src)}" title="${escapeHtml(alt)}"></span>`;
   }
   return `<span class="md-img-placeholder" data-img-key="${escapeHtml(src)}" title="${escapeHtml(alt)}">🖼 ${escapeHtml(alt || src)}</span>`;
 };
@@ -196,12 +198,19 @@ const PURIFY_CONFIG = {
     'p', 'br', 'hr', 'strong', 'em', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2',
     'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'img',
   ],
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'alt', 'src', 'data-color', 'data-user-id', 'data-img-key'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'alt', 'src', 'data-color', 'data-user-id', 'data-img-key', 'data-img-src'],
   ALLOWED_URI_REGEXP: /^(?:https?:|tel:|mailto:)/i,
-  ADD_URI_SAFE_ATTR: ['data-color', 'data-user-id', 'data-img-key', 'start'],
+  ADD_URI_SAFE_ATTR: ['data-color', 'data-user-id', 'data-img-key', 'data-img-src', 'start'],
   ALLOW_DATA_ATTR: false,
   RETURN_DOM_FRAGMENT: true,
 };
+
+function brokenImage(doc, alt) {
+  const placeholder = doc.createElement('span');
+  placeholder.className = 'md-img-placeholder';
+  placeholder.textContent = `🖼 ${alt || '图片'}`;
+  return placeholder;
+}
 
 function harden(fragment, env) {
   for (const a of fragment.querySelectorAll('a')) {
@@ -211,12 +220,13 @@ function harden(fragment, env) {
   for (const img of fragment.querySelectorAll('img')) {
     img.setAttribute('referrerpolicy', 'no-referrer');
     img.setAttribute('loading', 'lazy');
-    img.addEventListener('error', () => {
-      const placeholder = img.ownerDocument.createElement('span');
-      placeholder.className = 'md-img-placeholder';
-      placeholder.textContent = `🖼 ${img.getAttribute('alt') || '图片'}`;
-      img.replaceWith(placeholder);
-    });
+    img.addEventListener('error', () => img.replaceWith(brokenImage(img.ownerDocument, img.getAttribute('alt'))));
+  }
+  for (const span of fragment.querySelectorAll('span[data-img-src]')) {
+    const src = span.getAttribute('data-img-src');
+    const alt = span.getAttribute('title') || '';
+    if (/^https?:\/\//i.test(src)) span.replaceWith(imageAt(src, alt, 'md-img', () => brokenImage(span.ownerDocument, alt)));
+    else span.remove();
   }
   for (const span of fragment.querySelectorAll('[data-color]')) {
     const color = resolveColor(span.getAttribute('data-color'), env.customColors);

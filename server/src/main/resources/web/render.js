@@ -10,6 +10,7 @@
 import { renderMarkdown, safePrefix } from './markdown.js';
 import { resolveColor } from './colors.js';
 import { h } from './dom.js';
+import { imageAt } from './foreignimage.js';
 
 const SPACING = { small: '4px', medium: '8px', large: '12px', extra_large: '16px' };
 const TEXT_SIZES = new Set([
@@ -568,9 +569,7 @@ function isEmptyValue(v) {
 
 function imageOrPlaceholder(key, alt) {
   if (typeof key === 'string' && /^https?:\/\//i.test(key.trim())) {
-    const img = h('img', { src: key.trim(), alt, referrerpolicy: 'no-referrer', loading: 'lazy' });
-    img.addEventListener('error', () => img.replaceWith(h('span', { class: 'ock-img-placeholder', text: `🖼 ${alt}` })));
-    return img;
+    return imageAt(key.trim(), alt, null, () => h('span', { class: 'ock-img-placeholder', text: `🖼 ${alt}` }));
   }
   const validKey = typeof key === 'string' && /^img_[A-Za-z0-9_-]{1,200}$/.test(key) ? key : '';
   return h('span', { class: 'ock-img-placeholder', 'data-img-key': validKey || null, title: validKey || null },

@@ -4,6 +4,8 @@ import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.engine.CardEngine;
 import io.opencardkit.core.engine.CardLimits;
 import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.DeliveryStore;
+import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.server.auth.AuthApi;
 import io.opencardkit.server.auth.TokenService;
 import io.opencardkit.server.bots.BotDispatcher;
@@ -167,8 +169,8 @@ public final class OpenCardKitServer implements AutoCloseable {
     MessageService messages = new MessageService(directory, store, runtime, blocking);
     TokenService tokens = new TokenService(directory, config.clock());
     Reactions reactions = new Reactions(directory, store, blocking, config.clock(), shared);
-    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus);
-    messages.addLocalListener(bots::messageCommitted);
+    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus, deliveriesOf(store), !shared);
+    messages.useOutbox(bots);
     CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
     ClusterReplica replica =
@@ -230,6 +232,18 @@ public final class OpenCardKitServer implements AutoCloseable {
     options.setSslHandshakeTimeout(limits.headerTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     return new ConnectionGuard(
         limits.maxConnections(), limits.maxConnectionsPerAddress(), limits.headerTimeout(), limits.bodyTimeout(), limits.wsHandshakeTimeout());
+  }
+
+  /** Where the bots' pending events are kept: the store itself, under whatever wraps it. */
+  private static DeliveryStore deliveriesOf(CardStore store) {
+    CardStore s = store;
+    while (!(s instanceof DeliveryStore) && s instanceof ForwardingCardStore) {
+      s = ((ForwardingCardStore) s).delegate();
+    }
+    if (!(s instanceof DeliveryStore)) {
+      throw new IllegalArgumentException("the store " + store.getClass().getName() + " cannot keep bot deliveries");
+    }
+    return (DeliveryStore) s;
   }
 
   private void scheduleHousekeeping() {

@@ -71,6 +71,11 @@ public final class FanoutLoad implements Callable<Integer> {
       description = "Viewers offer permessage-deflate as Chromium does: permessage-deflate; client_max_window_bits (default ${DEFAULT-VALUE}).")
   boolean deflate;
 
+  @Option(names = "--accept-client-no-context", defaultValue = "false", arity = "1",
+      description = "With --deflate: viewers accept client_no_context_takeover in the server's answer, as Chromium does; Netty's client then offers it too."
+          + " Needed against OpenCardKit's shared compression, which answers it unasked; leave it off for servers that honour the offer (default ${DEFAULT-VALUE}).")
+  boolean acceptClientNoContext;
+
   @Option(names = "--client-loops", defaultValue = "2", description = "Event loops of the load generator's viewers (default ${DEFAULT-VALUE}).")
   int clientLoops;
 
@@ -158,6 +163,7 @@ public final class FanoutLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ViewerFleet.acceptClientNoContext(acceptClientNoContext);
     if (!referenceFrames.equals("v1") && !referenceFrames.equals("v2")) {
       System.err.println("FanoutLoad: --reference-frames takes v1 or v2");
       return 2;

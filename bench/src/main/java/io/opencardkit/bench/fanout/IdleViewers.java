@@ -41,6 +41,11 @@ public final class IdleViewers implements Callable<Integer> {
   @Option(names = "--deflate", defaultValue = "false", arity = "1", description = "Viewers offer permessage-deflate, as browsers do (default ${DEFAULT-VALUE}).")
   boolean deflate;
 
+  @Option(names = "--accept-client-no-context", defaultValue = "false", arity = "1",
+      description = "With --deflate: viewers accept client_no_context_takeover in the server's answer, as Chromium does; Netty's client then offers it too."
+          + " Needed against OpenCardKit's shared compression, which answers it unasked; leave it off for servers that honour the offer (default ${DEFAULT-VALUE}).")
+  boolean acceptClientNoContext;
+
   @Option(names = "--idle", defaultValue = "60s", converter = Main.DurationConverter.class, description = "How long to measure idle CPU (default ${DEFAULT-VALUE}).")
   Duration idle;
 
@@ -75,6 +80,7 @@ public final class IdleViewers implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ViewerFleet.acceptClientNoContext(acceptClientNoContext);
     Path dir = Files.createTempDirectory("okc-idle");
     FanoutSeed seed = new FanoutSeed(viewers);
     Path seedFile = seed.writeTo(dir);

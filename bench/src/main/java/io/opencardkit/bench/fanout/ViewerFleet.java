@@ -88,6 +88,19 @@ public final class ViewerFleet implements AutoCloseable {
     this.client = vertx.createWebSocketClient(clientOptions(deflate, viewers));
   }
 
+  /**
+   * Whether viewers accept a server's {@code client_no_context_takeover} (this process's command sets it once).
+   * Chromium accepts it without offering it; Netty's client accepts it only when it also offers it, so with this set
+   * the offer gains {@code client_no_context_takeover}. That changes nothing for a server that answers it unasked
+   * (OpenCardKit's shared compression does), but it would change a server that honours what is offered (Vert.x's
+   * default, the jars before issue 9): there the Chromium offer alone is measured.
+   */
+  private static volatile boolean acceptClientNoContext;
+
+  public static void acceptClientNoContext(boolean accept) {
+    acceptClientNoContext = accept;
+  }
+
   /** What Chromium offers on every WebSocket it opens. */
   static final String CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits";
 
@@ -102,7 +115,7 @@ public final class ViewerFleet implements AutoCloseable {
         .setMaxConnections(viewers + 16)
         .setTryUsePerMessageCompression(deflate)
         .setTryUsePerFrameCompression(false)
-        .setCompressionAllowClientNoContext(false)
+        .setCompressionAllowClientNoContext(deflate && acceptClientNoContext)
         .setCompressionRequestServerNoContext(false)
         .setMaxMessageSize(4 * 1024 * 1024)
         .setConnectTimeout(60_000);

@@ -90,6 +90,22 @@ class ViewerHandshakeTest {
    */
   @Test
   void readsMessagesCompressedWithoutContextWhenTheServerSaysSoUnasked() throws Exception {
+    readsMessagesCompressedWithoutContext("permessage-deflate; server_no_context_takeover");
+  }
+
+  /** OpenCardKit's shared compression also answers client_no_context_takeover unasked; Chromium accepts that. */
+  @Test
+  void readsMessagesCompressedWithoutContextWhenTheServerAlsoAsksTheClientToDropItsContext() throws Exception {
+    ViewerFleet.acceptClientNoContext(true);
+    try {
+      readsMessagesCompressedWithoutContext("permessage-deflate; client_no_context_takeover; server_no_context_takeover");
+      assertThat(parsed(offeredExtensions(true))).containsExactlyInAnyOrder("permessage-deflate", "client_no_context_takeover", "client_max_window_bits");
+    } finally {
+      ViewerFleet.acceptClientNoContext(false);
+    }
+  }
+
+  private void readsMessagesCompressedWithoutContext(String answer) throws Exception {
     List<String> messages = List.of("[7,57,\"hello hello hello hello\"]", "[7,58,\"hello hello hello again\"]");
     NetServer server = vertx.createNetServer().connectHandler(socket -> {
       StringBuilder request = new StringBuilder();
@@ -112,7 +128,7 @@ class ViewerHandshakeTest {
         String key = request.toString().lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")).findFirst().orElseThrow()
             .substring("sec-websocket-key:".length()).trim();
         socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key)
-            + "\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n");
+            + "\r\nSec-WebSocket-Extensions: " + answer + "\r\n\r\n");
         request.append("HTTP/1.1 101"); // answered: what follows are the client's frames
       });
     }).listen(0, "127.0.0.1").await();

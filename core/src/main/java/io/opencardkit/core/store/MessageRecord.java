@@ -30,6 +30,12 @@ public record MessageRecord(
     long createdAtMillis,
     long updatedAtMillis) {
 
+  /**
+   * How long a sender's {@code uuid} stands for the message first sent with it: a send with the same uuid within this
+   * window is that message again (Feishu's IM de-duplication). Stores claim the uuid when they insert the message.
+   */
+  public static final long UUID_WINDOW_MILLIS = 3_600_000;
+
   /** A copy with new content, as after an IM PATCH. */
   public MessageRecord withContent(String newContent, long atMillis) {
     return new MessageRecord(

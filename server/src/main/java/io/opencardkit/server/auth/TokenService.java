@@ -32,6 +32,7 @@ public final class TokenService {
   private final Supplier<Directory> directory;
   private final Clock clock;
   private final Map<String, String> current = new ConcurrentHashMap<>();
+  private final VerifiedTokens verified = new VerifiedTokens();
 
   public TokenService(Supplier<Directory> directory, Clock clock) {
     this.directory = directory;
@@ -78,11 +79,23 @@ public final class TokenService {
     if (token.isEmpty()) {
       throw new ApiException(ErrorCode.TOKEN_MISSING);
     }
+    long now = clock.millis() / 1000;
+    VerifiedTokens.Entry known = verified.get(token);
+    if (known != null) {
+      // A cached verdict holds while the app keeps the secret it was verified with: a new secret revokes the token.
+      App app = directory.get().app(known.appId()).orElse(null);
+      if (app != null && app.appSecret().equals(known.secret()) && known.expiry() > now) {
+        return known.appId();
+      }
+      verified.remove(token);
+    }
     String appId = appIdOf(token);
     App app = appId == null ? null : directory.get().app(appId).orElse(null);
-    if (app == null || verifiedExpiry(token, app).filter(e -> e > clock.millis() / 1000).isEmpty()) {
+    Optional<Long> expiry = app == null ? Optional.empty() : verifiedExpiry(token, app);
+    if (expiry.isEmpty() || expiry.get() <= now) {
       throw new ApiException(ErrorCode.TOKEN_INVALID);
     }
+    verified.put(token, new VerifiedTokens.Entry(appId, app.appSecret(), expiry.get()));
     return appId;
   }
 

@@ -11,6 +11,7 @@ import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardSummary;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
@@ -42,7 +43,7 @@ public final class MessageService {
   private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
   static final int MAX_TEXT_BYTES = 150 * 1024;
   static final int MAX_CARD_BYTES = 30 * 1024;
-  private static final long UUID_WINDOW_MILLIS = Duration.ofHours(1).toMillis();
+  private static final long UUID_WINDOW_MILLIS = MessageRecord.UUID_WINDOW_MILLIS;
   private static final long PATCH_WINDOW_MILLIS = Duration.ofDays(14).toMillis();
 
   private final Supplier<Directory> directory;
@@ -53,6 +54,7 @@ public final class MessageService {
   private final MessageIds messageIds;
   private final List<MessageListener> listeners = new CopyOnWriteArrayList<>();
   private final List<MessageListener> localListeners = new CopyOnWriteArrayList<>();
+  private volatile EventOutbox outbox = EventOutbox.NONE;
 
   public MessageService(Supplier<Directory> directory, CardStore store, CardRuntime runtime, Executor blocking) {
     this.directory = directory;
@@ -74,6 +76,11 @@ public final class MessageService {
   /** Registers a listener told only about the messages this node committed (delivery to bots happens once). */
   public void addLocalListener(MessageListener listener) {
     localListeners.add(listener);
+  }
+
+  /** Makes users' messages into events for bots, stored with each message (see {@link EventOutbox}). */
+  public void useOutbox(EventOutbox eventOutbox) {
+    this.outbox = Objects.requireNonNull(eventOutbox, "eventOutbox");
   }
 
   /** A message another node committed (from the cluster bus). */
@@ -146,15 +153,33 @@ public final class MessageService {
     }
   }
 
-  /** Runs on the blocking executor. */
+  /**
+   * Runs on the blocking executor. A send with a {@code uuid} used within the hour answers the earlier message. The
+   * store claims the uuid with the message, so of two sends racing on any nodes one is stored; the other's commit is
+   * refused, and it answers the message that won.
+   */
   private CompletableFuture<ObjectNode> deliver(String appId, String chatId, MessageRecord parent, Outgoing message) {
-    long now = clock.millis();
-    if (message.uuid() != null) {
-      Optional<MessageRecord> earlier = store.messageByUuid(appId, message.uuid());
-      if (earlier.isPresent() && now - earlier.get().createdAtMillis() < UUID_WINDOW_MILLIS) {
-        return CompletableFuture.completedFuture(renderBlocking(earlier.get()));
-      }
+    if (message.uuid() == null) {
+      return deliverNew(appId, chatId, parent, message);
     }
+    Optional<ObjectNode> earlier = earlierWithUuid(appId, message.uuid());
+    if (earlier.isPresent()) {
+      return CompletableFuture.completedFuture(earlier.get());
+    }
+    return deliverNew(appId, chatId, parent, message).exceptionallyComposeAsync(
+        failure -> earlierWithUuid(appId, message.uuid()).map(CompletableFuture::completedFuture)
+            .orElseGet(() -> CompletableFuture.failedFuture(failure)),
+        blocking);
+  }
+
+  /** The message the app sent with {@code uuid} within the hour, rendered; blocks. */
+  private Optional<ObjectNode> earlierWithUuid(String appId, String uuid) {
+    long now = clock.millis();
+    return store.messageByUuid(appId, uuid).filter(m -> now - m.createdAtMillis() < UUID_WINDOW_MILLIS).map(this::renderBlocking);
+  }
+
+  private CompletableFuture<ObjectNode> deliverNew(String appId, String chatId, MessageRecord parent, Outgoing message) {
+    long now = clock.millis();
     String cardId = cardEntityId(message);
     MessageRecord record =
         new MessageRecord(
@@ -195,10 +220,13 @@ public final class MessageService {
     validate(msgType, content, null);
     long now = clock.millis();
     MessageRecord record = new MessageRecord(newMessageId(), chatId, openId, "user", msgType, content, null, null, null, null, now, now);
+    EventOutbox events = outbox;
+    List<PendingDelivery> deliveries = events.eventsFor(record);
     return store
-        .commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of()))
+        .commit(new WriteBatch(List.of(), List.of(), List.of(record), Map.of(), deliveries))
         .thenApply(
             v -> {
+              events.committed(deliveries);
               published(record);
               return record;
             });

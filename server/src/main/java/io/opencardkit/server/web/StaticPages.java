@@ -6,11 +6,12 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The page and its files: {@code /} is {@code web/index.html} from the classpath, {@code /web/*} the rest of that
  * folder, {@code /webjars/*} the libraries packaged as WebJars. The page and its files carry a strict
- * Content-Security-Policy (no inline scripts, no foreign origins but images).
+ * Content-Security-Policy (no inline scripts, no foreign origins at all: an image from another site is shown only after
+ * the viewer clicks it, in a frame of its own, see {@link ImageFrame}).
  */
 final class StaticPages {
   static final String CSP =
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
           + "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
   private StaticPages() {}
@@ -30,6 +31,7 @@ final class StaticPages {
   /** The static files; mount after the API routes under {@code /web/}. */
   static void mountFiles(Router router) {
     // Max age 0: browsers revalidate (Last-Modified), so an upgraded server never runs with yesterday's modules.
+    ImageFrame.mount(router);
     router.get("/").handler(StaticHandler.create("web").setIndexPage("index.html").setMaxAgeSeconds(0));
     router.get("/web/*").handler(StaticHandler.create("web").setMaxAgeSeconds(0));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));

@@ -77,4 +77,24 @@ final class TokenServiceTest {
     String token = tokens.issue("cli_a1", "secret").token();
     assertCode(() -> tokens.authenticate("Bearer " + token.substring(0, token.length() - 1) + "0"), ErrorCode.TOKEN_INVALID);
   }
+
+  @Test
+  void authenticate_aVerifiedTokenAfterItsExpiry_isRefusedThoughItWasAcceptedBefore() {
+    // The second call is answered from the verified-token cache; its expiry still applies.
+    String token = tokens.issue("cli_a1", "secret").token();
+    assertThat(tokens.authenticate("Bearer " + token)).isEqualTo("cli_a1");
+    clock.advance(Duration.ofHours(2));
+    assertCode(() -> tokens.authenticate("Bearer " + token), ErrorCode.TOKEN_INVALID);
+  }
+
+  @Test
+  void authenticate_aVerifiedTokenAfterTheAppsSecretChanged_isRefused() {
+    String[] secret = {"secret"};
+    TokenService service = new TokenService(
+        () -> new Directory(List.of(new App("cli_a1", secret[0], "Bot", null, null, null, null)), List.of(), List.of()), clock);
+    String token = service.issue("cli_a1", "secret").token();
+    assertThat(service.authenticate("Bearer " + token)).isEqualTo("cli_a1");
+    secret[0] = "rotated";
+    assertCode(() -> service.authenticate("Bearer " + token), ErrorCode.TOKEN_INVALID);
+  }
 }

@@ -56,6 +56,8 @@ final class WebhookBot implements AutoCloseable {
   private final Map<String, Boolean> handled = new ConcurrentHashMap<>();
   /** How many deliveries of each event to fail (the handler throws, so the SDK answers 500). */
   volatile int failFirstAttempts;
+  /** While set, the first delivery of each event waits in the handler until it is counted down (a bot that hangs). */
+  volatile java.util.concurrent.CountDownLatch holdFirstAttempts;
   /** What the bot answers to {@code card.action.trigger}. */
   volatile Function<P2CardActionTrigger, P2CardActionTriggerResponse> cardAnswer = e -> new P2CardActionTriggerResponse();
   /** What the bot answers to the legacy callback. */
@@ -71,7 +73,17 @@ final class WebhookBot implements AutoCloseable {
                 checkToken(event.getHeader().getToken());
                 String eventId = event.getHeader().getEventId();
                 attempts.add(eventId);
-                if (attempts.stream().filter(eventId::equals).count() <= failFirstAttempts) {
+                long attempt = attempts.stream().filter(eventId::equals).count();
+                java.util.concurrent.CountDownLatch hold = holdFirstAttempts;
+                if (attempt == 1 && hold != null) {
+                  try {
+                    hold.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  throw new IllegalStateException("answered too late"); // the server gave up on this attempt long ago
+                }
+                if (attempt <= failFirstAttempts) {
                   throw new IllegalStateException("not now, try again later"); // the SDK answers 500
                 }
                 if (handled.putIfAbsent(eventId, true) == null) {

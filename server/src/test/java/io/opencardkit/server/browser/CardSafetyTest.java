@@ -125,9 +125,9 @@ final class CardSafetyTest {
             + " { tag: 'img', element_id: 'im', img_key: 'https://evil.example/b.png', alt: { tag: 'plain_text', content: 'remote' } } ] },"
             + " config: { style: { color: { evil: { light_mode: 'red;background:url(https://evil.example/bg.png)' } } } } }");
     waitForImageErrors(page);
-    // A blocked image is replaced by its labelled placeholder.
-    page.locator("[data-element-id=\"im\"] .ock-img-placeholder").waitFor();
-    page.locator("[data-element-id=\"md\"] .md-img-placeholder").waitFor();
+    // A foreign image waits behind a labelled placeholder until the viewer asks for it (ForeignImageTest).
+    page.locator("[data-element-id=\"im\"] [data-testid=\"foreign-image\"]").waitFor();
+    page.locator("[data-element-id=\"md\"] [data-testid=\"foreign-image\"]").waitFor();
     assertThat(foreign).isEmpty();
   }
 }

@@ -47,7 +47,7 @@ final class NodeSilenceTest {
   private final CardRuntime nodeB = runtime(2);
   private final Vertx vertx = Vertx.vertx();
   private final DirectoryHolder directory = new DirectoryHolder(new Directory(List.of(), List.of(), List.of()));
-  private final BotDispatcher bots = BotDispatcher.start(vertx, clock, directory, ClusterBus.local());
+  private final BotDispatcher bots = BotDispatcher.start(vertx, clock, directory, ClusterBus.local(), store, true);
   private final ClusterReplica replicaB = new ClusterReplica(
       nodeB, new MessageService(directory, store, nodeB, Runnable::run), new Reactions(directory, store, Runnable::run, clock, true),
       directory, bots, () -> {}, nanos::get);

@@ -3,8 +3,10 @@ package io.opencardkit.store.jdbc;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.DeliveryStore;
 import io.opencardkit.core.store.LoadedCard;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
@@ -25,10 +27,12 @@ import java.util.stream.Collectors;
 /**
  * What both SQL adapters' stores share: writes go to a {@link GroupCommitLoop}, reads run {@link StoreQueries} on
  * connections the adapter's {@link Reads} provide. A subclass supplies compaction, the one statement that differs.
+ * The bots' pending deliveries ({@link DeliveryStore}) change on the writer thread too, each call in a transaction of
+ * its own ({@link DeliveryRows}).
  *
  * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
  */
-public abstract class SqlCardStore implements CardStore {
+public abstract class SqlCardStore implements CardStore, DeliveryStore {
   /** The most cards one query of {@link #storedVersions} names. */
   protected static final int VERSIONS_PER_QUERY = 1000;
 
@@ -139,6 +143,39 @@ public abstract class SqlCardStore implements CardStore {
     return await("compact", writer.submitTask(c -> deleteCardsOlderThan(c, olderThanMillis)));
   }
 
+  @Override
+  public final List<PendingDelivery> claimDue(String owner, long nowMillis, long leaseUntilMillis, int limit) {
+    Objects.requireNonNull(owner, "owner");
+    requireNonNegative("limit", limit);
+    return await("claimDue", writer.submitTask(c -> DeliveryRows.claimDue(c, owner, nowMillis, leaseUntilMillis, limit)));
+  }
+
+  @Override
+  public final boolean finish(String eventId, String owner) {
+    return await("finish", writer.submitTask(c -> DeliveryRows.finish(c, eventId, owner)));
+  }
+
+  @Override
+  public final boolean retryLater(String eventId, String owner, int failedAttempts, long dueAtMillis) {
+    return await("retryLater", writer.submitTask(c -> DeliveryRows.retryLater(c, eventId, owner, failedAttempts, dueAtMillis)));
+  }
+
+  @Override
+  public final int releaseLeases(String owner) {
+    Objects.requireNonNull(owner, "owner");
+    return await("releaseLeases", writer.submitTask(c -> DeliveryRows.release(c, owner)));
+  }
+
+  @Override
+  public final int releaseEveryLease() {
+    return await("releaseEveryLease", writer.submitTask(c -> DeliveryRows.release(c, null)));
+  }
+
+  @Override
+  public final List<PendingDelivery> pendingDeliveries() {
+    return reads.read("pendingDeliveries", false, DeliveryRows::all);
+  }
+
   /** Runs {@code work} on the writer thread in a transaction of its own (tests hold the writer with it). */
   protected final <T> CompletableFuture<T> submitToWriter(SqlWork<T> work) {
     return writer.submitTask(work);
@@ -157,9 +194,13 @@ public abstract class SqlCardStore implements CardStore {
   /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
   @Override
   public final void close() {
+    closeHelpers();
     writer.close();
     reads.close();
   }
+
+  /** Stops what a store runs beside its writer and readers (first thing {@link #close()} does); nothing by default. */
+  protected void closeHelpers() {}
 
   private <T> T await(String doing, CompletableFuture<T> future) {
     try {

@@ -2,10 +2,13 @@ package io.opencardkit.store.postgres;
 
 import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.store.jdbc.GroupCommitLoop.QueuedBatch;
+import io.opencardkit.store.jdbc.DeliveryRows;
 import io.opencardkit.store.jdbc.JdbcRows;
 import io.opencardkit.store.jdbc.StoreStatements;
+import io.opencardkit.store.jdbc.UuidClaims;
 import io.opencardkit.store.postgres.HeadClaims.Claim;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +29,8 @@ final class WriterSession implements AutoCloseable {
 
   private static final Comparator<CardSnapshot> SNAPSHOT_LOCK_ORDER = Comparator.comparing(CardSnapshot::cardId);
   private static final Comparator<MessageRecord> MESSAGE_LOCK_ORDER = Comparator.comparing(MessageRecord::messageId);
+  private static final Comparator<MessageRecord> UUID_LOCK_ORDER =
+      Comparator.comparing(MessageRecord::senderId).thenComparing(MessageRecord::uuid);
 
   private final Connection connection;
   private final int backendPid;
@@ -34,6 +39,8 @@ final class WriterSession implements AutoCloseable {
   private final PreparedStatement upsertSnapshot;
   private final PreparedStatement upsertMessage;
   private final PreparedStatement upsertMeta;
+  private final PreparedStatement claimUuid;
+  private final PreparedStatement insertDelivery;
 
   private WriterSession(Connection c) throws SQLException {
     connection = c;
@@ -43,6 +50,8 @@ final class WriterSession implements AutoCloseable {
     upsertSnapshot = c.prepareStatement(StoreStatements.UPSERT_SNAPSHOT);
     upsertMessage = c.prepareStatement(StoreStatements.UPSERT_MESSAGE);
     upsertMeta = c.prepareStatement(StoreStatements.UPSERT_META);
+    claimUuid = c.prepareStatement(UuidClaims.CLAIM);
+    insertDelivery = c.prepareStatement(DeliveryRows.INSERT);
   }
 
   static WriterSession open(PostgresConfig config) throws SQLException {
@@ -87,6 +96,7 @@ final class WriterSession implements AutoCloseable {
     List<CardSnapshot> snapshots = new ArrayList<>();
     List<MessageRecord> messages = new ArrayList<>();
     List<Map.Entry<String, String>> meta = new ArrayList<>();
+    List<PendingDelivery> deliveries = new ArrayList<>();
     for (QueuedBatch job : accepted) {
       WriteBatch batch = job.batch();
       for (int i = 0; i < batch.events().size(); i++) {
@@ -96,6 +106,7 @@ final class WriterSession implements AutoCloseable {
       snapshots.addAll(batch.snapshots());
       messages.addAll(batch.messages());
       meta.addAll(batch.meta().entrySet());
+      deliveries.addAll(batch.deliveries());
     }
     snapshots.sort(SNAPSHOT_LOCK_ORDER);
     messages.sort(MESSAGE_LOCK_ORDER);
@@ -118,6 +129,39 @@ final class WriterSession implements AutoCloseable {
     upsertSnapshot.executeBatch();
     upsertMessage.executeBatch();
     upsertMeta.executeBatch();
+    claimUuids(messages);
+    for (PendingDelivery d : deliveries) {
+      DeliveryRows.bind(insertDelivery, d);
+      insertDelivery.addBatch();
+    }
+    insertDelivery.executeBatch();
+  }
+
+  /**
+   * Claims the uuid of every message that has one, in key order (locks again); a claim another message holds refuses
+   * the transaction, and the writer then commits the group's batches alone so that only the duplicate fails.
+   */
+  private void claimUuids(List<MessageRecord> messages) throws SQLException {
+    List<MessageRecord> withUuid = new ArrayList<>();
+    for (MessageRecord m : messages) {
+      if (m.uuid() != null) {
+        withUuid.add(m);
+      }
+    }
+    if (withUuid.isEmpty()) {
+      return;
+    }
+    withUuid.sort(UUID_LOCK_ORDER);
+    for (MessageRecord m : withUuid) {
+      UuidClaims.bind(claimUuid, m);
+      claimUuid.addBatch();
+    }
+    int[] counts = claimUuid.executeBatch();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        throw UuidClaims.refused(withUuid.get(i));
+      }
+    }
   }
 
   /** Commits; with {@code synchronous_commit=on} this returns once the commit record is flushed to disk. */
@@ -154,6 +198,8 @@ final class WriterSession implements AutoCloseable {
     upsertSnapshot.clearBatch();
     upsertMessage.clearBatch();
     upsertMeta.clearBatch();
+    claimUuid.clearBatch();
+    insertDelivery.clearBatch();
   }
 
   @Override

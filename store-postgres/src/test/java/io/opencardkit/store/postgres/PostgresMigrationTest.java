@@ -32,17 +32,18 @@ final class PostgresMigrationTest {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 
   @Test
-  void migrate_twice_appliesVersionOneOnceIntoItsOwnHistoryTable() throws Exception {
+  void migrate_twice_appliesEachVersionOnceIntoItsOwnHistoryTable() throws Exception {
     PostgresConfig config = DATABASE.freshSchema();
 
     PostgresCardStore.migrate(config);
     PostgresCardStore.migrate(config);
 
     assertThat(query("SELECT version || ':' || success FROM " + config.schema() + ".opencardkit_schema_history"
-        + " WHERE version IS NOT NULL")).containsExactly("1:true");
+        + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true");
     assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + config.schema()
         + "' ORDER BY table_name")).containsExactly(
-            "card_events", "card_snapshots", "cards", "messages", "meta", "opencardkit_schema_history");
+            "bot_deliveries", "card_events", "card_snapshots", "cards", "message_uuids", "messages", "meta",
+            "opencardkit_schema_history");
   }
 
   @Test

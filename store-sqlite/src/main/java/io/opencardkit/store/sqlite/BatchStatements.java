@@ -2,9 +2,12 @@ package io.opencardkit.store.sqlite;
 
 import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.store.jdbc.DeliveryRows;
 import io.opencardkit.store.jdbc.JdbcRows;
 import io.opencardkit.store.jdbc.StoreStatements;
+import io.opencardkit.store.jdbc.UuidClaims;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,6 +22,8 @@ final class BatchStatements implements AutoCloseable {
   private final PreparedStatement upsertSnapshot;
   private final PreparedStatement upsertMessage;
   private final PreparedStatement upsertMeta;
+  private final PreparedStatement claimUuid;
+  private final PreparedStatement insertDelivery;
 
   BatchStatements(Connection c) throws SQLException {
     control = c.createStatement();
@@ -26,6 +31,8 @@ final class BatchStatements implements AutoCloseable {
     upsertSnapshot = c.prepareStatement(StoreStatements.UPSERT_SNAPSHOT);
     upsertMessage = c.prepareStatement(StoreStatements.UPSERT_MESSAGE);
     upsertMeta = c.prepareStatement(StoreStatements.UPSERT_META);
+    claimUuid = c.prepareStatement(UuidClaims.CLAIM);
+    insertDelivery = c.prepareStatement(DeliveryRows.INSERT);
   }
 
   void begin() throws SQLException {
@@ -59,6 +66,16 @@ final class BatchStatements implements AutoCloseable {
     for (MessageRecord m : batch.messages()) {
       JdbcRows.bindMessage(upsertMessage, m);
       upsertMessage.executeUpdate();
+      if (m.uuid() != null) {
+        UuidClaims.bind(claimUuid, m);
+        if (claimUuid.executeUpdate() == 0) {
+          throw UuidClaims.refused(m); // the writer rolls back and retries the group's other batches alone
+        }
+      }
+    }
+    for (PendingDelivery d : batch.deliveries()) {
+      DeliveryRows.bind(insertDelivery, d);
+      insertDelivery.executeUpdate();
     }
     for (Map.Entry<String, String> e : batch.meta().entrySet()) {
       upsertMeta.setString(1, e.getKey());
@@ -73,6 +90,8 @@ final class BatchStatements implements AutoCloseable {
     upsertSnapshot.close();
     upsertMessage.close();
     upsertMeta.close();
+    claimUuid.close();
+    insertDelivery.close();
     control.close();
   }
 }

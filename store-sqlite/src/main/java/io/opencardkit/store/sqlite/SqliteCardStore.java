@@ -41,8 +41,11 @@ public final class SqliteCardStore extends SqlCardStore {
   // the primary key (card_id, version) answers MAX for one card with one index probe; grouped over several it would not
   private static final String LAST_VERSION = "SELECT MAX(version) FROM card_events WHERE card_id = ?";
 
-  private SqliteCardStore(GroupCommitWriter writer, SqliteReader reader) {
+  private final WalCheckpointer checkpointer;
+
+  private SqliteCardStore(GroupCommitWriter writer, SqliteReader reader, WalCheckpointer checkpointer) {
     super(writer, reader);
+    this.checkpointer = checkpointer;
   }
 
   /**
@@ -52,6 +55,7 @@ public final class SqliteCardStore extends SqlCardStore {
    */
   public static SqliteCardStore open(Path dbFile) {
     Connection writeConnection = null;
+    Connection checkpointConnection = null;
     SqliteReader reader = null;
     try {
       Path parent = dbFile.toAbsolutePath().getParent();
@@ -65,8 +69,11 @@ public final class SqliteCardStore extends SqlCardStore {
       }
       SqliteSchema.createOrVerify(writeConnection);
       reader = SqliteReader.open(dbFile, READ_CONNECTIONS);
-      return new SqliteCardStore(GroupCommitWriter.start(writeConnection), reader);
+      checkpointConnection = SqliteSchema.openCheckpointer(dbFile);
+      WalCheckpointer checkpointer = WalCheckpointer.start(checkpointConnection, "okc-sqlite-checkpoint");
+      return new SqliteCardStore(GroupCommitWriter.start(writeConnection), reader, checkpointer);
     } catch (SQLException | IOException | RuntimeException e) {
+      closeQuietly(checkpointConnection);
       closeQuietly(writeConnection);
       if (reader != null) {
         reader.close();
@@ -117,6 +124,16 @@ public final class SqliteCardStore extends SqlCardStore {
       }
     }
     return versions;
+  }
+
+  @Override
+  protected void closeHelpers() {
+    checkpointer.close();
+  }
+
+  /** One checkpoint now, as the checkpointer runs them: the WAL's frames and how many are in the database file. */
+  long[] checkpointNow() throws SQLException {
+    return checkpointer.checkpoint();
   }
 
   /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */

@@ -34,7 +34,16 @@ final class SqliteSchema {
       // message_id is the tie-break of the chat order, so the index serves ORDER BY without a sort
       "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat_id, created_at, message_id)",
       "CREATE INDEX IF NOT EXISTS messages_by_uuid ON messages (sender_id, uuid)",
-      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      // Added after version 1 without changing it: created when missing, so older files gain them on the next start,
+      // and older builds do not read them. See UuidClaims and DeliveryRows (store-jdbc).
+      "CREATE TABLE IF NOT EXISTS message_uuids ("
+          + " sender_id TEXT NOT NULL, uuid TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
+          + " PRIMARY KEY (sender_id, uuid)) WITHOUT ROWID",
+      "CREATE TABLE IF NOT EXISTS bot_deliveries ("
+          + " event_id TEXT PRIMARY KEY, app_id TEXT NOT NULL, payload TEXT NOT NULL, failed_attempts INTEGER NOT NULL,"
+          + " due_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL)",
+      "CREATE INDEX IF NOT EXISTS bot_deliveries_by_due ON bot_deliveries (due_at)");
 
   private SqliteSchema() {}
 
@@ -47,7 +56,25 @@ final class SqliteSchema {
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-    return config.createConnection(url(file));
+    Connection c = config.createConnection(url(file));
+    // The writer never checkpoints: SQLite would otherwise copy the WAL into the database file (and fsync it) inside
+    // whichever COMMIT crossed 1,000 pages, holding every update waiting behind it. WalCheckpointer does it beside.
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint=0");
+    }
+    return c;
+  }
+
+  /** The checkpointer's connection: it writes only the database file, from the WAL, fsynced as the writer's. */
+  static Connection openCheckpointer(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    Connection c = config.createConnection(url(file));
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint=0");
+    }
+    return c;
   }
 
   /** A read-only connection; in WAL mode it reads the last committed state while the writer writes. */

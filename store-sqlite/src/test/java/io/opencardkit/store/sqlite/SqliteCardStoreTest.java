@@ -69,6 +69,33 @@ final class SqliteCardStoreTest extends CardStoreContract {
   }
 
   @Test
+  void commit_manyPagesOfUpdates_theCheckpointerCopiesTheWalIntoTheDatabaseFile() throws Exception {
+    Path file = dir.resolve("checkpoint.db");
+    try (SqliteCardStore store = SqliteCardStore.open(file)) {
+      // more than SQLite's automatic checkpoint threshold (1,000 pages of 4 KiB), which the writer no longer runs
+      for (int v = 1; v <= 1_200; v++) {
+        store.commit(batch(bulkyEvent("c1", v))).get(30, TimeUnit.SECONDS);
+      }
+      long[] walAndCopied = store.checkpointNow();
+
+      assertThat(walAndCopied[1]).isEqualTo(walAndCopied[0]); // caught up: every frame is in the database file
+      assertThat(store.events("c1", 0, 2_000)).hasSize(1_200);
+    }
+    // and it is all there for a connection that never saw the WAL of the closed store
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'")).isEqualTo(1_200);
+    }
+  }
+
+  private static io.opencardkit.core.engine.CardEvent bulkyEvent(String cardId, long version) {
+    io.opencardkit.core.engine.CardEvent sample = event(cardId, version);
+    com.fasterxml.jackson.databind.node.ObjectNode payload = sample.payload().deepCopy();
+    payload.put("text", "streamed text ".repeat(300)); // about one 4 KiB page per event
+    return new io.opencardkit.core.engine.CardEvent(sample.cardId(), sample.version(), sample.type(), sample.atMillis(), sample.appId(),
+        sample.sequence(), sample.uuid(), sample.fingerprint(), payload);
+  }
+
+  @Test
   void commit_batchesQueuedBehindBusyWriter_shareOneTransaction() throws Exception {
     try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("group.db"))) {
       HeldWriter held = hold(store);

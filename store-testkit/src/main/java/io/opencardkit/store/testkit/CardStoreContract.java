@@ -276,6 +276,57 @@ public abstract class CardStoreContract {
   }
 
   @Test
+  public void uuidUsedAgainWithinTheHour_byAnotherMessage_isRefusedAndNothingOfItsBatchStored() {
+    CardStore store = store();
+    MessageRecord first = Messages.card("om_1", "oc_1", "c1", "uuid-1", 100);
+    ok(store.commit(Messages.batch(first)));
+
+    MessageRecord again = Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS - 1);
+    assertThat(failure(store.commit(Messages.batch(Messages.text("om_3", "oc_1", 150), again))))
+        .isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
+
+    assertThat(store.message("om_2")).isEmpty();
+    assertThat(store.message("om_3")).isEmpty(); // the batch is atomic
+    assertThat(store.messageByUuid("cli_sample", "uuid-1")).contains(first);
+  }
+
+  @Test
+  public void uuidClaim_allowsTheSameMessageRewritten_anotherSender_andAnyoneAfterTheHour() {
+    CardStore store = store();
+    MessageRecord first = Messages.card("om_1", "oc_1", "c1", "uuid-1", 100);
+    ok(store.commit(Messages.batch(first)));
+
+    ok(store.commit(Messages.batch(first.withContent("{\"type\":\"card\",\"data\":{\"card_id\":\"c1\"}}", 5_000)))); // a PATCH
+    MessageRecord other = new MessageRecord("om_o", "oc_1", "cli_other", "app", "text", "{\"text\":\"x\"}", null, null, null, "uuid-1", 200, 200);
+    ok(store.commit(Messages.batch(other)));
+    MessageRecord later = Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS);
+    ok(store.commit(Messages.batch(later)));
+
+    assertThat(store.messageByUuid("cli_sample", "uuid-1")).contains(later);
+    assertThat(store.messageByUuid("cli_other", "uuid-1")).contains(other);
+  }
+
+  @Test
+  public void twoBatchesWithOneUuid_committedConcurrently_exactlyOneIsStored() {
+    CardStore store = store();
+    List<CompletableFuture<Void>> commits = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      commits.add(store.commit(Messages.batch(Messages.card("om_" + i, "oc_1", "c1", "uuid-race", 100 + i))));
+    }
+    long stored = commits.stream().filter(c -> {
+      try {
+        c.join();
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }).count();
+
+    assertThat(stored).isEqualTo(1);
+    assertThat(store.messagesOfChat("oc_1", 0, Long.MAX_VALUE, true, 0, 100)).hasSize(1);
+  }
+
+  @Test
   public void messagesOfChat_bothDirections_orderByCreationThenId() {
     CardStore store = store();
     ok(store.commit(Messages.batch(

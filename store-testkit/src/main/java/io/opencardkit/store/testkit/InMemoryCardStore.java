@@ -3,8 +3,10 @@ package io.opencardkit.store.testkit;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.CardStore;
+import io.opencardkit.core.store.DeliveryStore;
 import io.opencardkit.core.store.LoadedCard;
 import io.opencardkit.core.store.MessageRecord;
+import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
@@ -28,14 +30,17 @@ import java.util.stream.Collectors;
 
 /**
  * A thread-safe {@link CardStore} kept in memory, for tests of the code above the storage port. It passes {@link
- * CardStoreContract}, so it behaves like the database adapters except that nothing survives the JVM.
+ * CardStoreContract} and {@link DeliveryStoreContract}, so it behaves like the database adapters except that nothing
+ * survives the JVM.
  *
  * <p>{@link #commit} applies the batch before returning an already completed future. {@link #close} ends this handle
  * only; {@link #reopen} gives a fresh handle on the same data, as reopening a database file would.
  */
-public final class InMemoryCardStore implements CardStore {
+public final class InMemoryCardStore implements CardStore, DeliveryStore {
   private static final Comparator<MessageRecord> CHAT_ORDER =
       Comparator.comparingLong(MessageRecord::createdAtMillis).thenComparing(MessageRecord::messageId);
+  private static final Comparator<PendingDelivery> DUE_ORDER =
+      Comparator.comparingLong(PendingDelivery::dueAtMillis).thenComparing(PendingDelivery::eventId);
 
   private final Data data;
   private volatile boolean closed;
@@ -67,6 +72,11 @@ public final class InMemoryCardStore implements CardStore {
             new StorageException(
                 StorageFailure.CONSTRAINT_VIOLATION, "card event already stored: " + duplicate, null));
       }
+      MessageRecord taken = findTakenUuid(batch.messages());
+      if (taken != null) {
+        return CompletableFuture.failedFuture(
+            new StorageException(StorageFailure.CONSTRAINT_VIOLATION, "uuid " + taken.uuid() + " was used by another message within the hour", null));
+      }
       apply(batch);
       return CompletableFuture.completedFuture(null);
     } finally {
@@ -87,6 +97,24 @@ public final class InMemoryCardStore implements CardStore {
     return null;
   }
 
+  /** The first message of the batch whose uuid another message claimed within the hour, else null. */
+  private MessageRecord findTakenUuid(List<MessageRecord> messages) {
+    Map<String, MessageRecord> inBatch = new HashMap<>();
+    for (MessageRecord m : messages) {
+      if (m.uuid() == null) {
+        continue;
+      }
+      String key = m.senderId() + "\n" + m.uuid();
+      MessageRecord holder = inBatch.containsKey(key) ? inBatch.get(key) : data.uuids.get(key);
+      if (holder != null && !holder.messageId().equals(m.messageId())
+          && holder.createdAtMillis() > m.createdAtMillis() - MessageRecord.UUID_WINDOW_MILLIS) {
+        return m;
+      }
+      inBatch.put(key, m);
+    }
+    return null;
+  }
+
   private void apply(WriteBatch batch) {
     for (CardEvent e : batch.events()) {
       data.events.computeIfAbsent(e.cardId(), id -> new TreeMap<>()).put(e.version(), e);
@@ -97,8 +125,14 @@ public final class InMemoryCardStore implements CardStore {
     }
     for (MessageRecord m : batch.messages()) {
       data.messages.put(m.messageId(), m);
+      if (m.uuid() != null) {
+        data.uuids.put(m.senderId() + "\n" + m.uuid(), m);
+      }
     }
     data.meta.putAll(batch.meta());
+    for (PendingDelivery d : batch.deliveries()) {
+      data.deliveries.put(d.eventId(), d);
+    }
   }
 
   @Override
@@ -195,6 +229,80 @@ public final class InMemoryCardStore implements CardStore {
     }
   }
 
+  @Override
+  public List<PendingDelivery> claimDue(String owner, long nowMillis, long leaseUntilMillis, int limit) {
+    return write(() -> {
+      List<PendingDelivery> claimed = data.deliveries.values().stream()
+          .filter(d -> d.dueAtMillis() <= nowMillis && (d.leaseOwner() == null || d.leaseUntilMillis() <= nowMillis))
+          .sorted(DUE_ORDER)
+          .limit(limit)
+          .map(d -> withLease(d, d.failedAttempts(), d.dueAtMillis(), owner, leaseUntilMillis))
+          .collect(Collectors.toList());
+      claimed.forEach(d -> data.deliveries.put(d.eventId(), d));
+      return claimed;
+    });
+  }
+
+  @Override
+  public boolean finish(String eventId, String owner) {
+    return write(() -> held(eventId, owner) && data.deliveries.remove(eventId) != null);
+  }
+
+  @Override
+  public boolean retryLater(String eventId, String owner, int failedAttempts, long dueAtMillis) {
+    return write(() -> {
+      if (!held(eventId, owner)) {
+        return false;
+      }
+      data.deliveries.put(eventId, withLease(data.deliveries.get(eventId), failedAttempts, dueAtMillis, null, 0));
+      return true;
+    });
+  }
+
+  @Override
+  public int releaseLeases(String owner) {
+    return write(() -> release(owner));
+  }
+
+  @Override
+  public int releaseEveryLease() {
+    return write(() -> release(null));
+  }
+
+  @Override
+  public List<PendingDelivery> pendingDeliveries() {
+    return read(() -> data.deliveries.values().stream().sorted(DUE_ORDER).collect(Collectors.toList()));
+  }
+
+  private boolean held(String eventId, String owner) {
+    PendingDelivery d = data.deliveries.get(eventId);
+    return d != null && owner.equals(d.leaseOwner());
+  }
+
+  private int release(String owner) {
+    List<PendingDelivery> held = data.deliveries.values().stream()
+        .filter(d -> d.leaseOwner() != null && (owner == null || owner.equals(d.leaseOwner())))
+        .collect(Collectors.toList());
+    held.forEach(d -> data.deliveries.put(d.eventId(), withLease(d, d.failedAttempts(), d.dueAtMillis(), null, 0)));
+    return held.size();
+  }
+
+  private static PendingDelivery withLease(PendingDelivery d, int failedAttempts, long dueAt, String owner, long leaseUntil) {
+    return new PendingDelivery(d.eventId(), d.appId(), d.payload(), failedAttempts, dueAt, owner, leaseUntil, d.createdAtMillis());
+  }
+
+  private <T> T write(Supplier<T> change) {
+    if (closed) {
+      throw closedException();
+    }
+    data.lock.writeLock().lock();
+    try {
+      return change.get();
+    } finally {
+      data.lock.writeLock().unlock();
+    }
+  }
+
   /** Ends this handle: later calls on it fail with {@link StorageFailure#OTHER}. The data stays for {@link #reopen}. */
   @Override
   public void close() {
@@ -230,5 +338,7 @@ public final class InMemoryCardStore implements CardStore {
     final Map<String, CardSnapshot> snapshots = new HashMap<>();
     final Map<String, MessageRecord> messages = new HashMap<>();
     final Map<String, String> meta = new HashMap<>();
+    final Map<String, MessageRecord> uuids = new HashMap<>(); // sender + uuid -> the message that claimed it
+    final Map<String, PendingDelivery> deliveries = new HashMap<>();
   }
 }
