@@ -99,6 +99,54 @@ public final class Json {
     return n;
   }
 
+  /**
+   * Where a JSON tree holds text that is not valid Unicode (a string or a field name with a lone surrogate, which a JSON
+   * escape of U+D800 alone parses to): a path like {@code elements[2].content}, {@code ""} for the root itself,
+   * or {@code null} when all its text is valid.
+   */
+  public static String loneSurrogatePath(JsonNode node) {
+    if (node.isTextual()) {
+      return hasLoneSurrogate(node.textValue()) ? "" : null;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String inner = loneSurrogatePath(node.get(i));
+        if (inner != null) {
+          return "[" + i + "]" + (inner.isEmpty() || inner.startsWith("[") ? inner : "." + inner);
+        }
+      }
+    } else if (node.isObject()) {
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> field = it.next();
+        if (hasLoneSurrogate(field.getKey())) {
+          return field.getKey();
+        }
+        String inner = loneSurrogatePath(field.getValue());
+        if (inner != null) {
+          return field.getKey() + (inner.isEmpty() || inner.startsWith("[") ? inner : "." + inner);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether a string holds a high surrogate not followed by a low one, or a low one not preceded by a high one. */
+  public static boolean hasLoneSurrogate(CharSequence s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

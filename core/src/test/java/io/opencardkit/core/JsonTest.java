@@ -18,4 +18,27 @@ final class JsonTest {
 
     assertThat(Json.jsonStringUtf8Length(text)).isEqualTo(written);
   }
+
+  @org.junit.jupiter.api.Test
+  void loneSurrogatePath_namesTheFirstStringOrFieldNameThatIsNotValidUnicode() {
+    String high = String.valueOf((char) 0xD800);
+    String low = String.valueOf((char) 0xDC00);
+
+    assertThat(Json.loneSurrogatePath(Json.parseOrNull("{\"a\":[1,{\"b\":\"ok 😀\"}]}"))).isNull();
+    assertThat(Json.loneSurrogatePath(TextNode.valueOf("x" + high + "y"))).isEmpty();
+    assertThat(Json.loneSurrogatePath(Json.parseOrNull("{\"body\":{\"elements\":[{},{\"content\":\"x\\" + "ud800y\"}]}}")))
+        .isEqualTo("body.elements[1].content");
+    assertThat(Json.loneSurrogatePath(Json.parseOrNull("[[\"\\" + "udc00\"]]"))).isEqualTo("[0][0]");
+    com.fasterxml.jackson.databind.node.ObjectNode key = Json.object();
+    key.put("k" + low, 1);
+    assertThat(Json.loneSurrogatePath(key)).isEqualTo("k" + low);
+  }
+
+  @org.junit.jupiter.api.Test
+  void hasLoneSurrogate_acceptsPairsOnly() {
+    assertThat(Json.hasLoneSurrogate("😀")).isFalse();
+    assertThat(Json.hasLoneSurrogate("a" + (char) 0xD83D)).isTrue();
+    assertThat(Json.hasLoneSurrogate((char) 0xDE00 + "a")).isTrue();
+    assertThat(Json.hasLoneSurrogate("" + (char) 0xDE00 + (char) 0xD83D)).isTrue(); // reversed pair
+  }
 }

@@ -121,7 +121,8 @@ public final class Main implements Runnable {
     ServerConfig.WsCompression wsCompression;
 
     @Option(names = "--ws-ping-interval", defaultValue = "30s", converter = DurationConverter.class,
-        description = "A web chat socket silent this long is pinged, and dropped if it stays silent as long again (default: ${DEFAULT-VALUE}).")
+        description = "A web chat socket or a bot's long connection silent this long is pinged, and dropped if it stays silent as "
+            + "long again (default: ${DEFAULT-VALUE}).")
     Duration wsPingInterval;
 
     @Option(names = "--ws-close-timeout", defaultValue = "5s", converter = DurationConverter.class,
@@ -133,6 +134,39 @@ public final class Main implements Runnable {
         description = "Card templates: DIR/<template_id>.json (latest) and DIR/<template_id>@<version>.json, card JSON 2.0 "
             + "exported from the card builder; reloaded when a file changes.")
     Path templates;
+
+    // Connection deadlines and limits (docs/deploy.md, "Connection deadlines and limits").
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+        description = "An HTTP connection on which nothing is read or written for this long is closed (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "A request's line and headers (and a TLS handshake) must arrive within this, else 408 (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "60s", converter = DurationConverter.class,
+        description = "A request's body must arrive within this after its headers, else 408 (default: ${DEFAULT-VALUE}).")
+    Duration bodyTimeout;
+
+    @Option(names = "--ws-handshake-timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "A WebSocket upgrade request must be answered within this, else 503 (default: ${DEFAULT-VALUE}).")
+    Duration wsHandshakeTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+        description = "Open connections the node accepts; more are refused with 503 (default: the open-files limit less "
+            + "the larger of 256 and a tenth of it).")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+        description = "Open connections one client address may hold; more are refused with 429 (default: 1000, or half of "
+            + "--max-connections if less; 0: no limit, e.g. behind a proxy that limits its clients itself).")
+    Integer maxConnectionsPerAddress;
+
+    private ConnectionLimits connectionLimits() {
+      int max = maxConnections == null ? ConnectionLimits.defaultMaxConnections() : maxConnections;
+      int perAddress = maxConnectionsPerAddress == null ? ConnectionLimits.defaultMaxPerAddress(max) : maxConnectionsPerAddress;
+      return new ConnectionLimits(idleTimeout, headerTimeout, bodyTimeout, wsHandshakeTimeout, max, perAddress);
+    }
 
     private WebAccess webAccess() {
       boolean oidcGiven = !oidcIssuer.isBlank() || !oidcClientId.isBlank() || !oidcClientSecret.isBlank();
@@ -150,7 +184,9 @@ public final class Main implements Runnable {
             new ServerConfig.Serving(
                 eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops, wsCompression, wsPingInterval, wsCloseTimeout);
         config =
-            new ServerConfig(host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess(), templates);
+            new ServerConfig(
+                host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess(),
+                templates, connectionLimits());
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -166,6 +202,9 @@ public final class Main implements Runnable {
         return 2;
       } catch (StorageException e) {
         System.err.println("opencardkit: cannot open the store: " + e.getMessage());
+        return 1;
+      } catch (DataDirLock.HeldException e) {
+        System.err.println("opencardkit: " + e.getMessage());
         return 1;
       }
       if (config.store() != null && config.bus() == null) {

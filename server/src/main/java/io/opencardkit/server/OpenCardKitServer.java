@@ -21,6 +21,7 @@ import io.opencardkit.server.contact.ContactApi;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
+import io.opencardkit.server.http.ConnectionGuard;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ChatApi;
@@ -65,6 +66,7 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final WebChat web;
   private final BotDispatcher bots;
   private final TemplateLibrary templates;
+  private DataDirLock dataDirLock; // the embedded store's directory, held until close
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
@@ -89,24 +91,31 @@ public final class OpenCardKitServer implements AutoCloseable {
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
     requireSafeSignIn(config, false);
+    DataDirLock lock = null;
     if (config.store() == null) {
       try {
         Files.createDirectories(config.dataDir());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
+      lock = DataDirLock.acquire(config.dataDir()); // before the store: a second process must not even open it
     }
     Vertx vertx = newVertx(config);
     CardStore store = null;
     try {
       store = Backends.openStore(config);
       ClusterBus bus = Backends.openBus(config, vertx);
-      return start(config, console, vertx, store, bus, Backends.isPostgres(config.store()));
+      OpenCardKitServer server = start(config, console, vertx, store, bus, Backends.isPostgres(config.store()));
+      server.dataDirLock = lock;
+      return server;
     } catch (RuntimeException e) {
       if (store != null) {
         store.close();
       }
       vertx.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
   }
@@ -197,19 +206,23 @@ public final class OpenCardKitServer implements AutoCloseable {
     new MessageRevisionApi(new MessageRevisions(store, messages, blocking, config.clock())).mount(router);
     new ChatApi(directory).mount(router);
     new DelayedCardUpdateApi(delayedUpdates).mount(router);
-    bots.longConnectionApi().mount(router);
+    bots.longConnectionApi().withLiveness(config.clock(), config.serving().wsPingInterval()).mount(router);
     web.mount(router);
     HttpFrontDoor.mountLast(router);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(false);
     options.setPerMessageWebSocketCompressionSupported(config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
+    ConnectionGuard guard = connectionGuard(config.connections(), options);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
     }
     HttpListeners http;
     try {
       ServerConfig.WsCompression compression = config.serving().wsCompression();
-      http = HttpListeners.listen(vertx, options, router, connection -> WebChat.prepareConnection(connection, compression), config.serving().eventLoops());
+      http = HttpListeners.listen(vertx, options, router, HttpFrontDoor::invalidRequest, connection -> {
+        guard.accept(connection);
+        WebChat.prepareConnection(connection, compression);
+      }, config.serving().eventLoops());
     } catch (RuntimeException e) {
       web.close();
       bots.close();
@@ -221,6 +234,21 @@ public final class OpenCardKitServer implements AutoCloseable {
     OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates);
     server.scheduleHousekeeping();
     return server;
+  }
+
+  /**
+   * The deadlines and limits of every connection (docs/deploy.md, "Connection deadlines and limits"): Vert.x's idle
+   * timeout and TLS handshake timeout go into the options, the rest into the guard the servers' connection handler
+   * calls.
+   */
+  private static ConnectionGuard connectionGuard(ConnectionLimits limits, HttpServerOptions options) {
+    // Without cleartext HTTP/2 detection, Vert.x hands each connection to the connection handler as soon as it is
+    // accepted (with it, only once a first request head is complete: a half-sent request would never be counted).
+    options.setHttp2ClearTextEnabled(false);
+    options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    options.setSslHandshakeTimeout(limits.headerTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    return new ConnectionGuard(
+        limits.maxConnections(), limits.maxConnectionsPerAddress(), limits.headerTimeout(), limits.bodyTimeout(), limits.wsHandshakeTimeout());
   }
 
   /** Where the bots' pending events are kept: the store itself, under whatever wraps it. */
@@ -320,8 +348,14 @@ public final class OpenCardKitServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      store.close();
-      bus.close();
+      try {
+        store.close();
+        bus.close();
+      } finally {
+        if (dataDirLock != null) {
+          dataDirLock.close();
+        }
+      }
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
  * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
  * @param templates the card templates directory ({@code --templates}), or {@code null} for none
+ * @param connections deadlines and limits of HTTP connections (idle, headers, body, WebSocket handshake, counts)
  */
 public record ServerConfig(
     String host,
@@ -38,7 +39,8 @@ public record ServerConfig(
     String bus,
     Serving serving,
     WebAccess access,
-    Path templates) {
+    Path templates,
+    ConnectionLimits connections) {
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
@@ -55,7 +57,8 @@ public record ServerConfig(
    *
    * @param eventLoops event loops serving HTTP, the OpenAPI and WebSockets (each gets its own HTTP server on the port)
    * @param wsCompression how WebSocket frames to browsers that negotiated permessage-deflate are compressed
-   * @param wsPingInterval a viewer socket silent this long is pinged, and dropped if it stays silent as long again
+   * @param wsPingInterval a viewer socket (or a bot's long connection) silent this long is pinged, and dropped if it
+   *     stays silent as long again
    * @param wsCloseTimeout a viewer socket that does not complete a close handshake within this is dropped (TCP reset)
    */
   public record Serving(int eventLoops, WsCompression wsCompression, Duration wsPingInterval, Duration wsCloseTimeout) {
@@ -110,6 +113,7 @@ public record ServerConfig(
     Objects.requireNonNull(clock, "clock");
     serving = serving == null ? Serving.defaults() : serving;
     access = access == null ? WebAccess.defaults() : access;
+    connections = connections == null ? ConnectionLimits.defaults() : connections;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
     }
@@ -123,20 +127,20 @@ public record ServerConfig(
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null, null, null);
   }
 
   /** The configuration with the default {@link WebAccess} settings. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
       String store, String bus) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -145,40 +149,40 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, templates, connections);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, templates, connections);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, templates, connections);
   }
 
   public ServerConfig withAccess(WebAccess newAccess) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, templates, connections);
   }
 
   /**
@@ -190,12 +194,16 @@ public record ServerConfig(
   }
 
   public ServerConfig withServing(Serving newServing) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, templates);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, templates, connections);
+  }
+
+  public ServerConfig withConnections(ConnectionLimits limits) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, limits);
   }
 
   /** Serves the card templates of {@code dir} ({@code --templates}). */
   public ServerConfig withTemplates(Path dir) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, dir);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, dir, connections);
   }
 
   public boolean tls() {

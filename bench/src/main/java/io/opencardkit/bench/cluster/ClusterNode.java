@@ -59,9 +59,11 @@ public final class ClusterNode implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ServerConfig config = ServerConfig.defaults().withPort(port).withDataDir(data).withSeed(seed)
+    ServerConfig base = ServerConfig.defaults().withPort(port).withDataDir(data).withSeed(seed)
         .withStreamingTimeout(streamingTimeout).withCluster(store, bus)
         .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
+    // Every load generator connects from loopback: no per-address limit.
+    ServerConfig config = base.withConnections(base.connections().withMaxConnections(base.connections().maxConnections(), 0));
     try (OpenCardKitServer server = OpenCardKitServer.start(config, System.out)) {
       System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + server.backendsDescription() + ")");
       System.out.println(JVM + " cpus=" + Runtime.getRuntime().availableProcessors() + " max_heap_mib=" + (Runtime.getRuntime().maxMemory() >> 20)

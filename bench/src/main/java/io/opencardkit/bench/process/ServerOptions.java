@@ -98,6 +98,7 @@ public final class ServerOptions {
    */
   public ServerProcess startServer(String name, String cpus, Path dir, Path seed, List<String> more) {
     List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--data", dir.resolve("data").toString()));
+    args.addAll(List.of("--max-connections-per-address", "0")); // every load generator connects from loopback
     if (seed != null) {
       args.addAll(List.of("--seed", seed.toString()));
     }

@@ -114,6 +114,11 @@ public final class CardValidator {
     if (!(root instanceof ObjectNode card)) {
       throw ApiException.of(ErrorCode.CARD_CONTENT_FAILED, "card must be a JSON object");
     }
+    String invalid = Json.loneSurrogatePath(card);
+    if (invalid != null) {
+      // half a surrogate pair (a JSON escape of U+D800..U+DFFF alone): the stores would keep "?" instead
+      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "the card JSON (data) is not valid Unicode at " + invalid + ": it holds a lone surrogate");
+    }
     return card;
   }
 

@@ -68,6 +68,11 @@ public final class CardOperations {
     if (value != null && value.isTextual()) {
       JsonNode parsed = Json.parseOrNull(value.asText());
       if (parsed != null && (parsed.isObject() || parsed.isArray())) {
+        String invalid = Json.loneSurrogatePath(parsed);
+        if (invalid != null) {
+          // the escape of half a surrogate pair: stores would keep "?" for it, not the text the bot sent
+          throw ApiException.of(ErrorCode.INVALID_PARAMETER, "a JSON-encoded value in actions is not valid Unicode at " + invalid);
+        }
         return parsed;
       }
     }

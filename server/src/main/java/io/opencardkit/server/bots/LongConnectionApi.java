@@ -6,13 +6,17 @@ import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.http.Envelope;
+import io.opencardkit.server.http.WebSocketHandshakes;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -39,10 +43,24 @@ public final class LongConnectionApi {
 
   private final Supplier<Directory> directory;
   private final LongConnections connections;
+  private final LongConnectionLiveness liveness; // null: connections are not pinged
 
   LongConnectionApi(Supplier<Directory> directory, LongConnections connections) {
+    this(directory, connections, null);
+  }
+
+  private LongConnectionApi(Supplier<Directory> directory, LongConnections connections, LongConnectionLiveness liveness) {
     this.directory = directory;
     this.connections = connections;
+    this.liveness = liveness;
+  }
+
+  /**
+   * The API whose connections are pinged when silent for {@code pingInterval} (on {@code clock}) and dropped when a
+   * ping goes unanswered as long again (see {@link LongConnectionLiveness}).
+   */
+  public LongConnectionApi withLiveness(Clock clock, Duration pingInterval) {
+    return new LongConnectionApi(directory, connections, new LongConnectionLiveness(clock, pingInterval));
   }
 
   /** Mounts the endpoint and the socket; before the front door's catch-all. */
@@ -79,6 +97,11 @@ public final class LongConnectionApi {
   }
 
   private void socket(RoutingContext ctx) {
+    String malformed = WebSocketHandshakes.problem(ctx.request()); // before the ticket is used up
+    if (malformed != null) {
+      refuseHandshake(ctx, 400, null, malformed);
+      return;
+    }
     Optional<LongConnections.Ticket> ticket = connections.redeem(ctx.queryParams().get("ticket"));
     if (ticket.isEmpty()) {
       refuseHandshake(ctx, 403, null, "unknown or expired ticket: request " + ENDPOINT + " again");
@@ -88,8 +111,14 @@ public final class LongConnectionApi {
       refuseHandshake(ctx, AUTH_FAILED, EXCEEDED_CONNECTIONS, "app " + ticket.get().appId() + " already has " + LongConnections.MAX_PER_APP + " connections");
       return;
     }
+    io.netty.channel.Channel channel = ((HttpServerConnection) ctx.request().connection()).channelHandlerContext().channel();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> connections.open(ws, ticket.get()))
+        .onSuccess(ws -> {
+          connections.open(ws, ticket.get());
+          if (liveness != null) {
+            liveness.watch(ctx.vertx(), ws, channel, ticket.get().appId());
+          }
+        })
         .onFailure(e -> refuseHandshake(ctx, 400, null, "not a WebSocket handshake"));
   }
 

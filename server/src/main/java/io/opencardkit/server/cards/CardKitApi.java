@@ -13,6 +13,7 @@ import io.opencardkit.core.engine.Outcome;
 import io.opencardkit.server.http.Envelope;
 import io.opencardkit.server.http.RequestBody;
 import io.opencardkit.server.http.Responder;
+import io.opencardkit.server.http.StrictText;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.templates.TemplateLibrary;
 import io.vertx.ext.web.Router;
@@ -192,6 +193,7 @@ public final class CardKitApi {
     if (parsed == null) {
       throw ApiException.of(ErrorCode.INVALID_PARAMETER, field + " is not valid JSON");
     }
+    StrictText.requireUnicode(parsed, field);
     return parsed;
   }
 }

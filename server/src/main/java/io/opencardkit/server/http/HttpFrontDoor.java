@@ -6,6 +6,10 @@ import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -14,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every request meets before and after the APIs: a log id and {@code X-Tt-Logid} header, body reading with a
- * size limit, {@code /healthz}, Feishu-shaped 404s for unknown {@code /open-apis} paths, and a failure handler that
+ * What every request meets before and after the APIs: a log id and {@code X-Tt-Logid} header, a check that its path
+ * and query decode, body reading with a size limit, {@code /healthz}, Feishu-shaped 404s for unknown {@code /open-apis} paths, and a failure handler that
  * never answers with an HTML page.
  */
 public final class HttpFrontDoor {
@@ -45,6 +49,7 @@ public final class HttpFrontDoor {
       ctx.response().putHeader("X-Tt-Logid", logId);
       ctx.next();
     });
+    router.route().handler(HttpFrontDoor::requireDecodableTarget);
     router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
     BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
     router.route("/open-apis/*").handler(ctx -> {
@@ -83,6 +88,9 @@ public final class HttpFrontDoor {
       router.errorHandler(status, ctx -> Responder.refuse(ctx, ApiException.of(ErrorCode.PATH_NOT_FOUND, ctx.request().path())));
     }
     router.route().failureHandler(ctx -> {
+      if (ctx.response().closed()) {
+        return; // the connection is gone (a deadline cut it, or the client left): nobody to answer
+      }
       if (ctx.statusCode() == 413) {
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body larger than " + MAX_BODY_BYTES + " bytes"));
       } else if (undecodable(ctx.failure())) {
@@ -90,6 +98,9 @@ public final class HttpFrontDoor {
         // not decode (a field over 8 KB, a bad percent-escape such as "100%"}"). That is the client's bad input, not
         // an internal error: it was a 500 until BadInputFuzzTest found it.
         Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "request body does not decode as the form its Content-Type announces; send JSON"));
+      } else if (ctx.failure() != null && ctx.request().version() != HttpVersion.HTTP_2 && ctx.request().authority() == null) {
+        // Vert.x Web fails an HTTP/1.x request without a Host header it can parse before any route runs.
+        Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, "a Host header naming the server (host[:port]) is required"));
       } else if (ctx.failure() != null) {
         Responder.fail(ctx, ctx.failure());
       } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
@@ -101,6 +112,45 @@ public final class HttpFrontDoor {
         Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
       }
     });
+  }
+
+  /**
+   * Refuses, before any handler reads a parameter, a path or query string with a bad percent-escape ({@code %ZZ}, a
+   * lone {@code %}) or escaped bytes that are not UTF-8: Vert.x's decoders throw (a 500) or repair them (U+FFFD).
+   */
+  private static void requireDecodableTarget(io.vertx.ext.web.RoutingContext ctx) {
+    String problem = RequestTarget.problem(ctx.request().path(), ctx.request().query());
+    if (problem == null) {
+      ctx.next();
+    } else {
+      Responder.refuse(ctx, ApiException.of(ErrorCode.INVALID_PARAMETER, problem));
+    }
+  }
+
+  /**
+   * Answers a request that does not decode as HTTP/1.x (a bad request line, a header line too long, a malformed
+   * header) with a Feishu envelope instead of Vert.x's empty answer; Vert.x closes the connection after it. Set with
+   * {@link io.vertx.core.http.HttpServer#invalidRequestHandler}.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status = 400;
+    String reason = "Bad Request";
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      reason = "URI Too Long";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      reason = "Request Header Fields Too Large";
+    }
+    String message = "malformed HTTP request (" + reason + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
+    String body = Json.write(Json.object().put("code", ErrorCode.INVALID_PARAMETER.code()).put("msg", message));
+    request.response()
+        .setStatusCode(status)
+        .setStatusMessage(reason)
+        .putHeader("Content-Type", Envelope.CONTENT_TYPE)
+        .putHeader("Connection", "close")
+        .end(body);
   }
 
   /**

@@ -39,6 +39,16 @@ public final class HttpListeners {
   public static HttpListeners listen(
       Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requests, Handler<HttpConnection> connections,
       int count) {
+    return listen(vertx, options, requests, null, connections, count);
+  }
+
+  /**
+   * As {@link #listen(Vertx, HttpServerOptions, Handler, Handler, int)}, with a handler of requests that do not decode
+   * as HTTP (see {@link HttpServer#invalidRequestHandler}), or {@code null} for Vert.x's.
+   */
+  public static HttpListeners listen(
+      Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requests, Handler<HttpServerRequest> invalidRequests,
+      Handler<HttpConnection> connections, int count) {
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     List<String> deployments = new CopyOnWriteArrayList<>();
     HttpListeners listeners = new HttpListeners(vertx, servers, deployments);
@@ -47,7 +57,7 @@ public final class HttpListeners {
       shared.setPort(-1);
     }
     try {
-      deployments.add(deploy(vertx, shared, requests, connections, servers, count));
+      deployments.add(deploy(vertx, shared, requests, invalidRequests, connections, servers, count));
     } catch (RuntimeException e) {
       listeners.close();
       throw e;
@@ -56,14 +66,17 @@ public final class HttpListeners {
   }
 
   private static String deploy(
-      Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requests, Handler<HttpConnection> connections,
-      List<HttpServer> servers, int instances) {
+      Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requests, Handler<HttpServerRequest> invalidRequests,
+      Handler<HttpConnection> connections, List<HttpServer> servers, int instances) {
     return vertx
         .deployVerticle(
             () -> context -> {
               HttpServer server = vertx.createHttpServer(options).requestHandler(requests);
               if (connections != null) {
                 server.connectionHandler(connections);
+              }
+              if (invalidRequests != null) {
+                server.invalidRequestHandler(invalidRequests);
               }
               return server.listen().onSuccess(servers::add);
             },

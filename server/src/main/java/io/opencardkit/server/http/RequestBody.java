@@ -10,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * A request's JSON body with typed field access. Every problem is an {@link ApiException} with code 10002 naming the
- * field and what was wrong, so bad input never becomes a 5xx.
+ * field and what was wrong, so bad input never becomes a 5xx. Bytes that are not UTF-8 and strings that are not valid
+ * Unicode are refused as a whole ({@link StrictText}).
  */
 public final class RequestBody {
   private final ObjectNode node;
@@ -25,13 +26,14 @@ public final class RequestBody {
     if (buffer == null || buffer.length() == 0) {
       return new RequestBody(Json.object());
     }
-    JsonNode parsed = Json.parseOrNull(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode parsed = Json.parseOrNull(StrictText.utf8Body(buffer));
     if (parsed == null) {
       throw ApiException.of(ErrorCode.INVALID_PARAMETER, "request body is not JSON");
     }
     if (!parsed.isObject()) {
       throw ApiException.of(ErrorCode.INVALID_PARAMETER, "request body must be a JSON object");
     }
+    StrictText.requireUnicode(parsed, null);
     return new RequestBody((ObjectNode) parsed);
   }
 

@@ -18,6 +18,7 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.cards.CardRuntime.Decided;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.http.StrictText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -244,6 +245,7 @@ public final class MessageService {
     if (parsed == null || !parsed.isObject()) {
       throw ApiException.of(ErrorCode.IM_INVALID_PARAM, "content must be a JSON object encoded as a string");
     }
+    StrictText.requireUnicode(parsed, "content");
     int bytes = Json.utf8Length(content);
     switch (msgType) {
       case "text":

@@ -17,13 +17,14 @@ import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
 import io.opencardkit.server.im.MessageService;
+import io.opencardkit.server.http.StrictText;
+import io.opencardkit.server.http.WebSocketHandshakes;
 import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -379,11 +380,16 @@ final class WebApi {
     if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
       throw WebError.of(400, "/web/ws is a WebSocket");
     }
+    String malformed = WebSocketHandshakes.problem(ctx.request()); // Vert.x would answer it with an empty 400
+    if (malformed != null) {
+      throw new WebError(400, ErrorCode.INVALID_PARAMETER.code(), malformed);
+    }
     io.netty.channel.Channel channel = NettySocket.channelOf(ctx.request());
     ctx.request().toWebSocket().onSuccess(ws -> {
       signIn.track(ws, viewer.session()); // closed when the session ends
       hub.open(ws, channel, viewer.user().openId());
-    }).onFailure(e -> WebReplies.fail(ctx, e));
+    }).onFailure(e -> // a handshake Vert.x cannot complete is the client's fault, not ours
+        WebReplies.fail(ctx, new WebError(400, ErrorCode.INVALID_PARAMETER.code(), "not a valid WebSocket handshake: " + e.getMessage())));
   }
 
   /** Refuses a message beyond the person's allowance in the chat (Feishu's 5 per second by default). */
@@ -404,10 +410,11 @@ final class WebApi {
     if (buffer == null || buffer.length() == 0) {
       return Json.object();
     }
-    JsonNode parsed = Json.parseOrNull(buffer.toString(StandardCharsets.UTF_8));
+    JsonNode parsed = Json.parseOrNull(StrictText.utf8Body(buffer)); // 10002 when not UTF-8
     if (parsed == null || !parsed.isObject()) {
       throw WebError.of(400, "the body must be a JSON object");
     }
+    StrictText.requireUnicode(parsed, null);
     return (ObjectNode) parsed;
   }
 

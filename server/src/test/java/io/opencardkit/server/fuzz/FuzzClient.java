@@ -38,6 +38,11 @@ final class FuzzClient {
     return client;
   }
 
+  /** The tenant token this client logged in with. */
+  String token() {
+    return token;
+  }
+
   /** Sends a request with the bearer token; never throws for an HTTP status. */
   Reply send(Request request) {
     HttpRequest.BodyPublisher body =

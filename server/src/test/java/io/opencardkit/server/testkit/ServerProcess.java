@@ -37,6 +37,21 @@ public final class ServerProcess implements AutoCloseable {
 
   /** {@link #start(Path, List)} with options for the child JVM (say, to make it start faster). */
   public static ServerProcess start(List<String> jvmOptions, Path dataDir, List<String> extraArgs) {
+    return start(command(jvmOptions, dataDir, extraArgs));
+  }
+
+  /** {@link #start(Path, List)} under an open-files limit ({@code ulimit -n}), as a small server or container has. */
+  public static ServerProcess startWithOpenFilesLimit(int openFiles, Path dataDir, List<String> extraArgs) {
+    List<String> java = command(List.of(), dataDir, extraArgs);
+    StringBuilder script = new StringBuilder("ulimit -n ").append(openFiles).append(" && exec");
+    for (String part : java) {
+      script.append(" '").append(part.replace("'", "'\\''")).append('\'');
+    }
+    return start(List.of("bash", "-c", script.toString()));
+  }
+
+  /** The command line of {@code serve --port 0 --data dataDir [extra…]} in a new JVM with this test's classpath. */
+  public static List<String> command(List<String> jvmOptions, Path dataDir, List<String> extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -49,6 +64,10 @@ public final class ServerProcess implements AutoCloseable {
     command.add("--data");
     command.add(dataDir.toString());
     command.addAll(extraArgs);
+    return command;
+  }
+
+  private static ServerProcess start(List<String> command) {
     Process process = null;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -92,6 +111,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   /** Everything the process printed so far. */
