@@ -17,11 +17,16 @@ import io.opencardkit.server.contact.ContactApi;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
+import io.opencardkit.server.http.ApiCallListener;
+import io.opencardkit.server.http.CallLog;
+import io.opencardkit.server.http.Draining;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ImApi;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
+import io.opencardkit.server.metrics.NodeMetrics;
+import io.opencardkit.server.metrics.VertxMetricsSetup;
 import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
@@ -55,10 +60,11 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final DirectoryHolder directory;
   private final WebChat web;
   private final BotDispatcher bots;
+  private final Operating operating;
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots) {
+      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots, Operating operating) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -69,6 +75,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     this.directory = directory;
     this.web = web;
     this.bots = bots;
+    this.operating = operating;
   }
 
   /**
@@ -85,12 +92,13 @@ public final class OpenCardKitServer implements AutoCloseable {
         throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
     }
-    Vertx vertx = newVertx(config);
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx = newVertx(config, metrics);
     CardStore store = null;
     try {
       store = Backends.openStore(config);
       ClusterBus bus = Backends.openBus(config, vertx);
-      return start(config, console, vertx, store, bus, Backends.isPostgres(config.store()));
+      return start(config, console, vertx, store, bus, Backends.isPostgres(config.store()), metrics);
     } catch (RuntimeException e) {
       if (store != null) {
         store.close();
@@ -108,18 +116,22 @@ public final class OpenCardKitServer implements AutoCloseable {
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
     requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
-    Vertx vertx = newVertx(config);
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx = newVertx(config, metrics);
     try {
-      return start(config, console, vertx, store, bus, sharedStore);
+      return start(config, console, vertx, store, bus, sharedStore, metrics);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  /** As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. */
-  private static Vertx newVertx(ServerConfig config) {
-    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()));
+  /**
+   * As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. Vert.x's
+   * own metrics go into the node's registry.
+   */
+  private static Vertx newVertx(ServerConfig config, NodeMetrics metrics) {
+    return VertxMetricsSetup.build(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()), metrics);
   }
 
   /**
@@ -134,12 +146,12 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private static OpenCardKitServer start(
-      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore) {
+      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore, NodeMetrics metrics) {
     boolean clustered = bus != ClusterBus.local();
     CardStore store = clustered ? new ReplicatingStore(raw, bus) : raw;
     try {
       DirectoryHolder directory = new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
-      return startWith(config, vertx, store, bus, directory, sharedStore || clustered);
+      return startWith(config, vertx, store, bus, directory, sharedStore || clustered, metrics);
     } catch (RuntimeException e) {
       bus.close();
       store.close();
@@ -148,7 +160,7 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private static OpenCardKitServer startWith(
-      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared) {
+      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared, NodeMetrics metrics) {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
     CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
     // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same millisecond) is
@@ -171,7 +183,12 @@ public final class OpenCardKitServer implements AutoCloseable {
     }
 
     Router router = Router.router(vertx);
-    HttpFrontDoor.mountFirst(router, config.clock());
+    Draining draining = new Draining();
+    HttpFrontDoor.mountFirst(router, config.clock(), ApiCallListener.both(new CallLog(), metrics), draining);
+    Operating.bindMetrics(metrics, store, bus, web, bots);
+    if (config.operations().metricsPort() == null) {
+      Operating.mountMetrics(router, metrics);
+    }
     web.mountBeforeApis(router);
     new AuthApi(tokens, directory).mount(router);
     new CardKitApi(runtime, messages).mount(router);
@@ -188,9 +205,11 @@ public final class OpenCardKitServer implements AutoCloseable {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
     }
     HttpListeners http;
+    Operating operating;
     try {
       ServerConfig.WsCompression compression = config.serving().wsCompression();
       http = HttpListeners.listen(vertx, options, router, connection -> WebChat.prepareConnection(connection, compression), config.serving().eventLoops());
+      operating = Operating.start(vertx, config, metrics, draining, http);
     } catch (RuntimeException e) {
       web.close();
       bots.close();
@@ -199,7 +218,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, operating);
     server.scheduleHousekeeping();
     return server;
   }
@@ -266,9 +285,39 @@ public final class OpenCardKitServer implements AutoCloseable {
     return store instanceof ReplicatingStore ? ((ReplicatingStore) store).delegate() : store;
   }
 
+  /** The node's metrics registry (what {@code GET /metrics} answers). */
+  public NodeMetrics metrics() {
+    return operating.metrics();
+  }
+
+  /** The port of the separate metrics listener ({@code --metrics-port}), or -1 when metrics are on the main port. */
+  public int metricsPort() {
+    return operating.metricsPort();
+  }
+
+  /**
+   * Stops gracefully (SIGTERM): {@code /healthz} answers 503, the node stops accepting connections, viewers are told to
+   * reconnect elsewhere (1001), the OpenAPI calls in flight are answered (their writes committed) and the event
+   * deliveries in flight settled, then the bots' long connections are closed (1001) and everything else as
+   * {@link #close()} does. Takes at most about {@code config.operations().shutdownTimeout()} before closing whatever
+   * is left.
+   *
+   * @return whether everything in flight finished within the time
+   */
+  public boolean stopGracefully() {
+    boolean finished;
+    try {
+      finished = operating.drain(web, bots);
+    } finally {
+      close();
+    }
+    return finished;
+  }
+
   @Override
   public void close() {
     try {
+      operating.close();
       web.close();
       bots.close();
       http.close();
@@ -283,6 +332,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       }
       store.close();
       bus.close();
+      operating.metrics().close();
     }
   }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
  * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
  * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
+ * @param operations where metrics are served and how long a stopping node drains (issue 12)
  */
 public record ServerConfig(
     String host,
@@ -36,7 +37,32 @@ public record ServerConfig(
     String store,
     String bus,
     Serving serving,
-    WebAccess access) {
+    WebAccess access,
+    Operations operations) {
+
+  /**
+   * What operators need from a node: metrics and a graceful stop.
+   *
+   * @param metricsPort the port of a separate listener for {@code GET /metrics} (on {@code host}), or {@code null} to
+   *     serve it on the main port
+   * @param shutdownTimeout how long a stopping node (SIGTERM) may drain before it closes whatever is left
+   */
+  public record Operations(Integer metricsPort, Duration shutdownTimeout) {
+    public Operations {
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+        throw new IllegalArgumentException("--metrics-port must be 0..65535: " + metricsPort);
+      }
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("--shutdown-timeout must not be negative");
+      }
+    }
+
+    /** Metrics on the main port; 10 seconds to drain. */
+    public static Operations defaults() {
+      return new Operations(null, Duration.ofSeconds(10));
+    }
+  }
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
@@ -108,6 +134,7 @@ public record ServerConfig(
     Objects.requireNonNull(clock, "clock");
     serving = serving == null ? Serving.defaults() : serving;
     access = access == null ? WebAccess.defaults() : access;
+    operations = operations == null ? Operations.defaults() : operations;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
     }
@@ -116,6 +143,13 @@ public record ServerConfig(
     }
     store = store == null || store.isBlank() ? null : store.trim();
     bus = bus == null || bus.isBlank() ? null : bus.trim();
+  }
+
+  /** The configuration with the default {@link Operations}. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
+      String store, String bus, Serving serving, WebAccess access) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, null);
   }
 
   /** The configuration of a single node on the embedded store. */
@@ -143,40 +177,40 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, operations);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, operations);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, operations);
   }
 
   public ServerConfig withAccess(WebAccess newAccess) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, operations);
   }
 
   /**
@@ -188,7 +222,11 @@ public record ServerConfig(
   }
 
   public ServerConfig withServing(Serving newServing) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, operations);
+  }
+
+  public ServerConfig withOperations(Operations newOperations) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, newOperations);
   }
 
   public boolean tls() {

@@ -173,6 +173,16 @@ public final class RedisClusterBus implements ClusterBus {
     return counters.snapshot();
   }
 
+  /** Messages this node queued that Redis has not taken yet: how far its publishing lags (for metrics). */
+  public int sendQueueLength() {
+    return pipeline.queued();
+  }
+
+  /** Messages of other nodes received and not yet handled: how far this node lags behind the bus (for metrics). */
+  public int listenerQueueLength() {
+    return listenerThread.waiting();
+  }
+
   /**
    * {@inheritDoc} Returns at once (it may be called on an event loop); {@link #terminated()} tells when the
    * connections, timers and listener thread are gone. Idempotent.

@@ -75,6 +75,7 @@ public final class BotDispatcher implements AutoCloseable {
   private final RetrySchedule retries;
   private final PriorityQueue<PendingEvent> retryQueue = new PriorityQueue<>(Comparator.comparingLong(e -> e.dueAtMillis));
   private final long timerId;
+  private final DeliveryStats stats = new DeliveryStats();
 
   BotDispatcher(
       Vertx vertx, Clock clock, Supplier<Directory> directory, WebhookTransport webhooks, LongConnections connections, BotRelay relay,
@@ -164,6 +165,38 @@ public final class BotDispatcher implements AutoCloseable {
     return connections.count(appId);
   }
 
+  /** Counters of event deliveries (metrics; a stopping node waits for the attempts in flight). */
+  public DeliveryStats stats() {
+    return stats;
+  }
+
+  /** The number of open long connections of all apps (metrics). */
+  public int longConnectionsOpen() {
+    return connections.counts().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until no event delivery is in flight (a stopping node, before it closes the bots'
+   * long connections); returns whether none is. Call off the event loops.
+   */
+  public boolean awaitDeliveriesSettled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<Void> queuedBefore = new CompletableFuture<>(); // events queued by the last commits start first
+    context.runOnContext(v -> queuedBefore.complete(null));
+    try {
+      queuedBefore.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    }
+    while (stats.inFlight() > 0) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(10); // a stopping node only: no notification machinery for the common path
+    }
+    return true;
+  }
+
   /** Events waiting for a retry (read on the dispatcher's context). */
   int pendingRetries() {
     CompletableFuture<Integer> size = new CompletableFuture<>();
@@ -201,12 +234,17 @@ public final class BotDispatcher implements AutoCloseable {
     if (app == null) {
       return;
     }
+    stats.attemptStarted();
     deliver(app, Kind.EVENT, event.payload, DEADLINE)
-        .whenComplete((reply, failure) -> context.runOnContext(v -> settled(event, reply, failure)));
+        .whenComplete((reply, failure) -> context.runOnContext(v -> {
+          stats.attemptSettled();
+          settled(event, reply, failure);
+        }));
   }
 
   private void settled(PendingEvent event, BotReply reply, Throwable failure) {
     if (failure == null && reply.ok()) {
+      stats.delivered();
       LOG.debug("event delivered app_id={} event_id={} attempts={}", event.appId, event.eventId, event.failedAttempts + 1);
       return;
     }
@@ -214,12 +252,15 @@ public final class BotDispatcher implements AutoCloseable {
     event.failedAttempts++;
     Duration wait = retries.after(event.failedAttempts).orElse(null);
     if (wait == null) {
+      stats.dropped();
       LOG.warn("event dropped after {} attempts app_id={} event_id={}: {}", event.failedAttempts, event.appId, event.eventId, why);
       return;
     }
     LOG.info("event delivery failed app_id={} event_id={} attempt={} retry_in={}s: {}", event.appId, event.eventId, event.failedAttempts, wait.toSeconds(), why);
     event.dueAtMillis = clock.millis() + wait.toMillis();
     retryQueue.add(event);
+    stats.failedWillRetry();
+    stats.pendingRetries(retryQueue.size());
   }
 
   private void tick() {
@@ -227,6 +268,7 @@ public final class BotDispatcher implements AutoCloseable {
     while (!retryQueue.isEmpty() && retryQueue.peek().dueAtMillis <= now) {
       attempt(retryQueue.poll());
     }
+    stats.pendingRetries(retryQueue.size());
   }
 
   @Override

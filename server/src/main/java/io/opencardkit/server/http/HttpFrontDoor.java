@@ -5,6 +5,7 @@ import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -23,6 +24,15 @@ public final class HttpFrontDoor {
   private HttpFrontDoor() {}
 
   public static void mountFirst(Router router, Clock clock) {
+    mountFirst(router, clock, call -> {}, new Draining());
+  }
+
+  /**
+   * As {@link #mountFirst(Router, Clock)}, telling {@code calls} about every OpenAPI call once answered (the call log,
+   * the metrics) and counting the calls in flight for {@code draining}; {@code /healthz} answers 503 once the node
+   * drains.
+   */
+  public static void mountFirst(Router router, Clock clock, ApiCallListener calls, Draining draining) {
     LogIds logIds = new LogIds(clock);
     router.route().handler(ctx -> {
       String logId = logIds.next();
@@ -30,7 +40,22 @@ public final class HttpFrontDoor {
       ctx.response().putHeader("X-Tt-Logid", logId);
       ctx.next();
     });
-    router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
+    router.route("/open-apis/*").handler(ctx -> {
+      long started = System.nanoTime();
+      draining.callStarted();
+      ctx.addEndHandler(ended -> {
+        draining.callEnded();
+        calls.finished(callOf(ctx, started));
+      });
+      ctx.next();
+    });
+    router.get("/healthz").handler(ctx -> {
+      if (draining.draining()) {
+        Envelope.send(ctx, 503, Json.object().put("status", "draining"));
+      } else {
+        Envelope.send(ctx, 200, Json.object().put("status", "ok"));
+      }
+    });
     router.route("/open-apis/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
   }
 
@@ -60,6 +85,24 @@ public final class HttpFrontDoor {
         Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
       }
     });
+  }
+
+  private static ApiCall callOf(RoutingContext ctx, long startedNanos) {
+    long duration = System.nanoTime() - startedNanos;
+    Integer answered = ctx.get(Envelope.CODE);
+    int code = answered == null ? -1 : answered;
+    String route = code == ErrorCode.PATH_NOT_FOUND.code() ? ApiCall.UNMATCHED : ApiRoutes.template(ctx.request().path());
+    String cardId = ctx.get(Responder.CARD_ID);
+    if (cardId == null) {
+      cardId = ctx.pathParam("card_id");
+    }
+    String messageId = ctx.get(Envelope.MESSAGE_ID);
+    if (messageId == null) {
+      messageId = ctx.pathParam("message_id");
+    }
+    return new ApiCall(
+        ctx.request().method().name(), route, ctx.get(Responder.APP_ID), cardId, messageId, ctx.get(Responder.SEQUENCE), code,
+        ctx.response().getStatusCode(), duration, Envelope.logId(ctx), ctx.get(Responder.REFUSAL));
   }
 
   /**

@@ -107,6 +107,16 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM, as {@code kill} does (a deploy or scale-in): the node stops gracefully. Returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Whether the process exited within {@code timeout}. */
+  public boolean exitedWithin(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   public void waitFor(Duration timeout) throws InterruptedException {
     process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
