@@ -26,6 +26,8 @@ final class Operating {
   private static final Logger LOG = LoggerFactory.getLogger(Operating.class);
   /** Prometheus's text exposition format, which {@link NodeMetrics#scrape()} writes. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** At most this long for pages and bots to answer the 1001 close frames. */
+  private static final long CLOSE_HANDSHAKES_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final NodeMetrics metrics;
   private final Draining draining;
@@ -95,6 +97,10 @@ final class Operating {
       web.goingAway().get(left(deadline), TimeUnit.NANOSECONDS);
       finished = draining.awaitCallsAnswered(Duration.ofNanos(left(deadline)));
       finished &= bots.awaitDeliveriesSettled(Duration.ofNanos(left(deadline)));
+      LOG.info("stopping: closing {} long connections of bots with 1001", bots.longConnectionsOpen());
+      bots.closeLongConnections();
+      // The close handshakes, so that "going away" reaches pages and bots before the sockets are torn down.
+      awaitUntil(() -> web.stats().connections() == 0 && bots.longConnectionsOpen() == 0, Math.min(left(deadline), CLOSE_HANDSHAKES_NANOS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finished = false;
@@ -108,6 +114,14 @@ final class Operating {
           draining.callsInFlight(), bots.stats().inFlight(), shutdownTimeout.toMillis());
     }
     return finished;
+  }
+
+  /** Polls {@code condition} until it holds or {@code nanos} passed (a stopping node only). */
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   private static long left(long deadline) {

@@ -197,6 +197,11 @@ public final class BotDispatcher implements AutoCloseable {
     return true;
   }
 
+  /** Closes every bot's long connection with 1001 "going away" (a stopping node); the SDKs reconnect elsewhere. */
+  public void closeLongConnections() {
+    connections.close();
+  }
+
   /** Events waiting for a retry (read on the dispatcher's context). */
   int pendingRetries() {
     CompletableFuture<Integer> size = new CompletableFuture<>();
@@ -244,7 +249,7 @@ public final class BotDispatcher implements AutoCloseable {
 
   private void settled(PendingEvent event, BotReply reply, Throwable failure) {
     if (failure == null && reply.ok()) {
-      stats.delivered();
+      stats.countDelivered();
       LOG.debug("event delivered app_id={} event_id={} attempts={}", event.appId, event.eventId, event.failedAttempts + 1);
       return;
     }
@@ -252,14 +257,14 @@ public final class BotDispatcher implements AutoCloseable {
     event.failedAttempts++;
     Duration wait = retries.after(event.failedAttempts).orElse(null);
     if (wait == null) {
-      stats.dropped();
+      stats.countDropped();
       LOG.warn("event dropped after {} attempts app_id={} event_id={}: {}", event.failedAttempts, event.appId, event.eventId, why);
       return;
     }
     LOG.info("event delivery failed app_id={} event_id={} attempt={} retry_in={}s: {}", event.appId, event.eventId, event.failedAttempts, wait.toSeconds(), why);
     event.dueAtMillis = clock.millis() + wait.toMillis();
     retryQueue.add(event);
-    stats.failedWillRetry();
+    stats.countFailedWillRetry();
     stats.pendingRetries(retryQueue.size());
   }
 

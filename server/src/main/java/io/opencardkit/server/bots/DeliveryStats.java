@@ -47,15 +47,15 @@ public final class DeliveryStats {
     inFlight.decrementAndGet();
   }
 
-  void delivered() {
+  void countDelivered() {
     delivered.increment();
   }
 
-  void failedWillRetry() {
+  void countFailedWillRetry() {
     failedWillRetry.increment();
   }
 
-  void dropped() {
+  void countDropped() {
     dropped.increment();
   }
 

@@ -1,7 +1,5 @@
 package io.opencardkit.server.http;
 
-import io.opencardkit.core.ErrorCode;
-
 /**
  * One OpenAPI call as it was answered: what the call log writes and the metrics count. Holds identifiers only, never
  * a body, a token or a secret.
@@ -38,10 +36,5 @@ public record ApiCall(
   /** Whether the call was answered with an error code (a refusal, or a failure of ours). */
   public boolean refused() {
     return code != 0;
-  }
-
-  /** Whether the path is not one of the APIs (Feishu's 404 code). */
-  boolean unmatchedPath() {
-    return code == ErrorCode.PATH_NOT_FOUND.code();
   }
 }
