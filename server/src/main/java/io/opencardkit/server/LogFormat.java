@@ -20,6 +20,13 @@ enum LogFormat {
     this.configuration = configuration;
   }
 
+  /** Writes out the lines still queued (the appender is asynchronous) and stops logging: the process is ending. */
+  static void flushAndStop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+  }
+
   /** Reconfigures logging for this format; lines logged before keep the default format. */
   void apply() {
     if (this == TEXT) {

@@ -215,6 +215,7 @@ public final class Main implements Runnable {
         if (bot != null) {
           bot.close();
         }
+        LogFormat.flushAndStop();
         System.err.println("opencardkit: stopped");
         stopped.countDown();
         watchdog.interrupt();
