@@ -98,7 +98,8 @@ final class CallLogTest {
       assertThat(event).as("a JSON line: %s", line).isNotNull();
       assertThat(event.path("loggerName").asText()).isEqualTo("opencardkit.calls");
       Map<String, String> fields = new java.util.HashMap<>();
-      event.path("kvpList").forEach(kv -> kv.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText())));
+      JsonNode pairs = event.path("kvpList"); // Logback writes [{"key":"value"},…]
+      (pairs.isObject() ? List.of(pairs) : pairs).forEach(kv -> kv.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText())));
       assertThat(fields)
           .containsEntry("route", CONTENT).containsEntry("code", String.valueOf(refused.code())).containsEntry("card_id", refused.cardId())
           .containsEntry("sequence", String.valueOf(refused.sequence())).containsEntry("log_id", refused.logId()).containsEntry("app_id", seed.appId);
