@@ -40,7 +40,7 @@ public final class MetricsScrape {
   }
 
   /** Parses a scrape's text. */
-  public static MetricsScrape parse(String body) {
+  public static MetricsScrape ofText(String body) {
     return new MetricsScrape(body);
   }
 
