@@ -193,10 +193,15 @@ public final class RedisClusterBus implements ClusterBus {
       return;
     }
     listenerThread.close();
-    Future<Void> undeployed =
-        deployment
-            .compose(vertx::undeploy)
-            .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
+    Future<Void> undeployed;
+    try {
+      undeployed =
+          deployment
+              .compose(vertx::undeploy)
+              .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      undeployed = Future.succeededFuture(); // Vert.x closed first: its event loops, which undeployed the bus, are gone
+    }
     Future.join(undeployed, Future.fromCompletionStage(listenerThread.stopped()))
         .onComplete(done -> terminated.tryComplete());
     LOG.info("Cluster bus of node {} closed", nodeId);
