@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final String baseUrl;
   private final StringBuffer output = new StringBuffer();
+  private volatile Thread drain; // reads the output until the process closes it
 
   private ServerProcess(Process process, String baseUrl) {
     this.process = process;
@@ -81,6 +82,7 @@ public final class ServerProcess implements AutoCloseable {
       }, "server-output");
       drain.setDaemon(true);
       drain.start();
+      server.drain = drain;
       return server;
     } catch (Exception e) {
       if (process != null) {
@@ -109,12 +111,17 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Sends SIGTERM, as {@code kill} does (a deploy or scale-in): the node stops gracefully. Returns at once. */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy(); // Process.destroy() would also close our end of its output, losing its last lines
   }
 
-  /** Whether the process exited within {@code timeout}. */
+  /** Whether the process exited within {@code timeout}; if so, {@link #output()} then holds all it printed. */
   public boolean exitedWithin(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    drain.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000)); // the last lines
+    return true;
   }
 
   public void waitFor(Duration timeout) throws InterruptedException {
