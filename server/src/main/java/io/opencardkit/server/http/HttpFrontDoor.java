@@ -44,8 +44,11 @@ public final class HttpFrontDoor {
       long started = System.nanoTime();
       draining.callStarted();
       ctx.addEndHandler(ended -> {
-        draining.callEnded();
-        calls.finished(callOf(ctx, started));
+        try {
+          calls.finished(callOf(ctx, started)); // first: a drained node has logged and counted every call
+        } finally {
+          draining.callEnded();
+        }
       });
       ctx.next();
     });
