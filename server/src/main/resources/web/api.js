@@ -176,8 +176,11 @@ export class FrameReader {
   }
 }
 
+/** The close code of a node that is stopping: the page reconnects without waiting. */
+const GOING_AWAY = 1001;
+
 /**
- * The /web/ws connection: reconnects with backoff, and after every (re)connect sends `resume` with the versions the
+ * The /web/ws connection: reconnects with backoff (at once after a 1001 "going away"), and after every (re)connect sends `resume` with the versions the
  * page holds. `onFrame(frame)` gets each parsed server frame; `onStatus(status)` gets 'connecting' | 'open' | 'closed'.
  */
 export class LiveSocket {
@@ -214,11 +217,12 @@ export class LiveSocket {
       const frame = frames.read(event.data);
       if (frame) this.onFrame(frame);
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.onStatus('closed');
-      this.#retry();
+      // 1001: the node is stopping (docs/web-protocol.md); another one takes over at once behind the balancer.
+      this.#retry(event.code === GOING_AWAY);
     });
     ws.addEventListener('error', () => {
       // 'close' follows and schedules the retry.
@@ -245,9 +249,9 @@ export class LiveSocket {
     this.ws = null;
   }
 
-  #retry() {
+  #retry(immediately = false) {
     if (this.closed) return;
-    const delay = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    const delay = immediately ? 0 : Math.min(this.maxDelayMs, this.minDelayMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

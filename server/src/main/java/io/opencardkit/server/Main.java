@@ -168,6 +168,19 @@ public final class Main implements Runnable {
       return new ConnectionLimits(idleTimeout, headerTimeout, bodyTimeout, wsHandshakeTimeout, max, perAddress);
     }
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "Serve GET /metrics (Prometheus) on this port of --host instead of the main port.")
+    Integer metricsPort;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "On SIGTERM, how long the node may drain (calls in flight, viewers and bots told to reconnect) "
+            + "before it closes what is left and exits (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout;
+
+    @Option(names = "--log-format", defaultValue = "${env:OPENCARDKIT_LOG_FORMAT:-text}", converter = LogFormatConverter.class,
+        description = "text (the default) or json: one JSON object per log line (or env OPENCARDKIT_LOG_FORMAT).")
+    LogFormat logFormat;
+
     private WebAccess webAccess() {
       boolean oidcGiven = !oidcIssuer.isBlank() || !oidcClientId.isBlank() || !oidcClientSecret.isBlank();
       WebAccess.Oidc oidc = webAuth == ServerConfig.WebAuth.OIDC || oidcGiven
@@ -178,6 +191,7 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
+      logFormat.apply();
       ServerConfig config;
       try {
         ServerConfig.Serving serving =
@@ -186,7 +200,7 @@ public final class Main implements Runnable {
         config =
             new ServerConfig(
                 host, port, data, seed, streamingTimeout, tlsCert, tlsKey, Clock.systemUTC(), webAuth, store, bus, serving, webAccess(),
-                templates, connectionLimits());
+                templates, connectionLimits(), new ServerConfig.Operations(metricsPort, shutdownTimeout));
       } catch (IllegalArgumentException e) {
         System.err.println("opencardkit: " + e.getMessage());
         return 2;
@@ -227,11 +241,27 @@ public final class Main implements Runnable {
       DemoMode bot = demoMode;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM: drain within --shutdown-timeout (docs/deploy.md, "Stopping a node"); a close that hangs anyway
+        // must not keep the process alive, so a watchdog halts it some seconds after the bound.
+        Thread watchdog = new Thread(() -> {
+          try {
+            Thread.sleep(shutdownTimeout.plusSeconds(10).toMillis());
+            System.err.println("opencardkit: still stopping " + shutdownTimeout.plusSeconds(10).toSeconds() + " s after SIGTERM: halting");
+            Runtime.getRuntime().halt(1);
+          } catch (InterruptedException e) {
+            // stopped in time
+          }
+        }, "okc-shutdown-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        server.stopGracefully();
         if (bot != null) {
           bot.close();
         }
-        server.close();
+        LogFormat.flushAndStop();
+        System.err.println("opencardkit: stopped");
         stopped.countDown();
+        watchdog.interrupt();
       }, "okc-shutdown"));
       stopped.await();
       return 0;
@@ -279,6 +309,18 @@ public final class Main implements Runnable {
         case "token": return ServerConfig.WebAuth.TOKEN;
         case "oidc": return ServerConfig.WebAuth.OIDC;
         default: throw new CommandLine.TypeConversionException("'" + value + "' is not development, token or oidc");
+      }
+    }
+  }
+
+  /** Parses {@code text} or {@code json}. */
+  static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+    @Override
+    public LogFormat convert(String value) {
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "text": return LogFormat.TEXT;
+        case "json": return LogFormat.JSON;
+        default: throw new CommandLine.TypeConversionException("'" + value + "' is not text or json");
       }
     }
   }

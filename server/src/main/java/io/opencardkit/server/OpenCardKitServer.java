@@ -22,6 +22,9 @@ import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.ConnectionGuard;
+import io.opencardkit.server.http.ApiCallListener;
+import io.opencardkit.server.http.CallLog;
+import io.opencardkit.server.http.Draining;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
 import io.opencardkit.server.im.ChatApi;
@@ -33,6 +36,8 @@ import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
 import io.opencardkit.server.templates.TemplateLibrary;
+import io.opencardkit.server.metrics.NodeMetrics;
+import io.opencardkit.server.metrics.VertxMetricsSetup;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -66,11 +71,13 @@ public final class OpenCardKitServer implements AutoCloseable {
   private final WebChat web;
   private final BotDispatcher bots;
   private final TemplateLibrary templates;
+  private final Operating operating;
   private DataDirLock dataDirLock; // the embedded store's directory, held until close
 
   private OpenCardKitServer(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots, TemplateLibrary templates) {
+      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots, TemplateLibrary templates,
+      Operating operating) {
     this.config = config;
     this.vertx = vertx;
     this.store = store;
@@ -82,6 +89,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     this.web = web;
     this.bots = bots;
     this.templates = templates;
+    this.operating = operating;
   }
 
   /**
@@ -100,12 +108,13 @@ public final class OpenCardKitServer implements AutoCloseable {
       }
       lock = DataDirLock.acquire(config.dataDir()); // before the store: a second process must not even open it
     }
-    Vertx vertx = newVertx(config);
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx = newVertx(config, metrics);
     CardStore store = null;
     try {
       store = Backends.openStore(config);
       ClusterBus bus = Backends.openBus(config, vertx);
-      OpenCardKitServer server = start(config, console, vertx, store, bus, Backends.isPostgres(config.store()));
+      OpenCardKitServer server = start(config, console, vertx, store, bus, Backends.isPostgres(config.store()), metrics);
       server.dataDirLock = lock;
       return server;
     } catch (RuntimeException e) {
@@ -128,18 +137,22 @@ public final class OpenCardKitServer implements AutoCloseable {
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
     requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
-    Vertx vertx = newVertx(config);
+    NodeMetrics metrics = new NodeMetrics();
+    Vertx vertx = newVertx(config, metrics);
     try {
-      return start(config, console, vertx, store, bus, sharedStore);
+      return start(config, console, vertx, store, bus, sharedStore, metrics);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  /** As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. */
-  private static Vertx newVertx(ServerConfig config) {
-    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()));
+  /**
+   * As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. Vert.x's
+   * own metrics go into the node's registry.
+   */
+  private static Vertx newVertx(ServerConfig config, NodeMetrics metrics) {
+    return VertxMetricsSetup.build(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()), metrics);
   }
 
   /**
@@ -154,13 +167,13 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private static OpenCardKitServer start(
-      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore) {
+      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore, NodeMetrics metrics) {
     boolean clustered = bus != ClusterBus.local();
     CardStore store = clustered ? new ReplicatingStore(raw, bus) : raw;
     try {
       TemplateLibrary templates = config.templates() == null ? TemplateLibrary.none() : TemplateLibrary.open(config.templates());
       DirectoryHolder directory = new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
-      return startWith(config, vertx, store, bus, directory, sharedStore || clustered, templates);
+      return startWith(config, vertx, store, bus, directory, sharedStore || clustered, templates, metrics);
     } catch (RuntimeException e) {
       bus.close();
       store.close();
@@ -170,7 +183,7 @@ public final class OpenCardKitServer implements AutoCloseable {
 
   private static OpenCardKitServer startWith(
       ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared,
-      TemplateLibrary templates) {
+      TemplateLibrary templates, NodeMetrics metrics) {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
     CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
     // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same millisecond) is
@@ -195,7 +208,12 @@ public final class OpenCardKitServer implements AutoCloseable {
     }
 
     Router router = Router.router(vertx);
-    HttpFrontDoor.mountFirst(router, config.clock());
+    Draining draining = new Draining();
+    HttpFrontDoor.mountFirst(router, config.clock(), ApiCallListener.both(new CallLog(), metrics), draining);
+    Operating.bindMetrics(metrics, store, bus, web, bots);
+    if (config.operations().metricsPort() == null) {
+      Operating.mountMetrics(router, metrics);
+    }
     web.mountBeforeApis(router);
     new AuthApi(tokens, directory).mount(router);
     new CardKitApi(runtime, messages, templates).mount(router);
@@ -217,12 +235,14 @@ public final class OpenCardKitServer implements AutoCloseable {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
     }
     HttpListeners http;
+    Operating operating;
     try {
       ServerConfig.WsCompression compression = config.serving().wsCompression();
       http = HttpListeners.listen(vertx, options, router, HttpFrontDoor::invalidRequest, connection -> {
         guard.accept(connection);
         WebChat.prepareConnection(connection, compression);
       }, config.serving().eventLoops());
+      operating = Operating.start(vertx, config, metrics, draining, http);
     } catch (RuntimeException e) {
       web.close();
       bots.close();
@@ -231,7 +251,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates);
+    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates, operating);
     server.scheduleHousekeeping();
     return server;
   }
@@ -333,9 +353,39 @@ public final class OpenCardKitServer implements AutoCloseable {
     return store instanceof ReplicatingStore ? ((ReplicatingStore) store).delegate() : store;
   }
 
+  /** The node's metrics registry (what {@code GET /metrics} answers). */
+  public NodeMetrics metrics() {
+    return operating.metrics();
+  }
+
+  /** The port of the separate metrics listener ({@code --metrics-port}), or -1 when metrics are on the main port. */
+  public int metricsPort() {
+    return operating.metricsPort();
+  }
+
+  /**
+   * Stops gracefully (SIGTERM): {@code /healthz} answers 503, the node stops accepting connections, viewers are told to
+   * reconnect elsewhere (1001), the OpenAPI calls in flight are answered (their writes committed) and the event
+   * deliveries in flight settled, then the bots' long connections are closed (1001) and everything else as
+   * {@link #close()} does. Takes at most about {@code config.operations().shutdownTimeout()} before closing whatever
+   * is left.
+   *
+   * @return whether everything in flight finished within the time
+   */
+  public boolean stopGracefully() {
+    boolean finished;
+    try {
+      finished = operating.drain(web, bots);
+    } finally {
+      close();
+    }
+    return finished;
+  }
+
   @Override
   public void close() {
     try {
+      operating.close();
       web.close();
       bots.close();
       http.close();
@@ -351,6 +401,7 @@ public final class OpenCardKitServer implements AutoCloseable {
       try {
         store.close();
         bus.close();
+        operating.metrics().close();
       } finally {
         if (dataDirLock != null) {
           dataDirLock.close();

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
  * @param templates the card templates directory ({@code --templates}), or {@code null} for none
  * @param connections deadlines and limits of HTTP connections (idle, headers, body, WebSocket handshake, counts)
+ * @param operations where metrics are served and how long a stopping node drains (issue 12)
  */
 public record ServerConfig(
     String host,
@@ -40,7 +41,32 @@ public record ServerConfig(
     Serving serving,
     WebAccess access,
     Path templates,
-    ConnectionLimits connections) {
+    ConnectionLimits connections,
+    Operations operations) {
+
+  /**
+   * What operators need from a node: metrics and a graceful stop.
+   *
+   * @param metricsPort the port of a separate listener for {@code GET /metrics} (on {@code host}), or {@code null} to
+   *     serve it on the main port
+   * @param shutdownTimeout how long a stopping node (SIGTERM) may drain before it closes whatever is left
+   */
+  public record Operations(Integer metricsPort, Duration shutdownTimeout) {
+    public Operations {
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+        throw new IllegalArgumentException("--metrics-port must be 0..65535: " + metricsPort);
+      }
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("--shutdown-timeout must not be negative");
+      }
+    }
+
+    /** Metrics on the main port; 10 seconds to drain. */
+    public static Operations defaults() {
+      return new Operations(null, Duration.ofSeconds(10));
+    }
+  }
 
   /** How viewers of the web chat sign in. */
   public enum WebAuth {
@@ -114,6 +140,7 @@ public record ServerConfig(
     serving = serving == null ? Serving.defaults() : serving;
     access = access == null ? WebAccess.defaults() : access;
     connections = connections == null ? ConnectionLimits.defaults() : connections;
+    operations = operations == null ? Operations.defaults() : operations;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
     }
@@ -124,23 +151,30 @@ public record ServerConfig(
     bus = bus == null || bus.isBlank() ? null : bus.trim();
   }
 
+  /** The configuration with the default {@link Operations}. */
+  public ServerConfig(
+      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
+      String store, String bus, Serving serving, WebAccess access) {
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, null, null, null);
+  }
+
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null, null, null, null);
   }
 
   /** The configuration with the default {@link WebAccess} settings. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
       String store, String bus) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null, null, null, null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
       String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null, null, null);
+    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null, null, null, null);
   }
 
   /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
@@ -149,40 +183,40 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, templates, connections, operations);
   }
 
   /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
   public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, templates, connections, operations);
   }
 
   public ServerConfig withAccess(WebAccess newAccess) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, templates, connections, operations);
   }
 
   /**
@@ -194,16 +228,20 @@ public record ServerConfig(
   }
 
   public ServerConfig withServing(Serving newServing) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, templates, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, templates, connections, operations);
   }
 
   public ServerConfig withConnections(ConnectionLimits limits) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, limits);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, limits, operations);
   }
 
   /** Serves the card templates of {@code dir} ({@code --templates}). */
   public ServerConfig withTemplates(Path dir) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, dir, connections);
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, dir, connections, operations);
+  }
+
+  public ServerConfig withOperations(Operations newOperations) {
+    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, newOperations);
   }
 
   public boolean tls() {

@@ -56,6 +56,11 @@ final class ListenerThread {
     thread.start();
   }
 
+  /** Messages received and not yet handed to the listener (any thread). */
+  int waiting() {
+    return callbacks.size();
+  }
+
   /** Queues {@code message} for the listener (bus context only). */
   void deliver(String fromNode, String message) {
     ClusterBus.Listener target = listener;

@@ -32,6 +32,11 @@ final class PublishPipeline {
     context = busContext;
   }
 
+  /** Messages queued and not yet handed to Redis (any thread). */
+  int queued() {
+    return queue.size();
+  }
+
   /** Queues {@code message} and makes sure a drain follows; any thread. Returns false when the queue is full. */
   boolean offer(Outgoing message) {
     if (!queue.offer(message)) {

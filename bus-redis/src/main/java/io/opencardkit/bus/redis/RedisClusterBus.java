@@ -173,6 +173,16 @@ public final class RedisClusterBus implements ClusterBus {
     return counters.snapshot();
   }
 
+  /** Messages this node queued that Redis has not taken yet: how far its publishing lags (for metrics). */
+  public int sendQueueLength() {
+    return pipeline.queued();
+  }
+
+  /** Messages of other nodes received and not yet handled: how far this node lags behind the bus (for metrics). */
+  public int listenerQueueLength() {
+    return listenerThread.waiting();
+  }
+
   /**
    * {@inheritDoc} Returns at once (it may be called on an event loop); {@link #terminated()} tells when the
    * connections, timers and listener thread are gone. Idempotent.
@@ -183,10 +193,15 @@ public final class RedisClusterBus implements ClusterBus {
       return;
     }
     listenerThread.close();
-    Future<Void> undeployed =
-        deployment
-            .compose(vertx::undeploy)
-            .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
+    Future<Void> undeployed;
+    try {
+      undeployed =
+          deployment
+              .compose(vertx::undeploy)
+              .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      undeployed = Future.succeededFuture(); // Vert.x closed first: its event loops, which undeployed the bus, are gone
+    }
     Future.join(undeployed, Future.fromCompletionStage(listenerThread.stopped()))
         .onComplete(done -> terminated.tryComplete());
     LOG.info("Cluster bus of node {} closed", nodeId);

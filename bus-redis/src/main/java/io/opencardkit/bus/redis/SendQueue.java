@@ -49,6 +49,11 @@ final class SendQueue {
     return message;
   }
 
+  /** Messages waiting to be published. */
+  int size() {
+    return count.get();
+  }
+
   /** Removes every message and returns how many there were. */
   int clear() {
     int removed = 0;

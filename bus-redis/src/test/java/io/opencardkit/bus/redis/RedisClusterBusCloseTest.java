@@ -63,6 +63,20 @@ final class RedisClusterBusCloseTest {
     assertThat(nodes.vertx().deploymentIDs()).isEmpty();
   }
 
+  @Test
+  void close_afterVertxWasClosed_endsQuietly() throws Exception {
+    // Regression (issue 12): a server closes Vert.x before the bus it opened; close() threw RejectedExecutionException
+    // from the closed event loop, so the shutdown hook of a node stopped before its last lines.
+    RedisClusterBus a = nodes.startNode("a", new RecordingListener());
+    nodes.awaitConnected();
+    nodes.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    a.close();
+
+    a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(a.connected()).isFalse();
+  }
+
   private static boolean threadRuns(String name) {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals(name));
   }

@@ -90,6 +90,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
   private final AtomicLong claimRounds = new AtomicLong();
   private final long timerId;
   private volatile boolean closed;
+  private final DeliveryStats stats = new DeliveryStats();
 
   BotDispatcher(
       Vertx vertx, Clock clock, Supplier<Directory> directory, WebhookTransport webhooks, LongConnections connections, BotRelay relay,
@@ -214,6 +215,43 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
     return connections.count(appId);
   }
 
+  /** Counters of event deliveries (metrics; a stopping node waits for the attempts in flight). */
+  public DeliveryStats stats() {
+    return stats;
+  }
+
+  /** The number of open long connections of all apps (metrics). */
+  public int longConnectionsOpen() {
+    return connections.counts().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until no event delivery is in flight (a stopping node, before it closes the bots'
+   * long connections); returns whether none is. Call off the event loops.
+   */
+  public boolean awaitDeliveriesSettled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<Void> queuedBefore = new CompletableFuture<>(); // events queued by the last commits start first
+    context.runOnContext(v -> queuedBefore.complete(null));
+    try {
+      queuedBefore.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    }
+    while (stats.inFlight() > 0) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(10); // a stopping node only: no notification machinery for the common path
+    }
+    return true;
+  }
+
+  /** Closes every bot's long connection with 1001 "going away" (a stopping node); the SDKs reconnect elsewhere. */
+  public void closeLongConnections() {
+    connections.close();
+  }
+
   /** Events waiting for a retry, on any node (reads the store). */
   int pendingRetries() {
     return (int) deliveries.pendingDeliveries().stream().filter(d -> d.failedAttempts() > 0 && d.leaseOwner() == null).count();
@@ -242,12 +280,17 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
       onStoreThread(() -> deliveries.finish(event.eventId(), owner));
       return;
     }
+    stats.attemptStarted();
     deliver(app, Kind.EVENT, (ObjectNode) payload, DEADLINE)
-        .whenComplete((reply, failure) -> context.runOnContext(v -> settled(event, reply, failure)));
+        .whenComplete((reply, failure) -> context.runOnContext(v -> {
+          stats.attemptSettled();
+          settled(event, reply, failure);
+        }));
   }
 
   private void settled(PendingDelivery event, BotReply reply, Throwable failure) {
     if (failure == null && reply.ok()) {
+      stats.countDelivered();
       LOG.debug("event delivered app_id={} event_id={} attempts={}", event.appId(), event.eventId(), event.failedAttempts() + 1);
       onStoreThread(() -> deliveries.finish(event.eventId(), owner));
       return;
@@ -256,6 +299,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
     int failed = event.failedAttempts() + 1;
     Duration wait = retries.after(failed).orElse(null);
     if (wait == null) {
+      stats.countDropped();
       LOG.warn("event dropped after {} attempts app_id={} event_id={}: {}", failed, event.appId(), event.eventId(), why);
       onStoreThread(() -> deliveries.finish(event.eventId(), owner));
       return;
@@ -263,6 +307,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
     LOG.info("event delivery failed app_id={} event_id={} attempt={} retry_in={}s: {}", event.appId(), event.eventId(), failed, wait.toSeconds(), why);
     long due = clock.millis() + wait.toMillis();
     onStoreThread(() -> deliveries.retryLater(event.eventId(), owner, failed, due));
+    stats.countFailedWillRetry();
   }
 
   /** Takes the leases of due events (on the store thread) and attempts them; one claim at a time per node. */
@@ -275,6 +320,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
         try {
           long now = clock.millis();
           List<PendingDelivery> due = deliveries.claimDue(owner, now, now + LEASE.toMillis(), CLAIM_LIMIT);
+          stats.pendingRetries(pendingRetries()); // for the metrics: read here, off the event loops, once a round
           if (!due.isEmpty()) {
             context.runOnContext(v -> due.forEach(this::attempt));
           }

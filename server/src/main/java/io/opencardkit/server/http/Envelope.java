@@ -16,6 +16,10 @@ public final class Envelope {
   public static final String CONTENT_TYPE = "application/json; charset=utf-8";
   /** Key of the request's log id in the routing context. */
   public static final String LOG_ID = "okc.logId";
+  /** Key of the Feishu code answered (for the call log and the metrics). */
+  static final String CODE = "okc.code";
+  /** Key of the message a call concerns when it is not in the path (the one a send created). */
+  static final String MESSAGE_ID = "okc.messageId";
 
   private static final String TROUBLESHOOTER = "OpenCardKit: see docs/compatibility.md and the card's event log";
 
@@ -35,6 +39,7 @@ public final class Envelope {
   public static void ok(RoutingContext ctx, JsonNode data, String msg) {
     ObjectNode body = Json.object().put("code", 0).put("msg", msg);
     body.set("data", data == null ? Json.object() : data);
+    rememberIds(ctx, data);
     send(ctx, 200, body);
   }
 
@@ -58,11 +63,30 @@ public final class Envelope {
     send(ctx, code.httpStatus(), body);
   }
 
+  /** The card or message a successful call created or named in its answer, for the call log. */
+  private static void rememberIds(RoutingContext ctx, JsonNode data) {
+    if (data == null) {
+      return;
+    }
+    JsonNode cardId = data.get("card_id");
+    if (cardId != null && cardId.isTextual() && ctx.get(Responder.CARD_ID) == null) {
+      ctx.put(Responder.CARD_ID, cardId.asText());
+    }
+    JsonNode messageId = data.get("message_id");
+    if (messageId != null && messageId.isTextual()) {
+      ctx.put(MESSAGE_ID, messageId.asText());
+    }
+  }
+
   /** Sends a JSON body with the common headers; does nothing when the response was already sent. */
   public static void send(RoutingContext ctx, int status, ObjectNode body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
+    }
+    JsonNode code = body.get("code");
+    if (code != null && code.isInt()) {
+      ctx.put(CODE, code.intValue());
     }
     response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(Json.write(body));
   }

@@ -42,6 +42,15 @@ public final class HttpFrontDoor {
   private HttpFrontDoor() {}
 
   public static void mountFirst(Router router, Clock clock) {
+    mountFirst(router, clock, call -> {}, new Draining());
+  }
+
+  /**
+   * As {@link #mountFirst(Router, Clock)}, telling {@code calls} about every OpenAPI call once answered (the call log,
+   * the metrics) and counting the calls in flight for {@code draining}; {@code /healthz} answers 503 once the node
+   * drains.
+   */
+  public static void mountFirst(Router router, Clock clock, ApiCallListener calls, Draining draining) {
     LogIds logIds = new LogIds(clock);
     router.route().handler(ctx -> {
       String logId = logIds.next();
@@ -50,7 +59,25 @@ public final class HttpFrontDoor {
       ctx.next();
     });
     router.route().handler(HttpFrontDoor::requireDecodableTarget);
-    router.get("/healthz").handler(ctx -> Envelope.send(ctx, 200, Json.object().put("status", "ok")));
+    router.route("/open-apis/*").handler(ctx -> {
+      long started = System.nanoTime();
+      draining.callStarted();
+      ctx.addEndHandler(ended -> {
+        try {
+          calls.finished(callOf(ctx, started)); // first: a drained node has logged and counted every call
+        } finally {
+          draining.callEnded();
+        }
+      });
+      ctx.next();
+    });
+    router.get("/healthz").handler(ctx -> {
+      if (draining.draining()) {
+        Envelope.send(ctx, 503, Json.object().put("status", "draining"));
+      } else {
+        Envelope.send(ctx, 200, Json.object().put("status", "ok"));
+      }
+    });
     BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
     router.route("/open-apis/*").handler(ctx -> {
       if (HttpMethod.POST.equals(ctx.request().method()) && IMAGE_UPLOAD_PATH.equals(ctx.request().path())) {
@@ -112,6 +139,24 @@ public final class HttpFrontDoor {
         Envelope.error(ctx, new ApiException(ErrorCode.INTERNAL));
       }
     });
+  }
+
+  private static ApiCall callOf(RoutingContext ctx, long startedNanos) {
+    long duration = System.nanoTime() - startedNanos;
+    Integer answered = ctx.get(Envelope.CODE);
+    int code = answered == null ? -1 : answered;
+    String route = code == ErrorCode.PATH_NOT_FOUND.code() ? ApiCall.UNMATCHED : ApiRoutes.template(ctx.request().path());
+    String cardId = ctx.get(Responder.CARD_ID);
+    if (cardId == null) {
+      cardId = ctx.pathParam("card_id");
+    }
+    String messageId = ctx.get(Envelope.MESSAGE_ID);
+    if (messageId == null) {
+      messageId = ctx.pathParam("message_id");
+    }
+    return new ApiCall(
+        ctx.request().method().name(), route, ctx.get(Responder.APP_ID), cardId, messageId, ctx.get(Responder.SEQUENCE), code,
+        ctx.response().getStatusCode(), duration, Envelope.logId(ctx), ctx.get(Responder.REFUSAL));
   }
 
   /**

@@ -94,6 +94,16 @@ public final class HttpListeners {
     return servers.size();
   }
 
+  /**
+   * Stops accepting connections and starts Vert.x's graceful shutdown of the open ones (HTTP/1.1 connections close
+   * after their current exchange); returns at once. {@link #close()} ends whatever is left.
+   */
+  public void stopAccepting(java.time.Duration grace) {
+    for (HttpServer server : servers) {
+      server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Stops accepting and closes every connection; waits for it. */
   public void close() {
     for (String id : deployments) {

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers a request from a future: success as the envelope, an {@link ApiException} as a Feishu error (and one
- * refusal log line), a storage failure as a retryable 503, anything else as a logged 500. Always answers on the
+ * Answers a request from a future: success as the envelope, an {@link ApiException} as a Feishu error (whose message
+ * the call log's line carries), a storage failure as a retryable 503, anything else as a logged 500. Always answers on the
  * request's Vert.x context.
  */
 public final class Responder {
@@ -26,6 +26,8 @@ public final class Responder {
   public static final String CARD_ID = "okc.cardId";
   /** Key of the sequence a refusal concerns. */
   public static final String SEQUENCE = "okc.sequence";
+  /** Key of the message of the refusal a call was answered with (for the call log). */
+  static final String REFUSAL = "okc.refusal";
   /** Key of an optional {@link RefusalListener} in the routing context. */
   public static final String REFUSAL_LISTENER = "okc.refusalListener";
 
@@ -73,7 +75,7 @@ public final class Responder {
   public static void refuse(RoutingContext ctx, ApiException e) {
     String method = ctx.request().method().name();
     String path = ctx.request().path();
-    RefusalLog.refused(method, path, ctx.get(APP_ID), ctx.get(CARD_ID), ctx.get(SEQUENCE), e, Envelope.logId(ctx));
+    ctx.put(REFUSAL, e.getMessage()); // the call log's line says it (CallLog)
     RefusalListener listener = ctx.get(REFUSAL_LISTENER);
     if (listener != null) {
       listener.refused(method, path, ctx.get(APP_ID), ctx.get(CARD_ID), ctx.get(SEQUENCE), e, Envelope.logId(ctx));

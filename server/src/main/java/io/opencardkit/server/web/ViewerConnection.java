@@ -37,6 +37,8 @@ final class ViewerConnection {
   static final int MAX_PENDING_CONTROL = 64;
   /** WebSocket close code "try again later". */
   static final short TRY_AGAIN_LATER = 1013;
+  /** The node is stopping: the page reconnects at once and resumes (issue 12). */
+  static final short GOING_AWAY = 1001;
 
   /** The socket as the connection needs it; the hub adapts a Vert.x {@code ServerWebSocket}. */
   interface Socket {

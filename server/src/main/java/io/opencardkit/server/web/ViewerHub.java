@@ -137,6 +137,15 @@ final class ViewerHub {
     shards.values().forEach(shard -> shard.closeAll(ViewerConnection.TRY_AGAIN_LATER, reason));
   }
 
+  /**
+   * Closes every viewer's socket with 1001 "going away" (any thread): the node is stopping, and the pages reconnect at
+   * once (to another node behind a balancer) and resume their cards. Completes once every close was started.
+   */
+  java.util.concurrent.CompletableFuture<Void> goingAway() {
+    return java.util.concurrent.CompletableFuture.allOf(
+        shards.values().stream().map(shard -> shard.closeAll(ViewerConnection.GOING_AWAY, "node is stopping: reconnect")).toArray(java.util.concurrent.CompletableFuture[]::new));
+  }
+
   /** Remembers that a card's preview changes when its streaming window closes (a page was shown it streaming). */
   void watchDeadline(CardFacts facts) {
     if (facts.streaming() && facts.chatId() != null) {

@@ -108,8 +108,13 @@ final class ViewerShard {
     }));
   }
 
-  void closeAll(short code, String reason) {
-    context.runOnContext(v -> new ArrayList<>(connections.keySet()).forEach(c -> c.close(code, reason)));
+  java.util.concurrent.CompletableFuture<Void> closeAll(short code, String reason) {
+    java.util.concurrent.CompletableFuture<Void> closing = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(v -> {
+      new ArrayList<>(connections.keySet()).forEach(c -> c.close(code, reason));
+      closing.complete(null);
+    });
+    return closing;
   }
 
   /** The resume windows of these cards (card → chat) were dropped. */

@@ -10,6 +10,7 @@ public final class ViewerStats {
   private final LongAdder connections = new LongAdder();
   private final LongAdder socketsAborted = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
+  private final LongAdder framesWritten = new LongAdder();
   private final LongAdder unresponsiveClosed = new LongAdder();
   private final LongAdder pingsSent = new LongAdder();
   private final LongAdder pingsAnswered = new LongAdder();
@@ -43,6 +44,11 @@ public final class ViewerStats {
   /** Payload bytes of frames whose write completed (after compression, without WebSocket headers). */
   public long bytesWritten() {
     return bytesWritten.sum();
+  }
+
+  /** Frames whose write completed (each counted once per socket it went to). */
+  public long framesWritten() {
+    return framesWritten.sum();
   }
 
   /** Pings sent to silent sockets. */
@@ -85,8 +91,10 @@ public final class ViewerStats {
     socketsAborted.increment();
   }
 
+  /** A frame of {@code bytes} payload bytes was written to a socket. */
   void bytesWritten(long bytes) {
     bytesWritten.add(bytes);
+    framesWritten.increment();
   }
 
   void pingSent() {

@@ -114,6 +114,14 @@ public final class WebChat {
     return hub.stats();
   }
 
+  /**
+   * The node is stopping: closes every viewer's socket with 1001 so that the pages reconnect at once, elsewhere.
+   * Completes once every close was started.
+   */
+  public java.util.concurrent.CompletableFuture<Void> goingAway() {
+    return hub.goingAway();
+  }
+
   /** Stops the periodic checks; the sockets close with the HTTP server. */
   public void close() {
     signIn.close();

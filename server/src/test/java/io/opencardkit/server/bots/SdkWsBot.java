@@ -20,8 +20,8 @@ import java.util.function.Function;
  * A bot with no public URL, as the Feishu docs show it: the official Java SDK's {@code com.lark.oapi.ws.Client} with
  * an {@link EventDispatcher} built with empty token and key, pointed at OpenCardKit with {@code .domain(baseUrl)}.
  */
-final class SdkWsBot implements AutoCloseable {
-  final List<P2MessageReceiveV1> events = new CopyOnWriteArrayList<>();
+public final class SdkWsBot implements AutoCloseable {
+  public final List<P2MessageReceiveV1> events = new CopyOnWriteArrayList<>();
   final List<P2CardActionTrigger> callbacks = new CopyOnWriteArrayList<>();
   volatile Function<P2CardActionTrigger, P2CardActionTriggerResponse> cardAnswer = e -> new P2CardActionTriggerResponse();
   private final Client client;
@@ -36,7 +36,7 @@ final class SdkWsBot implements AutoCloseable {
   }
 
   /** A bot connecting to {@code baseUrl} (one node of a cluster, say). */
-  SdkWsBot(String baseUrl, String appId, String appSecret) {
+  public SdkWsBot(String baseUrl, String appId, String appSecret) {
     EventDispatcher handler =
         EventDispatcher.newBuilder("", "")
             .onP2MessageReceiveV1(new ImService.P2MessageReceiveV1Handler() {
@@ -58,7 +58,7 @@ final class SdkWsBot implements AutoCloseable {
   }
 
   /** Starts the client on a background thread, as a bot's main does. */
-  SdkWsBot start() {
+  public SdkWsBot start() {
     starter.execute(client::start);
     return this;
   }

@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final String baseUrl;
   private final StringBuffer output = new StringBuffer();
+  private volatile Thread drain; // reads the output until the process closes it
 
   private ServerProcess(Process process, String baseUrl) {
     this.process = process;
@@ -100,6 +101,7 @@ public final class ServerProcess implements AutoCloseable {
       }, "server-output");
       drain.setDaemon(true);
       drain.start();
+      server.drain = drain;
       return server;
     } catch (Exception e) {
       if (process != null) {
@@ -129,6 +131,21 @@ public final class ServerProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("process did not die");
     }
+  }
+
+  /** Sends SIGTERM, as {@code kill} does (a deploy or scale-in): the node stops gracefully. Returns at once. */
+  public void terminate() {
+    process.toHandle().destroy(); // Process.destroy() would also close our end of its output, losing its last lines
+  }
+
+  /** Whether the process exited within {@code timeout}; if so, {@link #output()} then holds all it printed. */
+  public boolean exitedWithin(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    drain.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000)); // the last lines
+    return true;
   }
 
   public void waitFor(Duration timeout) throws InterruptedException {

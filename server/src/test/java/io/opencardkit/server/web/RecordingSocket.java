@@ -27,6 +27,9 @@ public final class RecordingSocket implements AutoCloseable {
   private volatile boolean paused;
   private volatile boolean closed;
   private volatile long receivedChars;
+  private volatile long textMessages;
+  private volatile long receivedBytes;
+  private volatile int closeStatus = -1;
   private WebSocket ws;
 
   private RecordingSocket(boolean paused) {
@@ -80,6 +83,8 @@ public final class RecordingSocket implements AutoCloseable {
           partial.append(data);
           receivedChars += data.length();
           if (last) {
+            textMessages++;
+            receivedBytes += partial.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             JsonNode frame = pageFrames.read(partial.toString());
             if (frame != null) {
               frames.add(frame);
@@ -96,6 +101,7 @@ public final class RecordingSocket implements AutoCloseable {
 
       @Override
       public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeStatus = statusCode;
         markClosed();
         return null;
       }
@@ -145,6 +151,21 @@ public final class RecordingSocket implements AutoCloseable {
 
   public long receivedChars() {
     return receivedChars;
+  }
+
+  /** Text messages received (every one, including those {@link PageFrames} keeps to itself). */
+  public long textMessages() {
+    return textMessages;
+  }
+
+  /** UTF-8 bytes of the text messages received (the server's payload bytes: this client negotiates no compression). */
+  public long receivedBytes() {
+    return receivedBytes;
+  }
+
+  /** The status of the server's close frame, or -1 while open (or closed without one). */
+  public int closeStatus() {
+    return closeStatus;
   }
 
   /** Waits until some frame (received before or after the call) matches; returns the first match. */

@@ -49,6 +49,8 @@ public abstract class GroupCommitLoop {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private boolean stopping; // guarded by enqueueLock; once true nothing more is queued
+  private volatile CommitObserver observer = (batchCount, nanos) -> {};
+  private long commitStartedNanos; // the writer thread only
 
   /** @param storeName the database, as messages name it ({@code "the SQLite store is closed"}) */
   protected GroupCommitLoop(String threadName, String storeName) {
@@ -103,6 +105,15 @@ public abstract class GroupCommitLoop {
   protected final void counted(int committedBatches) {
     commits.incrementAndGet();
     batches.addAndGet(committedBatches);
+    // A group split into several transactions: each one is timed from the end of the one before.
+    long now = System.nanoTime();
+    observer.committed(committedBatches, now - commitStartedNanos);
+    commitStartedNanos = now;
+  }
+
+  /** Tells {@code commitObserver} about every transaction that commits batches, on the writer thread. */
+  public final void observeCommits(CommitObserver commitObserver) {
+    this.observer = java.util.Objects.requireNonNull(commitObserver, "commitObserver");
   }
 
   /** Transactions that committed batches, including single-batch retries. */
@@ -184,6 +195,7 @@ public abstract class GroupCommitLoop {
 
   private void commitNonEmpty(List<QueuedBatch> group) {
     if (!group.isEmpty()) {
+      commitStartedNanos = System.nanoTime();
       commitGroup(List.copyOf(group));
     }
   }
@@ -194,6 +206,19 @@ public abstract class GroupCommitLoop {
     } else if (job instanceof QueuedTask) {
       ((QueuedTask<?>) job).fail(failure);
     }
+  }
+
+  /**
+   * Told about each transaction that committed batches (operators' metrics). Runs on the writer thread between
+   * commits: it must be quick and must not block.
+   */
+  @FunctionalInterface
+  public interface CommitObserver {
+    /**
+     * @param batches the batches the transaction committed
+     * @param nanos how long writing and committing them took
+     */
+    void committed(int batches, long nanos);
   }
 
   /** Work done on the writer's connection inside a transaction. */

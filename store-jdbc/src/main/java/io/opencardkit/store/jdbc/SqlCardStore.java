@@ -211,6 +211,11 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     return writer.batchesCount();
   }
 
+  /** Tells {@code observer} about every transaction that commits batches (see {@link GroupCommitLoop.CommitObserver}). */
+  public final void observeCommits(GroupCommitLoop.CommitObserver observer) {
+    writer.observeCommits(observer);
+  }
+
   /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
   @Override
   public final void close() {
