@@ -62,16 +62,25 @@ public final class MessageRevisions {
     return CompletableFuture.runAsync(
         () -> {
           synchronized (lockOf(messageId)) {
-            MessageRecord record = existing(messageId);
-            requireNotRecalled(record);
-            messages.requireMember(record.chatId(), appId);
-            if (!record.senderId().equals(appId)) {
-              throw ApiException.of(ErrorCode.IM_RECALL_NOT_ALLOWED, "a bot can recall only the messages it sent");
-            }
+            MessageRecord record = ownMessage(appId, messageId, ErrorCode.IM_RECALL_NOT_ALLOWED, "a bot can recall only the messages it sent");
             commit(record.recalledAt(clock.millis()), Map.of());
           }
         },
         blocking);
+  }
+
+  /**
+   * The message a bot changes: it exists and is not recalled, the bot is in its chat, and the bot sent it (else
+   * {@code notSender} with {@code why}).
+   */
+  private MessageRecord ownMessage(String appId, String messageId, ErrorCode notSender, String why) {
+    MessageRecord record = existing(messageId);
+    requireNotRecalled(record);
+    messages.requireMember(record.chatId(), appId);
+    if (!record.senderId().equals(appId)) {
+      throw ApiException.of(notSender, why);
+    }
+    return record;
   }
 
   /**
@@ -89,12 +98,7 @@ public final class MessageRevisions {
     return CompletableFuture.supplyAsync(
         () -> {
           synchronized (lockOf(messageId)) {
-            MessageRecord record = existing(messageId);
-            requireNotRecalled(record);
-            messages.requireMember(record.chatId(), appId);
-            if (!record.senderId().equals(appId)) {
-              throw ApiException.of(ErrorCode.IM_NOT_SENDER, "a bot can edit only the messages it sent");
-            }
+            MessageRecord record = ownMessage(appId, messageId, ErrorCode.IM_NOT_SENDER, "a bot can edit only the messages it sent");
             if (!"text".equals(record.msgType()) && !"post".equals(record.msgType())) {
               throw ApiException.of(ErrorCode.IM_UNSUPPORTED_MESSAGE_TYPE, "only text and post messages can be edited; update cards with PATCH or CardKit");
             }

@@ -74,7 +74,7 @@ final class SqliteCardStoreTest extends CardStoreContract {
     try (SqliteCardStore store = SqliteCardStore.open(file)) {
       // more than SQLite's automatic checkpoint threshold (1,000 pages of 4 KiB), which the writer no longer runs
       for (int v = 1; v <= 1_200; v++) {
-        store.commit(batch(bulkyEvent("c1", v))).get(30, TimeUnit.SECONDS);
+        store.commit(batch(Events.textEvent("c1", v, "streamed text ".repeat(300)))).get(30, TimeUnit.SECONDS); // ~a 4 KiB page each
       }
       long[] walAndCopied = store.checkpointNow();
 
@@ -85,14 +85,6 @@ final class SqliteCardStoreTest extends CardStoreContract {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
       assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'")).isEqualTo(1_200);
     }
-  }
-
-  private static io.opencardkit.core.engine.CardEvent bulkyEvent(String cardId, long version) {
-    io.opencardkit.core.engine.CardEvent sample = event(cardId, version);
-    com.fasterxml.jackson.databind.node.ObjectNode payload = sample.payload().deepCopy();
-    payload.put("text", "streamed text ".repeat(300)); // about one 4 KiB page per event
-    return new io.opencardkit.core.engine.CardEvent(sample.cardId(), sample.version(), sample.type(), sample.atMillis(), sample.appId(),
-        sample.sequence(), sample.uuid(), sample.fingerprint(), payload);
   }
 
   @Test

@@ -33,6 +33,13 @@ public final class Events {
         "fp-" + version, payload);
   }
 
+  /** A streamed-text event of {@code cardId} at {@code version} whose increment is {@code text}. */
+  public static CardEvent textEvent(String cardId, long version, String text) {
+    CardEvent sample = event(cardId, version);
+    sample.payload().put("text", text);
+    return sample;
+  }
+
   /** An event whose optional fields are all {@code null} (a server-caused timeout). */
   public static CardEvent bareEvent(String cardId, long version) {
     return new CardEvent(
