@@ -44,7 +44,12 @@ final class NodeProcess implements AutoCloseable {
     String cpus = cpu >= 0 ? Integer.toString(cpu) : null;
     List<String> cluster = List.of("--store", store, "--bus", bus, "--streaming-timeout", "2h");
     if (options.jarGiven()) {
-      return new NodeProcess(name, cpu, options.startServer("node-" + name, cpus, dir, seed, cluster), false);
+      List<String> more = new ArrayList<>(cluster);
+      if (options.serveTakes("--insecure-dev-login")) {
+        // viewers sign in with ?user=, which a cluster node refuses since issue 16 unless told explicitly
+        more.addAll(List.of("--web-auth", "development", "--insecure-dev-login"));
+      }
+      return new NodeProcess(name, cpu, options.startServer("node-" + name, cpus, dir, seed, more), false);
     }
     List<String> args = new ArrayList<>(List.of("--port", "0", "--data", dir.resolve("data").toString()));
     args.addAll(cluster);

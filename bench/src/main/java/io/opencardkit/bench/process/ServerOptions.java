@@ -90,6 +90,39 @@ public final class ServerOptions {
     return serverJar != null;
   }
 
+  private String serveHelp; // the jar's serve --help, read once
+
+  /**
+   * Whether the jar's {@code serve} takes {@code flag} (its {@code --help} names it): a jar from before a flag existed
+   * (a "before" run) refuses to start with it, and lacks what the flag would change anyway.
+   */
+  public boolean serveTakes(String flag) {
+    if (serveHelp == null) {
+      serveHelp = helpOf(jar());
+    }
+    return serveHelp.contains(flag);
+  }
+
+  /** Whether the jar's {@code serve} has connection limits, which the benchmark lifts for its loopback clients. */
+  boolean knowsConnectionLimits() {
+    return serveTakes("--max-connections-per-address");
+  }
+
+  static String helpOf(Path jar) {
+    try {
+      String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process help = new ProcessBuilder(javaBinary, "-jar", jar.toString(), "serve", "--help").redirectErrorStream(true).start();
+      byte[] out = help.getInputStream().readAllBytes();
+      help.waitFor();
+      return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + jar + " serve --help: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + jar + " serve --help", e);
+    }
+  }
+
   /**
    * Starts the server: {@code java [--server-java-opts] -jar <jar> serve --port 0 --data <dir>/data [--seed <seed>]
    * <more> [--server-args]}, pinned to {@code cpus} unless null, its GC log in {@code dir}.
@@ -98,7 +131,9 @@ public final class ServerOptions {
    */
   public ServerProcess startServer(String name, String cpus, Path dir, Path seed, List<String> more) {
     List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--data", dir.resolve("data").toString()));
-    args.addAll(List.of("--max-connections-per-address", "0")); // every load generator connects from loopback
+    if (knowsConnectionLimits()) {
+      args.addAll(List.of("--max-connections-per-address", "0")); // every load generator connects from loopback
+    }
     if (seed != null) {
       args.addAll(List.of("--seed", seed.toString()));
     }
