@@ -7,6 +7,11 @@ import io.opencardkit.core.bus.ClusterBus;
 import io.opencardkit.core.store.DeliveryStore;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.PendingDelivery;
+import io.opencardkit.server.bots.longconnection.BotRelay;
+import io.opencardkit.server.bots.longconnection.LongConnectionApi;
+import io.opencardkit.server.bots.longconnection.LongConnectionSettings;
+import io.opencardkit.server.bots.longconnection.LongConnections;
+import io.opencardkit.server.bots.webhook.WebhookTransport;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
@@ -66,7 +71,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BotDispatcher.class);
 
   /** What is delivered. */
-  enum Kind {
+  public enum Kind {
     EVENT,
     CALLBACK
   }
@@ -181,7 +186,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
   }
 
   /** Whether the app can be reached for this kind of delivery at all. */
-  boolean reachable(App app, Kind kind) {
+  public boolean reachable(App app, Kind kind) {
     boolean socket =
         (connections.connected(app.appId()) || relay.nodeFor(app.appId()).isPresent()) && !(kind == Kind.CALLBACK && app.legacyCardCallback());
     String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
@@ -192,7 +197,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
    * One delivery over the app's long connection (here, else on another node), else its URL; completes with the answer
    * or a {@link DeliveryFailure}.
    */
-  CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
+  public CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
     // The legacy card callback is not offered over the long connection (Feishu's documentation says so).
     boolean legacy = kind == Kind.CALLBACK && app.legacyCardCallback();
     if (!legacy && connections.connected(app.appId())) {
@@ -263,7 +268,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
   }
 
   /** A new event id: 32 hex digits, as Feishu's. */
-  static String newEventId() {
+  public static String newEventId() {
     return RandomIds.hex(16);
   }
 

@@ -7,8 +7,8 @@ package io.opencardkit.server.bots;
  *     or 500 when the handler threw)
  * @param body the response body (for the long connection, the decoded {@code data}), empty when there was none
  */
-record BotReply(int status, String body) {
-  boolean ok() {
+public record BotReply(int status, String body) {
+  public boolean ok() {
     return status == 200;
   }
 }

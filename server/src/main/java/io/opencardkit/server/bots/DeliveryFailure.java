@@ -1,9 +1,9 @@
 package io.opencardkit.server.bots;
 
 /** A delivery that got no answer from the bot; {@link Reason} says why, in the terms of Feishu's client codes. */
-final class DeliveryFailure extends RuntimeException {
+public final class DeliveryFailure extends RuntimeException {
   /** Why nothing was delivered. */
-  enum Reason {
+  public enum Reason {
     /** No callback or event address and no long connection; or the address failed url_verification (200340). */
     NO_ENDPOINT(200340),
     /** No answer within the deadline (200341). */
@@ -18,24 +18,24 @@ final class DeliveryFailure extends RuntimeException {
     }
 
     /** The error code Feishu's client shows for this failure of a card callback. */
-    int clientCode() {
+    public int clientCode() {
       return clientCode;
     }
   }
 
   private final Reason reason;
 
-  DeliveryFailure(Reason reason, String message) {
+  public DeliveryFailure(Reason reason, String message) {
     super(message, null, false, false);
     this.reason = reason;
   }
 
-  Reason reason() {
+  public Reason reason() {
     return reason;
   }
 
   /** The delivery failure behind a future's failure, or an {@link Reason#UNREACHABLE} one for anything else. */
-  static DeliveryFailure of(Throwable failure) {
+  public static DeliveryFailure of(Throwable failure) {
     Throwable t = failure;
     while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
       t = t.getCause();

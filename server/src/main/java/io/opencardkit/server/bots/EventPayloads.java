@@ -14,7 +14,7 @@ import io.opencardkit.server.directory.Directory;
  * Shapes follow Feishu's documentation and the official SDKs' models (P2MessageReceiveV1, P2CardActionTrigger,
  * CardAction).
  */
-final class EventPayloads {
+public final class EventPayloads {
   /** The tenant of every app and user (the same value the IM API puts in {@code sender.tenant_key}). */
   static final String TENANT_KEY = "opencardkit";
   static final String MESSAGE_RECEIVE = "im.message.receive_v1";
@@ -52,10 +52,10 @@ final class EventPayloads {
   /**
    * {@code card.action.trigger} (schema 2.0); {@code create_time} in microseconds as Feishu documents for it.
    *
-   * @param action the callback's {@code action} object (see {@link CallbackActions})
+   * @param action the callback's {@code action} object (see {@code CallbackActions})
    * @param updateToken the {@code event.token} Feishu issues for delayed updates
    */
-  static ObjectNode cardAction(
+  public static ObjectNode cardAction(
       App app, String eventId, long nowMillis, String openId, String updateToken, ObjectNode action, String messageId, String chatId) {
     ObjectNode body = envelope(app, eventId, CARD_ACTION, Long.toString(nowMillis * 1000));
     ObjectNode event = body.putObject("event");
@@ -69,7 +69,7 @@ final class EventPayloads {
   }
 
   /** The legacy {@code card.action.trigger_v1} body: flat, as the SDKs' {@code CardAction} model reads it. */
-  static ObjectNode cardActionV1(String openId, String updateToken, ObjectNode action, String messageId, String chatId) {
+  public static ObjectNode cardActionV1(String openId, String updateToken, ObjectNode action, String messageId, String chatId) {
     ObjectNode body = Json.object();
     body.put("open_id", openId).put("open_message_id", messageId).put("open_chat_id", chatId);
     body.put("tenant_key", TENANT_KEY).put("token", updateToken);
@@ -78,7 +78,7 @@ final class EventPayloads {
   }
 
   /** What Feishu sends to check a URL: the bot must answer {@code {"challenge": …}}. */
-  static ObjectNode urlVerification(App app, String challenge) {
+  public static ObjectNode urlVerification(App app, String challenge) {
     return Json.object().put("challenge", challenge).put("token", nullToEmpty(app.verificationToken())).put("type", "url_verification");
   }
 

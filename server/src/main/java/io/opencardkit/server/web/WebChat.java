@@ -2,7 +2,7 @@ package io.opencardkit.server.web;
 
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.ServerConfig;
-import io.opencardkit.server.bots.CardActions;
+import io.opencardkit.server.bots.callback.CardActions;
 import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.http.Responder;

@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,10 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.bots.BotReply;
+import io.opencardkit.server.bots.DeliveryFailure;
+import io.opencardkit.server.bots.RandomIds;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Vertx;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * endpoint and its WebSocket handshake may reach different nodes. A ticket is single-use: the nonces redeemed are
  * remembered until they expire, here and (through {@link #redeemedElsewhere}) on every node told of them.
  */
-final class LongConnections implements AutoCloseable {
+public final class LongConnections implements AutoCloseable {
   /** Feishu allows at most 50 connections per app. */
   static final int MAX_PER_APP = 50;
   private static final Duration TICKET_LIFETIME = Duration.ofMinutes(5);
@@ -54,7 +57,7 @@ final class LongConnections implements AutoCloseable {
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Ticket>> redeemListeners = new CopyOnWriteArrayList<>();
 
-  LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
+  public LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
     this.vertx = vertx;
     this.clock = clock;
     this.settings = settings;
@@ -136,7 +139,7 @@ final class LongConnections implements AutoCloseable {
   }
 
   /** The number of open connections of every app that has one. */
-  Map<String, Integer> counts() {
+  public Map<String, Integer> counts() {
     Map<String, Integer> counts = new java.util.TreeMap<>();
     byApp.forEach((appId, sessions) -> {
       if (!sessions.isEmpty()) {
@@ -168,17 +171,17 @@ final class LongConnections implements AutoCloseable {
   }
 
   /** The number of open connections of the app. */
-  int count(String appId) {
+  public int count(String appId) {
     return connections(appId).size();
   }
 
   /** Whether the app has at least one open connection. */
-  boolean connected(String appId) {
+  public boolean connected(String appId) {
     return !connections(appId).isEmpty();
   }
 
   /** Delivers a payload over one of the app's connections. */
-  CompletableFuture<BotReply> send(String appId, ObjectNode payload, Duration timeout) {
+  public CompletableFuture<BotReply> send(String appId, ObjectNode payload, Duration timeout) {
     List<LongConnectionSession> sessions = connections(appId);
     if (sessions.isEmpty()) {
       return CompletableFuture.failedFuture(new DeliveryFailure(DeliveryFailure.Reason.NO_ENDPOINT, "app " + appId + " has no long connection"));

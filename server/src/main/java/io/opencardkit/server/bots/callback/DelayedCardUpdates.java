@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +8,9 @@ import io.opencardkit.core.Json;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.WriteBatch;
-import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.bots.BotDispatcher;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.im.MessageService;
 import java.time.Clock;
 import java.time.Duration;

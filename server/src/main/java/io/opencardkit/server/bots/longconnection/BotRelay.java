@@ -1,9 +1,13 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.server.bots.BotDispatcher;
+import io.opencardkit.server.bots.BotReply;
+import io.opencardkit.server.bots.DeliveryFailure;
+import io.opencardkit.server.bots.RandomIds;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       engine's time that tests move.
  * </ul>
  */
-final class BotRelay implements AutoCloseable {
+public final class BotRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BotRelay.class);
   static final long ANNOUNCE_EVERY_MILLIS = 5_000;
   static final long PRESENCE_TTL_MILLIS = 15_000;
@@ -52,7 +56,7 @@ final class BotRelay implements AutoCloseable {
   private final AtomicInteger turn = new AtomicInteger();
   private final long timerId;
 
-  BotRelay(ClusterBus bus, Vertx vertx, LongConnections connections, LongSupplier nanos) {
+  public BotRelay(ClusterBus bus, Vertx vertx, LongConnections connections, LongSupplier nanos) {
     this.bus = bus;
     this.vertx = vertx;
     this.connections = connections;
@@ -64,7 +68,7 @@ final class BotRelay implements AutoCloseable {
   }
 
   /** Another node that holds a long connection of the app, if any is known to be alive. */
-  Optional<String> nodeFor(String appId) {
+  public Optional<String> nodeFor(String appId) {
     long now = nanos.getAsLong();
     List<String> holders = new ArrayList<>();
     nodes.forEach((node, presence) -> {
@@ -80,7 +84,7 @@ final class BotRelay implements AutoCloseable {
   }
 
   /** Asks {@code node} to deliver {@code payload} over the app's long connection there. */
-  CompletableFuture<BotReply> deliver(String node, String appId, ObjectNode payload, Duration timeout) {
+  public CompletableFuture<BotReply> deliver(String node, String appId, ObjectNode payload, Duration timeout) {
     String id = RandomIds.hex(12);
     CompletableFuture<BotReply> reply = new CompletableFuture<>();
     pending.put(id, reply);
@@ -97,7 +101,7 @@ final class BotRelay implements AutoCloseable {
   }
 
   /** A message of the relay's kinds from another node (called on the bus's thread); false for other kinds. */
-  boolean received(String fromNode, JsonNode message) {
+  public boolean received(String fromNode, JsonNode message) {
     switch (message.path("t").asText()) {
       case "presence":
         presence(fromNode, message);
@@ -117,7 +121,7 @@ final class BotRelay implements AutoCloseable {
   }
 
   /** Tells the other nodes which apps have long connections here. */
-  void announce() {
+  public void announce() {
     ObjectNode message = Json.object().put("t", "presence");
     ObjectNode apps = message.putObject("apps");
     connections.counts().forEach(apps::put);

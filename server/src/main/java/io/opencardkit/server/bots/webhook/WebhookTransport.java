@@ -1,8 +1,12 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.bots.BotReply;
+import io.opencardkit.server.bots.DeliveryFailure;
+import io.opencardkit.server.bots.EventPayloads;
+import io.opencardkit.server.bots.RandomIds;
 import io.opencardkit.server.directory.App;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,9 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * verification is remembered for the life of the process once it succeeded; a failed one is forgotten, so the next
  * delivery asks again.
  */
-final class WebhookTransport implements AutoCloseable {
+public final class WebhookTransport implements AutoCloseable {
   /** How a body is secured. */
-  enum Security {
+  public enum Security {
     /** Events and {@code card.action.trigger}: encrypted and SHA-256-signed when the app has an Encrypt Key. */
     EVENT,
     /** The legacy {@code card.action.trigger_v1}: never encrypted, SHA-1-signed with the Verification Token. */
@@ -46,14 +50,14 @@ final class WebhookTransport implements AutoCloseable {
   private final HttpClientAgent http;
   private final Map<String, CompletableFuture<Void>> verified = new ConcurrentHashMap<>();
 
-  WebhookTransport(Vertx vertx, Clock clock) {
+  public WebhookTransport(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true), new PoolOptions().setHttp1MaxSize(16));
   }
 
   /** Verifies the URL (once) and posts the payload; completes with the bot's answer or a {@link DeliveryFailure}. */
-  CompletableFuture<BotReply> deliver(App app, String url, ObjectNode payload, Security security, Duration timeout) {
+  public CompletableFuture<BotReply> deliver(App app, String url, ObjectNode payload, Security security, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     return verify(app, url, security, timeout)
         .thenCompose(v -> post(app, url, payload, security, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))));

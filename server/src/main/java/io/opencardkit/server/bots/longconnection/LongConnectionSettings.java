@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
@@ -8,8 +8,8 @@ import io.opencardkit.core.Json;
  * client pings, and how it reconnects (count {@code -1}: forever; a random wait up to the nonce, then every interval).
  * The defaults are the SDKs' own.
  */
-record LongConnectionSettings(int pingIntervalSeconds, int reconnectCount, int reconnectIntervalSeconds, int reconnectNonceSeconds) {
-  static final LongConnectionSettings DEFAULT = new LongConnectionSettings(120, -1, 120, 30);
+public record LongConnectionSettings(int pingIntervalSeconds, int reconnectCount, int reconnectIntervalSeconds, int reconnectNonceSeconds) {
+  public static final LongConnectionSettings DEFAULT = new LongConnectionSettings(120, -1, 120, 30);
 
   /** {@code {"PingInterval","ReconnectCount","ReconnectInterval","ReconnectNonce"}}; all four, always (see pong). */
   ObjectNode clientConfig() {

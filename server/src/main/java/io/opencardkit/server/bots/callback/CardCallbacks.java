@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,8 +6,13 @@ import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.store.MessageRecord;
-import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.bots.BotDispatcher;
+import io.opencardkit.server.bots.BotReply;
+import io.opencardkit.server.bots.DeliveryFailure;
+import io.opencardkit.server.bots.EventPayloads;
+import io.opencardkit.server.bots.RandomIds;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.cards.CardRuntime;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.im.MessageService;

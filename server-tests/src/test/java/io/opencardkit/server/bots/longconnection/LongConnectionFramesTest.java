@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.lark.oapi.core.utils.Jsons;
 import com.lark.oapi.ws.model.ClientConfig;
 import com.lark.oapi.ws.model.Response;
+import io.opencardkit.server.bots.BotReply;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

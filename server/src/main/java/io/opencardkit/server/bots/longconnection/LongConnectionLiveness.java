@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

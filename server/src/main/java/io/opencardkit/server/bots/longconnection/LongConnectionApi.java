@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +45,7 @@ public final class LongConnectionApi {
   private final LongConnections connections;
   private final LongConnectionLiveness liveness; // null: connections are not pinged
 
-  LongConnectionApi(Supplier<Directory> directory, LongConnections connections) {
+  public LongConnectionApi(Supplier<Directory> directory, LongConnections connections) {
     this(directory, connections, null);
   }
 

@@ -1,5 +1,8 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
+import io.opencardkit.server.bots.BotReply;
+import io.opencardkit.server.bots.DeliveryFailure;
+import io.opencardkit.server.bots.RandomIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;

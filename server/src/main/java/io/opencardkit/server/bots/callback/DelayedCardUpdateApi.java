@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.callback;
 
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.Json;

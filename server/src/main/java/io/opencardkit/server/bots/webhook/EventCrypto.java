@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

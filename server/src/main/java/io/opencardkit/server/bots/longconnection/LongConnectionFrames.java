@@ -1,7 +1,8 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.longconnection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.bots.BotReply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package io.opencardkit.server.bots;
+package io.opencardkit.server.bots.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
