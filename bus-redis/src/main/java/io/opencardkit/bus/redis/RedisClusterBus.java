@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class RedisClusterBus implements ClusterBus {
   private final Promise<Void> terminated = Promise.promise();
   private final Future<String> deployment;
 
-  private RedisClusterBus(Vertx vertx, RedisBusConfig config, Backoff backoff) {
+  private RedisClusterBus(Vertx vertx, RedisBusConfig config, Backoff backoff, LongSupplier nanos) {
     this.vertx = vertx;
     this.nodeId = config.nodeId().orElseGet(RedisClusterBus::randomNodeId);
     this.channels = new BusChannels(config.channelPrefix());
@@ -90,7 +91,8 @@ public final class RedisClusterBus implements ClusterBus {
               public void message(String channel, String payload) {
                 inbox.accept(channel, payload);
               }
-            });
+            },
+            nanos);
     this.deployment = vertx.deployVerticle(keeper);
     deployment.onFailure(
         failure -> LOG.error("Cluster bus could not start: {}", RedisSession.describe(failure)));
@@ -101,8 +103,13 @@ public final class RedisClusterBus implements ClusterBus {
    * reconnecting until {@link #close()}. The node id is the URL's {@code node}, else 12 random hex digits.
    */
   public static RedisClusterBus start(Vertx vertx, RedisBusConfig config) {
+    return start(vertx, config, System::nanoTime);
+  }
+
+  /** {@link #start(Vertx, RedisBusConfig)} with the monotonic ticker ({@code System.nanoTime}'s scale) it times with. */
+  static RedisClusterBus start(Vertx vertx, RedisBusConfig config, LongSupplier nanos) {
     return new RedisClusterBus(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(config, "config"),
-        Backoff.standard());
+        Backoff.standard(), Objects.requireNonNull(nanos, "nanos"));
   }
 
   private static String randomNodeId() {

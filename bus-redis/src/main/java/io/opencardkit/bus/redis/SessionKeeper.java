@@ -8,13 +8,15 @@ import io.vertx.redis.client.RedisOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the bus connected: opens a {@link RedisSession}, watches it, and after a failure opens a new one with
  * exponential backoff, for as long as it is deployed. It is the bus's Vert.x deployment, so everything here runs on
- * the bus's own context and undeploying it (by {@code close()} or by closing Vert.x) stops it.
+ * the bus's own context and undeploying it (by {@code close()} or by closing Vert.x) stops it. How long a PING has
+ * gone unanswered is measured on the injected monotonic ticker, read on each heartbeat.
  */
 final class SessionKeeper implements Deployable, RedisSession.Events {
   /* Implementation notes
@@ -41,7 +43,8 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   private static final Logger LOG = LoggerFactory.getLogger(SessionKeeper.class);
   private static final long OPEN_TIMEOUT_MILLIS = 5_000;
   private static final long HEARTBEAT_MILLIS = 1_000;
-  private static final long PING_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
+  /** How long a PING may go unanswered on the ticker before the session is given up. */
+  static final long PING_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
   private final Vertx vertx;
   private final RedisOptions options;
@@ -50,16 +53,18 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   private final Backoff backoff;
   private final PublishPipeline pipeline;
   private final Listener listener;
+  private final LongSupplier nanos;
   private volatile boolean connected;
   private RedisSession session; // null while down
   private RedisSession attempt; // null unless a session is being opened
   private long retryTimer = -1;
   private long heartbeatTimer = -1;
-  private long pingSentAt; // System.nanoTime() of the PING awaiting its answer; 0 when none does
+  private boolean pingAwaited; // a PING was sent on the open session and not answered yet
+  private long pingSentAt; // the ticker (nanos) when that PING was sent
   private boolean outage; // an attempt failed or a session was lost since the bus last listened
   private boolean everConnected;
   private int failedAttempts; // since the last session was open
-  private long downSince; // System.nanoTime() when the outage began
+  private long downSince; // the ticker (nanos) when the outage began
   private boolean stopped;
 
   SessionKeeper(
@@ -69,7 +74,8 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
       String address,
       Backoff backoff,
       PublishPipeline pipeline,
-      Listener listener) {
+      Listener listener,
+      LongSupplier nanos) {
     this.vertx = vertx;
     this.options = options;
     this.channels = List.copyOf(channels);
@@ -77,6 +83,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     this.backoff = backoff;
     this.pipeline = pipeline;
     this.listener = listener;
+    this.nanos = nanos;
   }
 
   /** Whether a session is open now; any thread. */
@@ -88,7 +95,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   public Future<?> deploy(Context context) {
     pipeline.bind(context);
     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> heartbeat());
-    downSince = System.nanoTime();
+    downSince = nanos.getAsLong();
     openSession();
     return Future.succeededFuture();
   }
@@ -139,13 +146,13 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
 
   private void opened(RedisSession opened) {
     session = opened;
-    pingSentAt = 0;
+    pingAwaited = false;
     backoff.reset();
     boolean afterOutage = outage;
     if (!everConnected && failedAttempts == 0) {
       LOG.info("Cluster bus connected to {} (channels {})", address, channels);
     } else {
-      long downMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSince);
+      long downMillis = TimeUnit.NANOSECONDS.toMillis(nanos.getAsLong() - downSince);
       LOG.info(
           "Cluster bus {} to {} after {} ms down and {} failed attempts; the listener hears reconnected()",
           everConnected ? "reconnected" : "connected",
@@ -182,7 +189,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     session = null;
     connected = false;
     outage = true;
-    downSince = System.nanoTime();
+    downSince = nanos.getAsLong();
     LOG.warn("Cluster bus lost its connection to {}: {}; reconnecting", address, reason);
     pipeline.detach();
     retryLater();
@@ -204,15 +211,16 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     if (open == null) {
       return;
     }
-    if (pingSentAt != 0) {
-      if (System.nanoTime() - pingSentAt > PING_TIMEOUT_NANOS) {
+    if (pingAwaited) {
+      if (nanos.getAsLong() - pingSentAt > PING_TIMEOUT_NANOS) {
         open.abandon("Redis did not answer PING within " + TimeUnit.NANOSECONDS.toMillis(PING_TIMEOUT_NANOS) + " ms");
       }
     } else {
-      pingSentAt = System.nanoTime();
+      pingAwaited = true;
+      pingSentAt = nanos.getAsLong();
       open.ping().onComplete(answered -> {
         if (open == session) {
-          pingSentAt = 0;
+          pingAwaited = false;
         }
       });
     }
