@@ -152,10 +152,13 @@ final class DelayedCardUpdateTest {
     String cardId = Cards.create(sdk, Cards.withButton(false));
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer = e -> {
-      await(release); // beyond Feishu's 3 seconds: the callback fails
+      await(release); // beyond Feishu's 3 seconds on the clock: the callback fails
       return Cards.answer("info", "Too late", null);
     };
-    JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
+    CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
+    Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
+    clock.advance(BotDispatcher.DEADLINE);
+    JsonNode answer = click.get(20, TimeUnit.SECONDS);
     assertThat(answer.get("delivered").asBoolean()).isFalse();
 
     assertThat(update(sdk, bot.callbacks.get(0).getEvent().getToken(), card("不该出现")).get("code").asInt()).isEqualTo(300030);

@@ -114,12 +114,15 @@ final class WebhookCallbacksTest {
     String cardId = sentCard(false);
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer = e -> {
-      await(release); // released only when the test ends: far beyond Feishu's 3 seconds
+      await(release); // released only when the test ends: after Feishu's 3 seconds have passed on the clock
       return Cards.answer("info", "Too late", "Too late");
     };
     try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
 
-      JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
+      CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
+      Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
+      clock.advance(BotDispatcher.DEADLINE);
+      JsonNode answer = click.get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isFalse();
       JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
