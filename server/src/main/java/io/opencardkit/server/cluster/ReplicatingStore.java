@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +46,17 @@ public final class ReplicatingStore extends ForwardingCardStore {
   private volatile boolean heartbeats;
   private long numbered; // batch messages sent; the publisher's thread only
   private long lastSentNanos; // the publisher's thread only
+  private final LongSupplier nanos;
 
   public ReplicatingStore(CardStore store, ClusterBus bus) {
+    this(store, bus, System::nanoTime);
+  }
+
+  /** @param nanos a monotonic ticker in nanoseconds ({@code System::nanoTime}): when a heartbeat is due */
+  ReplicatingStore(CardStore store, ClusterBus bus, LongSupplier nanos) {
     super(store);
     this.bus = bus;
+    this.nanos = nanos;
     publisher.setDaemon(true);
     publisher.start();
   }
@@ -86,7 +94,7 @@ public final class ReplicatingStore extends ForwardingCardStore {
       } else if (closing) {
         return;
       }
-      if (heartbeats && System.nanoTime() - lastSentNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
+      if (heartbeats && nanos.getAsLong() - lastSentNanos >= TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
         send(ReplicatedBatch.heartbeat(numbered));
       }
     }
@@ -106,7 +114,7 @@ public final class ReplicatingStore extends ForwardingCardStore {
 
   private void send(String message) {
     bus.broadcast(message);
-    lastSentNanos = System.nanoTime();
+    lastSentNanos = nanos.getAsLong();
   }
 
   /** Closes the store first (its last commits are still broadcast), then the publishing thread. */
