@@ -9,7 +9,6 @@ import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.server.bots.longconnection.BotRelay;
 import io.opencardkit.server.bots.longconnection.LongConnectionApi;
-import io.opencardkit.server.bots.longconnection.LongConnectionSettings;
 import io.opencardkit.server.bots.longconnection.LongConnections;
 import io.opencardkit.server.bots.webhook.WebhookTransport;
 import io.opencardkit.server.directory.App;
@@ -71,7 +70,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BotDispatcher.class);
 
   /** What is delivered. */
-  public enum Kind {
+  enum Kind {
     EVENT,
     CALLBACK
   }
@@ -129,7 +128,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
         LOG.info("{} bot events were being delivered when the server last stopped; they are delivered again", released);
       }
     }
-    LongConnections connections = new LongConnections(vertx, clock, LongConnectionSettings.DEFAULT, directory);
+    LongConnections connections = new LongConnections(vertx, clock, directory);
     return new BotDispatcher(
         vertx, clock, directory, new WebhookTransport(vertx, clock), connections, new BotRelay(bus, vertx, connections, System::nanoTime),
         RetrySchedule.FEISHU, deliveries, bus.nodeId() + "/" + RandomIds.hex(6));
@@ -185,8 +184,21 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
     }
   }
 
+  /** Whether the app can be reached for a card callback at all. */
+  public boolean reachesCallbacks(App app) {
+    return reachable(app, Kind.CALLBACK);
+  }
+
+  /**
+   * One card callback, as {@link #deliver} with Feishu's {@link #DEADLINE}; completes with the answer or a
+   * {@link DeliveryFailure}. The caller waits for it: callbacks are not stored.
+   */
+  public CompletableFuture<BotReply> deliverCallback(App app, ObjectNode payload) {
+    return deliver(app, Kind.CALLBACK, payload, DEADLINE);
+  }
+
   /** Whether the app can be reached for this kind of delivery at all. */
-  public boolean reachable(App app, Kind kind) {
+  boolean reachable(App app, Kind kind) {
     boolean socket =
         (connections.connected(app.appId()) || relay.nodeFor(app.appId()).isPresent()) && !(kind == Kind.CALLBACK && app.legacyCardCallback());
     String url = kind == Kind.EVENT ? app.eventUrl() : app.callbackUrl();
@@ -197,7 +209,7 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
    * One delivery over the app's long connection (here, else on another node), else its URL; completes with the answer
    * or a {@link DeliveryFailure}.
    */
-  public CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
+  CompletableFuture<BotReply> deliver(App app, Kind kind, ObjectNode payload, Duration timeout) {
     // The legacy card callback is not offered over the long connection (Feishu's documentation says so).
     boolean legacy = kind == Kind.CALLBACK && app.legacyCardCallback();
     if (!legacy && connections.connected(app.appId())) {

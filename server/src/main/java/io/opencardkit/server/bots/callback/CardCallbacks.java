@@ -84,7 +84,7 @@ public final class CardCallbacks implements CardActions {
     if (app == null) {
       return failed(Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), "No bot answers this card"));
     }
-    if (!dispatcher.reachable(app, BotDispatcher.Kind.CALLBACK)) {
+    if (!dispatcher.reachesCallbacks(app)) {
       return failed(Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), app.name() + " has no callback address"));
     }
     ObjectNode action = CallbackActions.of(posted, card);
@@ -102,7 +102,7 @@ public final class CardCallbacks implements CardActions {
     CompletableFuture<Void> locked =
         handle == null ? CompletableFuture.completedFuture(null) : runtime.lockInteraction(handle, clock.millis() + BotDispatcher.DEADLINE.toMillis());
     return locked
-        .thenCompose(v -> dispatcher.deliver(app, BotDispatcher.Kind.CALLBACK, payload, BotDispatcher.DEADLINE))
+        .thenCompose(v -> dispatcher.deliverCallback(app, payload))
         .handle((reply, failure) -> answered(app, message, handle, reply, failure))
         .thenCompose(f -> f)
         .whenComplete((applied, failure) -> {

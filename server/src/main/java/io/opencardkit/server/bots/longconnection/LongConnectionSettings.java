@@ -8,8 +8,8 @@ import io.opencardkit.core.Json;
  * client pings, and how it reconnects (count {@code -1}: forever; a random wait up to the nonce, then every interval).
  * The defaults are the SDKs' own.
  */
-public record LongConnectionSettings(int pingIntervalSeconds, int reconnectCount, int reconnectIntervalSeconds, int reconnectNonceSeconds) {
-  public static final LongConnectionSettings DEFAULT = new LongConnectionSettings(120, -1, 120, 30);
+record LongConnectionSettings(int pingIntervalSeconds, int reconnectCount, int reconnectIntervalSeconds, int reconnectNonceSeconds) {
+  static final LongConnectionSettings DEFAULT = new LongConnectionSettings(120, -1, 120, 30);
 
   /** {@code {"PingInterval","ReconnectCount","ReconnectInterval","ReconnectNonce"}}; all four, always (see pong). */
   ObjectNode clientConfig() {

@@ -57,7 +57,12 @@ public final class LongConnections implements AutoCloseable {
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Ticket>> redeemListeners = new CopyOnWriteArrayList<>();
 
-  public LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
+  /** Connections told the SDKs' default {@code ClientConfig}. */
+  public LongConnections(Vertx vertx, Clock clock, Supplier<Directory> directory) {
+    this(vertx, clock, LongConnectionSettings.DEFAULT, directory);
+  }
+
+  LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
     this.vertx = vertx;
     this.clock = clock;
     this.settings = settings;
