@@ -78,6 +78,20 @@ final class InvalidUnicodeTest {
   }
 
   @Test
+  void contentUpdate_withAReplacementCharacterSentAsValidUtf8_isAccepted_andKept() throws Exception {
+    // U+FFFD is what a lenient decoder puts for bytes that are not UTF-8, so the body reader double-checks any body
+    // holding one: sent as the valid bytes EF BF BD it is text like any other and must reach the card unchanged.
+    String cardId = bot.createCard(CardJson.streaming("Hello"));
+    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
+    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+
+    Response accepted = send("PUT", path, utf8("{\"content\":\"Hello \uFFFD 你好\",\"sequence\":1}"));
+
+    assertThat(accepted.code()).as(accepted.toString()).isZero();
+    assertThat(shownMarkdown(messageId)).isEqualTo("Hello \uFFFD 你好");
+  }
+
+  @Test
   void cardCreate_withALoneSurrogateInsideItsCardJson_isRefusedNamingTheField() {
     String card = "{\\\"schema\\\":\\\"2.0\\\",\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":\\\"markdown\\\",\\\"element_id\\\":\\\"md\\\","
         + "\\\"content\\\":\\\"x\\" + LONE + "y\\\"}]}}";

@@ -161,6 +161,26 @@ final class RequestDeadlinesTest {
   }
 
   @Test
+  void body_ofALaterRequest_hasItsOwnFullTimeout_evenThoughAnEarlierRequestsDeadlineWasStillArmed() {
+    // The first request's body deadline is stopped, not cancelled, when its body ends: its timer still fires at 60 s
+    // and must re-arm for the second request's deadline (50 s + 60 s) instead of cutting it at 60 s.
+    send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
+    respond(HttpResponseStatus.OK);
+    advance(Duration.ofSeconds(50));
+    send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+
+    advance(BODY.minusSeconds(1)); // 109 s: past the first timer, 1 s before the second request's deadline
+    assertThat(channel.isActive()).isTrue();
+    assertThat(counters.bodyTimeouts()).isZero();
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(written()).contains("HTTP/1.1 408");
+    assertThat(channel.isActive()).isFalse();
+    assertThat(counters.bodyTimeouts()).isEqualTo(1);
+  }
+
+  @Test
   void webSocketUpgrade_notAnsweredWithinTheHandshakeTimeout_isAnswered503() {
     send("GET /web/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
     advance(HANDSHAKE.minusMillis(1));

@@ -20,8 +20,7 @@ public final class CallLog implements ApiCallListener {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    long micros = TimeUnit.NANOSECONDS.toMicros(call.durationNanos());
-    String duration = (micros / 1000) + "." + String.format("%03d", micros % 1000);
+    String duration = millis(TimeUnit.NANOSECONDS.toMicros(call.durationNanos()));
     LoggingEventBuilder line = LOG.atInfo()
         .addKeyValue("method", call.method())
         .addKeyValue("route", call.route())
@@ -43,6 +42,12 @@ public final class CallLog implements ApiCallListener {
       text += " msg=\"" + msg + "\"";
     }
     line.log(text);
+  }
+
+  /** Microseconds as milliseconds with three decimals ({@code 1234} → {@code 1.234}), without a Formatter per call. */
+  static String millis(long micros) {
+    long fraction = micros % 1000;
+    return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
   }
 
   private static String dash(String value) {

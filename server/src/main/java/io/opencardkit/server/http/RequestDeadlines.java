@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * WebSocket both handlers leave the pipeline, and so does Vert.x's idle-timeout handler: WebSockets are kept alive,
  * and dead ones found, by pings (viewers and bots alike).
  *
- * <p>All of it runs on the connection's event loop, so the state needs no synchronization. Netty's scheduler keeps the
- * deadlines; nothing here reads a clock.
+ * <p>All of it runs on the connection's event loop, so the state needs no synchronization. Netty's scheduler and its
+ * event loop's ticker keep the deadlines (the tests' embedded channel moves that ticker); nothing here reads a clock.
  */
 final class RequestDeadlines {
   static final String BYTES = "okcBytes";
@@ -51,9 +51,9 @@ final class RequestDeadlines {
 
   private final Channel channel;
   private final Settings settings;
-  private ScheduledFuture<?> head;
-  private ScheduledFuture<?> body;
-  private ScheduledFuture<?> handshake;
+  private final Deadline head;
+  private final Deadline body;
+  private final Deadline handshake;
   private boolean bodyPending;
   private boolean responseStarted;
   private boolean retired;
@@ -63,6 +63,9 @@ final class RequestDeadlines {
   private RequestDeadlines(Channel channel, Settings settings) {
     this.channel = channel;
     this.settings = settings;
+    this.head = new Deadline(settings.header(), this::headTimedOut);
+    this.body = new Deadline(settings.body(), this::bodyTimedOut);
+    this.handshake = new Deadline(settings.wsHandshake(), this::handshakeTimedOut);
   }
 
   /**
@@ -99,17 +102,12 @@ final class RequestDeadlines {
   }
 
   private void startHead() {
-    if (head == null && !bodyPending && !retired) {
-      head = schedule(settings.header(), this::headTimedOut);
+    if (!head.running() && !bodyPending && !retired) {
+      head.start();
     }
   }
 
-  private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-    return channel.eventLoop().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   private void headTimedOut() {
-    head = null;
     if (retired || !channel.isActive()) {
       return;
     }
@@ -120,7 +118,6 @@ final class RequestDeadlines {
   }
 
   private void bodyTimedOut() {
-    body = null;
     if (retired || !channel.isActive()) {
       return;
     }
@@ -135,7 +132,6 @@ final class RequestDeadlines {
   }
 
   private void handshakeTimedOut() {
-    handshake = null;
     if (retired || !channel.isActive() || responseStarted) {
       return;
     }
@@ -150,16 +146,9 @@ final class RequestDeadlines {
   }
 
   private void cancelAll() {
-    head = cancel(head);
-    body = cancel(body);
-    handshake = cancel(handshake);
-  }
-
-  private static ScheduledFuture<?> cancel(ScheduledFuture<?> task) {
-    if (task != null) {
-      task.cancel(false);
-    }
-    return null;
+    head.cancel();
+    body.cancel();
+    handshake.cancel();
   }
 
   /**
@@ -207,7 +196,7 @@ final class RequestDeadlines {
       }
       if (msg instanceof HttpRequest && !isHttp1((HttpRequest) msg)) {
         // Vert.x answers an unknown protocol version with an empty 501; the client gets the reason instead.
-        head = cancel(head);
+        head.stop();
         cut = true;
         ReferenceCountUtil.release(msg);
         RawReply.sendAndClose(channel, 400, "Bad Request", ErrorCode.INVALID_PARAMETER, // not 505: bad input is never a 5xx
@@ -216,21 +205,19 @@ final class RequestDeadlines {
       }
       if (msg instanceof HttpRequest) {
         HttpRequest request = (HttpRequest) msg;
-        head = cancel(head);
+        head.stop();
         responseStarted = false;
         if (isWebSocketUpgrade(request)) {
-          handshake = cancel(handshake);
-          handshake = schedule(settings.wsHandshake(), RequestDeadlines.this::handshakeTimedOut);
+          handshake.start();
         }
         if (!(msg instanceof LastHttpContent)) {
           bodyPending = true;
-          body = cancel(body);
-          body = schedule(settings.body(), RequestDeadlines.this::bodyTimedOut);
+          body.start();
         }
       }
       if (msg instanceof LastHttpContent) {
         bodyPending = false;
-        body = cancel(body);
+        body.stop();
       }
       ctx.fireChannelRead(msg);
     }
@@ -239,7 +226,7 @@ final class RequestDeadlines {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof HttpResponse) {
         responseStarted = true;
-        handshake = cancel(handshake);
+        handshake.stop();
         if (((HttpResponse) msg).status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
           webSocket = true; // the only upgrade the servers make (cleartext HTTP/2 is off)
           ctx.write(msg, promise);
@@ -248,6 +235,73 @@ final class RequestDeadlines {
         }
       }
       ctx.write(msg, promise);
+    }
+  }
+
+  /**
+   * One deadline of the connection, started and stopped by every request without a task scheduled each time: its timer
+   * is scheduled once and, when it fires before the deadline it now stands for (stopped and started again meanwhile),
+   * re-arms for the rest. A request then costs a read of the event loop's ticker instead of a schedule and a cancel
+   * (this is how Netty's own idle handler keeps its timeout). The timer can only fire early, never late: the deadline
+   * it was armed for is the earliest one started since, as time only moves forward and the timeout is fixed.
+   */
+  private final class Deadline {
+    private final long timeoutNanos;
+    private final Runnable expired;
+    private boolean running;
+    private long dueNanos; // when running: the event loop's ticker time at which the deadline passes
+    private ScheduledFuture<?> timer; // null when no timer is pending
+
+    Deadline(Duration timeout, Runnable expired) {
+      this.timeoutNanos = timeout.toNanos();
+      this.expired = expired;
+    }
+
+    boolean running() {
+      return running;
+    }
+
+    /** Starts the deadline afresh (a running one is moved to now plus the timeout). */
+    void start() {
+      running = true;
+      dueNanos = now() + timeoutNanos;
+      if (timer == null) {
+        arm(timeoutNanos);
+      }
+    }
+
+    void stop() {
+      running = false; // the pending timer, if any, finds it stopped and ends
+    }
+
+    void cancel() {
+      running = false;
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+
+    private void arm(long delayNanos) {
+      timer = channel.eventLoop().schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+      timer = null;
+      if (!running) {
+        return;
+      }
+      long left = dueNanos - now();
+      if (left > 0) {
+        arm(left);
+        return;
+      }
+      running = false;
+      expired.run();
+    }
+
+    private long now() {
+      return channel.eventLoop().ticker().nanoTime();
     }
   }
 

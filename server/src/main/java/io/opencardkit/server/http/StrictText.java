@@ -26,9 +26,18 @@ public final class StrictText {
    * @throws ApiException 10002 naming the offset of the first byte that is not UTF-8
    */
   public static String utf8Body(Buffer body) {
+    byte[] bytes = body.getBytes();
+    String text = new String(bytes, StandardCharsets.UTF_8); // the JDK's fast decoder; it replaces what is not UTF-8
+    if (text.indexOf('\uFFFD') < 0) {
+      return text; // nothing was replaced, so every byte was UTF-8
+    }
+    return strictUtf8(bytes); // a replacement character: sent as such, or put there by the decoder? The strict one says.
+  }
+
+  private static String strictUtf8(byte[] bytes) {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(body.getBytes());
+    ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(in.remaining()); // UTF-8 never decodes to more chars than it has bytes
     CoderResult result = decoder.decode(in, out, true);
     if (!result.isError()) {
