@@ -7,10 +7,12 @@ import io.opencardkit.core.Json;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.testkit.RawWebSocket;
 import io.opencardkit.server.testkit.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +51,7 @@ final class SharedDeflateTest {
             .contains("server_no_context_takeover")
             .contains("client_no_context_takeover");
         RawWebSocket.Frame hello = socket.readText();
-        assertThat(hello.rsv1()).as("compressed").isTrue();
+        assertCompressedOnlyWhenShorter(hello);
         assertThat(Json.parseOrNull(hello.text()).path("type").asText()).isEqualTo("hello");
       }
       long aliceLoaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
@@ -61,6 +63,8 @@ final class SharedDeflateTest {
         text += " 第" + sequence + "段 streamed words";
         bot.contentOk(cardId, text, sequence);
       }
+      text += " a long paragraph that repeats itself,".repeat(12); // a frame that deflate shortens
+      bot.contentOk(cardId, text, 6);
       long last = bot.version(cardId);
 
       List<RawWebSocket.Frame> aliceFrames = framesUntil(alice, last);
@@ -68,13 +72,41 @@ final class SharedDeflateTest {
       for (long version = Math.max(aliceLoaded, bobLoaded) + 1; version <= last; version++) {
         RawWebSocket.Frame a = compactFrame(aliceFrames, version);
         RawWebSocket.Frame b = compactFrame(bobFrames, version);
-        assertThat(a.rsv1()).isTrue();
-        assertThat(a.payload()).as("the same compressed bytes for both sockets, version " + version).isEqualTo(b.payload());
+        assertCompressedOnlyWhenShorter(a);
+        assertThat(a.rsv1()).isEqualTo(b.rsv1());
+        assertThat(a.payload()).as("the same bytes for both sockets, version " + version).isEqualTo(b.payload());
         JsonNode compact = Json.parseOrNull(a.text());
         assertThat(compact.isArray()).isTrue();
         assertThat(compact.get(1).asLong()).isEqualTo(version);
       }
+      assertThat(compactFrame(aliceFrames, last).rsv1()).as("the long paragraph's frame is compressed").isTrue();
       assertThat(server.server().web().stats().sharedDeflateConnections()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * RFC 7692 lets a sender leave a message uncompressed: the server compresses exactly the frames that deflate (alone,
+   * without context) to fewer bytes than their text, and sends the others as they are with RSV1 clear.
+   */
+  private static void assertCompressedOnlyWhenShorter(RawWebSocket.Frame frame) {
+    byte[] text = frame.text().getBytes(StandardCharsets.UTF_8);
+    if (frame.rsv1()) {
+      assertThat(frame.payload().length).as("compressed, so shorter: " + frame.text()).isLessThan(text.length);
+    } else {
+      assertThat(deflatedAloneLength(text)).as("sent as it is, so deflate would not shorten: " + frame.text())
+          .isGreaterThanOrEqualTo(text.length);
+    }
+  }
+
+  /** The length of permessage-deflate's payload for {@code text} without context (the 00 00 ff ff tail removed). */
+  private static int deflatedAloneLength(byte[] text) {
+    Deflater deflater = new Deflater(6, true);
+    try {
+      deflater.setInput(text);
+      byte[] out = new byte[text.length * 2 + 64];
+      return deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH) - 4;
+    } finally {
+      deflater.end();
     }
   }
 

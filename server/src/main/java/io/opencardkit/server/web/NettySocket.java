@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Encode once: the frame's bytes (or its shared compressed bytes, sent with RSV1 set so that the
- *       permessage-deflate encoder passes them on untouched) go to every socket as they are; only the 2–10 byte
- *       WebSocket header is per socket.
+ *   <li>Encode once: the frame's bytes (or its shared compressed bytes when they are shorter, sent with RSV1 set so
+ *       that the permessage-deflate encoder passes them on untouched) go to every socket as they are; only the 2–10
+ *       byte WebSocket header is per socket. A frame that compression would not shorten goes as it is, RSV1 clear.
  *   <li>Backpressure: {@link #writeQueueFull} compares the bytes handed over and not yet written with the bound. The
  *       count goes up when a frame is handed over and down when its write completes (successfully or not), whatever
  *       thread wrote, so a burst that the socket takes at once never looks like a slow client. When a full queue
@@ -118,12 +118,15 @@ final class NettySocket implements ViewerConnection.Socket {
     if (!channel.isActive()) {
       return;
     }
-    ByteBuf payload = deflate ? frame.deflated() : frame.utf8();
+    boolean compressed = deflate && frame.deflatesSmaller();
+    ByteBuf payload = compressed ? frame.deflated() : frame.utf8();
     int bytes = payload.readableBytes();
     queued.addAndGet(bytes);
     ChannelPromise promise = channel.newPromise();
     promise.addListener(done -> written(bytes, done.isSuccess()));
-    channel.write(new TextWebSocketFrame(true, deflate ? WebSocketExtension.RSV1 : 0, payload), promise);
+    TextWebSocketFrame out = compressed ? new TextWebSocketFrame(true, WebSocketExtension.RSV1, payload)
+        : deflate ? new NoContextDeflate.UncompressedTextFrame(payload) : new TextWebSocketFrame(true, 0, payload);
+    channel.write(out, promise);
     if (flushScheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(flush);
     }

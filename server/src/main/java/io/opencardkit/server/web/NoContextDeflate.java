@@ -1,7 +1,11 @@
 package io.opencardkit.server.web;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
@@ -35,7 +39,31 @@ final class NoContextDeflate implements WebSocketServerExtensionHandshaker {
   NoContextDeflate(int compressionLevel) {
     this.netty =
         new PerMessageDeflateServerExtensionHandshaker(
-            compressionLevel, false, PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true, MAX_INFLATED_BYTES);
+            compressionLevel, false, PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true,
+            SKIP_UNCOMPRESSED, MAX_INFLATED_BYTES);
+  }
+
+  /** The encoder leaves alone a frame the shared socket chose to send uncompressed; the decoder inflates as usual. */
+  private static final WebSocketExtensionFilterProvider SKIP_UNCOMPRESSED = new WebSocketExtensionFilterProvider() {
+    @Override
+    public WebSocketExtensionFilter encoderFilter() {
+      return frame -> frame instanceof UncompressedTextFrame;
+    }
+
+    @Override
+    public WebSocketExtensionFilter decoderFilter() {
+      return WebSocketExtensionFilter.NEVER_SKIP;
+    }
+  };
+
+  /**
+   * A text frame sent as it is on a socket with permessage-deflate (RSV1 clear), which RFC 7692 allows for any message:
+   * a shared frame that compression would not shorten. Without the mark the socket's encoder would compress it.
+   */
+  static final class UncompressedTextFrame extends TextWebSocketFrame {
+    UncompressedTextFrame(ByteBuf payload) {
+      super(true, 0, payload);
+    }
   }
 
   /** Replaces Vert.x's extension handler of a new connection (call from its connection handler). */

@@ -66,8 +66,22 @@ final class OutFrame {
     return Unpooled.wrappedBuffer(utf8);
   }
 
-  /** The permessage-deflate payload (no context, trailing {@code 00 00 ff ff} removed), as a buffer of its own. */
+  /**
+   * The payload to send on a socket with shared permessage-deflate, and whether it is compressed: the compressed bytes
+   * (no context, trailing {@code 00 00 ff ff} removed) when they are shorter, else the text itself. RFC 7692 lets a
+   * sender leave any message uncompressed (RSV1 clear), and a short frame deflated without context is often longer
+   * than it was: a compact append of one token grows by a few bytes.
+   */
+  boolean deflatesSmaller() {
+    return deflatedBytes().length < utf8.length;
+  }
+
+  /** The compressed payload, as a buffer of its own; only when {@link #deflatesSmaller()}. */
   ByteBuf deflated() {
+    return Unpooled.wrappedBuffer(deflatedBytes());
+  }
+
+  private byte[] deflatedBytes() {
     byte[] bytes = deflated;
     if (bytes == null) {
       synchronized (this) {
@@ -78,7 +92,7 @@ final class OutFrame {
         }
       }
     }
-    return Unpooled.wrappedBuffer(bytes);
+    return bytes;
   }
 
   /** The text (tests and logs). */
