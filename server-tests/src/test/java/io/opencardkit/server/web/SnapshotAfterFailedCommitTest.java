@@ -12,6 +12,7 @@ import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.store.sqlite.SqliteCardStore;
 import java.io.OutputStream;
@@ -88,7 +89,7 @@ final class SnapshotAfterFailedCommitTest {
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
 
-    try (RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + seed.alice, false)) {
+    try (PageSocket alice = PageSocket.open(server.baseUrl(), "user=" + seed.alice, false)) {
       alice.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
       alice.resume("{\"" + cardId + "\":0}"); // older than the window: the server answers with a snapshot
       // The hub answers resumes in order: once the other card's snapshot is here, the first resume was handled.

@@ -1,7 +1,6 @@
-package io.opencardkit.server.web;
+package io.opencardkit.server.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opencardkit.server.testkit.PageFrames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -17,10 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A browser stand-in on {@code /web/ws}: records every text frame, parsed. Opened paused, it reads nothing (no
- * demand), so the server's writes pile up until {@link #startReading()}, as with a browser that cannot keep up.
+ * The web chat's socket as a page holds it, on {@code /web/ws}: records every text frame the server pushes, read as the
+ * page reads it ({@link PageFrames}: compact append frames become the {@code card} frames they stand for).
+ * {@link #signedIn} is a signed-in user's page that has loaded (card frames flow); {@link #open} leaves the
+ * conversation to the test. Opened paused, it reads nothing (no demand), so the server's writes pile up until
+ * {@link #startReading()}, as with a browser that cannot keep up.
+ *
+ * <p>It negotiates no compression (the JDK's WebSocket client offers none); a test of the wire itself (the handshake's
+ * extensions, compressed bytes) uses a raw socket instead.
  */
-public final class RecordingSocket implements AutoCloseable {
+public final class PageSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
   private final PageFrames pageFrames = new PageFrames(); // one per socket: compact frames refer to its streams
   private final StringBuilder partial = new StringBuilder();
@@ -32,22 +37,33 @@ public final class RecordingSocket implements AutoCloseable {
   private volatile int closeStatus = -1;
   private WebSocket ws;
 
-  private RecordingSocket(boolean paused) {
+  private PageSocket(boolean paused) {
     this.paused = paused;
   }
 
   /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
-  public static RecordingSocket open(String baseUrl, String query, boolean paused) throws Exception {
+  public static PageSocket open(String baseUrl, String query, boolean paused) throws Exception {
     return open(baseUrl, query, paused, Map.of());
   }
 
   /** As {@link #open(String, String, boolean)}, with handshake headers (a session {@code Cookie}, an {@code Origin}). */
-  public static RecordingSocket open(String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
-    RecordingSocket socket = new RecordingSocket(paused);
+  public static PageSocket open(String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
+    PageSocket socket = new PageSocket(paused);
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
     headers.forEach(builder::header);
     socket.ws = builder.buildAsync(uri, socket.listener()).get(10, TimeUnit.SECONDS);
+    return socket;
+  }
+
+  /**
+   * The page of the signed-in user {@code openId} (development sign-in, {@code ?user=}), once the server said hello and
+   * the page asked for card frames ({@code resume} with no cards).
+   */
+  public static PageSocket signedIn(String baseUrl, String openId) throws Exception {
+    PageSocket socket = open(baseUrl, "user=" + openId, false);
+    socket.await(f -> "hello".equals(f.path("type").asText()), Duration.ofSeconds(10), "hello");
+    socket.resume("{}");
     return socket;
   }
 
@@ -58,7 +74,7 @@ public final class RecordingSocket implements AutoCloseable {
 
   /** The HTTP status with which the server refused the handshake with these headers. */
   public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
-    try (RecordingSocket socket = open(baseUrl, query, false, headers)) {
+    try (PageSocket socket = open(baseUrl, query, false, headers)) {
       throw new AssertionError("the handshake was accepted");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
@@ -166,6 +182,18 @@ public final class RecordingSocket implements AutoCloseable {
   /** The status of the server's close frame, or -1 while open (or closed without one). */
   public int closeStatus() {
     return closeStatus;
+  }
+
+  /** The toast frames received so far. */
+  public List<JsonNode> toasts() {
+    synchronized (frames) {
+      return frames.stream().filter(f -> "toast".equals(f.path("type").asText())).toList();
+    }
+  }
+
+  /** Waits until some frame (received before or after the call) matches; returns the first match. */
+  public JsonNode await(Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+    return await(match, timeout, "matching");
   }
 
   /** Waits until some frame (received before or after the call) matches; returns the first match. */
