@@ -1,12 +1,16 @@
 package io.opencardkit.server.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +18,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * The web chat's socket as a page holds it, on {@code /web/ws}: records every text frame the server pushes, read as the
@@ -22,8 +28,10 @@ import java.util.function.Predicate;
  * conversation to the test. Opened paused, it reads nothing (no demand), so the server's writes pile up until
  * {@link #startReading()}, as with a browser that cannot keep up.
  *
- * <p>It negotiates no compression (the JDK's WebSocket client offers none); a test of the wire itself (the handshake's
- * extensions, compressed bytes) uses a raw socket instead.
+ * <p>By default it negotiates no compression (the JDK's WebSocket client offers none). {@link #openLikeChromium} offers
+ * permessage-deflate as Chromium does ({@value #CHROMIUM_DEFLATE}) over a {@link RawWebSocket}, inflates what the server
+ * compressed, and answers pings as browsers do; a test of the wire itself (the handshake's extensions, the compressed
+ * bytes) uses a {@link RawWebSocket} directly.
  */
 public final class PageSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
@@ -35,7 +43,12 @@ public final class PageSocket implements AutoCloseable {
   private volatile long textMessages;
   private volatile long receivedBytes;
   private volatile int closeStatus = -1;
-  private WebSocket ws;
+  private WebSocket ws; // the JDK's client, or null when deflating
+  private RawWebSocket raw; // the socket of openLikeChromium
+  private Inflater inflater; // one for the socket: the server may keep its compression context
+
+  /** The {@code Sec-WebSocket-Extensions} offer of Chromium. */
+  public static final String CHROMIUM_DEFLATE = "permessage-deflate; client_max_window_bits";
 
   private PageSocket(boolean paused) {
     this.paused = paused;
@@ -61,10 +74,42 @@ public final class PageSocket implements AutoCloseable {
    * the page asked for card frames ({@code resume} with no cards).
    */
   public static PageSocket signedIn(String baseUrl, String openId) throws Exception {
-    PageSocket socket = open(baseUrl, "user=" + openId, false);
-    socket.await(f -> "hello".equals(f.path("type").asText()), Duration.ofSeconds(10), "hello");
-    socket.resume("{}");
+    return open(baseUrl, "user=" + openId, false).loaded();
+  }
+
+  /** As {@link #signedIn}, with the socket of {@link #openLikeChromium}. */
+  public static PageSocket signedInLikeChromium(String baseUrl, String openId) throws Exception {
+    return openLikeChromium(baseUrl, "user=" + openId).loaded();
+  }
+
+  /**
+   * Opens a socket that offers permessage-deflate as Chromium does, and reads it on a thread of its own; throws when the
+   * server refuses the handshake. It is never paused.
+   */
+  public static PageSocket openLikeChromium(String baseUrl, String query) throws Exception {
+    PageSocket socket = new PageSocket(false);
+    socket.raw = RawWebSocket.open(baseUrl, "/web/ws?" + query, CHROMIUM_DEFLATE);
+    if (socket.raw.status() != 101) {
+      socket.raw.close();
+      throw new AssertionError("the handshake was refused with " + socket.raw.status());
+    }
+    String extensions = socket.raw.header("Sec-WebSocket-Extensions");
+    socket.inflater = extensions != null && extensions.contains("permessage-deflate") ? new Inflater(true) : null;
+    Thread reader = new Thread(socket::readRaw, "page-socket-reader");
+    reader.setDaemon(true);
+    reader.start();
     return socket;
+  }
+
+  /** Whether the server agreed to compress this socket's frames. */
+  public boolean deflating() {
+    return inflater != null;
+  }
+
+  private PageSocket loaded() throws Exception {
+    await(f -> "hello".equals(f.path("type").asText()), Duration.ofSeconds(10), "hello");
+    resume("{}");
+    return this;
   }
 
   /** The HTTP status with which the server refused the handshake. */
@@ -99,14 +144,9 @@ public final class PageSocket implements AutoCloseable {
           partial.append(data);
           receivedChars += data.length();
           if (last) {
-            textMessages++;
-            receivedBytes += partial.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            JsonNode frame = pageFrames.read(partial.toString());
-            if (frame != null) {
-              frames.add(frame);
-            }
+            String text = partial.toString();
             partial.setLength(0);
-            frames.notifyAll();
+            received(text, text.getBytes(StandardCharsets.UTF_8).length);
           }
         }
         if (!paused) {
@@ -129,6 +169,73 @@ public final class PageSocket implements AutoCloseable {
     };
   }
 
+  private void received(String text, long wireBytes) {
+    synchronized (frames) {
+      textMessages++;
+      receivedBytes += wireBytes;
+      JsonNode frame = pageFrames.read(text);
+      if (frame != null) {
+        frames.add(frame);
+      }
+      frames.notifyAll();
+    }
+  }
+
+  /** The reader of a {@link #openLikeChromium} socket: whole messages, inflated; pongs; the close frame's status. */
+  private void readRaw() {
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    boolean compressed = false;
+    try {
+      while (true) {
+        RawWebSocket.Frame frame = raw.read();
+        int opcode = frame.opcode();
+        if (opcode == 0x9) {
+          raw.send(0xA, frame.payload()); // a ping: browsers answer by themselves
+        } else if (opcode == 0x8) {
+          byte[] p = frame.payload();
+          closeStatus = p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : -1;
+          break;
+        } else if (opcode == 0x1 || opcode == 0x0) {
+          if (opcode == 0x1) {
+            message.reset();
+            compressed = frame.rsv1();
+          }
+          message.write(frame.payload());
+          if (frame.fin()) {
+            byte[] bytes = compressed ? inflate(message.toByteArray()) : message.toByteArray();
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            receivedChars += text.length();
+            received(text, message.size());
+          }
+        }
+      }
+    } catch (IOException | DataFormatException e) {
+      // the connection ended (reset, or closed without a close frame), or a frame did not inflate: the socket is closed
+    } finally {
+      if (inflater != null) {
+        inflater.end();
+      }
+      markClosed();
+    }
+  }
+
+  private byte[] inflate(byte[] payload) throws DataFormatException {
+    byte[] input = Arrays.copyOf(payload, payload.length + 4);
+    input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
+    input[payload.length + 3] = (byte) 0xff;
+    inflater.setInput(input);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    while (!inflater.needsInput()) {
+      int n = inflater.inflate(buffer);
+      if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
+        throw new DataFormatException("the message's deflate stream ended early");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
   private void markClosed() {
     synchronized (frames) {
       closed = true;
@@ -138,11 +245,18 @@ public final class PageSocket implements AutoCloseable {
 
   /** Starts reading what the server sent while the socket was paused. */
   public void startReading() {
+    if (raw != null) {
+      throw new IllegalStateException("a socket opened like Chromium is never paused");
+    }
     paused = false;
     ws.request(1);
   }
 
   public void send(String text) throws Exception {
+    if (raw != null) {
+      raw.sendText(text);
+      return;
+    }
     ws.sendText(text, true).get(10, TimeUnit.SECONDS);
   }
 
@@ -174,7 +288,7 @@ public final class PageSocket implements AutoCloseable {
     return textMessages;
   }
 
-  /** UTF-8 bytes of the text messages received (the server's payload bytes: this client negotiates no compression). */
+  /** Payload bytes of the text messages received, as they came off the wire (compressed when {@link #deflating()}). */
   public long receivedBytes() {
     return receivedBytes;
   }
@@ -242,6 +356,18 @@ public final class PageSocket implements AutoCloseable {
 
   @Override
   public void close() {
+    if (raw != null) {
+      try {
+        raw.send(0x8, new byte[] {0x03, (byte) 0xe8}); // 1000, normal closure
+      } catch (IOException e) {
+        // closed already
+      }
+      try {
+        raw.close();
+      } catch (IOException e) {
+        // closed already
+      }
+    }
     if (ws != null && !ws.isOutputClosed()) {
       CompletableFuture<WebSocket> done = ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
       done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();

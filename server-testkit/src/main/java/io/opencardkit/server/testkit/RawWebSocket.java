@@ -23,8 +23,8 @@ import java.util.zip.Inflater;
  * test asks for a frame). Blocking; one thread at a time.
  */
 public final class RawWebSocket implements AutoCloseable {
-  /** One frame as it came off the wire. */
-  public record Frame(int opcode, boolean rsv1, byte[] payload) {
+  /** One frame as it came off the wire ({@code fin}: the last frame of its message). */
+  public record Frame(boolean fin, int opcode, boolean rsv1, byte[] payload) {
     /** The payload as text, inflated first when RSV1 is set, each message on its own (no context takeover). */
     public String text() {
       byte[] bytes = rsv1 ? inflateAlone(payload) : payload;
@@ -91,9 +91,13 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked text frame, uncompressed. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    send(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one masked frame with {@code opcode} (a pong is 0xA, a close 0x8), FIN set, uncompressed. */
+  public synchronized void send(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write(0x80 | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else {
@@ -124,7 +128,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
     byte[] payload = new byte[Math.toIntExact(length)];
     data.readFully(payload);
-    return new Frame(first & 0x0f, (first & 0x40) != 0, payload);
+    return new Frame((first & 0x80) != 0, first & 0x0f, (first & 0x40) != 0, payload);
   }
 
   /** Reads frames until a text frame comes. */
