@@ -10,7 +10,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -202,7 +201,7 @@ public final class PageSocket implements AutoCloseable {
           }
           message.write(frame.payload());
           if (frame.fin()) {
-            byte[] bytes = compressed ? inflate(message.toByteArray()) : message.toByteArray();
+            byte[] bytes = compressed ? RawWebSocket.inflate(inflater, message.toByteArray()) : message.toByteArray();
             String text = new String(bytes, StandardCharsets.UTF_8);
             receivedChars += text.length();
             received(text, message.size());
@@ -219,22 +218,7 @@ public final class PageSocket implements AutoCloseable {
     }
   }
 
-  private byte[] inflate(byte[] payload) throws DataFormatException {
-    byte[] input = Arrays.copyOf(payload, payload.length + 4);
-    input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
-    input[payload.length + 3] = (byte) 0xff;
-    inflater.setInput(input);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    while (!inflater.needsInput()) {
-      int n = inflater.inflate(buffer);
-      if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
-        throw new DataFormatException("the message's deflate stream ended early");
-      }
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
-  }
+
 
   private void markClosed() {
     synchronized (frames) {

@@ -178,25 +178,34 @@ public final class RawWebSocket implements AutoCloseable {
   private static byte[] inflateAlone(byte[] payload) {
     Inflater inflater = new Inflater(true);
     try {
-      byte[] input = new byte[payload.length + 4];
-      System.arraycopy(payload, 0, input, 0, payload.length);
-      input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
-      input[payload.length + 3] = (byte) 0xff;
-      inflater.setInput(input);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      while (!inflater.needsInput() && !inflater.finished()) {
-        int n = inflater.inflate(buffer);
-        if (n == 0 && !inflater.needsInput()) {
-          throw new AssertionError("inflating made no progress");
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toByteArray();
+      return inflate(inflater, payload);
     } catch (DataFormatException e) {
       throw new AssertionError("a compressed frame that does not inflate on its own: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
   }
+
+  /**
+   * A message's payload inflated by {@code inflater} (raw deflate), which keeps its window for the next message when
+   * the sender keeps its compression context.
+   */
+  static byte[] inflate(Inflater inflater, byte[] payload) throws DataFormatException {
+    byte[] input = new byte[payload.length + 4];
+    System.arraycopy(payload, 0, input, 0, payload.length);
+    input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
+    input[payload.length + 3] = (byte) 0xff;
+    inflater.setInput(input);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    while (!inflater.needsInput() && !inflater.finished()) {
+      int n = inflater.inflate(buffer);
+      if (n == 0 && !inflater.needsInput()) {
+        throw new DataFormatException("inflating made no progress");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
 }
