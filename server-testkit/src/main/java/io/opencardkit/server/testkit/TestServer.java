@@ -1,6 +1,8 @@
 package io.opencardkit.server.testkit;
 
 import com.lark.oapi.Client;
+import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.core.store.CardStore;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
 import java.io.IOException;
@@ -20,23 +22,34 @@ import java.util.function.UnaryOperator;
  *
  * <p>With the system property {@value TestPostgres#STORE_PROPERTY} set to a {@code postgresql://} URL (the build's
  * second run of the API tests does so), the server stores everything in a fresh PostgreSQL schema instead of SQLite,
- * dropped on {@link #close()}.
+ * dropped on {@link #close()}. A test that names its own store (in the configuration, or as a {@link CardStore}) keeps it.
  */
 public final class TestServer implements AutoCloseable {
   public final TestSeed seed;
   public final Path dataDir;
   private final ServerConfig config;
   private final String schema; // the PostgreSQL schema, or null on SQLite
+  private final boolean givenStore; // started on a store and bus the test made: no restart
   private OpenCardKitServer server;
 
   private TestServer(TestSeed seed, Path dataDir, ServerConfig config) {
     this.seed = seed;
     this.dataDir = dataDir;
-    String store = TestPostgres.storeUnderTest();
+    this.givenStore = false;
+    String store = config.store() == null ? TestPostgres.storeUnderTest() : null;
     this.schema = store == null ? null : TestPostgres.newSchema();
     // On PostgreSQL, development sign-in (which the tests' ?user= relies on) needs the override that --store asks for.
     this.config = store == null ? config : onPostgres(config.withCluster(TestPostgres.withSchema(store, schema), config.bus()));
     this.server = OpenCardKitServer.start(this.config, silent());
+  }
+
+  private TestServer(TestSeed seed, Path dataDir, ServerConfig config, CardStore store, ClusterBus bus, boolean sharedStore) {
+    this.seed = seed;
+    this.dataDir = dataDir;
+    this.givenStore = true;
+    this.schema = null;
+    this.config = config;
+    this.server = OpenCardKitServer.start(config, silent(), store, bus, sharedStore);
   }
 
   private static ServerConfig onPostgres(ServerConfig config) {
@@ -79,8 +92,37 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A server on a store and bus the test made (a store that fails on cue, one node of a cluster: {@code sharedStore}
+   * when other nodes write to the same store), which close with it. The configuration is made as for
+   * {@link #start(TestSeed, Clock, Duration, UnaryOperator)}; {@link #restart()} is not supported.
+   */
+  public static TestServer start(
+      TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize, CardStore store, ClusterBus bus,
+      boolean sharedStore) {
+    Path dir = newDir();
+    ServerConfig config = defaults(seed, dir, clock, streamingTimeout);
+    return new TestServer(seed, dir.resolve("data"), customize.apply(config), store, bus, sharedStore);
+  }
+
+  private static Path newDir() {
+    try {
+      return Files.createTempDirectory("okc-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ServerConfig defaults(TestSeed seed, Path dir, Clock clock, Duration streamingTimeout) {
+    return ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))
+        .withClock(clock).withStreamingTimeout(streamingTimeout);
+  }
+
   /** Stops the server and starts a new one on the same data directory (and the same port is not guaranteed). */
   public void restart() {
+    if (givenStore) {
+      throw new IllegalStateException("a server on a store the test made cannot restart: the store closed with it");
+    }
     server.close();
     server = OpenCardKitServer.start(config.withPort(0), silent());
   }

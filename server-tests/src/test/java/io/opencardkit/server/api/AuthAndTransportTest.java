@@ -11,6 +11,7 @@ import com.lark.oapi.service.cardkit.v1.model.CreateCardReq;
 import com.lark.oapi.service.cardkit.v1.model.CreateCardReqBody;
 import com.lark.oapi.service.cardkit.v1.model.CreateCardResp;
 import io.opencardkit.server.api.RawHttp.Reply;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -133,7 +134,7 @@ final class AuthAndTransportTest {
   @Test
   void fields_missingOrIllTyped_areRefusedWith10002() throws Exception {
     String token = http.token(server.seed.appId, server.seed.appSecret);
-    String cardId = Bot.of(server).createCard(CardJson.streaming("x"));
+    String cardId = BotApi.of(server).createCard(CardJson.streaming("x"));
     String content = CARDS + "/" + cardId + "/elements/md_1/content";
 
     assertThat(http.post(CARDS, token, json("{'data':'{}'}")).code()).as("missing type").isEqualTo(10002);
@@ -150,7 +151,7 @@ final class AuthAndTransportTest {
 
   @Test
   void sdk_missingSequence_isRefusedWith10002() throws Exception {
-    String cardId = Bot.of(server).createCard(CardJson.streaming("x"));
+    String cardId = BotApi.of(server).createCard(CardJson.streaming("x"));
 
     var resp = server.client().cardkit().v1().cardElement().content(
         com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq.newBuilder()
@@ -166,7 +167,7 @@ final class AuthAndTransportTest {
   @Test
   void oddRequests_neverAnswerWith5xxOrWithoutEnvelope() throws Exception {
     String token = http.token(server.seed.appId, server.seed.appSecret);
-    String cardId = Bot.of(server).createCard(CardJson.streaming("x"));
+    String cardId = BotApi.of(server).createCard(CardJson.streaming("x"));
 
     // RawHttp checks each reply: status below 500, X-Tt-Logid, JSON content type, error.log_id.
     http.get(CARDS, token); // a known path with the wrong method

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.lark.oapi.core.utils.Jsons;
 import com.lark.oapi.service.cardkit.v1.model.Action;
 import com.lark.oapi.service.cardkit.v1.model.Params;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -35,14 +36,14 @@ final class BatchAndFullUpdateTest {
 
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
   private String cardId;
   private String messageId;
 
   @BeforeEach
   void start() throws Exception {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
     cardId =
         bot.createCard(
             CardJson.withElements(

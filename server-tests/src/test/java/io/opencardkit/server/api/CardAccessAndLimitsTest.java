@@ -13,6 +13,7 @@ import com.lark.oapi.core.response.BaseResponse;
 import com.lark.oapi.service.cardkit.v1.model.DeleteCardElementResp;
 import com.lark.oapi.service.cardkit.v1.model.PatchCardElementResp;
 import com.lark.oapi.service.im.v1.model.CreateMessageResp;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.Test;
 final class CardAccessAndLimitsTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach
@@ -44,7 +45,7 @@ final class CardAccessAndLimitsTest {
     String cardId = bot.createCard(CardJson.streaming("我的"));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
 
-    for (BaseResponse<?> resp : everyCardEndpoint(Bot.other(server), cardId, 1)) {
+    for (BaseResponse<?> resp : everyCardEndpoint(BotApi.other(server), cardId, 1)) {
       assertRefused(resp, 300311);
     }
 
@@ -67,7 +68,7 @@ final class CardAccessAndLimitsTest {
     bot.sendCardToChat(server.seed.chatId, cardId);
 
     clock.advance(Duration.ofDays(14).minusSeconds(1));
-    Bot later = Bot.withFreshToken(server); // two weeks on, the old token has expired too
+    BotApi later = BotApi.withFreshToken(server); // two weeks on, the old token has expired too
     assertOk(later.patchElement(cardId, "md_1", json("{'content':'最后一秒'}"), 1));
     clock.advance(Duration.ofSeconds(1));
 
@@ -152,7 +153,7 @@ final class CardAccessAndLimitsTest {
   }
 
   /** One call to each of the eight card endpoints that carry a sequence, all with the same one. */
-  private static List<BaseResponse<?>> everyCardEndpoint(Bot caller, String cardId, int sequence) throws Exception {
+  private static List<BaseResponse<?>> everyCardEndpoint(BotApi caller, String cardId, int sequence) throws Exception {
     List<BaseResponse<?>> replies = new ArrayList<>();
     replies.add(caller.content(cardId, "md_1", "x", sequence));
     replies.add(caller.settings(cardId, json("{'config':{'streaming_mode':false}}"), sequence));

@@ -7,6 +7,7 @@ import static io.opencardkit.server.api.Replies.assertOk;
 import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.Test;
 final class CardValidationTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach

@@ -15,6 +15,7 @@ import com.lark.oapi.service.im.v1.model.ListChatResp;
 import com.lark.oapi.service.im.v1.model.ListChatRespBody;
 import com.lark.oapi.service.im.v1.model.ListMember;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -28,12 +29,12 @@ import org.junit.jupiter.api.Test;
 final class ChatsTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach
@@ -41,15 +42,15 @@ final class ChatsTest {
     server.close();
   }
 
-  private ListChatResp list(Bot caller, Integer pageSize, String pageToken) throws Exception {
+  private ListChatResp list(BotApi caller, Integer pageSize, String pageToken) throws Exception {
     return caller.sdk().im().v1().chat().list(ListChatReq.newBuilder().pageSize(pageSize).pageToken(pageToken).build());
   }
 
-  private GetChatResp get(Bot caller, String chatId) throws Exception {
+  private GetChatResp get(BotApi caller, String chatId) throws Exception {
     return caller.sdk().im().v1().chat().get(GetChatReq.newBuilder().chatId(chatId).build());
   }
 
-  private GetChatMembersResp members(Bot caller, String chatId, String idType, Integer pageSize, String pageToken) throws Exception {
+  private GetChatMembersResp members(BotApi caller, String chatId, String idType, Integer pageSize, String pageToken) throws Exception {
     return caller.sdk().im().v1().chatMembers().get(
         GetChatMembersReq.newBuilder().chatId(chatId).memberIdType(idType).pageSize(pageSize).pageToken(pageToken).build());
   }
@@ -65,7 +66,7 @@ final class ChatsTest {
     assertThat(chats.getHasMore()).isFalse();
     assertThat(chats.getPageToken()).isEmpty();
     // The other bot is in no group (only in p2p chats with each user): an empty list.
-    assertThat(assertOk(list(Bot.other(server), null, null)).getItems()).isEmpty();
+    assertThat(assertOk(list(BotApi.other(server), null, null)).getItems()).isEmpty();
   }
 
   @Test
@@ -90,8 +91,8 @@ final class ChatsTest {
   @Test
   void get_unknownChat_is232006_andAChatTheBotIsNotIn_is232011() throws Exception {
     assertRefused(get(bot, "oc_00000000000000000000000000000000"), 232006);
-    assertRefused(get(Bot.other(server), server.seed.chatId), 232011);
-    assertRefused(members(Bot.other(server), server.seed.chatId, null, null, null), 232011);
+    assertRefused(get(BotApi.other(server), server.seed.chatId), 232011);
+    assertRefused(members(BotApi.other(server), server.seed.chatId, null, null, null), 232011);
   }
 
   @Test

@@ -13,6 +13,7 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -31,14 +32,14 @@ final class ElementOperationsTest {
 
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
   private String cardId;
   private String messageId;
 
   @BeforeEach
   void start() throws Exception {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
     cardId = bot.createCard(CardJson.withElements(markdown("md_1", "第一段"), markdown("md_2", "第二段"), COLUMNS, PANEL));
     messageId = bot.sendCardToChat(server.seed.chatId, cardId);
   }

@@ -7,6 +7,7 @@ import static io.opencardkit.server.api.Replies.assertOk;
 import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -18,12 +19,12 @@ import org.junit.jupiter.api.Test;
 final class IdConvertTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach
@@ -79,7 +80,7 @@ final class IdConvertTest {
         assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.withElements(markdown("m", "x"))))
             .getMessageId();
 
-    assertRefused(Bot.other(server).idConvert(entityMessage), 300311);
-    assertRefused(Bot.other(server).idConvert(inlineMessage), 300311);
+    assertRefused(BotApi.other(server).idConvert(entityMessage), 300311);
+    assertRefused(BotApi.other(server).idConvert(inlineMessage), 300311);
   }
 }

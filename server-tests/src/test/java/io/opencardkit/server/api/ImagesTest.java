@@ -11,6 +11,7 @@ import com.lark.oapi.service.im.v1.model.CreateImageResp;
 import com.lark.oapi.service.im.v1.model.GetMessageResourceReq;
 import com.lark.oapi.service.im.v1.model.GetMessageResourceResp;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.TestServer;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class ImagesTest {
   private final TestServer server = TestServer.start();
-  private final Bot bot = Bot.of(server);
+  private final BotApi bot = BotApi.of(server);
   @TempDir Path tmp;
 
   @AfterEach

@@ -3,6 +3,7 @@ package io.opencardkit.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.RawHttpConnection;
 import io.opencardkit.server.testkit.RawHttpConnection.Response;
 import io.opencardkit.server.testkit.TestServer;
@@ -23,13 +24,13 @@ final class InvalidUnicodeTest {
   private static final String LONE = "\\" + "ud800";
 
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
   private String token;
 
   @BeforeEach
   void start() throws Exception {
     server = TestServer.start();
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
     String body = "{\"app_id\":\"" + server.seed.appId + "\",\"app_secret\":\"" + server.seed.appSecret + "\"}";
     token = RawHttpConnection.exchange(server.baseUrl(), "POST", "/open-apis/auth/v3/tenant_access_token/internal", null, utf8(body))
         .json().path("tenant_access_token").asText();

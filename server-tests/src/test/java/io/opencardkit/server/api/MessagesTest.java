@@ -15,6 +15,7 @@ import com.lark.oapi.service.im.v1.model.CreateMessageResp;
 import com.lark.oapi.service.im.v1.model.ListMessageRespBody;
 import com.lark.oapi.service.im.v1.model.Message;
 import com.lark.oapi.service.im.v1.model.ReplyMessageRespBody;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -28,12 +29,12 @@ import org.junit.jupiter.api.Test;
 final class MessagesTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach
@@ -65,7 +66,7 @@ final class MessagesTest {
     String cardId = bot.createCard(CardJson.streaming("不是你的"));
 
     // Via open_id: the other bot has a private chat with Alice, so only card ownership can stop it.
-    assertRefused(Bot.other(server).sendCard("open_id", server.seed.alice, cardId), 300311);
+    assertRefused(BotApi.other(server).sendCard("open_id", server.seed.alice, cardId), 300311);
     // The refused send did not use up the card's single send.
     bot.sendCardToChat(server.seed.chatId, cardId);
   }
@@ -98,7 +99,7 @@ final class MessagesTest {
   void send_toChatTheBotIsNotIn_isRefusedWith230002() throws Exception {
     String text = json("{'text':'hello'}");
 
-    assertRefused(Bot.other(server).send("chat_id", server.seed.chatId, "text", text), 230002);
+    assertRefused(BotApi.other(server).send("chat_id", server.seed.chatId, "text", text), 230002);
   }
 
   @Test
@@ -195,9 +196,9 @@ final class MessagesTest {
     String inline = CardJson.withElements(markdown("md_1", "原始卡片"));
     String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
 
-    assertRefused(Bot.other(server).patchMessage(messageId, inline), 230027);
+    assertRefused(BotApi.other(server).patchMessage(messageId, inline), 230027);
     clock.advance(Duration.ofDays(14).plusSeconds(1));
-    assertRefused(Bot.withFreshToken(server).patchMessage(messageId, inline), 230031);
+    assertRefused(BotApi.withFreshToken(server).patchMessage(messageId, inline), 230031);
   }
 
   @Test
@@ -210,7 +211,7 @@ final class MessagesTest {
     RawResponse raw = bot.sdk().get("/open-apis/bot/v3/info", null, AccessTokenType.Tenant);
 
     assertCommonHeaders(raw);
-    JsonNode body = Bot.rawJson(raw);
+    JsonNode body = BotApi.rawJson(raw);
     assertThat(body.path("code").asInt(-1)).isZero();
     assertThat(body.path("bot").path("app_name").asText()).isEqualTo("Answer Bot");
     assertThat(body.path("bot").path("open_id").asText()).startsWith("ou_");

@@ -18,6 +18,7 @@ import com.lark.oapi.service.im.v1.model.UpdateMessageReqBody;
 import com.lark.oapi.service.im.v1.model.UpdateMessageResp;
 import com.lark.oapi.service.im.v1.model.UpdateMessageRespBody;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.net.URI;
@@ -36,12 +37,12 @@ import org.junit.jupiter.api.Test;
 final class RecallAndEditTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach
@@ -53,11 +54,11 @@ final class RecallAndEditTest {
     return assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'" + text + "'}"))).getMessageId();
   }
 
-  private DeleteMessageResp recall(Bot caller, String messageId) throws Exception {
+  private DeleteMessageResp recall(BotApi caller, String messageId) throws Exception {
     return caller.sdk().im().v1().message().delete(DeleteMessageReq.newBuilder().messageId(messageId).build());
   }
 
-  private UpdateMessageResp edit(Bot caller, String messageId, String msgType, String content) throws Exception {
+  private UpdateMessageResp edit(BotApi caller, String messageId, String msgType, String content) throws Exception {
     return caller.sdk().im().v1().message().update(
         UpdateMessageReq.newBuilder()
             .messageId(messageId)
@@ -119,7 +120,7 @@ final class RecallAndEditTest {
   void recall_byABotOutsideTheChat_isRefusedWith230002() throws Exception {
     String messageId = sendText("只在群里");
 
-    assertRefused(recall(Bot.other(server), messageId), 230002);
+    assertRefused(recall(BotApi.other(server), messageId), 230002);
 
     assertThat(read(messageId).getDeleted()).isFalse();
   }

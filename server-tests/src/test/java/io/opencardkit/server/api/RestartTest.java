@@ -9,6 +9,7 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -34,17 +35,17 @@ final class RestartTest {
   }
 
   /** Restarts on the same data; the port changes, so the bot reconnects, keeping the SDK's JVM-wide token cache. */
-  private Bot restart() {
+  private BotApi restart() {
     server.restart();
-    return Bot.of(server);
+    return BotApi.of(server);
   }
 
   @Test
   void restart_tokenIssuedBefore_isStillAccepted() throws Exception {
     String token = new RawHttp(server.baseUrl()).token(server.seed.appId, server.seed.appSecret);
-    Bot.of(server).createCard(CardJson.streaming("before")); // the SDK fetches and caches its own token
+    BotApi.of(server).createCard(CardJson.streaming("before")); // the SDK fetches and caches its own token
 
-    Bot bot = restart();
+    BotApi bot = restart();
 
     assertThat(new RawHttp(server.baseUrl()).get("/open-apis/bot/v3/info", token).code()).isZero();
     // The SDK does not fetch a new token and does not retry on 99991663: success means the cached token was accepted.
@@ -53,7 +54,7 @@ final class RestartTest {
 
   @Test
   void restart_clockNotMoved_newCardsGetNewIds() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String before = bot.createCard(CardJson.streaming("重启前的卡片"));
     String messageId = bot.sendCardToChat(server.seed.chatId, before);
 
@@ -73,7 +74,7 @@ final class RestartTest {
 
   @Test
   void restart_cardAndSequence_survive() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     assertOk(bot.content(cardId, "md_1", "重启前", 1));
@@ -92,7 +93,7 @@ final class RestartTest {
 
   @Test
   void restart_replayedUuid_succeedsWithoutApplyingAgain() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     assertOk(bot.content(cardId, "md_1", "Hello", 1, "req-1"));
@@ -109,7 +110,7 @@ final class RestartTest {
 
   @Test
   void restart_streamingWindow_keepsItsOriginalStart() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     clock.advance(WINDOW.minusMinutes(1));
     assertOk(bot.content(cardId, "md_1", "第九分钟", 1));
@@ -125,7 +126,7 @@ final class RestartTest {
 
   @Test
   void restart_streamingWindowRanOutAroundRestart_firstCallHears200850() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     clock.advance(WINDOW.plusMinutes(1));
 
@@ -137,7 +138,7 @@ final class RestartTest {
 
   @Test
   void restart_afterManyOperations_keepsSequencesAndUuidsOlderThanTheLastSnapshot() throws Exception {
-    Bot bot = Bot.of(server);
+    BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     StringBuilder answer = new StringBuilder();

@@ -9,6 +9,7 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lark.oapi.service.cardkit.v1.model.ContentCardElementResp;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -20,14 +21,14 @@ import org.junit.jupiter.api.Test;
 final class SequenceAndIdempotencyTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
   private String cardId;
   private String messageId;
 
   @BeforeEach
   void start() throws Exception {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
     cardId = bot.createCard(CardJson.streaming(""));
     messageId = bot.sendCardToChat(server.seed.chatId, cardId);
   }

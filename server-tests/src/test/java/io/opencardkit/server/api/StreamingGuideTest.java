@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.lark.oapi.service.im.v1.model.CreateMessageRespBody;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -24,12 +25,12 @@ import org.junit.jupiter.api.Test;
 final class StreamingGuideTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, Duration.ofMinutes(10));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach

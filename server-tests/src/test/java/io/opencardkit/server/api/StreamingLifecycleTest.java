@@ -10,6 +10,7 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lark.oapi.service.cardkit.v1.model.ContentCardElementResp;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -23,12 +24,12 @@ final class StreamingLifecycleTest {
 
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, WINDOW);
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static io.opencardkit.server.api.CardJson.markdown;
 import static io.opencardkit.server.api.Replies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -19,12 +20,12 @@ final class SummaryTest {
 
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
-  private Bot bot;
+  private BotApi bot;
 
   @BeforeEach
   void start() {
     server = TestServer.start(clock, WINDOW);
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach

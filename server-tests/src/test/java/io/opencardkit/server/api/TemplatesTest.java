@@ -10,6 +10,7 @@ import com.lark.oapi.service.cardkit.v1.model.CreateCardReqBody;
 import com.lark.oapi.service.cardkit.v1.model.CreateCardResp;
 import com.lark.oapi.service.im.v1.model.CreateMessageResp;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +37,14 @@ final class TemplatesTest {
 
   private final Path templates;
   private final TestServer server;
-  private final Bot bot;
+  private final BotApi bot;
 
   TemplatesTest() throws IOException {
     templates = Files.createTempDirectory("okc-templates");
     write(templates, "AAqReport001.json", REPORT);
     write(templates, "AAqReport001@1.0.0.json", REPORT_V1);
     server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withTemplates(templates));
-    bot = Bot.of(server);
+    bot = BotApi.of(server);
   }
 
   @AfterEach

@@ -19,6 +19,8 @@ import com.lark.oapi.service.im.v1.model.ReplyMessageReqBody;
 import com.lark.oapi.service.im.v1.model.ReplyMessageResp;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
@@ -55,7 +57,7 @@ final class AroundAnAnswerTest {
   @Test
   void typingReaction_isShownOnThePageAndRemovedAgain() throws Exception {
     String question = new Page(server.baseUrl(), seed.alice).say(p2p, "what is OpenCardKit?");
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       CreateMessageReactionResp added = react(sdk, question, "Typing");
 
@@ -63,7 +65,7 @@ final class AroundAnAnswerTest {
       assertThat(added.getData().getReactionType().getEmojiType()).isEqualTo("Typing");
       assertThat(added.getData().getOperator().getOperatorId()).isEqualTo(seed.appId);
       assertThat(added.getData().getOperator().getOperatorType()).isEqualTo("app");
-      JsonNode shown = alice.await(f -> "message".equals(f.path("type").asText()) && f.path("message").path("reactions").size() == 1, Awaits.WAIT);
+      JsonNode shown = alice.await(f -> "message".equals(f.path("type").asText()) && f.path("message").path("reactions").size() == 1, Await.WAIT);
       assertThat(shown.get("message").get("message_id").asText()).isEqualTo(question);
       assertThat(Json.write(shown.get("message").get("reactions").get(0)))
           .isEqualTo("{\"reaction_id\":\"" + added.getData().getReactionId() + "\",\"emoji_type\":\"Typing\",\"operator\":{\"id\":\"" + seed.appId + "\",\"name\":\"Answer Bot\",\"kind\":\"bot\"}}");
@@ -75,7 +77,7 @@ final class AroundAnAnswerTest {
 
       assertThat(removed.getCode()).isZero();
       alice.await(f -> "message".equals(f.path("type").asText()) && question.equals(f.path("message").path("message_id").asText())
-          && f.path("message").path("reactions").isEmpty(), Awaits.WAIT);
+          && f.path("message").path("reactions").isEmpty(), Await.WAIT);
     }
   }
 

@@ -9,6 +9,9 @@ import io.opencardkit.core.Json;
 import io.opencardkit.core.card.ElementTree;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,11 +31,11 @@ import org.junit.jupiter.api.Test;
 final class BotsAcrossNodesTest {
   private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
   private final TestCluster cluster = TestCluster.start(2);
-  private final SdkWsBot bot = new SdkWsBot(cluster.baseUrl(0), cluster.seed.appId, cluster.seed.appSecret).start();
+  private final SdkBot bot = SdkBot.longConnection(cluster.baseUrl(0), cluster.seed.appId, cluster.seed.appSecret);
 
   BotsAcrossNodesTest() {
-    Awaits.until("the SDK's client connected to the first node", () -> cluster.node(0).bots().longConnectionCount(cluster.seed.appId) == 1);
-    Awaits.until("the second node knows of it", () -> cluster.node(1).bots().reachable(
+    Await.until("the SDK's client connected to the first node", () -> cluster.node(0).bots().longConnectionCount(cluster.seed.appId) == 1);
+    Await.until("the second node knows of it", () -> cluster.node(1).bots().reachable(
         cluster.node(1).directory().app(cluster.seed.appId).orElseThrow(), BotDispatcher.Kind.EVENT)
         && cluster.node(1).bots().longConnectionCount(cluster.seed.appId) == 0);
   }
@@ -49,7 +52,7 @@ final class BotsAcrossNodesTest {
 
     String messageId = new Page(cluster.baseUrl(1), cluster.seed.alice).say(p2p, "hello from the second node");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     assertThat(bot.events.get(0).getEvent().getMessage().getMessageId()).isEqualTo(messageId);
     assertThat(bot.events.get(0).getEvent().getMessage().getContent()).isEqualTo("{\"text\":\"hello from the second node\"}");
   }
@@ -70,18 +73,18 @@ final class BotsAcrossNodesTest {
       }
       return Cards.answer("success", "Approved across nodes", "Approved");
     };
-    try (PageSocket alice = PageSocket.open(cluster.baseUrl(1), cluster.seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(cluster.baseUrl(1), cluster.seed.alice)) {
 
       JsonNode answer = new Page(cluster.baseUrl(1), cluster.seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isTrue();
       assertThat(bot.callbacks).singleElement().satisfies(c -> assertThat(c.getEvent().getContext().getOpenMessageId()).isEqualTo(messageId));
-      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
+      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(toast.path("toast").path("content").asText()).isEqualTo("Approved across nodes");
     }
     assertThat(duringInteraction[0]).isEqualTo(ErrorCode.CARD_IN_INTERACTION.code());
     assertThat(text(1, cardId)).isEqualTo("Approved");
-    Awaits.until("the first node's copy follows", () -> "Approved".equals(text(0, cardId)));
+    Await.until("the first node's copy follows", () -> "Approved".equals(text(0, cardId)));
     assertThat(settingsCode(viaFirst, cardId)).isZero(); // the interaction ended on every node
   }
 
@@ -90,7 +93,7 @@ final class BotsAcrossNodesTest {
     String p2p = Directory.p2pChatId(cluster.seed.appId, cluster.seed.alice);
     String question = new Page(cluster.baseUrl(0), cluster.seed.alice).say(p2p, "what is OpenCardKit?");
     new Page(cluster.baseUrl(1), cluster.seed.alice).messages(p2p); // the second node now holds "no reactions" for it
-    try (PageSocket aliceOnSecond = PageSocket.open(cluster.baseUrl(1), cluster.seed.alice)) {
+    try (PageSocket aliceOnSecond = PageSocket.signedIn(cluster.baseUrl(1), cluster.seed.alice)) {
 
       var added = cluster.client(0).im().v1().messageReaction().create(
           com.lark.oapi.service.im.v1.model.CreateMessageReactionReq.newBuilder().messageId(question)
@@ -98,14 +101,14 @@ final class BotsAcrossNodesTest {
                   .reactionType(com.lark.oapi.service.im.v1.model.Emoji.newBuilder().emojiType("Typing").build()).build())
               .build());
       assertThat(added.getCode()).isZero();
-      aliceOnSecond.await(f -> "message".equals(f.path("type").asText()) && f.path("message").path("reactions").size() == 1, Awaits.WAIT);
+      aliceOnSecond.await(f -> "message".equals(f.path("type").asText()) && f.path("message").path("reactions").size() == 1, Await.WAIT);
 
       var removed = cluster.client(1).im().v1().messageReaction().delete(
           com.lark.oapi.service.im.v1.model.DeleteMessageReactionReq.newBuilder().messageId(question).reactionId(added.getData().getReactionId()).build());
 
       assertThat(removed.getCode()).isZero();
       aliceOnSecond.await(f -> "message".equals(f.path("type").asText()) && question.equals(f.path("message").path("message_id").asText())
-          && f.path("message").path("reactions").isEmpty(), Awaits.WAIT);
+          && f.path("message").path("reactions").isEmpty(), Await.WAIT);
     }
   }
 
@@ -120,9 +123,9 @@ final class BotsAcrossNodesTest {
     String onSecondNode = url.replaceFirst("ws://[^/]+", cluster.baseUrl(1).replaceFirst("^http", "ws"));
 
     WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(onSecondNode), new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS);
-    Awaits.until("the second node holds the connection", () -> cluster.node(1).bots().longConnectionCount(cluster.seed.otherAppId) == 1);
+    Await.until("the second node holds the connection", () -> cluster.node(1).bots().longConnectionCount(cluster.seed.otherAppId) == 1);
     String onFirstNode = url.replaceFirst("ws://[^/]+", cluster.baseUrl(0).replaceFirst("^http", "ws"));
-    Awaits.until("the first node heard the ticket was used", () -> handshakeRefused(http, onFirstNode));
+    Await.until("the first node heard the ticket was used", () -> handshakeRefused(http, onFirstNode));
     socket.abort();
   }
 

@@ -5,16 +5,9 @@ import com.lark.oapi.Client;
 import com.lark.oapi.event.cardcallback.model.CallBackCard;
 import com.lark.oapi.event.cardcallback.model.CallBackToast;
 import com.lark.oapi.event.cardcallback.model.P2CardActionTriggerResponse;
-import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq;
-import com.lark.oapi.service.cardkit.v1.model.ContentCardElementReqBody;
-import com.lark.oapi.service.cardkit.v1.model.CreateCardReq;
-import com.lark.oapi.service.cardkit.v1.model.CreateCardReqBody;
-import com.lark.oapi.service.im.v1.model.CreateMessageReq;
-import com.lark.oapi.service.im.v1.model.CreateMessageReqBody;
-import io.opencardkit.core.Json;
-import io.opencardkit.core.card.ElementTree;
-import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.TestServer;
+import io.opencardkit.server.web.BotCalls;
 import java.util.Map;
 
 /** Cards with buttons, and what a bot does with them through the official SDK. */
@@ -52,43 +45,27 @@ final class Cards {
   }
 
   static String create(Client sdk, String cardJson) throws Exception {
-    var resp = sdk.cardkit().v1().card().create(CreateCardReq.newBuilder().createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(cardJson).build()).build());
-    if (resp.getCode() != 0) {
-      throw new AssertionError("create card: " + resp.getCode() + " " + resp.getMsg());
-    }
-    return resp.getData().getCardId();
+    return BotApi.of(sdk).createCard(cardJson);
   }
 
   /** Sends a card entity to a chat; returns the message id. */
   static String sendEntity(Client sdk, String chatId, String cardId) throws Exception {
-    return send(sdk, chatId, Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId))));
+    return send(sdk, chatId, BotApi.cardEntity(cardId));
   }
 
   /** Sends card JSON (an inline card) or any interactive content to a chat; returns the message id. */
   static String send(Client sdk, String chatId, String content) throws Exception {
-    var resp = sdk.im().v1().message().create(
-        CreateMessageReq.newBuilder().receiveIdType("chat_id")
-            .createMessageReqBody(CreateMessageReqBody.newBuilder().receiveId(chatId).msgType("interactive").content(content).build()).build());
-    if (resp.getCode() != 0) {
-      throw new AssertionError("send: " + resp.getCode() + " " + resp.getMsg());
-    }
-    return resp.getData().getMessageId();
+    return BotApi.assertOk(BotApi.of(sdk).send("chat_id", chatId, "interactive", content)).getMessageId();
   }
 
   /** A streaming content update of {@code md}; returns the response code. */
   static int content(Client sdk, String cardId, String text, int sequence) throws Exception {
-    return sdk.cardkit().v1().cardElement().content(
-            ContentCardElementReq.newBuilder().cardId(cardId).elementId("md")
-                .contentCardElementReqBody(ContentCardElementReqBody.newBuilder().content(text).sequence(sequence).build()).build())
-        .getCode();
+    return BotApi.of(sdk).content(cardId, "md", text, sequence).getCode();
   }
 
   /** The text of {@code md} in the server's memory. */
   static String text(TestServer server, String cardId) {
-    CardHandle handle = server.server().runtime().findBlocking(cardId).orElseThrow();
-    synchronized (handle) {
-      return ElementTree.content(ElementTree.find(handle.state().card(), "md"));
-    }
+    return new BotCalls(server).text(cardId);
   }
 
   private Cards() {}

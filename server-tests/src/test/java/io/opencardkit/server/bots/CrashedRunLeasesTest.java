@@ -7,6 +7,7 @@ import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryHolder;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.store.testkit.InMemoryCardStore;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ final class CrashedRunLeasesTest {
 
   private void awaitClaimRounds(int rounds) {
     long target = bots.claimRounds() + rounds;
-    Awaits.until("claim rounds", () -> bots.claimRounds() >= target);
+    Await.until("claim rounds", () -> bots.claimRounds() >= target);
   }
 
   @Test
@@ -52,7 +53,7 @@ final class CrashedRunLeasesTest {
     bots = BotDispatcher.start(vertx, clock, directory, ClusterBus.local(), store, true);
 
     // taken at once (the clock did not move); its app is gone from the directory, so it is dropped
-    Awaits.until("the event is taken up", () -> store.pendingDeliveries().isEmpty());
+    Await.until("the event is taken up", () -> store.pendingDeliveries().isEmpty());
   }
 
   @Test
@@ -64,6 +65,6 @@ final class CrashedRunLeasesTest {
 
     assertThat(store.pendingDeliveries()).singleElement().extracting(PendingDelivery::leaseOwner).isEqualTo("local/crashed");
     clock.advance(BotDispatcher.LEASE);
-    Awaits.until("the event is taken over", () -> store.pendingDeliveries().isEmpty());
+    Await.until("the event is taken over", () -> store.pendingDeliveries().isEmpty());
   }
 }

@@ -10,7 +10,10 @@ import com.lark.oapi.core.token.AccessTokenType;
 import com.lark.oapi.service.im.v1.model.DeleteMessageReq;
 import com.lark.oapi.service.im.v1.model.GetMessageReq;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 final class DelayedCardUpdateTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private final TestServer server;
   private final Client sdk;
@@ -83,14 +86,14 @@ final class DelayedCardUpdateTest {
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     String token = clickAnsweredWithToast(messageId);
     assertThat(token).startsWith("c-");
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode first = update(sdk, token, card("第一次更新"));
 
       assertThat(first.get("code").asInt()).as("%s", first).isZero();
       assertThat(first.get("msg").asText()).isEqualTo("ok");
       assertThat(Cards.text(server, cardId)).isEqualTo("第一次更新");
-      alice.await(f -> "card".equals(f.path("op").asText()) && cardId.equals(f.path("card_id").asText()), Awaits.WAIT);
+      alice.await(f -> "card".equals(f.path("op").asText()) && cardId.equals(f.path("card_id").asText()), Await.WAIT);
     }
     assertThat(update(sdk, token, card("第二次更新")).get("code").asInt()).isZero();
     assertThat(Cards.text(server, cardId)).isEqualTo("第二次更新");

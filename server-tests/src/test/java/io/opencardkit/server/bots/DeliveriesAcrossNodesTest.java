@@ -8,8 +8,10 @@ import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.PostgresRedisNodes;
+import io.opencardkit.server.testkit.SdkBot;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 final class DeliveriesAcrossNodesTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final PostgresRedisNodes cluster = new PostgresRedisNodes(clock);
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final CountDownLatch hold = new CountDownLatch(1);
 
   @AfterEach
@@ -41,7 +43,7 @@ final class DeliveriesAcrossNodesTest {
   /** Returns once {@code node} has looked for due events {@code rounds} more times. */
   private static void awaitClaimRounds(OpenCardKitServer node, int rounds) {
     long target = node.bots().claimRounds() + rounds;
-    Awaits.until("claim rounds of " + node.nodeId(), () -> node.bots().claimRounds() >= target);
+    Await.until("claim rounds of " + node.nodeId(), () -> node.bots().claimRounds() >= target);
   }
 
   @Test
@@ -52,10 +54,10 @@ final class DeliveriesAcrossNodesTest {
     OpenCardKitServer second = cluster.startNode();
 
     new Page(first.baseUrl(), cluster.seed.alice).say(p2p(), "are you there?");
-    Awaits.until("the first node's attempt reached the bot", () -> bot.attempts.size() == 1);
+    Await.until("the first node's attempt reached the bot", () -> bot.attempts.size() == 1);
     first.close(); // a graceful stop hands the event over
 
-    Awaits.until("the second node delivered the event", () -> bot.events.size() == 1); // the clock did not move
+    Await.until("the second node delivered the event", () -> bot.events.size() == 1); // the clock did not move
     assertThat(bot.attempts).hasSize(2);
     assertThat(bot.attempts.get(1)).isEqualTo(bot.attempts.get(0));
     awaitClaimRounds(second, 2);
@@ -70,14 +72,14 @@ final class DeliveriesAcrossNodesTest {
     OpenCardKitServer survivor = cluster.startNode();
 
     new Page(doomed.baseUrl(), cluster.seed.alice).say(p2p(), "anyone?");
-    Awaits.until("the doomed node's attempt reached the bot", () -> bot.attempts.size() == 1);
+    Await.until("the doomed node's attempt reached the bot", () -> bot.attempts.size() == 1);
     doomed.close(); // its store does not let the lease go: as after kill -9
 
     clock.advance(BotDispatcher.LEASE.minusMillis(1));
     awaitClaimRounds(survivor, 2);
     assertThat(bot.attempts).hasSize(1); // still held by the dead node
     clock.advance(Duration.ofMillis(1));
-    Awaits.until("the survivor took the event over", () -> bot.events.size() == 1);
+    Await.until("the survivor took the event over", () -> bot.events.size() == 1);
     assertThat(bot.attempts).hasSize(2);
     assertThat(bot.attempts.get(1)).isEqualTo(bot.attempts.get(0));
   }
@@ -90,14 +92,14 @@ final class DeliveriesAcrossNodesTest {
     OpenCardKitServer second = cluster.startNode();
 
     new Page(second.baseUrl(), cluster.seed.alice).say(p2p(), "hello cluster");
-    Awaits.until("the failed attempt waits for its retry", () -> first.bots().pendingRetries() == 1);
+    Await.until("the failed attempt waits for its retry", () -> first.bots().pendingRetries() == 1);
 
     clock.advance(Duration.ofSeconds(15).minusMillis(1));
     awaitClaimRounds(first, 2);
     awaitClaimRounds(second, 2);
     assertThat(bot.attempts).hasSize(1); // not before Feishu's 15 s
     clock.advance(Duration.ofMillis(1));
-    Awaits.until("the retry is delivered", () -> bot.events.size() == 1);
+    Await.until("the retry is delivered", () -> bot.events.size() == 1);
     for (Duration later : List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(6))) {
       clock.advance(later);
       awaitClaimRounds(first, 2);

@@ -10,7 +10,9 @@ import com.lark.oapi.ws.model.ClientConfig;
 import com.lark.oapi.ws.model.EndpointResp;
 import com.lark.oapi.ws.pb.Pbbp2;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.net.URI;
@@ -159,10 +161,10 @@ final class LongConnectionProtocolTest {
   void cardCallback_answeredInTheNodeSdksForm_takesEffect() throws Exception {
     String url = Jsons.DEFAULT.fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class).getData().getUrl();
     RawClient client = connect(url);
-    Awaits.until("the socket is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
+    Await.until("the socket is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
     String cardId = Cards.create(server.client(), Cards.withButton(false));
     String messageId = Cards.sendEntity(server.client(), seed.chatId, cardId);
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
       var click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
 
       Pbbp2.Frame event = client.next();
@@ -180,7 +182,7 @@ final class LongConnectionProtocolTest {
           .addHeaders(Pbbp2.Header.newBuilder().setKey("biz_rt").setValue("1")).build());
 
       assertThat(click.get(20, TimeUnit.SECONDS).get("delivered").asBoolean()).isTrue();
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT).get("toast").get("content").asText()).isEqualTo("from node");
+      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).isEqualTo("from node");
     }
     client.ws.abort();
   }

@@ -7,7 +7,10 @@ import com.lark.oapi.Client;
 import com.lark.oapi.service.im.v1.model.EventMessage;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -20,11 +23,8 @@ final class LongConnectionTest {
   private final TestSeed seed = new TestSeed();
   private final TestServer server = TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
   private final Client sdk = server.client();
-  private final SdkWsBot bot = new SdkWsBot(server, seed.appId, seed.appSecret).start();
+  private final SdkBot bot = SdkBot.connect(server);
 
-  LongConnectionTest() {
-    Awaits.until("the SDK's client connected", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -38,7 +38,7 @@ final class LongConnectionTest {
 
     String messageId = new Page(server.baseUrl(), seed.alice).say(p2p, "hi over the long connection");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     EventMessage message = bot.events.get(0).getEvent().getMessage();
     assertThat(bot.events.get(0).getHeader().getEventType()).isEqualTo("im.message.receive_v1");
     assertThat(message.getMessageId()).isEqualTo(messageId);
@@ -51,7 +51,7 @@ final class LongConnectionTest {
     String cardId = Cards.create(sdk, Cards.withButton(false));
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer = e -> Cards.answer("success", "Approved over the long connection", "Approved");
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
@@ -62,7 +62,7 @@ final class LongConnectionTest {
         assertThat(c.getEvent().getOperator().getOpenId()).isEqualTo(seed.alice);
         assertThat(c.getEvent().getContext().getOpenMessageId()).isEqualTo(messageId);
       });
-      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
+      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(Json.write(toast.get("toast"))).isEqualTo("{\"type\":\"success\",\"content\":\"Approved over the long connection\"}");
       assertThat(Cards.text(server, cardId)).isEqualTo("Approved");
     }
@@ -76,7 +76,7 @@ final class LongConnectionTest {
 
     new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), text);
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     assertThat(Json.parseOrNull(bot.events.get(0).getEvent().getMessage().getContent()).get("text").asText()).isEqualTo(text);
   }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MetricsScrape;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +29,8 @@ final class MetricsTest {
 
   private final TestSeed seed = new TestSeed();
   private final TestServer server = TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
-  private final SdkWsBot bot = new SdkWsBot(server, seed.appId, seed.appSecret).start();
+  private final SdkBot bot = SdkBot.connect(server);
 
-  MetricsTest() {
-    Awaits.until("the SDK's client connected", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -49,7 +48,7 @@ final class MetricsTest {
 
   @Test
   void streamedAnswer_viewerFrames_botDelivery_andRefusal_eachMoveTheirCounters() throws Exception {
-    RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + seed.alice, false);
+    PageSocket alice = PageSocket.open(server.baseUrl(), "user=" + seed.alice, false);
     alice.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     alice.resume("{}");
     BotCalls calls = new BotCalls(server);
@@ -65,16 +64,16 @@ final class MetricsTest {
     calls.streamingOff(cardId, 4);
     long version = calls.version(cardId);
     alice.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version, WAIT, "of the last version");
-    RecordingSocket late = RecordingSocket.open(server.baseUrl(), "user=" + seed.bob, false); // holds nothing of the card
+    PageSocket late = PageSocket.open(server.baseUrl(), "user=" + seed.bob, false); // holds nothing of the card
     late.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     late.resume("{\"" + cardId + "\":0}");
     late.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version, WAIT, "of the last version");
     new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "thanks");
-    Awaits.until("the bot handled the event", () -> bot.events.size() == 1);
-    Awaits.until("the delivery is counted", () -> scrape().delta(before, "okc_bot_deliveries_total", "outcome", "delivered") == 1);
-    List<RecordingSocket> pages = List.of(alice, late);
-    Awaits.until("every frame the pages received is counted, and no other",
-        () -> scrape().sum("okc_viewer_frames_total") == pages.stream().mapToLong(RecordingSocket::textMessages).sum());
+    Await.until("the bot handled the event", () -> bot.events.size() == 1);
+    Await.until("the delivery is counted", () -> scrape().delta(before, "okc_bot_deliveries_total", "outcome", "delivered") == 1);
+    List<PageSocket> pages = List.of(alice, late);
+    Await.until("every frame the pages received is counted, and no other",
+        () -> scrape().sum("okc_viewer_frames_total") == pages.stream().mapToLong(PageSocket::textMessages).sum());
     MetricsScrape after = scrape();
 
     assertThat(refused).isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING.code());
@@ -99,7 +98,7 @@ final class MetricsTest {
     assertThat(after.delta(before, "okc_store_commit_latency_seconds_count")).isEqualTo(commits);
     // Viewers: two connected; frames and bytes exactly what they received; a snapshot per snapshot frame.
     assertThat(after.sum("okc_viewers_connected")).isEqualTo(2);
-    assertThat(after.sum("okc_viewer_bytes_total")).isEqualTo(pages.stream().mapToLong(RecordingSocket::receivedBytes).sum());
+    assertThat(after.sum("okc_viewer_bytes_total")).isEqualTo(pages.stream().mapToLong(PageSocket::receivedBytes).sum());
     long snapshotFrames = pages.stream().flatMap(p -> p.frames().stream()).filter(MetricsTest::isSnapshot).count();
     assertThat(after.sum("okc_viewer_snapshots_total")).isEqualTo(snapshotFrames);
     assertThat(after.sum("okc_viewer_slow_closed_total")).isZero();
@@ -110,7 +109,7 @@ final class MetricsTest {
     assertThat(after.sum("okc_bot_pending_retries")).isZero();
     // The event loops' lag is measured, and Vert.x's own HTTP metrics are in the same registry.
     // (each loop's probe first measures 200 ms after the start, which a fast run can finish before)
-    Awaits.until("an event loop's lag is measured", () -> scrape().sum("okc_event_loop_lag_seconds_count") > 0);
+    Await.until("an event loop's lag is measured", () -> scrape().sum("okc_event_loop_lag_seconds_count") > 0);
     assertThat(after.names()).anyMatch(name -> name.startsWith("vertx_http_server_"));
     alice.close();
     late.close();

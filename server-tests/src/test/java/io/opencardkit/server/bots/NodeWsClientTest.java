@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.io.BufferedReader;
@@ -73,7 +75,7 @@ final class NodeWsClientTest {
   /** The next output line that starts with {@code prefix}, without the prefix; other lines are kept for the failure message. */
   private String next(String prefix) throws InterruptedException {
     StringBuilder skipped = new StringBuilder();
-    long deadline = System.nanoTime() + Awaits.WAIT.toNanos();
+    long deadline = System.nanoTime() + Await.WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(100, TimeUnit.MILLISECONDS);
       if (line == null) {
@@ -84,14 +86,14 @@ final class NodeWsClientTest {
       }
       skipped.append(line).append('\n');
     }
-    throw new AssertionError("node printed no line starting with " + prefix + " within " + Awaits.WAIT + "; it printed:\n" + skipped);
+    throw new AssertionError("node printed no line starting with " + prefix + " within " + Await.WAIT + "; it printed:\n" + skipped);
   }
 
   @Test
   void nodeWsClient_receivesEventsAndAnswersCardCallbacks() throws Exception {
     startNode();
     next("READY");
-    Awaits.until("the connection is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
+    Await.until("the connection is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
 
     String messageId = new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "hello Node");
 
@@ -102,7 +104,7 @@ final class NodeWsClientTest {
 
     String cardId = Cards.create(server.client(), Cards.withButton(false));
     String cardMessage = Cards.sendEntity(server.client(), seed.chatId, cardId);
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(cardMessage, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
       JsonNode callback = Json.parseOrNull(next("CARD"));
@@ -110,7 +112,7 @@ final class NodeWsClientTest {
       assertThat(callback.get("value").get("decision").asText()).isEqualTo("approve");
       assertThat(callback.get("message_id").asText()).isEqualTo(cardMessage);
       assertThat(answer.get("delivered").asBoolean()).isTrue();
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT).get("toast").get("content").asText()).isEqualTo("answered by the Node SDK");
+      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).isEqualTo("answered by the Node SDK");
     }
   }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.lark.oapi.service.im.v1.model.EventMessage;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.App;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 final class PostMentionTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private final TestServer server;
 
@@ -42,7 +44,7 @@ final class PostMentionTest {
     String messageId = new Page(server.baseUrl(), seed.alice)
         .say(seed.chatId, "第一段\n\n<at user_id=\"" + botOpenId + "\">Answer Bot</at> 请总结");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     EventMessage message = bot.events.get(0).getEvent().getMessage();
     assertThat(message.getMessageId()).isEqualTo(messageId);
     assertThat(message.getMessageType()).isEqualTo("post");
@@ -65,7 +67,7 @@ final class PostMentionTest {
     String p2p = alice.say(io.opencardkit.server.directory.Directory.p2pChatId(seed.appId, seed.alice), "私聊");
 
     // Events are delivered in commit order: once the later p2p event arrived, the group post had its turn.
-    Awaits.until("the p2p event is handled", () -> bot.events.size() == 1);
+    Await.until("the p2p event is handled", () -> bot.events.size() == 1);
     assertThat(bot.events.get(0).getEvent().getMessage().getMessageId()).isEqualTo(p2p);
   }
 }

@@ -3,7 +3,9 @@ package io.opencardkit.server.bots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 final class RestartWithPendingEventsTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private TestServer server;
 
@@ -30,7 +32,7 @@ final class RestartWithPendingEventsTest {
 
   private void awaitClaimRounds(int rounds) {
     long target = server.server().bots().claimRounds() + rounds;
-    Awaits.until("claim rounds", () -> server.server().bots().claimRounds() >= target);
+    Await.until("claim rounds", () -> server.server().bots().claimRounds() >= target);
   }
 
   @Test
@@ -39,21 +41,21 @@ final class RestartWithPendingEventsTest {
     bot.failFirstAttempts = 2;
     server = TestServer.start(seed, clock, Duration.ofMinutes(10));
     new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "still there after a restart?");
-    Awaits.until("the first attempt failed and waits", () -> server.server().bots().pendingRetries() == 1);
+    Await.until("the first attempt failed and waits", () -> server.server().bots().pendingRetries() == 1);
 
     server.restart();
     clock.advance(Duration.ofSeconds(15).minusMillis(1));
     awaitClaimRounds(2);
     assertThat(bot.attempts).hasSize(1); // not before its time
     clock.advance(Duration.ofMillis(1));
-    Awaits.until("the first retry failed too and waits", () -> bot.attempts.size() == 2 && server.server().bots().pendingRetries() == 1);
+    Await.until("the first retry failed too and waits", () -> bot.attempts.size() == 2 && server.server().bots().pendingRetries() == 1);
 
     server.restart();
     clock.advance(Duration.ofMinutes(5).minusMillis(1));
     awaitClaimRounds(2);
     assertThat(bot.attempts).hasSize(2);
     clock.advance(Duration.ofMillis(1));
-    Awaits.until("the second retry is delivered", () -> bot.events.size() == 1);
+    Await.until("the second retry is delivered", () -> bot.events.size() == 1);
 
     assertThat(bot.attempts).hasSize(3).containsOnly(bot.attempts.get(0)); // one event_id throughout
     awaitClaimRounds(2);
@@ -68,11 +70,11 @@ final class RestartWithPendingEventsTest {
     server = TestServer.start(seed, clock, Duration.ofMinutes(10));
     try {
       new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "in flight");
-      Awaits.until("the attempt reached the bot", () -> bot.attempts.size() == 1);
+      Await.until("the attempt reached the bot", () -> bot.attempts.size() == 1);
 
       server.restart(); // the clock does not move: the new run takes the event over at once
 
-      Awaits.until("the event is delivered after the restart", () -> bot.events.size() == 1);
+      Await.until("the event is delivered after the restart", () -> bot.events.size() == 1);
       assertThat(bot.attempts).hasSize(2).containsOnly(bot.attempts.get(0));
     } finally {
       hold.countDown();

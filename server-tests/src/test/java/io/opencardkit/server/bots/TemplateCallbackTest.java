@@ -7,7 +7,10 @@ import com.google.gson.Gson;
 import com.lark.oapi.Client;
 import com.lark.oapi.event.cardcallback.model.CallBackCard;
 import com.lark.oapi.event.cardcallback.model.P2CardActionTriggerResponse;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.io.IOException;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** A bot answers a card callback with {@code {"card":{"type":"template","data":…}}}: the card becomes what it renders. */
 final class TemplateCallbackTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private final TestServer server;
   private final Client sdk;
@@ -59,11 +62,11 @@ final class TemplateCallbackTest {
     String cardId = Cards.create(sdk, Cards.withButton(false));
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer = e -> templateAnswer("AAqNoSuch0001", Map.of());
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
-      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
+      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(toast.at("/toast/type").asText()).isEqualTo("error");
       assertThat(toast.at("/toast/content").asText()).contains("template does not exist", "AAqNoSuch0001");
       assertThat(Cards.text(server, cardId)).isEqualTo("Approve the plan?");

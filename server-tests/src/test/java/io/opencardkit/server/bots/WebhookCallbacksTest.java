@@ -8,7 +8,10 @@ import com.lark.oapi.event.cardcallback.model.P2CardActionTrigger;
 import com.lark.oapi.service.cardkit.v1.model.SettingsCardReq;
 import com.lark.oapi.service.cardkit.v1.model.SettingsCardReqBody;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Clicks on cards reach the bot's {@code callback_url} as {@code card.action.trigger}; its answer takes effect. */
 final class WebhookCallbacksTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private final TestServer server;
   private final Client sdk;
@@ -49,7 +52,7 @@ final class WebhookCallbacksTest {
     String cardId = sentCard(false);
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer = e -> Cards.answer("success", "Approved", "Approved by " + e.getEvent().getOperator().getOpenId());
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
@@ -62,11 +65,11 @@ final class WebhookCallbacksTest {
       assertThat(callback.getEvent().getContext().getOpenMessageId()).isEqualTo(messageId);
       assertThat(callback.getEvent().getContext().getOpenChatId()).isEqualTo(seed.chatId);
       assertThat(bot.typesAt("/callbacks")).containsExactly("url_verification", "card.action.trigger");
-      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
+      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(toast.get("message_id").asText()).isEqualTo(messageId);
       assertThat(Json.write(toast.get("toast"))).isEqualTo("{\"type\":\"success\",\"content\":\"Approved\"}");
       assertThat(Cards.text(server, cardId)).isEqualTo("Approved by " + seed.alice);
-      alice.await(f -> "card".equals(f.path("type").asText()) && "card".equals(f.path("op").asText()) && cardId.equals(f.path("card_id").asText()), Awaits.WAIT);
+      alice.await(f -> "card".equals(f.path("type").asText()) && "card".equals(f.path("op").asText()) && cardId.equals(f.path("card_id").asText()), Await.WAIT);
     }
   }
 
@@ -76,12 +79,12 @@ final class WebhookCallbacksTest {
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     assertThat(Cards.content(sdk, cardId, "Thinking", 1)).isZero();
     bot.cardAnswer = e -> Cards.answer("info", "Got it", "Replaced");
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isTrue();
-      alice.await(f -> "warning".equals(f.path("toast").path("type").asText()), Awaits.WAIT);
+      alice.await(f -> "warning".equals(f.path("toast").path("type").asText()), Await.WAIT);
       assertThat(alice.toasts()).extracting(t -> t.get("toast").get("type").asText()).containsExactly("info", "warning");
       assertThat(alice.toasts().get(0).get("toast").get("content").asText()).isEqualTo("Got it");
       assertThat(alice.toasts().get(1).get("toast").get("content").asText()).contains("streaming");
@@ -100,7 +103,7 @@ final class WebhookCallbacksTest {
     };
 
     CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
-    Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
+    Await.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
 
     assertThat(Cards.content(sdk, cardId, "Hello", 1)).isEqualTo(200810);
     release.countDown();
@@ -117,7 +120,7 @@ final class WebhookCallbacksTest {
       await(release); // released only when the test ends: after Feishu's 3 seconds have passed on the clock
       return Cards.answer("info", "Too late", "Too late");
     };
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
       Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
@@ -125,7 +128,7 @@ final class WebhookCallbacksTest {
       JsonNode answer = click.get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isFalse();
-      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT);
+      JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(toast.get("toast").get("type").asText()).isEqualTo("error");
       assertThat(toast.get("toast").get("content").asText()).contains("3 seconds").contains("200341");
       SettingsCardReq settings =
@@ -139,13 +142,13 @@ final class WebhookCallbacksTest {
   void click_onInlineCard_botCardReplacesTheMessage() throws Exception {
     String messageId = Cards.send(sdk, seed.chatId, Cards.withButton(false));
     bot.cardAnswer = e -> Cards.answer("success", "Saved", "Saved for you");
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isTrue();
       assertThat(bot.callbacks.get(0).getEvent().getAction().getValue()).containsEntry("decision", "approve");
-      JsonNode replaced = alice.await(f -> "message".equals(f.path("type").asText()) && messageId.equals(f.path("message").path("message_id").asText()), Awaits.WAIT);
+      JsonNode replaced = alice.await(f -> "message".equals(f.path("type").asText()) && messageId.equals(f.path("message").path("message_id").asText()), Await.WAIT);
       assertThat(replaced.get("message").get("content").get("body").get("elements").get(0).get("content").asText()).isEqualTo("Saved for you");
     }
   }
@@ -156,12 +159,12 @@ final class WebhookCallbacksTest {
     String p2p = io.opencardkit.server.directory.Directory.p2pChatId(seed.otherAppId, seed.alice);
     String cardId = Cards.create(other, Cards.withButton(false));
     String messageId = Cards.sendEntity(other, p2p, cardId);
-    try (PageSocket alice = PageSocket.open(server.baseUrl(), seed.alice)) {
+    try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isFalse();
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Awaits.WAIT).get("toast").get("content").asText()).contains("200340");
+      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).contains("200340");
     }
   }
 

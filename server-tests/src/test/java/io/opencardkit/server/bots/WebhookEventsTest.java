@@ -6,7 +6,9 @@ import com.lark.oapi.service.im.v1.model.EventMessage;
 import com.lark.oapi.service.im.v1.model.P2MessageReceiveV1;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Users' messages reach the bot's {@code event_url} as {@code im.message.receive_v1}, checked by the official SDK. */
 final class WebhookEventsTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private final WebhookBot bot = WebhookBot.start();
+  private final SdkBot bot = SdkBot.webhook();
   private final TestSeed seed = new TestSeed();
   private TestServer server;
 
@@ -41,7 +43,7 @@ final class WebhookEventsTest {
 
     String messageId = new Page(server.baseUrl(), seed.alice).say(p2p, "hello bot");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     P2MessageReceiveV1 event = bot.events.get(0);
     assertThat(event.getHeader().getEventType()).isEqualTo("im.message.receive_v1");
     assertThat(event.getHeader().getAppId()).isEqualTo(seed.appId);
@@ -54,9 +56,9 @@ final class WebhookEventsTest {
     assertThat(message.getContent()).isEqualTo("{\"text\":\"hello bot\"}");
     // The URL was verified before the first event; both requests were encrypted, the event signed (the SDK checked).
     // The bot records a request after its handler ran, so wait for the record too (regression: a race in this test).
-    Awaits.until("the delivery is recorded", () -> bot.typesAt("/events").size() == 2);
+    Await.until("the delivery is recorded", () -> bot.typesAt("/events").size() == 2);
     assertThat(bot.typesAt("/events")).containsExactly("url_verification", "im.message.receive_v1");
-    WebhookBot.Seen delivery = bot.seen.get(1);
+    SdkBot.Delivery delivery = bot.deliveries.get(1);
     assertThat(delivery.body()).startsWith("{\"encrypt\":");
     assertThat(delivery.headers()).containsKeys("x-lark-signature", "x-lark-request-timestamp", "x-lark-request-nonce");
     assertThat(delivery.answeredStatus()).isEqualTo(200);
@@ -70,12 +72,12 @@ final class WebhookEventsTest {
 
     new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "are you there?");
 
-    Awaits.until("the first attempt is answered 500 and queued for a retry", () -> server.server().bots().pendingRetries() == 1);
+    Await.until("the first attempt is answered 500 and queued for a retry", () -> server.server().bots().pendingRetries() == 1);
     assertThat(bot.events).isEmpty();
-    assertThat(bot.seen).extracting(WebhookBot.Seen::answeredStatus).endsWith(500);
+    assertThat(bot.deliveries).extracting(SdkBot.Delivery::answeredStatus).endsWith(500);
     // Feishu's first retry comes 15 s later, on the server's clock.
     clock.advance(Duration.ofSeconds(15));
-    Awaits.until("the retry is handled", () -> bot.events.size() == 1);
+    Await.until("the retry is handled", () -> bot.events.size() == 1);
     assertThat(bot.attempts).hasSize(2);
     assertThat(bot.attempts.get(1)).isEqualTo(bot.attempts.get(0)); // the bot can drop duplicates by event_id
     assertThat(server.server().bots().pendingRetries()).isZero();
@@ -89,7 +91,7 @@ final class WebhookEventsTest {
 
     new Page(server.baseUrl(), seed.alice).say(seed.chatId, "<at user_id=\"" + botOpenId + "\">Answer Bot</at> summarise please");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     EventMessage message = bot.events.get(0).getEvent().getMessage();
     assertThat(message.getChatType()).isEqualTo("group");
     assertThat(message.getContent()).isEqualTo("{\"text\":\"@_user_1 summarise please\"}");
@@ -111,7 +113,7 @@ final class WebhookEventsTest {
 
     // Events are queued in commit order on one context: once the later p2p event arrived, the group message had its
     // turn and produced nothing.
-    Awaits.until("the p2p event is handled", () -> bot.events.size() == 1);
+    Await.until("the p2p event is handled", () -> bot.events.size() == 1);
     assertThat(bot.events).extracting(e -> e.getEvent().getMessage().getMessageId()).containsExactly(p2p).doesNotContain(unmentioned);
   }
 
@@ -123,7 +125,7 @@ final class WebhookEventsTest {
 
     String messageId = new Page(server.baseUrl(), seed.alice).say(seed.chatId, "anyone?");
 
-    Awaits.until("the event is handled", () -> bot.events.size() == 1);
+    Await.until("the event is handled", () -> bot.events.size() == 1);
     assertThat(bot.events.get(0).getEvent().getMessage().getMessageId()).isEqualTo(messageId);
     assertThat(bot.events.get(0).getEvent().getMessage().getMentions()).isNullOrEmpty();
   }
@@ -136,9 +138,9 @@ final class WebhookEventsTest {
 
     new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "hello?");
 
-    Awaits.until("the event waits for a retry", () -> server.server().bots().pendingRetries() == 1);
+    Await.until("the event waits for a retry", () -> server.server().bots().pendingRetries() == 1);
     assertThat(bot.typesAt("/events")).containsExactly("url_verification");
-    assertThat(bot.seen.get(0).answeredStatus()).isEqualTo(500);
+    assertThat(bot.deliveries.get(0).answeredStatus()).isEqualTo(500);
     assertThat(bot.events).isEmpty();
   }
 }

@@ -12,6 +12,7 @@ import com.lark.oapi.service.im.v1.model.UpdateMessageReqBody;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +40,14 @@ final class BotNoticesTest {
   private static TestServer server;
   private static BrowserFixture browser;
   private static Bot bot;
-  private static CallbackBot callbacks;
+  private static SdkBot callbacks;
 
   @BeforeAll
   static void startAll() {
     server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10));
     browser = BrowserFixture.launch();
     bot = new Bot(server);
-    callbacks = CallbackBot.connect(server);
+    callbacks = SdkBot.connect(server);
   }
 
   @AfterAll
@@ -74,7 +75,7 @@ final class BotNoticesTest {
     Page page = openAs(server.seed.alice, 1280, 800);
     bot.sendCard(String.format(CARD_WITH_BUTTON, false, "这个回答有帮助吗？"));
     Locator card = message(page, bot.lastMessageId());
-    callbacks.answer = e -> CallbackBot.toast("success", "谢谢反馈");
+    callbacks.cardAnswer = e -> SdkBot.toast("success", "谢谢反馈");
 
     card.locator("[data-element-id=\"like\"]").click();
 
@@ -96,8 +97,8 @@ final class BotNoticesTest {
     String cardId = bot.sendCard(String.format(CARD_WITH_BUTTON, true, ""));
     bot.contentOk(cardId, "md", "还在生成");
     Locator card = message(page, bot.lastMessageId());
-    callbacks.answer = e -> {
-      P2CardActionTriggerResponse answer = CallbackBot.toast("info", "已收到你的反馈");
+    callbacks.cardAnswer = e -> {
+      P2CardActionTriggerResponse answer = SdkBot.toast("info", "已收到你的反馈");
       CallBackCard replacement = new CallBackCard();
       replacement.setType("raw");
       replacement.setData(new Gson().fromJson(String.format(CARD_WITH_BUTTON, false, "谢谢"), Map.class));

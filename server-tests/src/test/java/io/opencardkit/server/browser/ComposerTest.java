@@ -12,6 +12,7 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,14 +26,14 @@ import org.junit.jupiter.api.Test;
 final class ComposerTest {
   private static TestServer server;
   private static BrowserFixture browser;
-  private static EventBot bot;
+  private static SdkBot bot;
 
   @BeforeAll
   static void startAll() {
     PlaywrightAssertions.setDefaultAssertionTimeout(20_000); // a shared 2-core machine can be slow; waiting is not retrying
     server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10));
     browser = BrowserFixture.launch();
-    bot = EventBot.connect(server);
+    bot = SdkBot.connect(server);
   }
 
   @AfterAll

@@ -12,11 +12,11 @@ import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardStateCodec;
 import io.opencardkit.core.engine.EventType;
 import io.opencardkit.core.store.LoadedCard;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import io.opencardkit.store.postgres.PostgresCardStore;
 import io.opencardkit.store.postgres.PostgresConfig;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ final class ClusterProcessTest {
   private final String store = TestPostgres.withSchema(TestPostgres.url(), schema);
   private final RedisServerProcess redis = RedisServerProcess.start();
   private final List<ServerProcess> nodes = new ArrayList<>();
-  private final List<RecordingSocket> sockets = new ArrayList<>();
+  private final List<PageSocket> sockets = new ArrayList<>();
 
   ClusterProcessTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-cluster-proc");
@@ -55,7 +55,7 @@ final class ClusterProcessTest {
 
   @AfterEach
   void stop() {
-    sockets.forEach(RecordingSocket::close);
+    sockets.forEach(PageSocket::close);
     nodes.forEach(ServerProcess::close);
     redis.close();
     TestPostgres.dropSchema(TestPostgres.url(), schema);
@@ -71,19 +71,19 @@ final class ClusterProcessTest {
     });
   }
 
-  private RecordingSocket viewer(int node, String openId, String resumeJson) throws Exception {
-    RecordingSocket socket = RecordingSocket.open(nodes.get(node).baseUrl(), "user=" + openId, false);
+  private PageSocket viewer(int node, String openId, String resumeJson) throws Exception {
+    PageSocket socket = PageSocket.open(nodes.get(node).baseUrl(), "user=" + openId, false);
     sockets.add(socket);
     socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     socket.resume(resumeJson);
     return socket;
   }
 
-  private static void awaitMessage(RecordingSocket socket) throws InterruptedException {
+  private static void awaitMessage(PageSocket socket) throws InterruptedException {
     socket.await(f -> "message".equals(f.path("type").asText()), WAIT, "message");
   }
 
-  private static void awaitVersion(RecordingSocket socket, String cardId, long version) throws InterruptedException {
+  private static void awaitVersion(PageSocket socket, String cardId, long version) throws InterruptedException {
     socket.await(
         f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version, WAIT, "of version " + version);
   }
@@ -110,8 +110,8 @@ final class ClusterProcessTest {
 
   @Test
   void stream_writtenAlternatelyThroughBothNodes_endsExactAndViewersOnBothSeeEveryIncrementOnceInOrder() throws Exception {
-    RecordingSocket aliceOnA = viewer(0, seed.alice, "{}");
-    RecordingSocket bobOnB = viewer(1, seed.bob, "{}");
+    PageSocket aliceOnA = viewer(0, seed.alice, "{}");
+    PageSocket bobOnB = viewer(1, seed.bob, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
     bot(1).sendCard("chat_id", seed.chatId, cardId);
     awaitMessage(aliceOnA);
@@ -126,7 +126,7 @@ final class ClusterProcessTest {
 
     CardState state = stored(cardId);
     assertThat(text(state)).isEqualTo(text.toString());
-    for (RecordingSocket socket : List.of(aliceOnA, bobOnB)) {
+    for (PageSocket socket : List.of(aliceOnA, bobOnB)) {
       awaitVersion(socket, cardId, state.version());
       ViewerModel page = ViewerModel.of(socket, cardId);
       assertThat(page.anomalies).isEmpty();
@@ -158,7 +158,7 @@ final class ClusterProcessTest {
 
   @Test
   void killNine_ofOneNodeMidStream_losesNothingAcknowledgedAndItsViewersResumeOnTheOther() throws Exception {
-    RecordingSocket aliceOnA = viewer(0, seed.alice, "{}");
+    PageSocket aliceOnA = viewer(0, seed.alice, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
     bot(0).sendCard("chat_id", seed.chatId, cardId);
     awaitMessage(aliceOnA);
@@ -199,7 +199,7 @@ final class ClusterProcessTest {
     assertThat(text(finalState)).isEqualTo(text.toString());
 
     long held = ViewerModel.of(aliceOnA, cardId).version;
-    RecordingSocket aliceOnB = viewer(1, seed.alice, "{\"" + cardId + "\":" + held + "}"); // the page reconnects elsewhere
+    PageSocket aliceOnB = viewer(1, seed.alice, "{\"" + cardId + "\":" + held + "}"); // the page reconnects elsewhere
     awaitVersion(aliceOnB, cardId, finalState.version());
     ViewerModel page = ViewerModel.of(List.of(aliceOnA, aliceOnB), cardId);
     assertThat(page.anomalies).isEmpty();
@@ -208,7 +208,7 @@ final class ClusterProcessTest {
 
   @Test
   void redisRestart_duringAStream_writesStayAcknowledgedAndViewersCatchUpWhenItReturns() throws Exception {
-    RecordingSocket bobOnB = viewer(1, seed.bob, "{}");
+    PageSocket bobOnB = viewer(1, seed.bob, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
     bot(0).sendCard("chat_id", seed.chatId, cardId);
     awaitMessage(bobOnB);
@@ -231,7 +231,7 @@ final class ClusterProcessTest {
 
     bobOnB.awaitClosed(WAIT); // node B, reconnected, asks its pages to reload
     long held = ViewerModel.of(bobOnB, cardId).version;
-    RecordingSocket again = viewer(1, seed.bob, "{\"" + cardId + "\":" + held + "}");
+    PageSocket again = viewer(1, seed.bob, "{\"" + cardId + "\":" + held + "}");
     for (int i = 0; i < 3; i++) {
       sequence++;
       text.append("after").append(sequence).append(' ');

@@ -8,14 +8,14 @@ import io.opencardkit.core.card.ElementTree;
 import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardStateCodec;
 import io.opencardkit.core.store.LoadedCard;
-import io.opencardkit.server.bots.SdkWsBot;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.MetricsScrape;
+import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import io.opencardkit.store.postgres.PostgresCardStore;
 import io.opencardkit.store.postgres.PostgresConfig;
 import java.net.URI;
@@ -80,16 +80,16 @@ final class GracefulStopTest {
     });
   }
 
-  private RecordingSocket viewer(int node, String resumeJson) throws Exception {
-    RecordingSocket socket = RecordingSocket.open(nodes.get(node).baseUrl(), "user=" + seed.alice, false);
+  private PageSocket viewer(int node, String resumeJson) throws Exception {
+    PageSocket socket = PageSocket.open(nodes.get(node).baseUrl(), "user=" + seed.alice, false);
     clients.add(socket);
     socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     socket.resume(resumeJson);
     return socket;
   }
 
-  private SdkWsBot longConnectionBot(int node) {
-    SdkWsBot bot = new SdkWsBot(nodes.get(node).baseUrl(), seed.appId, seed.appSecret).start();
+  private SdkBot longConnectionBot(int node) {
+    SdkBot bot = SdkBot.longConnection(nodes.get(node).baseUrl(), seed.appId, seed.appSecret);
     clients.add(bot);
     until("the bot's long connection is open on node " + node, () -> scrape(node).sum("okc_bots_long_connections") == 1);
     return bot;
@@ -123,10 +123,10 @@ final class GracefulStopTest {
 
   @Test
   void sigterm_midStream_losesNothingAcknowledged_pageResumesOnTheOtherNode_andTheProcessExitsInTime() throws Exception {
-    SdkWsBot botOnA = longConnectionBot(0);
+    SdkBot botOnA = longConnectionBot(0);
     aliceSays(0, "before the stop");
     until("the bot got the event over its long connection", () -> botOnA.events.size() == 1);
-    RecordingSocket aliceOnA = viewer(0, "{}");
+    PageSocket aliceOnA = viewer(0, "{}");
     BotCalls viaA = bot(0);
     String cardId = viaA.createCard(BotCalls.STREAMING_CARD);
     viaA.sendCard("chat_id", seed.chatId, cardId);
@@ -170,7 +170,7 @@ final class GracefulStopTest {
 
     // The page reconnects to node B with what it holds and resumes without a gap; the bot carries on through B.
     long held = ViewerModel.of(aliceOnA, cardId).version;
-    RecordingSocket aliceOnB = viewer(1, "{\"" + cardId + "\":" + held + "}");
+    PageSocket aliceOnB = viewer(1, "{\"" + cardId + "\":" + held + "}");
     BotCalls viaB = bot(1);
     int sequence = attempted.indexOf(stored) + 1;
     StringBuilder text = new StringBuilder(stored);
@@ -184,7 +184,7 @@ final class GracefulStopTest {
     assertThat(ViewerModel.of(List.of(aliceOnA, aliceOnB), cardId).anomalies).isEmpty();
 
     // The bot's SDK reconnects (behind a balancer, to a live node): events reach it through B.
-    SdkWsBot botOnB = longConnectionBot(1);
+    SdkBot botOnB = longConnectionBot(1);
     aliceSays(1, "after the stop");
     until("the bot got the event through node B", () -> botOnB.events.size() == 1);
     MetricsScrape metricsOfB = scrape(1);

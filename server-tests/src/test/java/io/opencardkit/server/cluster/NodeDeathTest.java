@@ -15,11 +15,11 @@ import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardStateCodec;
 import io.opencardkit.core.engine.EventType;
 import io.opencardkit.core.store.LoadedCard;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import io.opencardkit.store.postgres.PostgresCardStore;
 import io.opencardkit.store.postgres.PostgresConfig;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ final class NodeDeathTest {
   private final RedisServerProcess redis = RedisServerProcess.start();
   private final Path dir = Files.createTempDirectory("okc-node-death");
   private final List<ServerProcess> processes = new ArrayList<>();
-  private final List<RecordingSocket> sockets = new ArrayList<>();
+  private final List<PageSocket> sockets = new ArrayList<>();
   private PostgresCardStore pg;
   private int started;
   private CompletableFuture<ServerProcess> spare; // the next victim, booting
@@ -79,7 +79,7 @@ final class NodeDeathTest {
     if (spare != null) {
       spare.handle((node, e) -> node).orTimeout(2, TimeUnit.MINUTES).exceptionally(e -> null).join(); // it joins processes
     }
-    sockets.forEach(RecordingSocket::close);
+    sockets.forEach(PageSocket::close);
     processes.forEach(ServerProcess::close);
     redis.close();
     if (pg != null) {
@@ -120,7 +120,7 @@ final class NodeDeathTest {
     spare = startNodeInBackground();
     pg = PostgresCardStore.open(PostgresConfig.parse(store));
     Client viaSurvivor = sdk(survivor);
-    RecordingSocket viewer = RecordingSocket.open(survivor.baseUrl(), "user=" + seed.alice, false);
+    PageSocket viewer = PageSocket.open(survivor.baseUrl(), "user=" + seed.alice, false);
     sockets.add(viewer);
     viewer.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     viewer.resume("{}");
@@ -227,7 +227,7 @@ final class NodeDeathTest {
   }
 
   /** Waits until the viewer's page holds {@code version} of the card (it must come: bounded only to fail, not hang). */
-  private static void awaitViewerAt(RecordingSocket viewer, String cardId, long version) throws InterruptedException {
+  private static void awaitViewerAt(PageSocket viewer, String cardId, long version) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (ViewerModel.of(viewer, cardId).version < version) {
       if (System.nanoTime() > deadline) {
@@ -238,7 +238,7 @@ final class NodeDeathTest {
     }
   }
 
-  private static long snapshotsOf(RecordingSocket viewer, String cardId) {
+  private static long snapshotsOf(PageSocket viewer, String cardId) {
     return viewer.frames().stream()
         .filter(f -> "snapshot".equals(f.path("type").asText()) && cardId.equals(f.path("card_id").asText()))
         .count();

@@ -7,9 +7,9 @@ import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.engine.EventType;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestCluster;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,23 +32,23 @@ final class TwoNodesTest {
   private final TestCluster cluster = TestCluster.start(2);
   private final BotCalls viaFirst = new BotCalls(cluster.client(0), () -> cluster.node(0).runtime());
   private final BotCalls viaSecond = new BotCalls(cluster.client(1), () -> cluster.node(1).runtime());
-  private final List<RecordingSocket> sockets = new ArrayList<>();
+  private final List<PageSocket> sockets = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    sockets.forEach(RecordingSocket::close);
+    sockets.forEach(PageSocket::close);
     cluster.close();
   }
 
-  private RecordingSocket viewer(int node, String openId) throws Exception {
-    RecordingSocket socket = RecordingSocket.open(cluster.baseUrl(node), "user=" + openId, false);
+  private PageSocket viewer(int node, String openId) throws Exception {
+    PageSocket socket = PageSocket.open(cluster.baseUrl(node), "user=" + openId, false);
     sockets.add(socket);
     socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     socket.resume("{}");
     return socket;
   }
 
-  private static void awaitVersion(RecordingSocket socket, String cardId, long version) throws InterruptedException {
+  private static void awaitVersion(PageSocket socket, String cardId, long version) throws InterruptedException {
     socket.await(
         f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version
             || cardId.equals(f.path("message").path("card").path("card_id").asText()) && f.path("message").path("card").path("version").asLong() >= version,
@@ -57,8 +57,8 @@ final class TwoNodesTest {
 
   @Test
   void stream_writtenAlternatelyThroughBothNodes_endsWithTheExactTextForViewersOfBoth() throws Exception {
-    RecordingSocket aliceOnFirst = viewer(0, cluster.seed.alice);
-    RecordingSocket bobOnSecond = viewer(1, cluster.seed.bob);
+    PageSocket aliceOnFirst = viewer(0, cluster.seed.alice);
+    PageSocket bobOnSecond = viewer(1, cluster.seed.bob);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
     viaSecond.sendCard("chat_id", cluster.seed.chatId, cardId);
     aliceOnFirst.await(f -> "message".equals(f.path("type").asText()), WAIT, "message");
@@ -74,7 +74,7 @@ final class TwoNodesTest {
 
     awaitVersion(aliceOnFirst, cardId, last);
     awaitVersion(bobOnSecond, cardId, last);
-    for (RecordingSocket socket : List.of(aliceOnFirst, bobOnSecond)) {
+    for (PageSocket socket : List.of(aliceOnFirst, bobOnSecond)) {
       ViewerModel page = ViewerModel.of(socket, cardId);
       assertThat(page.anomalies).isEmpty();
       assertThat(page.text).isEqualTo(text.toString());
@@ -149,7 +149,7 @@ final class TwoNodesTest {
 
   @Test
   void pageHoldingAVersionTheOtherNodeNeverHeardOf_resumesThereWithoutLosingIt() throws Exception {
-    RecordingSocket aliceOnFirst = viewer(0, cluster.seed.alice);
+    PageSocket aliceOnFirst = viewer(0, cluster.seed.alice);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
     viaFirst.sendCard("chat_id", cluster.seed.chatId, cardId);
     viaFirst.contentOk(cardId, "one", 1);
@@ -167,7 +167,7 @@ final class TwoNodesTest {
     long held = ViewerModel.of(aliceOnFirst, cardId).version;
     cluster.stop(0);
 
-    RecordingSocket aliceOnSecond = RecordingSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.alice, false);
+    PageSocket aliceOnSecond = PageSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.alice, false);
     sockets.add(aliceOnSecond);
     aliceOnSecond.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     aliceOnSecond.resume("{\"" + cardId + "\":" + held + "}");
@@ -187,7 +187,7 @@ final class TwoNodesTest {
 
   @Test
   void busOutage_writesAreAcknowledgedAndViewersOfTheCutOffNodeCatchUpWhenItReturns() throws Exception {
-    RecordingSocket bobOnSecond = viewer(1, cluster.seed.bob);
+    PageSocket bobOnSecond = viewer(1, cluster.seed.bob);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
     viaFirst.sendCard("chat_id", cluster.seed.chatId, cardId);
     viaFirst.contentOk(cardId, "before", 1);
@@ -200,7 +200,7 @@ final class TwoNodesTest {
     cluster.bus.reconnect("node1");
 
     bobOnSecond.awaitClosed(WAIT); // asked to reload: the page reconnects and resumes
-    RecordingSocket again = RecordingSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.bob, false);
+    PageSocket again = PageSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.bob, false);
     sockets.add(again);
     again.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     again.resume("{\"" + cardId + "\":" + held + "}");

@@ -2,7 +2,7 @@ package io.opencardkit.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.card.ElementTree;
-import io.opencardkit.server.web.RecordingSocket;
+import io.opencardkit.server.testkit.PageSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,14 +17,14 @@ final class ViewerModel {
   final List<String> anomalies = new ArrayList<>();
   int increments;
 
-  static ViewerModel of(RecordingSocket socket, String cardId) {
+  static ViewerModel of(PageSocket socket, String cardId) {
     return of(List.of(socket), cardId);
   }
 
   /** The page across reconnects: the frames of each socket in turn (the page keeps what it held). */
-  static ViewerModel of(List<RecordingSocket> sockets, String cardId) {
+  static ViewerModel of(List<PageSocket> sockets, String cardId) {
     ViewerModel model = new ViewerModel();
-    for (RecordingSocket socket : sockets) {
+    for (PageSocket socket : sockets) {
       for (JsonNode frame : socket.frames()) {
         model.apply(frame, cardId);
       }

@@ -2,9 +2,11 @@ package io.opencardkit.server.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestSeed;
 import java.nio.file.Path;
@@ -63,10 +65,10 @@ final class KillNineTest {
     List<Stream> streams = new ArrayList<>();
 
     try (ServerProcess server = ServerProcess.start(data, args)) {
-      SdkCalls sdk = new SdkCalls(server.baseUrl(), seed.appId, seed.appSecret);
+      BotApi sdk = BotApi.of(server.baseUrl(), seed.appId, seed.appSecret);
       for (int i = 0; i < CARDS; i++) {
-        String cardId = sdk.createCard(streamingCard());
-        streams.add(new Stream(cardId, sdk.sendCard(seed.chatId, cardId)));
+        String cardId = sdk.createCard(Json.write(streamingCard()));
+        streams.add(new Stream(cardId, sdk.sendCardToChat(seed.chatId, cardId)));
       }
       AtomicInteger acks = new AtomicInteger();
       CountDownLatch enough = new CountDownLatch(1);
@@ -92,19 +94,19 @@ final class KillNineTest {
     }
 
     try (ServerProcess restarted = ServerProcess.start(data, args)) {
-      SdkCalls sdk = new SdkCalls(restarted.baseUrl(), seed.appId, seed.appSecret);
+      BotApi sdk = BotApi.of(restarted.baseUrl(), seed.appId, seed.appSecret);
       for (Stream stream : streams) {
         verifyAfterRestart(sdk, stream);
       }
     }
   }
 
-  private static void stream(SdkCalls sdk, Stream stream, AtomicInteger acks, CountDownLatch enough, long deadline) {
+  private static void stream(BotApi sdk, Stream stream, AtomicInteger acks, CountDownLatch enough, long deadline) {
     for (int sequence = 1; sequence <= MAX_SEQUENCE && System.nanoTime() < deadline; sequence++) {
       stream.attempted = sequence;
       int code;
       try {
-        code = sdk.content(stream.cardId, ANSWER, text(sequence), sequence, uuid(stream.cardId, sequence));
+        code = sdk.content(stream.cardId, ANSWER, text(sequence), sequence, uuid(stream.cardId, sequence)).getCode();
       } catch (Exception e) { // the connection died with the server: this update may or may not have landed
         stream.transportFailure = e;
         return;
@@ -120,33 +122,33 @@ final class KillNineTest {
     }
   }
 
-  private static void verifyAfterRestart(SdkCalls sdk, Stream s) throws Exception {
+  private static void verifyAfterRestart(BotApi sdk, Stream s) throws Exception {
     int acked = s.acked;
     // One call in flight at most, so the card shows text(acked) or text(acked + 1): never shorter, never in between.
     String shownText = answerOf(sdk, s);
     int shown = sequenceOf(shownText, acked, s.attempted, s);
 
     // The same uuid with the same request is a replay: success, and nothing is applied again.
-    assertThat(sdk.content(s.cardId, ANSWER, text(acked), acked, uuid(s.cardId, acked)))
+    assertThat(sdk.content(s.cardId, ANSWER, text(acked), acked, uuid(s.cardId, acked)).getCode())
         .as("replay of the last acknowledged update of %s", s).isZero();
     assertThat(answerOf(sdk, s)).as("text after the replay, %s", s).isEqualTo(shownText);
 
     // The stored high-water mark is at least the last acknowledged sequence...
-    assertThat(sdk.content(s.cardId, ANSWER, "stale", acked, "stale-" + uuid(s.cardId, acked)))
+    assertThat(sdk.content(s.cardId, ANSWER, "stale", acked, "stale-" + uuid(s.cardId, acked)).getCode())
         .as("the last acknowledged sequence again, fresh uuid, %s", s).isEqualTo(300317);
     // ...and exactly the sequence whose text is shown: the next one is refused only if the in-flight one landed.
     int expected = shown == acked ? 0 : 300317;
-    assertThat(sdk.content(s.cardId, ANSWER, text(acked + 1), acked + 1, "next-" + uuid(s.cardId, acked + 1)))
+    assertThat(sdk.content(s.cardId, ANSWER, text(acked + 1), acked + 1, "next-" + uuid(s.cardId, acked + 1)).getCode())
         .as("sequence %d after restart (card shows sequence %d), %s", acked + 1, shown, s).isEqualTo(expected);
 
     // Streaming goes on where it stopped.
-    assertThat(sdk.content(s.cardId, ANSWER, text(acked + 2), acked + 2, uuid(s.cardId, acked + 2)))
+    assertThat(sdk.content(s.cardId, ANSWER, text(acked + 2), acked + 2, uuid(s.cardId, acked + 2)).getCode())
         .as("streaming after restart, %s", s).isZero();
     assertThat(answerOf(sdk, s)).as("text after streaming on, %s", s).isEqualTo(text(acked + 2));
   }
 
-  private static String answerOf(SdkCalls sdk, Stream s) throws Exception {
-    return sdk.cardOf(s.messageId).at("/body/elements/0/content").asText(null);
+  private static String answerOf(BotApi sdk, Stream s) throws Exception {
+    return sdk.shownCard(s.messageId).at("/body/elements/0/content").asText(null);
   }
 
   /** The sequence in {@code lowest..highest} whose text is {@code content}. */
@@ -174,37 +176,37 @@ final class KillNineTest {
             + "\"elements\":[{\"tag\":\"markdown\",\"element_id\":\"md_batch\",\"content\":\"from batch\"}]}}]";
     String cardId;
     String messageId;
-    ObjectNode beforeKill;
+    JsonNode beforeKill;
 
     try (ServerProcess server = ServerProcess.start(data, args)) {
-      SdkCalls sdk = new SdkCalls(server.baseUrl(), seed.appId, seed.appSecret);
-      cardId = sdk.createCard(card);
-      messageId = sdk.sendCard(seed.chatId, cardId);
+      BotApi sdk = BotApi.of(server.baseUrl(), seed.appId, seed.appSecret);
+      cardId = sdk.createCard(Json.write(card));
+      messageId = sdk.sendCardToChat(seed.chatId, cardId);
       ObjectNode summary = Json.object();
       summary.putObject("config").put("width_mode", "fill").putObject("summary").put("content", "answering");
-      ack(sdk.settings(cardId, summary, 1, "op-1"), "settings");
-      ack(sdk.content(cardId, ANSWER, "partial answer", 2, "op-2"), "content");
+      ack(sdk.settings(cardId, Json.write(summary), 1, "op-1").getCode(), "settings");
+      ack(sdk.content(cardId, ANSWER, "partial answer", 2, "op-2").getCode(), "content");
       ack(sdk.addElements(cardId, "append", null,
-          "[{\"tag\":\"markdown\",\"element_id\":\"md_extra\",\"content\":\"extra\"},{\"tag\":\"hr\",\"element_id\":\"hr_1\"}]", 3, "op-3"), "append");
-      ack(sdk.patchElement(cardId, "md_intro", "{\"content\":\"Intro, patched\"}", 4, "op-4"), "patch");
-      ack(sdk.updateElement(cardId, "md_extra", "{\"tag\":\"markdown\",\"element_id\":\"md_extra2\",\"content\":\"replaced\"}", 5, "op-5"), "update");
-      ack(sdk.deleteElement(cardId, "hr_1", 6, "op-6"), "delete");
-      ack(sdk.batchUpdate(cardId, batch, 7, "op-7"), "batch_update");
+          "[{\"tag\":\"markdown\",\"element_id\":\"md_extra\",\"content\":\"extra\"},{\"tag\":\"hr\",\"element_id\":\"hr_1\"}]", 3, "op-3").getCode(), "append");
+      ack(sdk.patchElement(cardId, "md_intro", "{\"content\":\"Intro, patched\"}", 4, "op-4").getCode(), "patch");
+      ack(sdk.updateElement(cardId, "md_extra", "{\"tag\":\"markdown\",\"element_id\":\"md_extra2\",\"content\":\"replaced\"}", 5, "op-5").getCode(), "update");
+      ack(sdk.deleteElement(cardId, "hr_1", 6, "op-6").getCode(), "delete");
+      ack(sdk.batch(cardId, batch, 7, "op-7").getCode(), "batch_update");
       ObjectNode close = Json.object();
       close.putObject("config").put("streaming_mode", false).putObject("summary").put("content", "done");
-      ack(sdk.settings(cardId, close, 8, "op-8"), "close streaming");
-      beforeKill = sdk.cardOf(messageId);
+      ack(sdk.settings(cardId, Json.write(close), 8, "op-8").getCode(), "close streaming");
+      beforeKill = sdk.shownCard(messageId);
       server.kill9();
     }
     assertThat(beforeKill).as("the card after eight acknowledged changes").isEqualTo(expectedFinalCard());
 
     try (ServerProcess restarted = ServerProcess.start(data, args)) {
-      SdkCalls sdk = new SdkCalls(restarted.baseUrl(), seed.appId, seed.appSecret);
-      assertThat(sdk.cardOf(messageId)).as("the card after kill -9 and restart").isEqualTo(beforeKill);
-      assertThat(sdk.batchUpdate(cardId, batch, 7, "op-7")).as("replay of the batch by its uuid").isZero();
-      assertThat(sdk.deleteElement(cardId, "md_extra2", 8, "stale")).as("sequence 8 again").isEqualTo(300317);
-      assertThat(sdk.cardOf(messageId)).as("the card after a replay and a refusal").isEqualTo(beforeKill);
-      assertThat(sdk.deleteElement(cardId, "md_extra2", 9, "op-9")).as("the next sequence").isZero();
+      BotApi sdk = BotApi.of(restarted.baseUrl(), seed.appId, seed.appSecret);
+      assertThat(sdk.shownCard(messageId)).as("the card after kill -9 and restart").isEqualTo(beforeKill);
+      assertThat(sdk.batch(cardId, batch, 7, "op-7").getCode()).as("replay of the batch by its uuid").isZero();
+      assertThat(sdk.deleteElement(cardId, "md_extra2", 8, "stale").getCode()).as("sequence 8 again").isEqualTo(300317);
+      assertThat(sdk.shownCard(messageId)).as("the card after a replay and a refusal").isEqualTo(beforeKill);
+      assertThat(sdk.deleteElement(cardId, "md_extra2", 9, "op-9").getCode()).as("the next sequence").isZero();
     }
   }
 

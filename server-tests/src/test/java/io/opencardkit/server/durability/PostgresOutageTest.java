@@ -2,23 +2,19 @@ package io.opencardkit.server.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.lark.oapi.Client;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.engine.CardEvent;
-import io.opencardkit.server.OpenCardKitServer;
-import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
+import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.server.web.BotCalls;
 import io.opencardkit.store.postgres.testing.TcpProxy;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -33,17 +29,14 @@ final class PostgresOutageTest {
   private final TestSeed seed = new TestSeed();
   private final String schema = TestPostgres.newSchema();
   private final TcpProxy proxy;
-  private final OpenCardKitServer server;
+  private final TestServer server;
   private final BotCalls bot;
 
   PostgresOutageTest() throws Exception {
     proxy = TcpProxy.start(5432);
-    Path dir = Files.createTempDirectory("okc-pg-outage");
     String store = TestPostgres.withSchema("postgresql://postgres@127.0.0.1:" + proxy.port() + "/test", schema);
-    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir).withSeed(seed.writeTo(dir)).withCluster(store, null).withInsecureDevLogin();
-    server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
-    Client sdk = Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(server.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
-    bot = new BotCalls(sdk, server::runtime);
+    server = TestServer.start(seed, Clock.systemUTC(), Duration.ofMinutes(10), config -> config.withCluster(store, null).withInsecureDevLogin());
+    bot = new BotCalls(server.client(), server.server()::runtime);
   }
 
   @AfterEach
@@ -74,7 +67,7 @@ final class PostgresOutageTest {
     }
     bot.contentOk(cardId, "during the outage, and after", 3);
 
-    List<CardEvent> log = server.store().events(cardId, 0, 100);
+    List<CardEvent> log = server.server().store().events(cardId, 0, 100);
     assertThat(log).extracting(CardEvent::version).containsExactlyElementsOf(
         java.util.stream.LongStream.rangeClosed(1, log.size()).boxed().collect(java.util.stream.Collectors.toList()));
     assertThat(log.stream().filter(e -> "u-2".equals(e.uuid())).count()).isEqualTo(1); // applied once, whatever the retries

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import io.opencardkit.core.Json;
-import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.testkit.MetricsScrape;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
-import java.io.PrintStream;
+import io.opencardkit.server.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ final class DashboardTest {
 
   private final String schema = TestPostgres.newSchema();
   private final RedisServerProcess redis = RedisServerProcess.start();
-  private OpenCardKitServer server;
+  private TestServer server;
 
   @AfterEach
   void stop() {
@@ -50,11 +50,10 @@ final class DashboardTest {
   }
 
   private void startClusteredNode() throws Exception {
-    Path dir = Files.createTempDirectory("okc-metrics");
-    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(new TestSeed().writeTo(dir))
-        .withCluster(TestPostgres.withSchema(TestPostgres.url(), schema), redis.url()).withInsecureDevLogin()
-        .withOperations(new ServerConfig.Operations(0, Duration.ofSeconds(10)));
-    server = OpenCardKitServer.start(config, new PrintStream(java.io.OutputStream.nullOutputStream()));
+    server =
+        TestServer.start(new TestSeed(), Clock.systemUTC(), Duration.ofMinutes(10),
+            config -> config.withCluster(TestPostgres.withSchema(TestPostgres.url(), schema), redis.url()).withInsecureDevLogin()
+                .withOperations(new ServerConfig.Operations(0, Duration.ofSeconds(10))));
   }
 
   @Test
@@ -65,7 +64,7 @@ final class DashboardTest {
     HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/open-apis/bot/v3/info")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isBetween(400, 499);
-    String metricsBase = "http://127.0.0.1:" + server.metricsPort();
+    String metricsBase = "http://127.0.0.1:" + server.server().metricsPort();
     MetricsScrape scrape = MetricsScrape.of(metricsBase);
 
     JsonNode dashboard = Json.parseOrNull(Files.readString(DASHBOARD));
@@ -94,15 +93,15 @@ final class DashboardTest {
     HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<String> onMain = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    MetricsScrape onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.metricsPort());
+    MetricsScrape onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (onMetricsPort.sum("okc_bus_connected") != 1 && System.nanoTime() < deadline) { // the bus connects in the background
       java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-      onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.metricsPort());
+      onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
     }
 
     assertThat(onMain.statusCode()).isEqualTo(404);
-    assertThat(server.metricsPort()).isPositive().isNotEqualTo(server.port());
+    assertThat(server.server().metricsPort()).isPositive().isNotEqualTo(server.server().port());
     assertThat(onMetricsPort.sum("okc_bus_connected")).isEqualTo(1);
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestIdentityProvider;
 import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.web.RecordingSocket;
 import io.opencardkit.server.web.WebClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +30,9 @@ final class OidcAccessTest {
       String cardId = bot.createCard(BotCalls.STREAMING_CARD);
       bot.sendCard("open_id", server.seed.alice, cardId);
 
-      try (RecordingSocket aliceSocket = RecordingSocket.open(server.baseUrl(), "", false, Map.of("Cookie", alice));
+      try (PageSocket aliceSocket = PageSocket.open(server.baseUrl(), "", false, Map.of("Cookie", alice));
           // Bob's page names Alice in the query, as the development mode's pages do: the session decides, not the URL.
-          RecordingSocket bobSocket = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, false, Map.of("Cookie", bob))) {
+          PageSocket bobSocket = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false, Map.of("Cookie", bob))) {
         assertThat(bobSocket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello").get("user").asText()).isEqualTo(server.seed.bob);
         aliceSocket.resume("{\"" + cardId + "\":" + loadedVersion(web, aliceP2p, alice, cardId) + "}");
         bobSocket.resume("{\"" + cardId + "\":0}"); // Bob asks for Alice's card by id, as a curious page could
@@ -56,7 +56,7 @@ final class OidcAccessTest {
       assertThat(web.get("/web/api/users", "Cookie", bob).status()).isEqualTo(403);
       // Without a session nothing is served, whatever the URL says.
       assertThat(web.get("/web/api/chats" + asAlice).status()).isEqualTo(401);
-      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), "user=" + server.seed.alice)).isEqualTo(401);
+      assertThat(PageSocket.refusedStatus(server.baseUrl(), "user=" + server.seed.alice)).isEqualTo(401);
       // Alice does see her chat and its card.
       assertThat(web.get("/web/api/chats", "Cookie", alice).body()).extracting(c -> c.get("chat_id").asText()).contains(aliceP2p);
       assertThat(web.get("/web/api/cards/" + cardId + "/inspector", "Cookie", alice).status()).isEqualTo(200);

@@ -9,12 +9,6 @@ import io.opencardkit.server.ServerConfig;
 import io.opencardkit.store.postgres.PostgresCardStore;
 import io.opencardkit.store.postgres.PostgresConfig;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,33 +25,25 @@ public final class PostgresRedisNodes implements AutoCloseable {
   private final String schema = TestPostgres.newSchema();
   private final String storeUrl = TestPostgres.withSchema(TestPostgres.url(), schema);
   private final RedisServerProcess redis = RedisServerProcess.start();
-  private final Path dir;
-  private final List<OpenCardKitServer> nodes = new ArrayList<>();
+  private final List<TestServer> nodes = new ArrayList<>();
   private final List<Vertx> busLoops = new ArrayList<>();
 
   public PostgresRedisNodes(Clock clock) {
     this.clock = clock;
-    try {
-      dir = Files.createTempDirectory("okc-pg-redis");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Starts a node (the first stores the seed) whose store is {@code wrap} of its PostgreSQL store. */
   public OpenCardKitServer startNode(UnaryOperator<CardStore> wrap) {
-    int index = nodes.size();
-    ServerConfig config =
-        ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("node" + index))
-            .withSeed(index == 0 ? seed.writeTo(dir) : null).withClock(clock).withCluster(storeUrl, redis.url())
-            .withInsecureDevLogin();
+    boolean first = nodes.isEmpty(); // the others start from the stored directory
     Vertx busLoop = Vertx.vertx();
     busLoops.add(busLoop);
     CardStore store = wrap.apply(PostgresCardStore.open(PostgresConfig.parse(storeUrl)));
-    OpenCardKitServer node =
-        OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()), store, RedisClusterBus.start(busLoop, RedisBusConfig.parse(redis.url())), true);
+    TestServer node =
+        TestServer.start(seed, clock, ServerConfig.defaults().streamingTimeout(),
+            config -> (first ? config : config.withSeed(null)).withCluster(storeUrl, redis.url()).withInsecureDevLogin(),
+            store, RedisClusterBus.start(busLoop, RedisBusConfig.parse(redis.url())), true);
     nodes.add(node);
-    return node;
+    return node.server();
   }
 
   public OpenCardKitServer startNode() {
@@ -66,7 +52,7 @@ public final class PostgresRedisNodes implements AutoCloseable {
 
   @Override
   public void close() {
-    for (OpenCardKitServer node : nodes) {
+    for (TestServer node : nodes) {
       try {
         node.close();
       } catch (RuntimeException ignored) {

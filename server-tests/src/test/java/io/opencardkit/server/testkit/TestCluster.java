@@ -7,8 +7,6 @@ import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.store.sqlite.SqliteCardStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,7 +23,7 @@ import java.util.function.UnaryOperator;
 public final class TestCluster implements AutoCloseable {
   public final TestSeed seed = new TestSeed();
   public final LoopbackBus bus = new LoopbackBus();
-  private final List<OpenCardKitServer> nodes = new ArrayList<>();
+  private final List<TestServer> nodes = new ArrayList<>();
 
   private TestCluster() {}
 
@@ -40,17 +37,13 @@ public final class TestCluster implements AutoCloseable {
   public static TestCluster start(int count, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     TestCluster cluster = new TestCluster();
     try {
-      Path dir = Files.createTempDirectory("okc-cluster");
-      Path db = dir.resolve("shared.db");
-      Path seedFile = cluster.seed.writeTo(dir);
+      Path db = Files.createTempDirectory("okc-cluster").resolve("shared.db");
       for (int i = 0; i < count; i++) {
-        ServerConfig config =
-            ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("node" + i)).withSeed(i == 0 ? seedFile : null)
-                .withClock(clock).withStreamingTimeout(streamingTimeout);
-        config = customize.apply(config);
+        boolean first = i == 0; // the first node stores the seed; the others start from the stored directory
+        UnaryOperator<ServerConfig> node = config -> customize.apply(first ? config : config.withSeed(null));
         CardStore store = SqliteCardStore.open(db);
         ClusterBus bus = cluster.bus.join("node" + i);
-        cluster.nodes.add(OpenCardKitServer.start(config, silent(), store, bus, true));
+        cluster.nodes.add(TestServer.start(cluster.seed, clock, streamingTimeout, node, store, bus, true));
       }
       return cluster;
     } catch (IOException e) {
@@ -67,7 +60,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public OpenCardKitServer node(int i) {
-    return nodes.get(i);
+    return nodes.get(i).server();
   }
 
   public String baseUrl(int i) {
@@ -76,7 +69,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** The official Java SDK as the seeded bot, talking to node {@code i}. */
   public Client client(int i) {
-    return Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(baseUrl(i)).requestTimeout(10, TimeUnit.SECONDS).build();
+    return nodes.get(i).client();
   }
 
   /** Stops node {@code i} (its store and bus endpoint close with it). */
@@ -86,16 +79,12 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (OpenCardKitServer node : nodes) {
+    for (TestServer node : nodes) {
       try {
         node.close();
       } catch (RuntimeException ignored) {
         // already stopped by the test
       }
     }
-  }
-
-  private static PrintStream silent() {
-    return new PrintStream(OutputStream.nullOutputStream());
   }
 }

@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,17 +27,17 @@ final class MultiLoopPushTest {
       TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withServing(c.serving().withEventLoops(LOOPS)));
   private final BotCalls bot = new BotCalls(server);
   private final WebClient web = new WebClient(server.baseUrl());
-  private final List<RecordingSocket> sockets = new ArrayList<>();
+  private final List<PageSocket> sockets = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    sockets.forEach(RecordingSocket::close);
+    sockets.forEach(PageSocket::close);
     server.close();
   }
 
   @Test
   void viewersOnEveryLoop_eachGetEveryVersionOfEveryCardOnceAndInOrder() throws Exception {
-    Map<RecordingSocket, String> users = new HashMap<>();
+    Map<PageSocket, String> users = new HashMap<>();
     while (!everyLoopServes(2)) {
       assertThat(sockets).as("sockets opened before every loop served two").hasSizeLessThan(20);
       String user = sockets.size() % 2 == 0 ? server.seed.alice : server.seed.bob;
@@ -48,8 +49,8 @@ final class MultiLoopPushTest {
       bot.sendCard("chat_id", server.seed.chatId, cardId);
       cards.add(cardId);
     }
-    Map<RecordingSocket, PageModel> pages = new HashMap<>();
-    for (RecordingSocket socket : sockets) {
+    Map<PageSocket, PageModel> pages = new HashMap<>();
+    for (PageSocket socket : sockets) {
       PageModel page = new PageModel();
       StringBuilder resume = new StringBuilder("{");
       for (String cardId : cards) {
@@ -72,7 +73,7 @@ final class MultiLoopPushTest {
       bot.streamingOff(cardId, 41);
     }
 
-    for (RecordingSocket socket : sockets) {
+    for (PageSocket socket : sockets) {
       for (String cardId : cards) {
         long last = bot.version(cardId);
         socket.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, WAIT, "of version " + last);
@@ -93,7 +94,7 @@ final class MultiLoopPushTest {
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     long loaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
     Map<String, Integer> before = viewersPerLoop();
-    RecordingSocket first = open(server.seed.alice);
+    PageSocket first = open(server.seed.alice);
     String firstLoop = loopThatGained(before);
     first.resume("{\"" + cardId + "\":" + loaded + "}");
     StringBuilder text = new StringBuilder();
@@ -114,11 +115,11 @@ final class MultiLoopPushTest {
       text.append(" b").append(sequence);
       bot.contentOk(cardId, text.toString(), sequence + 1);
     }
-    RecordingSocket second = null;
+    PageSocket second = null;
     while (second == null) {
       assertThat(sockets).as("sockets opened before one landed on another loop").hasSizeLessThan(10);
       Map<String, Integer> now = viewersPerLoop();
-      RecordingSocket socket = open(server.seed.alice);
+      PageSocket socket = open(server.seed.alice);
       if (!Objects.equals(loopThatGained(now), firstLoop)) {
         second = socket;
       }
@@ -140,8 +141,8 @@ final class MultiLoopPushTest {
     assertThat(page.text(cardId)).isEqualTo(bot.text(cardId)).isEqualTo(text.toString());
   }
 
-  private RecordingSocket open(String user) throws Exception {
-    RecordingSocket socket = RecordingSocket.open(server.baseUrl(), "user=" + user, false);
+  private PageSocket open(String user) throws Exception {
+    PageSocket socket = PageSocket.open(server.baseUrl(), "user=" + user, false);
     sockets.add(socket);
     socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello"); // registered on its loop by then
     return socket;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.RawWebSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +120,38 @@ final class SharedDeflateTest {
       assertThat(alice.readText().rsv1()).isTrue();
       assertThat(server.server().web().stats().sharedDeflateConnections()).isZero();
     }
+  }
+
+  @Test
+  void pageSocketLikeChromium_seesTheFramesOfAPageWithoutCompression_inFewerBytes() throws Exception {
+    start(ServerConfig.WsCompression.SHARED);
+    BotCalls bot = new BotCalls(server);
+    String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+    bot.sendCard("chat_id", server.seed.chatId, cardId);
+    long loaded = new WebClient(server.baseUrl()).loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
+    try (PageSocket chromium = PageSocket.openLikeChromium(server.baseUrl(), "user=" + server.seed.alice);
+        PageSocket plain = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false)) {
+      assertThat(chromium.deflating()).isTrue();
+      for (PageSocket page : List.of(chromium, plain)) {
+        page.await(f -> "hello".equals(f.path("type").asText()), Await.WAIT, "hello");
+        page.resume("{\"" + cardId + "\":" + loaded + "}");
+      }
+      String text = "";
+      for (int sequence = 1; sequence <= 5; sequence++) {
+        text += "第" + sequence + "段：" + "流式输出的一段比较长的文字，".repeat(8);
+        bot.contentOk(cardId, text, sequence);
+      }
+      long last = bot.version(cardId);
+      for (PageSocket page : List.of(chromium, plain)) {
+        page.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, Await.WAIT, "of the last version");
+      }
+      assertThat(cardFrames(chromium)).isEqualTo(cardFrames(plain)).isNotEmpty();
+      assertThat(chromium.receivedBytes()).isLessThan(plain.receivedBytes());
+    }
+  }
+
+  private static List<JsonNode> cardFrames(PageSocket page) {
+    return page.frames().stream().filter(f -> "card".equals(f.path("type").asText())).toList();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +29,8 @@ final class SlowViewerTest {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     long loaded = new WebClient(server.baseUrl()).loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
-    try (RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, true);
-        RecordingSocket bob = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
+    try (PageSocket alice = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, true);
+        PageSocket bob = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
       alice.resume("{\"" + cardId + "\":" + loaded + "}");
       bob.resume("{\"" + cardId + "\":" + loaded + "}");
 

@@ -10,17 +10,17 @@ import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
-import io.opencardkit.server.OpenCardKitServer;
-import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestSeed;
+import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.store.sqlite.SqliteCardStore;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,17 +48,14 @@ final class SnapshotAfterFailedCommitTest {
 
   private final TestSeed seed = new TestSeed();
   private final HoldingStore store;
-  private final OpenCardKitServer server;
+  private final TestServer server;
   private final BotCalls bot;
 
   SnapshotAfterFailedCommitTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-held");
     store = new HoldingStore(SqliteCardStore.open(dir.resolve("cards.db")));
-    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir).withSeed(seed.writeTo(dir));
-    server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()), store, ClusterBus.local(), false);
-    bot = new BotCalls(
-        com.lark.oapi.Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(server.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build(),
-        server::runtime);
+    server = TestServer.start(seed, Clock.systemUTC(), Duration.ofMinutes(10), UnaryOperator.identity(), store, ClusterBus.local(), false);
+    bot = new BotCalls(server.client(), server.server()::runtime);
   }
 
   @AfterEach
@@ -88,7 +85,7 @@ final class SnapshotAfterFailedCommitTest {
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
 
-    try (RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + seed.alice, false)) {
+    try (PageSocket alice = PageSocket.open(server.baseUrl(), "user=" + seed.alice, false)) {
       alice.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
       alice.resume("{\"" + cardId + "\":0}"); // older than the window: the server answers with a snapshot
       // The hub answers resumes in order: once the other card's snapshot is here, the first resume was handled.

@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.RawWebSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
@@ -37,7 +38,7 @@ final class StalledViewerTest {
   void viewersThatStopReading_areResetAfterTheCloseTimeout_whileOthersGetEveryMessage() throws Exception {
     ViewerStats stats = server.server().web().stats();
     List<RawWebSocket> stalled = new ArrayList<>();
-    try (RecordingSocket bob = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
+    try (PageSocket bob = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
       bob.resume("{}");
       for (int i = 0; i < STALLED; i++) {
         RawWebSocket socket = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, null);

@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -22,19 +23,19 @@ final class StreamingPushTest {
     server.close();
   }
 
-  private RecordingSocket aliceSocket() throws Exception {
-    RecordingSocket socket = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, false);
+  private PageSocket aliceSocket() throws Exception {
+    PageSocket socket = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false);
     socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     return socket;
   }
 
-  private static List<JsonNode> cardFrames(RecordingSocket socket, String cardId) {
+  private static List<JsonNode> cardFrames(PageSocket socket, String cardId) {
     return socket.frames().stream()
         .filter(f -> cardId.equals(f.path("card_id").asText()) && "card".equals(f.path("type").asText()))
         .collect(Collectors.toList());
   }
 
-  private static JsonNode version(RecordingSocket socket, String cardId, long version) throws InterruptedException {
+  private static JsonNode version(PageSocket socket, String cardId, long version) throws InterruptedException {
     return socket.await(
         f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == version, WAIT, "of version " + version);
   }
@@ -48,7 +49,7 @@ final class StreamingPushTest {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     long loaded = loadedVersion(cardId);
-    try (RecordingSocket alice = aliceSocket()) {
+    try (PageSocket alice = aliceSocket()) {
       alice.resume("{\"" + cardId + "\":" + loaded + "}");
 
       String[] texts = {"Hel", "Hello", "Hello, wor", "Hello, world!"};
@@ -79,7 +80,7 @@ final class StreamingPushTest {
     StringBuilder text = new StringBuilder();
     int sequence = 0;
     long held;
-    try (RecordingSocket first = aliceSocket()) {
+    try (PageSocket first = aliceSocket()) {
       first.resume("{\"" + cardId + "\":" + loadedVersion(cardId) + "}");
       for (int i = 0; i < 5; i++) {
         bot.contentOk(cardId, text.append("a").toString(), ++sequence);
@@ -91,7 +92,7 @@ final class StreamingPushTest {
       bot.contentOk(cardId, text.append("b").toString(), ++sequence);
     }
 
-    try (RecordingSocket second = aliceSocket()) {
+    try (PageSocket second = aliceSocket()) {
       second.resume("{\"" + cardId + "\":" + held + "}");
       version(second, cardId, held + 5);
       bot.contentOk(cardId, text.append("c").toString(), ++sequence);
@@ -120,7 +121,7 @@ final class StreamingPushTest {
     }
     long last = bot.version(cardId);
 
-    try (RecordingSocket alice = aliceSocket()) {
+    try (PageSocket alice = aliceSocket()) {
       alice.resume("{\"" + cardId + "\":" + loaded + "}");
       JsonNode snapshot = alice.await(f -> "snapshot".equals(f.path("type").asText()), WAIT, "snapshot");
       bot.contentOk(cardId, text.append("!").toString(), CardWindows.WINDOW_EVENTS + 11);
@@ -144,7 +145,7 @@ final class StreamingPushTest {
     bot.contentOk(cardId, "done", 1);
     long current = bot.version(cardId);
 
-    try (RecordingSocket alice = aliceSocket()) {
+    try (PageSocket alice = aliceSocket()) {
       alice.resume("{\"" + cardId + "\":" + current + "}");
       bot.contentOk(cardId, "done!", 2);
       version(alice, cardId, current + 1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestCluster;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -112,7 +113,7 @@ final class UnreadApiTest {
   @Test
   void read_tellsTheUsersOtherPagesOverTheSocket() throws Exception {
     String message = botSays("read me");
-    try (RecordingSocket otherTab = RecordingSocket.open(server.baseUrl(), alice, false)) {
+    try (PageSocket otherTab = PageSocket.open(server.baseUrl(), alice, false)) {
       otherTab.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
 
       markRead(message);
@@ -129,7 +130,7 @@ final class UnreadApiTest {
       BotCalls clusterBot = new BotCalls(cluster.client(0), () -> cluster.node(0).runtime());
       String message = clusterBot.sendText(cluster.seed.chatId, "read on node 0");
       String viewer = "user=" + cluster.seed.alice;
-      try (RecordingSocket onNode1 = RecordingSocket.open(cluster.baseUrl(1), viewer, false)) {
+      try (PageSocket onNode1 = PageSocket.open(cluster.baseUrl(1), viewer, false)) {
         onNode1.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
 
         WebClient.Reply marked =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,8 @@ final class ViewerAccessTest {
   @Test
   void p2pChatOfAlice_isNeverSeenByBob() throws Exception {
     try (TestServer server = TestServer.start();
-        RecordingSocket alice = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, false);
-        RecordingSocket bob = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
+        PageSocket alice = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false);
+        PageSocket bob = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
       BotCalls bot = new BotCalls(server);
       WebClient web = new WebClient(server.baseUrl());
       String aliceP2p = Directory.p2pChatId(server.seed.appId, server.seed.alice);
@@ -59,7 +60,7 @@ final class ViewerAccessTest {
       // A token in a URL signs nobody in: URLs end up in logs and browser histories.
       assertThat(web.get("/web/api/session?" + alice + "&token=" + server.seed.aliceToken).status()).isEqualTo(401);
       assertThat(web.get("/web/api/chats?" + alice).status()).isEqualTo(401);
-      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), alice + "&token=" + server.seed.aliceToken)).isEqualTo(401);
+      assertThat(PageSocket.refusedStatus(server.baseUrl(), alice + "&token=" + server.seed.aliceToken)).isEqualTo(401);
       assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, "wrong")).status()).isEqualTo(401);
       assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.bobToken)).status()).isEqualTo(401);
 
@@ -81,7 +82,7 @@ final class ViewerAccessTest {
       assertThat(web.get("/web/api/users", "Cookie", cookie).status()).isEqualTo(403);
       // ?user= names nobody in a production mode: the session does.
       assertThat(web.get("/web/api/session?user=" + server.seed.bob, "Cookie", cookie).body().get("user").get("name").asText()).isEqualTo("Alice");
-      try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie))) {
+      try (PageSocket socket = PageSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie))) {
         JsonNode hello = socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
         assertThat(hello.get("user").asText()).isEqualTo(server.seed.alice);
       }
@@ -107,7 +108,7 @@ final class ViewerAccessTest {
       WebClient.Reply unknown = web.get("/web/api/session?user=ou_nobody");
       assertThat(unknown.status()).isEqualTo(401);
       assertThat(unknown.body().get("code").asInt()).isEqualTo(401);
-      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), "user=ou_nobody")).isEqualTo(401);
+      assertThat(PageSocket.refusedStatus(server.baseUrl(), "user=ou_nobody")).isEqualTo(401);
     }
   }
 }

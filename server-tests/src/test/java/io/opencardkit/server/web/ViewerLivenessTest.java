@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.RawWebSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class ViewerLivenessTest {
   @Test
   void silentSocket_isDroppedAfterTwoIntervals_whileOneThatAnswersPingsStays() throws Exception {
     ViewerStats stats = server.server().web().stats();
-    try (RecordingSocket answering = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false);
+    try (PageSocket answering = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false);
         RawWebSocket silent = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, null)) {
       Await.until(Duration.ofSeconds(30), () -> stats.connections() == 2);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.engine.CardSummary;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +114,7 @@ final class WebApiTest {
 
   @Test
   void postMessage_storesTheViewersTextAndPushesItToTheChat() throws Exception {
-    try (RecordingSocket bob = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
+    try (PageSocket bob = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
       bob.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
       WebClient.Reply posted = web.post("/web/api/chats/" + server.seed.chatId + "/messages?" + alice, "{\"text\":\"hi Bob\"}");
 
@@ -136,7 +137,7 @@ final class WebApiTest {
   @Test
   void chatList_streamingCard_showsGeneratingThenPreviewFrameWhenTheDeadlinePasses() throws Exception {
     String cardId = sentStreamingCard();
-    try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), alice, false)) {
+    try (PageSocket socket = PageSocket.open(server.baseUrl(), alice, false)) {
       socket.resume("{\"" + cardId + "\":" + web.loadedVersion(server.seed.chatId, alice, cardId) + "}");
       bot.contentOk(cardId, "partial", 1);
       JsonNode group = web.get("/web/api/chats?" + alice).body().get(0);

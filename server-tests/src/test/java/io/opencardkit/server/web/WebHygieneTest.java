@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
 import java.util.Map;
@@ -35,10 +36,10 @@ final class WebHygieneTest {
       assertThat(web.post(messages, "{\"text\":\"forged\"}", "Origin", "null").status()).isEqualTo(403);
       assertThat(web.post(messages, "{\"text\":\"forged\"}", "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
       // Another site's page cannot open the viewer's socket either.
-      assertThat(RecordingSocket.refusedStatus(server.baseUrl(), "user=" + server.seed.alice, Map.of("Origin", EVIL))).isEqualTo(403);
+      assertThat(PageSocket.refusedStatus(server.baseUrl(), "user=" + server.seed.alice, Map.of("Origin", EVIL))).isEqualTo(403);
 
       assertThat(web.post(messages, "{\"text\":\"from the page\"}", "Origin", server.baseUrl()).status()).isEqualTo(200);
-      try (RecordingSocket socket = RecordingSocket.open(server.baseUrl(), "user=" + server.seed.alice, false, Map.of("Origin", server.baseUrl()))) {
+      try (PageSocket socket = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false, Map.of("Origin", server.baseUrl()))) {
         socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
       }
       // Nothing forged reached the chat: the seed message, then the page's.

@@ -23,8 +23,8 @@ import java.util.zip.Inflater;
  * test asks for a frame). Blocking; one thread at a time.
  */
 public final class RawWebSocket implements AutoCloseable {
-  /** One frame as it came off the wire. */
-  public record Frame(int opcode, boolean rsv1, byte[] payload) {
+  /** One frame as it came off the wire ({@code fin}: the last frame of its message). */
+  public record Frame(boolean fin, int opcode, boolean rsv1, byte[] payload) {
     /** The payload as text, inflated first when RSV1 is set, each message on its own (no context takeover). */
     public String text() {
       byte[] bytes = rsv1 ? inflateAlone(payload) : payload;
@@ -91,9 +91,13 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one masked text frame, uncompressed. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    send(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one masked frame with {@code opcode} (a pong is 0xA, a close 0x8), FIN set, uncompressed. */
+  public synchronized void send(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write(0x80 | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else {
@@ -124,7 +128,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
     byte[] payload = new byte[Math.toIntExact(length)];
     data.readFully(payload);
-    return new Frame(first & 0x0f, (first & 0x40) != 0, payload);
+    return new Frame((first & 0x80) != 0, first & 0x0f, (first & 0x40) != 0, payload);
   }
 
   /** Reads frames until a text frame comes. */
@@ -174,25 +178,34 @@ public final class RawWebSocket implements AutoCloseable {
   private static byte[] inflateAlone(byte[] payload) {
     Inflater inflater = new Inflater(true);
     try {
-      byte[] input = new byte[payload.length + 4];
-      System.arraycopy(payload, 0, input, 0, payload.length);
-      input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
-      input[payload.length + 3] = (byte) 0xff;
-      inflater.setInput(input);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      while (!inflater.needsInput() && !inflater.finished()) {
-        int n = inflater.inflate(buffer);
-        if (n == 0 && !inflater.needsInput()) {
-          throw new AssertionError("inflating made no progress");
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toByteArray();
+      return inflate(inflater, payload);
     } catch (DataFormatException e) {
       throw new AssertionError("a compressed frame that does not inflate on its own: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
   }
+
+  /**
+   * A message's payload inflated by {@code inflater} (raw deflate), which keeps its window for the next message when
+   * the sender keeps its compression context.
+   */
+  static byte[] inflate(Inflater inflater, byte[] payload) throws DataFormatException {
+    byte[] input = new byte[payload.length + 4];
+    System.arraycopy(payload, 0, input, 0, payload.length);
+    input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
+    input[payload.length + 3] = (byte) 0xff;
+    inflater.setInput(input);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    while (!inflater.needsInput() && !inflater.finished()) {
+      int n = inflater.inflate(buffer);
+      if (n == 0 && !inflater.needsInput()) {
+        throw new DataFormatException("inflating made no progress");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
 }

@@ -1,10 +1,9 @@
-package io.opencardkit.server.api;
-
-import static io.opencardkit.server.api.Replies.assertOk;
+package io.opencardkit.server.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.lark.oapi.Client;
 import com.lark.oapi.core.cache.ICache;
+import com.lark.oapi.core.response.BaseResponse;
 import com.lark.oapi.core.response.RawResponse;
 import com.lark.oapi.service.cardkit.v1.model.BatchUpdateCardReq;
 import com.lark.oapi.service.cardkit.v1.model.BatchUpdateCardReqBody;
@@ -50,31 +49,46 @@ import com.lark.oapi.service.im.v1.model.PatchMessageResp;
 import com.lark.oapi.service.im.v1.model.ReplyMessageReq;
 import com.lark.oapi.service.im.v1.model.ReplyMessageReqBody;
 import com.lark.oapi.service.im.v1.model.ReplyMessageResp;
-import io.opencardkit.server.testkit.TestServer;
+import io.opencardkit.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bot author's view of OpenCardKit: every call goes through the official Java SDK, one method per endpoint, and
- * returns the SDK's response so that tests assert code, msg and data as a bot would see them.
+ * A bot author's view of OpenCardKit's API: every call goes through the official Java SDK, one method per endpoint, and
+ * returns the SDK's response so that tests assert code, msg and data as a bot would see them. The few methods that
+ * return an id instead ({@link #createCard}, {@link #sendCardToChat}, {@link #shownCard}) are for set-up: they fail the
+ * test unless the call succeeds. The bot's other half, receiving events and callbacks, is {@link SdkBot}.
  */
-final class Bot {
+public final class BotApi {
   private final Client sdk;
 
-  private Bot(Client sdk) {
+  private BotApi(Client sdk) {
     this.sdk = sdk;
   }
 
+  /** A bot calling through {@code sdk} (pointed at one node of a cluster, say). */
+  public static BotApi of(Client sdk) {
+    return new BotApi(sdk);
+  }
+
+  /**
+   * App {@code appId} calling the server at {@code baseUrl}. The SDK caches tokens per app id for the whole JVM; tokens
+   * are self-contained, so they outlive a restart of the server.
+   */
+  public static BotApi of(String baseUrl, String appId, String appSecret) {
+    return new BotApi(Client.newBuilder(appId, appSecret).openBaseUrl(baseUrl).requestTimeout(10, TimeUnit.SECONDS).build());
+  }
+
   /** The seeded bot that creates the cards. */
-  static Bot of(TestServer server) {
-    return new Bot(server.client());
+  public static BotApi of(TestServer server) {
+    return new BotApi(server.client());
   }
 
   /** The second seeded bot, which owns none of the cards. */
-  static Bot other(TestServer server) {
-    return new Bot(server.otherClient());
+  public static BotApi other(TestServer server) {
+    return new BotApi(server.otherClient());
   }
 
   /**
@@ -82,23 +96,23 @@ final class Bot {
    * clock by more than a token's two hours: the SDK's default cache runs on the real clock and would keep offering
    * a token the server now considers expired.
    */
-  static Bot withFreshToken(TestServer server) {
+  public static BotApi withFreshToken(TestServer server) {
     Client client =
         Client.newBuilder(server.seed.appId, server.seed.appSecret)
             .openBaseUrl(server.baseUrl())
             .requestTimeout(10, TimeUnit.SECONDS)
             .tokenCache(new MapCache())
             .build();
-    return new Bot(client);
+    return new BotApi(client);
   }
 
-  Client sdk() {
+  public Client sdk() {
     return sdk;
   }
 
   // --- CardKit: cards -------------------------------------------------------------------------------------------
 
-  CreateCardResp create(String cardJson) throws Exception {
+  public CreateCardResp create(String cardJson) throws Exception {
     return sdk.cardkit().v1().card().create(
         CreateCardReq.newBuilder()
             .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(cardJson).build())
@@ -106,15 +120,15 @@ final class Bot {
   }
 
   /** Creates a card that must be accepted; returns its id. */
-  String createCard(String cardJson) throws Exception {
+  public String createCard(String cardJson) throws Exception {
     return assertOk(create(cardJson)).getCardId();
   }
 
-  SettingsCardResp settings(String cardId, String settings, int sequence) throws Exception {
+  public SettingsCardResp settings(String cardId, String settings, int sequence) throws Exception {
     return settings(cardId, settings, sequence, null);
   }
 
-  SettingsCardResp settings(String cardId, String settings, int sequence, String uuid) throws Exception {
+  public SettingsCardResp settings(String cardId, String settings, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().card().settings(
         SettingsCardReq.newBuilder()
             .cardId(cardId)
@@ -122,7 +136,7 @@ final class Bot {
             .build());
   }
 
-  UpdateCardResp update(String cardId, String cardJson, int sequence) throws Exception {
+  public UpdateCardResp update(String cardId, String cardJson, int sequence) throws Exception {
     return sdk.cardkit().v1().card().update(
         UpdateCardReq.newBuilder()
             .cardId(cardId)
@@ -134,15 +148,19 @@ final class Bot {
             .build());
   }
 
-  BatchUpdateCardResp batch(String cardId, String actions, int sequence) throws Exception {
+  public BatchUpdateCardResp batch(String cardId, String actions, int sequence) throws Exception {
+    return batch(cardId, actions, sequence, null);
+  }
+
+  public BatchUpdateCardResp batch(String cardId, String actions, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().card().batchUpdate(
         BatchUpdateCardReq.newBuilder()
             .cardId(cardId)
-            .batchUpdateCardReqBody(BatchUpdateCardReqBody.newBuilder().actions(actions).sequence(sequence).build())
+            .batchUpdateCardReqBody(BatchUpdateCardReqBody.newBuilder().actions(actions).sequence(sequence).uuid(uuid).build())
             .build());
   }
 
-  IdConvertCardResp idConvert(String messageId) throws Exception {
+  public IdConvertCardResp idConvert(String messageId) throws Exception {
     return sdk.cardkit().v1().card().idConvert(
         IdConvertCardReq.newBuilder()
             .idConvertCardReqBody(IdConvertCardReqBody.newBuilder().messageId(messageId).build())
@@ -151,12 +169,12 @@ final class Bot {
 
   // --- CardKit: elements ----------------------------------------------------------------------------------------
 
-  CreateCardElementResp addElements(String cardId, String type, String target, String elements, int sequence)
+  public CreateCardElementResp addElements(String cardId, String type, String target, String elements, int sequence)
       throws Exception {
     return addElements(cardId, type, target, elements, sequence, null);
   }
 
-  CreateCardElementResp addElements(
+  public CreateCardElementResp addElements(
       String cardId, String type, String target, String elements, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().cardElement().create(
         CreateCardElementReq.newBuilder()
@@ -172,29 +190,39 @@ final class Bot {
             .build());
   }
 
-  UpdateCardElementResp updateElement(String cardId, String elementId, String element, int sequence) throws Exception {
+  public UpdateCardElementResp updateElement(String cardId, String elementId, String element, int sequence) throws Exception {
+    return updateElement(cardId, elementId, element, sequence, null);
+  }
+
+  public UpdateCardElementResp updateElement(String cardId, String elementId, String element, int sequence, String uuid)
+      throws Exception {
     return sdk.cardkit().v1().cardElement().update(
         UpdateCardElementReq.newBuilder()
             .cardId(cardId)
             .elementId(elementId)
-            .updateCardElementReqBody(UpdateCardElementReqBody.newBuilder().element(element).sequence(sequence).build())
+            .updateCardElementReqBody(UpdateCardElementReqBody.newBuilder().element(element).sequence(sequence).uuid(uuid).build())
             .build());
   }
 
-  PatchCardElementResp patchElement(String cardId, String elementId, String partial, int sequence) throws Exception {
+  public PatchCardElementResp patchElement(String cardId, String elementId, String partial, int sequence) throws Exception {
+    return patchElement(cardId, elementId, partial, sequence, null);
+  }
+
+  public PatchCardElementResp patchElement(String cardId, String elementId, String partial, int sequence, String uuid)
+      throws Exception {
     return sdk.cardkit().v1().cardElement().patch(
         PatchCardElementReq.newBuilder()
             .cardId(cardId)
             .elementId(elementId)
-            .patchCardElementReqBody(PatchCardElementReqBody.newBuilder().partialElement(partial).sequence(sequence).build())
+            .patchCardElementReqBody(PatchCardElementReqBody.newBuilder().partialElement(partial).sequence(sequence).uuid(uuid).build())
             .build());
   }
 
-  ContentCardElementResp content(String cardId, String elementId, String text, int sequence) throws Exception {
+  public ContentCardElementResp content(String cardId, String elementId, String text, int sequence) throws Exception {
     return content(cardId, elementId, text, sequence, null);
   }
 
-  ContentCardElementResp content(String cardId, String elementId, String text, int sequence, String uuid)
+  public ContentCardElementResp content(String cardId, String elementId, String text, int sequence, String uuid)
       throws Exception {
     return sdk.cardkit().v1().cardElement().content(
         ContentCardElementReq.newBuilder()
@@ -205,22 +233,26 @@ final class Bot {
             .build());
   }
 
-  DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence) throws Exception {
+  public DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence) throws Exception {
+    return deleteElement(cardId, elementId, sequence, null);
+  }
+
+  public DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence, String uuid) throws Exception {
     return sdk.cardkit().v1().cardElement().delete(
         DeleteCardElementReq.newBuilder()
             .cardId(cardId)
             .elementId(elementId)
-            .deleteCardElementReqBody(DeleteCardElementReqBody.newBuilder().sequence(sequence).build())
+            .deleteCardElementReqBody(DeleteCardElementReqBody.newBuilder().sequence(sequence).uuid(uuid).build())
             .build());
   }
 
   // --- IM -------------------------------------------------------------------------------------------------------
 
-  CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content) throws Exception {
+  public CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content) throws Exception {
     return send(receiveIdType, receiveId, msgType, content, null);
   }
 
-  CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content, String uuid)
+  public CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content, String uuid)
       throws Exception {
     return sdk.im().v1().message().create(
         CreateMessageReq.newBuilder()
@@ -235,16 +267,16 @@ final class Bot {
             .build());
   }
 
-  CreateMessageResp sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
-    return send(receiveIdType, receiveId, "interactive", CardJson.entity(cardId));
+  public CreateMessageResp sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
+    return send(receiveIdType, receiveId, "interactive", cardEntity(cardId));
   }
 
   /** Sends a card entity to a chat; it must be accepted. Returns the message id. */
-  String sendCardToChat(String chatId, String cardId) throws Exception {
+  public String sendCardToChat(String chatId, String cardId) throws Exception {
     return assertOk(sendCard("chat_id", chatId, cardId)).getMessageId();
   }
 
-  ReplyMessageResp reply(String messageId, String msgType, String content) throws Exception {
+  public ReplyMessageResp reply(String messageId, String msgType, String content) throws Exception {
     return sdk.im().v1().message().reply(
         ReplyMessageReq.newBuilder()
             .messageId(messageId)
@@ -252,27 +284,27 @@ final class Bot {
             .build());
   }
 
-  GetMessageResp getMessage(String messageId) throws Exception {
+  public GetMessageResp getMessage(String messageId) throws Exception {
     return sdk.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
   }
 
   /** The card a message shows now: {@code items[0].body.content} of {@code GET im/v1/messages/:id}, parsed. */
-  JsonNode shownCard(String messageId) throws Exception {
+  public JsonNode shownCard(String messageId) throws Exception {
     GetMessageResp resp = getMessage(messageId);
-    return CardJson.parse(assertOk(resp).getItems()[0].getBody().getContent());
+    return parse(assertOk(resp).getItems()[0].getBody().getContent());
   }
 
   /**
    * The chat-list preview of a message: {@code items[0].summary}, an OpenCardKit field the SDK model does not map,
    * so it is read from the raw response body.
    */
-  String summary(String messageId) throws Exception {
+  public String summary(String messageId) throws Exception {
     GetMessageResp resp = getMessage(messageId);
     assertOk(resp);
     return rawJson(resp.getRawResponse()).path("data").path("items").path(0).path("summary").asText(null);
   }
 
-  ListMessageResp list(String chatId, int pageSize, String pageToken) throws Exception {
+  public ListMessageResp list(String chatId, int pageSize, String pageToken) throws Exception {
     return sdk.im().v1().message().list(
         ListMessageReq.newBuilder()
             .containerIdType("chat")
@@ -282,7 +314,7 @@ final class Bot {
             .build());
   }
 
-  PatchMessageResp patchMessage(String messageId, String content) throws Exception {
+  public PatchMessageResp patchMessage(String messageId, String content) throws Exception {
     return sdk.im().v1().message().patch(
         PatchMessageReq.newBuilder()
             .messageId(messageId)
@@ -290,8 +322,30 @@ final class Bot {
             .build());
   }
 
-  static JsonNode rawJson(RawResponse raw) {
-    return CardJson.parse(new String(raw.getBody(), StandardCharsets.UTF_8));
+  /** A raw response's body, parsed. */
+  public static JsonNode rawJson(RawResponse raw) {
+    return parse(new String(raw.getBody(), StandardCharsets.UTF_8));
+  }
+
+  /** The IM content that shows a card entity. */
+  public static String cardEntity(String cardId) {
+    return Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
+  }
+
+  /** {@code resp}'s data; fails the test unless the call succeeded (code 0). */
+  public static <T> T assertOk(BaseResponse<T> resp) {
+    if (resp.getCode() != 0) {
+      throw new AssertionError("code " + resp.getCode() + " (msg " + resp.getMsg() + "), expected 0");
+    }
+    return resp.getData();
+  }
+
+  private static JsonNode parse(String json) {
+    JsonNode node = Json.parseOrNull(json);
+    if (node == null) {
+      throw new AssertionError("not JSON: " + json);
+    }
+    return node;
   }
 
   /** A token cache private to one client (the SDK's default cache is JVM-wide). */
