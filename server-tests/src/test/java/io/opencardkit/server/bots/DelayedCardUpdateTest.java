@@ -159,7 +159,7 @@ final class DelayedCardUpdateTest {
       return Cards.answer("info", "Too late", null);
     };
     CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
-    Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
+    Await.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
     clock.advance(BotDispatcher.DEADLINE);
     JsonNode answer = click.get(20, TimeUnit.SECONDS);
     assertThat(answer.get("delivered").asBoolean()).isFalse();

@@ -123,7 +123,7 @@ final class WebhookCallbacksTest {
     try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
       CompletableFuture<JsonNode> click = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK);
-      Awaits.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
+      Await.until("the callback reached the bot", () -> bot.callbacks.size() == 1);
       clock.advance(BotDispatcher.DEADLINE);
       JsonNode answer = click.get(20, TimeUnit.SECONDS);
 
