@@ -200,9 +200,13 @@ public final class OpenCardKitServer implements AutoCloseable {
     callbacks.withDelayedUpdates(delayedUpdates);
     WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
     ClusterReplica replica =
-        new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers).alsoOnMeta(web::metaChangedElsewhere);
+        new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers)
+            .alsoOnMeta(web::metaChangedElsewhere)
+            .useFrames(web.frames());
+    metrics.bindCluster(replica, web.frames());
     bus.listen(replica);
     if (store instanceof ReplicatingStore) {
+      ((ReplicatingStore) store).shipFramesFrom(web.frames());
       ((ReplicatingStore) store).startHeartbeats(); // only now: nothing may be broadcast before the node listens
       vertx.setPeriodic(ClusterReplica.CHECK_PEERS_MILLIS, id -> replica.checkPeers());
     }

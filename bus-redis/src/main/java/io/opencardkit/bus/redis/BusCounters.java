@@ -9,6 +9,7 @@ final class BusCounters {
   private final LongAdder broadcastsSent = new LongAdder();
   private final LongAdder directSent = new LongAdder();
   private final LongAdder received = new LongAdder();
+  private final LongAdder ownBroadcastsSkipped = new LongAdder();
   private final LongAdder reconnections = new LongAdder();
   private final LongAdder listenerFailures = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
@@ -29,6 +30,10 @@ final class BusCounters {
 
   void received() {
     received.increment();
+  }
+
+  void ownBroadcastSkipped() {
+    ownBroadcastsSkipped.increment();
   }
 
   void reconnected() {
@@ -56,6 +61,7 @@ final class BusCounters {
         broadcastsSent.sum(),
         directSent.sum(),
         received.sum(),
+        ownBroadcastsSkipped.sum(),
         drops,
         reconnections.sum(),
         listenerFailures.sum());

@@ -88,7 +88,7 @@ public final class RedisClusterBus implements ClusterBus {
               }
 
               @Override
-              public void message(String channel, String payload) {
+              public void message(String channel, io.vertx.core.buffer.Buffer payload) {
                 inbox.accept(channel, payload);
               }
             },

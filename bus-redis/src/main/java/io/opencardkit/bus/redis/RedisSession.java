@@ -4,6 +4,7 @@ import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -23,8 +24,8 @@ import java.util.List;
 final class RedisSession {
   /** What a session reports, on the bus context. */
   interface Events {
-    /** A message arrived on one of the node's channels. */
-    void message(String channel, String payload);
+    /** A message arrived on one of the node's channels; {@code payload} is its bytes, not decoded yet. */
+    void message(String channel, Buffer payload);
 
     /** The open session failed; it has closed itself. Called at most once. */
     void lost(RedisSession session, String reason);
@@ -122,7 +123,7 @@ final class RedisSession {
     }
     String kind = response.get(0).toString();
     if (kind.equals("message")) {
-      events.message(response.get(1).toString(), response.get(2).toString());
+      events.message(response.get(1).toString(), response.get(2).toBuffer());
     } else if (kind.equals("subscribe") && --unconfirmedChannels == 0) {
       subscribed.tryComplete();
     }

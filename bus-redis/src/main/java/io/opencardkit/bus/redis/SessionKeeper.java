@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.RedisOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     void resumed();
 
     /** A message arrived on one of the node's channels. */
-    void message(String channel, String payload);
+    void message(String channel, Buffer payload);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionKeeper.class);
@@ -196,7 +197,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   }
 
   @Override
-  public void message(String channel, String payload) {
+  public void message(String channel, Buffer payload) {
     listener.message(channel, payload);
   }
 

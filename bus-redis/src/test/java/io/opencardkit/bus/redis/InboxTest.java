@@ -3,6 +3,7 @@ package io.opencardkit.bus.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.bus.redis.RecordingListener.Heard;
+import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,26 +31,40 @@ final class InboxTest {
 
   @Test
   void accept_ownBroadcast_isNotDelivered() {
-    inbox.accept(channels.all(), Envelope.encode("me", "echo"));
-    inbox.accept(channels.all(), Envelope.encode("other", "after"));
+    inbox.accept(channels.all(), bytes(Envelope.encode("me", "echo")));
+    inbox.accept(channels.all(), bytes(Envelope.encode("other", "after")));
     listener.awaitMessage("after");
 
     // Callbacks keep arrival order, so "echo" would have come first had it been delivered.
     assertThat(listener.heard()).containsExactly(new Heard("other", "after"));
+    assertThat(counters.snapshot().ownBroadcastsSkipped()).isEqualTo(1);
+    assertThat(counters.snapshot().received()).isEqualTo(1);
+  }
+
+  @Test
+  void accept_nodeWhoseIdExtendsOurs_isDelivered() {
+    inbox.accept(channels.all(), bytes(Envelope.encode("meme", "not mine")));
+
+    listener.awaitMessage("not mine");
+    assertThat(counters.snapshot().ownBroadcastsSkipped()).isZero();
   }
 
   @Test
   void accept_directedMessageFromItself_isDelivered() {
-    inbox.accept(channels.node("me"), Envelope.encode("me", "note to self"));
+    inbox.accept(channels.node("me"), bytes(Envelope.encode("me", "note to self")));
 
     listener.awaitMessage("note to self");
   }
 
   @Test
   void accept_payloadWithoutEnvelope_isDroppedAsMalformed() {
-    inbox.accept(channels.all(), "published by redis-cli");
+    inbox.accept(channels.all(), bytes("published by redis-cli"));
 
     assertThat(counters.snapshot().dropped(DropReason.MALFORMED)).isEqualTo(1);
     assertThat(counters.snapshot().received()).isZero();
+  }
+
+  private static Buffer bytes(String payload) {
+    return Buffer.buffer(payload);
   }
 }

@@ -69,6 +69,24 @@ final class ViewerConnectionTest {
   }
 
   @Test
+  void offerCard_streamNumberAnnouncedForAnotherCard_isAnnouncedAgainBeforeItsFrame() {
+    // Two nodes number their streams each from 1: frames another node built come with its numbers.
+    AppendStream mine = AppendStream.of(1, "x", "md");
+    AppendStream shipped = AppendStream.of(1, "y", "md");
+    connection.markResumed();
+
+    connection.offerCard("x", 2, OutFrame.compact("[1,2,\"a\"]", mine, 2));
+    connection.offerCard("y", 5, OutFrame.compact("[1,5,\"b\"]", shipped, 5));
+    connection.offerCard("y", 6, OutFrame.compact("[1,6,\"c\"]", AppendStream.of(1, "y", "md"), 6));
+    connection.offerCard("x", 3, OutFrame.compact("[1,3,\"d\"]", mine, 3));
+
+    assertThat(socket.written).containsExactly(
+        mine.announcement().text(), "[1,2,\"a\"]",
+        shipped.announcement().text(), "[1,5,\"b\"]", "[1,6,\"c\"]", // the same meaning: no second announcement
+        mine.announcement().text(), "[1,3,\"d\"]");
+  }
+
+  @Test
   void offerCard_unknownCardAfterResume_isWrittenAndThenOrdered() {
     connection.markResumed();
     connection.offerCard("new", 2, OutFrame.of("f2"));

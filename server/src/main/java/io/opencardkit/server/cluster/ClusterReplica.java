@@ -10,7 +10,9 @@ import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.Reactions;
+import io.opencardkit.server.web.FrameExchange;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Implementation notes: a batch's card events go through the card feed (in version order per card, gaps filled
  * from the store), and its messages and key/value entries are handled on the feed's thread after those events, so a
- * browser hears of a card's new version before the message that shows it, as on the node that committed them.
+ * browser hears of a card's new version before the message that shows it, as on the node that committed them. The
+ * viewers' frames a batch carries go to the web chat's {@link FrameExchange} before the events, so that its hub sends
+ * them as they are. A node never hears its own batches (the bus drops them undecoded), so {@link #batchesDecoded()}
+ * counts other nodes' batches only.
  */
 public final class ClusterReplica implements ClusterBus.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReplica.class);
@@ -42,6 +47,8 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private final Runnable reloadViewers;
   private volatile BiConsumer<String, String> otherMeta = (key, value) -> {};
   private final Peers peers;
+  private final LongAdder batchesDecoded = new LongAdder();
+  private volatile FrameExchange frames; // null until useFrames(): shipped frames are ignored
 
   public ClusterReplica(
       CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
@@ -62,6 +69,17 @@ public final class ClusterReplica implements ClusterBus.Listener {
     this.reloadViewers = reloadViewers;
   }
 
+  /** Hands the viewers' frames other nodes ship to {@code exchange} (the web chat's). */
+  public ClusterReplica useFrames(FrameExchange exchange) {
+    this.frames = exchange;
+    return this;
+  }
+
+  /** Batch messages of other nodes this node decoded. */
+  public long batchesDecoded() {
+    return batchesDecoded.sum();
+  }
+
   /** Also hands every other key/value entry another node stored to {@code listener} (the web sign-in's). */
   public ClusterReplica alsoOnMeta(BiConsumer<String, String> listener) {
     this.otherMeta = listener;
@@ -70,7 +88,8 @@ public final class ClusterReplica implements ClusterBus.Listener {
 
   @Override
   public void received(String fromNode, String message) {
-    JsonNode root = Json.parseOrNull(message);
+    int texts = message.indexOf(ReplicatedBatch.TEXTS);
+    JsonNode root = Json.parseOrNull(texts < 0 ? message : message.substring(0, texts));
     if (root == null) {
       LOG.warn("unreadable message from node {} ignored", fromNode);
       return;
@@ -83,7 +102,8 @@ public final class ClusterReplica implements ClusterBus.Listener {
     }
     try {
       if (batch) {
-        apply(ReplicatedBatch.decode(root));
+        batchesDecoded.increment();
+        apply(texts < 0 ? ReplicatedBatch.decode(root) : ReplicatedBatch.decode(root, message, texts + 1));
       } else if (ReplicatedBatch.HEARTBEAT_TYPE.equals(type)) {
         return; // it is alive: that is all a heartbeat says
       } else if (!bots.receivedFromNode(fromNode, root)) {
@@ -95,6 +115,10 @@ public final class ClusterReplica implements ClusterBus.Listener {
   }
 
   private void apply(ReplicatedBatch batch) {
+    FrameExchange exchange = frames;
+    if (exchange != null) {
+      batch.frames().forEach(exchange::arrived);
+    }
     Runnable afterEvents = () -> {
       batch.messages().forEach(messages::committedElsewhere);
       batch.meta().forEach(this::metaChanged);

@@ -1,15 +1,20 @@
 package io.opencardkit.server.cluster;
 
 import io.opencardkit.core.bus.ClusterBus;
+import io.opencardkit.core.engine.CardEvent;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.core.store.ForwardingCardStore;
 import io.opencardkit.core.store.WriteBatch;
+import io.opencardkit.server.web.FrameExchange;
+import io.opencardkit.server.web.FrameExchange.CardFrames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * ({@link Peers}) notice a gap in the numbers (a lost broadcast) and, from silence, a node that died or lost the bus,
  * possibly between a commit and its broadcast; either way they catch up from the database. Being sent from this
  * thread, a heartbeat never overtakes the batch message whose number it repeats.
+ *
+ * <p>Once {@link #shipFramesFrom} was called, a message also carries the viewers' frames this node's hub built for the
+ * events, so that the other nodes send their viewers the same bytes instead of building them again: the publisher waits
+ * for the hub at most {@value #FRAMES_WAIT_MILLIS} ms per message, and a message whose frames are late goes without
+ * them (the receivers then build them, as they would for a chat nobody watches here).
  */
 public final class ReplicatingStore extends ForwardingCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
@@ -38,12 +48,20 @@ public final class ReplicatingStore extends ForwardingCardStore {
   static final int MAX_BATCHES_PER_MESSAGE = 1000;
   /** At most this long without a message from a live node; {@link Peers#SILENCE_MILLIS} is several times it. */
   static final long HEARTBEAT_MILLIS = 500;
+  /** The longest a message waits for the frames of its events. */
+  static final long FRAMES_WAIT_MILLIS = 100;
+
+  /** A committed batch with the frames expected for its events, per card. */
+  private record Committed(WriteBatch batch, List<Expected> frames) {}
+
+  private record Expected(String cardId, CompletableFuture<CardFrames> frames) {}
 
   private final ClusterBus bus;
-  private final BlockingQueue<WriteBatch> committed = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>();
   private final Thread publisher = new Thread(this::publish, "okc-replicate");
   private volatile boolean closing;
   private volatile boolean heartbeats;
+  private volatile FrameExchange exchange; // null: messages carry no frames
   private long numbered; // batch messages sent; the publisher's thread only
   private long lastSentNanos; // the publisher's thread only
   private final LongSupplier nanos;
@@ -63,13 +81,39 @@ public final class ReplicatingStore extends ForwardingCardStore {
 
   @Override
   public CompletableFuture<Void> commit(WriteBatch batch) {
+    FrameExchange frames = exchange;
+    List<Expected> expected = frames == null ? List.of() : expect(frames, batch.events());
     CompletableFuture<Void> done = super.commit(batch);
     done.whenComplete((v, failure) -> {
       if (failure == null) {
-        committed.add(batch);
+        committed.add(new Committed(batch, expected));
+      } else {
+        expected.forEach(e -> frames.forget(e.cardId(), e.frames()));
       }
     });
     return done;
+  }
+
+  /** Ships the frames {@code frames} hands over with the events they show, from now on. */
+  public void shipFramesFrom(FrameExchange frames) {
+    this.exchange = frames;
+  }
+
+  /** Registers, per run of one card's events, the frames the hub will build for them (before the commit). */
+  private static List<Expected> expect(FrameExchange frames, List<CardEvent> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    List<Expected> expected = new ArrayList<>(1);
+    int start = 0;
+    for (int i = 1; i <= events.size(); i++) {
+      if (i == events.size() || !events.get(i).cardId().equals(events.get(start).cardId())) {
+        String cardId = events.get(start).cardId();
+        expected.add(new Expected(cardId, frames.expect(cardId, events.get(start).version(), events.get(i - 1).version())));
+        start = i;
+      }
+    }
+    return expected;
   }
 
   /** Starts the heartbeats; call once the node listens on the bus (nothing may be broadcast before). */
@@ -78,9 +122,9 @@ public final class ReplicatingStore extends ForwardingCardStore {
   }
 
   private void publish() {
-    List<WriteBatch> group = new ArrayList<>();
+    List<Committed> group = new ArrayList<>();
     while (true) {
-      WriteBatch first;
+      Committed first;
       try {
         first = committed.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -100,9 +144,11 @@ public final class ReplicatingStore extends ForwardingCardStore {
     }
   }
 
-  private void broadcast(List<WriteBatch> group) {
+  private void broadcast(List<Committed> group) {
     try {
-      String message = ReplicatedBatch.encode(group, numbered + 1);
+      List<WriteBatch> batches = new ArrayList<>(group.size());
+      group.forEach(c -> batches.add(c.batch()));
+      String message = ReplicatedBatch.encode(batches, numbered + 1, framesOf(group));
       if (message != null) {
         numbered++; // counted even if the bus drops it: the receivers then see the gap
         send(message);
@@ -110,6 +156,35 @@ public final class ReplicatingStore extends ForwardingCardStore {
     } catch (RuntimeException e) {
       LOG.warn("cannot broadcast committed batches: {}", e.toString());
     }
+  }
+
+  /** The frames the hub built for the group's events, waiting at most {@value #FRAMES_WAIT_MILLIS} ms in all. */
+  private List<CardFrames> framesOf(List<Committed> group) {
+    FrameExchange frames = exchange;
+    if (frames == null) {
+      return List.of();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FRAMES_WAIT_MILLIS);
+    List<CardFrames> built = new ArrayList<>();
+    for (Committed c : group) {
+      for (Expected e : c.frames()) {
+        CardFrames card = null;
+        try {
+          card = e.frames().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException late) {
+          frames.forget(e.cardId(), e.frames());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          frames.forget(e.cardId(), e.frames());
+        } catch (ExecutionException impossible) {
+          // never completed exceptionally
+        }
+        if (card != null) {
+          built.add(card);
+        }
+      }
+    }
+    return built;
   }
 
   private void send(String message) {

@@ -17,6 +17,8 @@ import io.opencardkit.server.bots.BotDispatcher;
 import io.opencardkit.server.bots.DeliveryStats;
 import io.opencardkit.server.http.ApiCall;
 import io.opencardkit.server.http.ApiCallListener;
+import io.opencardkit.server.cluster.ClusterReplica;
+import io.opencardkit.server.web.FrameExchange;
 import io.opencardkit.server.web.ViewerStats;
 import io.opencardkit.store.jdbc.SqlCardStore;
 import java.time.Duration;
@@ -131,6 +133,7 @@ public final class NodeMetrics implements ApiCallListener {
         .description("Messages Redis accepted from this node").tag("kind", "direct").register(registry);
     counter("okc.bus.received", "Messages of other nodes handed to this node", bus, b -> b.stats().received());
     counter("okc.bus.reconnects", "Times the bus listened again after being down", bus, b -> b.stats().reconnections());
+    counter("okc.bus.echoes.skipped", "Own broadcasts Redis echoed back, dropped undecoded", bus, b -> b.stats().ownBroadcastsSkipped());
     for (DropReason reason : DropReason.values()) {
       FunctionCounter.builder("okc.bus.dropped", bus, b -> b.stats().dropped(reason))
           .description("Messages dropped, by reason").tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
@@ -138,6 +141,18 @@ public final class NodeMetrics implements ApiCallListener {
     gauge("okc.bus.send.queue", "Messages queued for Redis (how far publishing lags)", bus, b -> b.sendQueueLength());
     gauge("okc.bus.listener.queue", "Messages received and not yet handled (how far this node lags)", bus, b -> b.listenerQueueLength());
     gauge("okc.bus.connected", "1 while the bus is connected", bus, b -> b.connected() ? 1 : 0);
+  }
+
+  /**
+   * Registers what crosses between nodes: other nodes' batch messages decoded here, and card frames sent to this node's
+   * viewers as another node built them or built here.
+   */
+  public void bindCluster(ClusterReplica replica, FrameExchange frames) {
+    counter("okc.cluster.batches.decoded", "Batch messages of other nodes decoded by this node", replica, ClusterReplica::batchesDecoded);
+    FunctionCounter.builder("okc.web.card.frames", frames, FrameExchange::framesReused)
+        .description("Card frames for viewers, by who built them").tag("built_by", "other_node").register(registry);
+    FunctionCounter.builder("okc.web.card.frames", frames, FrameExchange::framesBuilt)
+        .description("Card frames for viewers, by who built them").tag("built_by", "this_node").register(registry);
   }
 
   /** Records one measurement of an event loop's lag (see {@link EventLoopLag}). */

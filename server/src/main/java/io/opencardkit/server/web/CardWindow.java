@@ -26,6 +26,7 @@ final class CardWindow {
   private final long maxChars;
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final Map<String, AppendStream> streams = new HashMap<>();
+  private final Map<Long, AppendStream> shippedStreams = new HashMap<>(); // numbered by the node that built the frames
   private long lastVersion; // 0 until the first append; kept when the frames themselves expire
   private long lastAppendMillis;
   private long chars;
@@ -53,6 +54,19 @@ final class CardWindow {
   /** The stream of one of the card's elements, numbered by {@code numbers} the first time. */
   synchronized AppendStream stream(String elementId, LongSupplier numbers) {
     return streams.computeIfAbsent(elementId, id -> AppendStream.of(numbers.getAsLong(), cardId, id));
+  }
+
+  /**
+   * The stream {@code number} of one of the card's elements as another node numbered it (its frames are sent as it
+   * built them); its announcement is built once per window.
+   */
+  synchronized AppendStream shippedStream(long number, String elementId) {
+    AppendStream stream = shippedStreams.get(number);
+    if (stream == null || !stream.elementId().equals(elementId)) {
+      stream = AppendStream.of(number, cardId, elementId);
+      shippedStreams.put(number, stream);
+    }
+    return stream;
   }
 
   /** The newest version appended, 0 before the first. */

@@ -61,6 +61,11 @@ final class OutFrame {
     return utf8.length;
   }
 
+  /** The UTF-8 text itself; never modify it. */
+  byte[] bytes() {
+    return utf8;
+  }
+
   /** The UTF-8 text, as a buffer of its own to hand to one socket. */
   ByteBuf utf8() {
     return Unpooled.wrappedBuffer(utf8);

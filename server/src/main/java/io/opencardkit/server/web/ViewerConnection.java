@@ -29,7 +29,10 @@ import java.util.Set;
  *       {@link #cardWentQuiet} when its resume window is dropped), so a viewer that stays connected to a busy chat does
  *       not grow with every card ever streamed there.
  *   <li>Compact append frames name an {@link AppendStream} by number; before the first one of a stream the
- *       connection writes the stream's announcement. The streams announced are forgotten with the card.
+ *       connection writes the stream's announcement. The streams announced are forgotten with the card. In a
+ *       cluster a number may stand for different streams (each node numbers its own, and frames another node built
+ *       are sent as it built them): a number announced for another stream is announced again, and the page follows
+ *       the latest announcement (docs/web-protocol.md).
  * </ul>
  */
 final class ViewerConnection {
@@ -69,7 +72,7 @@ final class ViewerConnection {
   private final Set<String> stale = new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
   private final Set<String> awaitingSnapshot = new HashSet<>();
   private final ArrayDeque<Control> pendingControl = new ArrayDeque<>();
-  private final Map<Long, String> announced = new HashMap<>(); // append streams announced on this socket → card
+  private final Map<Long, AppendStream> announced = new HashMap<>(); // stream number → what it last meant here
   private boolean resumed;
   private boolean closed;
 
@@ -179,7 +182,7 @@ final class ViewerConnection {
     if (!stale.contains(cardId) && !awaitingSnapshot.contains(cardId)) {
       written.remove(cardId);
     }
-    announced.values().removeIf(cardId::equals);
+    announced.values().removeIf(stream -> stream.cardId().equals(cardId));
   }
 
   /** Cards whose last written version is tracked. */
@@ -192,7 +195,7 @@ final class ViewerConnection {
     awaitingSnapshot.remove(cardId);
     stale.remove(cardId);
     written.remove(cardId);
-    announced.values().removeIf(cardId::equals);
+    announced.values().removeIf(stream -> stream.cardId().equals(cardId));
   }
 
   /** Append streams announced on this socket and not forgotten yet. */
@@ -259,8 +262,11 @@ final class ViewerConnection {
 
   private void writeCard(OutFrame frame) {
     AppendStream stream = frame.stream();
-    if (stream != null && announced.putIfAbsent(stream.number(), stream.cardId()) == null) {
-      socket.write(stream.announcement());
+    if (stream != null) {
+      AppendStream known = announced.put(stream.number(), stream);
+      if (known == null || !known.cardId().equals(stream.cardId()) || !known.elementId().equals(stream.elementId())) {
+        socket.write(stream.announcement());
+      }
     }
     socket.write(frame);
   }

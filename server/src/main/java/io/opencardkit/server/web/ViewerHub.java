@@ -67,6 +67,7 @@ final class ViewerHub {
   private final ServerConfig.WsCompression compression;
   private final ViewerStats stats = new ViewerStats();
   private final CardWindows windows;
+  private final FrameExchange exchange = new FrameExchange();
   private final Map<Thread, ViewerShard> shards = new ConcurrentHashMap<>();
   private final Map<String, ChatWatch> watches = new ConcurrentHashMap<>(); // who watches which chat, on any shard
   private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
@@ -90,6 +91,11 @@ final class ViewerHub {
 
   ViewerStats stats() {
     return stats;
+  }
+
+  /** The frames this node ships to the other nodes of a cluster and takes from them. */
+  FrameExchange exchange() {
+    return exchange;
   }
 
   /** Open viewer sockets per event loop thread that has had any. */
@@ -243,9 +249,16 @@ final class ViewerHub {
 
   private void publish(List<CardEvent> events) {
     String cardId = events.get(0).cardId();
+    long lastVersion = events.get(events.size() - 1).version();
+    FrameExchange.CardFrames shipped = exchange.take(events);
+    if (shipped != null) {
+      publishShipped(shipped);
+      return;
+    }
     CardHandle handle = runtime.cached(cardId).orElse(null);
     if (handle == null) {
       // Evicted between commit and now (rare): nobody may rely on a window with a hole; resync the chat by snapshot.
+      exchange.handled(cardId, lastVersion, null, null);
       windows.remove(cardId);
       withHandle(cardId, context, this::broadcastSnapshot, () -> {});
       return;
@@ -254,15 +267,14 @@ final class ViewerHub {
     synchronized (handle) {
       facts = CardFacts.of(handle.state(), clock.millis(), streamingTimeoutMillis);
     }
-    if (facts.chatId() == null) {
-      return; // not sent yet: no page can show it
-    }
-    ChatWatch watch = watches.get(facts.chatId());
-    if (watch == null || !watch.watched(clock.millis())) {
-      // Nobody on this node watches the chat, nor did within a window's age (a page that reconnects soon resumes from
-      // the window): no frames to build. A page that comes later loads the card over HTTP and resumes; without a
-      // window (a window with a hole would hand out a gap) it gets a snapshot.
-      windows.remove(cardId);
+    if (facts.chatId() == null || !watched(facts.chatId())) {
+      // Not sent yet (no page can show it), or nobody on this node watches the chat, nor did within a window's age (a
+      // page that reconnects soon resumes from the window): no frames to build. A page that comes later loads the card
+      // over HTTP and resumes; without a window (a window with a hole would hand out a gap) it gets a snapshot.
+      exchange.handled(cardId, lastVersion, null, null);
+      if (facts.chatId() != null) {
+        windows.remove(cardId);
+      }
       return;
     }
     CardWindow window = windows.forChat(cardId, facts.chatId());
@@ -272,9 +284,44 @@ final class ViewerHub {
       window.append(event.version(), frame);
       frames.add(frame);
     }
+    exchange.countBuilt(frames.size());
+    exchange.handled(cardId, lastVersion, facts, frames);
     String chatId = facts.chatId();
     shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
     watchOnContext(facts);
+  }
+
+  /**
+   * Events another node committed, with the frames it built for them: its viewers and ours get the same bytes, and
+   * this node builds nothing. Its copy of the card is up to date already (the feed applied the events first).
+   */
+  private void publishShipped(FrameExchange.CardFrames shipped) {
+    String cardId = shipped.cardId();
+    if (!watched(shipped.chatId())) {
+      windows.remove(cardId);
+      return;
+    }
+    CardWindow window = windows.forChat(cardId, shipped.chatId());
+    List<OutFrame> frames = new ArrayList<>(shipped.frames().size());
+    long version = 0;
+    for (FrameExchange.Frame f : shipped.frames()) {
+      OutFrame frame =
+          f.stream() == 0
+              ? OutFrame.card(f.text(), cardId, f.version())
+              : OutFrame.compact(f.text(), window.shippedStream(f.stream(), f.elementId()), f.version());
+      window.append(f.version(), frame);
+      frames.add(frame);
+      version = f.version();
+    }
+    exchange.countReused(frames.size());
+    String chatId = shipped.chatId();
+    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
+    watchOnContext(new CardFacts(cardId, shipped.messageId(), chatId, version, shipped.streaming(), shipped.deadline(), null));
+  }
+
+  private boolean watched(String chatId) {
+    ChatWatch watch = watches.get(chatId);
+    return watch != null && watch.watched(clock.millis());
   }
 
   private void publishMessage(MessageRecord record) {

@@ -55,6 +55,11 @@ public final class WebChat {
     reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
   }
 
+  /** The viewers' frames this node ships to the other nodes of a cluster and takes from them. */
+  public FrameExchange frames() {
+    return hub.exchange();
+  }
+
   /** Mount right after the front door: lets the CardKit API report refusals per card to the inspector. */
   public void mountBeforeApis(Router router) {
     router.route("/open-apis/*").handler(ctx -> {
