@@ -53,6 +53,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A running OpenCardKit: store, card runtime, HTTP API. Start with {@link #start}, stop with {@link #close}. */
@@ -60,6 +61,7 @@ public final class OpenCardKitServer implements AutoCloseable {
   private static final int MAX_CARDS_IN_MEMORY = 20_000;
   private static final Duration KEEP_IDLE_CARDS = Duration.ofDays(30);
 
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final ServerConfig config;
   private final Vertx vertx;
   private final CardStore store;
@@ -386,8 +388,12 @@ public final class OpenCardKitServer implements AutoCloseable {
     return finished;
   }
 
+  /** Stops everything; a second call does nothing (the bots' leases, say, are not released again from a closed store). */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     try {
       operating.close();
       web.close();

@@ -149,6 +149,15 @@ public final class TestServer implements AutoCloseable {
     return Client.newBuilder(appId, secret).openBaseUrl(baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
   }
 
+  /**
+   * Lets the running test log a WARN or ERROR from {@code logger} (or a logger under it) whose message contains
+   * {@code message}, as {@link ExpectedLog} does where the expectation is only known at run time.
+   */
+  public TestServer expectLog(ExpectedLog.Level level, String logger, String message) {
+    AfterTestChecks.expectLog(level, logger, message);
+    return this;
+  }
+
   @Override
   public void close() {
     try {

@@ -16,30 +16,23 @@ import com.lark.oapi.service.im.v1.model.ListChatRespBody;
 import com.lark.oapi.service.im.v1.model.ListMember;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.BotApi;
-import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.Injected;
+import io.opencardkit.server.testkit.OpenCardKitTest;
 import io.opencardkit.server.testkit.TestServer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The chat look-ups of {@code im/v1/chats}, through the official SDK, answered from the directory. */
+@OpenCardKitTest
 final class ChatsTest {
-  private final MutableClock clock = MutableClock.startingNow();
-  private TestServer server;
+  @Injected TestServer server;
   private BotApi bot;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(clock, Duration.ofMinutes(10));
     bot = BotApi.of(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
   }
 
   private ListChatResp list(BotApi caller, Integer pageSize, String pageToken) throws Exception {

@@ -8,28 +8,21 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.testkit.BotApi;
-import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.Injected;
+import io.opencardkit.server.testkit.OpenCardKitTest;
 import io.opencardkit.server.testkit.TestServer;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST cardkit/v1/cards/id_convert}: from a card message to the card entity behind it. */
+@OpenCardKitTest
 final class IdConvertTest {
-  private final MutableClock clock = MutableClock.startingNow();
-  private TestServer server;
+  @Injected TestServer server;
   private BotApi bot;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(clock, Duration.ofMinutes(10));
     bot = BotApi.of(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
   }
 
   @Test

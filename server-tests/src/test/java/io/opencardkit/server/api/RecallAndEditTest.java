@@ -19,14 +19,15 @@ import com.lark.oapi.service.im.v1.model.UpdateMessageResp;
 import com.lark.oapi.service.im.v1.model.UpdateMessageRespBody;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.testkit.BotApi;
+import io.opencardkit.server.testkit.Injected;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.OpenCardKitTest;
 import io.opencardkit.server.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,20 +35,15 @@ import org.junit.jupiter.api.Test;
  * A bot recalls its own messages ({@code DELETE im/v1/messages/:message_id}) and edits its text and post messages
  * ({@code PUT}), through the official SDK's own methods, with Feishu's codes for everything it may not do.
  */
+@OpenCardKitTest
 final class RecallAndEditTest {
-  private final MutableClock clock = MutableClock.startingNow();
-  private TestServer server;
+  @Injected MutableClock clock;
+  @Injected TestServer server;
   private BotApi bot;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(clock, Duration.ofMinutes(10));
     bot = BotApi.of(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
   }
 
   private String sendText(String text) throws Exception {

@@ -6,31 +6,27 @@ import static io.opencardkit.server.api.Replies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.testkit.BotApi;
+import io.opencardkit.server.testkit.Injected;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.OpenCardKitTest;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The chat-list preview ({@code summary} of GET im/v1/messages/:id) through a card's life. */
+@OpenCardKitTest(streamingTimeout = "PT10M") // WINDOW
 final class SummaryTest {
   private static final Duration WINDOW = Duration.ofMinutes(10);
   private static final String GENERATING = "[生成中...]";
 
-  private final MutableClock clock = MutableClock.startingNow();
-  private TestServer server;
+  @Injected MutableClock clock;
+  @Injected TestServer server;
   private BotApi bot;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(clock, WINDOW);
     bot = BotApi.of(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.ExpectedLog;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.store.testkit.InMemoryCardStore;
 import io.vertx.core.Vertx;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10, finding 6: events a crashed run of a lone server was delivering (their lease still running) are taken up
  * again as soon as it starts again; on a shared store they wait for the lease, since another node may hold them.
+ * The event's app is not in the directory, so taking it up drops it with a warning.
  */
+@ExpectedLog(logger = "io.opencardkit.server.bots", message = "event dropped app_id=cli_0000000000000001 event_id=ev_1: no such app any more")
 final class CrashedRunLeasesTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final InMemoryCardStore store = new InMemoryCardStore();

@@ -7,6 +7,7 @@ import com.lark.oapi.service.im.v1.model.P2MessageReceiveV1;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.ExpectedLog;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestSeed;
@@ -131,6 +132,7 @@ final class WebhookEventsTest {
   }
 
   @Test
+  @ExpectedLog(level = ExpectedLog.Level.ERROR, logger = "com.lark.oapi.event.EventDispatcher", message = "auth by challenge failed")
   void urlFailingVerification_getsNoEvent() throws Exception {
     bot.configure(seed);
     seed.appField("verification_token", "not-the-bots-token"); // the SDK refuses the challenge

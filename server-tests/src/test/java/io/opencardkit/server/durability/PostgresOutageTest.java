@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.server.testkit.ExpectedLog;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
@@ -47,6 +48,12 @@ final class PostgresOutageTest {
   }
 
   @Test
+  // What the outage does to the node, as each component notices it: connection exceptions (SQLSTATE class 08: the
+  // connection broke, 08006, or cannot be made, 08001).
+  @ExpectedLog(logger = "io.opencardkit", message = "[SQLState 08")
+  @ExpectedLog(logger = "io.opencardkit.store.postgres.PostgresWriter", message = "cannot reconnect the PostgreSQL writer")
+  @ExpectedLog(logger = "com.zaxxer.hikari.pool.ProxyConnection", message = "marked as broken because of SQLSTATE(08006)")
+  @ExpectedLog(logger = "com.zaxxer.hikari.pool.PoolBase", message = "Failed to validate connection")
   void outage_callsAnswer503WithARetryableCode_andTheNodeRecoversByItself() throws Exception {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", seed.chatId, cardId);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.ExpectedLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ final class TemplateLibraryTest {
   }
 
   @Test
+  @ExpectedLog(logger = "io.opencardkit.server.templates.TemplateLibrary", message = "template T1.json not reloaded, its previous version stays in use")
   void refreshIfChanged_brokenEdit_keepsThePreviousVersionInUse() throws IOException {
     write("T1.json", "good");
     TemplateLibrary library = TemplateLibrary.open(dir);

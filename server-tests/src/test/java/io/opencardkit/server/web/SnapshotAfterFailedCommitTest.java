@@ -11,6 +11,7 @@ import io.opencardkit.core.store.StorageException;
 import io.opencardkit.core.store.StorageFailure;
 import io.opencardkit.core.store.WriteBatch;
 import io.opencardkit.server.testkit.PageSocket;
+import io.opencardkit.server.testkit.ExpectedLog;
 import io.opencardkit.server.testkit.TestSeed;
 import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.store.sqlite.SqliteCardStore;
@@ -64,6 +65,7 @@ final class SnapshotAfterFailedCommitTest {
   }
 
   @Test
+  @ExpectedLog(logger = "io.opencardkit.server.http.Responder", message = "the database went away") // the failed commit's call
   void resume_whileACommitIsPendingThatThenFails_getsASnapshotWithoutItsText() throws Exception {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", seed.chatId, cardId);

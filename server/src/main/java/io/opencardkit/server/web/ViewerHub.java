@@ -9,6 +9,7 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -72,6 +74,7 @@ final class ViewerHub {
   private final Map<String, ChatWatch> watches = new ConcurrentHashMap<>(); // who watches which chat, on any shard
   private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
   private final long timerId;
+  private volatile boolean closed;
 
   ViewerHub(
       Vertx vertx, Clock clock, Duration streamingTimeout, Supplier<Directory> directory, CardRuntime runtime, MessageViews views,
@@ -106,6 +109,7 @@ final class ViewerHub {
   }
 
   void close() {
+    closed = true;
     vertx.cancelTimer(timerId);
     shards.values().forEach(ViewerShard::close);
   }
@@ -115,13 +119,31 @@ final class ViewerHub {
   /** Card events after commit (writer thread). */
   void cardEventsCommitted(List<CardEvent> events) {
     if (!events.isEmpty()) {
-      context.runOnContext(v -> publish(events));
+      onHubContext(v -> publish(events));
     }
   }
 
   /** A message after commit (writer thread). */
   void messageCommitted(MessageRecord record) {
-    context.runOnContext(v -> publishMessage(record));
+    onHubContext(v -> publishMessage(record));
+  }
+
+  /**
+   * Runs {@code task} on the hub's context. The node stops the hub before Vert.x, and the card feed may still
+   * deliver a commit after both: once stopped, there is no page left to tell, and the closed event loop's refusal is
+   * no failure.
+   */
+  private void onHubContext(Handler<Void> task) {
+    if (closed) {
+      return;
+    }
+    try {
+      context.runOnContext(task);
+    } catch (RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
   }
 
   /** Shows a toast to one viewer's pages that can see the chat (any thread). */
