@@ -4,6 +4,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
+import io.opencardkit.server.testkit.AfterTestChecks;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -38,7 +39,10 @@ public final class BrowserFixture implements AutoCloseable {
     return new BrowserFixture();
   }
 
-  /** A fresh page in its own context; page errors (uncaught exceptions) are collected in {@link PageErrors}. */
+  /**
+   * A fresh page in its own context; page errors (uncaught exceptions, console errors) are collected in
+   * {@link PageErrors}, and a page made while a test runs fails it with any error the test did not expect.
+   */
   public Page newPage() {
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
     contexts.add(context);
@@ -52,6 +56,7 @@ public final class BrowserFixture implements AutoCloseable {
       }
     });
     PageErrors.register(page, errors);
+    AfterTestChecks.register("errors of browser page " + System.identityHashCode(page), () -> PageErrors.unexpected(page));
     return page;
   }
 

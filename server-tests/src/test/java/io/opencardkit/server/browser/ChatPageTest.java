@@ -99,6 +99,7 @@ final class ChatPageTest {
       page.locator("[data-testid=\"signin-form\"]").waitFor();
       // The page asks who is signed in before showing the form: the browser logs those 401s, and nothing else went wrong.
       assertThat(PageErrors.of(page)).allMatch(e -> e.contains("status of 401"));
+      PageErrors.expect(page, e -> e.contains("status of 401"));
     }
   }
 

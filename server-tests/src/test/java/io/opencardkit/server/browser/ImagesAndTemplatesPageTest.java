@@ -92,6 +92,7 @@ final class ImagesAndTemplatesPageTest {
     page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("uploaded-images.png")));
     // the one failed load is the unknown key's (Chromium logs it); nothing else went wrong
     assertThat(PageErrors.of(page)).allMatch(e -> e.contains("status of 404"));
+    PageErrors.expect(page, e -> e.contains("status of 404"));
   }
 
   @Test
@@ -119,6 +120,7 @@ final class ImagesAndTemplatesPageTest {
     page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("template-card-streamed.png")));
     assertThat(PageErrors.of(page)).as("only the other test's unknown image key, when its message is in the history")
         .allMatch(e -> e.contains("status of 404"));
+    PageErrors.expect(page, e -> e.contains("status of 404"));
   }
 
   private Page open() {

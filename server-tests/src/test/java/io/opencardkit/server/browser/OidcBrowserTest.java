@@ -91,6 +91,8 @@ final class OidcBrowserTest {
     // No script failed (the browser's own notes of refused requests aside).
     assertThat(PageErrors.of(onA)).allMatch(e -> e.startsWith("console: "));
     assertThat(PageErrors.of(onB)).allMatch(e -> e.startsWith("console: "));
+    PageErrors.expect(onA, e -> e.startsWith("console: "));
+    PageErrors.expect(onB, e -> e.startsWith("console: "));
   }
 
   @Test
