@@ -68,7 +68,7 @@ public final class SdkWsBot implements AutoCloseable {
    * {@code disconnect()} and stops its worker threads.
    */
   @Override
-  public void close() throws Exception {
+  public void close() throws ReflectiveOperationException {
     Method disconnect = Client.class.getDeclaredMethod("disconnect");
     disconnect.setAccessible(true);
     disconnect.invoke(client);

@@ -70,7 +70,7 @@ final class CallbackBot implements AutoCloseable {
 
   /** The SDK has no public close (a bot runs until its process ends): disconnect and stop its threads. */
   @Override
-  public void close() throws Exception {
+  public void close() throws ReflectiveOperationException {
     Method disconnect = Client.class.getDeclaredMethod("disconnect");
     disconnect.setAccessible(true);
     disconnect.invoke(client);

@@ -69,7 +69,7 @@ final class EventBot implements AutoCloseable {
 
   /** The SDK has no public close (a bot runs until its process ends): disconnect and stop its threads. */
   @Override
-  public void close() throws Exception {
+  public void close() throws ReflectiveOperationException {
     Method disconnect = Client.class.getDeclaredMethod("disconnect");
     disconnect.setAccessible(true);
     disconnect.invoke(client);

@@ -58,14 +58,15 @@ public final class RecordingSocket implements AutoCloseable {
 
   /** The HTTP status with which the server refused the handshake with these headers. */
   public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
-    try (RecordingSocket socket = open(baseUrl, query, false, headers)) {
-      throw new AssertionError("the handshake was accepted");
+    try {
+      open(baseUrl, query, false, headers).close();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
         return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
       }
       throw e;
     }
+    throw new AssertionError("the handshake was accepted");
   }
 
   private WebSocket.Listener listener() {
