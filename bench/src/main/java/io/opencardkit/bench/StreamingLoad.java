@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -392,7 +393,7 @@ public final class StreamingLoad implements Callable<Integer> {
 
     /** Whether the server ran in a process of its own. */
     boolean inProcess() {
-      return target != ServerProcess.Usage.NONE;
+      return !ServerProcess.Usage.NONE.equals(target);
     }
 
     /** Cores other processes of the machine used (not this JVM, PostgreSQL or the processes this run started). */
@@ -568,6 +569,6 @@ public final class StreamingLoad implements Callable<Integer> {
   }
 
   private static void log(String line) {
-    System.err.println(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
+    System.err.println(ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
   }
 }

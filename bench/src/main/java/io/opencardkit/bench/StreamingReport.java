@@ -7,6 +7,7 @@ import io.opencardkit.bench.StreamingLoad.Result;
 import io.opencardkit.bench.StreamingLoad.Run;
 import io.opencardkit.bench.StreamingLoad.Verification;
 import io.opencardkit.bench.process.ThreadCpu;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -40,7 +41,7 @@ final class StreamingReport {
   static String heading(Run run, String loop) {
     StreamingLoad o = run.options();
     Target target = run.firstTarget();
-    return "### StreamingLoad " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
+    return "### StreamingLoad " + ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
         + (o.label.isEmpty() ? "" : ": " + o.label) + "\n\n"
         + String.format(Locale.ROOT,
             "%d streams, %s; %d s measured after %d s warm-up per phase; %d chars per update, new card at %,d chars; "

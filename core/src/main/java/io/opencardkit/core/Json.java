@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** The one JSON mapper of OpenCardKit and a few helpers on JSON trees. */
 public final class Json {
@@ -27,7 +28,7 @@ public final class Json {
   }
 
   /** Parses text as JSON, or returns {@code null} when it is not JSON. */
-  public static JsonNode parseOrNull(String text) {
+  public static @Nullable JsonNode parseOrNull(String text) {
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
@@ -104,7 +105,7 @@ public final class Json {
    * escape of U+D800 alone parses to): a path like {@code elements[2].content}, {@code ""} for the root itself,
    * or {@code null} when all its text is valid.
    */
-  public static String loneSurrogatePath(JsonNode node) {
+  public static @Nullable String loneSurrogatePath(JsonNode node) {
     if (node.isTextual()) {
       return hasLoneSurrogate(node.textValue()) ? "" : null;
     }

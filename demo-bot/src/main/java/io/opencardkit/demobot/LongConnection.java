@@ -46,7 +46,7 @@ final class LongConnection implements AutoCloseable {
       return;
     }
     closed = true;
-    set("autoReconnect", Boolean.FALSE);
+    set("autoReconnect", false);
     set("reconnectNonce", 0);
     // A connect still in progress would open its socket after our disconnect: let it finish (bounded) first.
     try {

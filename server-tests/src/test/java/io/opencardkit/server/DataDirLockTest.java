@@ -49,6 +49,7 @@ final class DataDirLockTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lock is only held for the block (Java 17 has no unnamed variable)
   void lock_inOneProcess_isHeldUntilClosed() throws Exception {
     Path data = java.nio.file.Files.createDirectories(dir.resolve("data"));
     try (DataDirLock lock = DataDirLock.acquire(data)) {
@@ -61,6 +62,7 @@ final class DataDirLockTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the server is only held for the block (Java 17 has no unnamed variable)
   void restartedServer_inTheSameJvm_takesTheDirectoryAgain() throws Exception {
     ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data"));
     java.io.PrintStream silent = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());

@@ -22,18 +22,16 @@ final class Cluster implements AutoCloseable {
   private final long redisPid;
   final String storeUrl;
   private final Path dir;
-  private final Path seed;
   private final boolean pin;
   private final ServerOptions options;
   private NodeProcess a;
   private NodeProcess b;
 
-  private Cluster(RedisServerProcess redis, String storeUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
+  private Cluster(RedisServerProcess redis, String storeUrl, Path dir, boolean pin, ServerOptions options) {
     this.redis = redis;
     this.redisPid = ProcessCpu.pidOf("redis-server", ":" + redis.port());
     this.storeUrl = storeUrl;
     this.dir = dir;
-    this.seed = seed;
     this.pin = pin;
     this.options = options;
   }
@@ -41,7 +39,7 @@ final class Cluster implements AutoCloseable {
   /** Starts redis-server and node A (which stores the seed) on a fresh schema of {@code postgresUrl}. */
   static Cluster start(String postgresUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
     RedisServerProcess redis = RedisServerProcess.start();
-    Cluster cluster = new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, seed, pin, options);
+    Cluster cluster = new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, pin, options);
     try {
       cluster.a = cluster.startNode("A", 0, seed);
       return cluster;

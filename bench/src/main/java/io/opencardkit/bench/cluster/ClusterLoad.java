@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class ClusterLoad implements Callable<Integer> {
   String label;
 
   private final CpuMeter meter = new CpuMeter();
-  private final Map<NodeProcess, HttpClientAgent> clients = new IdentityHashMap<>();
+  private final IdentityHashMap<NodeProcess, HttpClientAgent> clients = new IdentityHashMap<>();
   private Vertx vertx;
   private Cluster cluster;
   private Context botContext;
@@ -289,6 +290,6 @@ public final class ClusterLoad implements Callable<Integer> {
   }
 
   private static void log(String line) {
-    System.err.println(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
+    System.err.println(ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
   }
 }

@@ -58,6 +58,7 @@ public final class ClusterNode implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("ClosingStandardOutputStreams") // the server writes to System.out but never closes it
   public Integer call() throws IOException {
     ServerConfig base = ServerConfig.defaults().withPort(port).withDataDir(data).withSeed(seed)
         .withStreamingTimeout(streamingTimeout).withCluster(store, bus)

@@ -7,6 +7,7 @@ import io.opencardkit.bench.Phase;
 import io.opencardkit.bench.cluster.ClusterLoad.Step;
 import io.opencardkit.bench.fanout.FanoutLoad;
 import io.opencardkit.bench.process.ThreadCpu;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class ClusterReport {
   }
 
   private void heading() {
-    line("### ClusterLoad " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + (o.label.isEmpty() ? "" : ": " + o.label));
+    line("### ClusterLoad " + ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + (o.label.isEmpty() ? "" : ": " + o.label));
     line("");
     line(String.format(Locale.ROOT,
         "%d bot streams (stream i writes the cards of chat i; each chat has two viewers), %d chars per update, new card at %,d chars; %d s measured"

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -411,7 +412,7 @@ public final class FanoutLoad implements Callable<Integer> {
   }
 
   static void log(String line) {
-    System.err.println(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
+    System.err.println(ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
   }
 
   /** The CPU model from /proc/cpuinfo. */

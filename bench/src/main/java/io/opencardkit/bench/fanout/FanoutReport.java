@@ -4,6 +4,7 @@ import io.opencardkit.bench.ColumnTable;
 import io.opencardkit.bench.fanout.FanoutLoad.Section;
 import io.opencardkit.bench.fanout.FanoutLoad.Step;
 import io.opencardkit.bench.process.ThreadCpu;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class FanoutReport {
   }
 
   String markdown() {
-    line("### FanoutLoad " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + (o.label.isEmpty() ? "" : ": " + o.label));
+    line("### FanoutLoad " + ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + (o.label.isEmpty() ? "" : ": " + o.label));
     line("");
     for (Section s : sections) {
       section(s);
@@ -246,7 +247,7 @@ final class FanoutReport {
       line(String.format(Locale.ROOT, "| Delivered ÷ offered%s | ≥ %.0f %% | %.1f %% | %s |", at, 100 * o.deliveredGoal, 100 * share, yes(share >= o.deliveredGoal)));
       line(String.format(Locale.ROOT, "| p99 API call → frame%s | ≤ %d ms | %.1f ms | %s |", at, o.p99Goal.toMillis(), st.p99Millis(),
           yes(st.p99Millis() <= o.p99Goal.toMillis())));
-      pairs.stream().filter(p -> p.ours() == st).findFirst().ifPresent(p -> line(String.format(Locale.ROOT,
+      pairs.stream().filter(p -> p.ours().equals(st)).findFirst().ifPresent(p -> line(String.format(Locale.ROOT,
           "| p99 ÷ the bare broadcaster's in the same run%s | ≤ %.2f | %.2f (%.1f / %.1f ms) | %s |", at, o.referenceP99Goal, p99Ratio(st, p.reference()),
           st.p99Millis(), p.reference().p99Millis(), yes(p99Ratio(st, p.reference()) <= o.referenceP99Goal))));
     }

@@ -131,7 +131,7 @@ public final class IdleViewers implements Callable<Integer> {
       double goal = deflate ? 24 : 16;
       out.printf("goal (issue 9): server RSS per idle viewer %s ≤ %.0f KiB%s at %,d viewers: %.1f KiB, %s%n", deflate ? "with deflate negotiated" : "without compression",
           goal, deflate ? " (stretch 16)" : "", n, rssPerViewer, rssPerViewer <= goal ? "met" : "NOT met");
-      histogram(pid);
+      histogram();
 
       long cpu0 = ProcessCpu.ticks(pid);
       long busy0 = CpuMeter.machineBusyTicks();
@@ -183,7 +183,7 @@ public final class IdleViewers implements Callable<Integer> {
     out.printf("per viewer, %d answers later: heap after full GC +%.2f KiB right after, +%.2f KiB once the windows expired (%.1f bytes per viewer per answer)%n",
         done.cardsOpened, (right.heapUsedKib() - idle.heapUsedKib()) / (double) n, (later.heapUsedKib() - idle.heapUsedKib()) / (double) n,
         (later.heapUsedKib() - idle.heapUsedKib()) * 1024.0 / n / Math.max(1, done.cardsOpened));
-    histogram(server.pid());
+    histogram();
     bots.close();
   }
 
@@ -196,9 +196,9 @@ public final class IdleViewers implements Callable<Integer> {
 
   /** Full GC in the server, then its RSS, heap, open files and CPU, and the machine's slab. */
   private Reading read(long pid) throws Exception {
-    jcmd(pid, "GC.run");
+    jcmd("GC.run");
     Thread.sleep(1000);
-    String heap = jcmd(pid, "GC.heap_info");
+    String heap = jcmd("GC.heap_info");
     Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heap);
     long committed = 0;
     long used = 0;
@@ -209,18 +209,18 @@ public final class IdleViewers implements Callable<Integer> {
     return new Reading(ProcessCpu.rssKib(pid), used, committed, meminfoKib("Slab"), countFds(pid), ProcessCpu.ticks(pid));
   }
 
-  private void histogram(long pid) throws Exception {
+  private void histogram() throws Exception {
     if (histogramLines <= 0) {
       return;
     }
-    String[] lines = jcmd(pid, "GC.class_histogram").split("\n");
+    String[] lines = jcmd("GC.class_histogram").split("\n");
     out.printf("server class histogram (top %d):%n", histogramLines);
     for (int i = 0; i < lines.length && i < histogramLines + 3; i++) {
       out.printf("  %s%n", lines[i]);
     }
   }
 
-  private String jcmd(long pid, String what) {
+  private String jcmd(String what) {
     return server.jcmd(what);
   }
 

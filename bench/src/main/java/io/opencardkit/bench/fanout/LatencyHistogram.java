@@ -75,7 +75,7 @@ final class LatencyHistogram {
       return index;
     }
     int power = (index - LINEAR) / SUB + 1;
-    long sub = (index - LINEAR) % SUB + SUB;
+    long sub = (index - LINEAR) % SUB + (long) SUB;
     return ((sub + 1) << power) - 1;
   }
 }

@@ -138,7 +138,7 @@ public final class ViewerFleet implements AutoCloseable {
       String uri = "/web/ws?user=" + users.get(i);
       loops.get(loop).runOnContext(v -> connect(host, targetPort, uri, 3).onComplete(ar -> {
         if (ar.succeeded()) {
-          opened[index] = new Viewer(index, loop, index == 0, ar.result());
+          opened[index] = new Viewer(loop, index == 0, ar.result());
         } else {
           failures.add(users.get(index) + ": " + ar.cause());
         }
@@ -305,13 +305,11 @@ public final class ViewerFleet implements AutoCloseable {
   /** One socket; confined to its event loop. What it makes of its frames is {@link ViewerFrames}'s. */
   private final class Viewer implements ViewerFrames.Fleet {
     final int loop;
-    final boolean isProbe;
     final WebSocket ws;
     final ViewerFrames frames;
 
-    Viewer(int index, int loop, boolean isProbe, WebSocket ws) {
+    Viewer(int loop, boolean isProbe, WebSocket ws) {
       this.loop = loop;
-      this.isProbe = isProbe;
       this.ws = ws;
       this.frames = new ViewerFrames(registry, listener, lazyCardMaxVersion, isProbe, this);
       ws.textMessageHandler(this::onText);

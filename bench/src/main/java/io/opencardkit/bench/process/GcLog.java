@@ -44,7 +44,7 @@ public final class GcLog {
   /** Where the log's complete lines end now: a window runs from one such offset to a later one. */
   public long offset() {
     String text = read();
-    return text.lastIndexOf('\n') + 1;
+    return text.lastIndexOf('\n') + 1L;
   }
 
   /** The pauses logged between two {@link #offset()}s. */

@@ -41,8 +41,8 @@ final class ServerJarHelpTest {
     Path classes = Path.of(main.getProtectionDomain().getCodeSource().getLocation().getPath());
     manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classes.toUri().toString());
     Path jar = dir.resolve(main.getSimpleName() + ".jar");
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-      // the manifest is the whole jar
+    try (OutputStream out = Files.newOutputStream(jar)) {
+      new JarOutputStream(out, manifest).close(); // the manifest is the whole jar
     }
     return jar;
   }

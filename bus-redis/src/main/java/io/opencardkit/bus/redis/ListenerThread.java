@@ -21,6 +21,7 @@ final class ListenerThread {
    * close() empties the queue and posts STOP: the callback in progress finishes, none after it runs.
    */
   private static final Logger LOG = LoggerFactory.getLogger(ListenerThread.class);
+  @SuppressWarnings("UnnecessaryLambda") // a sentinel compared by identity, never run
   private static final Runnable STOP = () -> {};
 
   private final BlockingQueue<Runnable> callbacks;

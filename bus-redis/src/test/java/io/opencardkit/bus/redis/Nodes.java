@@ -82,6 +82,7 @@ final class Nodes implements BeforeEachCallback, AfterEachCallback {
   }
 
   @Override
+  @SuppressWarnings("try") // closedLast is only closed, after the buses (Java 17 has no unnamed variable)
   public void afterEach(ExtensionContext context) throws Exception {
     try (RedisServerProcess closedLast = redis) {
       for (RedisClusterBus bus : buses) {

@@ -35,7 +35,7 @@ final class RecordingListener implements ClusterBus.Listener {
   synchronized List<String> messages() {
     List<String> messages = new ArrayList<>();
     for (Heard one : heard) {
-      if (one != Heard.RECONNECTED) {
+      if (!Heard.RECONNECTED.equals(one)) {
         messages.add(one.message());
       }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks card JSON 2.0 the way CardKit does before it accepts a card (create, full update) or a component (element
@@ -186,7 +187,7 @@ public final class CardValidator {
     }
   }
 
-  private static void checkConfig(JsonNode config) {
+  private static void checkConfig(@Nullable JsonNode config) {
     if (config == null) {
       return;
     }
@@ -206,7 +207,7 @@ public final class CardValidator {
     checkEnum(field(config, "width_mode"), "config.width_mode", WIDTH_MODES);
   }
 
-  private static void checkStreamingConfig(JsonNode streamingConfig) {
+  private static void checkStreamingConfig(@Nullable JsonNode streamingConfig) {
     if (streamingConfig == null) {
       return;
     }
@@ -222,7 +223,7 @@ public final class CardValidator {
    * (or, when {@code inclusive}, at least) {@code min}. {@code default} is not required: the renderer falls back to
    * the documented defaults.
    */
-  private static void checkPerPlatform(JsonNode node, String path, double min, boolean inclusive) {
+  private static void checkPerPlatform(@Nullable JsonNode node, String path, double min, boolean inclusive) {
     if (node == null) {
       return;
     }
@@ -242,7 +243,7 @@ public final class CardValidator {
     }
   }
 
-  private static void checkSummary(JsonNode summary) {
+  private static void checkSummary(@Nullable JsonNode summary) {
     if (summary == null) {
       return;
     }
@@ -253,7 +254,7 @@ public final class CardValidator {
     }
   }
 
-  private static void checkHeader(JsonNode header) {
+  private static void checkHeader(@Nullable JsonNode header) {
     if (header == null) {
       return;
     }
@@ -261,7 +262,7 @@ public final class CardValidator {
     checkEnum(field(header, "template"), "header.template", HEADER_TEMPLATES);
   }
 
-  private static void checkBody(JsonNode body) {
+  private static void checkBody(@Nullable JsonNode body) {
     if (body == null) {
       return;
     }
@@ -415,7 +416,7 @@ public final class CardValidator {
   }
 
   /** Checks every element_id in the tree and records it with its path in {@code seen}, refusing duplicates. */
-  private static void collectElementIds(JsonNode node, String path, Map<String, String> seen) {
+  private static void collectElementIds(@Nullable JsonNode node, String path, Map<String, String> seen) {
     if (node == null) {
       return;
     }
@@ -497,7 +498,7 @@ public final class CardValidator {
   // Helpers
 
   /** A field of an object, or {@code null} when it is absent or JSON null (both mean "not set"). */
-  private static JsonNode field(JsonNode object, String name) {
+  private static @Nullable JsonNode field(JsonNode object, String name) {
     JsonNode value = object.get(name);
     return value == null || value.isNull() ? null : value;
   }
@@ -516,7 +517,7 @@ public final class CardValidator {
     }
   }
 
-  private static void checkEnum(JsonNode value, String path, Set<String> allowed) {
+  private static void checkEnum(@Nullable JsonNode value, String path, Set<String> allowed) {
     if (value != null && !(value.isTextual() && allowed.contains(value.textValue()))) {
       throw contentFailed(path, "must be one of " + sorted(allowed) + ", found " + quote(value));
     }

@@ -8,7 +8,9 @@ import io.opencardkit.core.ErrorCode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Element-level edits of a card JSON 2.0 tree, addressed by {@code element_id}.
@@ -33,14 +35,25 @@ public final class ElementTree {
   private ElementTree() {}
 
   /** Where an element sits: in an array of siblings, or as a named field of its parent (a text object). */
-  private record Location(ObjectNode node, ArrayNode siblings, int index, ObjectNode parent, String field) {
+  private record Location(
+      ObjectNode node, @Nullable ArrayNode siblings, int index, @Nullable ObjectNode parent, @Nullable String field) {
     boolean inArray() {
       return siblings != null;
+    }
+
+    /** The array it sits in; only when {@link #inArray}. */
+    ArrayNode array() {
+      return Objects.requireNonNull(siblings, "not in an array");
+    }
+
+    /** The object it is a field of; only when not {@link #inArray}. */
+    ObjectNode owner() {
+      return Objects.requireNonNull(parent, "not a field");
     }
   }
 
   /** Returns the element with this id, or {@code null}. */
-  public static ObjectNode find(ObjectNode card, String elementId) {
+  public static @Nullable ObjectNode find(ObjectNode card, @Nullable String elementId) {
     Location location = locate(card, elementId);
     return location == null ? null : location.node();
   }
@@ -65,7 +78,7 @@ public final class ElementTree {
   }
 
   /** Inserts elements {@code insert_before}/{@code insert_after} a target, or {@code append}s them. */
-  public static void insert(ObjectNode card, String type, String targetId, List<ObjectNode> elements) {
+  public static void insert(ObjectNode card, String type, @Nullable String targetId, List<ObjectNode> elements) {
     ArrayNode siblings;
     int index;
     switch (type) {
@@ -73,7 +86,7 @@ public final class ElementTree {
       case "insert_after":
         {
           Location target = requireArrayLocation(card, targetId, type);
-          siblings = target.siblings();
+          siblings = target.array();
           index = "insert_before".equals(type) ? target.index() : target.index() + 1;
           break;
         }
@@ -126,9 +139,9 @@ public final class ElementTree {
       throw notFound(ErrorCode.DELETE_ELEMENT_FAILED, elementId);
     }
     if (location.inArray()) {
-      location.siblings().remove(location.index());
+      location.array().remove(location.index());
     } else {
-      location.parent().remove(location.field());
+      location.owner().remove(location.field());
     }
   }
 
@@ -137,7 +150,7 @@ public final class ElementTree {
     textElement.put("content", text);
   }
 
-  private static ArrayNode appendTarget(ObjectNode card, String targetId) {
+  private static ArrayNode appendTarget(ObjectNode card, @Nullable String targetId) {
     if (targetId == null || targetId.isEmpty()) {
       ObjectNode body = card.has("body") && card.get("body").isObject() ? (ObjectNode) card.get("body") : card.putObject("body");
       return arrayField(body, "elements");
@@ -162,7 +175,7 @@ public final class ElementTree {
     return parent.putArray(field);
   }
 
-  private static Location requireArrayLocation(ObjectNode card, String targetId, String type) {
+  private static Location requireArrayLocation(ObjectNode card, @Nullable String targetId, String type) {
     if (targetId == null || targetId.isEmpty()) {
       throw ApiException.of(ErrorCode.INVALID_PARAMETER, "target_element_id is required for " + type);
     }
@@ -178,9 +191,9 @@ public final class ElementTree {
 
   private static void put(Location location, ObjectNode element) {
     if (location.inArray()) {
-      location.siblings().set(location.index(), element);
+      location.array().set(location.index(), element);
     } else {
-      location.parent().set(location.field(), element);
+      location.owner().set(location.field(), element);
     }
   }
 
@@ -189,7 +202,7 @@ public final class ElementTree {
   }
 
   /** Finds an element anywhere under the header and body. */
-  private static Location locate(ObjectNode card, String elementId) {
+  private static @Nullable Location locate(ObjectNode card, @Nullable String elementId) {
     if (elementId == null) {
       return null;
     }
@@ -197,8 +210,14 @@ public final class ElementTree {
     return found != null ? found : search(card.get("header"), null, null, -1, null, null, elementId);
   }
 
-  private static Location search(
-      JsonNode node, ObjectNode parent, ArrayNode siblings, int index, ObjectNode fieldParent, String field, String id) {
+  private static @Nullable Location search(
+      @Nullable JsonNode node,
+      @Nullable ObjectNode parent,
+      @Nullable ArrayNode siblings,
+      int index,
+      @Nullable ObjectNode fieldParent,
+      @Nullable String field,
+      String id) {
     if (node == null) {
       return null;
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The card state machine: decides whether a bot's call is accepted and which events it produces.
@@ -87,7 +88,7 @@ public final class CardEngine {
   }
 
   /** The IM wrapper Feishu uses for card problems met while sending a message. */
-  public static ApiException imCardError(int subCode, String subMessage) {
+  public static ApiException imCardError(int subCode, @Nullable String subMessage) {
     return new ApiException(
         ErrorCode.IM_CARD_CONTENT_FAILED,
         "Failed to create card content, ext=ErrCode: " + subCode + "; ErrMsg: " + subMessage + "; ");

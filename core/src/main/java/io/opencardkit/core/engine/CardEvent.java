@@ -2,6 +2,7 @@ package io.opencardkit.core.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One accepted mutation of a card, with the card's next version (1, 2, 3, … per card).
@@ -21,10 +22,10 @@ public record CardEvent(
     long version,
     EventType type,
     long atMillis,
-    String appId,
+    @Nullable String appId,
     int sequence,
-    String uuid,
-    String fingerprint,
+    @Nullable String uuid,
+    @Nullable String fingerprint,
     ObjectNode payload) {
   public CardEvent {
     Objects.requireNonNull(cardId, "cardId");

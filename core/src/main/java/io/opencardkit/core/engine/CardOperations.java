@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Normalises the request forms bots send into one payload shape, and applies structural payloads to a card tree.
@@ -180,7 +181,7 @@ public final class CardOperations {
     return id;
   }
 
-  private static String text(JsonNode node, String field) {
+  private static @Nullable String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value.asText();
   }
@@ -256,7 +257,7 @@ public final class CardOperations {
     }
   }
 
-  private static String textOrNull(JsonNode node, String field) {
+  private static @Nullable String textOrNull(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
   }

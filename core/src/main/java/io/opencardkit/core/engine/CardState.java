@@ -7,6 +7,7 @@ import io.opencardkit.core.card.ElementTree;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The current state of one card entity: its JSON, its counters and its streaming window.
@@ -24,14 +25,14 @@ public final class CardState {
   static final long RATE_WINDOW_MILLIS = 1000;
 
   private final String cardId;
-  private String appId;
+  private String appId = ""; // "" until the creation event is applied
   private long createdAtMillis;
   private ObjectNode card = Json.object();
   private long version; // 0 until the creation event is applied
   private int lastSequence; // 0 until the first accepted operation that carries a sequence
   private long streamingOpenedAtMillis; // meaningful only while config.streaming_mode is true
-  private String sentMessageId; // null until the card is sent
-  private String sentChatId;
+  private @Nullable String sentMessageId; // null until the card is sent
+  private @Nullable String sentChatId;
   private final LinkedHashMap<String, String> uuidFingerprints =
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -59,7 +60,8 @@ public final class CardState {
     ObjectNode p = event.payload();
     switch (event.type()) {
       case CREATED:
-        appId = event.appId();
+        String creator = event.appId();
+        appId = creator == null ? "" : creator;
         createdAtMillis = event.atMillis();
         replaceCard((ObjectNode) p.get("card").deepCopy());
         break;
@@ -218,16 +220,16 @@ public final class CardState {
   }
 
   /** The message that shows this card, or {@code null} before it is sent. */
-  public String sentMessageId() {
+  public @Nullable String sentMessageId() {
     return sentMessageId;
   }
 
-  public String sentChatId() {
+  public @Nullable String sentChatId() {
     return sentChatId;
   }
 
   /** The request digest stored for an idempotency id, or {@code null}. */
-  public String fingerprintOf(String uuid) {
+  public @Nullable String fingerprintOf(String uuid) {
     return uuidFingerprints.get(uuid);
   }
 
@@ -285,8 +287,8 @@ public final class CardState {
       long version,
       int lastSequence,
       long streamingOpenedAtMillis,
-      String sentMessageId,
-      String sentChatId,
+      @Nullable String sentMessageId,
+      @Nullable String sentChatId,
       Map<String, String> uuids,
       int interactionsInFlight,
       long interactionLockedUntil) {

@@ -1,6 +1,7 @@
 package io.opencardkit.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** The chat-list preview of a card message. */
 public final class CardSummary {
@@ -36,7 +37,7 @@ public final class CardSummary {
     return text == null ? "[卡片]" : shorten(text);
   }
 
-  private static String firstText(JsonNode node) {
+  private static @Nullable String firstText(JsonNode node) {
     if (node.isObject()) {
       String tag = node.path("tag").asText("");
       if (("markdown".equals(tag) || "plain_text".equals(tag) || "lark_md".equals(tag))

@@ -2,6 +2,7 @@ package io.opencardkit.core.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bot's request to change a card, already parsed and normalised by the API adapter.
@@ -33,14 +34,14 @@ public record Mutation(Kind kind, String appId, int sequence, String uuid, Strin
     /** Streamed full text; becomes {@link EventType#CONTENT_APPENDED} or {@link EventType#CONTENT_REPLACED}. */
     CONTENT(null);
 
-    private final EventType eventType;
+    private final @Nullable EventType eventType;
 
-    Kind(EventType eventType) {
+    Kind(@Nullable EventType eventType) {
       this.eventType = eventType;
     }
 
     EventType eventType() {
-      return eventType;
+      return Objects.requireNonNull(eventType, "CONTENT becomes CONTENT_APPENDED or CONTENT_REPLACED");
     }
   }
 }

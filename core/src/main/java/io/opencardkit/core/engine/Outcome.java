@@ -2,6 +2,7 @@ package io.opencardkit.core.engine;
 
 import io.opencardkit.core.ApiException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine decided for one mutation.
@@ -11,7 +12,7 @@ import java.util.List;
  * @param refusal the error to answer with, or {@code null} on success
  * @param replayed true when a uuid matched an earlier identical request: success without applying again
  */
-public record Outcome(List<CardEvent> events, ApiException refusal, boolean replayed) {
+public record Outcome(List<CardEvent> events, @Nullable ApiException refusal, boolean replayed) {
   public Outcome {
     events = List.copyOf(events);
   }

@@ -4,6 +4,7 @@ import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks an image uploaded to {@code im/v1/images} as Feishu does: at most 10 MB and not empty, one of the formats
@@ -35,7 +36,7 @@ public final class ImageInspector {
     if (bytes.length > MAX_BYTES) {
       throw ApiException.of(ErrorCode.IMAGE_TOO_LARGE, "an image may have at most 10 MB, this one has " + bytes.length + " bytes");
     }
-    ImageFacts facts;
+    @Nullable ImageFacts facts;
     try {
       facts = read(bytes);
     } catch (IndexOutOfBoundsException e) {
@@ -52,7 +53,7 @@ public final class ImageInspector {
     return facts;
   }
 
-  private static ImageFacts read(byte[] b) {
+  private static @Nullable ImageFacts read(byte[] b) {
     if (starts(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
       return new ImageFacts("png", "image/png", be32(b, 16), be32(b, 20));
     }
@@ -83,7 +84,7 @@ public final class ImageInspector {
   }
 
   /** The first start-of-frame segment holds the size. */
-  private static ImageFacts jpeg(byte[] b) {
+  private static @Nullable ImageFacts jpeg(byte[] b) {
     int i = 2;
     while (i + 9 < b.length) {
       if ((b[i] & 0xFF) != 0xFF) {
@@ -103,7 +104,7 @@ public final class ImageInspector {
     return null;
   }
 
-  private static ImageFacts webp(byte[] b) {
+  private static @Nullable ImageFacts webp(byte[] b) {
     if (ascii(b, 12, "VP8 ")) {
       return new ImageFacts("webp", "image/webp", le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF);
     }
@@ -122,7 +123,7 @@ public final class ImageInspector {
   }
 
   /** The first image file directory's ImageWidth (256) and ImageLength (257) tags. */
-  private static ImageFacts tiff(byte[] b) {
+  private static @Nullable ImageFacts tiff(byte[] b) {
     boolean little = b[0] == 'I';
     int ifd = int32(b, 4, little);
     int entries = int16(b, ifd, little);
@@ -143,7 +144,7 @@ public final class ImageInspector {
   }
 
   /** The image spatial extents property ({@code ispe}) of the primary image. */
-  private static ImageFacts heic(byte[] b) {
+  private static @Nullable ImageFacts heic(byte[] b) {
     for (int i = 0; i + 16 <= b.length; i++) {
       if (ascii(b, i, "ispe")) {
         return new ImageFacts("heic", "image/heic", be32(b, i + 8), be32(b, i + 12));

@@ -1,5 +1,7 @@
 package io.opencardkit.core.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One chat message as stored.
  *
@@ -23,7 +25,7 @@ public record MessageRecord(
     String senderType,
     String msgType,
     String content,
-    String cardId,
+    @Nullable String cardId,
     String rootId,
     String parentId,
     String uuid,

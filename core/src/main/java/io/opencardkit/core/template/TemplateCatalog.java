@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The published card templates: for each template id, its latest card JSON and its named versions, as the files
@@ -30,10 +31,10 @@ public final class TemplateCatalog {
   }
 
   /** One template: the file without a version (or null), and the versioned files by version name. */
-  private record Template(ObjectNode latest, TreeMap<String, ObjectNode> versions) {}
+  private record Template(@Nullable ObjectNode latest, TreeMap<String, ObjectNode> versions) {}
 
   /** A file name's template id and version ({@code null} for the latest); empty when it names no template file. */
-  public record FileKey(String templateId, String version) {}
+  public record FileKey(String templateId, @Nullable String version) {}
 
   public static TemplateCatalog empty() {
     return EMPTY;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fills a card builder template with a request's variables, giving a plain card JSON. Pure.
@@ -85,8 +86,8 @@ public final class TemplateRenderer {
   }
 
   /** The variables visible in a part of the card: a loop item's fields, then the request's variables. */
-  private record Scope(ObjectNode values, Scope outer) {
-    JsonNode get(String name) {
+  private record Scope(ObjectNode values, @Nullable Scope outer) {
+    @Nullable JsonNode get(String name) {
       for (Scope s = this; s != null; s = s.outer) {
         JsonNode value = s.values.get(name);
         if (value != null) {
@@ -97,6 +98,7 @@ public final class TemplateRenderer {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // UNCHANGED is a sentinel: identity is the point
   private static void renderObject(ObjectNode node, Scope scope) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
@@ -118,7 +120,7 @@ public final class TemplateRenderer {
   }
 
   /** A string property: bound whole, interpolated, or left as it is ({@link #UNCHANGED}); null to remove it. */
-  private static JsonNode renderString(String property, String text, Scope scope) {
+  private static @Nullable JsonNode renderString(String property, String text, Scope scope) {
     Matcher whole = PLACEHOLDER.matcher(text);
     if (whole.matches()) {
       return Binding.of(property).bind(whole.group(1), scope.get(whole.group(1)));
@@ -144,6 +146,7 @@ public final class TemplateRenderer {
     return TextNode.valueOf(out.toString());
   }
 
+  @SuppressWarnings("ReferenceEquality") // UNCHANGED is a sentinel: identity is the point
   private static void renderArray(ArrayNode array, Scope scope) {
     List<JsonNode> out = new ArrayList<>(array.size());
     for (JsonNode item : array) {
@@ -173,7 +176,7 @@ public final class TemplateRenderer {
     String name = variableName(loop.get("variable"));
     JsonNode items = name == null ? null : scope.get(name);
     List<JsonNode> out = new ArrayList<>();
-    if (items == null || items.isNull()) {
+    if (name == null || items == null || items.isNull()) {
       return out;
     }
     if (!items.isArray()) {
@@ -209,7 +212,7 @@ public final class TemplateRenderer {
     node.forEach(child -> suffixElementIds(child, suffix));
   }
 
-  private static String variableName(JsonNode variable) {
+  private static @Nullable String variableName(@Nullable JsonNode variable) {
     if (variable == null || !variable.isTextual()) {
       return null;
     }
@@ -267,7 +270,7 @@ public final class TemplateRenderer {
     }
 
     /** The property's new value, or {@code null} to remove it. */
-    JsonNode bind(String name, JsonNode value) {
+    @Nullable JsonNode bind(String name, @Nullable JsonNode value) {
       if (value == null || value.isNull()) {
         return this == TEXT ? TextNode.valueOf("") : null;
       }

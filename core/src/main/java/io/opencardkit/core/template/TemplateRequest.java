@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opencardkit.core.ApiException;
 import io.opencardkit.core.ErrorCode;
 import io.opencardkit.core.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a bot asks for when it sends a card built with the card builder: {@code {"template_id":…,
@@ -14,7 +15,7 @@ import io.opencardkit.core.Json;
  * @param versionName the published version, or {@code null} for the latest
  * @param variables the variables' values by name (empty when none were given)
  */
-public record TemplateRequest(String templateId, String versionName, ObjectNode variables) {
+public record TemplateRequest(String templateId, @Nullable String versionName, ObjectNode variables) {
   private static final int MAX_ID = 100;
 
   /**

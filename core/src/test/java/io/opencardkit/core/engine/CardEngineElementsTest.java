@@ -1,6 +1,5 @@
 package io.opencardkit.core.engine;
 
-import static io.opencardkit.core.engine.Cards.of;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,20 +23,20 @@ final class CardEngineElementsTest {
 
   @Test
   void addElements_insertBeforeAndAfter_placeAroundTheTarget() {
-    engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"insert_before\",\"target_element_id\":\"btn\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"hr1\"}]}"));
-    engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 2, "{\"type\":\"insert_after\",\"target_element_id\":\"md\",\"elements\":[{\"tag\":\"markdown\",\"content\":\"x\",\"element_id\":\"md2\"}]}"));
+    engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"insert_before\",\"target_element_id\":\"btn\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"hr1\"}]}"));
+    engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 2, "{\"type\":\"insert_after\",\"target_element_id\":\"md\",\"elements\":[{\"tag\":\"markdown\",\"content\":\"x\",\"element_id\":\"md2\"}]}"));
     assertThat(bodyIds()).containsExactly("md", "md2", "cols", "hr1", "btn");
   }
 
   @Test
   void addElements_appendWithoutTarget_goesToTheEndOfTheBody() {
-    engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"last\"}]}"));
+    engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"last\"}]}"));
     assertThat(bodyIds()).last().isEqualTo("last");
   }
 
   @Test
   void addElements_appendIntoAContainer_addsAChild() {
-    engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"target_element_id\":\"col\",\"elements\":[{\"tag\":\"markdown\",\"content\":\"y\",\"element_id\":\"inner2\"}]}"));
+    engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"target_element_id\":\"col\",\"elements\":[{\"tag\":\"markdown\",\"content\":\"y\",\"element_id\":\"inner2\"}]}"));
     JsonNode column = ElementTree.find(state.card(), "col");
     assertThat(column.get("elements")).hasSize(2);
     assertThat(column.get("elements").get(1).get("element_id").asText()).isEqualTo("inner2");
@@ -45,45 +44,45 @@ final class CardEngineElementsTest {
 
   @Test
   void addElements_appendIntoNonContainer_isRefusedWith300315() {
-    Outcome outcome = engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"target_element_id\":\"btn\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"h\"}]}"));
+    Outcome outcome = engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"target_element_id\":\"btn\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"h\"}]}"));
     assertThat(outcome.refusal().code()).isEqualTo(ErrorCode.ADD_ELEMENT_FAILED);
   }
 
   @Test
   void addElements_duplicateId_isRefusedWith300301AndChangesNothing() {
     String before = Json.write(state.card());
-    Outcome outcome = engine.execute(state, of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"md\"}]}"));
+    Outcome outcome = engine.execute(state, Cards.of(Mutation.Kind.ADD_ELEMENTS, 1, "{\"type\":\"append\",\"elements\":[{\"tag\":\"hr\",\"element_id\":\"md\"}]}"));
     assertThat(outcome.refusal().code()).isEqualTo(ErrorCode.DUPLICATE_ELEMENT_ID);
     assertThat(Json.write(state.card())).isEqualTo(before);
   }
 
   @Test
   void updateElement_replacesTheElementAndMayChangeItsTag() {
-    engine.execute(state, of(Mutation.Kind.UPDATE_ELEMENT, 1, "{\"element_id\":\"btn\",\"element\":{\"tag\":\"markdown\",\"content\":\"now text\"}}"));
+    engine.execute(state, Cards.of(Mutation.Kind.UPDATE_ELEMENT, 1, "{\"element_id\":\"btn\",\"element\":{\"tag\":\"markdown\",\"content\":\"now text\"}}"));
     JsonNode replaced = ElementTree.find(state.card(), "btn");
     assertThat(replaced.get("tag").asText()).isEqualTo("markdown"); // the element keeps its id when the new one has none
   }
 
   @Test
   void patchElement_renamesAndMerges_butRefusesATagChange() {
-    engine.execute(state, of(Mutation.Kind.PATCH_ELEMENT, 1, "{\"element_id\":\"inner\",\"partial_element\":{\"content\":\"patched\",\"element_id\":\"renamed\"}}"));
+    engine.execute(state, Cards.of(Mutation.Kind.PATCH_ELEMENT, 1, "{\"element_id\":\"inner\",\"partial_element\":{\"content\":\"patched\",\"element_id\":\"renamed\"}}"));
     assertThat(ElementTree.find(state.card(), "inner")).isNull();
     assertThat(ElementTree.find(state.card(), "renamed").get("content").asText()).isEqualTo("patched");
 
-    Outcome tagChange = engine.execute(state, of(Mutation.Kind.PATCH_ELEMENT, 2, "{\"element_id\":\"renamed\",\"partial_element\":{\"tag\":\"button\"}}"));
+    Outcome tagChange = engine.execute(state, Cards.of(Mutation.Kind.PATCH_ELEMENT, 2, "{\"element_id\":\"renamed\",\"partial_element\":{\"tag\":\"button\"}}"));
     assertThat(tagChange.refusal().code()).isEqualTo(ErrorCode.TAG_CHANGE);
   }
 
   @Test
   void deleteElements_aContainer_removesItsChildrenToo() {
-    engine.execute(state, of(Mutation.Kind.DELETE_ELEMENTS, 1, "{\"element_ids\":[\"cols\"]}"));
+    engine.execute(state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 1, "{\"element_ids\":[\"cols\"]}"));
     assertThat(ElementTree.find(state.card(), "inner")).isNull();
     assertThat(bodyIds()).containsExactly("md", "btn");
   }
 
   @Test
   void deleteElements_unknownId_isRefusedWith300314() {
-    assertThat(engine.execute(state, of(Mutation.Kind.DELETE_ELEMENTS, 1, "{\"element_ids\":[\"ghost\"]}")).refusal().code())
+    assertThat(engine.execute(state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 1, "{\"element_ids\":[\"ghost\"]}")).refusal().code())
         .isEqualTo(ErrorCode.DELETE_ELEMENT_FAILED);
   }
 

@@ -38,7 +38,7 @@ final class CardEngineInteractionTest {
   void execute_atOrAfterInteractionDeadline_isAccepted() {
     CardState state = Cards.created(engine, Cards.streamingCard());
     engine.startInteraction(state, clock.millis() + 3000);
-    clock.advance(Duration.ofMillis(3000));
+    clock.advance(Duration.ofSeconds(3));
 
     assertThat(engine.execute(state, content(1, "Hello")).accepted()).isTrue();
   }
@@ -57,7 +57,7 @@ final class CardEngineInteractionTest {
   void interactions_overlapping_lockUntilAllEndedOrTheLatestDeadline() {
     CardState state = Cards.created(engine, Cards.streamingCard());
     engine.startInteraction(state, clock.millis() + 3000);
-    clock.advance(Duration.ofMillis(1000));
+    clock.advance(Duration.ofSeconds(1));
     engine.startInteraction(state, clock.millis() + 3000);
 
     engine.endInteraction(state);
@@ -90,7 +90,7 @@ final class CardEngineInteractionTest {
   void interactionStarted_afterAnEarlierOneWasNeverEnded_startsAFreshCount() {
     CardState state = Cards.created(engine, Cards.streamingCard());
     engine.startInteraction(state, clock.millis() + 3000); // its node died: nobody ends it
-    clock.advance(Duration.ofMillis(5000));
+    clock.advance(Duration.ofSeconds(5));
     engine.startInteraction(state, clock.millis() + 3000);
 
     engine.endInteraction(state);

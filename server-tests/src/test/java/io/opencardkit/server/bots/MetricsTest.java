@@ -98,9 +98,9 @@ final class MetricsTest {
     assertThat(after.delta(before, "okc_store_commit_latency_seconds_count")).isEqualTo(commits);
     // Viewers: two connected; frames and bytes exactly what they received; a snapshot per snapshot frame.
     assertThat(after.sum("okc_viewers_connected")).isEqualTo(2);
-    assertThat(after.sum("okc_viewer_bytes_total")).isEqualTo(pages.stream().mapToLong(PageSocket::receivedBytes).sum());
+    assertThat(after.sum("okc_viewer_bytes_total")).isEqualTo((double) pages.stream().mapToLong(PageSocket::receivedBytes).sum());
     long snapshotFrames = pages.stream().flatMap(p -> p.frames().stream()).filter(MetricsTest::isSnapshot).count();
-    assertThat(after.sum("okc_viewer_snapshots_total")).isEqualTo(snapshotFrames);
+    assertThat(after.sum("okc_viewer_snapshots_total")).isEqualTo((double) snapshotFrames);
     assertThat(after.sum("okc_viewer_slow_closed_total")).isZero();
     // Bots: one long connection, one event delivered, nothing failed or waiting.
     assertThat(after.sum("okc_bots_long_connections")).isEqualTo(1);

@@ -47,7 +47,7 @@ final class LiveStreamTest {
   }
 
   /** The message of the bot's last card, with an observer recording every text its md element shows in window.seen. */
-  private static Locator watchNewestCard(Page page, String cardId) {
+  private static Locator watchNewestCard(Page page) {
     Locator card = page.locator("[data-testid=\"message\"][data-message-id=\"" + bot.lastMessageId() + "\"]");
     card.locator("[data-element-id=\"md\"]").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
     page.evaluate(
@@ -66,7 +66,7 @@ final class LiveStreamTest {
   void typewriter_botPushes_typesCharacterByCharacterAndEndsWithTheServerText() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    Locator card = watchNewestCard(page, cardId);
+    Locator card = watchNewestCard(page);
     bot.contentOk(cardId, "md", "Hello");
     bot.contentOk(cardId, "md", "Hello world, typed one step at a time");
     String finalText = "Hello world, typed one step at a time";
@@ -85,7 +85,7 @@ final class LiveStreamTest {
   void reconnect_socketDroppedMidStream_endsWithTheExactServerText() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    Locator card = watchNewestCard(page, cardId);
+    Locator card = watchNewestCard(page);
     bot.contentOk(cardId, "md", "one");
     page.waitForFunction("() => window.seen.includes('one')");
     // Hold the reconnect for 1.5 s so the next pushes happen while the page is offline.
@@ -105,7 +105,7 @@ final class LiveStreamTest {
   void inspector_streamingCard_showsEventsRefusalsAndTheTimeLeft() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    Locator card = watchNewestCard(page, cardId);
+    Locator card = watchNewestCard(page);
     bot.contentOk(cardId, "md", "abc");
     bot.contentOk(cardId, "md", "abcdef");
     // A stale sequence is refused with 300317.
@@ -131,7 +131,7 @@ final class LiveStreamTest {
   void replay_recordedHistory_retypesToTheFinalText() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    Locator card = watchNewestCard(page, cardId);
+    Locator card = watchNewestCard(page);
     bot.contentOk(cardId, "md", "first");
     bot.contentOk(cardId, "md", "first second");
     bot.contentOk(cardId, "md", "first second third");
@@ -155,7 +155,7 @@ final class LiveStreamTest {
     // Regression: the replay was rebuilt from the final card and lost everything before an element's last replace.
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    watchNewestCard(page, cardId);
+    watchNewestCard(page);
     bot.contentOk(cardId, "md", "wrong answer");
     bot.contentOk(cardId, "md", "right"); // not a prefix extension: a replace
     bot.contentOk(cardId, "md", "right answer");
@@ -180,7 +180,7 @@ final class LiveStreamTest {
   void previewSwitches_oldClientAndPlatform_rerenderTheShownCards() throws Exception {
     Page page = open();
     String cardId = bot.sendCard(CARD);
-    Locator card = watchNewestCard(page, cardId);
+    Locator card = watchNewestCard(page);
     bot.contentOk(cardId, "md", "body text");
     page.waitForFunction("() => window.seen.includes('body text')", null, LONG);
     page.locator("[data-testid=\"client-version-switch\"]").selectOption("old");

@@ -168,7 +168,7 @@ final class ClusterProcessTest {
     int sequence = 0;
     StringBuilder text = new StringBuilder();
     // Updates as fast as node A answers; it dies after the 25th is acknowledged, with the 26th possibly in flight.
-    CompletableFuture<Integer> inFlight = null;
+    CompletableFuture<Integer> inFlight;
     while (sequence < 25) {
       sequence++;
       text.append("w").append(sequence).append(' ');

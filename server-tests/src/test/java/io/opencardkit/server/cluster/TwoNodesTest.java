@@ -50,8 +50,8 @@ final class TwoNodesTest {
 
   private static void awaitVersion(PageSocket socket, String cardId, long version) throws InterruptedException {
     socket.await(
-        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version
-            || cardId.equals(f.path("message").path("card").path("card_id").asText()) && f.path("message").path("card").path("version").asLong() >= version,
+        f -> (cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version)
+            || (cardId.equals(f.path("message").path("card").path("card_id").asText()) && f.path("message").path("card").path("version").asLong() >= version),
         WAIT, "of card " + cardId + " at version " + version);
   }
 

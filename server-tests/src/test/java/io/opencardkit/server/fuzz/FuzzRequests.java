@@ -259,7 +259,7 @@ final class FuzzRequests {
     int r = v.below(100);
     if (r < 50) return null;
     if (r < 80) {
-      String uuid = "u" + Long.toHexString(v.rnd.nextLong()) + "-" + (++uuids);
+      String uuid = "u" + Long.toHexString(v.rnd.nextLong()) + "-" + ++uuids;
       world.uuids.add(uuid);
       return NODES.textNode(uuid);
     }

@@ -67,7 +67,7 @@ final class WireRequests {
         query.append('=').append(value());
       }
     }
-    boolean body = path.equals("/open-apis/im/v1/messages") && v.chance(0.4) || path.endsWith("/settings");
+    boolean body = (path.equals("/open-apis/im/v1/messages") && v.chance(0.4)) || path.endsWith("/settings");
     String method = body ? (path.endsWith("/settings") ? "PATCH" : "POST") : "GET";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(ascii(method + " " + path + (query.length() > 0 || v.chance(0.5) ? "?" : "")));

@@ -23,6 +23,7 @@ public final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final String baseUrl;
+  @SuppressWarnings("JdkObsolete") // appended by the thread that reads the process, read by the test's
   private final StringBuffer output = new StringBuffer();
   private volatile Thread drain; // reads the output until the process closes it
 

@@ -38,7 +38,8 @@ final class SignInPages {
 
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       switch (c) {
         case '<': out.append("&lt;"); break;
         case '>': out.append("&gt;"); break;

@@ -98,7 +98,7 @@ public final class WebSignIn {
 
   private static boolean stateChanging(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    boolean safe = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+    boolean safe = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method);
     // A WebSocket handshake is a GET, but the socket it opens acts for the viewer: guard it as a POST.
     return !safe || "/web/ws".equals(ctx.request().path());
   }

@@ -215,6 +215,8 @@ public abstract class GroupCommitLoop {
   @FunctionalInterface
   public interface CommitObserver {
     /**
+     * Called once per committed transaction.
+     *
      * @param batches the batches the transaction committed
      * @param nanos how long writing and committing them took
      */

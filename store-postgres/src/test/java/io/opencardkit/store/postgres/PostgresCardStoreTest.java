@@ -3,14 +3,13 @@ package io.opencardkit.store.postgres;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.store.testkit.CardStoreContract;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The storage contract, against the local PostgreSQL service; every store gets a schema of its own. */
 final class PostgresCardStoreTest extends CardStoreContract {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 
-  private final Map<CardStore, PostgresConfig> configs = new IdentityHashMap<>();
+  private final IdentityHashMap<CardStore, PostgresConfig> configs = new IdentityHashMap<>();
 
   @Override
   protected CardStore newEmptyStore() {

@@ -3,14 +3,13 @@ package io.opencardkit.store.postgres;
 import io.opencardkit.core.store.CardStore;
 import io.opencardkit.store.testkit.DeliveryStoreContract;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The deliveries' contract against the local PostgreSQL; a second handle is a second node's store on the schema. */
 final class PostgresDeliveryStoreTest extends DeliveryStoreContract {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 
-  private final Map<CardStore, PostgresConfig> configs = new IdentityHashMap<>();
+  private final IdentityHashMap<CardStore, PostgresConfig> configs = new IdentityHashMap<>();
 
   @Override
   protected CardStore newEmptyStore() {

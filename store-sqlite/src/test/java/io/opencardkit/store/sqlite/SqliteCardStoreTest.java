@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class SqliteCardStoreTest extends CardStoreContract {
   @TempDir Path dir;
 
-  private final Map<CardStore, Path> files = new IdentityHashMap<>();
+  private final IdentityHashMap<CardStore, Path> files = new IdentityHashMap<>();
 
   @Override
   protected CardStore newEmptyStore() {

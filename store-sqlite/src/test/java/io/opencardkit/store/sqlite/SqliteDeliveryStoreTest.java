@@ -4,14 +4,13 @@ import io.opencardkit.core.store.CardStore;
 import io.opencardkit.store.testkit.DeliveryStoreContract;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The deliveries' contract on SQLite; a second handle opens the same file, as a second node on it would. */
 final class SqliteDeliveryStoreTest extends DeliveryStoreContract {
   @TempDir Path dir;
 
-  private final Map<CardStore, Path> files = new IdentityHashMap<>();
+  private final IdentityHashMap<CardStore, Path> files = new IdentityHashMap<>();
 
   @Override
   protected CardStore newEmptyStore() {
