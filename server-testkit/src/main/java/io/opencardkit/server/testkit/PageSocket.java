@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.zip.DataFormatException;
@@ -38,9 +39,9 @@ public final class PageSocket implements AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
   private volatile boolean closed;
-  private volatile long receivedChars;
-  private volatile long textMessages;
-  private volatile long receivedBytes;
+  private final AtomicLong receivedChars = new AtomicLong();
+  private final AtomicLong textMessages = new AtomicLong();
+  private final AtomicLong receivedBytes = new AtomicLong();
   private volatile int closeStatus = -1;
   private WebSocket ws; // the JDK's client, or null when deflating
   private RawWebSocket raw; // the socket of openLikeChromium
@@ -118,7 +119,8 @@ public final class PageSocket implements AutoCloseable {
 
   /** The HTTP status with which the server refused the handshake with these headers. */
   public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
-    try (PageSocket socket = open(baseUrl, query, false, headers)) {
+    try {
+      open(baseUrl, query, false, headers).close();
       throw new AssertionError("the handshake was accepted");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
@@ -141,7 +143,7 @@ public final class PageSocket implements AutoCloseable {
       public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         synchronized (frames) {
           partial.append(data);
-          receivedChars += data.length();
+          receivedChars.addAndGet(data.length());
           if (last) {
             String text = partial.toString();
             partial.setLength(0);
@@ -170,8 +172,8 @@ public final class PageSocket implements AutoCloseable {
 
   private void received(String text, long wireBytes) {
     synchronized (frames) {
-      textMessages++;
-      receivedBytes += wireBytes;
+      textMessages.incrementAndGet();
+      receivedBytes.addAndGet(wireBytes);
       JsonNode frame = pageFrames.read(text);
       if (frame != null) {
         frames.add(frame);
@@ -203,7 +205,7 @@ public final class PageSocket implements AutoCloseable {
           if (frame.fin()) {
             byte[] bytes = compressed ? RawWebSocket.inflate(inflater, message.toByteArray()) : message.toByteArray();
             String text = new String(bytes, StandardCharsets.UTF_8);
-            receivedChars += text.length();
+            receivedChars.addAndGet(text.length());
             received(text, message.size());
           }
         }
@@ -264,17 +266,17 @@ public final class PageSocket implements AutoCloseable {
   }
 
   public long receivedChars() {
-    return receivedChars;
+    return receivedChars.get();
   }
 
   /** Text messages received (every one, including those {@link PageFrames} keeps to itself). */
   public long textMessages() {
-    return textMessages;
+    return textMessages.get();
   }
 
   /** Payload bytes of the text messages received, as they came off the wire (compressed when {@link #deflating()}). */
   public long receivedBytes() {
-    return receivedBytes;
+    return receivedBytes.get();
   }
 
   /** The status of the server's close frame, or -1 while open (or closed without one). */

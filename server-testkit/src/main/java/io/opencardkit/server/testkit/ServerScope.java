@@ -51,17 +51,29 @@ final class ServerScope implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws Exception {
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    RuntimeException failed = null;
     try {
       while (!toClose.isEmpty()) {
-        toClose.pop().close();
+        try {
+          toClose.pop().close();
+        } catch (Exception e) { // the others and the server are still closed
+          if (failed == null) {
+            failed = new IllegalStateException("closing what a test was given failed", e);
+          } else {
+            failed.addSuppressed(e);
+          }
+        }
       }
     } finally {
       server.close();
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 }

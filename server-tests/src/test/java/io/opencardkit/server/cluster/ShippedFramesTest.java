@@ -94,8 +94,8 @@ final class ShippedFramesTest {
       built += metrics(cluster.node(node)).delta(before.get(node), "okc_web_card_frames_total", "built_by", "this_node");
       reused += metrics(cluster.node(node)).delta(before.get(node), "okc_web_card_frames_total", "built_by", "other_node");
     }
-    assertThat(built).isEqualTo(events);
-    assertThat(reused).isEqualTo(events);
+    assertThat(built).isEqualTo((double) events);
+    assertThat(reused).isEqualTo((double) events);
   }
 
   @Test
@@ -135,6 +135,6 @@ final class ShippedFramesTest {
     assertThat(writer.sum("okc_cluster_batches_decoded_total")).isZero();
     assertThat(reader.sum("okc_cluster_batches_decoded_total")).isPositive();
     assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "this_node")).isZero();
-    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node")).isEqualTo(last - sent);
+    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node")).isEqualTo((double) (last - sent));
   }
 }

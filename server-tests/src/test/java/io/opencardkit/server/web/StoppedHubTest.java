@@ -22,7 +22,7 @@ final class StoppedHubTest {
   void aCommitDeliveredAfterTheNodeStopped_isDroppedQuietly() {
     Vertx vertx = Vertx.vertx();
     ViewerHub hub = new ViewerHub(vertx, Clock.systemUTC(), Duration.ofMinutes(10), () -> null, null, null,
-        new ViewerHub.Liveness(Duration.ofSeconds(20), Duration.ofSeconds(10)), ServerConfig.WsCompression.values()[0]);
+        new ViewerHub.Liveness(Duration.ofSeconds(20), Duration.ofSeconds(10)), ServerConfig.WsCompression.SHARED);
     hub.close();
     vertx.close().await();
 
