@@ -120,8 +120,8 @@ final class DemoEndToEndTest {
     List<String> seen = (List<String>) page.evaluate("() => window.seen");
     String finalText = answer.textContent().trim();
     // Typed out, not jumped: several growing states. How long the first one is depends on how much the bot had
-    // coalesced into its first call and on when the browser got to it (the pace itself is TypewriterTest's, with an
-    // injected clock), so it is only asserted to be shorter than the final text.
+    // coalesced into its first call and on when the browser got to it (the pace itself is tested with an injected
+    // clock in server/src/test/js/typewriter.test.mjs), so it is only asserted to be shorter than the final text.
     assertThat(seen.size()).isGreaterThanOrEqualTo(3);
     assertThat(seen.get(0).length()).isLessThan(finalText.length());
 

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** markdown.js: the Feishu dialect, and safePrefix while a text is typed. */
+/**
+ * markdown.js: the Feishu dialect, and what safePrefix's sources look like rendered while a text is typed (its single
+ * cases are tested under Node, server/src/test/js/markdown.test.mjs).
+ */
 final class MarkdownTest extends HarnessTest {
   /**
    * A document whose final rendering shows none of the characters of markdown syntax, so any of them appearing
@@ -74,45 +77,6 @@ final class MarkdownTest extends HarnessTest {
   void safePrefix_fullDocument_rendersLikeTheDocument() {
     // When typing catches up the page renders the source itself; safePrefix must not disturb a finished text.
     assertThat(html(DOC, true)).isEqualTo(html(DOC, false));
-  }
-
-  @Test
-  void safePrefix_openBold_closesItSoTheTypedWordIsBold() {
-    assertThat(html("Hello **wor", true)).isEqualTo("<p>Hello <strong>wor</strong></p>\n");
-    assertThat(html("Hello **", true)).isEqualTo("<p>Hello</p>\n");
-  }
-
-  @Test
-  void safePrefix_linkWithoutClosingParenthesis_showsOnlyItsText() {
-    assertThat(html("see [docs](https://exa", true)).isEqualTo("<p>see docs</p>\n");
-    assertThat(html("see [do", true)).isEqualTo("<p>see do</p>\n");
-    assertThat(html("see ![chart](img_v2", true)).isEqualTo("<p>see</p>\n");
-  }
-
-  @Test
-  void safePrefix_unclosedFence_rendersAnOpenCodeBlock() {
-    assertThat(html("Code:\n```java\nint a = 1;\nint b", true))
-        .isEqualTo("<p>Code:</p>\n<pre class=\"md-code\"><span class=\"md-code-lang\">java</span><code>int a = 1;\nint b\n</code></pre>\n");
-    // The opener's info string is still being typed: nothing of the fence shows yet.
-    assertThat(html("Code:\n```ja", true)).isEqualTo("<p>Code:</p>\n");
-    // A half-typed closing fence is not shown as code.
-    assertThat(html("```\nx\n``", true)).isEqualTo("<pre class=\"md-code\"><code>x\n</code></pre>\n");
-  }
-
-  @Test
-  void safePrefix_halfTableRow_isHeldBackUntilTheRowEnds() {
-    String table = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4";
-    assertThat(html(table, true)).doesNotContain("3").contains("<td>2</td>");
-    assertThat(html("| a | b |\n|--", true)).doesNotContain("|").doesNotContain("a");
-    assertThat(html(table + " |\n", true)).contains("<td>4</td>");
-  }
-
-  @Test
-  void safePrefix_halfTypedTagEntityAndEmojiKey_areHeldBack() {
-    assertThat(html("red <font col", true)).isEqualTo("<p>red</p>\n");
-    assertThat(html("x &#4", true)).isEqualTo("<p>x</p>\n");
-    assertThat(html("ok :DON", true)).isEqualTo("<p>ok</p>\n");
-    assertThat(html("<font color='red'>hot", true)).contains("hot</span>").doesNotContain("&lt;");
   }
 
   @Test
