@@ -3,12 +3,18 @@ package io.opencardkit.bench;
 import java.util.List;
 import java.util.function.Function;
 
-/** A Markdown table with one column per item (a phase, a step) and one row per figure, written as rows are added. */
+/**
+ * A Markdown table with one column per item (a phase, a step) and one row per figure, written as
+ * rows are added.
+ */
 public final class ColumnTable<T> {
   private final StringBuilder out;
   private final List<T> items;
 
-  /** Writes the heading row: {@code corner}, then each item's heading; the figures' columns align right. */
+  /**
+   * Writes the heading row: {@code corner}, then each item's heading; the figures' columns align
+   * right.
+   */
   public ColumnTable(StringBuilder out, String corner, List<T> items, Function<T, String> heading) {
     this.out = out;
     this.items = items;

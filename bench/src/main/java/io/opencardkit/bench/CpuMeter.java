@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where this JVM's CPU time goes between two snapshots, by thread group: the load generator's event loop(s), the
- * server's event loops, the store's group-commit writer, other Java threads, and the rest of the process (GC, JIT and
- * other VM threads, which the thread MX bean does not list); and, outside it, PostgreSQL's processes and the rest of
- * the machine.
+ * Where this JVM's CPU time goes between two snapshots, by thread group: the load generator's event
+ * loop(s), the server's event loops, the store's group-commit writer, other Java threads, and the
+ * rest of the process (GC, JIT and other VM threads, which the thread MX bean does not list); and,
+ * outside it, PostgreSQL's processes and the rest of the machine.
  */
 public final class CpuMeter {
   static final String CLIENT = "load generator (client event loop)";
@@ -37,8 +37,15 @@ public final class CpuMeter {
   }
 
   /** CPU nanoseconds per thread, the process total and GC counters at one moment. */
-  public record Snapshot(long wallNanos, long processCpuNanos, Map<Long, Long> cpuByThread, Map<Long, String> names,
-      long gcCount, long gcMillis, long machineBusyTicks, long postgresTicks) {}
+  public record Snapshot(
+      long wallNanos,
+      long processCpuNanos,
+      Map<Long, Long> cpuByThread,
+      Map<Long, String> names,
+      long gcCount,
+      long gcMillis,
+      long machineBusyTicks,
+      long postgresTicks) {}
 
   public Snapshot snapshot() {
     long[] ids = threads.getAllThreadIds();
@@ -58,18 +65,29 @@ public final class CpuMeter {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcMillis += Math.max(0, gc.getCollectionTime());
     }
-    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), cpu, names, gcCount, gcMillis, machineBusyTicks(),
+    return new Snapshot(
+        System.nanoTime(),
+        os.getProcessCpuTime(),
+        cpu,
+        names,
+        gcCount,
+        gcMillis,
+        machineBusyTicks(),
         ProcessCpu.ticksOfProcessesNamed("postgres"));
   }
 
   /**
-   * Busy time of all CPUs of the machine from /proc/stat (user, nice, system, irq, softirq, steal), in clock ticks
-   * of 1/100 s; -1 where there is no /proc/stat.
+   * Busy time of all CPUs of the machine from /proc/stat (user, nice, system, irq, softirq, steal),
+   * in clock ticks of 1/100 s; -1 where there is no /proc/stat.
    */
   public static long machineBusyTicks() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7])
+      return Long.parseLong(f[1])
+          + Long.parseLong(f[2])
+          + Long.parseLong(f[3])
+          + Long.parseLong(f[6])
+          + Long.parseLong(f[7])
           + Long.parseLong(f[8]);
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -77,17 +95,29 @@ public final class CpuMeter {
   }
 
   /** CPU used between two snapshots. */
-  public record Usage(double wallSeconds, double processSeconds, Map<String, Double> secondsByGroup, long gcCount, long gcMillis,
-      double machineBusySeconds, double postgresSeconds) {
+  public record Usage(
+      double wallSeconds,
+      double processSeconds,
+      Map<String, Double> secondsByGroup,
+      long gcCount,
+      long gcMillis,
+      double machineBusySeconds,
+      double postgresSeconds) {
     /**
-     * Cores that other processes of the machine kept busy meanwhile (other builds and tests), PostgreSQL's processes
-     * not included (see {@link #postgresCores()}); NaN if unknown.
+     * Cores that other processes of the machine kept busy meanwhile (other builds and tests),
+     * PostgreSQL's processes not included (see {@link #postgresCores()}); NaN if unknown.
      */
     public double otherProcessesCores() {
-      return machineBusySeconds < 0 ? Double.NaN : Math.max(0, machineBusySeconds - processSeconds - Math.max(0, postgresSeconds)) / wallSeconds;
+      return machineBusySeconds < 0
+          ? Double.NaN
+          : Math.max(0, machineBusySeconds - processSeconds - Math.max(0, postgresSeconds))
+              / wallSeconds;
     }
 
-    /** Cores PostgreSQL's processes used (all of them: this run's backends, its WAL writer, other clients'); NaN if unknown. */
+    /**
+     * Cores PostgreSQL's processes used (all of them: this run's backends, its WAL writer, other
+     * clients'); NaN if unknown.
+     */
     public double postgresCores() {
       return postgresSeconds < 0 ? Double.NaN : postgresSeconds / wallSeconds;
     }
@@ -120,9 +150,22 @@ public final class CpuMeter {
     }
     double process = (b.processCpuNanos() - a.processCpuNanos()) / 1e9;
     groups.put(VM, Math.max(0, process - javaTotal));
-    double machine = a.machineBusyTicks() < 0 || b.machineBusyTicks() < 0 ? -1 : (b.machineBusyTicks() - a.machineBusyTicks()) / 100.0;
-    double postgres = a.postgresTicks() < 0 || b.postgresTicks() < 0 ? -1 : Math.max(0, b.postgresTicks() - a.postgresTicks()) / ProcessCpu.TICKS_PER_SECOND;
-    return new Usage((b.wallNanos() - a.wallNanos()) / 1e9, process, groups, b.gcCount() - a.gcCount(), b.gcMillis() - a.gcMillis(), machine, postgres);
+    double machine =
+        a.machineBusyTicks() < 0 || b.machineBusyTicks() < 0
+            ? -1
+            : (b.machineBusyTicks() - a.machineBusyTicks()) / 100.0;
+    double postgres =
+        a.postgresTicks() < 0 || b.postgresTicks() < 0
+            ? -1
+            : Math.max(0, b.postgresTicks() - a.postgresTicks()) / ProcessCpu.TICKS_PER_SECOND;
+    return new Usage(
+        (b.wallNanos() - a.wallNanos()) / 1e9,
+        process,
+        groups,
+        b.gcCount() - a.gcCount(),
+        b.gcMillis() - a.gcMillis(),
+        machine,
+        postgres);
   }
 
   private String groupOf(long id, String name) {

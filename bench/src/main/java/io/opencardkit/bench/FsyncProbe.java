@@ -11,9 +11,9 @@ import java.time.Duration;
 import org.HdrHistogram.Histogram;
 
 /**
- * The reference R-fsync of docs/benchmarks.md: how many 8 KiB write + fdatasync pairs the data directory's disk
- * does per second, one after another (pg_test_fsync's method). A store that fsyncs once per update is capped here;
- * group commit is how updates/s can exceed it.
+ * The reference R-fsync of docs/benchmarks.md: how many 8 KiB write + fdatasync pairs the data
+ * directory's disk does per second, one after another (pg_test_fsync's method). A store that fsyncs
+ * once per update is capped here; group commit is how updates/s can exceed it.
  */
 final class FsyncProbe {
   /** Rate and latency of write + fdatasync. */
@@ -30,14 +30,18 @@ final class FsyncProbe {
     Histogram micros = new Histogram(60_000_000L, 3);
     ByteBuffer block = ByteBuffer.allocateDirect(8192);
     long ops = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
       long start = System.nanoTime();
       long end = start + duration.toNanos();
       long now = start;
       while (now < end) {
         block.clear();
         block.putLong(0, ops);
-        ch.write(block, (ops % 16) * 8192L); // like a WAL: rewrite a small region, never grow the file much
+        ch.write(
+            block,
+            (ops % 16) * 8192L); // like a WAL: rewrite a small region, never grow the file much
         ch.force(false);
         long after = System.nanoTime();
         micros.recordValue(Math.max(1, (after - now) / 1000));

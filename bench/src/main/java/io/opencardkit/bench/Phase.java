@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * One timed phase: every stream runs from {@link #startNanos} until {@link #endNanos}; only requests that complete
- * inside the measuring window {@code [measureStartNanos, endNanos)} are counted. Each stream keeps its own
- * {@link Stats} (it runs on one event loop), merged when all streams have stopped.
+ * One timed phase: every stream runs from {@link #startNanos} until {@link #endNanos}; only
+ * requests that complete inside the measuring window {@code [measureStartNanos, endNanos)} are
+ * counted. Each stream keeps its own {@link Stats} (it runs on one event loop), merged when all
+ * streams have stopped.
  */
 public final class Phase {
   /** What the streams send in this phase. */
@@ -19,7 +20,10 @@ public final class Phase {
     UPDATES("PUT /open-apis/cardkit/v1/cards/:card_id/elements/md/content (full text)"),
     BOT_INFO("GET /open-apis/bot/v3/info (authenticated no-op)"),
     HEALTHZ("GET /healthz (unauthenticated no-op)"),
-    /** The update phase's very calls, to a bare Vert.x handler in a JVM of its own (issue 9's ingest reference). */
+    /**
+     * The update phase's very calls, to a bare Vert.x handler in a JVM of its own (issue 9's ingest
+     * reference).
+     */
     BARE("the same calls to a bare Vert.x handler (reads the body, answers a fixed JSON)");
 
     final String endpoint;
@@ -33,8 +37,13 @@ public final class Phase {
   final long startNanos;
   final long measureStartNanos;
   final long endNanos;
-  /** Time between two sends of one stream on its fixed schedule; 0 for a closed loop (send when answered). */
+
+  /**
+   * Time between two sends of one stream on its fixed schedule; 0 for a closed loop (send when
+   * answered).
+   */
   final long intervalNanos;
+
   private final CountDownLatch running;
   private final List<Stats> perStream = new ArrayList<>();
 
@@ -44,10 +53,16 @@ public final class Phase {
   }
 
   /**
-   * A paced phase when {@code totalRate} > 0: {@code totalRate} requests/s spread evenly over the {@code streams},
-   * each on a fixed schedule; a closed loop when it is 0.
+   * A paced phase when {@code totalRate} > 0: {@code totalRate} requests/s spread evenly over the
+   * {@code streams}, each on a fixed schedule; a closed loop when it is 0.
    */
-  public Phase(Kind kind, long startNanos, long warmupNanos, long measureNanos, int streams, double totalRate) {
+  public Phase(
+      Kind kind,
+      long startNanos,
+      long warmupNanos,
+      long measureNanos,
+      int streams,
+      double totalRate) {
     this.kind = kind;
     this.startNanos = startNanos;
     this.measureStartNanos = startNanos + warmupNanos;
@@ -56,7 +71,10 @@ public final class Phase {
     this.running = new CountDownLatch(streams);
   }
 
-  /** Sleeps until {@link System#nanoTime()} reaches {@code nanos}, e.g. a phase's measureStartNanos or endNanos. */
+  /**
+   * Sleeps until {@link System#nanoTime()} reaches {@code nanos}, e.g. a phase's measureStartNanos
+   * or endNanos.
+   */
   public static void sleepUntil(long nanos) throws InterruptedException {
     long left;
     while ((left = nanos - System.nanoTime()) > 0) {
@@ -92,7 +110,10 @@ public final class Phase {
     running.countDown();
   }
 
-  /** Waits for every stream to stop after the end (its last request answered), at most {@code timeoutSeconds}. */
+  /**
+   * Waits for every stream to stop after the end (its last request answered), at most {@code
+   * timeoutSeconds}.
+   */
   public boolean awaitStopped(long timeoutSeconds) throws InterruptedException {
     return running.await(timeoutSeconds, TimeUnit.SECONDS);
   }
@@ -110,15 +131,28 @@ public final class Phase {
     return all;
   }
 
-  /** Counters of one stream (or of all, once merged). Not thread-safe: one stream writes its own. */
+  /**
+   * Counters of one stream (or of all, once merged). Not thread-safe: one stream writes its own.
+   */
   public static final class Stats {
-    /** Microseconds from send (or intended send, with --rate) to the end of the response, acknowledged calls only. */
+    /**
+     * Microseconds from send (or intended send, with --rate) to the end of the response,
+     * acknowledged calls only.
+     */
     public final Histogram latencyMicros = new Histogram(60_000_000L, 3);
-    /** Card create, send and close-streaming calls the update phase made (not counted as updates). */
+
+    /**
+     * Card create, send and close-streaming calls the update phase made (not counted as updates).
+     */
     final Histogram lifecycleMicros = new Histogram(60_000_000L, 3);
+
     public long acked;
-    /** Paced phases only: sends whose scheduled time fell in the measured window (what was offered). */
+
+    /**
+     * Paced phases only: sends whose scheduled time fell in the measured window (what was offered).
+     */
     long offered;
+
     long requestBytes; // of acknowledged calls
     long cardsStarted;
     long cardsClosed;

@@ -9,9 +9,9 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * What a benchmark does to PostgreSQL from outside the server: give each run a schema of its own and drop it
- * afterwards, and read the server's own counters (committed transactions, WAL flushes), which count every node's
- * work without asking the nodes.
+ * What a benchmark does to PostgreSQL from outside the server: give each run a schema of its own
+ * and drop it afterwards, and read the server's own counters (committed transactions, WAL flushes),
+ * which count every node's work without asking the nodes.
  */
 public final class PostgresAdmin {
   /** Prefix of every schema a benchmark makes; a leftover one is safe to drop. */
@@ -27,15 +27,23 @@ public final class PostgresAdmin {
   /**
    * {@code url} with a new schema {@code okc_bench_<hex>} of its own.
    *
-   * @throws IllegalArgumentException if the URL names a schema already: a benchmark drops its schema at the end,
-   *     so it never runs in one it did not make
+   * @throws IllegalArgumentException if the URL names a schema already: a benchmark drops its
+   *     schema at the end, so it never runs in one it did not make
    */
   public static String withFreshSchema(String url) {
-    String redacted = PostgresConfig.parse(url).redacted(); // also checks the URL before anything starts
+    String redacted =
+        PostgresConfig.parse(url).redacted(); // also checks the URL before anything starts
     if (url.contains("schema=")) {
-      throw new IllegalArgumentException("leave the schema out of " + redacted + ": each run makes a schema of its own and drops it afterwards");
+      throw new IllegalArgumentException(
+          "leave the schema out of "
+              + redacted
+              + ": each run makes a schema of its own and drops it afterwards");
     }
-    return url + (url.contains("?") ? "&" : "?") + "schema=" + SCHEMA_PREFIX + ChatsSeed.randomHex(6);
+    return url
+        + (url.contains("?") ? "&" : "?")
+        + "schema="
+        + SCHEMA_PREFIX
+        + ChatsSeed.randomHex(6);
   }
 
   /** Drops the URL's schema and everything in it, if it is one a benchmark made. */
@@ -44,7 +52,8 @@ public final class PostgresAdmin {
     if (!schema.startsWith(SCHEMA_PREFIX)) {
       throw new IllegalArgumentException("not a benchmark's schema: " + schema);
     }
-    try (Connection c = connect(url); Statement s = c.createStatement()) {
+    try (Connection c = connect(url);
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
       System.err.println("could not drop schema " + schema + ": " + e.getMessage());
@@ -54,27 +63,36 @@ public final class PostgresAdmin {
   /**
    * The server's counters at one moment.
    *
-   * @param transactionsCommitted {@code pg_stat_database.xact_commit} of the URL's database: every client's committed
-   *     transactions there, reads included, so an upper bound of this run's writes
+   * @param transactionsCommitted {@code pg_stat_database.xact_commit} of the URL's database: every
+   *     client's committed transactions there, reads included, so an upper bound of this run's
+   *     writes
    * @param walFlushes {@code pg_stat_wal.wal_sync}: WAL fsyncs of the whole PostgreSQL server
    * @param walBytes {@code pg_stat_wal.wal_bytes}
    */
   public record Counters(long transactionsCommitted, long walFlushes, long walBytes) {
     /** {@code this − before}, field by field. */
     public Counters minus(Counters before) {
-      return new Counters(transactionsCommitted - before.transactionsCommitted, walFlushes - before.walFlushes, walBytes - before.walBytes);
+      return new Counters(
+          transactionsCommitted - before.transactionsCommitted,
+          walFlushes - before.walFlushes,
+          walBytes - before.walBytes);
     }
   }
 
   /**
-   * Reads the counters. PostgreSQL's backends report their statistics at most about once a second, so a window of
-   * tens of seconds is off by at most a second's worth at each end.
+   * Reads the counters. PostgreSQL's backends report their statistics at most about once a second,
+   * so a window of tens of seconds is off by at most a second's worth at each end.
    */
   public static Counters counters(String url) {
-    try (Connection c = connect(url); Statement s = c.createStatement()) {
-      s.execute("SELECT pg_stat_clear_snapshot()"); // read current values, not a snapshot cached in this transaction
+    try (Connection c = connect(url);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "SELECT pg_stat_clear_snapshot()"); // read current values, not a snapshot cached in this
+      // transaction
       long commits;
-      try (ResultSet r = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
         r.next();
         commits = r.getLong(1);
       }
@@ -95,6 +113,7 @@ public final class PostgresAdmin {
       credentials.setProperty("password", config.password());
     }
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + config.port() + "/" + config.database(), credentials);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + host + ":" + config.port() + "/" + config.database(), credentials);
   }
 }

@@ -30,15 +30,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The server under load: one this JVM starts in itself (temp data directory, generated seed, on the embedded SQLite
- * store or on a PostgreSQL schema of its own), which also exposes the store's group-commit counters and the cards'
- * stored text; one started in a process of its own as {@code bin/opencardkit serve} runs it ({@link ServerProcess},
- * same data directory and seed; the cards' text is read through the web chat's card inspector); the bare Vert.x
- * handler in a process of its own (the ingest reference); or an existing one reached by URL.
+ * The server under load: one this JVM starts in itself (temp data directory, generated seed, on the
+ * embedded SQLite store or on a PostgreSQL schema of its own), which also exposes the store's
+ * group-commit counters and the cards' stored text; one started in a process of its own as {@code
+ * bin/opencardkit serve} runs it ({@link ServerProcess}, same data directory and seed; the cards'
+ * text is read through the web chat's card inspector); the bare Vert.x handler in a process of its
+ * own (the ingest reference); or an existing one reached by URL.
  */
 final class Target implements AutoCloseable {
-  /** Reads the cards' text from a server process's card inspector (at the end of a run, once per stream). */
-  private static final HttpClient INSPECTOR = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /**
+   * Reads the cards' text from a server process's card inspector (at the end of a run, once per
+   * stream).
+   */
+  private static final HttpClient INSPECTOR =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   final String host;
   final int port;
@@ -46,23 +51,61 @@ final class Target implements AutoCloseable {
   final String appSecret;
   final String chatId;
   final Path dataDir; // null for a remote server
+
   /** The PostgreSQL URL with this run's schema, or null for SQLite and for a remote server. */
   final String postgresUrl;
+
   private final OpenCardKitServer embedded; // null unless it runs in this JVM
+
   /** The server's (or the bare handler's) own process, or null. */
   final ServerProcess process;
+
   private final boolean bare;
   private final String viewer; // a member of the chat, for the card inspector
   private final Path tempRoot; // deleted on close unless kept
   private final boolean keepData;
 
-  private Target(String host, int port, String appId, String appSecret, String chatId, Path dataDir, String postgresUrl,
-      OpenCardKitServer embedded, Path tempRoot, boolean keepData) {
-    this(host, port, appId, appSecret, chatId, dataDir, postgresUrl, embedded, null, false, null, tempRoot, keepData);
+  private Target(
+      String host,
+      int port,
+      String appId,
+      String appSecret,
+      String chatId,
+      Path dataDir,
+      String postgresUrl,
+      OpenCardKitServer embedded,
+      Path tempRoot,
+      boolean keepData) {
+    this(
+        host,
+        port,
+        appId,
+        appSecret,
+        chatId,
+        dataDir,
+        postgresUrl,
+        embedded,
+        null,
+        false,
+        null,
+        tempRoot,
+        keepData);
   }
 
-  private Target(String host, int port, String appId, String appSecret, String chatId, Path dataDir, String postgresUrl,
-      OpenCardKitServer embedded, ServerProcess process, boolean bare, String viewer, Path tempRoot, boolean keepData) {
+  private Target(
+      String host,
+      int port,
+      String appId,
+      String appSecret,
+      String chatId,
+      Path dataDir,
+      String postgresUrl,
+      OpenCardKitServer embedded,
+      ServerProcess process,
+      boolean bare,
+      String viewer,
+      Path tempRoot,
+      boolean keepData) {
     this.host = host;
     this.port = port;
     this.appId = appId;
@@ -79,24 +122,34 @@ final class Target implements AutoCloseable {
   }
 
   /**
-   * Starts a server in this JVM on a free port, with a new data directory under {@code parent}: on the embedded
-   * SQLite store there when {@code store} is {@code "sqlite"}, else on a new schema of the {@code postgresql://} URL
-   * (dropped on {@link #close}). Either way exactly as {@code opencardkit serve} starts one.
+   * Starts a server in this JVM on a free port, with a new data directory under {@code parent}: on
+   * the embedded SQLite store there when {@code store} is {@code "sqlite"}, else on a new schema of
+   * the {@code postgresql://} URL (dropped on {@link #close}). Either way exactly as {@code
+   * opencardkit serve} starts one.
    */
   static Target embedded(Path parent, boolean keepData, String store) {
-    String postgresUrl = PostgresAdmin.isPostgres(store) ? PostgresAdmin.withFreshSchema(store) : null;
+    String postgresUrl =
+        PostgresAdmin.isPostgres(store) ? PostgresAdmin.withFreshSchema(store) : null;
     if (postgresUrl == null && !"sqlite".equals(store)) {
-      throw new IllegalArgumentException("--store takes sqlite or a postgresql:// URL, not " + store);
+      throw new IllegalArgumentException(
+          "--store takes sqlite or a postgresql:// URL, not " + store);
     }
     try {
       Files.createDirectories(parent);
       Path root = Files.createTempDirectory(parent, "okc-bench");
       ChatsSeed seed = new ChatsSeed(1);
       Path data = root.resolve("data");
-      ServerConfig base = ServerConfig.defaults().withPort(0).withDataDir(data).withSeed(seed.writeTo(root)).withCluster(postgresUrl, null)
-          .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
+      ServerConfig base =
+          ServerConfig.defaults()
+              .withPort(0)
+              .withDataDir(data)
+              .withSeed(seed.writeTo(root))
+              .withCluster(postgresUrl, null)
+              .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
       // Every load generator connects from loopback: no per-address limit.
-      ServerConfig config = base.withConnections(base.connections().withMaxConnections(base.connections().maxConnections(), 0));
+      ServerConfig config =
+          base.withConnections(
+              base.connections().withMaxConnections(base.connections().maxConnections(), 0));
       OpenCardKitServer server;
       try {
         server = OpenCardKitServer.start(config, new PrintStream(OutputStream.nullOutputStream()));
@@ -106,21 +159,34 @@ final class Target implements AutoCloseable {
         }
         throw e;
       }
-      return new Target("127.0.0.1", server.port(), seed.appId, seed.appSecret, seed.chats.get(0), data, postgresUrl, server, root, keepData);
+      return new Target(
+          "127.0.0.1",
+          server.port(),
+          seed.appId,
+          seed.appSecret,
+          seed.chats.get(0),
+          data,
+          postgresUrl,
+          server,
+          root,
+          keepData);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Starts the server in a process of its own, as {@code opencardkit serve} runs it (see {@link ServerOptions}), on a
-   * new data directory under {@code parent}, on SQLite there or on a new schema of the {@code postgresql://} URL;
-   * pinned to {@code cpus} unless null.
+   * Starts the server in a process of its own, as {@code opencardkit serve} runs it (see {@link
+   * ServerOptions}), on a new data directory under {@code parent}, on SQLite there or on a new
+   * schema of the {@code postgresql://} URL; pinned to {@code cpus} unless null.
    */
-  static Target process(ServerOptions options, String cpus, Path parent, boolean keepData, String store) {
-    String postgresUrl = PostgresAdmin.isPostgres(store) ? PostgresAdmin.withFreshSchema(store) : null;
+  static Target process(
+      ServerOptions options, String cpus, Path parent, boolean keepData, String store) {
+    String postgresUrl =
+        PostgresAdmin.isPostgres(store) ? PostgresAdmin.withFreshSchema(store) : null;
     if (postgresUrl == null && !"sqlite".equals(store)) {
-      throw new IllegalArgumentException("--store takes sqlite or a postgresql:// URL, not " + store);
+      throw new IllegalArgumentException(
+          "--store takes sqlite or a postgresql:// URL, not " + store);
     }
     try {
       Files.createDirectories(parent);
@@ -128,28 +194,67 @@ final class Target implements AutoCloseable {
       ChatsSeed seed = new ChatsSeed(1);
       ServerProcess server;
       try {
-        server = options.startServer("server-" + (postgresUrl == null ? "sqlite" : "postgresql"), cpus, root, seed.writeTo(root),
-            postgresUrl == null ? List.of() : List.of("--store", postgresUrl));
+        server =
+            options.startServer(
+                "server-" + (postgresUrl == null ? "sqlite" : "postgresql"),
+                cpus,
+                root,
+                seed.writeTo(root),
+                postgresUrl == null ? List.of() : List.of("--store", postgresUrl));
       } catch (RuntimeException e) {
         if (postgresUrl != null) {
           PostgresAdmin.dropSchema(postgresUrl);
         }
         throw e;
       }
-      return new Target(server.host(), server.port(), seed.appId, seed.appSecret, seed.chats.get(0), root.resolve("data"), postgresUrl, null, server,
-          false, seed.users.get(0), root, keepData);
+      return new Target(
+          server.host(),
+          server.port(),
+          seed.appId,
+          seed.appSecret,
+          seed.chats.get(0),
+          root.resolve("data"),
+          postgresUrl,
+          null,
+          server,
+          false,
+          seed.users.get(0),
+          root,
+          keepData);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Starts the bare Vert.x handler ({@link BareHttpServer}) with {@code eventLoops} loops, the same way, pinned to {@code cpus}. */
+  /**
+   * Starts the bare Vert.x handler ({@link BareHttpServer}) with {@code eventLoops} loops, the same
+   * way, pinned to {@code cpus}.
+   */
   static Target bare(ServerOptions options, String cpus, Path parent, int eventLoops) {
     try {
       Files.createDirectories(parent);
       Path root = Files.createTempDirectory(parent, "okc-bench-bare");
-      ServerProcess handler = options.startProgram("bare-handler", cpus, root, BareHttpServer.class, List.of("--event-loops", Integer.toString(eventLoops)));
-      return new Target(handler.host(), handler.port(), null, null, "oc_bare", null, null, null, handler, true, null, root, false);
+      ServerProcess handler =
+          options.startProgram(
+              "bare-handler",
+              cpus,
+              root,
+              BareHttpServer.class,
+              List.of("--event-loops", Integer.toString(eventLoops)));
+      return new Target(
+          handler.host(),
+          handler.port(),
+          null,
+          null,
+          "oc_bare",
+          null,
+          null,
+          null,
+          handler,
+          true,
+          null,
+          root,
+          false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -179,7 +284,10 @@ final class Target implements AutoCloseable {
     return bare;
   }
 
-  /** The store's group-commit counters, when the server runs here (SQLite and PostgreSQL both have them). */
+  /**
+   * The store's group-commit counters, when the server runs here (SQLite and PostgreSQL both have
+   * them).
+   */
   Optional<SqlCardStore> sqlStore() {
     if (embedded == null) {
       return Optional.empty();
@@ -190,7 +298,11 @@ final class Target implements AutoCloseable {
 
   /** The store's name for reports: SQLite, PostgreSQL, "bare" or "remote". */
   String storeName() {
-    return bare ? "bare" : embedded == null && process == null ? "remote" : postgresUrl != null ? "PostgreSQL" : "SQLite";
+    return bare
+        ? "bare"
+        : embedded == null && process == null
+            ? "remote"
+            : postgresUrl != null ? "PostgreSQL" : "SQLite";
   }
 
   /** Whether {@link #serverText} can tell. */
@@ -199,8 +311,9 @@ final class Target implements AutoCloseable {
   }
 
   /**
-   * The stored text of a card's streamed element, as the embedded server holds it, or as a process's card inspector
-   * ({@code GET /web/api/cards/:card_id/inspector?user=}) shows it; empty when unknown.
+   * The stored text of a card's streamed element, as the embedded server holds it, or as a
+   * process's card inspector ({@code GET /web/api/cards/:card_id/inspector?user=}) shows it; empty
+   * when unknown.
    */
   Optional<String> serverText(String cardId, String elementId) {
     if (process != null && !bare) {
@@ -214,16 +327,27 @@ final class Target implements AutoCloseable {
       return Optional.empty();
     }
     synchronized (handle.get()) {
-      return Optional.of(ElementTree.content(ElementTree.streamTarget(handle.get().state().card(), elementId)));
+      return Optional.of(
+          ElementTree.content(ElementTree.streamTarget(handle.get().state().card(), elementId)));
     }
   }
 
   private Optional<String> inspectedText(String cardId, String elementId) {
     try {
-      URI uri = URI.create("http://" + host + ":" + port + "/web/api/cards/" + URLEncoder.encode(cardId, StandardCharsets.UTF_8) + "/inspector?user="
-          + URLEncoder.encode(viewer, StandardCharsets.UTF_8));
-      HttpResponse<String> answer = INSPECTOR.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      URI uri =
+          URI.create(
+              "http://"
+                  + host
+                  + ":"
+                  + port
+                  + "/web/api/cards/"
+                  + URLEncoder.encode(cardId, StandardCharsets.UTF_8)
+                  + "/inspector?user="
+                  + URLEncoder.encode(viewer, StandardCharsets.UTF_8));
+      HttpResponse<String> answer =
+          INSPECTOR.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       JsonNode card = answer.statusCode() == 200 ? Json.parseOrNull(answer.body()) : null;
       if (card == null) {
         return Optional.empty();
@@ -244,11 +368,19 @@ final class Target implements AutoCloseable {
 
   String describe() {
     if (process != null) {
-      return (bare ? "bare Vert.x handler" : "server") + " in its own process (pid " + process.pid() + (process.cpus == null ? "" : ", CPUs " + process.cpus)
-          + (process.jvmSummary().isEmpty() ? "" : ", JVM: " + process.jvmSummary()) + "): " + process.commandLine();
+      return (bare ? "bare Vert.x handler" : "server")
+          + " in its own process (pid "
+          + process.pid()
+          + (process.cpus == null ? "" : ", CPUs " + process.cpus)
+          + (process.jvmSummary().isEmpty() ? "" : ", JVM: " + process.jvmSummary())
+          + "): "
+          + process.commandLine();
     }
-    return embedded == null ? "remote " + host + ":" + port
-        : "embedded in the load generator's JVM, " + embedded.backendsDescription() + (postgresUrl == null ? ", data in " + dataDir : "");
+    return embedded == null
+        ? "remote " + host + ":" + port
+        : "embedded in the load generator's JVM, "
+            + embedded.backendsDescription()
+            + (postgresUrl == null ? ", data in " + dataDir : "");
   }
 
   @Override

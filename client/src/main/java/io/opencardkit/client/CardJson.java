@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The JSON a stream sends (card, settings, batch actions) and the byte measure of the 30 KB card limit. */
+/**
+ * The JSON a stream sends (card, settings, batch actions) and the byte measure of the 30 KB card
+ * limit.
+ */
 final class CardJson {
   /** The server's card limit: compact UTF-8 card JSON of at most 30 × 1024 bytes. */
   static final int CARD_LIMIT_BYTES = 30 * 1024;
+
   /** Allowance for differences between our serialisation of the card and the server's. */
   static final int SLACK_BYTES = 256;
 
@@ -59,12 +63,18 @@ final class CardJson {
     return GSON.toJson(content);
   }
 
-  /** Settings that switch streaming on or off and, when {@code summary} is not null, set the chat-list preview. */
+  /**
+   * Settings that switch streaming on or off and, when {@code summary} is not null, set the
+   * chat-list preview.
+   */
   static String settings(boolean streaming, String summary) {
     return GSON.toJson(settingsObject(streaming, summary));
   }
 
-  /** One batch update: append {@code elements} to the body, then close streaming with {@code summary}. */
+  /**
+   * One batch update: append {@code elements} to the body, then close streaming with {@code
+   * summary}.
+   */
   static String appendAndClose(List<JsonObject> elements, String summary) {
     JsonArray actions = new JsonArray();
     JsonObject addParams = new JsonObject();
@@ -91,7 +101,8 @@ final class CardJson {
   /**
    * Parses card components given as JSON text.
    *
-   * @throws IllegalArgumentException when one is not a JSON object with a {@code tag}, or uses {@code reservedId}
+   * @throws IllegalArgumentException when one is not a JSON object with a {@code tag}, or uses
+   *     {@code reservedId}
    */
   static List<JsonObject> components(List<String> elements, String reservedId) {
     List<JsonObject> parsed = new ArrayList<>();
@@ -99,7 +110,8 @@ final class CardJson {
       JsonObject element = component(elements.get(i), "elements[" + i + "]");
       JsonElement id = element.get("element_id");
       if (id != null && id.isJsonPrimitive() && reservedId.equals(id.getAsString())) {
-        throw new IllegalArgumentException("elements[" + i + "] uses the element_id " + reservedId + " of the streamed text");
+        throw new IllegalArgumentException(
+            "elements[" + i + "] uses the element_id " + reservedId + " of the streamed text");
       }
       parsed.add(element);
     }
@@ -135,9 +147,10 @@ final class CardJson {
   }
 
   /**
-   * The UTF-8 bytes {@code text} takes inside a JSON string (quotes excluded), with the escapes a standard writer
-   * uses: two bytes for quote, backslash and the short control escapes, six for other control characters and for
-   * each half of a surrogate pair (an emoji counts 12, the larger of the two ways writers encode it).
+   * The UTF-8 bytes {@code text} takes inside a JSON string (quotes excluded), with the escapes a
+   * standard writer uses: two bytes for quote, backslash and the short control escapes, six for
+   * other control characters and for each half of a surrogate pair (an emoji counts 12, the larger
+   * of the two ways writers encode it).
    */
   static int textBytes(CharSequence text) {
     int total = 0;
@@ -163,21 +176,23 @@ final class CardJson {
       return 2;
     }
     if (Character.isSurrogate(c)) {
-      return 6; // some writers (Jackson's UTF-8 generator, so OpenCardKit) escape each half of a pair as six bytes
+      return 6; // some writers (Jackson's UTF-8 generator, so OpenCardKit) escape each half of a
+      // pair as six bytes
     }
     return 3;
   }
 
   /**
-   * A chat-list preview derived from streamed markdown: its first non-blank line without markdown markers, at most
-   * {@code maxChars} characters. Empty when the text has no words.
+   * A chat-list preview derived from streamed markdown: its first non-blank line without markdown
+   * markers, at most {@code maxChars} characters. Empty when the text has no words.
    */
   static String preview(String text, int maxChars) {
     for (String line : text.split("\n")) {
-      String plain = line.replaceAll("^\\s*(#{1,6}\\s+|>\\s*|[-*+]\\s+|\\d+[.)]\\s+|```\\S*|\\|)", "")
-          .replaceAll("[*_`~|]", "")
-          .replaceAll("\\s+", " ")
-          .trim();
+      String plain =
+          line.replaceAll("^\\s*(#{1,6}\\s+|>\\s*|[-*+]\\s+|\\d+[.)]\\s+|```\\S*|\\|)", "")
+              .replaceAll("[*_`~|]", "")
+              .replaceAll("\\s+", " ")
+              .trim();
       if (!plain.isEmpty()) {
         if (plain.length() <= maxChars) {
           return plain;

@@ -1,8 +1,9 @@
 package io.opencardkit.client;
 
 /**
- * A stream stopped: a call was refused for good, or transient failures outlasted the retry budget. It names the
- * operation, card, sequence, answer code and log id, the facts needed to find the call in the server's log.
+ * A stream stopped: a call was refused for good, or transient failures outlasted the retry budget.
+ * It names the operation, card, sequence, answer code and log id, the facts needed to find the call
+ * in the server's log.
  */
 public final class CardStreamException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -15,7 +16,14 @@ public final class CardStreamException extends RuntimeException {
   private final String logId;
 
   CardStreamException(
-      String message, String operation, String cardId, int sequence, int code, int httpStatus, String logId, Throwable cause) {
+      String message,
+      String operation,
+      String cardId,
+      int sequence,
+      int code,
+      int httpStatus,
+      String logId,
+      Throwable cause) {
     super(message, cause);
     this.operation = operation;
     this.cardId = cardId;
@@ -25,7 +33,10 @@ public final class CardStreamException extends RuntimeException {
     this.logId = logId;
   }
 
-  /** The call that failed: {@code create}, {@code send}, {@code content}, {@code settings}, {@code batch_update}… */
+  /**
+   * The call that failed: {@code create}, {@code send}, {@code content}, {@code settings}, {@code
+   * batch_update}…
+   */
   public String operation() {
     return operation;
   }

@@ -8,9 +8,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Opens {@link CardStream}s for one bot: holds the bot's official SDK {@link Client}, the streaming options and the
- * writer threads. Create one per bot with {@link #builder(Client)}, open a stream per answer, close it when the bot
- * stops.
+ * Opens {@link CardStream}s for one bot: holds the bot's official SDK {@link Client}, the streaming
+ * options and the writer threads. Create one per bot with {@link #builder(Client)}, open a stream
+ * per answer, close it when the bot stops.
  *
  * <pre>{@code
  * CardStreams streams = CardStreams.builder(sdk).build();
@@ -29,8 +29,15 @@ public final class CardStreams implements AutoCloseable {
     this.api = new CardApi(b.sdk);
     this.settings =
         new StreamSettings(
-            Duration.ofNanos(Math.round(1_000_000_000d / b.updatesPerSecond)), b.windowMargin, b.maxCardBytes,
-            b.continuedSummary, b.title, b.clock, b.initialBackoff, b.maxBackoff, b.giveUpAfter);
+            Duration.ofNanos(Math.round(1_000_000_000d / b.updatesPerSecond)),
+            b.windowMargin,
+            b.maxCardBytes,
+            b.continuedSummary,
+            b.title,
+            b.clock,
+            b.initialBackoff,
+            b.maxBackoff,
+            b.giveUpAfter);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedExecutor = null;
@@ -47,8 +54,8 @@ public final class CardStreams implements AutoCloseable {
   }
 
   /**
-   * Opens a stream: in the background it creates a streaming card and sends it to {@code target}. Returns at once;
-   * {@link CardStream#opened()} completes when the card is shown.
+   * Opens a stream: in the background it creates a streaming card and sends it to {@code target}.
+   * Returns at once; {@link CardStream#opened()} completes when the card is shown.
    */
   public CardStream open(Target target) {
     Objects.requireNonNull(target, "target");
@@ -56,8 +63,8 @@ public final class CardStreams implements AutoCloseable {
   }
 
   /**
-   * Stops the writer threads this instance created (not a scheduler given to the builder). Streams still writing
-   * stop: their futures fail. Finish streams and wait for them before closing.
+   * Stops the writer threads this instance created (not a scheduler given to the builder). Streams
+   * still writing stop: their futures fail. Finish streams and wait for them before closing.
    */
   @Override
   public void close() {
@@ -95,8 +102,8 @@ public final class CardStreams implements AutoCloseable {
     }
 
     /**
-     * At most this many text updates per card and second (default 10); appends in between are coalesced into the
-     * next update.
+     * At most this many text updates per card and second (default 10); appends in between are
+     * coalesced into the next update.
      *
      * @throws IllegalArgumentException unless 0 < {@code perSecond} <= 100
      */
@@ -109,8 +116,8 @@ public final class CardStreams implements AutoCloseable {
     }
 
     /**
-     * Once a card has streamed this long, further text goes to a follow-up card (default 9 minutes; Feishu closes
-     * streaming 10 minutes after it was opened).
+     * Once a card has streamed this long, further text goes to a follow-up card (default 9 minutes;
+     * Feishu closes streaming 10 minutes after it was opened).
      *
      * @throws IllegalArgumentException if {@code margin} is not positive
      */
@@ -124,8 +131,9 @@ public final class CardStreams implements AutoCloseable {
     }
 
     /**
-     * The size a card may reach with its streamed text before the rest goes to a follow-up card (default 28 KiB;
-     * the server refuses cards over 30 KiB, and the rest is kept for the elements added on finish).
+     * The size a card may reach with its streamed text before the rest goes to a follow-up card
+     * (default 28 KiB; the server refuses cards over 30 KiB, and the rest is kept for the elements
+     * added on finish).
      *
      * @throws IllegalArgumentException unless 2048 <= {@code bytes} <= 29 KiB
      */
@@ -137,7 +145,10 @@ public final class CardStreams implements AutoCloseable {
       return this;
     }
 
-    /** The chat-list preview of a card whose text continues in a follow-up card (default "(continued)"). */
+    /**
+     * The chat-list preview of a card whose text continues in a follow-up card (default
+     * "(continued)").
+     */
     public Builder continuedSummary(String summary) {
       this.continuedSummary = Objects.requireNonNull(summary, "summary");
       return this;
@@ -149,15 +160,17 @@ public final class CardStreams implements AutoCloseable {
       return this;
     }
 
-    /** The clock that times the cadence, retries and the streaming window; tests pass a fake one. */
+    /**
+     * The clock that times the cadence, retries and the streaming window; tests pass a fake one.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Runs the writers' steps (default: a pool of daemon threads owned by the {@link CardStreams}). The scheduler's
-     * notion of delay must agree with {@link #clock}.
+     * Runs the writers' steps (default: a pool of daemon threads owned by the {@link CardStreams}).
+     * The scheduler's notion of delay must agree with {@link #clock}.
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -165,7 +178,8 @@ public final class CardStreams implements AutoCloseable {
     }
 
     /**
-     * The size of the default writer pool (default 16): how many streams can be inside an SDK call at once.
+     * The size of the default writer pool (default 16): how many streams can be inside an SDK call
+     * at once.
      *
      * @throws IllegalArgumentException if {@code threads} < 1
      */
@@ -178,19 +192,28 @@ public final class CardStreams implements AutoCloseable {
     }
 
     /**
-     * Retries of transient failures: the first after {@code initial}, doubling up to {@code max} (or the gateway's
-     * rate-limit reset, if longer); a call still failing {@code giveUpAfter} after its first attempt fails the
-     * stream. Defaults: 200 ms, 5 s, 2 minutes.
+     * Retries of transient failures: the first after {@code initial}, doubling up to {@code max}
+     * (or the gateway's rate-limit reset, if longer); a call still failing {@code giveUpAfter}
+     * after its first attempt fails the stream. Defaults: 200 ms, 5 s, 2 minutes.
      *
-     * @throws IllegalArgumentException if a duration is negative or {@code initial} is zero or exceeds {@code max}
+     * @throws IllegalArgumentException if a duration is negative or {@code initial} is zero or
+     *     exceeds {@code max}
      */
     public Builder retry(Duration initial, Duration max, Duration giveUpAfter) {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(max, "max");
       Objects.requireNonNull(giveUpAfter, "giveUpAfter");
-      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0 || giveUpAfter.isNegative()) {
+      if (initial.isNegative()
+          || initial.isZero()
+          || max.compareTo(initial) < 0
+          || giveUpAfter.isNegative()) {
         throw new IllegalArgumentException(
-            "retry needs 0 < initial <= max and giveUpAfter >= 0: " + initial + ", " + max + ", " + giveUpAfter);
+            "retry needs 0 < initial <= max and giveUpAfter >= 0: "
+                + initial
+                + ", "
+                + max
+                + ", "
+                + giveUpAfter);
       }
       this.initialBackoff = initial;
       this.maxBackoff = max;

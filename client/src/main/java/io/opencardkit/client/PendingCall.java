@@ -4,7 +4,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** One request of a stream's writer, retried identically until acknowledged, refused for good, or out of budget. */
+/**
+ * One request of a stream's writer, retried identically until acknowledged, refused for good, or
+ * out of budget.
+ */
 final class PendingCall {
   final String operation;
   final WrittenCard card; // the card the call changes, or null (create)
@@ -18,8 +21,14 @@ final class PendingCall {
   long firstAttemptAt;
   boolean outcomeUnknown; // an earlier attempt may have been applied
 
-  PendingCall(String operation, WrittenCard card, int sequence, String uuid, Supplier<Reply> request,
-      BiConsumer<Reply, Long> success, Predicate<Reply> refused) {
+  PendingCall(
+      String operation,
+      WrittenCard card,
+      int sequence,
+      String uuid,
+      Supplier<Reply> request,
+      BiConsumer<Reply, Long> success,
+      Predicate<Reply> refused) {
     this.operation = operation;
     this.card = card;
     this.cardId = card == null ? null : card.id;

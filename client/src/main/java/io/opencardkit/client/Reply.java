@@ -3,10 +3,17 @@ package io.opencardkit.client;
 import java.util.Set;
 
 /**
- * What one attempt of a call got: an answer (HTTP status, code, msg, log id, and the one value a stream needs from
- * it) or the exception the SDK threw when no readable answer came.
+ * What one attempt of a call got: an answer (HTTP status, code, msg, log id, and the one value a
+ * stream needs from it) or the exception the SDK threw when no readable answer came.
  */
-record Reply(int httpStatus, int code, String msg, String logId, String value, Exception error, long retryAfterMillis) {
+record Reply(
+    int httpStatus,
+    int code,
+    String msg,
+    String logId,
+    String value,
+    Exception error,
+    long retryAfterMillis) {
   /** Codes that say "try again later"; the request was not applied. */
   private static final Set<Integer> TRY_LATER =
       Set.of(
@@ -15,10 +22,12 @@ record Reply(int httpStatus, int code, String msg, String logId, String value, E
           200810, // the card is in an ongoing user interaction
           2200, // internal error clients retry (hermes-lark-streaming)
           1663);
+
   /** Internal errors after which the request may or may not have been applied. */
   private static final Set<Integer> INTERNAL = Set.of(300000, 300120);
 
-  static Reply of(int httpStatus, int code, String msg, String logId, String value, long retryAfterMillis) {
+  static Reply of(
+      int httpStatus, int code, String msg, String logId, String value, long retryAfterMillis) {
     return new Reply(httpStatus, code, msg, logId, value, null, retryAfterMillis);
   }
 
@@ -31,8 +40,9 @@ record Reply(int httpStatus, int code, String msg, String logId, String value, E
   }
 
   /**
-   * Whether the request may have been applied although no success was seen: no answer at all (a timeout may hide an
-   * applied request whose answer was lost), an HTTP 5xx, or an internal error code.
+   * Whether the request may have been applied although no success was seen: no answer at all (a
+   * timeout may hide an applied request whose answer was lost), an HTTP 5xx, or an internal error
+   * code.
    */
   boolean outcomeUnknown() {
     return error != null || httpStatus >= 500 || INTERNAL.contains(code);

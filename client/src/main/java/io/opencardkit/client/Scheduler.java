@@ -6,9 +6,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the writer steps of card streams. A stream never has more than one step scheduled or running, so any
- * executor keeps each stream's calls in order; steps make blocking SDK calls, so the executor's thread count bounds
- * how many streams can be in a call at once. Tests substitute a scheduler that runs steps on a fake clock.
+ * Runs the writer steps of card streams. A stream never has more than one step scheduled or
+ * running, so any executor keeps each stream's calls in order; steps make blocking SDK calls, so
+ * the executor's thread count bounds how many streams can be in a call at once. Tests substitute a
+ * scheduler that runs steps on a fake clock.
  */
 @FunctionalInterface
 public interface Scheduler {

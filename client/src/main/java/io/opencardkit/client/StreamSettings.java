@@ -20,7 +20,10 @@ record StreamSettings(
     return minInterval.toMillis();
   }
 
-  /** The retry delay before attempt {@code attempt + 1}: doubling from the initial backoff up to the maximum. */
+  /**
+   * The retry delay before attempt {@code attempt + 1}: doubling from the initial backoff up to the
+   * maximum.
+   */
   long backoffMillis(int attempt, long retryAfterMillis) {
     long delay = initialBackoff.toMillis();
     for (int i = 1; i < attempt && delay < maxBackoff.toMillis(); i++) {

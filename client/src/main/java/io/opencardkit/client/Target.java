@@ -3,11 +3,16 @@ package io.opencardkit.client;
 import java.util.Objects;
 
 /**
- * Where a stream's cards go: a user's direct chat, a chat, or a reply to a message. Follow-up cards of a long answer
- * go to the same place (for a reply: replies to the same message, in the same thread mode).
+ * Where a stream's cards go: a user's direct chat, a chat, or a reply to a message. Follow-up cards
+ * of a long answer go to the same place (for a reply: replies to the same message, in the same
+ * thread mode).
  */
 public final class Target {
-  enum Kind { USER, CHAT, REPLY }
+  enum Kind {
+    USER,
+    CHAT,
+    REPLY
+  }
 
   private final Kind kind;
   private final String id;
@@ -22,7 +27,9 @@ public final class Target {
     }
   }
 
-  /** The bot's direct chat with the user of this {@code open_id} ({@code receive_id_type=open_id}). */
+  /**
+   * The bot's direct chat with the user of this {@code open_id} ({@code receive_id_type=open_id}).
+   */
   public static Target user(String openId) {
     return new Target(Kind.USER, openId, false);
   }

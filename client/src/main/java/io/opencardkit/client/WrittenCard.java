@@ -1,13 +1,23 @@
 package io.opencardkit.client;
 
-/** A card of a stream as its writer knows it; only acknowledged calls change it. Used by the writer's steps only. */
+/**
+ * A card of a stream as its writer knows it; only acknowledged calls change it. Used by the
+ * writer's steps only.
+ */
 final class WrittenCard {
-  enum State { UNSENT, STREAMING, CLOSED, ENDED }
+  enum State {
+    UNSENT,
+    STREAMING,
+    CLOSED,
+    ENDED
+  }
 
   final String id;
-  long openedAt; // when its streaming window opened: the start of the create call, or of the re-open
+  long
+      openedAt; // when its streaming window opened: the start of the create call, or of the re-open
   String messageId; // null until sent
-  int sequence; // the last sequence acknowledged (or possibly used) on this card; 0 before the first
+  int sequence; // the last sequence acknowledged (or possibly used) on this card; 0 before the
+  // first
   String shown = ""; // the text the card shows
   State state = State.UNSENT;
   boolean reopened; // streaming was re-opened once after the window closed

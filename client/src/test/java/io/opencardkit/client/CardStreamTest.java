@@ -49,7 +49,8 @@ final class CardStreamTest {
     assertThat(h.summary(cards.get(0).messageId())).isEqualTo("关于流式的回答");
     assertThat(h.streaming(cards.get(0).messageId())).isFalse();
     assertThat(h.chatOf(cards.get(0).messageId())).isEqualTo(h.server.seed.chatId);
-    // Tokens arrived every 10 ms for tokens.size() * 10 ms; at 10 updates per second that allows one update per
+    // Tokens arrived every 10 ms for tokens.size() * 10 ms; at 10 updates per second that allows
+    // one update per
     // 100 ms (plus the last one), far fewer than one per token.
     long contentCalls = h.transport.forwarded(Op.CONTENT) - contentBefore;
     assertThat(contentCalls).isLessThanOrEqualTo(tokens.size() / 10 + 2).isGreaterThan(1);
@@ -114,10 +115,16 @@ final class CardStreamTest {
     assertThat(h.summary(card.messageId())).isEqualTo("done");
     assertThat(h.streaming(card.messageId())).isFalse();
 
-    CompletableFuture<Void> replaced = stream.replaceElement("fb_yes", "{\"tag\":\"markdown\",\"element_id\":\"fb_yes\",\"content\":\"谢谢\"}");
+    CompletableFuture<Void> replaced =
+        stream.replaceElement(
+            "fb_yes", "{\"tag\":\"markdown\",\"element_id\":\"fb_yes\",\"content\":\"谢谢\"}");
     h.scheduler.runUntilIdle();
     done(replaced);
-    assertThat(Harness.findElement(h.shownCard(card.messageId()), "fb_yes").get("content").getAsString()).isEqualTo("谢谢");
+    assertThat(
+            Harness.findElement(h.shownCard(card.messageId()), "fb_yes")
+                .get("content")
+                .getAsString())
+        .isEqualTo("谢谢");
     Harness.assertSameText(h.shownText(card), "Answer text");
   }
 
@@ -126,12 +133,17 @@ final class CardStreamTest {
     CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
     stream.append("x");
     CompletableFuture<List<CardRef>> finished = stream.finish("x");
-    CompletableFuture<Void> bad = stream.replaceElement("nope", "{\"tag\":\"markdown\",\"content\":\"?\"}");
-    CompletableFuture<Void> good = stream.replaceElement(CardStream.TEXT_ELEMENT_ID, "{\"tag\":\"markdown\",\"content\":\"edited\"}");
+    CompletableFuture<Void> bad =
+        stream.replaceElement("nope", "{\"tag\":\"markdown\",\"content\":\"?\"}");
+    CompletableFuture<Void> good =
+        stream.replaceElement(
+            CardStream.TEXT_ELEMENT_ID, "{\"tag\":\"markdown\",\"content\":\"edited\"}");
     h.scheduler.runUntilIdle();
 
     done(finished);
-    assertThatThrownBy(() -> done(bad)).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CardStreamException.class);
+    assertThatThrownBy(() -> done(bad))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(CardStreamException.class);
     done(good);
   }
 
@@ -144,7 +156,8 @@ final class CardStreamTest {
 
     CardRef card = done(failed).get(0);
     Harness.assertSameText(h.shownText(card), "Partial answer");
-    JsonObject note = Harness.findElement(h.shownCard(card.messageId()), CardStream.ERROR_ELEMENT_ID);
+    JsonObject note =
+        Harness.findElement(h.shownCard(card.messageId()), CardStream.ERROR_ELEMENT_ID);
     assertThat(note.get("content").getAsString()).isEqualTo("⚠️ 模型超时");
     assertThat(h.summary(card.messageId())).isEqualTo("⚠️ 模型超时");
     assertThat(h.streaming(card.messageId())).isFalse();
@@ -178,9 +191,15 @@ final class CardStreamTest {
   @Test
   void finish_withMalformedElements_isRefusedAtOnce() {
     CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
-    assertThatThrownBy(() -> stream.finish("x", List.of("not json"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> stream.finish("x", List.of("{\"no\":\"tag\"}"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> stream.finish("x", List.of("{\"tag\":\"markdown\",\"element_id\":\"answer\",\"content\":\"\"}")))
+    assertThatThrownBy(() -> stream.finish("x", List.of("not json")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> stream.finish("x", List.of("{\"no\":\"tag\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                stream.finish(
+                    "x",
+                    List.of("{\"tag\":\"markdown\",\"element_id\":\"answer\",\"content\":\"\"}")))
         .isInstanceOf(IllegalArgumentException.class);
     stream.finish();
     h.scheduler.runUntilIdle();
@@ -192,7 +211,9 @@ final class CardStreamTest {
     stream.append("lost?");
     h.scheduler.runUntilIdle();
 
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> done(stream.opened()));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> done(stream.opened()));
     CardStreamException failure = (CardStreamException) e.getCause();
     assertThat(failure.operation()).isEqualTo("send");
     assertThat(failure.code()).isEqualTo(230034);
@@ -203,16 +224,22 @@ final class CardStreamTest {
   }
 
   private static String sendText(String text) throws Exception {
-    var resp = h.server.client().im().v1().message().create(
-        CreateMessageReq.newBuilder()
-            .receiveIdType("chat_id")
-            .createMessageReqBody(
-                CreateMessageReqBody.newBuilder()
-                    .receiveId(h.server.seed.chatId)
-                    .msgType("text")
-                    .content("{\"text\":\"" + text + "\"}")
-                    .build())
-            .build());
+    var resp =
+        h.server
+            .client()
+            .im()
+            .v1()
+            .message()
+            .create(
+                CreateMessageReq.newBuilder()
+                    .receiveIdType("chat_id")
+                    .createMessageReqBody(
+                        CreateMessageReqBody.newBuilder()
+                            .receiveId(h.server.seed.chatId)
+                            .msgType("text")
+                            .content("{\"text\":\"" + text + "\"}")
+                            .build())
+                    .build());
     assertThat(resp.getCode()).isZero();
     return resp.getData().getMessageId();
   }

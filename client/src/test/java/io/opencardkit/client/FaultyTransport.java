@@ -24,14 +24,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The SDK's own OkHttp transport with faults injected at chosen requests: the answer lost after the server applied
- * the request, a timeout before it got there, 5xx, rate limits and unreadable bodies returned without forwarding.
- * It records every request (forwarded or not) so tests can check what the server answered and that a sequence
- * never carried two different requests.
+ * The SDK's own OkHttp transport with faults injected at chosen requests: the answer lost after the
+ * server applied the request, a timeout before it got there, 5xx, rate limits and unreadable bodies
+ * returned without forwarding. It records every request (forwarded or not) so tests can check what
+ * the server answered and that a sequence never carried two different requests.
  */
 final class FaultyTransport implements IHttpTransport {
   /** What a request is, from its method and path. */
-  enum Op { TOKEN, CREATE, SEND, CONTENT, SETTINGS, BATCH, UPDATE_ELEMENT, GET_MESSAGE, OTHER }
+  enum Op {
+    TOKEN,
+    CREATE,
+    SEND,
+    CONTENT,
+    SETTINGS,
+    BATCH,
+    UPDATE_ELEMENT,
+    GET_MESSAGE,
+    OTHER
+  }
 
   /** A fault injected instead of (or after) the real exchange. */
   enum Fault {
@@ -39,9 +49,13 @@ final class FaultyTransport implements IHttpTransport {
     LOSE_ANSWER,
     /** Not forwarded: the SDK sees a timeout. */
     TIMEOUT,
-    /** Not forwarded: HTTP 503 with {@code 300000} (storage unavailable), as OpenCardKit answers. */
+    /**
+     * Not forwarded: HTTP 503 with {@code 300000} (storage unavailable), as OpenCardKit answers.
+     */
     UNAVAILABLE_300000,
-    /** Not forwarded: HTTP 500 with an HTML body, as a proxy in front of the server might answer. */
+    /**
+     * Not forwarded: HTTP 500 with an HTML body, as a proxy in front of the server might answer.
+     */
     PROXY_500_HTML,
     /** Not forwarded: HTTP 504 (the SDK throws its ServerTimeoutException or a parse error). */
     GATEWAY_TIMEOUT_504,
@@ -49,16 +63,38 @@ final class FaultyTransport implements IHttpTransport {
     RATE_LIMITED_429,
     /** Forwarded and applied, then answered HTTP 502: the outcome looks unknown to the client. */
     APPLIED_THEN_502,
-    /** Not forwarded: {@code 300317}, what a server without uuid replay would answer to a retry of an applied call. */
+    /**
+     * Not forwarded: {@code 300317}, what a server without uuid replay would answer to a retry of
+     * an applied call.
+     */
     SEQUENCE_REFUSED_300317,
-    /** Not forwarded: {@code 200860}, as a server that measures the card larger than the client does would answer. */
+    /**
+     * Not forwarded: {@code 200860}, as a server that measures the card larger than the client does
+     * would answer.
+     */
     CARD_TOO_LARGE_200860,
-    /** Not forwarded: {@code 200850}, as a server whose window closed (or that checks it before the uuid) answers. */
+    /**
+     * Not forwarded: {@code 200850}, as a server whose window closed (or that checks it before the
+     * uuid) answers.
+     */
     STREAMING_TIMEOUT_200850
   }
 
-  /** One request as the transport saw it, and what came back (status 0 and code -1 when nothing came). */
-  record Exchange(long at, Op op, String cardId, Integer sequence, String uuid, String body, Fault fault, int status, int code, String msg) {}
+  /**
+   * One request as the transport saw it, and what came back (status 0 and code -1 when nothing
+   * came).
+   */
+  record Exchange(
+      long at,
+      Op op,
+      String cardId,
+      Integer sequence,
+      String uuid,
+      String body,
+      Fault fault,
+      int status,
+      int code,
+      String msg) {}
 
   private final IHttpTransport real =
       new OkHttpTransport(
@@ -94,13 +130,19 @@ final class FaultyTransport implements IHttpTransport {
     this.clock = clock;
   }
 
-  /** Injects {@code faults} into the {@code nth} request of {@code op} and the ones right after it (its retries). */
+  /**
+   * Injects {@code faults} into the {@code nth} request of {@code op} and the ones right after it
+   * (its retries).
+   */
   synchronized FaultyTransport at(Op op, int nth, Fault... faults) {
     rules.add(new Rule(op, nth, List.of(faults)));
     return this;
   }
 
-  /** Injects one of {@code faults}, chosen by a seeded random, into a share {@code rate} of CardKit and IM requests. */
+  /**
+   * Injects one of {@code faults}, chosen by a seeded random, into a share {@code rate} of CardKit
+   * and IM requests.
+   */
   synchronized FaultyTransport randomly(long seed, double rate, Fault... faults) {
     this.random = new Random(seed);
     this.rate = rate;
@@ -108,7 +150,10 @@ final class FaultyTransport implements IHttpTransport {
     return this;
   }
 
-  /** From now on every CardKit and IM request waits until {@link #release()} (to show that callers never wait). */
+  /**
+   * From now on every CardKit and IM request waits until {@link #release()} (to show that callers
+   * never wait).
+   */
   synchronized void hold() {
     hold = new CountDownLatch(1);
   }
@@ -129,7 +174,8 @@ final class FaultyTransport implements IHttpTransport {
     Op op = opOf(request);
     JsonObject body = bodyOf(request);
     String cardId = cardIdOf(request);
-    Integer sequence = body != null && body.has("sequence") ? body.get("sequence").getAsInt() : null;
+    Integer sequence =
+        body != null && body.has("sequence") ? body.get("sequence").getAsInt() : null;
     String uuid = body != null && body.has("uuid") ? body.get("uuid").getAsString() : null;
     String canonical = canonicalBody(body);
     Fault fault;
@@ -143,9 +189,21 @@ final class FaultyTransport implements IHttpTransport {
     }
     if (fault == null || fault == Fault.LOSE_ANSWER || fault == Fault.APPLIED_THEN_502) {
       RawResponse response = real.execute(request);
-      record(new Exchange(clock.millis(), op, cardId, sequence, uuid, canonical, fault, response.getStatusCode(), codeOf(response), msgOf(response)));
+      record(
+          new Exchange(
+              clock.millis(),
+              op,
+              cardId,
+              sequence,
+              uuid,
+              canonical,
+              fault,
+              response.getStatusCode(),
+              codeOf(response),
+              msgOf(response)));
       if (fault == Fault.LOSE_ANSWER) {
-        throw new SocketTimeoutException("timeout"); // the SDK reports this as its ClientTimeoutException
+        throw new SocketTimeoutException(
+            "timeout"); // the SDK reports this as its ClientTimeoutException
       }
       if (fault == Fault.APPLIED_THEN_502) {
         return synthetic(502, "{\"code\":300000,\"msg\":\"Server Internal Error\"}", Map.of());
@@ -157,21 +215,28 @@ final class FaultyTransport implements IHttpTransport {
       case TIMEOUT:
         throw new SocketTimeoutException("timeout");
       case UNAVAILABLE_300000:
-        return synthetic(503, "{\"code\":300000,\"msg\":\"Server Internal Error: storage unavailable, retry later\"}", Map.of());
+        return synthetic(
+            503,
+            "{\"code\":300000,\"msg\":\"Server Internal Error: storage unavailable, retry later\"}",
+            Map.of());
       case PROXY_500_HTML:
         return synthetic(500, "<html><body>500 Internal Server Error</body></html>", Map.of());
       case GATEWAY_TIMEOUT_504:
         return synthetic(504, "<html><body>504 Gateway Time-out</body></html>", Map.of());
       case RATE_LIMITED_429:
         return synthetic(
-            429, "{\"code\":99991400,\"msg\":\"request trigger frequency limit\"}",
+            429,
+            "{\"code\":99991400,\"msg\":\"request trigger frequency limit\"}",
             Map.of("x-ogw-ratelimit-limit", List.of("10"), "x-ogw-ratelimit-reset", List.of("1")));
       case SEQUENCE_REFUSED_300317:
-        return synthetic(400, "{\"code\":300317,\"msg\":\"sequence number compare failed\"}", Map.of());
+        return synthetic(
+            400, "{\"code\":300317,\"msg\":\"sequence number compare failed\"}", Map.of());
       case STREAMING_TIMEOUT_200850:
-        return synthetic(400, "{\"code\":200850,\"msg\":\"ErrMsg: card streaming timeout; \"}", Map.of());
+        return synthetic(
+            400, "{\"code\":200850,\"msg\":\"ErrMsg: card streaming timeout; \"}", Map.of());
       case CARD_TOO_LARGE_200860:
-        return synthetic(400, "{\"code\":200860,\"msg\":\"Card content exceeds limit.\"}", Map.of());
+        return synthetic(
+            400, "{\"code\":200860,\"msg\":\"Card content exceeds limit.\"}", Map.of());
       default:
         throw new AssertionError(fault);
     }
@@ -191,7 +256,17 @@ final class FaultyTransport implements IHttpTransport {
   synchronized List<String> refusals() {
     return exchanges.stream()
         .filter(e -> e.status() != 0 && e.code() != 0)
-        .map(e -> e.op() + " card=" + e.cardId() + " seq=" + e.sequence() + " code=" + e.code() + " msg=" + e.msg())
+        .map(
+            e ->
+                e.op()
+                    + " card="
+                    + e.cardId()
+                    + " seq="
+                    + e.sequence()
+                    + " code="
+                    + e.code()
+                    + " msg="
+                    + e.msg())
         .toList();
   }
 
@@ -201,24 +276,30 @@ final class FaultyTransport implements IHttpTransport {
   }
 
   /**
-   * Checks the sequence discipline: on each card, every request that the server may have applied (anything but a
-   * refusal it answered with a 4xx) carries a sequence used by no different request, and retries repeat it exactly.
+   * Checks the sequence discipline: on each card, every request that the server may have applied
+   * (anything but a refusal it answered with a 4xx) carries a sequence used by no different
+   * request, and retries repeat it exactly.
    */
   synchronized void assertSequencesNeverReused() {
     Map<String, Set<String>> variants = new HashMap<>();
     for (Exchange e : exchanges) {
-      boolean refused = (e.status() >= 400 && e.status() < 500 && e.fault() == null) || e.fault() == Fault.CARD_TOO_LARGE_200860
-          || e.fault() == Fault.STREAMING_TIMEOUT_200850;
+      boolean refused =
+          (e.status() >= 400 && e.status() < 500 && e.fault() == null)
+              || e.fault() == Fault.CARD_TOO_LARGE_200860
+              || e.fault() == Fault.STREAMING_TIMEOUT_200850;
       if (e.sequence() == null || refused) {
         continue;
       }
-      variants.computeIfAbsent(e.cardId() + "#" + e.sequence(), k -> new HashSet<>()).add(e.uuid() + " " + e.body());
+      variants
+          .computeIfAbsent(e.cardId() + "#" + e.sequence(), k -> new HashSet<>())
+          .add(e.uuid() + " " + e.body());
     }
-    variants.forEach((key, set) -> {
-      if (set.size() > 1) {
-        throw new AssertionError("sequence " + key + " carried different requests: " + set);
-      }
-    });
+    variants.forEach(
+        (key, set) -> {
+          if (set.size() > 1) {
+            throw new AssertionError("sequence " + key + " carried different requests: " + set);
+          }
+        });
   }
 
   private Fault faultFor(Op op) {
@@ -298,8 +379,11 @@ final class FaultyTransport implements IHttpTransport {
 
   private static int codeOf(RawResponse response) {
     try {
-      JsonElement json = JsonParser.parseString(new String(response.getBody(), StandardCharsets.UTF_8));
-      return json.isJsonObject() && json.getAsJsonObject().has("code") ? json.getAsJsonObject().get("code").getAsInt() : -1;
+      JsonElement json =
+          JsonParser.parseString(new String(response.getBody(), StandardCharsets.UTF_8));
+      return json.isJsonObject() && json.getAsJsonObject().has("code")
+          ? json.getAsJsonObject().get("code").getAsInt()
+          : -1;
     } catch (RuntimeException e) {
       return -1;
     }
@@ -307,8 +391,11 @@ final class FaultyTransport implements IHttpTransport {
 
   private static String msgOf(RawResponse response) {
     try {
-      JsonElement json = JsonParser.parseString(new String(response.getBody(), StandardCharsets.UTF_8));
-      return json.isJsonObject() && json.getAsJsonObject().has("msg") ? json.getAsJsonObject().get("msg").getAsString() : null;
+      JsonElement json =
+          JsonParser.parseString(new String(response.getBody(), StandardCharsets.UTF_8));
+      return json.isJsonObject() && json.getAsJsonObject().has("msg")
+          ? json.getAsJsonObject().get("msg").getAsString()
+          : null;
     } catch (RuntimeException e) {
       return null;
     }

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A real OpenCardKit server on a fake clock, a bot whose official SDK goes through a {@link FaultyTransport}, card
- * streams on a {@link ManualScheduler} sharing the clock, and readers that look at the cards as a chat member
- * would (through a second, fault-free SDK client).
+ * A real OpenCardKit server on a fake clock, a bot whose official SDK goes through a {@link
+ * FaultyTransport}, card streams on a {@link ManualScheduler} sharing the clock, and readers that
+ * look at the cards as a chat member would (through a second, fault-free SDK client).
  */
 final class Harness implements AutoCloseable {
   final MutableClock clock = MutableClock.startingNow();
@@ -49,7 +49,8 @@ final class Harness implements AutoCloseable {
 
   /** Card streams for the bot, on the fake clock; {@code options} adjusts the builder. */
   CardStreams streams(UnaryOperator<CardStreams.Builder> options) {
-    CardStreams streams = options.apply(CardStreams.builder(sdk).clock(clock).scheduler(scheduler)).build();
+    CardStreams streams =
+        options.apply(CardStreams.builder(sdk).clock(clock).scheduler(scheduler)).build();
     opened.add(streams);
     return streams;
   }
@@ -58,7 +59,10 @@ final class Harness implements AutoCloseable {
     return streams(UnaryOperator.identity());
   }
 
-  /** Appends {@code tokens} one by one, letting {@code every} pass on the clock (and the writer run) after each. */
+  /**
+   * Appends {@code tokens} one by one, letting {@code every} pass on the clock (and the writer run)
+   * after each.
+   */
   void appendOverTime(CardStream stream, List<String> tokens, Duration every) {
     for (String token : tokens) {
       stream.append(token);
@@ -86,20 +90,30 @@ final class Harness implements AutoCloseable {
 
   /** The card JSON a message shows now ({@code items[0].body.content}). */
   JsonObject shownCard(String messageId) throws Exception {
-    return JsonParser.parseString(message(messageId).getData().getItems()[0].getBody().getContent()).getAsJsonObject();
+    return JsonParser.parseString(message(messageId).getData().getItems()[0].getBody().getContent())
+        .getAsJsonObject();
   }
 
   /** Whether the card a message shows is still in streaming mode. */
   boolean streaming(String messageId) throws Exception {
     JsonObject config = shownCard(messageId).getAsJsonObject("config");
-    return config != null && config.has("streaming_mode") && config.get("streaming_mode").getAsBoolean();
+    return config != null
+        && config.has("streaming_mode")
+        && config.get("streaming_mode").getAsBoolean();
   }
 
   /** The chat-list preview of a message (OpenCardKit's extra {@code summary} field). */
   String summary(String messageId) throws Exception {
     GetMessageResp resp = message(messageId);
-    JsonObject raw = JsonParser.parseString(new String(resp.getRawResponse().getBody(), StandardCharsets.UTF_8)).getAsJsonObject();
-    return raw.getAsJsonObject("data").getAsJsonArray("items").get(0).getAsJsonObject().get("summary").getAsString();
+    JsonObject raw =
+        JsonParser.parseString(new String(resp.getRawResponse().getBody(), StandardCharsets.UTF_8))
+            .getAsJsonObject();
+    return raw.getAsJsonObject("data")
+        .getAsJsonArray("items")
+        .get(0)
+        .getAsJsonObject()
+        .get("summary")
+        .getAsString();
   }
 
   /** The chat a message is in. */
@@ -113,7 +127,8 @@ final class Harness implements AutoCloseable {
   }
 
   /**
-   * Asserts two (long) texts are equal; a mismatch reports where they first differ instead of both texts in full.
+   * Asserts two (long) texts are equal; a mismatch reports where they first differ instead of both
+   * texts in full.
    */
   static void assertSameText(String actual, String expected) {
     if (actual.equals(expected)) {
@@ -123,24 +138,38 @@ final class Harness implements AutoCloseable {
     while (i < actual.length() && i < expected.length() && actual.charAt(i) == expected.charAt(i)) {
       i++;
     }
-    throw new AssertionError(String.format(
-        "texts differ at index %d (lengths: actual %d, expected %d): actual ...%s... expected ...%s...",
-        i, actual.length(), expected.length(), around(actual, i), around(expected, i)));
+    throw new AssertionError(
+        String.format(
+            "texts differ at index %d (lengths: actual %d, expected %d): actual ...%s... expected ...%s...",
+            i, actual.length(), expected.length(), around(actual, i), around(expected, i)));
   }
 
   private static String around(String text, int i) {
-    return text.substring(Math.max(0, i - 40), Math.min(text.length(), i + 40)).replace("\n", "\\n");
+    return text.substring(Math.max(0, i - 40), Math.min(text.length(), i + 40))
+        .replace("\n", "\\n");
   }
 
   /** How many messages of a chat show cards (msg_type interactive). */
   int cardMessagesIn(String chatId) throws Exception {
-    ListMessageResp resp = reader.im().v1().message().list(
-        ListMessageReq.newBuilder().containerIdType("chat").containerId(chatId).pageSize(50).build());
+    ListMessageResp resp =
+        reader
+            .im()
+            .v1()
+            .message()
+            .list(
+                ListMessageReq.newBuilder()
+                    .containerIdType("chat")
+                    .containerId(chatId)
+                    .pageSize(50)
+                    .build());
     if (!resp.success()) {
       throw new AssertionError("list " + chatId + ": " + resp.getCode() + " " + resp.getMsg());
     }
     int count = 0;
-    for (var item : resp.getData().getItems() == null ? new com.lark.oapi.service.im.v1.model.Message[0] : resp.getData().getItems()) {
+    for (var item :
+        resp.getData().getItems() == null
+            ? new com.lark.oapi.service.im.v1.model.Message[0]
+            : resp.getData().getItems()) {
       if ("interactive".equals(item.getMsgType())) {
         count++;
       }
@@ -178,9 +207,11 @@ final class Harness implements AutoCloseable {
   }
 
   private GetMessageResp message(String messageId) throws Exception {
-    GetMessageResp resp = reader.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
+    GetMessageResp resp =
+        reader.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
     if (!resp.success()) {
-      throw new AssertionError("GET message " + messageId + ": " + resp.getCode() + " " + resp.getMsg());
+      throw new AssertionError(
+          "GET message " + messageId + ": " + resp.getCode() + " " + resp.getMsg());
     }
     return resp;
   }
@@ -191,7 +222,10 @@ final class Harness implements AutoCloseable {
     server.close();
   }
 
-  /** Waits for a future the writer completes (with the manual scheduler it is already done once the steps ran). */
+  /**
+   * Waits for a future the writer completes (with the manual scheduler it is already done once the
+   * steps ran).
+   */
   static <T> T done(java.util.concurrent.CompletableFuture<T> future) throws Exception {
     return future.get(30, TimeUnit.SECONDS);
   }

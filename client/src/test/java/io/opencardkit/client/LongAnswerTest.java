@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Answers that outgrow one card, in time (the streaming window) or in size (30 KB): the text continues in
- * follow-up cards in the same chat, nothing is lost, and each closed card previews "(continued)".
+ * Answers that outgrow one card, in time (the streaming window) or in size (30 KB): the text
+ * continues in follow-up cards in the same chat, nothing is lost, and each closed card previews
+ * "(continued)".
  */
 final class LongAnswerTest {
   @Test
@@ -23,7 +24,8 @@ final class LongAnswerTest {
       String second = "## Part two\n\nwritten after the margin\n";
       CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
       h.appendOverTime(stream, Texts.tokens(first, 1), Duration.ofMillis(20));
-      h.scheduler.runFor(Duration.ofSeconds(52)); // the model thinks; the card passes its 50 s margin
+      h.scheduler.runFor(
+          Duration.ofSeconds(52)); // the model thinks; the card passes its 50 s margin
       h.appendOverTime(stream, Texts.tokens(second, 2), Duration.ofMillis(20));
       CompletableFuture<List<CardRef>> finished = stream.finish("two parts");
       h.scheduler.runUntilIdle();
@@ -72,7 +74,8 @@ final class LongAnswerTest {
 
   @Test
   void windowClosedEarlierThanExpected_streamingIsReopenedOnceOnTheSameCard() throws Exception {
-    // The server's window (30 s) is shorter than the client believes (10 minutes), as with a skewed clock.
+    // The server's window (30 s) is shorter than the client believes (10 minutes), as with a skewed
+    // clock.
     try (Harness h = new Harness(Duration.ofSeconds(30))) {
       CardStreams streams = h.streams();
       String first = "First part.\n";
@@ -89,7 +92,8 @@ final class LongAnswerTest {
       Harness.assertSameText(h.shownText(cards), first + second);
       assertThat(h.summary(cards.get(0).messageId())).isEqualTo("reopened");
       // one timeout answer, then the re-open; never a storm of 300309
-      assertThat(h.transport.serverAnswers(200850) + h.transport.serverAnswers(300309)).isEqualTo(1);
+      assertThat(h.transport.serverAnswers(200850) + h.transport.serverAnswers(300309))
+          .isEqualTo(1);
       assertThat(h.transport.serverAnswers(300317)).isZero();
     }
   }
@@ -113,7 +117,8 @@ final class LongAnswerTest {
       Harness.assertSameText(h.shownText(cards.get(1)), "three\n");
       assertThat(h.summary(cards.get(0).messageId())).isEqualTo("(continued)");
       assertThat(h.summary(cards.get(1).messageId())).isEqualTo("three parts");
-      assertThat(h.transport.serverAnswers(200850) + h.transport.serverAnswers(300309)).isEqualTo(2);
+      assertThat(h.transport.serverAnswers(200850) + h.transport.serverAnswers(300309))
+          .isEqualTo(2);
       h.transport.assertSequencesNeverReused();
     }
   }
@@ -122,10 +127,12 @@ final class LongAnswerTest {
   void answerLargerThanACard_isSplitAtLineEndsAcrossCards() throws Exception {
     try (Harness h = new Harness()) {
       CardStreams streams = h.streams();
-      String answer = Texts.answer(1200); // about 90 KB of card JSON: CJK, emoji, quotes and escapes
+      String answer =
+          Texts.answer(1200); // about 90 KB of card JSON: CJK, emoji, quotes and escapes
       CardStream stream = streams.open(Target.reply(firstCardOf(h, streams)));
       h.appendOverTime(stream, Texts.tokens(answer, 3), Duration.ofMillis(2));
-      CompletableFuture<List<CardRef>> finished = stream.finish("big", List.of("{\"tag\":\"hr\",\"element_id\":\"rule\"}"));
+      CompletableFuture<List<CardRef>> finished =
+          stream.finish("big", List.of("{\"tag\":\"hr\",\"element_id\":\"rule\"}"));
       h.scheduler.runUntilIdle();
 
       List<CardRef> cards = done(finished);
@@ -133,7 +140,8 @@ final class LongAnswerTest {
       Harness.assertSameText(h.shownText(cards), answer);
       for (int i = 0; i < cards.size(); i++) {
         CardRef card = cards.get(i);
-        int bytes = h.shownCard(card.messageId()).toString().getBytes(StandardCharsets.UTF_8).length;
+        int bytes =
+            h.shownCard(card.messageId()).toString().getBytes(StandardCharsets.UTF_8).length;
         assertThat(bytes).as("card %d size", i).isLessThanOrEqualTo(30 * 1024);
         assertThat(h.streaming(card.messageId())).isFalse();
         if (i < cards.size() - 1) {
@@ -142,8 +150,11 @@ final class LongAnswerTest {
         }
       }
       assertThat(h.summary(cards.get(cards.size() - 1).messageId())).isEqualTo("big");
-      assertThat(Harness.findElement(h.shownCard(cards.get(cards.size() - 1).messageId()), "rule")).isNotNull();
-      assertThat(h.transport.serverAnswers(200860)).as("card too large: %s", h.transport.refusals()).isZero();
+      assertThat(Harness.findElement(h.shownCard(cards.get(cards.size() - 1).messageId()), "rule"))
+          .isNotNull();
+      assertThat(h.transport.serverAnswers(200860))
+          .as("card too large: %s", h.transport.refusals())
+          .isZero();
       h.transport.assertSequencesNeverReused();
     }
   }
@@ -162,7 +173,8 @@ final class LongAnswerTest {
       assertThat(cards.size()).isGreaterThanOrEqualTo(5);
       Harness.assertSameText(h.shownText(cards), answer);
       for (CardRef card : cards) {
-        assertThat(h.shownCard(card.messageId()).toString().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+        assertThat(h.shownCard(card.messageId()).toString().getBytes(StandardCharsets.UTF_8).length)
+            .isLessThanOrEqualTo(4096);
       }
       // a card that opens with the whole remaining text needs no content call until the last one
       assertThat(h.transport.forwarded(Op.CONTENT)).isLessThanOrEqualTo(1);

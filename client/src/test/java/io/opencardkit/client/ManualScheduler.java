@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 
 /**
- * A {@link Scheduler} on a fake clock: steps run on the test's thread, in due order, when the test says so, and the
- * clock jumps to each step's due time. Waiting for the cadence or a retry backoff takes no real time.
+ * A {@link Scheduler} on a fake clock: steps run on the test's thread, in due order, when the test
+ * says so, and the clock jumps to each step's due time. Waiting for the cadence or a retry backoff
+ * takes no real time.
  */
 final class ManualScheduler implements Scheduler {
   private static final int MAX_STEPS = 200_000;
@@ -15,7 +16,11 @@ final class ManualScheduler implements Scheduler {
 
   private final MutableClock clock;
   private final PriorityQueue<Task> queue =
-      new PriorityQueue<>((a, b) -> a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.order(), b.order()));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.due() != b.due()
+                  ? Long.compare(a.due(), b.due())
+                  : Long.compare(a.order(), b.order()));
   private long order;
   private int steps;
 
@@ -36,7 +41,10 @@ final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** Runs the steps due within {@code duration}, then leaves the clock {@code duration} later than it was. */
+  /**
+   * Runs the steps due within {@code duration}, then leaves the clock {@code duration} later than
+   * it was.
+   */
   void runFor(Duration duration) {
     long end = clock.millis() + duration.toMillis();
     Task task;
@@ -66,7 +74,8 @@ final class ManualScheduler implements Scheduler {
       clock.advance(Duration.ofMillis(task.due() - clock.millis()));
     }
     if (++steps > MAX_STEPS) {
-      throw new AssertionError("more than " + MAX_STEPS + " writer steps: the stream does not settle");
+      throw new AssertionError(
+          "more than " + MAX_STEPS + " writer steps: the stream does not settle");
     }
     task.step().run();
   }

@@ -14,20 +14,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
-/** How long and how often the stream retries, and the refusals it recovers from without retrying. */
+/**
+ * How long and how often the stream retries, and the refusals it recovers from without retrying.
+ */
 final class RetryTest {
   @Test
   void serverUnavailableLongerThanTheBudget_failsTheStreamNamingTheCall() throws Exception {
     try (Harness h = new Harness()) {
-      h.transport.at(Op.CONTENT, 1, Collections.nCopies(1000, Fault.UNAVAILABLE_300000).toArray(new Fault[0]));
-      CardStreams streams = h.streams(b -> b.retry(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(2)));
+      h.transport.at(
+          Op.CONTENT, 1, Collections.nCopies(1000, Fault.UNAVAILABLE_300000).toArray(new Fault[0]));
+      CardStreams streams =
+          h.streams(
+              b -> b.retry(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(2)));
       CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
       h.scheduler.runUntilIdle(); // the card is shown, empty
       stream.append("never shown");
       long start = h.clock.millis();
       h.scheduler.runUntilIdle();
 
-      ExecutionException e = assertThrows(ExecutionException.class, () -> done(stream.completion()));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> done(stream.completion()));
       CardStreamException failure = (CardStreamException) e.getCause();
       assertThat(failure.operation()).isEqualTo("content");
       assertThat(failure.code()).isEqualTo(300000);
@@ -51,7 +57,8 @@ final class RetryTest {
   @Test
   void retriesBackOff_andARateLimitWaitsForTheGatewaysReset() throws Exception {
     try (Harness h = new Harness()) {
-      h.transport.at(Op.CONTENT, 1, Fault.TIMEOUT, Fault.TIMEOUT, Fault.TIMEOUT, Fault.RATE_LIMITED_429);
+      h.transport.at(
+          Op.CONTENT, 1, Fault.TIMEOUT, Fault.TIMEOUT, Fault.TIMEOUT, Fault.RATE_LIMITED_429);
       CardStream stream = h.streams().open(Target.chat(h.server.seed.chatId));
       h.scheduler.runUntilIdle();
       stream.append("patience");
@@ -59,9 +66,11 @@ final class RetryTest {
       h.scheduler.runUntilIdle();
       done(finished);
 
-      List<Exchange> content = h.transport.exchanges().stream().filter(x -> x.op() == Op.CONTENT).toList();
+      List<Exchange> content =
+          h.transport.exchanges().stream().filter(x -> x.op() == Op.CONTENT).toList();
       assertThat(content).hasSize(5);
-      // backoff doubles: 200 ms, 400 ms, 800 ms, 1600 ms (the rate limit's one-second reset is the shorter wait)
+      // backoff doubles: 200 ms, 400 ms, 800 ms, 1600 ms (the rate limit's one-second reset is the
+      // shorter wait)
       assertThat(content.get(1).at() - content.get(0).at()).isEqualTo(200);
       assertThat(content.get(2).at() - content.get(1).at()).isEqualTo(400);
       assertThat(content.get(3).at() - content.get(2).at()).isEqualTo(800);
@@ -81,14 +90,17 @@ final class RetryTest {
       h.scheduler.runUntilIdle();
       done(finished);
 
-      List<Exchange> settings = h.transport.exchanges().stream().filter(x -> x.op() == Op.SETTINGS).toList();
-      assertThat(settings.get(1).at() - settings.get(0).at()).isEqualTo(1000); // the reset header, not 200 ms
+      List<Exchange> settings =
+          h.transport.exchanges().stream().filter(x -> x.op() == Op.SETTINGS).toList();
+      assertThat(settings.get(1).at() - settings.get(0).at())
+          .isEqualTo(1000); // the reset header, not 200 ms
     }
   }
 
   @Test
   void cardRefusedAsTooLarge_continuesInAFollowUpCard() throws Exception {
-    // A server that measures cards larger than the client's estimate refuses a content call with 200860: the card
+    // A server that measures cards larger than the client's estimate refuses a content call with
+    // 200860: the card
     // keeps what it shows, and the text goes on in a follow-up card.
     try (Harness h = new Harness()) {
       h.transport.at(Op.CONTENT, 3, Fault.CARD_TOO_LARGE_200860);

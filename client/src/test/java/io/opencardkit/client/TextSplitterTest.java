@@ -22,7 +22,9 @@ final class TextSplitterTest {
           text.append(alphabet.charAt(at + 1));
         }
       }
-      assertThat(CardJson.textBytes(text)).as("%s", text).isEqualTo(Json.jsonStringUtf8Length(text));
+      assertThat(CardJson.textBytes(text))
+          .as("%s", text)
+          .isEqualTo(Json.jsonStringUtf8Length(text));
     }
   }
 
@@ -39,14 +41,16 @@ final class TextSplitterTest {
   void cut_prefersABlankLine_thenALineEnd_thenASpace_withinTheLastQuarter() {
     String head = "w ".repeat(100) + "\n";
     String paragraphs = head + "one two\n\nthree four\nfive six seven";
-    assertThat(TextSplitter.cut(paragraphs, paragraphs.length() - 1, 0)).isEqualTo(paragraphs.indexOf("three"));
+    assertThat(TextSplitter.cut(paragraphs, paragraphs.length() - 1, 0))
+        .isEqualTo(paragraphs.indexOf("three"));
     String lines = head + "aaaa\nbbbb\ncccc dddd";
     assertThat(TextSplitter.cut(lines, lines.length() - 1, 0)).isEqualTo(lines.indexOf("cccc"));
     String words = "w".repeat(100) + " aaaa bbbb cccc";
     assertThat(TextSplitter.cut(words, words.length() - 1, 0)).isEqualTo(words.indexOf("cccc"));
     String word = "abcdefghij";
     assertThat(TextSplitter.cut(word, 7, 0)).isEqualTo(7);
-    // a break further back than a quarter of the limit is not worth the wasted space: cut at the limit
+    // a break further back than a quarter of the limit is not worth the wasted space: cut at the
+    // limit
     String early = "ab\n" + "c".repeat(100);
     assertThat(TextSplitter.cut(early, 90, 0)).isEqualTo(90);
   }
@@ -66,7 +70,8 @@ final class TextSplitterTest {
 
   @Test
   void preview_isTheFirstLineWithoutMarkdown() {
-    assertThat(CardJson.preview("\n\n## **Streaming** cards\nbody", 60)).isEqualTo("Streaming cards");
+    assertThat(CardJson.preview("\n\n## **Streaming** cards\nbody", 60))
+        .isEqualTo("Streaming cards");
     assertThat(CardJson.preview("- `item` one", 60)).isEqualTo("item one");
     assertThat(CardJson.preview("1. first", 60)).isEqualTo("first");
     assertThat(CardJson.preview("x".repeat(100), 10)).isEqualTo("xxxxxxxxx…");

@@ -8,7 +8,10 @@ import java.util.Random;
 final class Texts {
   private Texts() {}
 
-  /** A markdown answer of about {@code lines} lines, mixing ASCII, CJK, emoji, quotes and a code block. */
+  /**
+   * A markdown answer of about {@code lines} lines, mixing ASCII, CJK, emoji, quotes and a code
+   * block.
+   */
   static String answer(int lines) {
     StringBuilder text = new StringBuilder("# 回答 Answer\n\n");
     for (int i = 1; i <= lines; i++) {
@@ -23,7 +26,10 @@ final class Texts {
     return text.toString();
   }
 
-  /** {@code text} cut into tokens of one to six characters (surrogate pairs kept whole), deterministically. */
+  /**
+   * {@code text} cut into tokens of one to six characters (surrogate pairs kept whole),
+   * deterministically.
+   */
   static List<String> tokens(String text, long seed) {
     Random random = new Random(seed);
     List<String> tokens = new ArrayList<>();

@@ -10,11 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The default scheduler (real threads, real time): callers never wait for I/O, and any thread may append. */
+/**
+ * The default scheduler (real threads, real time): callers never wait for I/O, and any thread may
+ * append.
+ */
 final class ThreadedStreamTest {
   @Test
   void append_whileEveryCallHangs_returnsAtOnce_andTheTextArrivesOnceReleased() throws Exception {
-    try (Harness h = new Harness(); CardStreams streams = CardStreams.builder(h.sdk).build()) {
+    try (Harness h = new Harness();
+        CardStreams streams = CardStreams.builder(h.sdk).build()) {
       h.transport.hold();
       CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
       String answer = Texts.answer(200);
@@ -33,7 +37,8 @@ final class ThreadedStreamTest {
 
   @Test
   void appendsFromManyThreads_keepEachThreadsOrder_andNothingIsLost() throws Exception {
-    try (Harness h = new Harness(); CardStreams streams = CardStreams.builder(h.sdk).updatesPerSecond(50).build()) {
+    try (Harness h = new Harness();
+        CardStreams streams = CardStreams.builder(h.sdk).updatesPerSecond(50).build()) {
       CardStream stream = streams.open(Target.chat(h.server.seed.chatId));
       int threads = 4;
       int perThread = 300;
@@ -41,16 +46,18 @@ final class ThreadedStreamTest {
       List<Thread> producers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String name = "t" + t;
-        Thread producer = new Thread(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          for (int i = 0; i < perThread; i++) {
-            stream.append("<" + name + ":" + i + ">");
-          }
-        });
+        Thread producer =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (int i = 0; i < perThread; i++) {
+                    stream.append("<" + name + ":" + i + ">");
+                  }
+                });
         producer.start();
         producers.add(producer);
       }

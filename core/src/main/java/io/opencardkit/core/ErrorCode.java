@@ -3,8 +3,9 @@ package io.opencardkit.core;
 /**
  * The Feishu error codes OpenCardKit answers with, in one place.
  *
- * <p>The HTTP status is derived from the code, never chosen at the call site: business errors are 400 as on Feishu,
- * the gateway rate limit is 429, an unknown path is 404 and a storage outage is 503.
+ * <p>The HTTP status is derived from the code, never chosen at the call site: business errors are
+ * 400 as on Feishu, the gateway rate limit is 429, an unknown path is 404 and a storage outage is
+ * 503.
  */
 public enum ErrorCode {
   OK(0, 200, "success"),
@@ -27,7 +28,8 @@ public enum ErrorCode {
   EMPTY_DSL(300307, 400, "The card DSL is empty"),
   STREAMING_CLOSED(300309, 400, "ErrMsg: streaming mode is closed; "),
   ONLY_TEXT(300310, 400, "Only update text"),
-  NOT_CARD_OWNER(300311, 400, "The current application does not have permission to update/use this card"),
+  NOT_CARD_OWNER(
+      300311, 400, "The current application does not have permission to update/use this card"),
   TAG_CHANGE(300312, 400, "Unable to update element tag"),
   UPDATE_ELEMENT_FAILED(300313, 400, "Failed to update element properties"),
   DELETE_ELEMENT_FAILED(300314, 400, "Failed to delete element"),
@@ -42,18 +44,28 @@ public enum ErrorCode {
   IM_CARD_CONTENT_FAILED(230099, 400, "Failed to create card content"),
   IM_INVALID_RECEIVE_ID(230034, 400, "The receive_id is invalid."),
   REACTION_TYPE_INVALID(231001, 400, "reaction type is invalid."),
-  REACTION_NO_PERMISSION(231002, 400, "The operator has no permission to react on the specific message."),
+  REACTION_NO_PERMISSION(
+      231002, 400, "The operator has no permission to react on the specific message."),
   REACTION_MESSAGE_NOT_FOUND(231003, 400, "The message is not found, maybe not exist or deleted."),
   REACTION_NOT_OWN(231007, 400, "The operator has no permission to delete this reaction."),
   REACTION_NOT_OF_MESSAGE(231010, 400, "The reaction does not belong to the message."),
   REACTION_ID_INVALID(231011, 400, "The request has an invalid reaction_id."),
   REACTION_PAGE_TOKEN_INVALID(231012, 400, "The request has an invalid pageToken."),
   CONTACT_NO_USER_AUTHORITY(41050, 400, "no user authority error"),
-  // Card templates (issue 11): the sub-codes Feishu documents under 230099, answered directly by CardKit create.
-  TEMPLATE_NOT_FOUND(200380, 400, "template does not exist, please confirm whether this template has been released"),
-  TEMPLATE_VARIABLE_TYPE(200732, 400,
+  // Card templates (issue 11): the sub-codes Feishu documents under 230099, answered directly by
+  // CardKit create.
+  TEMPLATE_NOT_FOUND(
+      200380,
+      400,
+      "template does not exist, please confirm whether this template has been released"),
+  TEMPLATE_VARIABLE_TYPE(
+      200732,
+      400,
       "the actual type of the variable is inconsistent with the specified type in the template. Please check the type of the variable"),
-  TEMPLATE_VARIABLE_FORMAT(200737, 400, "the format of the variable is incorrect. Please check the format of the variable"),
+  TEMPLATE_VARIABLE_FORMAT(
+      200737,
+      400,
+      "the format of the variable is incorrect. Please check the format of the variable"),
   // Images (issue 11): im/v1/images and the message resource download.
   IMAGE_INVALID_PARAM(234001, 400, "Invalid request param."),
   RESOURCE_NOT_IN_MESSAGE(234003, 400, "File not in message."),
@@ -66,7 +78,8 @@ public enum ErrorCode {
   // Recall and edit of messages (IM v1 message delete / update).
   IM_MESSAGE_RECALLED(230011, 400, "The message is recalled."),
   IM_RECALL_NOT_ALLOWED(230026, 400, "No permission to recall this message."),
-  IM_UNSUPPORTED_MESSAGE_TYPE(230054, 400, "This operation is not supported for this message type."),
+  IM_UNSUPPORTED_MESSAGE_TYPE(
+      230054, 400, "This operation is not supported for this message type."),
   IM_NOT_SENDER(230071, 400, "The operator is not the sender of the message."),
   IM_EDIT_LIMIT(230072, 400, "The message has reached the number of times it can be edited."),
   // Chats (IM v1 chat and chat members).
@@ -79,12 +92,19 @@ public enum ErrorCode {
   DELAYED_UPDATE_OTHER_APP(200310, 400, "The card was sent by another app."),
   DELAYED_UPDATE_TOKEN_FORMAT(300020, 400, "The update token is malformed."),
   DELAYED_UPDATE_TOKEN_INVALID(300030, 400, "The update token is invalid or has expired."),
-  DELAYED_UPDATE_TOKEN_USED_UP(300040, 400, "The update token has been used the maximum number of times."),
+  DELAYED_UPDATE_TOKEN_USED_UP(
+      300040, 400, "The update token has been used the maximum number of times."),
   RATE_LIMITED(99991400, 429, "request trigger frequency limit"),
   PATH_NOT_FOUND(99991404, 404, "404 page not found"),
   FIELD_VALIDATION(99992402, 400, "field validation failed"),
-  TOKEN_MISSING(99991661, 400, "Missing access token for authorization. Please make a request with token attached."),
-  TOKEN_INVALID(99991663, 400, "Invalid access token for authorization. Please make a request with token attached."),
+  TOKEN_MISSING(
+      99991661,
+      400,
+      "Missing access token for authorization. Please make a request with token attached."),
+  TOKEN_INVALID(
+      99991663,
+      400,
+      "Invalid access token for authorization. Please make a request with token attached."),
   /** Clients treat 300000 as transient and retry; a storage outage is exactly that. */
   STORAGE_UNAVAILABLE(300000, 503, "Server Internal Error: storage unavailable, retry later");
 

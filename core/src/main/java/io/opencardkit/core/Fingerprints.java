@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Digests of requests, to tell a replay (same uuid, same request) from a conflict (same uuid, other request). */
+/**
+ * Digests of requests, to tell a replay (same uuid, same request) from a conflict (same uuid, other
+ * request).
+ */
 public final class Fingerprints {
   private Fingerprints() {}
 

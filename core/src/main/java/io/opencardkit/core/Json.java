@@ -18,7 +18,10 @@ public final class Json {
     MAPPER
         .getFactory()
         .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxStringLength(20_000_000).maxNestingDepth(200).build());
+            StreamReadConstraints.builder()
+                .maxStringLength(20_000_000)
+                .maxNestingDepth(200)
+                .build());
   }
 
   private Json() {}
@@ -74,9 +77,10 @@ public final class Json {
   }
 
   /**
-   * UTF-8 length of a string as compact JSON writes it between its quotes: what the string adds to {@link #utf8Size}.
-   * Unlike {@link #utf8Length}, it counts the escapes (a quote, a backslash, a newline or another control character) that
-   * the serialized card really holds, so the 30 KB card limit can be kept for streamed text without re-serializing.
+   * UTF-8 length of a string as compact JSON writes it between its quotes: what the string adds to
+   * {@link #utf8Size}. Unlike {@link #utf8Length}, it counts the escapes (a quote, a backslash, a
+   * newline or another control character) that the serialized card really holds, so the 30 KB card
+   * limit can be kept for streamed text without re-serializing.
    */
   public static int jsonStringUtf8Length(CharSequence s) {
     int n = 0;
@@ -85,14 +89,16 @@ public final class Json {
       if (c == '"' || c == '\\') {
         n += 2;
       } else if (c < 0x20) {
-        // Jackson's two-character escapes; every other control character takes six (backslash, u, four hex digits).
+        // Jackson's two-character escapes; every other control character takes six (backslash, u,
+        // four hex digits).
         n += c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
       } else if (c < 0x80) {
         n += 1;
       } else if (c < 0x800) {
         n += 2;
       } else if (Character.isSurrogate(c)) {
-        n += 6; // Jackson's UTF-8 writer escapes each half of a surrogate pair (an emoji is two) as six characters
+        n += 6; // Jackson's UTF-8 writer escapes each half of a surrogate pair (an emoji is two) as
+        // six characters
       } else {
         n += 3;
       }
@@ -101,9 +107,10 @@ public final class Json {
   }
 
   /**
-   * Where a JSON tree holds text that is not valid Unicode (a string or a field name with a lone surrogate, which a JSON
-   * escape of U+D800 alone parses to): a path like {@code elements[2].content}, {@code ""} for the root itself,
-   * or {@code null} when all its text is valid.
+   * Where a JSON tree holds text that is not valid Unicode (a string or a field name with a lone
+   * surrogate, which a JSON escape of U+D800 alone parses to): a path like {@code
+   * elements[2].content}, {@code ""} for the root itself, or {@code null} when all its text is
+   * valid.
    */
   public static @Nullable String loneSurrogatePath(JsonNode node) {
     if (node.isTextual()) {
@@ -117,7 +124,8 @@ public final class Json {
         }
       }
     } else if (node.isObject()) {
-      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields();
+          it.hasNext(); ) {
         java.util.Map.Entry<String, JsonNode> field = it.next();
         if (hasLoneSurrogate(field.getKey())) {
           return field.getKey();
@@ -131,7 +139,10 @@ public final class Json {
     return null;
   }
 
-  /** Whether a string holds a high surrogate not followed by a low one, or a low one not preceded by a high one. */
+  /**
+   * Whether a string holds a high surrogate not followed by a low one, or a low one not preceded by
+   * a high one.
+   */
   public static boolean hasLoneSurrogate(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

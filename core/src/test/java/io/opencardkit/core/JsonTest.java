@@ -10,8 +10,17 @@ final class JsonTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "plain ascii", "长文本", "é and ß", "emoji 😀 pair", "lone \uD83D surrogate", "quote \" and backslash \\",
-        "lines\nand\ttabs\r\n", "\b\f", "\u0000\u0001\u001f control", "/ slash and \u007f delete",
+        "",
+        "plain ascii",
+        "长文本",
+        "é and ß",
+        "emoji 😀 pair",
+        "lone \uD83D surrogate",
+        "quote \" and backslash \\",
+        "lines\nand\ttabs\r\n",
+        "\b\f",
+        "\u0000\u0001\u001f control",
+        "/ slash and \u007f delete",
       })
   void jsonStringUtf8Length_anyText_equalsWhatJacksonWritesBetweenTheQuotes(String text) {
     int written = Json.utf8Size(TextNode.valueOf(text)) - 2; // minus the two quotes
@@ -26,9 +35,13 @@ final class JsonTest {
 
     assertThat(Json.loneSurrogatePath(Json.parseOrNull("{\"a\":[1,{\"b\":\"ok 😀\"}]}"))).isNull();
     assertThat(Json.loneSurrogatePath(TextNode.valueOf("x" + high + "y"))).isEmpty();
-    assertThat(Json.loneSurrogatePath(Json.parseOrNull("{\"body\":{\"elements\":[{},{\"content\":\"x\\" + "ud800y\"}]}}")))
+    assertThat(
+            Json.loneSurrogatePath(
+                Json.parseOrNull(
+                    "{\"body\":{\"elements\":[{},{\"content\":\"x\\" + "ud800y\"}]}}")))
         .isEqualTo("body.elements[1].content");
-    assertThat(Json.loneSurrogatePath(Json.parseOrNull("[[\"\\" + "udc00\"]]"))).isEqualTo("[0][0]");
+    assertThat(Json.loneSurrogatePath(Json.parseOrNull("[[\"\\" + "udc00\"]]")))
+        .isEqualTo("[0][0]");
     com.fasterxml.jackson.databind.node.ObjectNode key = Json.object();
     key.put("k" + low, 1);
     assertThat(Json.loneSurrogatePath(key)).isEqualTo("k" + low);

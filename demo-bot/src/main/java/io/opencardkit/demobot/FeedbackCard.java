@@ -6,10 +6,14 @@ import java.util.List;
 
 /** The feedback selector the demo bot adds below an answer, and the thank-you that replaces it. */
 final class FeedbackCard {
-  /** The {@code element_id} of the selector (a row of two buttons), later replaced by the thank-you. */
+  /**
+   * The {@code element_id} of the selector (a row of two buttons), later replaced by the thank-you.
+   */
   static final String ELEMENT_ID = "feedback";
+
   /** The callback value's marker, so the bot recognises its own buttons. */
   static final String KIND_KEY = "okc_demo";
+
   static final String KIND = "feedback";
   static final String VOTE_KEY = "vote";
   static final String HELPFUL = "helpful";

@@ -9,28 +9,36 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The official SDK's long-connection client ({@code com.lark.oapi.ws.Client}), started in the background and
- * stoppable.
+ * The official SDK's long-connection client ({@code com.lark.oapi.ws.Client}), started in the
+ * background and stoppable.
  *
- * <p>Implementation notes: SDK 2.5.3's client has {@code start()} but no way to stop. {@code start()} blocks while it
- * reconnects (forever, by default), its ping loop runs on a private non-daemon pool, and both loops sleep in a way
- * that ignores interrupts. So this class (1) swaps the client's pool for one of daemon threads before starting,
- * (2) starts it on a daemon thread, and (3) on {@link #close} turns reconnection off, disconnects, and sets the
- * loops' intervals to {@code null} so each loop ends with an exception at its next sleep (which the threads'
- * handler swallows). All through reflection on the client's protected and private fields; if a future SDK renames
- * them, {@link #close} still disconnects as far as it can, and the daemon threads never keep the JVM alive.
+ * <p>Implementation notes: SDK 2.5.3's client has {@code start()} but no way to stop. {@code
+ * start()} blocks while it reconnects (forever, by default), its ping loop runs on a private
+ * non-daemon pool, and both loops sleep in a way that ignores interrupts. So this class (1) swaps
+ * the client's pool for one of daemon threads before starting, (2) starts it on a daemon thread,
+ * and (3) on {@link #close} turns reconnection off, disconnects, and sets the loops' intervals to
+ * {@code null} so each loop ends with an exception at its next sleep (which the threads' handler
+ * swallows). All through reflection on the client's protected and private fields; if a future SDK
+ * renames them, {@link #close} still disconnects as far as it can, and the daemon threads never
+ * keep the JVM alive.
  */
 final class LongConnection implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LongConnection.class.getName());
   private static final long CONNECT_WAIT_MILLIS = 10_000;
 
   private final Client client;
-  private final ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("okc-demo-bot-ws"));
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(daemonThreads("okc-demo-bot-ws"));
   private final Thread starter;
   private volatile boolean closed;
 
   LongConnection(String baseUrl, String appId, String appSecret, EventDispatcher dispatcher) {
-    this.client = new Client.Builder(appId, appSecret).domain(baseUrl).eventHandler(dispatcher).autoReconnect(true).build();
+    this.client =
+        new Client.Builder(appId, appSecret)
+            .domain(baseUrl)
+            .eventHandler(dispatcher)
+            .autoReconnect(true)
+            .build();
     replacePool();
     this.starter = daemonThreads("okc-demo-bot-connect").newThread(client::start);
   }
@@ -48,7 +56,8 @@ final class LongConnection implements AutoCloseable {
     closed = true;
     set("autoReconnect", false);
     set("reconnectNonce", 0);
-    // A connect still in progress would open its socket after our disconnect: let it finish (bounded) first.
+    // A connect still in progress would open its socket after our disconnect: let it finish
+    // (bounded) first.
     try {
       starter.join(CONNECT_WAIT_MILLIS);
     } catch (InterruptedException e) {
@@ -68,8 +77,8 @@ final class LongConnection implements AutoCloseable {
   }
 
   /**
-   * Whether the connecting thread has ended (after {@link #close}). The SDK's ping loop, a daemon thread, ends at its
-   * next wake-up, since its interval is gone: it never keeps the JVM alive.
+   * Whether the connecting thread has ended (after {@link #close}). The SDK's ping loop, a daemon
+   * thread, ends at its next wake-up, since its interval is gone: it never keeps the JVM alive.
    */
   boolean awaitConnectThreadStopped(long millis) throws InterruptedException {
     starter.join(millis);
@@ -83,7 +92,8 @@ final class LongConnection implements AutoCloseable {
       ((ExecutorService) executor.get(client)).shutdownNow();
       executor.set(client, pool);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not give the long connection daemon threads: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING, "could not give the long connection daemon threads: " + e);
     }
   }
 
@@ -93,7 +103,8 @@ final class LongConnection implements AutoCloseable {
       f.setAccessible(true);
       f.set(client, value);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not set the long connection's " + field + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING, "could not set the long connection's " + field + ": " + e);
     }
   }
 
@@ -102,11 +113,15 @@ final class LongConnection implements AutoCloseable {
     return r -> {
       Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
       t.setDaemon(true);
-      t.setUncaughtExceptionHandler((thread, e) -> {
-        if (!closed) {
-          LOG.log(System.Logger.Level.WARNING, "long connection thread " + thread.getName() + " failed", e);
-        }
-      });
+      t.setUncaughtExceptionHandler(
+          (thread, e) -> {
+            if (!closed) {
+              LOG.log(
+                  System.Logger.Level.WARNING,
+                  "long connection thread " + thread.getName() + " failed",
+                  e);
+            }
+          });
       return t;
     };
   }

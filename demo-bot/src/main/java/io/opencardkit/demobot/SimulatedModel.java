@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A stand-in for a language model: a deterministic markdown answer (headings, lists, a code block and a table) to
- * any prompt, cut into token-sized chunks and delivered at a fixed rate, as an LLM streams its output.
+ * A stand-in for a language model: a deterministic markdown answer (headings, lists, a code block
+ * and a table) to any prompt, cut into token-sized chunks and delivered at a fixed rate, as an LLM
+ * streams its output.
  */
 public final class SimulatedModel {
   /** The default rate: about what a fast hosted model streams. */
@@ -29,7 +30,8 @@ public final class SimulatedModel {
   private final Pacer pacer;
 
   /**
-   * A model that streams {@code tokensPerSecond} tokens per second (0: as fast as the consumer takes them).
+   * A model that streams {@code tokensPerSecond} tokens per second (0: as fast as the consumer
+   * takes them).
    *
    * @throws IllegalArgumentException if {@code tokensPerSecond} is negative
    */
@@ -50,7 +52,9 @@ public final class SimulatedModel {
   public String answer(String prompt) {
     String topic = prompt.strip().isEmpty() ? "你好" : prompt.strip();
     String tip = TIPS[Math.floorMod(topic.hashCode(), TIPS.length)];
-    return "## 关于「" + topic + "」\n\n"
+    return "## 关于「"
+        + topic
+        + "」\n\n"
         + "这是 OpenCardKit 内置的**模拟语言模型**给出的演示回答：文字像大模型输出一样逐字出现，"
         + "结束后卡片关闭流式模式，并在下方附上反馈按钮。\n\n"
         + "### 要点\n\n"
@@ -72,12 +76,14 @@ public final class SimulatedModel {
         + "|---|---|---|\n"
         + "| 流式更新文本 | 打字机效果 | 流式期间不限 |\n"
         + "| 全量更新卡片 | 整块跳动 | 每秒 10 次 |\n\n"
-        + "> 小贴士：" + tip + "\n";
+        + "> 小贴士："
+        + tip
+        + "\n";
   }
 
   /**
-   * The answer cut like LLM output: a word with its leading space, one or two CJK characters, a run of the same
-   * punctuation (so {@code ##} or a code fence stays whole), a line break.
+   * The answer cut like LLM output: a word with its leading space, one or two CJK characters, a run
+   * of the same punctuation (so {@code ##} or a code fence stays whole), a line break.
    */
   public List<String> tokens(String prompt) {
     return tokenize(answer(prompt));
@@ -109,9 +115,12 @@ public final class SimulatedModel {
         i++;
       } else if (isCjk(c)) {
         i += i + 1 < text.length() && isCjk(text.charAt(i + 1)) && (start % 3 != 0) ? 2 : 1;
-      } else if (Character.isLetterOrDigit(c) || (c == ' ' && i + 1 < text.length() && Character.isLetterOrDigit(text.charAt(i + 1)))) {
+      } else if (Character.isLetterOrDigit(c)
+          || (c == ' ' && i + 1 < text.length() && Character.isLetterOrDigit(text.charAt(i + 1)))) {
         i++;
-        while (i < text.length() && Character.isLetterOrDigit(text.charAt(i)) && !isCjk(text.charAt(i))) {
+        while (i < text.length()
+            && Character.isLetterOrDigit(text.charAt(i))
+            && !isCjk(text.charAt(i))) {
           i++;
         }
       } else {
@@ -127,7 +136,9 @@ public final class SimulatedModel {
 
   private static boolean isCjk(char c) {
     Character.UnicodeScript script = Character.UnicodeScript.of(c);
-    return script == Character.UnicodeScript.HAN || (c >= '\u3000' && c <= '\u303f') || (c >= '\uff00' && c <= '\uffef');
+    return script == Character.UnicodeScript.HAN
+        || (c >= '\u3000' && c <= '\u303f')
+        || (c >= '\uff00' && c <= '\uffef');
   }
 
   private static void sleepUntil(long deadline) throws InterruptedException {

@@ -5,9 +5,9 @@ import io.opencardkit.demobot.SimulatedModel;
 import io.opencardkit.server.DemoBotLauncher;
 
 /**
- * Starts the demo bot for {@code serve --demo} (registered in {@code META-INF/services}). The model streams
- * {@value SimulatedModel#DEFAULT_TOKENS_PER_SECOND} tokens per second unless the system property {@value
- * #TOKENS_PER_SECOND} says otherwise (tests use a faster model).
+ * Starts the demo bot for {@code serve --demo} (registered in {@code META-INF/services}). The model
+ * streams {@value SimulatedModel#DEFAULT_TOKENS_PER_SECOND} tokens per second unless the system
+ * property {@value #TOKENS_PER_SECOND} says otherwise (tests use a faster model).
  */
 public final class DemoBotStarter implements DemoBotLauncher {
   /** System property: the simulated model's tokens per second. */

@@ -26,13 +26,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code serve --demo} end to end: a server with the demo directory, the demo bot found through {@link ServiceLoader}
- * and connected over the official SDK's long connection, and Alice asking it a question in headless chromium.
+ * {@code serve --demo} end to end: a server with the demo directory, the demo bot found through
+ * {@link ServiceLoader} and connected over the official SDK's long connection, and Alice asking it
+ * a question in headless chromium.
  */
 final class DemoEndToEndTest {
   private static final String ALICE = "ou_alice000000000000000000000000";
-  private static final LocatorAssertions.HasTextOptions WAIT_TEXT = new LocatorAssertions.HasTextOptions().setTimeout(30_000);
-  private static final Page.WaitForFunctionOptions WAIT = new Page.WaitForFunctionOptions().setTimeout(30_000);
+  private static final LocatorAssertions.HasTextOptions WAIT_TEXT =
+      new LocatorAssertions.HasTextOptions().setTimeout(30_000);
+  private static final Page.WaitForFunctionOptions WAIT =
+      new Page.WaitForFunctionOptions().setTimeout(30_000);
 
   private static OpenCardKitServer server;
   private static DemoMode demo;
@@ -41,11 +44,15 @@ final class DemoEndToEndTest {
 
   @BeforeAll
   static void startAll() throws Exception {
-    // A faster simulated model than the command's default, so the answer streams in a few seconds; still many steps.
+    // A faster simulated model than the command's default, so the answer streams in a few seconds;
+    // still many steps.
     System.setProperty(DemoBotStarter.TOKENS_PER_SECOND, "150");
     Path data = Files.createTempDirectory("okc-demo-e2e").resolve("data");
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-    server = OpenCardKitServer.start(ServerConfig.defaults().withPort(0).withDataDir(data), out); // no seed: the demo directory
+    server =
+        OpenCardKitServer.start(
+            ServerConfig.defaults().withPort(0).withDataDir(data),
+            out); // no seed: the demo directory
     demo = DemoMode.start(server, out);
     browser = BrowserFixture.launch();
   }
@@ -66,11 +73,15 @@ final class DemoEndToEndTest {
 
   @Test
   void serviceRegistration_distJar_providesTheDemoBotStarter() {
-    assertThat(ServiceLoader.load(DemoBotLauncher.class).findFirst()).get().isInstanceOf(DemoBotStarter.class);
+    assertThat(ServiceLoader.load(DemoBotLauncher.class).findFirst())
+        .get()
+        .isInstanceOf(DemoBotStarter.class);
     assertThat(demo.app().appId()).isEqualTo(DirectoryBootstrap.DEMO_APP_ID);
     assertThat(demo.app().hearsAllGroupMessages()).isTrue();
     assertThat(demo.pageUrl()).isEqualTo(server.baseUrl() + "/?user=" + ALICE);
-    assertThat(console.toString(StandardCharsets.UTF_8)).contains("Demo bot started").contains(demo.pageUrl());
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("Demo bot started")
+        .contains(demo.pageUrl());
   }
 
   @Test
@@ -91,7 +102,9 @@ final class DemoEndToEndTest {
         "() => { window.seen = []; window.previews = [];"
             + " const note = () => { const el = document.querySelector('[data-testid=\"message\"] [data-element-id=\"answer\"]');"
             + "   if (el) { const t = el.textContent.trim(); if (window.seen[window.seen.length - 1] !== t) window.seen.push(t); }"
-            + "   const p = document.querySelector('[data-testid=\"chat-item\"][data-chat-id=\"" + chatId + "\"] [data-testid=\"chat-preview\"]');"
+            + "   const p = document.querySelector('[data-testid=\"chat-item\"][data-chat-id=\""
+            + chatId
+            + "\"] [data-testid=\"chat-preview\"]');"
             + "   if (p && window.previews[window.previews.length - 1] !== p.textContent) window.previews.push(p.textContent); };"
             + " new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true }); }");
 
@@ -108,8 +121,10 @@ final class DemoEndToEndTest {
     page.waitForFunction("() => window.seen.some((t) => t.length > 0)", null, WAIT);
 
     // Then streaming closes: the feedback selector appears and the preview becomes the summary.
-    Locator helpful = card.locator("button", new Locator.LocatorOptions().setHasText("有帮助")).first();
-    Locator unhelpful = card.locator("button", new Locator.LocatorOptions().setHasText("没帮助")).first();
+    Locator helpful =
+        card.locator("button", new Locator.LocatorOptions().setHasText("有帮助")).first();
+    Locator unhelpful =
+        card.locator("button", new Locator.LocatorOptions().setHasText("没帮助")).first();
     helpful.waitFor(new Locator.WaitForOptions().setTimeout(30_000));
     assertThat(unhelpful).isVisible();
     assertThat(preview).hasText("演示回答：什么是流式卡片？", WAIT_TEXT);
@@ -119,14 +134,18 @@ final class DemoEndToEndTest {
     @SuppressWarnings("unchecked")
     List<String> seen = (List<String>) page.evaluate("() => window.seen");
     String finalText = answer.textContent().trim();
-    // Typed out, not jumped: several growing states. How long the first one is depends on how much the bot had
-    // coalesced into its first call and on when the browser got to it (the pace itself is tested with an injected
-    // clock in server/src/test/js/typewriter.test.mjs), so it is only asserted to be shorter than the final text.
+    // Typed out, not jumped: several growing states. How long the first one is depends on how much
+    // the bot had
+    // coalesced into its first call and on when the browser got to it (the pace itself is tested
+    // with an injected
+    // clock in server/src/test/js/typewriter.test.mjs), so it is only asserted to be shorter than
+    // the final text.
     assertThat(seen.size()).isGreaterThanOrEqualTo(3);
     assertThat(seen.get(0).length()).isLessThan(finalText.length());
 
     helpful.click();
-    assertThat(card.locator("[data-element-id=\"feedback\"]")).containsText("感谢反馈", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+    assertThat(card.locator("[data-element-id=\"feedback\"]"))
+        .containsText("感谢反馈", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
     assertThat(card.locator("[data-element-id=\"feedback\"]")).containsText("有帮助");
     assertThat(card.locator("button", new Locator.LocatorOptions().setHasText("没帮助"))).hasCount(0);
     assertThat(preview).not().hasText("[生成中...]");

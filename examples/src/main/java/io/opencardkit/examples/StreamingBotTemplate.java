@@ -15,9 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A streaming bot to copy: it receives messages over the long connection and answers each with a streamed card.
- * Replace {@link #yourModel} with your language model; everything else works unchanged against Feishu, Lark and
- * OpenCardKit.
+ * A streaming bot to copy: it receives messages over the long connection and answers each with a
+ * streamed card. Replace {@link #yourModel} with your language model; everything else works
+ * unchanged against Feishu, Lark and OpenCardKit.
  *
  * <pre>
  * OPENCARDKIT_BASE_URL=http://127.0.0.1:8080 APP_ID=cli_... APP_SECRET=... \
@@ -38,7 +38,8 @@ public final class StreamingBotTemplate {
     Client sdk = Client.newBuilder(appId, appSecret).openBaseUrl(baseUrl).build();
     // The streaming helper: one writer per card, safe retries, follow-up cards for long answers.
     CardStreams streams = CardStreams.builder(sdk).build();
-    // Answers are generated off the event thread: the long connection expects handlers back within 3 seconds.
+    // Answers are generated off the event thread: the long connection expects handlers back within
+    // 3 seconds.
     ExecutorService answering = Executors.newFixedThreadPool(8);
 
     EventDispatcher events =
@@ -55,20 +56,29 @@ public final class StreamingBotTemplate {
             .build();
 
     // Receive events over the long connection (a WebSocket the bot opens; no public URL needed).
-    new com.lark.oapi.ws.Client.Builder(appId, appSecret).domain(baseUrl).eventHandler(events).build().start();
+    new com.lark.oapi.ws.Client.Builder(appId, appSecret)
+        .domain(baseUrl)
+        .eventHandler(events)
+        .build()
+        .start();
   }
 
   /** Streams the answer to one message as a reply; the part of a bot that is really yours. */
   static void answer(CardStreams streams, String messageId, String question) {
-    CardStream card = streams.open(Target.reply(messageId)); // returns at once; the card appears in the background
+    CardStream card =
+        streams.open(
+            Target.reply(messageId)); // returns at once; the card appears in the background
     try {
       for (String token : yourModel(question)) {
         card.append(token); // never blocks: updates are coalesced to 10 per second
       }
-      // Closes streaming: the chat list shows this summary instead of "[生成中...]". Add buttons etc. as elements.
+      // Closes streaming: the chat list shows this summary instead of "[生成中...]". Add buttons etc.
+      // as elements.
       card.finish("Re: " + question, List.of());
     } catch (RuntimeException e) {
-      card.fail("Sorry, the answer failed: " + e.getMessage()); // keeps the text so far, adds the error below
+      card.fail(
+          "Sorry, the answer failed: "
+              + e.getMessage()); // keeps the text so far, adds the error below
     }
   }
 

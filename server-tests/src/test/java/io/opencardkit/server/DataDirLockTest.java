@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10, finding 3: two servers on one {@code --data} directory both started and served different states. Now the
- * second refuses to start, naming the directory and the process that holds it, and the directory is free again as
- * soon as the holder is gone, however it ended.
+ * Issue 10, finding 3: two servers on one {@code --data} directory both started and served
+ * different states. Now the second refuses to start, naming the directory and the process that
+ * holds it, and the directory is free again as soon as the holder is gone, however it ended.
  */
 final class DataDirLockTest {
   @TempDir Path dir;
 
   @Test
-  void secondServe_onTheSameDataDirectory_exitsNonZeroNamingTheDirectoryAndTheHolder() throws Exception {
+  void secondServe_onTheSameDataDirectory_exitsNonZeroNamingTheDirectoryAndTheHolder()
+      throws Exception {
     Path data = dir.resolve("data");
     try (ServerProcess first = ServerProcess.start(data, List.of())) {
       Result second = run(ServerProcess.command(List.of(), data, List.of()));
@@ -44,7 +45,8 @@ final class DataDirLockTest {
 
     try (ServerProcess second = ServerProcess.start(data, List.of())) {
       assertThat(healthz(second)).isEqualTo(200);
-      assertThat(java.nio.file.Files.readString(data.resolve(DataDirLock.FILE_NAME)).trim()).isEqualTo(Long.toString(second.pid()));
+      assertThat(java.nio.file.Files.readString(data.resolve(DataDirLock.FILE_NAME)).trim())
+          .isEqualTo(Long.toString(second.pid()));
     }
   }
 
@@ -62,19 +64,24 @@ final class DataDirLockTest {
   }
 
   @Test
-  @SuppressWarnings("try") // the server is only held for the block (Java 17 has no unnamed variable)
+  @SuppressWarnings(
+      "try") // the server is only held for the block (Java 17 has no unnamed variable)
   void restartedServer_inTheSameJvm_takesTheDirectoryAgain() throws Exception {
     ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data"));
     java.io.PrintStream silent = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
     try (OpenCardKitServer server = OpenCardKitServer.start(config, silent)) {
-      assertThatThrownBy(() -> OpenCardKitServer.start(config, silent)).isInstanceOf(DataDirLock.HeldException.class);
+      assertThatThrownBy(() -> OpenCardKitServer.start(config, silent))
+          .isInstanceOf(DataDirLock.HeldException.class);
     }
     OpenCardKitServer.start(config, silent).close();
   }
 
   private static int healthz(ServerProcess server) {
     try (RawHttpConnection connection = RawHttpConnection.open(server.baseUrl())) {
-      return connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse().status();
+      return connection
+          .send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .readResponse()
+          .status();
     }
   }
 
@@ -83,18 +90,21 @@ final class DataDirLockTest {
   private static Result run(List<String> command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try (InputStream in = process.getInputStream()) {
-        in.transferTo(output);
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (InputStream in = process.getInputStream()) {
+                in.transferTo(output);
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+            });
     reader.start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       reader.join(10_000);
-      throw new AssertionError("the second server did not exit: " + output.toString(StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "the second server did not exit: " + output.toString(StandardCharsets.UTF_8));
     }
     reader.join(10_000);
     return new Result(process.exitValue(), output.toString(StandardCharsets.UTF_8));

@@ -35,36 +35,62 @@ final class MainTest {
 
   @Test
   void serve_malformedSeed_stopsWithLineAndField() throws Exception {
-    Path seed = Files.writeString(dir.resolve("seed.yaml"), "apps:\n  - {app_id: cli_a1, name: Bot}\n");
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--seed", seed.toString());
+    Path seed =
+        Files.writeString(dir.resolve("seed.yaml"), "apps:\n  - {app_id: cli_a1, name: Bot}\n");
+    Run run =
+        serve("--port", "0", "--data", dir.resolve("data").toString(), "--seed", seed.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("seed.yaml:2: apps[0].app_secret is required");
   }
 
   @Test
   void serve_badDuration_isRefusedBeforeStarting() {
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--streaming-timeout", "soon");
+    Run run =
+        serve(
+            "--port", "0", "--data", dir.resolve("data").toString(), "--streaming-timeout", "soon");
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err()).contains("'soon' is not a duration");
   }
 
   @Test
   void serve_tlsCertWithoutKey_isRefused() {
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--tls-cert", "cert.pem");
+    Run run =
+        serve("--port", "0", "--data", dir.resolve("data").toString(), "--tls-cert", "cert.pem");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--tls-cert and --tls-key go together");
   }
 
   @Test
   void serve_developmentSignInWithAStore_isRefusedNamingTheFlags() {
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--store", "postgresql://nobody@127.0.0.1:1/none");
+    Run run =
+        serve(
+            "--port",
+            "0",
+            "--data",
+            dir.resolve("data").toString(),
+            "--store",
+            "postgresql://nobody@127.0.0.1:1/none");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("opencardkit: refusing development sign-in", "--store/--bus", "--web-auth oidc", "--insecure-dev-login");
+    assertThat(run.err())
+        .contains(
+            "opencardkit: refusing development sign-in",
+            "--store/--bus",
+            "--web-auth oidc",
+            "--insecure-dev-login");
   }
 
   @Test
   void serve_oidcWithoutItsProvider_isRefused() {
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--web-auth", "oidc", "--oidc-issuer", "https://idp.example.com");
+    Run run =
+        serve(
+            "--port",
+            "0",
+            "--data",
+            dir.resolve("data").toString(),
+            "--web-auth",
+            "oidc",
+            "--oidc-issuer",
+            "https://idp.example.com");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--web-auth oidc needs --oidc-client-id");
   }
@@ -79,13 +105,29 @@ final class MainTest {
   @Test
   void serve_templatesWithABrokenFile_stopsNamingTheFile() throws Exception {
     Path templates = Files.createDirectories(dir.resolve("templates"));
-    Files.writeString(templates.resolve("AAqBroken001.json"), "{\"schema\":\"1.0\",\"elements\":[]}");
+    Files.writeString(
+        templates.resolve("AAqBroken001.json"), "{\"schema\":\"1.0\",\"elements\":[]}");
 
-    Run run = serve("--port", "0", "--data", dir.resolve("data").toString(), "--templates", templates.toString());
+    Run run =
+        serve(
+            "--port",
+            "0",
+            "--data",
+            dir.resolve("data").toString(),
+            "--templates",
+            templates.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("AAqBroken001.json", "schema must be \"2.0\"");
-    assertThat(serve("--port", "0", "--data", dir.resolve("data2").toString(), "--templates", dir.resolve("none").toString()).err())
+    assertThat(
+            serve(
+                    "--port",
+                    "0",
+                    "--data",
+                    dir.resolve("data2").toString(),
+                    "--templates",
+                    dir.resolve("none").toString())
+                .err())
         .contains("--templates", "not a directory");
   }
 

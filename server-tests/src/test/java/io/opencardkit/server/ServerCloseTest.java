@@ -8,9 +8,9 @@ import io.opencardkit.server.testkit.TestServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Closing a node twice (a test's cluster helper closes every node, also one the test stopped) did the whole stop
- * again: the bots tried to release their leases in the closed store and warned (found by the test kit's after-test
- * log check in DeliveriesAcrossNodesTest).
+ * Closing a node twice (a test's cluster helper closes every node, also one the test stopped) did
+ * the whole stop again: the bots tried to release their leases in the closed store and warned
+ * (found by the test kit's after-test log check in DeliveriesAcrossNodesTest).
  */
 final class ServerCloseTest {
   @Test

@@ -20,12 +20,21 @@ final class TlsTest {
     SelfSignedCertificate certificate = SelfSignedCertificate.create("127.0.0.1");
     Vertx vertx = Vertx.vertx();
     try (TestServer server =
-        TestServer.start(new TestSeed(), Clock.systemUTC(), Duration.ofMinutes(10),
-            config -> config.withTls(Path.of(certificate.certificatePath()), Path.of(certificate.privateKeyPath())))) {
+        TestServer.start(
+            new TestSeed(),
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            config ->
+                config.withTls(
+                    Path.of(certificate.certificatePath()),
+                    Path.of(certificate.privateKeyPath())))) {
       assertThat(server.baseUrl()).startsWith("https://");
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+      HttpClient client =
+          vertx.createHttpClient(
+              new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
       String body =
-          client.request(HttpMethod.GET, server.server().port(), "127.0.0.1", "/healthz")
+          client
+              .request(HttpMethod.GET, server.server().port(), "127.0.0.1", "/healthz")
               .compose(request -> request.send())
               .compose(response -> response.body())
               .await()

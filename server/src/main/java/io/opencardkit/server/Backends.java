@@ -10,8 +10,8 @@ import io.opencardkit.store.sqlite.SqliteCardStore;
 import io.vertx.core.Vertx;
 
 /**
- * Opens the store and the bus a configuration names: the embedded SQLite file and the in-process bus for one node,
- * PostgreSQL and Redis for a cluster.
+ * Opens the store and the bus a configuration names: the embedded SQLite file and the in-process
+ * bus for one node, PostgreSQL and Redis for a cluster.
  */
 final class Backends {
   private Backends() {}
@@ -28,7 +28,8 @@ final class Backends {
     if (isPostgres(config.store())) {
       return PostgresCardStore.open(PostgresConfig.parse(config.store()));
     }
-    throw new IllegalArgumentException("--store must be a postgresql:// URL (without it the embedded SQLite store is used)");
+    throw new IllegalArgumentException(
+        "--store must be a postgresql:// URL (without it the embedded SQLite store is used)");
   }
 
   static ClusterBus openBus(ServerConfig config, Vertx vertx) {
@@ -38,7 +39,8 @@ final class Backends {
     if (config.bus().startsWith("redis://") || config.bus().startsWith("rediss://")) {
       return RedisClusterBus.start(vertx, RedisBusConfig.parse(config.bus()));
     }
-    throw new IllegalArgumentException("--bus must be a redis:// URL (without it the node runs alone)");
+    throw new IllegalArgumentException(
+        "--bus must be a redis:// URL (without it the node runs alone)");
   }
 
   /** The store URL as it may be printed: no password. */
@@ -50,6 +52,8 @@ final class Backends {
 
   /** The bus URL as it may be printed: no password. */
   static String describeBus(ServerConfig config) {
-    return config.bus() == null ? "in-process (one node)" : RedisBusConfig.parse(config.bus()).redacted();
+    return config.bus() == null
+        ? "in-process (one node)"
+        : RedisBusConfig.parse(config.bus()).redacted();
   }
 }

@@ -6,24 +6,31 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Deadlines and limits of the node's HTTP connections, so that no client can hold the node's connections (or its open
- * files) for long: see {@code docs/deploy.md}, "Connection deadlines and limits".
+ * Deadlines and limits of the node's HTTP connections, so that no client can hold the node's
+ * connections (or its open files) for long: see {@code docs/deploy.md}, "Connection deadlines and
+ * limits".
  *
- * @param idleTimeout an HTTP connection on which nothing is read or written for this long is closed (WebSockets are
- *     kept alive by pings instead, see {@link ServerConfig.Serving#wsPingInterval})
- * @param headerTimeout a request's line and headers must arrive within this from its first byte (and a TLS handshake
- *     must finish within it)
+ * @param idleTimeout an HTTP connection on which nothing is read or written for this long is closed
+ *     (WebSockets are kept alive by pings instead, see {@link ServerConfig.Serving#wsPingInterval})
+ * @param headerTimeout a request's line and headers must arrive within this from its first byte
+ *     (and a TLS handshake must finish within it)
  * @param bodyTimeout a request's body must arrive within this from the end of its headers
- * @param wsHandshakeTimeout a WebSocket upgrade request must be answered (upgraded or refused) within this
+ * @param wsHandshakeTimeout a WebSocket upgrade request must be answered (upgraded or refused)
+ *     within this
  * @param maxConnections open connections the node accepts at most; more are refused with 503
- * @param maxConnectionsPerAddress open connections one client address may hold; more are refused with 429; 0 for no
- *     limit (behind a proxy every connection comes from the proxy's address)
+ * @param maxConnectionsPerAddress open connections one client address may hold; more are refused
+ *     with 429; 0 for no limit (behind a proxy every connection comes from the proxy's address)
  */
 public record ConnectionLimits(
-    Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, Duration wsHandshakeTimeout, int maxConnections,
+    Duration idleTimeout,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    Duration wsHandshakeTimeout,
+    int maxConnections,
     int maxConnectionsPerAddress) {
   /** What the per-address default never exceeds. */
   static final int DEFAULT_MAX_PER_ADDRESS = 1000;
+
   /** Used when the open-files limit cannot be read (not a Unix JVM). */
   static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
@@ -40,7 +47,9 @@ public record ConnectionLimits(
       throw new IllegalArgumentException("--max-connections must be at least 1: " + maxConnections);
     }
     if (maxConnectionsPerAddress < 0) {
-      throw new IllegalArgumentException("--max-connections-per-address must be 0 (no limit) or more: " + maxConnectionsPerAddress);
+      throw new IllegalArgumentException(
+          "--max-connections-per-address must be 0 (no limit) or more: "
+              + maxConnectionsPerAddress);
     }
   }
 
@@ -51,19 +60,25 @@ public record ConnectionLimits(
   }
 
   /**
-   * Idle 60 s, headers 10 s, body 60 s, WebSocket handshake 10 s; {@link #defaultMaxConnections()} connections, of which
-   * one address may hold {@link #defaultMaxPerAddress(int)}.
+   * Idle 60 s, headers 10 s, body 60 s, WebSocket handshake 10 s; {@link #defaultMaxConnections()}
+   * connections, of which one address may hold {@link #defaultMaxPerAddress(int)}.
    */
   public static ConnectionLimits defaults() {
     int max = defaultMaxConnections();
     return new ConnectionLimits(
-        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), max, defaultMaxPerAddress(max));
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        max,
+        defaultMaxPerAddress(max));
   }
 
   /**
-   * The process's open-files limit less what the node needs besides its clients' connections (the store, the jars,
-   * logs, connections to bots, PostgreSQL and Redis): the larger of 256 and a tenth of the limit. So the node refuses a
-   * connection cleanly instead of failing to accept it ("Too many open files").
+   * The process's open-files limit less what the node needs besides its clients' connections (the
+   * store, the jars, logs, connections to bots, PostgreSQL and Redis): the larger of 256 and a
+   * tenth of the limit. So the node refuses a connection cleanly instead of failing to accept it
+   * ("Too many open files").
    */
   public static int defaultMaxConnections() {
     long limit = openFilesLimit();
@@ -88,11 +103,14 @@ public record ConnectionLimits(
     return -1;
   }
 
-  public ConnectionLimits withTimeouts(Duration idle, Duration header, Duration body, Duration wsHandshake) {
-    return new ConnectionLimits(idle, header, body, wsHandshake, maxConnections, maxConnectionsPerAddress);
+  public ConnectionLimits withTimeouts(
+      Duration idle, Duration header, Duration body, Duration wsHandshake) {
+    return new ConnectionLimits(
+        idle, header, body, wsHandshake, maxConnections, maxConnectionsPerAddress);
   }
 
   public ConnectionLimits withMaxConnections(int max, int perAddress) {
-    return new ConnectionLimits(idleTimeout, headerTimeout, bodyTimeout, wsHandshakeTimeout, max, perAddress);
+    return new ConnectionLimits(
+        idleTimeout, headerTimeout, bodyTimeout, wsHandshakeTimeout, max, perAddress);
   }
 }

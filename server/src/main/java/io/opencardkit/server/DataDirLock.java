@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The exclusive hold of one process on a data directory: two servers on one SQLite directory would each keep their
- * own cards in memory and serve different states. An operating-system lock on {@value #FILE_NAME}, so it goes away with
- * the process however it ends (also {@code kill -9}); the file holds the holder's pid for the message that refuses the
- * second one. The file itself stays: a lock file that is left behind means nothing.
+ * The exclusive hold of one process on a data directory: two servers on one SQLite directory would
+ * each keep their own cards in memory and serve different states. An operating-system lock on
+ * {@value #FILE_NAME}, so it goes away with the process however it ends (also {@code kill -9}); the
+ * file holds the holder's pid for the message that refuses the second one. The file itself stays: a
+ * lock file that is left behind means nothing.
  */
 final class DataDirLock implements AutoCloseable {
   static final String FILE_NAME = "opencardkit.lock";
@@ -43,7 +44,9 @@ final class DataDirLock implements AutoCloseable {
     Path file = dataDir.resolve(FILE_NAME);
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the lock file " + file.toAbsolutePath(), e);
     }
@@ -57,11 +60,18 @@ final class DataDirLock implements AutoCloseable {
       if (lock == null) {
         String holder = readHolder(channel);
         channel.close();
-        throw new HeldException("the data directory " + dataDir.toAbsolutePath().normalize() + " is in use by another OpenCardKit "
-            + (holder.isEmpty() ? "process" : "(pid " + holder + ")") + "; stop it first, or give this one another --data");
+        throw new HeldException(
+            "the data directory "
+                + dataDir.toAbsolutePath().normalize()
+                + " is in use by another OpenCardKit "
+                + (holder.isEmpty() ? "process" : "(pid " + holder + ")")
+                + "; stop it first, or give this one another --data");
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
       channel.force(false);
       return new DataDirLock(channel, lock);
     } catch (IOException e) {
@@ -73,7 +83,8 @@ final class DataDirLock implements AutoCloseable {
   private static String readHolder(FileChannel channel) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(32);
     channel.read(buffer, 0);
-    String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+    String text =
+        new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
     return text.matches("\\d{1,19}") ? text : "";
   }
 

@@ -7,8 +7,9 @@ import java.net.URL;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the node writes its log ({@code serve --log-format}): {@code text} lines for people (logback.xml, the default
- * every JVM starts with) or one JSON object per line for log shippers (logback-json.xml).
+ * How the node writes its log ({@code serve --log-format}): {@code text} lines for people
+ * (logback.xml, the default every JVM starts with) or one JSON object per line for log shippers
+ * (logback-json.xml).
  */
 enum LogFormat {
   TEXT("/logback.xml"),
@@ -20,7 +21,10 @@ enum LogFormat {
     this.configuration = configuration;
   }
 
-  /** Writes out the lines still queued (the appender is asynchronous) and stops logging: the process is ending. */
+  /**
+   * Writes out the lines still queued (the appender is asynchronous) and stops logging: the process
+   * is ending.
+   */
   static void flushAndStop() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
       ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();

@@ -21,9 +21,9 @@ import io.opencardkit.server.contact.ContactApi;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.DirectoryBootstrap;
 import io.opencardkit.server.directory.DirectoryHolder;
-import io.opencardkit.server.http.ConnectionGuard;
 import io.opencardkit.server.http.ApiCallListener;
 import io.opencardkit.server.http.CallLog;
+import io.opencardkit.server.http.ConnectionGuard;
 import io.opencardkit.server.http.Draining;
 import io.opencardkit.server.http.HttpFrontDoor;
 import io.opencardkit.server.http.HttpListeners;
@@ -35,9 +35,9 @@ import io.opencardkit.server.im.MessageRevisions;
 import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.im.ReactionApi;
 import io.opencardkit.server.im.Reactions;
-import io.opencardkit.server.templates.TemplateLibrary;
 import io.opencardkit.server.metrics.NodeMetrics;
 import io.opencardkit.server.metrics.VertxMetricsSetup;
+import io.opencardkit.server.templates.TemplateLibrary;
 import io.opencardkit.server.web.WebChat;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,7 +56,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A running OpenCardKit: store, card runtime, HTTP API. Start with {@link #start}, stop with {@link #close}. */
+/**
+ * A running OpenCardKit: store, card runtime, HTTP API. Start with {@link #start}, stop with {@link
+ * #close}.
+ */
 public final class OpenCardKitServer implements AutoCloseable {
   private static final int MAX_CARDS_IN_MEMORY = 20_000;
   private static final Duration KEEP_IDLE_CARDS = Duration.ofDays(30);
@@ -77,8 +80,17 @@ public final class OpenCardKitServer implements AutoCloseable {
   private DataDirLock dataDirLock; // the embedded store's directory, held until close
 
   private OpenCardKitServer(
-      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, ExecutorService blocking, CardRuntime runtime,
-      HttpListeners http, DirectoryHolder directory, WebChat web, BotDispatcher bots, TemplateLibrary templates,
+      ServerConfig config,
+      Vertx vertx,
+      CardStore store,
+      ClusterBus bus,
+      ExecutorService blocking,
+      CardRuntime runtime,
+      HttpListeners http,
+      DirectoryHolder directory,
+      WebChat web,
+      BotDispatcher bots,
+      TemplateLibrary templates,
       Operating operating) {
     this.config = config;
     this.vertx = vertx;
@@ -95,9 +107,9 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store (the data directory's SQLite file, or the cluster's PostgreSQL), joins the cluster's bus if one is
-   * configured, establishes the directory of apps/users/chats and starts listening. Returns once the server accepts
-   * requests.
+   * Opens the store (the data directory's SQLite file, or the cluster's PostgreSQL), joins the
+   * cluster's bus if one is configured, establishes the directory of apps/users/chats and starts
+   * listening. Returns once the server accepts requests.
    */
   public static OpenCardKitServer start(ServerConfig config, PrintStream console) {
     requireSafeSignIn(config, false);
@@ -108,7 +120,9 @@ public final class OpenCardKitServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
-      lock = DataDirLock.acquire(config.dataDir()); // before the store: a second process must not even open it
+      lock =
+          DataDirLock.acquire(
+              config.dataDir()); // before the store: a second process must not even open it
     }
     NodeMetrics metrics = new NodeMetrics();
     Vertx vertx = newVertx(config, metrics);
@@ -116,7 +130,8 @@ public final class OpenCardKitServer implements AutoCloseable {
     try {
       store = Backends.openStore(config);
       ClusterBus bus = Backends.openBus(config, vertx);
-      OpenCardKitServer server = start(config, console, vertx, store, bus, Backends.isPostgres(config.store()), metrics);
+      OpenCardKitServer server =
+          start(config, console, vertx, store, bus, Backends.isPostgres(config.store()), metrics);
       server.dataDirLock = lock;
       return server;
     } catch (RuntimeException e) {
@@ -132,12 +147,17 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   /**
-   * Starts on a store and a bus opened by the caller (tests use this to run several nodes in one JVM); the server
-   * closes both when it is closed.
+   * Starts on a store and a bus opened by the caller (tests use this to run several nodes in one
+   * JVM); the server closes both when it is closed.
    *
    * @param sharedStore whether other nodes write to the store too
    */
-  public static OpenCardKitServer start(ServerConfig config, PrintStream console, CardStore store, ClusterBus bus, boolean sharedStore) {
+  public static OpenCardKitServer start(
+      ServerConfig config,
+      PrintStream console,
+      CardStore store,
+      ClusterBus bus,
+      boolean sharedStore) {
     requireSafeSignIn(config, sharedStore || bus != ClusterBus.local());
     NodeMetrics metrics = new NodeMetrics();
     Vertx vertx = newVertx(config, metrics);
@@ -150,11 +170,12 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   /**
-   * As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots share them. Vert.x's
-   * own metrics go into the node's registry.
+   * As many event loops as the node serves with: the HTTP servers, the viewer hub and the bots
+   * share them. Vert.x's own metrics go into the node's registry.
    */
   private static Vertx newVertx(ServerConfig config, NodeMetrics metrics) {
-    return VertxMetricsSetup.build(new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()), metrics);
+    return VertxMetricsSetup.build(
+        new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()), metrics);
   }
 
   /**
@@ -163,19 +184,32 @@ public final class OpenCardKitServer implements AutoCloseable {
    * @throws IllegalArgumentException saying what is wrong and which flag to use
    */
   private static void requireSafeSignIn(ServerConfig config, boolean clustered) {
-    SignInPolicy.refusal(config, clustered).ifPresent(problem -> {
-      throw new IllegalArgumentException(problem);
-    });
+    SignInPolicy.refusal(config, clustered)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
   }
 
   private static OpenCardKitServer start(
-      ServerConfig config, PrintStream console, Vertx vertx, CardStore raw, ClusterBus bus, boolean sharedStore, NodeMetrics metrics) {
+      ServerConfig config,
+      PrintStream console,
+      Vertx vertx,
+      CardStore raw,
+      ClusterBus bus,
+      boolean sharedStore,
+      NodeMetrics metrics) {
     boolean clustered = bus != ClusterBus.local();
     CardStore store = clustered ? new ReplicatingStore(raw, bus) : raw;
     try {
-      TemplateLibrary templates = config.templates() == null ? TemplateLibrary.none() : TemplateLibrary.open(config.templates());
-      DirectoryHolder directory = new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
-      return startWith(config, vertx, store, bus, directory, sharedStore || clustered, templates, metrics);
+      TemplateLibrary templates =
+          config.templates() == null
+              ? TemplateLibrary.none()
+              : TemplateLibrary.open(config.templates());
+      DirectoryHolder directory =
+          new DirectoryHolder(DirectoryBootstrap.establish(store, config.seedFile(), console));
+      return startWith(
+          config, vertx, store, bus, directory, sharedStore || clustered, templates, metrics);
     } catch (RuntimeException e) {
       bus.close();
       store.close();
@@ -184,23 +218,40 @@ public final class OpenCardKitServer implements AutoCloseable {
   }
 
   private static OpenCardKitServer startWith(
-      ServerConfig config, Vertx vertx, CardStore store, ClusterBus bus, DirectoryHolder directory, boolean shared,
-      TemplateLibrary templates, NodeMetrics metrics) {
+      ServerConfig config,
+      Vertx vertx,
+      CardStore store,
+      ClusterBus bus,
+      DirectoryHolder directory,
+      boolean shared,
+      TemplateLibrary templates,
+      NodeMetrics metrics) {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("okc-blocking"));
-    CardEngine engine = new CardEngine(config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
-    // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same millisecond) is
+    CardEngine engine =
+        new CardEngine(
+            config.clock(), CardLimits.feishu().withStreamingTimeout(config.streamingTimeout()));
+    // Nodes of a cluster differ in the node bits of their card ids; a collision (same bits, same
+    // millisecond) is
     // refused by the store and retried with the next id, so a random node number is enough.
-    CardIds ids = shared ? new CardIds(config.clock(), new SecureRandom().nextInt(1024)) : new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store));
+    CardIds ids =
+        shared
+            ? new CardIds(config.clock(), new SecureRandom().nextInt(1024))
+            : new CardIds(config.clock(), 0, CardIds.lastIssuedIn(store));
     CardRuntime runtime = new CardRuntime(store, engine, blocking, ids, shared);
     MessageService messages = new MessageService(directory, store, runtime, blocking);
     TokenService tokens = new TokenService(directory, config.clock());
     Reactions reactions = new Reactions(directory, store, blocking, config.clock(), shared);
-    BotDispatcher bots = BotDispatcher.start(vertx, config.clock(), directory, bus, deliveriesOf(store), !shared);
+    BotDispatcher bots =
+        BotDispatcher.start(vertx, config.clock(), directory, bus, deliveriesOf(store), !shared);
     messages.useOutbox(bots);
-    CardCallbacks callbacks = new CardCallbacks(config.clock(), directory, runtime, messages, bots, templates);
-    DelayedCardUpdates delayedUpdates = new DelayedCardUpdates(store, runtime, messages, blocking, config.clock());
+    CardCallbacks callbacks =
+        new CardCallbacks(config.clock(), directory, runtime, messages, bots, templates);
+    DelayedCardUpdates delayedUpdates =
+        new DelayedCardUpdates(store, runtime, messages, blocking, config.clock());
     callbacks.withDelayedUpdates(delayedUpdates);
-    WebChat web = new WebChat(vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
+    WebChat web =
+        new WebChat(
+            vertx, config, directory, store, runtime, messages, reactions, callbacks, blocking);
     ClusterReplica replica =
         new ClusterReplica(runtime, messages, reactions, directory, bots, web::reloadViewers)
             .alsoOnMeta(web::metaChangedElsewhere)
@@ -209,13 +260,15 @@ public final class OpenCardKitServer implements AutoCloseable {
     bus.listen(replica);
     if (store instanceof ReplicatingStore) {
       ((ReplicatingStore) store).shipFramesFrom(web.frames());
-      ((ReplicatingStore) store).startHeartbeats(); // only now: nothing may be broadcast before the node listens
+      ((ReplicatingStore) store)
+          .startHeartbeats(); // only now: nothing may be broadcast before the node listens
       vertx.setPeriodic(ClusterReplica.CHECK_PEERS_MILLIS, id -> replica.checkPeers());
     }
 
     Router router = Router.router(vertx);
     Draining draining = new Draining();
-    HttpFrontDoor.mountFirst(router, config.clock(), ApiCallListener.both(new CallLog(), metrics), draining);
+    HttpFrontDoor.mountFirst(
+        router, config.clock(), ApiCallListener.both(new CallLog(), metrics), draining);
     Operating.bindMetrics(metrics, store, bus, web, bots);
     if (config.operations().metricsPort() == null) {
       Operating.mountMetrics(router, metrics);
@@ -227,27 +280,47 @@ public final class OpenCardKitServer implements AutoCloseable {
     new ImageApi(store, directory, config.clock(), blocking).mount(router);
     new ImApi(messages, templates).mount(router);
     new ContactApi(directory).mount(router);
-    new MessageRevisionApi(new MessageRevisions(store, messages, blocking, config.clock())).mount(router);
+    new MessageRevisionApi(new MessageRevisions(store, messages, blocking, config.clock()))
+        .mount(router);
     new ChatApi(directory).mount(router);
     new DelayedCardUpdateApi(delayedUpdates).mount(router);
-    bots.longConnectionApi().withLiveness(config.clock(), config.serving().wsPingInterval()).mount(router);
+    bots.longConnectionApi()
+        .withLiveness(config.clock(), config.serving().wsPingInterval())
+        .mount(router);
     web.mount(router);
     HttpFrontDoor.mountLast(router);
 
-    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(false);
-    options.setPerMessageWebSocketCompressionSupported(config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(config.port())
+            .setCompressionSupported(false);
+    options.setPerMessageWebSocketCompressionSupported(
+        config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
     ConnectionGuard guard = connectionGuard(config.connections(), options);
     if (config.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(config.tlsCert().toString())
+                  .setKeyPath(config.tlsKey().toString()));
     }
     HttpListeners http;
     Operating operating;
     try {
       ServerConfig.WsCompression compression = config.serving().wsCompression();
-      http = HttpListeners.listen(vertx, options, router, HttpFrontDoor::invalidRequest, connection -> {
-        guard.accept(connection);
-        WebChat.prepareConnection(connection, compression);
-      }, config.serving().eventLoops());
+      http =
+          HttpListeners.listen(
+              vertx,
+              options,
+              router,
+              HttpFrontDoor::invalidRequest,
+              connection -> {
+                guard.accept(connection);
+                WebChat.prepareConnection(connection, compression);
+              },
+              config.serving().eventLoops());
       operating = Operating.start(vertx, config, metrics, draining, http);
     } catch (RuntimeException e) {
       web.close();
@@ -257,24 +330,38 @@ public final class OpenCardKitServer implements AutoCloseable {
       blocking.shutdownNow();
       throw e;
     }
-    OpenCardKitServer server = new OpenCardKitServer(config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates, operating);
+    OpenCardKitServer server =
+        new OpenCardKitServer(
+            config, vertx, store, bus, blocking, runtime, http, directory, web, bots, templates,
+            operating);
     server.scheduleHousekeeping();
     return server;
   }
 
   /**
-   * The deadlines and limits of every connection (docs/deploy.md, "Connection deadlines and limits"): Vert.x's idle
-   * timeout and TLS handshake timeout go into the options, the rest into the guard the servers' connection handler
-   * calls.
+   * The deadlines and limits of every connection (docs/deploy.md, "Connection deadlines and
+   * limits"): Vert.x's idle timeout and TLS handshake timeout go into the options, the rest into
+   * the guard the servers' connection handler calls.
    */
-  private static ConnectionGuard connectionGuard(ConnectionLimits limits, HttpServerOptions options) {
-    // Without cleartext HTTP/2 detection, Vert.x hands each connection to the connection handler as soon as it is
-    // accepted (with it, only once a first request head is complete: a half-sent request would never be counted).
+  private static ConnectionGuard connectionGuard(
+      ConnectionLimits limits, HttpServerOptions options) {
+    // Without cleartext HTTP/2 detection, Vert.x hands each connection to the connection handler as
+    // soon as it is
+    // accepted (with it, only once a first request head is complete: a half-sent request would
+    // never be counted).
     options.setHttp2ClearTextEnabled(false);
-    options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    options.setSslHandshakeTimeout(limits.headerTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    options
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    options
+        .setSslHandshakeTimeout(limits.headerTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     return new ConnectionGuard(
-        limits.maxConnections(), limits.maxConnectionsPerAddress(), limits.headerTimeout(), limits.bodyTimeout(), limits.wsHandshakeTimeout());
+        limits.maxConnections(),
+        limits.maxConnectionsPerAddress(),
+        limits.headerTimeout(),
+        limits.bodyTimeout(),
+        limits.wsHandshakeTimeout());
   }
 
   /** Where the bots' pending events are kept: the store itself, under whatever wraps it. */
@@ -284,7 +371,8 @@ public final class OpenCardKitServer implements AutoCloseable {
       s = ((ForwardingCardStore) s).delegate();
     }
     if (!(s instanceof DeliveryStore)) {
-      throw new IllegalArgumentException("the store " + store.getClass().getName() + " cannot keep bot deliveries");
+      throw new IllegalArgumentException(
+          "the store " + store.getClass().getName() + " cannot keep bot deliveries");
     }
     return (DeliveryStore) s;
   }
@@ -292,9 +380,16 @@ public final class OpenCardKitServer implements AutoCloseable {
   private void scheduleHousekeeping() {
     vertx.setPeriodic(1000, id -> blocking.execute(runtime::sweepStreamingTimeouts));
     vertx.setPeriodic(60_000, id -> blocking.execute(() -> runtime.evictIdle(MAX_CARDS_IN_MEMORY)));
-    vertx.setPeriodic(3_600_000, id -> blocking.execute(() -> store.compact(config.clock().millis() - KEEP_IDLE_CARDS.toMillis())));
+    vertx.setPeriodic(
+        3_600_000,
+        id ->
+            blocking.execute(
+                () -> store.compact(config.clock().millis() - KEEP_IDLE_CARDS.toMillis())));
     if (templates.directory().isPresent()) {
-      vertx.setPeriodic(1000, id -> blocking.execute(templates::refreshIfChanged)); // edits of template files take effect
+      vertx.setPeriodic(
+          1000,
+          id ->
+              blocking.execute(templates::refreshIfChanged)); // edits of template files take effect
     }
   }
 
@@ -328,7 +423,12 @@ public final class OpenCardKitServer implements AutoCloseable {
 
   /** Where cards are stored and how nodes talk, as they may be printed (no password). */
   public String backendsDescription() {
-    return "store: " + Backends.describeStore(config) + ", bus: " + Backends.describeBus(config) + ", node: " + bus.nodeId();
+    return "store: "
+        + Backends.describeStore(config)
+        + ", bus: "
+        + Backends.describeBus(config)
+        + ", node: "
+        + bus.nodeId();
   }
 
   public CardRuntime runtime() {
@@ -344,7 +444,10 @@ public final class OpenCardKitServer implements AutoCloseable {
     return bots;
   }
 
-  /** The card templates ({@code --templates}); tests call {@link TemplateLibrary#refreshIfChanged} themselves. */
+  /**
+   * The card templates ({@code --templates}); tests call {@link TemplateLibrary#refreshIfChanged}
+   * themselves.
+   */
   public TemplateLibrary templates() {
     return templates;
   }
@@ -354,7 +457,10 @@ public final class OpenCardKitServer implements AutoCloseable {
     return web;
   }
 
-  /** The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters (unwrapped). */
+  /**
+   * The card store, e.g. for a benchmark to read {@code SqliteCardStore}'s commit counters
+   * (unwrapped).
+   */
   public CardStore store() {
     return store instanceof ReplicatingStore ? ((ReplicatingStore) store).delegate() : store;
   }
@@ -364,17 +470,20 @@ public final class OpenCardKitServer implements AutoCloseable {
     return operating.metrics();
   }
 
-  /** The port of the separate metrics listener ({@code --metrics-port}), or -1 when metrics are on the main port. */
+  /**
+   * The port of the separate metrics listener ({@code --metrics-port}), or -1 when metrics are on
+   * the main port.
+   */
   public int metricsPort() {
     return operating.metricsPort();
   }
 
   /**
-   * Stops gracefully (SIGTERM): {@code /healthz} answers 503, the node stops accepting connections, viewers are told to
-   * reconnect elsewhere (1001), the OpenAPI calls in flight are answered (their writes committed) and the event
-   * deliveries in flight settled, then the bots' long connections are closed (1001) and everything else as
-   * {@link #close()} does. Takes at most about {@code config.operations().shutdownTimeout()} before closing whatever
-   * is left.
+   * Stops gracefully (SIGTERM): {@code /healthz} answers 503, the node stops accepting connections,
+   * viewers are told to reconnect elsewhere (1001), the OpenAPI calls in flight are answered (their
+   * writes committed) and the event deliveries in flight settled, then the bots' long connections
+   * are closed (1001) and everything else as {@link #close()} does. Takes at most about {@code
+   * config.operations().shutdownTimeout()} before closing whatever is left.
    *
    * @return whether everything in flight finished within the time
    */
@@ -388,7 +497,10 @@ public final class OpenCardKitServer implements AutoCloseable {
     return finished;
   }
 
-  /** Stops everything; a second call does nothing (the bots' leases, say, are not released again from a closed store). */
+  /**
+   * Stops everything; a second call does nothing (the bots' leases, say, are not released again
+   * from a closed store).
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {

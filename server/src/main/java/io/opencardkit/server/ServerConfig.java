@@ -17,13 +17,17 @@ import java.util.Objects;
  * @param tlsKey PEM private key, or {@code null}
  * @param clock wall clock (tests inject a fake one)
  * @param webAuth how viewers of the web chat sign in
- * @param store where cards and messages are stored: {@code null} for the embedded SQLite file in {@code dataDir}, or a
- *     {@code postgresql://user@host:5432/db} URL shared by the nodes of a cluster
- * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code redis://host:6379} URL
+ * @param store where cards and messages are stored: {@code null} for the embedded SQLite file in
+ *     {@code dataDir}, or a {@code postgresql://user@host:5432/db} URL shared by the nodes of a
+ *     cluster
+ * @param bus how the nodes of a cluster talk: {@code null} for a single node, or a {@code
+ *     redis://host:6379} URL
  * @param serving how many event loops serve, and how WebSocket frames to browsers are compressed
- * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the message rate limit
+ * @param access the web chat's sign-in settings beyond the mode: OpenID Connect, sessions, the
+ *     message rate limit
  * @param templates the card templates directory ({@code --templates}), or {@code null} for none
- * @param connections deadlines and limits of HTTP connections (idle, headers, body, WebSocket handshake, counts)
+ * @param connections deadlines and limits of HTTP connections (idle, headers, body, WebSocket
+ *     handshake, counts)
  * @param operations where metrics are served and how long a stopping node drains (issue 12)
  */
 public record ServerConfig(
@@ -47,9 +51,10 @@ public record ServerConfig(
   /**
    * What operators need from a node: metrics and a graceful stop.
    *
-   * @param metricsPort the port of a separate listener for {@code GET /metrics} (on {@code host}), or {@code null} to
-   *     serve it on the main port
-   * @param shutdownTimeout how long a stopping node (SIGTERM) may drain before it closes whatever is left
+   * @param metricsPort the port of a separate listener for {@code GET /metrics} (on {@code host}),
+   *     or {@code null} to serve it on the main port
+   * @param shutdownTimeout how long a stopping node (SIGTERM) may drain before it closes whatever
+   *     is left
    */
   public record Operations(Integer metricsPort, Duration shutdownTimeout) {
     public Operations {
@@ -72,22 +77,34 @@ public record ServerConfig(
   public enum WebAuth {
     /** {@code ?user=<open_id>} is enough; the page offers a picker of all users. */
     DEVELOPMENT,
-    /** The user's {@code token} from the seed, given once on a sign-in form (or per call as a bearer token). */
+    /**
+     * The user's {@code token} from the seed, given once on a sign-in form (or per call as a bearer
+     * token).
+     */
     TOKEN,
-    /** OpenID Connect: the team's identity provider signs people in (see {@link WebAccess.Oidc}). */
+    /**
+     * OpenID Connect: the team's identity provider signs people in (see {@link WebAccess.Oidc}).
+     */
     OIDC
   }
 
   /**
    * How a node serves.
    *
-   * @param eventLoops event loops serving HTTP, the OpenAPI and WebSockets (each gets its own HTTP server on the port)
-   * @param wsCompression how WebSocket frames to browsers that negotiated permessage-deflate are compressed
-   * @param wsPingInterval a viewer socket (or a bot's long connection) silent this long is pinged, and dropped if it
-   *     stays silent as long again
-   * @param wsCloseTimeout a viewer socket that does not complete a close handshake within this is dropped (TCP reset)
+   * @param eventLoops event loops serving HTTP, the OpenAPI and WebSockets (each gets its own HTTP
+   *     server on the port)
+   * @param wsCompression how WebSocket frames to browsers that negotiated permessage-deflate are
+   *     compressed
+   * @param wsPingInterval a viewer socket (or a bot's long connection) silent this long is pinged,
+   *     and dropped if it stays silent as long again
+   * @param wsCloseTimeout a viewer socket that does not complete a close handshake within this is
+   *     dropped (TCP reset)
    */
-  public record Serving(int eventLoops, WsCompression wsCompression, Duration wsPingInterval, Duration wsCloseTimeout) {
+  public record Serving(
+      int eventLoops,
+      WsCompression wsCompression,
+      Duration wsPingInterval,
+      Duration wsCloseTimeout) {
     public Serving {
       Objects.requireNonNull(wsCompression, "wsCompression");
       Objects.requireNonNull(wsPingInterval, "wsPingInterval");
@@ -96,13 +113,21 @@ public record ServerConfig(
         throw new IllegalArgumentException("--event-loops must be at least 1: " + eventLoops);
       }
       if (wsPingInterval.toMillis() < 1 || wsCloseTimeout.toMillis() < 1) {
-        throw new IllegalArgumentException("--ws-ping-interval and --ws-close-timeout must be positive");
+        throw new IllegalArgumentException(
+            "--ws-ping-interval and --ws-close-timeout must be positive");
       }
     }
 
-    /** One event loop per available processor, shared compression, pings after 30 s of silence, 5 s to close. */
+    /**
+     * One event loop per available processor, shared compression, pings after 30 s of silence, 5 s
+     * to close.
+     */
     public static Serving defaults() {
-      return new Serving(Runtime.getRuntime().availableProcessors(), WsCompression.SHARED, Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return new Serving(
+          Runtime.getRuntime().availableProcessors(),
+          WsCompression.SHARED,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(5));
     }
 
     public Serving withEventLoops(int loops) {
@@ -121,11 +146,15 @@ public record ServerConfig(
   /** permessage-deflate towards browsers (docs/design-decisions.md, "Compression"). */
   public enum WsCompression {
     /**
-     * Each frame is compressed once and the same bytes go to every socket; negotiated with
-     * {@code server_no_context_takeover} and {@code client_no_context_takeover}, so no socket keeps a zlib context.
+     * Each frame is compressed once and the same bytes go to every socket; negotiated with {@code
+     * server_no_context_takeover} and {@code client_no_context_takeover}, so no socket keeps a zlib
+     * context.
      */
     SHARED,
-    /** Each socket compresses with its own zlib context (context takeover): fewer bytes, more memory and CPU. */
+    /**
+     * Each socket compresses with its own zlib context (context takeover): fewer bytes, more memory
+     * and CPU.
+     */
     PER_SOCKET,
     /** permessage-deflate is not offered back. */
     OFF
@@ -153,95 +182,416 @@ public record ServerConfig(
 
   /** The configuration with the default {@link Operations}. */
   public ServerConfig(
-      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
-      String store, String bus, Serving serving, WebAccess access) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, null, null, null);
+      String host,
+      int port,
+      Path dataDir,
+      Path seedFile,
+      Duration streamingTimeout,
+      Path tlsCert,
+      Path tlsKey,
+      Clock clock,
+      WebAuth webAuth,
+      String store,
+      String bus,
+      Serving serving,
+      WebAccess access) {
+    this(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        null,
+        null,
+        null);
   }
 
   /** The configuration of a single node on the embedded store. */
   public ServerConfig(
-      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, null, null, null, null, null, null, null);
+      String host,
+      int port,
+      Path dataDir,
+      Path seedFile,
+      Duration streamingTimeout,
+      Path tlsCert,
+      Path tlsKey,
+      Clock clock,
+      WebAuth webAuth) {
+    this(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The configuration with the default {@link WebAccess} settings. */
   public ServerConfig(
-      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock, WebAuth webAuth,
-      String store, String bus) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, null, null, null, null, null);
+      String host,
+      int port,
+      Path dataDir,
+      Path seedFile,
+      Duration streamingTimeout,
+      Path tlsCert,
+      Path tlsKey,
+      Clock clock,
+      WebAuth webAuth,
+      String store,
+      String bus) {
+    this(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The configuration with development sign-in for the web chat. */
   public ServerConfig(
-      String host, int port, Path dataDir, Path seedFile, Duration streamingTimeout, Path tlsCert, Path tlsKey, Clock clock) {
-    this(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, WebAuth.DEVELOPMENT, null, null, null, null, null, null, null);
-  }
-
-  /** Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock, development sign-in. */
-  public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, Path.of("data"), null, Duration.ofMinutes(10), null, null, Clock.systemUTC());
-  }
-
-  public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, dir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withSeed(Path seed) {
-    return new ServerConfig(host, port, dataDir, seed, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withStreamingTimeout(Duration timeout) {
-    return new ServerConfig(host, port, dataDir, seedFile, timeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withClock(Clock newClock) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, newClock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, cert, key, clock, webAuth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withWebAuth(WebAuth auth) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, auth, store, bus, serving, access, templates, connections, operations);
-  }
-
-  /** Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other nodes. */
-  public ServerConfig withCluster(String storeUrl, String busUrl) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, storeUrl, busUrl, serving, access, templates, connections, operations);
-  }
-
-  public ServerConfig withAccess(WebAccess newAccess) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, newAccess, templates, connections, operations);
+      String host,
+      int port,
+      Path dataDir,
+      Path seedFile,
+      Duration streamingTimeout,
+      Path tlsCert,
+      Path tlsKey,
+      Clock clock) {
+    this(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        WebAuth.DEVELOPMENT,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /**
-   * Development sign-in on a node that others can reach, accepted anyway ({@code --insecure-dev-login}): pages then
-   * warn about it.
+   * Defaults: 127.0.0.1:8080, ./data, 10-minute streaming window, plain HTTP, system clock,
+   * development sign-in.
+   */
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        "127.0.0.1",
+        8080,
+        Path.of("data"),
+        null,
+        Duration.ofMinutes(10),
+        null,
+        null,
+        Clock.systemUTC());
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        host,
+        newPort,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withDataDir(Path dir) {
+    return new ServerConfig(
+        host,
+        port,
+        dir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withSeed(Path seed) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seed,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withStreamingTimeout(Duration timeout) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        timeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withClock(Clock newClock) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        newClock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withTls(Path cert, Path key) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        cert,
+        key,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withWebAuth(WebAuth auth) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        auth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  /**
+   * Shares a store (a {@code postgresql://} URL) and a bus (a {@code redis://} URL) with other
+   * nodes.
+   */
+  public ServerConfig withCluster(String storeUrl, String busUrl) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        storeUrl,
+        busUrl,
+        serving,
+        access,
+        templates,
+        connections,
+        operations);
+  }
+
+  public ServerConfig withAccess(WebAccess newAccess) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        newAccess,
+        templates,
+        connections,
+        operations);
+  }
+
+  /**
+   * Development sign-in on a node that others can reach, accepted anyway ({@code
+   * --insecure-dev-login}): pages then warn about it.
    */
   public ServerConfig withInsecureDevLogin() {
     return withAccess(access.withInsecureDevLogin(true));
   }
 
   public ServerConfig withServing(Serving newServing) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, newServing, access, templates, connections, operations);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        newServing,
+        access,
+        templates,
+        connections,
+        operations);
   }
 
   public ServerConfig withConnections(ConnectionLimits limits) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, limits, operations);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        limits,
+        operations);
   }
 
   /** Serves the card templates of {@code dir} ({@code --templates}). */
   public ServerConfig withTemplates(Path dir) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, dir, connections, operations);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        dir,
+        connections,
+        operations);
   }
 
   public ServerConfig withOperations(Operations newOperations) {
-    return new ServerConfig(host, port, dataDir, seedFile, streamingTimeout, tlsCert, tlsKey, clock, webAuth, store, bus, serving, access, templates, connections, newOperations);
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        seedFile,
+        streamingTimeout,
+        tlsCert,
+        tlsKey,
+        clock,
+        webAuth,
+        store,
+        bus,
+        serving,
+        access,
+        templates,
+        connections,
+        newOperations);
   }
 
   public boolean tls() {

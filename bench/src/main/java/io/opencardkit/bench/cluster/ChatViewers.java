@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Two viewers per chat, as two fleets: slot 0's viewers and slot 1's, each fleet on one node (both on A for one
- * node, A and B for two). Each viewer opens {@code /web/ws?user=} as the chat's member, resumes with no card and
- * counts gaps, duplicates and snapshots per card; every frame's arrival goes to {@link Deliveries}.
+ * Two viewers per chat, as two fleets: slot 0's viewers and slot 1's, each fleet on one node (both
+ * on A for one node, A and B for two). Each viewer opens {@code /web/ws?user=} as the chat's
+ * member, resumes with no card and counts gaps, duplicates and snapshots per card; every frame's
+ * arrival goes to {@link Deliveries}.
  */
 final class ChatViewers implements AutoCloseable {
   private final Vertx vertx;
@@ -28,9 +29,10 @@ final class ChatViewers implements AutoCloseable {
   }
 
   /**
-   * Puts slot 0's viewers on {@code first} and slot 1's on {@code second} (moving a fleet closes its sockets and
-   * opens new ones), then waits until every viewer was greeted by its node (a node says hello when it registers a
-   * viewer; this works on the server jar too, whose counters the benchmark cannot read).
+   * Puts slot 0's viewers on {@code first} and slot 1's on {@code second} (moving a fleet closes
+   * its sockets and opens new ones), then waits until every viewer was greeted by its node (a node
+   * says hello when it registers a viewer; this works on the server jar too, whose counters the
+   * benchmark cannot read).
    */
   void place(NodeProcess first, NodeProcess second) throws InterruptedException {
     move(0, first);
@@ -38,7 +40,8 @@ final class ChatViewers implements AutoCloseable {
     for (ViewerFleet fleet : fleets) {
       fleet.awaitReady(60);
     }
-    Thread.sleep(1000); // the resume each viewer sent on opening: the server handles it after its hello
+    Thread.sleep(
+        1000); // the resume each viewer sent on opening: the server handles it after its hello
   }
 
   private void move(int slot, NodeProcess node) throws InterruptedException {
@@ -48,7 +51,9 @@ final class ChatViewers implements AutoCloseable {
     if (fleets[slot] != null) {
       fleets[slot].close();
     }
-    fleets[slot] = new ViewerFleet(vertx, loops, deliveries.registry(), false, users.size(), deliveries.slot(slot));
+    fleets[slot] =
+        new ViewerFleet(
+            vertx, loops, deliveries.registry(), false, users.size(), deliveries.slot(slot));
     fleets[slot].open("127.0.0.1", node.port(), 0, users, 64);
     nodes[slot] = node;
   }
@@ -66,11 +71,15 @@ final class ChatViewers implements AutoCloseable {
     }
   }
 
-  /** Waits until no frame arrived for a second (at most 30 s), then returns each slot's tally of the whole step. */
+  /**
+   * Waits until no frame arrived for a second (at most 30 s), then returns each slot's tally of the
+   * whole step.
+   */
   Tally[] endStep() {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline
-        && System.nanoTime() - Math.max(fleets[0].lastFrameNanos(), fleets[1].lastFrameNanos()) < 1_000_000_000L) {
+        && System.nanoTime() - Math.max(fleets[0].lastFrameNanos(), fleets[1].lastFrameNanos())
+            < 1_000_000_000L) {
       LockSupport.parkNanos(100_000_000L);
     }
     long now = System.nanoTime();

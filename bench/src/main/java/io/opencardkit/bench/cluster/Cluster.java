@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cluster under load: a private redis-server (so that its counters are this run's), a PostgreSQL schema of this
- * run's, and node A, with node B started and stopped as the configurations need it. Node A is pinned to CPU 0 and B
- * to CPU 1 when pinning is on, in every configuration, so that a node has the same one core alone or in two.
+ * The cluster under load: a private redis-server (so that its counters are this run's), a
+ * PostgreSQL schema of this run's, and node A, with node B started and stopped as the
+ * configurations need it. Node A is pinned to CPU 0 and B to CPU 1 when pinning is on, in every
+ * configuration, so that a node has the same one core alone or in two.
  */
 final class Cluster implements AutoCloseable {
   final RedisServerProcess redis;
@@ -27,7 +28,8 @@ final class Cluster implements AutoCloseable {
   private NodeProcess a;
   private NodeProcess b;
 
-  private Cluster(RedisServerProcess redis, String storeUrl, Path dir, boolean pin, ServerOptions options) {
+  private Cluster(
+      RedisServerProcess redis, String storeUrl, Path dir, boolean pin, ServerOptions options) {
     this.redis = redis;
     this.redisPid = ProcessCpu.pidOf("redis-server", ":" + redis.port());
     this.storeUrl = storeUrl;
@@ -36,10 +38,15 @@ final class Cluster implements AutoCloseable {
     this.options = options;
   }
 
-  /** Starts redis-server and node A (which stores the seed) on a fresh schema of {@code postgresUrl}. */
-  static Cluster start(String postgresUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
+  /**
+   * Starts redis-server and node A (which stores the seed) on a fresh schema of {@code
+   * postgresUrl}.
+   */
+  static Cluster start(
+      String postgresUrl, Path dir, Path seed, boolean pin, ServerOptions options) {
     RedisServerProcess redis = RedisServerProcess.start();
-    Cluster cluster = new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, pin, options);
+    Cluster cluster =
+        new Cluster(redis, PostgresAdmin.withFreshSchema(postgresUrl), dir, pin, options);
     try {
       cluster.a = cluster.startNode("A", 0, seed);
       return cluster;
@@ -50,8 +57,18 @@ final class Cluster implements AutoCloseable {
   }
 
   private NodeProcess startNode(String name, int cpu, Path seedFile) {
-    NodeProcess node = NodeProcess.start(name, pin ? cpu : -1, storeUrl, redis.url(), seedFile, dir.resolve("node-" + name), options);
-    System.err.printf("node %s: pid %d, port %d%s, JVM %s%n", name, node.pid(), node.port(), pin ? ", CPU " + cpu : "", node.jvm());
+    NodeProcess node =
+        NodeProcess.start(
+            name,
+            pin ? cpu : -1,
+            storeUrl,
+            redis.url(),
+            seedFile,
+            dir.resolve("node-" + name),
+            options);
+    System.err.printf(
+        "node %s: pid %d, port %d%s, JVM %s%n",
+        name, node.pid(), node.port(), pin ? ", CPU " + cpu : "", node.jvm());
     return node;
   }
 
@@ -59,7 +76,10 @@ final class Cluster implements AutoCloseable {
     return a;
   }
 
-  /** Node B, started if it is not running (without the seed: the directory is in the database). Returns whether it was started now. */
+  /**
+   * Node B, started if it is not running (without the seed: the directory is in the database).
+   * Returns whether it was started now.
+   */
   boolean ensureB() {
     if (b != null) {
       return false;
@@ -89,8 +109,13 @@ final class Cluster implements AutoCloseable {
   }
 
   /** Everything the cluster's counters and /proc say at one moment. */
-  record Reading(CpuMeter.Snapshot loadGenerator, Map<String, ServerProcess.Reading> nodeCpu, Map<String, NodeStats> nodeStats, long redisTicks,
-      RedisCounters redis, PostgresAdmin.Counters postgres) {}
+  record Reading(
+      CpuMeter.Snapshot loadGenerator,
+      Map<String, ServerProcess.Reading> nodeCpu,
+      Map<String, NodeStats> nodeStats,
+      long redisTicks,
+      RedisCounters redis,
+      PostgresAdmin.Counters postgres) {}
 
   Reading read(CpuMeter meter) {
     Map<String, ServerProcess.Reading> cpu = new LinkedHashMap<>();
@@ -103,7 +128,8 @@ final class Cluster implements AutoCloseable {
     for (NodeProcess node : running()) {
       stats.put(node.name, node.stats());
     }
-    return new Reading(self, cpu, stats, redisTicks, RedisCounters.read(redis), PostgresAdmin.counters(storeUrl));
+    return new Reading(
+        self, cpu, stats, redisTicks, RedisCounters.read(redis), PostgresAdmin.counters(storeUrl));
   }
 
   @Override

@@ -40,59 +40,106 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Scale-out benchmark (perf-anchors G9): StreamingLoad's bot streams on a cluster of one and of two nodes, each node
- * a process of its own on the same PostgreSQL and a private Redis. Measures (a) the delivery latency the second hop
- * adds: bots write through node A, each chat has one viewer on A and one on B, and the same events are timed at
- * both; (b) acknowledged updates/s of one node alone against each node of two, with the streams split across both;
- * and, from outside the nodes, store commits and bus publishes per acknowledged update.
+ * Scale-out benchmark (perf-anchors G9): StreamingLoad's bot streams on a cluster of one and of two
+ * nodes, each node a process of its own on the same PostgreSQL and a private Redis. Measures (a)
+ * the delivery latency the second hop adds: bots write through node A, each chat has one viewer on
+ * A and one on B, and the same events are timed at both; (b) acknowledged updates/s of one node
+ * alone against each node of two, with the streams split across both; and, from outside the nodes,
+ * store commits and bus publishes per acknowledged update.
  */
-@Command(name = "ClusterLoad", mixinStandardHelpOptions = true,
-    description = "Cross-node delivery latency and per-node throughput of a 2-node cluster against 1 node, on PostgreSQL and Redis.")
+@Command(
+    name = "ClusterLoad",
+    mixinStandardHelpOptions = true,
+    description =
+        "Cross-node delivery latency and per-node throughput of a 2-node cluster against 1 node, on PostgreSQL and Redis.")
 public final class ClusterLoad implements Callable<Integer> {
-  @Option(names = "--store", defaultValue = "postgresql://postgres@127.0.0.1:5432/test",
-      description = "PostgreSQL, without a schema: the run makes a schema okc_bench_<hex> and drops it afterwards (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--store",
+      defaultValue = "postgresql://postgres@127.0.0.1:5432/test",
+      description =
+          "PostgreSQL, without a schema: the run makes a schema okc_bench_<hex> and drops it afterwards (default: ${DEFAULT-VALUE}).")
   String store;
 
-  @Option(names = "--streams", defaultValue = "100", description = "Concurrent bot streams, one chat each, one request in flight each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--streams",
+      defaultValue = "100",
+      description =
+          "Concurrent bot streams, one chat each, one request in flight each (default: ${DEFAULT-VALUE}).")
   int streams;
 
-  @Option(names = "--latency-rates", defaultValue = "1000", split = ",",
-      description = "Updates/s in all, paced, of the latency steps (all written through node A) (default: ${DEFAULT-VALUE}: 10/s per card with 100 streams, CardKit's cadence).")
+  @Option(
+      names = "--latency-rates",
+      defaultValue = "1000",
+      split = ",",
+      description =
+          "Updates/s in all, paced, of the latency steps (all written through node A) (default: ${DEFAULT-VALUE}: 10/s per card with 100 streams, CardKit's cadence).")
   List<Double> latencyRates;
 
-  @Option(names = "--duration", defaultValue = "30s", converter = Main.DurationConverter.class, description = "Measured time per step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "30s",
+      converter = Main.DurationConverter.class,
+      description = "Measured time per step (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "10s", converter = Main.DurationConverter.class, description = "Unmeasured time before each step's window (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "10s",
+      converter = Main.DurationConverter.class,
+      description = "Unmeasured time before each step's window (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--first-warmup", defaultValue = "60s", converter = Main.DurationConverter.class,
-      description = "Unmeasured closed-loop writes through every running node after a node (re)started, for its JIT: a node pinned to one"
-          + " CPU compiles on the core it serves from (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--first-warmup",
+      defaultValue = "60s",
+      converter = Main.DurationConverter.class,
+      description =
+          "Unmeasured closed-loop writes through every running node after a node (re)started, for its JIT: a node pinned to one"
+              + " CPU compiles on the core it serves from (default: ${DEFAULT-VALUE}).")
   Duration firstWarmup;
 
-  @Option(names = "--equal-load-rate", defaultValue = "3000",
-      description = "After each closed-loop throughput step, a paced step at this many updates/s in all in the same configuration, to compare"
-          + " the nodes' CPU per update at equal load; 0 for none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--equal-load-rate",
+      defaultValue = "3000",
+      description =
+          "After each closed-loop throughput step, a paced step at this many updates/s in all in the same configuration, to compare"
+              + " the nodes' CPU per update at equal load; 0 for none (default: ${DEFAULT-VALUE}).")
   double equalLoadRate;
 
-  @Option(names = "--rounds", defaultValue = "1",
-      description = "Rounds of (1 node, 2 nodes) throughput steps; node B is stopped and started again between rounds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "Rounds of (1 node, 2 nodes) throughput steps; node B is stopped and started again between rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--pin", defaultValue = "true", arity = "1",
-      description = "Pin node A to CPU 0 and node B to CPU 1 with taskset, in both configurations (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pin",
+      defaultValue = "true",
+      arity = "1",
+      description =
+          "Pin node A to CPU 0 and node B to CPU 1 with taskset, in both configurations (default: ${DEFAULT-VALUE}).")
   boolean pin;
 
   @Mixin ServerOptions serverOptions = new ServerOptions();
 
-  @Option(names = "--chunk-chars", defaultValue = "4", description = "Characters appended per update (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--chunk-chars",
+      defaultValue = "4",
+      description = "Characters appended per update (default: ${DEFAULT-VALUE}).")
   int chunkChars;
 
-  @Option(names = "--max-text", defaultValue = "2400", description = "Characters per card before the stream starts a new one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-text",
+      defaultValue = "2400",
+      description =
+          "Characters per card before the stream starts a new one (default: ${DEFAULT-VALUE}).")
   int maxText;
 
-  @Option(names = "--viewer-loops", defaultValue = "2", description = "Event loops of the viewers (default: ${DEFAULT-VALUE}; the bots have one).")
+  @Option(
+      names = "--viewer-loops",
+      defaultValue = "2",
+      description = "Event loops of the viewers (default: ${DEFAULT-VALUE}; the bots have one).")
   int viewerLoops;
 
   @Mixin NoisyRepeats noisy = new NoisyRepeats(0.3);
@@ -115,8 +162,18 @@ public final class ClusterLoad implements Callable<Integer> {
   }
 
   /** One measured step: which nodes took writes, the viewers' nodes, and what was measured. */
-  record Step(String name, String config, double rate, Map<String, Phase.Stats> writes, double seconds, ClusterWindow window,
-      Deliveries.Summary measured, Deliveries.Summary whole, Tally[] tallies, String[] viewerNodes, List<Double> discardedNoise) {
+  record Step(
+      String name,
+      String config,
+      double rate,
+      Map<String, Phase.Stats> writes,
+      double seconds,
+      ClusterWindow window,
+      Deliveries.Summary measured,
+      Deliveries.Summary whole,
+      Tally[] tallies,
+      String[] viewerNodes,
+      List<Double> discardedNoise) {
     double ackedPerSecond(String node) {
       return writes.get(node).acked / seconds;
     }
@@ -135,7 +192,9 @@ public final class ClusterLoad implements Callable<Integer> {
     String loadBefore = FanoutLoad.loadAverage();
     Path dir = Files.createTempDirectory("okc-bench-cluster");
     seed = new ChatsSeed(streams);
-    deliveries = new Deliveries((int) (BotStream.SENT_VERSION + (maxText + chunkChars - 1) / chunkChars + 4));
+    deliveries =
+        new Deliveries(
+            (int) (BotStream.SENT_VERSION + (maxText + chunkChars - 1) / chunkChars + 4));
     List<Step> latency = new ArrayList<>();
     List<Step> throughput = new ArrayList<>();
     String[] jvms = new String[2];
@@ -151,7 +210,10 @@ public final class ClusterLoad implements Callable<Integer> {
       NodeProcess a = cluster.a();
       jvms[0] = a.jvm();
       program = a.program();
-      authorization = "Bearer " + BotStream.tenantToken(client(a), seed.appId, seed.appSecret); // every node accepts it
+      authorization =
+          "Bearer "
+              + BotStream.tenantToken(
+                  client(a), seed.appId, seed.appSecret); // every node accepts it
       viewers.place(a, a);
       warmUp(List.of(a));
       for (int round = 1; round <= rounds; round++) {
@@ -164,15 +226,20 @@ public final class ClusterLoad implements Callable<Integer> {
       deleteTree(dir);
     }
     System.out.println();
-    System.out.println(new ClusterReport(this, jvms, program, latency, throughput, loadBefore, FanoutLoad.loadAverage()).markdown());
+    System.out.println(
+        new ClusterReport(
+                this, jvms, program, latency, throughput, loadBefore, FanoutLoad.loadAverage())
+            .markdown());
     return 0;
   }
 
   /**
-   * One round: one node (B stopped, both viewers of each chat on A), then two (B started and warmed up if it was
-   * stopped, one viewer on each); the latency steps run in the first round only, between the two.
+   * One round: one node (B stopped, both viewers of each chat on A), then two (B started and warmed
+   * up if it was stopped, one viewer on each); the latency steps run in the first round only,
+   * between the two.
    */
-  private void runRound(int round, ChatViewers viewers, List<Step> latency, List<Step> throughput) throws InterruptedException {
+  private void runRound(int round, ChatViewers viewers, List<Step> latency, List<Step> throughput)
+      throws InterruptedException {
     NodeProcess a = cluster.a();
     viewers.place(a, a);
     cluster.stopB();
@@ -192,29 +259,49 @@ public final class ClusterLoad implements Callable<Integer> {
     }
     throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), 0, viewers));
     if (equalLoadRate > 0) {
-      throughput.add(quietStep("round " + round, "2 nodes", cluster.running(), equalLoadRate, viewers));
+      throughput.add(
+          quietStep("round " + round, "2 nodes", cluster.running(), equalLoadRate, viewers));
     }
   }
 
   /**
-   * Runs a step until other processes of this shared machine stayed below --noisy-above cores during its window
-   * (see {@link NoisyRepeats}).
+   * Runs a step until other processes of this shared machine stayed below --noisy-above cores
+   * during its window (see {@link NoisyRepeats}).
    */
-  private Step quietStep(String name, String config, List<NodeProcess> writers, double rate, ChatViewers viewers) throws InterruptedException {
-    return noisy.untilQuiet(discarded -> step(name, config, writers, rate, viewers, discarded), s -> s.window().otherCores(), "the step");
+  private Step quietStep(
+      String name, String config, List<NodeProcess> writers, double rate, ChatViewers viewers)
+      throws InterruptedException {
+    return noisy.untilQuiet(
+        discarded -> step(name, config, writers, rate, viewers, discarded),
+        s -> s.window().otherCores(),
+        "the step");
   }
 
   /**
-   * Runs one measured step of new bot streams through {@code writers} (see {@link #startStreams}); reads the
-   * cluster's counters at the window's edges, then waits for the viewers to go quiet.
+   * Runs one measured step of new bot streams through {@code writers} (see {@link #startStreams});
+   * reads the cluster's counters at the window's edges, then waits for the viewers to go quiet.
    */
-  private Step step(String name, String config, List<NodeProcess> writers, double rate, ChatViewers viewers, List<Double> discarded)
+  private Step step(
+      String name,
+      String config,
+      List<NodeProcess> writers,
+      double rate,
+      ChatViewers viewers,
+      List<Double> discarded)
       throws InterruptedException {
     System.gc();
     long start = System.nanoTime() + 200_000_000L;
-    Map<NodeProcess, Phase> phases = startStreams(writers, rate, start, warmup.toNanos(), duration.toNanos());
-    log(String.format(Locale.ROOT, "%s, %s: %s, %d s warm-up, %d s measured", name, config,
-        rate > 0 ? String.format(Locale.ROOT, "%,.0f updates/s", rate) : "closed loop", warmup.toSeconds(), duration.toSeconds()));
+    Map<NodeProcess, Phase> phases =
+        startStreams(writers, rate, start, warmup.toNanos(), duration.toNanos());
+    log(
+        String.format(
+            Locale.ROOT,
+            "%s, %s: %s, %d s warm-up, %d s measured",
+            name,
+            config,
+            rate > 0 ? String.format(Locale.ROOT, "%,.0f updates/s", rate) : "closed loop",
+            warmup.toSeconds(),
+            duration.toSeconds()));
     Phase first = phases.values().iterator().next();
     viewers.startStep(start, first.measureStartNanos(), first.endNanos());
     Phase.sleepUntil(first.measureStartNanos());
@@ -223,46 +310,77 @@ public final class ClusterLoad implements Callable<Integer> {
     Cluster.Reading after = cluster.read(meter);
     Map<String, Phase.Stats> writes = awaitStopped(phases);
     Tally[] tallies = viewers.endStep();
-    Step step = new Step(name, config, rate, writes, first.measureSeconds(),
-        ClusterWindow.between(meter, before, after, node -> node.equals("A") ? cluster.a() : cluster.b()),
-        deliveries.summarize(first.measureStartNanos(), first.endNanos()), deliveries.summarize(start, first.endNanos()), tallies,
-        new String[] {viewers.node(0).name, viewers.node(1).name}, discarded);
+    Step step =
+        new Step(
+            name,
+            config,
+            rate,
+            writes,
+            first.measureSeconds(),
+            ClusterWindow.between(
+                meter, before, after, node -> node.equals("A") ? cluster.a() : cluster.b()),
+            deliveries.summarize(first.measureStartNanos(), first.endNanos()),
+            deliveries.summarize(start, first.endNanos()),
+            tallies,
+            new String[] {viewers.node(0).name, viewers.node(1).name},
+            discarded);
     log(ClusterReport.progressLine(step));
     return step;
   }
 
-  /** Unmeasured closed-loop writes through {@code writers} for --first-warmup, with the viewers where they are. */
+  /**
+   * Unmeasured closed-loop writes through {@code writers} for --first-warmup, with the viewers
+   * where they are.
+   */
   private void warmUp(List<NodeProcess> writers) throws InterruptedException {
-    log("warm-up: closed loop through " + writers.stream().map(n -> n.name).collect(Collectors.joining(" and ")) + " for "
-        + firstWarmup.toSeconds() + " s, not measured");
-    awaitStopped(startStreams(writers, 0, System.nanoTime() + 200_000_000L, firstWarmup.toNanos(), 0));
+    log(
+        "warm-up: closed loop through "
+            + writers.stream().map(n -> n.name).collect(Collectors.joining(" and "))
+            + " for "
+            + firstWarmup.toSeconds()
+            + " s, not measured");
+    awaitStopped(
+        startStreams(writers, 0, System.nanoTime() + 200_000_000L, firstWarmup.toNanos(), 0));
   }
 
   /**
-   * Starts {@link #streams} new bot streams (stream i writes chat i's cards, so each step starts on new cards),
-   * spread round-robin over {@code writers}, paced at {@code rate} updates/s in all or closed loop when it is 0.
+   * Starts {@link #streams} new bot streams (stream i writes chat i's cards, so each step starts on
+   * new cards), spread round-robin over {@code writers}, paced at {@code rate} updates/s in all or
+   * closed loop when it is 0.
    */
-  private Map<NodeProcess, Phase> startStreams(List<NodeProcess> writers, double rate, long start, long warmNanos, long measureNanos) {
+  private Map<NodeProcess, Phase> startStreams(
+      List<NodeProcess> writers, double rate, long start, long warmNanos, long measureNanos) {
     Map<NodeProcess, List<BotStream>> bots = new LinkedHashMap<>();
     for (int i = 0; i < streams; i++) {
       NodeProcess node = writers.get(i % writers.size());
-      bots.computeIfAbsent(node, n -> new ArrayList<>()).add(new BotStream(shared(node), i, streams, botContext, seed.chats.get(i)));
+      bots.computeIfAbsent(node, n -> new ArrayList<>())
+          .add(new BotStream(shared(node), i, streams, botContext, seed.chats.get(i)));
     }
     Map<NodeProcess, Phase> phases = new LinkedHashMap<>();
-    bots.forEach((node, list) -> {
-      Phase phase = new Phase(Phase.Kind.UPDATES, start, warmNanos, measureNanos, list.size(), rate * list.size() / streams);
-      phases.put(node, phase);
-      list.forEach(bot -> bot.run(phase));
-    });
+    bots.forEach(
+        (node, list) -> {
+          Phase phase =
+              new Phase(
+                  Phase.Kind.UPDATES,
+                  start,
+                  warmNanos,
+                  measureNanos,
+                  list.size(),
+                  rate * list.size() / streams);
+          phases.put(node, phase);
+          list.forEach(bot -> bot.run(phase));
+        });
     return phases;
   }
 
-  private static Map<String, Phase.Stats> awaitStopped(Map<NodeProcess, Phase> phases) throws InterruptedException {
+  private static Map<String, Phase.Stats> awaitStopped(Map<NodeProcess, Phase> phases)
+      throws InterruptedException {
     Map<String, Phase.Stats> writes = new LinkedHashMap<>();
     for (Map.Entry<NodeProcess, Phase> e : phases.entrySet()) {
       Phase.sleepUntil(e.getValue().endNanos());
       if (!e.getValue().awaitStopped(120)) {
-        throw new IllegalStateException("streams on node " + e.getKey().name + " did not stop within 120 s of the end");
+        throw new IllegalStateException(
+            "streams on node " + e.getKey().name + " did not stop within 120 s of the end");
       }
       writes.put(e.getKey().name, e.getValue().merged());
     }
@@ -270,15 +388,33 @@ public final class ClusterLoad implements Callable<Integer> {
   }
 
   private BotStream.Shared shared(NodeProcess node) {
-    return new BotStream.Shared(vertx, client(node), "127.0.0.1", node.port(), authorization, CORPUS, chunkChars, maxText, meter, deliveries);
+    return new BotStream.Shared(
+        vertx,
+        client(node),
+        "127.0.0.1",
+        node.port(),
+        authorization,
+        CORPUS,
+        chunkChars,
+        maxText,
+        meter,
+        deliveries);
   }
 
   private static final TextCorpus CORPUS = TextCorpus.generate(256 * 1024);
 
   private HttpClientAgent client(NodeProcess node) {
-    return clients.computeIfAbsent(node, n -> vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true).setDefaultHost("127.0.0.1").setDefaultPort(n.port()),
-        new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1)));
+    return clients.computeIfAbsent(
+        node,
+        n ->
+            vertx.createHttpClient(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setPipelining(false)
+                    .setTcpNoDelay(true)
+                    .setDefaultHost("127.0.0.1")
+                    .setDefaultPort(n.port()),
+                new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(-1)));
   }
 
   private static void deleteTree(Path dir) {
@@ -290,6 +426,9 @@ public final class ClusterLoad implements Callable<Integer> {
   }
 
   private static void log(String line) {
-    System.err.println(ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + line);
+    System.err.println(
+        ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_TIME)
+            + " "
+            + line);
   }
 }

@@ -22,23 +22,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * One node of ClusterLoad's cluster, in a process of its own so that its CPU is its own: the server started exactly
- * as {@code opencardkit serve --store … --bus …} starts it ({@link OpenCardKitServer#start}), plus what the
- * benchmark reads from outside the server's API. Each line {@code stats} on standard input is answered on standard
- * output with {@code okc-node-stats} and the store's group-commit counters and the web chat's counters; the end of
- * standard input closes the server and ends the process, so a node never outlives the benchmark that started it.
+ * One node of ClusterLoad's cluster, in a process of its own so that its CPU is its own: the server
+ * started exactly as {@code opencardkit serve --store … --bus …} starts it ({@link
+ * OpenCardKitServer#start}), plus what the benchmark reads from outside the server's API. Each line
+ * {@code stats} on standard input is answered on standard output with {@code okc-node-stats} and
+ * the store's group-commit counters and the web chat's counters; the end of standard input closes
+ * the server and ends the process, so a node never outlives the benchmark that started it.
  */
-@Command(name = "ClusterNode", mixinStandardHelpOptions = true, description = "One benchmark node: opencardkit serve plus a stats line on request.")
+@Command(
+    name = "ClusterNode",
+    mixinStandardHelpOptions = true,
+    description = "One benchmark node: opencardkit serve plus a stats line on request.")
 public final class ClusterNode implements Callable<Integer> {
   /** Start of the answer to {@code stats}. */
   static final String STATS = "okc-node-stats";
+
   /** Start of the line that says how the JVM was set up. */
   static final String JVM = "okc-node-jvm";
 
   @Option(names = "--port", defaultValue = "0")
   int port;
 
-  @Option(names = "--data", required = true, description = "Unused with --store, as for serve; required by the configuration.")
+  @Option(
+      names = "--data",
+      required = true,
+      description = "Unused with --store, as for serve; required by the configuration.")
   Path data;
 
   @Option(names = "--store", required = true)
@@ -50,7 +58,10 @@ public final class ClusterNode implements Callable<Integer> {
   @Option(names = "--seed")
   Path seed;
 
-  @Option(names = "--streaming-timeout", defaultValue = "2h", converter = Main.DurationConverter.class)
+  @Option(
+      names = "--streaming-timeout",
+      defaultValue = "2h",
+      converter = Main.DurationConverter.class)
   Duration streamingTimeout;
 
   public static void main(String[] args) {
@@ -58,19 +69,42 @@ public final class ClusterNode implements Callable<Integer> {
   }
 
   @Override
-  @SuppressWarnings("ClosingStandardOutputStreams") // the server writes to System.out but never closes it
+  @SuppressWarnings(
+      "ClosingStandardOutputStreams") // the server writes to System.out but never closes it
   public Integer call() throws IOException {
-    ServerConfig base = ServerConfig.defaults().withPort(port).withDataDir(data).withSeed(seed)
-        .withStreamingTimeout(streamingTimeout).withCluster(store, bus)
-        .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
+    ServerConfig base =
+        ServerConfig.defaults()
+            .withPort(port)
+            .withDataDir(data)
+            .withSeed(seed)
+            .withStreamingTimeout(streamingTimeout)
+            .withCluster(store, bus)
+            .withInsecureDevLogin(); // the viewers sign in with ?user=, on loopback
     // Every load generator connects from loopback: no per-address limit.
-    ServerConfig config = base.withConnections(base.connections().withMaxConnections(base.connections().maxConnections(), 0));
+    ServerConfig config =
+        base.withConnections(
+            base.connections().withMaxConnections(base.connections().maxConnections(), 0));
     try (OpenCardKitServer server = OpenCardKitServer.start(config, System.out)) {
-      System.out.println("OpenCardKit listening on " + server.baseUrl() + " (" + server.backendsDescription() + ")");
-      System.out.println(JVM + " cpus=" + Runtime.getRuntime().availableProcessors() + " max_heap_mib=" + (Runtime.getRuntime().maxMemory() >> 20)
-          + " gc=" + ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).collect(Collectors.joining("+")).replace(' ', '_'));
+      System.out.println(
+          "OpenCardKit listening on "
+              + server.baseUrl()
+              + " ("
+              + server.backendsDescription()
+              + ")");
+      System.out.println(
+          JVM
+              + " cpus="
+              + Runtime.getRuntime().availableProcessors()
+              + " max_heap_mib="
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " gc="
+              + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                  .map(GarbageCollectorMXBean::getName)
+                  .collect(Collectors.joining("+"))
+                  .replace(' ', '_'));
       System.out.flush();
-      BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader commands =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line; (line = commands.readLine()) != null; ) {
         if (line.trim().equals("stats")) {
           System.out.println(stats(server));
@@ -86,7 +120,15 @@ public final class ClusterNode implements Callable<Integer> {
     long commits = store instanceof SqlCardStore ? ((SqlCardStore) store).commitsCount() : -1;
     long batches = store instanceof SqlCardStore ? ((SqlCardStore) store).batchesCount() : -1;
     ViewerStats web = server.web().stats();
-    return String.format(Locale.ROOT, "%s commits=%d batches=%d viewers=%d skipped=%d snapshots=%d slow_closed=%d", STATS, commits, batches,
-        web.connections(), web.deltasSkipped(), web.snapshotsSent(), web.slowClientsClosed());
+    return String.format(
+        Locale.ROOT,
+        "%s commits=%d batches=%d viewers=%d skipped=%d snapshots=%d slow_closed=%d",
+        STATS,
+        commits,
+        batches,
+        web.connections(),
+        web.deltasSkipped(),
+        web.snapshotsSent(),
+        web.slowClientsClosed());
   }
 }

@@ -9,15 +9,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 
 /**
- * Every card version the bots caused, when its call was sent and acknowledged, and when each of a chat's two
- * viewers (slot 0 and slot 1, on the same node or on two) first received its frame: enough to time each
- * acknowledged update's delivery to both viewers of the same event, and to find any that one of them never got.
- * A version can also reach a viewer inside the card's message frame: a node that learns of a new card from
- * another node may show it at a later version than "sent", and then sends no card frame for the versions the
- * message already holds (docs/web-protocol.md); such versions count as delivered by that frame.
+ * Every card version the bots caused, when its call was sent and acknowledged, and when each of a
+ * chat's two viewers (slot 0 and slot 1, on the same node or on two) first received its frame:
+ * enough to time each acknowledged update's delivery to both viewers of the same event, and to find
+ * any that one of them never got. A version can also reach a viewer inside the card's message
+ * frame: a node that learns of a new card from another node may show it at a later version than
+ * "sent", and then sends no card frame for the versions the message already holds
+ * (docs/web-protocol.md); such versions count as delivered by that frame.
  *
- * <p>Bots write on their event loop, each viewer on its own; every cell is written once by one thread and read after
- * the phase has quiesced, so atomic arrays suffice.
+ * <p>Bots write on their event loop, each viewer on its own; every cell is written once by one
+ * thread and read after the phase has quiesced, so atomic arrays suffice.
  */
 final class Deliveries implements BotStream.VersionObserver {
   static final int SLOTS = 2;
@@ -26,7 +27,10 @@ final class Deliveries implements BotStream.VersionObserver {
   private final int maxVersion;
   private final ConcurrentHashMap<String, Card> cards = new ConcurrentHashMap<>();
 
-  /** @param maxVersion the highest version a card can reach (its updates, plus create, send and close) */
+  /**
+   * @param maxVersion the highest version a card can reach (its updates, plus create, send and
+   *     close)
+   */
   Deliveries(int maxVersion) {
     this.maxVersion = maxVersion;
   }
@@ -34,9 +38,15 @@ final class Deliveries implements BotStream.VersionObserver {
   private final class Card {
     final CardTrack track;
     final AtomicLongArray acknowledged = new AtomicLongArray(maxVersion + 1);
-    final AtomicLongArray[] arrived = {new AtomicLongArray(maxVersion + 1), new AtomicLongArray(maxVersion + 1)};
-    /** Per slot: the version the card's first message frame showed, and when it arrived (0 before). */
+    final AtomicLongArray[] arrived = {
+      new AtomicLongArray(maxVersion + 1), new AtomicLongArray(maxVersion + 1)
+    };
+
+    /**
+     * Per slot: the version the card's first message frame showed, and when it arrived (0 before).
+     */
     final AtomicLongArray messageVersion = new AtomicLongArray(SLOTS);
+
     final AtomicLongArray messageArrived = new AtomicLongArray(SLOTS);
 
     Card(CardTrack track) {
@@ -91,8 +101,9 @@ final class Deliveries implements BotStream.VersionObserver {
   }
 
   /**
-   * Acknowledged content updates sent in {@code [fromNanos, toNanos)}: latency from the (scheduled) send to each
-   * slot's arrival, the time between the two arrivals of the same event, and the events a slot never received.
+   * Acknowledged content updates sent in {@code [fromNanos, toNanos)}: latency from the (scheduled)
+   * send to each slot's arrival, the time between the two arrivals of the same event, and the
+   * events a slot never received.
    */
   Summary summarize(long fromNanos, long toNanos) {
     Summary s = new Summary();
@@ -119,11 +130,22 @@ final class Deliveries implements BotStream.VersionObserver {
   static final class Summary {
     long events;
     final long[] missing = new long[SLOTS];
-    /** Per slot: versions that arrived inside the card's message frame rather than as card frames of their own. */
+
+    /**
+     * Per slot: versions that arrived inside the card's message frame rather than as card frames of
+     * their own.
+     */
     final long[] inMessage = new long[SLOTS];
-    final Histogram[] latencyMicros = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
-    /** Slot 1's arrival − slot 0's of each event both received, µs; negative when slot 1 was first. */
+
+    final Histogram[] latencyMicros = {
+      new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)
+    };
+
+    /**
+     * Slot 1's arrival − slot 0's of each event both received, µs; negative when slot 1 was first.
+     */
     private long[] hopMicros = new long[1024];
+
     private int hops;
     private boolean sorted;
 
@@ -135,7 +157,9 @@ final class Deliveries implements BotStream.VersionObserver {
       sorted = false;
     }
 
-    /** The given percentile of slot 1's arrival − slot 0's, in ms (NaN when no event reached both). */
+    /**
+     * The given percentile of slot 1's arrival − slot 0's, in ms (NaN when no event reached both).
+     */
     double hopMillis(double percentile) {
       if (hops == 0) {
         return Double.NaN;
@@ -157,7 +181,10 @@ final class Deliveries implements BotStream.VersionObserver {
       return n;
     }
 
-    /** When {@code slot} got version {@code v}: its card frame, else the message frame that held it, else 0. */
+    /**
+     * When {@code slot} got version {@code v}: its card frame, else the message frame that held it,
+     * else 0.
+     */
     private long arrival(Card card, int slot, int v) {
       long frame = card.arrived[slot].get(v);
       if (frame != 0 || v > card.messageVersion.get(slot)) {

@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One node of the cluster in a JVM of its own ({@link ServerProcess}), optionally pinned to one CPU: by default a
- * {@link ClusterNode} on this benchmark's classpath, which also answers {@code stats} with the store's and the web
- * chat's counters; with {@code --server-jar}, the given server jar's {@code serve --store … --bus …} exactly as
- * {@code bin/opencardkit} runs it (so "before" and "after" jars compare), whose counters the benchmark cannot read.
+ * One node of the cluster in a JVM of its own ({@link ServerProcess}), optionally pinned to one
+ * CPU: by default a {@link ClusterNode} on this benchmark's classpath, which also answers {@code
+ * stats} with the store's and the web chat's counters; with {@code --server-jar}, the given server
+ * jar's {@code serve --store … --bus …} exactly as {@code bin/opencardkit} runs it (so "before" and
+ * "after" jars compare), whose counters the benchmark cannot read.
  */
 final class NodeProcess implements AutoCloseable {
   final String name;
@@ -30,12 +31,14 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts node {@code name} on {@code store} and {@code bus}, pinned to {@code cpu} unless it is negative, in
-   * {@code dir}, and waits until it listens and answers {@code /healthz}.
+   * Starts node {@code name} on {@code store} and {@code bus}, pinned to {@code cpu} unless it is
+   * negative, in {@code dir}, and waits until it listens and answers {@code /healthz}.
    *
-   * @param seed the seed file, or null for a node that joins a cluster whose directory is stored already
+   * @param seed the seed file, or null for a node that joins a cluster whose directory is stored
+   *     already
    */
-  static NodeProcess start(String name, int cpu, String store, String bus, Path seed, Path dir, ServerOptions options) {
+  static NodeProcess start(
+      String name, int cpu, String store, String bus, Path seed, Path dir, ServerOptions options) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -46,17 +49,21 @@ final class NodeProcess implements AutoCloseable {
     if (options.jarGiven()) {
       List<String> more = new ArrayList<>(cluster);
       if (options.serveTakes("--insecure-dev-login")) {
-        // viewers sign in with ?user=, which a cluster node refuses since issue 16 unless told explicitly
+        // viewers sign in with ?user=, which a cluster node refuses since issue 16 unless told
+        // explicitly
         more.addAll(List.of("--web-auth", "development", "--insecure-dev-login"));
       }
-      return new NodeProcess(name, cpu, options.startServer("node-" + name, cpus, dir, seed, more), false);
+      return new NodeProcess(
+          name, cpu, options.startServer("node-" + name, cpus, dir, seed, more), false);
     }
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--data", dir.resolve("data").toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--port", "0", "--data", dir.resolve("data").toString()));
     args.addAll(cluster);
     if (seed != null) {
       args.addAll(List.of("--seed", seed.toString()));
     }
-    return new NodeProcess(name, cpu, options.startProgram("node-" + name, cpus, dir, ClusterNode.class, args), true);
+    return new NodeProcess(
+        name, cpu, options.startProgram("node-" + name, cpus, dir, ClusterNode.class, args), true);
   }
 
   int port() {
@@ -74,7 +81,8 @@ final class NodeProcess implements AutoCloseable {
 
   /** What it runs, for the report's heading. */
   String program() {
-    return answersStats ? "`ClusterNode` (`OpenCardKitServer.start` as `opencardkit serve --store … --bus …` starts it, on the bench classpath)"
+    return answersStats
+        ? "`ClusterNode` (`OpenCardKitServer.start` as `opencardkit serve --store … --bus …` starts it, on the bench classpath)"
         : "`" + process.commandLine() + "`";
   }
 
@@ -86,7 +94,10 @@ final class NodeProcess implements AutoCloseable {
     return process.between(a, b);
   }
 
-  /** The node's counters (at most 10 s), or {@link NodeStats#UNKNOWN} when it runs the server jar, which has no way to tell them. */
+  /**
+   * The node's counters (at most 10 s), or {@link NodeStats#UNKNOWN} when it runs the server jar,
+   * which has no way to tell them.
+   */
   NodeStats stats() {
     if (!answersStats) {
       return NodeStats.UNKNOWN;

@@ -25,30 +25,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The fan-out reference: a bare Vert.x WebSocket broadcaster with nothing of OpenCardKit in it, in a JVM of its own
- * (started by FanoutLoad like the server, same pinning and JVM options). One HttpServer per event loop on a shared
- * port, as the server under test gets; each loop accepts {@code /web/ws} sockets, says hello, ignores what they send,
- * and on a {@code run} command sends append frames of the server's shape and size (protocol v1: the card frame object;
- * v2: a stream announcement per card, then {@code [k,version,"text"]} arrays) to every socket of its loop whose write
- * queue is not full, each frame encoded once per loop, on the schedule of {@link BroadcastSchedule}; or, flat out, as
- * fast as the slowest socket drains. Compression is Vert.x's default (per-socket deflate when the client offers it).
+ * The fan-out reference: a bare Vert.x WebSocket broadcaster with nothing of OpenCardKit in it, in
+ * a JVM of its own (started by FanoutLoad like the server, same pinning and JVM options). One
+ * HttpServer per event loop on a shared port, as the server under test gets; each loop accepts
+ * {@code /web/ws} sockets, says hello, ignores what they send, and on a {@code run} command sends
+ * append frames of the server's shape and size (protocol v1: the card frame object; v2: a stream
+ * announcement per card, then {@code [k,version,"text"]} arrays) to every socket of its loop whose
+ * write queue is not full, each frame encoded once per loop, on the schedule of {@link
+ * BroadcastSchedule}; or, flat out, as fast as the slowest socket drains. Compression is Vert.x's
+ * default (per-socket deflate when the client offers it).
  *
- * <p>Commands on standard input, one per line, each answered with one line: {@code clock} → {@code okc-bare-clock
- * <nanoTime>}; {@code sockets} → {@code okc-bare-sockets n=<open sockets>}; {@code run …} (see
- * {@link BroadcastSchedule#command}) → {@code okc-bare-sent events=… frames=… skipped=…} when it ends. The process
- * ends when its standard input closes.
+ * <p>Commands on standard input, one per line, each answered with one line: {@code clock} → {@code
+ * okc-bare-clock <nanoTime>}; {@code sockets} → {@code okc-bare-sockets n=<open sockets>}; {@code
+ * run …} (see {@link BroadcastSchedule#command}) → {@code okc-bare-sent events=… frames=…
+ * skipped=…} when it ends. The process ends when its standard input closes.
  */
-@Command(name = "BareBroadcaster", mixinStandardHelpOptions = true, description = "A bare Vert.x WebSocket broadcaster (FanoutLoad's reference).")
+@Command(
+    name = "BareBroadcaster",
+    mixinStandardHelpOptions = true,
+    description = "A bare Vert.x WebSocket broadcaster (FanoutLoad's reference).")
 public final class BareBroadcaster implements Callable<Integer> {
   static final String CLOCK = "okc-bare-clock";
   static final String SOCKETS = "okc-bare-sockets";
   static final String SENT = "okc-bare-sent";
   private static final String CHAT_ID = "oc_reference0000000000000000000";
 
-  @Option(names = "--event-loops", defaultValue = "1", description = "Event loops, one HttpServer and its sockets each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--event-loops",
+      defaultValue = "1",
+      description = "Event loops, one HttpServer and its sockets each (default: ${DEFAULT-VALUE}).")
   int eventLoops;
 
-  @Option(names = "--frames", defaultValue = "v1", description = "Shape of the append frames: v1 (card object) or v2 (stream + array) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--frames",
+      defaultValue = "v1",
+      description =
+          "Shape of the append frames: v1 (card object) or v2 (stream + array) (default: ${DEFAULT-VALUE}).")
   String frames;
 
   @Option(names = "--host", defaultValue = "127.0.0.1")
@@ -61,7 +73,10 @@ public final class BareBroadcaster implements Callable<Integer> {
     System.exit(new CommandLine(new BareBroadcaster()).execute(args));
   }
 
-  /** What one run sent: events (frames per socket), frames written, frames skipped at full write queues. */
+  /**
+   * What one run sent: events (frames per socket), frames written, frames skipped at full write
+   * queues.
+   */
   record Sent(long events, long frames, long skipped) {
     static Sent parse(String line) {
       long[] v = new long[3];
@@ -85,10 +100,22 @@ public final class BareBroadcaster implements Callable<Integer> {
     }
     boolean v2 = frames.equals("v2");
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-    vertx.deployVerticle(() -> new Loop(v2), new DeploymentOptions().setInstances(eventLoops)).await();
-    System.out.println("Bare Vert.x broadcaster listening on http://" + host + ":" + port + " (" + eventLoops + " event loops, frames " + frames + ")");
+    vertx
+        .deployVerticle(() -> new Loop(v2), new DeploymentOptions().setInstances(eventLoops))
+        .await();
+    System.out.println(
+        "Bare Vert.x broadcaster listening on http://"
+            + host
+            + ":"
+            + port
+            + " ("
+            + eventLoops
+            + " event loops, frames "
+            + frames
+            + ")");
     System.out.flush();
-    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader commands =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = commands.readLine()) != null; ) {
       String command = line.trim();
       if (command.equals("clock")) {
@@ -110,11 +137,14 @@ public final class BareBroadcaster implements Callable<Integer> {
         long skipped = 0;
         for (CompletableFuture<Sent> run : runs) {
           Sent s = run.join();
-          events = Math.max(events, s.events()); // every loop sends the same events, to its own sockets
+          events =
+              Math.max(events, s.events()); // every loop sends the same events, to its own sockets
           written += s.frames();
           skipped += s.skipped();
         }
-        answer(String.format(Locale.ROOT, "%s events=%d frames=%d skipped=%d", SENT, events, written, skipped));
+        answer(
+            String.format(
+                Locale.ROOT, "%s events=%d frames=%d skipped=%d", SENT, events, written, skipped));
       }
     }
     vertx.close().await();
@@ -126,7 +156,10 @@ public final class BareBroadcaster implements Callable<Integer> {
     System.out.flush();
   }
 
-  /** One event loop: its HttpServer, its sockets, its broadcasts. Everything but the constructor runs on its context. */
+  /**
+   * One event loop: its HttpServer, its sockets, its broadcasts. Everything but the constructor
+   * runs on its context.
+   */
   private final class Loop extends AbstractVerticle {
     private final boolean v2;
     private final List<ServerWebSocket> sockets = new ArrayList<>();
@@ -138,15 +171,20 @@ public final class BareBroadcaster implements Callable<Integer> {
 
     @Override
     public void start(Promise<Void> started) {
-      vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(-1).setCompressionSupported(false))
-          .requestHandler(request -> request.response().end("{\"status\":\"ok\"}")) // /healthz, for the launcher
+      vertx
+          .createHttpServer(
+              new HttpServerOptions().setHost(host).setPort(-1).setCompressionSupported(false))
+          .requestHandler(
+              request ->
+                  request.response().end("{\"status\":\"ok\"}")) // /healthz, for the launcher
           .webSocketHandler(this::accept)
           .listen()
-          .onSuccess(s -> {
-            port = s.actualPort();
-            loops.add(this);
-            started.complete();
-          })
+          .onSuccess(
+              s -> {
+                port = s.actualPort();
+                loops.add(this);
+                started.complete();
+              })
           .onFailure(started::fail);
     }
 
@@ -216,7 +254,9 @@ public final class BareBroadcaster implements Callable<Integer> {
         }
         boolean behind = false;
         for (int c = 0; c < s.channels; c++) {
-          if (s.due(c, next[c]) <= now) { // at most one frame per channel per turn, so that a late broadcaster still yields
+          if (s.due(c, next[c])
+              <= now) { // at most one frame per channel per turn, so that a late broadcaster still
+            // yields
             broadcast(c);
             behind |= s.due(c, next[c]) <= now;
           }
@@ -238,20 +278,34 @@ public final class BareBroadcaster implements Callable<Integer> {
         if (v2) {
           if (s.firstOfCard(n)) {
             streamOf[channel] = ++nextStream;
-            String announce = Json.write(Json.object().put("type", "stream").put("k", streamOf[channel]).put("card_id", cardId)
-                .put("element_id", BotFleet.ELEMENT_ID));
+            String announce =
+                Json.write(
+                    Json.object()
+                        .put("type", "stream")
+                        .put("k", streamOf[channel])
+                        .put("card_id", cardId)
+                        .put("element_id", BotFleet.ELEMENT_ID));
             for (ServerWebSocket ws : sockets) {
               ws.writeTextMessage(announce); // never skipped: the appends that follow need it
             }
           }
-          ArrayNode frame = Json.MAPPER.createArrayNode().add(streamOf[channel]).add(version).add(chunk);
+          ArrayNode frame =
+              Json.MAPPER.createArrayNode().add(streamOf[channel]).add(version).add(chunk);
           encoded = Json.write(frame);
         } else {
           ObjectNode frame = Json.object().put("type", "card").put("card_id", cardId);
-          frame.put("message_id", "om_0000000000000" + cardId).put("chat_id", CHAT_ID); // as long as the server's ids
+          frame
+              .put("message_id", "om_0000000000000" + cardId)
+              .put("chat_id", CHAT_ID); // as long as the server's ids
           frame.put("version", version).put("op", "append");
-          frame.put("element_id", BotFleet.ELEMENT_ID).put("offset", s.offset(n)).put("text", chunk);
-          frame.put("streaming", true).put("deadline", System.currentTimeMillis() + 600_000).put("summary", "[生成中...]");
+          frame
+              .put("element_id", BotFleet.ELEMENT_ID)
+              .put("offset", s.offset(n))
+              .put("text", chunk);
+          frame
+              .put("streaming", true)
+              .put("deadline", System.currentTimeMillis() + 600_000)
+              .put("summary", "[生成中...]");
           encoded = Json.write(frame);
         }
         events++;

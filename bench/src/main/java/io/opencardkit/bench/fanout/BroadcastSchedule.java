@@ -3,13 +3,15 @@ package io.opencardkit.bench.fanout;
 import java.util.Locale;
 
 /**
- * What the bare broadcaster sends when, computed the same way in its process and in the benchmark's: so that the
- * benchmark knows every frame's card id, version and scheduled send time without being told. (Both processes read
- * the same clock: {@link System#nanoTime()} is the machine's monotonic clock on Linux.)
+ * What the bare broadcaster sends when, computed the same way in its process and in the
+ * benchmark's: so that the benchmark knows every frame's card id, version and scheduled send time
+ * without being told. (Both processes read the same clock: {@link System#nanoTime()} is the
+ * machine's monotonic clock on Linux.)
  *
- * <p>Channel c of {@code channels} sends frame n (0, 1, …) at {@code start + interval × c / channels + n × interval}
- * (staggered, as the bots are), into card n ÷ appendsPerCard of the channel, at version n mod appendsPerCard + 1.
- * Card ids are 19 digits, like the server's, and never repeat across steps.
+ * <p>Channel c of {@code channels} sends frame n (0, 1, …) at {@code start + interval × c /
+ * channels + n × interval} (staggered, as the bots are), into card n ÷ appendsPerCard of the
+ * channel, at version n mod appendsPerCard + 1. Card ids are 19 digits, like the server's, and
+ * never repeat across steps.
  */
 public final class BroadcastSchedule {
   /** Hears of one scheduled frame. */
@@ -25,12 +27,21 @@ public final class BroadcastSchedule {
   final int appendsPerCard;
   final long startNanos;
   final long stopNanos;
+
   /** 0 for flat out: no schedule, as fast as the sockets take frames. */
   final long intervalNanos;
 
-  public BroadcastSchedule(int step, int channels, double rate, int chunkChars, int appendsPerCard, long startNanos, long stopNanos) {
+  public BroadcastSchedule(
+      int step,
+      int channels,
+      double rate,
+      int chunkChars,
+      int appendsPerCard,
+      long startNanos,
+      long stopNanos) {
     if (channels < 1 || appendsPerCard < 1 || chunkChars < 1 || rate < 0) {
-      throw new IllegalArgumentException("channels, appendsPerCard and chunkChars must be ≥ 1, rate ≥ 0");
+      throw new IllegalArgumentException(
+          "channels, appendsPerCard and chunkChars must be ≥ 1, rate ≥ 0");
     }
     this.step = step;
     this.channels = channels;
@@ -44,7 +55,16 @@ public final class BroadcastSchedule {
 
   /** The command line that hands it to the broadcaster process, and back ({@link #parse}). */
   String command() {
-    return String.format(Locale.ROOT, "run %d %d %s %d %d %d %d", step, channels, Double.toString(rate), chunkChars, appendsPerCard, startNanos, stopNanos);
+    return String.format(
+        Locale.ROOT,
+        "run %d %d %s %d %d %d %d",
+        step,
+        channels,
+        Double.toString(rate),
+        chunkChars,
+        appendsPerCard,
+        startNanos,
+        stopNanos);
   }
 
   static BroadcastSchedule parse(String command) {
@@ -52,8 +72,14 @@ public final class BroadcastSchedule {
     if (f.length != 8 || !f[0].equals("run")) {
       throw new IllegalArgumentException("not a run command: " + command);
     }
-    return new BroadcastSchedule(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4]),
-        Integer.parseInt(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
+    return new BroadcastSchedule(
+        Integer.parseInt(f[1]),
+        Integer.parseInt(f[2]),
+        Double.parseDouble(f[3]),
+        Integer.parseInt(f[4]),
+        Integer.parseInt(f[5]),
+        Long.parseLong(f[6]),
+        Long.parseLong(f[7]));
   }
 
   boolean flatOut() {
@@ -73,12 +99,17 @@ public final class BroadcastSchedule {
     return n % appendsPerCard + 1;
   }
 
-  /** Whether frame {@code n} opens a new card (its stream must be announced first, in protocol v2). */
+  /**
+   * Whether frame {@code n} opens a new card (its stream must be announced first, in protocol v2).
+   */
   boolean firstOfCard(long n) {
     return n % appendsPerCard == 0;
   }
 
-  /** Where frame {@code n}'s text starts in its card, UTF-16 units (every chunk has the same length). */
+  /**
+   * Where frame {@code n}'s text starts in its card, UTF-16 units (every chunk has the same
+   * length).
+   */
   long offset(long n) {
     return (version(n) - 1) * chunkChars;
   }

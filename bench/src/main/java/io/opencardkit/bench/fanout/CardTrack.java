@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One streamed card as the load generator knows it: when each of its versions was sent (the bot's API call, or the
- * reference broadcaster's write), so that a viewer in the same JVM can compute the latency of a frame from its
- * {@code (card_id, version)} alone. Nothing is embedded in the streamed text.
+ * One streamed card as the load generator knows it: when each of its versions was sent (the bot's
+ * API call, or the reference broadcaster's write), so that a viewer in the same JVM can compute the
+ * latency of a frame from its {@code (card_id, version)} alone. Nothing is embedded in the streamed
+ * text.
  */
 public final class CardTrack {
   /** All cards of a run, by card id; written by the bots, read by the viewers. */
@@ -23,7 +24,8 @@ public final class CardTrack {
 
     /** The card's track, registered now (without send times) if nobody registered it before. */
     public CardTrack getOrRegister(String cardId, int maxVersion) {
-      return byId.computeIfAbsent(cardId, id -> new CardTrack(ids.getAndIncrement(), id, maxVersion));
+      return byId.computeIfAbsent(
+          cardId, id -> new CardTrack(ids.getAndIncrement(), id, maxVersion));
     }
 
     public CardTrack get(String cardId) {
@@ -38,6 +40,7 @@ public final class CardTrack {
 
   /** 0, 1, 2… in the order the cards were registered. */
   public final int index;
+
   public final String cardId;
   private final AtomicLongArray sentNanos;
 
@@ -47,7 +50,9 @@ public final class CardTrack {
     this.sentNanos = new AtomicLongArray(maxVersion + 1);
   }
 
-  /** Records when the call that will produce {@code version} was sent ({@link System#nanoTime()}). */
+  /**
+   * Records when the call that will produce {@code version} was sent ({@link System#nanoTime()}).
+   */
   public void sent(long version, long nanos) {
     if (version > 0 && version < sentNanos.length()) {
       sentNanos.set((int) version, nanos);

@@ -3,21 +3,22 @@ package io.opencardkit.bench.fanout;
 import java.util.SplittableRandom;
 
 /**
- * The text the bots stream: LLM-like answers mixing English words, Chinese characters and a little Markdown, drawn
- * by a seeded random generator, so the text does not repeat (a repeating text would flatter permessage-deflate, which
- * finds earlier copies in its window) and UTF-8 sizes are not all one byte per character. Only characters of the
- * Basic Multilingual Plane, so a chunk never splits a surrogate pair. Deterministic: the same position always gives
- * the same characters.
+ * The text the bots stream: LLM-like answers mixing English words, Chinese characters and a little
+ * Markdown, drawn by a seeded random generator, so the text does not repeat (a repeating text would
+ * flatter permessage-deflate, which finds earlier copies in its window) and UTF-8 sizes are not all
+ * one byte per character. Only characters of the Basic Multilingual Plane, so a chunk never splits
+ * a surrogate pair. Deterministic: the same position always gives the same characters.
  */
 final class Corpus {
-  private static final String[] WORDS = (
-      "the a of to and in is that for it as with on be by this are or from an which at can not will has have more one "
-          + "server card stream text frame viewer browser latency throughput message chat bot update model answer token "
-          + "delta snapshot window resume socket queue memory bytes second version element content append replace "
-          + "when each every only after before until because while then also still even just much many most other "
-          + "shows sends keeps reads writes counts builds starts stops waits drops loads makes takes gives finds runs "
-          + "fast slow small large first last next same full empty new old open closed long short high low good "
-          + "OpenCardKit CardKit Vert.x WebSocket JSON SQLite HTTP API p99 ms KiB").split(" ");
+  private static final String[] WORDS =
+      ("the a of to and in is that for it as with on be by this are or from an which at can not will has have more one "
+              + "server card stream text frame viewer browser latency throughput message chat bot update model answer token "
+              + "delta snapshot window resume socket queue memory bytes second version element content append replace "
+              + "when each every only after before until because while then also still even just much many most other "
+              + "shows sends keeps reads writes counts builds starts stops waits drops loads makes takes gives finds runs "
+              + "fast slow small large first last next same full empty new old open closed long short high low good "
+              + "OpenCardKit CardKit Vert.x WebSocket JSON SQLite HTTP API p99 ms KiB")
+          .split(" ");
   private static final String HANZI =
       "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
           + "十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相"
@@ -43,7 +44,8 @@ final class Corpus {
 
   private static final int BLOCK = 4096;
 
-  private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[] {-1L, ""});
+  private static final ThreadLocal<Object[]> LAST =
+      ThreadLocal.withInitial(() -> new Object[] {-1L, ""});
 
   /** Block {@code n} of the text: exactly {@link #BLOCK} characters, the same every time. */
   private static String block(long n) {
@@ -74,9 +76,15 @@ final class Corpus {
         }
         b.append(random.nextInt(3) == 0 ? '，' : '。');
       } else if (kind < 95) { // a list item or heading
-        b.append(random.nextBoolean() ? "\n- **" : "\n## ").append(WORDS[random.nextInt(WORDS.length)]).append(random.nextBoolean() ? "**: " : "\n");
+        b.append(random.nextBoolean() ? "\n- **" : "\n## ")
+            .append(WORDS[random.nextInt(WORDS.length)])
+            .append(random.nextBoolean() ? "**: " : "\n");
       } else { // inline code or a number
-        b.append('`').append(WORDS[random.nextInt(WORDS.length)]).append('(').append(random.nextInt(10_000)).append(")` ");
+        b.append('`')
+            .append(WORDS[random.nextInt(WORDS.length)])
+            .append('(')
+            .append(random.nextInt(10_000))
+            .append(")` ");
       }
     }
     return b.substring(0, BLOCK);

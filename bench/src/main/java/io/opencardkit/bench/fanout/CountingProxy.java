@@ -7,8 +7,9 @@ import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay in front of the server for the probe viewer, counting the bytes the server sends down the wire
- * (WebSocket framing and, when negotiated, permessage-deflate included): what a browser's network link carries.
+ * A TCP relay in front of the server for the probe viewer, counting the bytes the server sends down
+ * the wire (WebSocket framing and, when negotiated, permessage-deflate included): what a browser's
+ * network link carries.
  */
 final class CountingProxy implements AutoCloseable {
   private final NetServer server;
@@ -17,24 +18,32 @@ final class CountingProxy implements AutoCloseable {
 
   CountingProxy(Vertx vertx, String host, int targetPort) {
     client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(in -> {
-      in.pause();
-      client.connect(targetPort, host).onComplete(ar -> {
-        if (ar.failed()) {
-          in.close();
-          return;
-        }
-        NetSocket out = ar.result();
-        in.handler(out::write);
-        out.handler(buffer -> {
-          downstream.addAndGet(buffer.length());
-          in.write(buffer);
-        });
-        in.closeHandler(v -> out.close());
-        out.closeHandler(v -> in.close());
-        in.resume();
-      });
-    });
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                in -> {
+                  in.pause();
+                  client
+                      .connect(targetPort, host)
+                      .onComplete(
+                          ar -> {
+                            if (ar.failed()) {
+                              in.close();
+                              return;
+                            }
+                            NetSocket out = ar.result();
+                            in.handler(out::write);
+                            out.handler(
+                                buffer -> {
+                                  downstream.addAndGet(buffer.length());
+                                  in.write(buffer);
+                                });
+                            in.closeHandler(v -> out.close());
+                            out.closeHandler(v -> in.close());
+                            in.resume();
+                          });
+                });
     server.listen(0, host).await();
   }
 

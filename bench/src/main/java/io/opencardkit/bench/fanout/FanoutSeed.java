@@ -9,8 +9,10 @@ import java.util.List;
 final class FanoutSeed {
   final String appId = "cli_fanout" + hex(6);
   final String appSecret = "secret-" + hex(12);
+
   /** As long as the reference broadcaster's chat id, so that frames of both are the same size. */
   final String chatId = "oc_fanout" + hex(11);
+
   final List<String> users = new ArrayList<>();
 
   FanoutSeed(int userCount) {
@@ -21,12 +23,23 @@ final class FanoutSeed {
 
   String yaml() {
     StringBuilder y = new StringBuilder();
-    y.append("apps:\n  - {app_id: ").append(appId).append(", app_secret: \"").append(appSecret).append("\", name: Answer Bot}\n");
+    y.append("apps:\n  - {app_id: ")
+        .append(appId)
+        .append(", app_secret: \"")
+        .append(appSecret)
+        .append("\", name: Answer Bot}\n");
     y.append("users:\n");
     for (String user : users) {
-      y.append("  - {open_id: ").append(user).append(", name: ").append(user.substring(3)).append("}\n");
+      y.append("  - {open_id: ")
+          .append(user)
+          .append(", name: ")
+          .append(user.substring(3))
+          .append("}\n");
     }
-    y.append("chats:\n  - {chat_id: ").append(chatId).append(", name: Fan-out, members: [").append(appId);
+    y.append("chats:\n  - {chat_id: ")
+        .append(chatId)
+        .append(", name: Fan-out, members: [")
+        .append(appId);
     for (String user : users) {
       y.append(", ").append(user);
     }

@@ -4,22 +4,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.core.Json;
 
 /**
- * Reads what a viewer needs from a server → page frame of the web protocol, v1 or v2 (docs/web-protocol.md), mostly
- * without building a JSON tree: a viewer sees hundreds of thousands of frames a second and shares the load
- * generator's cores with everything else.
+ * Reads what a viewer needs from a server → page frame of the web protocol, v1 or v2
+ * (docs/web-protocol.md), mostly without building a JSON tree: a viewer sees hundreds of thousands
+ * of frames a second and shares the load generator's cores with everything else.
  *
  * <ul>
- *   <li>Objects {@code {"type":…,…}}: hello, message, card (every op in v1; ops other than append in v2, where
- *       {@code message_id}, {@code chat_id}, {@code streaming}, {@code deadline}, {@code summary} may be missing),
- *       snapshot, preview, toast; and in v2 {@code {"type":"stream","k":7,"card_id":…,"element_id":…}}, which says
- *       once per connection that stream 7 is that element of that card.
- *   <li>Arrays (v2) {@code [7,57,"text"]}: append {@code text} to the element of stream 7, making card version 57; the
- *       offset is implied (the element's current length).
+ *   <li>Objects {@code {"type":…,…}}: hello, message, card (every op in v1; ops other than append
+ *       in v2, where {@code message_id}, {@code chat_id}, {@code streaming}, {@code deadline},
+ *       {@code summary} may be missing), snapshot, preview, toast; and in v2 {@code
+ *       {"type":"stream","k":7,"card_id":…,"element_id":…}}, which says once per connection that
+ *       stream 7 is that element of that card.
+ *   <li>Arrays (v2) {@code [7,57,"text"]}: append {@code text} to the element of stream 7, making
+ *       card version 57; the offset is implied (the element's current length).
  * </ul>
  */
 public final class FrameReader {
-  /** What a frame is. {@link #APPEND} is the v2 array; a v1 append is a {@link #CARD} with op append. */
-  public enum Kind { HELLO, MESSAGE, CARD, SNAPSHOT, STREAM, APPEND, OTHER }
+  /**
+   * What a frame is. {@link #APPEND} is the v2 array; a v1 append is a {@link #CARD} with op
+   * append.
+   */
+  public enum Kind {
+    HELLO,
+    MESSAGE,
+    CARD,
+    SNAPSHOT,
+    STREAM,
+    APPEND,
+    OTHER
+  }
 
   private static final String TYPE_FIRST = "{\"type\":\"";
 
@@ -30,12 +42,18 @@ public final class FrameReader {
       return Kind.APPEND;
     }
     switch (type(frame)) {
-      case "card": return Kind.CARD;
-      case "snapshot": return Kind.SNAPSHOT;
-      case "message": return Kind.MESSAGE;
-      case "stream": return Kind.STREAM;
-      case "hello": return Kind.HELLO;
-      default: return Kind.OTHER;
+      case "card":
+        return Kind.CARD;
+      case "snapshot":
+        return Kind.SNAPSHOT;
+      case "message":
+        return Kind.MESSAGE;
+      case "stream":
+        return Kind.STREAM;
+      case "hello":
+        return Kind.HELLO;
+      default:
+        return Kind.OTHER;
     }
   }
 
@@ -49,7 +67,10 @@ public final class FrameReader {
     return node == null ? "" : node.path("type").asText("");
   }
 
-  /** A field of the object frames, with its search keys made once (viewers look up two or three per frame). */
+  /**
+   * A field of the object frames, with its search keys made once (viewers look up two or three per
+   * frame).
+   */
   public static final class Field {
     final String name;
     final String stringKey;
@@ -67,7 +88,10 @@ public final class FrameReader {
   public static final Field K = new Field("k");
   public static final Field ELEMENT_ID = new Field("element_id");
 
-  /** A top-level string field of an object frame ({@code card_id}, {@code element_id}), or null. Ids are never escaped. */
+  /**
+   * A top-level string field of an object frame ({@code card_id}, {@code element_id}), or null. Ids
+   * are never escaped.
+   */
   public static String string(String frame, Field field) {
     int at = topLevel(frame, field.stringKey);
     if (at == -2) {
@@ -86,7 +110,9 @@ public final class FrameReader {
     return string(frame, new Field(field));
   }
 
-  /** A top-level non-negative integer field of an object frame ({@code version}, {@code k}), or -1. */
+  /**
+   * A top-level non-negative integer field of an object frame ({@code version}, {@code k}), or -1.
+   */
   public static long number(String frame, Field field) {
     int at = topLevel(frame, field.numberKey);
     if (at == -2) {
@@ -117,20 +143,26 @@ public final class FrameReader {
   /** The text of a v2 append array (unescaped), or null when the frame is not one. */
   public static String appendText(String frame) {
     JsonNode node = Json.parseOrNull(frame);
-    return node != null && node.isArray() && node.size() >= 3 && node.get(2).isTextual() ? node.get(2).asText() : null;
+    return node != null && node.isArray() && node.size() >= 3 && node.get(2).isTextual()
+        ? node.get(2).asText()
+        : null;
   }
 
   /**
-   * Where {@code key} starts when it is surely a key of the top-level object, i.e. it comes before any nested
-   * object; -1 when a flat object lacks it; -2 when unsure (a nested object, or a brace inside a string, comes first),
-   * so that the caller parses the frame.
+   * Where {@code key} starts when it is surely a key of the top-level object, i.e. it comes before
+   * any nested object; -1 when a flat object lacks it; -2 when unsure (a nested object, or a brace
+   * inside a string, comes first), so that the caller parses the frame.
    */
   private static int topLevel(String frame, String key) {
     int at = frame.indexOf(key);
     if (at >= 0) {
-      return frame.lastIndexOf('{', at) == 0 ? at : -2; // only the frame's own brace before it: a key of the frame
+      return frame.lastIndexOf('{', at) == 0
+          ? at
+          : -2; // only the frame's own brace before it: a key of the frame
     }
-    return frame.indexOf('{', 1) < 0 ? -1 : -2; // a flat object without the key, or one whose nested objects may hold it
+    return frame.indexOf('{', 1) < 0
+        ? -1
+        : -2; // a flat object without the key, or one whose nested objects may hold it
   }
 
   private static JsonNode parsed(String frame) {

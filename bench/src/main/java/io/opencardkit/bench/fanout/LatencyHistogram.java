@@ -1,9 +1,9 @@
 package io.opencardkit.bench.fanout;
 
 /**
- * Latencies in microseconds, log-linear buckets (exact below 1,024 µs, then 512 buckets per power of two, so a
- * reported percentile is within 0.2 % of the true value). Not thread-safe: each client event loop keeps its own and
- * they are merged after a phase.
+ * Latencies in microseconds, log-linear buckets (exact below 1,024 µs, then 512 buckets per power
+ * of two, so a reported percentile is within 0.2 % of the true value). Not thread-safe: each client
+ * event loop keeps its own and they are merged after a phase.
  */
 final class LatencyHistogram {
   private static final int LINEAR = 1024;
@@ -44,7 +44,10 @@ final class LatencyHistogram {
     return total == 0 ? Double.NaN : sum / total;
   }
 
-  /** The smallest recorded bucket value at or above the given fraction of samples ({@code 0.99} = p99). */
+  /**
+   * The smallest recorded bucket value at or above the given fraction of samples ({@code 0.99} =
+   * p99).
+   */
   long percentileMicros(double fraction) {
     if (total == 0) {
       return -1;

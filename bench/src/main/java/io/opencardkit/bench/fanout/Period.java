@@ -14,7 +14,10 @@ public final class Period {
     }
   }
 
-  /** The tally to count a frame received at {@code nanos} in, or {@code null} when outside the period. */
+  /**
+   * The tally to count a frame received at {@code nanos} in, or {@code null} when outside the
+   * period.
+   */
   Tally at(long nanos, int loop) {
     return nanos >= startNanos && nanos < endNanos ? perLoop[loop] : null;
   }

@@ -1,8 +1,8 @@
 package io.opencardkit.bench.fanout;
 
 /**
- * What the viewers of one client event loop saw during one period. Touched only by that loop while the period runs;
- * merged on the loop's own context afterwards.
+ * What the viewers of one client event loop saw during one period. Touched only by that loop while
+ * the period runs; merged on the loop's own context afterwards.
  */
 public final class Tally {
   public long cardFrames;
@@ -11,18 +11,29 @@ public final class Tally {
   long otherFrames;
   public long gaps;
   public long duplicates;
+
   /** Card frames whose (card, version) had no recorded send time (not from this run's calls). */
   long untimed;
+
   /** Card frames of a card the viewer had not seen a message frame for (the reference has none). */
   public long unanchored;
-  /** Card frames that were v2 append arrays (the rest of {@link #cardFrames} were v1 card objects). */
+
+  /**
+   * Card frames that were v2 append arrays (the rest of {@link #cardFrames} were v1 card objects).
+   */
   public long v2Appends;
+
   /** v2 stream announcements. */
   long streamFrames;
-  /** v2 append arrays whose stream number was never announced on their connection: a protocol error. */
+
+  /**
+   * v2 append arrays whose stream number was never announced on their connection: a protocol error.
+   */
   public long unknownStreams;
+
   /** Payload bytes of every frame, counted for the probe viewer only. */
   long probePayloadBytes;
+
   long probeFrames;
   final LatencyHistogram latency = new LatencyHistogram();
 

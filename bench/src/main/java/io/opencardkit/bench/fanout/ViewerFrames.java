@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What one viewer makes of the frames of its connection, in web protocol v1 or v2 (see {@link FrameReader}): card
- * frames counted and timed by {@code (card_id, version)} from the {@link CardTrack.Registry}, in order, gaps and
- * duplicates per card from the last version it holds (a message or snapshot frame sets it), v2 appends mapped to their
- * card through this connection's stream announcements; and, for the probe, each card's text rebuilt from the frames
- * as the page does. Not thread-safe: one connection, one event loop; a new connection starts a new one (the stream
- * numbers of a connection mean nothing on another).
+ * What one viewer makes of the frames of its connection, in web protocol v1 or v2 (see {@link
+ * FrameReader}): card frames counted and timed by {@code (card_id, version)} from the {@link
+ * CardTrack.Registry}, in order, gaps and duplicates per card from the last version it holds (a
+ * message or snapshot frame sets it), v2 appends mapped to their card through this connection's
+ * stream announcements; and, for the probe, each card's text rebuilt from the frames as the page
+ * does. Not thread-safe: one connection, one event loop; a new connection starts a new one (the
+ * stream numbers of a connection mean nothing on another).
  */
 final class ViewerFrames {
   /** What the fleet wants to hear of. */
@@ -28,7 +29,10 @@ final class ViewerFrames {
     void hello();
   }
 
-  /** What a v2 stream number stands for on this connection: an element of a card (and the card's track once known). */
+  /**
+   * What a v2 stream number stands for on this connection: an element of a card (and the card's
+   * track once known).
+   */
   private static final class Stream {
     final String cardId;
     final String elementId;
@@ -56,11 +60,17 @@ final class ViewerFrames {
   private long unknownStreams;
 
   /**
-   * @param lazyCardMaxVersion above 0: a card nobody registered is registered on first sight with this max version
-   *     (its frames then count for order but stay untimed)
-   * @param isProbe whether to rebuild the cards' texts and count payload bytes (and leave latency out)
+   * @param lazyCardMaxVersion above 0: a card nobody registered is registered on first sight with
+   *     this max version (its frames then count for order but stay untimed)
+   * @param isProbe whether to rebuild the cards' texts and count payload bytes (and leave latency
+   *     out)
    */
-  ViewerFrames(CardTrack.Registry registry, ViewerFleet.CardFrameListener listener, int lazyCardMaxVersion, boolean isProbe, Fleet fleet) {
+  ViewerFrames(
+      CardTrack.Registry registry,
+      ViewerFleet.CardFrameListener listener,
+      int lazyCardMaxVersion,
+      boolean isProbe,
+      Fleet fleet) {
     this.registry = registry;
     this.listener = listener;
     this.lazyCardMaxVersion = lazyCardMaxVersion;
@@ -68,87 +78,100 @@ final class ViewerFrames {
     this.fleet = fleet;
   }
 
-  /** One frame, received at {@code now}; counted in {@code a} and {@code b} (each null when outside its period). */
+  /**
+   * One frame, received at {@code now}; counted in {@code a} and {@code b} (each null when outside
+   * its period).
+   */
   void onFrame(String s, long now, Tally a, Tally b) {
     if (isProbe) {
       int bytes = Corpus.utf8(s);
-      count(a, b, t -> {
-        t.probePayloadBytes += bytes;
-        t.probeFrames++;
-      });
+      count(
+          a,
+          b,
+          t -> {
+            t.probePayloadBytes += bytes;
+            t.probeFrames++;
+          });
     }
     switch (FrameReader.kind(s)) {
-      case CARD: {
-        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
-        long version = FrameReader.number(s, FrameReader.VERSION);
-        if (isProbe) {
-          probeCard(s, cardId);
-        }
-        cardFrame(cardId, cardId == null ? null : track(cardId), version, now, a, b, false);
-        break;
-      }
-      case APPEND: {
-        long k = FrameReader.appendStream(s);
-        long version = FrameReader.appendVersion(s);
-        Stream stream = k >= 0 && k < streams.length ? streams[(int) k] : null;
-        if (stream == null) {
-          unknownStreams++;
-          count(a, b, t -> t.unknownStreams++);
-          break;
-        }
-        if (stream.track == null) {
-          stream.track = track(stream.cardId);
-        }
-        if (isProbe) {
-          probeAppend(s, stream, version);
-        }
-        cardFrame(stream.cardId, stream.track, version, now, a, b, true);
-        break;
-      }
-      case STREAM: {
-        long k = FrameReader.number(s, FrameReader.K);
-        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
-        if (k < 0 || k > 10_000_000 || cardId == null) {
-          count(a, b, t -> t.otherFrames++);
-          break;
-        }
-        if (k >= streams.length) {
-          streams = Arrays.copyOf(streams, (int) Math.max(k + 1, streams.length * 2L));
-        }
-        streams[(int) k] = new Stream(cardId, FrameReader.string(s, FrameReader.ELEMENT_ID), track(cardId));
-        count(a, b, t -> t.streamFrames++);
-        break;
-      }
-      case SNAPSHOT: {
-        String cardId = FrameReader.string(s, FrameReader.CARD_ID);
-        CardTrack track = cardId == null ? null : track(cardId);
-        if (track != null) {
-          last(track.index);
-          lastVersion[track.index] = FrameReader.number(s, FrameReader.VERSION);
-        }
-        if (isProbe) {
-          JsonNode f = Json.parseOrNull(s);
-          building.put(f.path("card_id").asText(), new StringBuilder(mdContent(f.path("card"))));
-        }
-        count(a, b, t -> t.snapshots++);
-        break;
-      }
-      case MESSAGE: {
-        JsonNode card = Json.parseOrNull(s).path("message").path("card");
-        CardTrack track = card.isObject() ? track(card.path("card_id").asText()) : null;
-        if (track != null) {
-          long version = card.path("version").asLong();
-          if (version > last(track.index)) {
-            lastVersion[track.index] = version;
+      case CARD:
+        {
+          String cardId = FrameReader.string(s, FrameReader.CARD_ID);
+          long version = FrameReader.number(s, FrameReader.VERSION);
+          if (isProbe) {
+            probeCard(s, cardId);
           }
-          listener.messageFrame(track, version, now);
+          cardFrame(cardId, cardId == null ? null : track(cardId), version, now, a, b, false);
+          break;
         }
-        if (isProbe && card.isObject()) {
-          building.put(card.path("card_id").asText(), new StringBuilder(mdContent(card.path("card"))));
+      case APPEND:
+        {
+          long k = FrameReader.appendStream(s);
+          long version = FrameReader.appendVersion(s);
+          Stream stream = k >= 0 && k < streams.length ? streams[(int) k] : null;
+          if (stream == null) {
+            unknownStreams++;
+            count(a, b, t -> t.unknownStreams++);
+            break;
+          }
+          if (stream.track == null) {
+            stream.track = track(stream.cardId);
+          }
+          if (isProbe) {
+            probeAppend(s, stream, version);
+          }
+          cardFrame(stream.cardId, stream.track, version, now, a, b, true);
+          break;
         }
-        count(a, b, t -> t.messages++);
-        break;
-      }
+      case STREAM:
+        {
+          long k = FrameReader.number(s, FrameReader.K);
+          String cardId = FrameReader.string(s, FrameReader.CARD_ID);
+          if (k < 0 || k > 10_000_000 || cardId == null) {
+            count(a, b, t -> t.otherFrames++);
+            break;
+          }
+          if (k >= streams.length) {
+            streams = Arrays.copyOf(streams, (int) Math.max(k + 1, streams.length * 2L));
+          }
+          streams[(int) k] =
+              new Stream(cardId, FrameReader.string(s, FrameReader.ELEMENT_ID), track(cardId));
+          count(a, b, t -> t.streamFrames++);
+          break;
+        }
+      case SNAPSHOT:
+        {
+          String cardId = FrameReader.string(s, FrameReader.CARD_ID);
+          CardTrack track = cardId == null ? null : track(cardId);
+          if (track != null) {
+            last(track.index);
+            lastVersion[track.index] = FrameReader.number(s, FrameReader.VERSION);
+          }
+          if (isProbe) {
+            JsonNode f = Json.parseOrNull(s);
+            building.put(f.path("card_id").asText(), new StringBuilder(mdContent(f.path("card"))));
+          }
+          count(a, b, t -> t.snapshots++);
+          break;
+        }
+      case MESSAGE:
+        {
+          JsonNode card = Json.parseOrNull(s).path("message").path("card");
+          CardTrack track = card.isObject() ? track(card.path("card_id").asText()) : null;
+          if (track != null) {
+            long version = card.path("version").asLong();
+            if (version > last(track.index)) {
+              lastVersion[track.index] = version;
+            }
+            listener.messageFrame(track, version, now);
+          }
+          if (isProbe && card.isObject()) {
+            building.put(
+                card.path("card_id").asText(), new StringBuilder(mdContent(card.path("card"))));
+          }
+          count(a, b, t -> t.messages++);
+          break;
+        }
       case HELLO:
         fleet.hello();
         count(a, b, t -> t.otherFrames++);
@@ -166,14 +189,23 @@ final class ViewerFrames {
     return new ViewerFleet.ProbeView(texts, offsetErrors, firstVersionErrors, unknownStreams);
   }
 
-  /** The card's track: registered by the bots (or the reference's schedule), or now when unknown cards are registered. */
+  /**
+   * The card's track: registered by the bots (or the reference's schedule), or now when unknown
+   * cards are registered.
+   */
   private CardTrack track(String cardId) {
     CardTrack track = registry.get(cardId);
-    return track != null || lazyCardMaxVersion <= 0 ? track : registry.getOrRegister(cardId, lazyCardMaxVersion);
+    return track != null || lazyCardMaxVersion <= 0
+        ? track
+        : registry.getOrRegister(cardId, lazyCardMaxVersion);
   }
 
-  /** A card frame (a v1 object of any op, or a v2 append array) of {@code cardId} at {@code version}. */
-  private void cardFrame(String cardId, CardTrack track, long version, long now, Tally a, Tally b, boolean v2Append) {
+  /**
+   * A card frame (a v1 object of any op, or a v2 append array) of {@code cardId} at {@code
+   * version}.
+   */
+  private void cardFrame(
+      String cardId, CardTrack track, long version, long now, Tally a, Tally b, boolean v2Append) {
     String awaited = fleet.readyCard();
     if (awaited != null && !ready && awaited.equals(cardId)) {
       ready = true;
@@ -219,10 +251,17 @@ final class ViewerFrames {
       t.v2Appends++;
     }
     switch (order) {
-      case 1: t.gaps++; break;
-      case 2: t.duplicates++; break;
-      case 3: t.unanchored++; break;
-      default: break;
+      case 1:
+        t.gaps++;
+        break;
+      case 2:
+        t.duplicates++;
+        break;
+      case 3:
+        t.unanchored++;
+        break;
+      default:
+        break;
     }
     if (latencyMicros < 0) {
       t.untimed++;
@@ -265,7 +304,9 @@ final class ViewerFrames {
     }
   }
 
-  /** The probe applies a v2 append: the text goes at the end of the element (the offset is implied). */
+  /**
+   * The probe applies a v2 append: the text goes at the end of the element (the offset is implied).
+   */
   private void probeAppend(String s, Stream stream, long version) {
     StringBuilder text = building.get(stream.cardId);
     if (text == null || !BotFleet.ELEMENT_ID.equals(stream.elementId)) {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU lists as {@code taskset -c} takes them ({@code 0}, {@code 0,1}, {@code 0-3}), and pinning processes to them: a
- * child process by starting it under {@code taskset -c}, this JVM (every thread, so also the load generator's event
- * loops already running) with {@code taskset -a -c -p}.
+ * CPU lists as {@code taskset -c} takes them ({@code 0}, {@code 0,1}, {@code 0-3}), and pinning
+ * processes to them: a child process by starting it under {@code taskset -c}, this JVM (every
+ * thread, so also the load generator's event loops already running) with {@code taskset -a -c -p}.
  */
 public final class Affinity {
   private Affinity() {}
@@ -42,10 +42,13 @@ public final class Affinity {
     return n;
   }
 
-  /** The machine's online CPUs as a list ({@code /sys/devices/system/cpu/online}, e.g. {@code 0-1}). */
+  /**
+   * The machine's online CPUs as a list ({@code /sys/devices/system/cpu/online}, e.g. {@code 0-1}).
+   */
   public static String online() {
     try {
-      return Files.readString(Path.of("/sys/devices/system/cpu/online"), StandardCharsets.US_ASCII).trim();
+      return Files.readString(Path.of("/sys/devices/system/cpu/online"), StandardCharsets.US_ASCII)
+          .trim();
     } catch (IOException | RuntimeException e) {
       return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
     }
@@ -57,12 +60,13 @@ public final class Affinity {
   }
 
   /**
-   * Pins every thread of this JVM to {@code cpus} (threads it starts later inherit it), or back to every online CPU
-   * for null.
+   * Pins every thread of this JVM to {@code cpus} (threads it starts later inherit it), or back to
+   * every online CPU for null.
    */
   public static void pinSelf(String cpus) {
     String list = cpus == null ? online() : cpus;
-    List<String> command = List.of("taskset", "-a", "-c", "-p", list, Long.toString(ProcessHandle.current().pid()));
+    List<String> command =
+        List.of("taskset", "-a", "-c", "-p", list, Long.toString(ProcessHandle.current().pid()));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -14,18 +14,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The ingest reference: the least an HTTP service built on Vert.x 5 can do per request, in a JVM of its own. One
- * HttpServer per event loop on a shared port (as many loops as the server under test gets), each request's body read
- * in full, then a small fixed JSON answer, whatever the method and path. The benchmark's bots send it exactly what they
- * send the server (create, send, full-text PUTs, close), so "durable updates/s ÷ this handler's requests/s" compares the
- * same client work against the least possible server work on the same cores. Ends when its standard input closes.
+ * The ingest reference: the least an HTTP service built on Vert.x 5 can do per request, in a JVM of
+ * its own. One HttpServer per event loop on a shared port (as many loops as the server under test
+ * gets), each request's body read in full, then a small fixed JSON answer, whatever the method and
+ * path. The benchmark's bots send it exactly what they send the server (create, send, full-text
+ * PUTs, close), so "durable updates/s ÷ this handler's requests/s" compares the same client work
+ * against the least possible server work on the same cores. Ends when its standard input closes.
  */
-@Command(name = "BareHttpServer", mixinStandardHelpOptions = true, description = "A bare Vert.x HTTP handler: reads the body, answers a fixed JSON.")
+@Command(
+    name = "BareHttpServer",
+    mixinStandardHelpOptions = true,
+    description = "A bare Vert.x HTTP handler: reads the body, answers a fixed JSON.")
 public final class BareHttpServer implements Callable<Integer> {
   /** What every request gets, as a Feishu API success looks. */
   static final String ANSWER = "{\"code\":0,\"msg\":\"success\",\"data\":{}}";
 
-  @Option(names = "--event-loops", defaultValue = "1", description = "Event loops, one HttpServer each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--event-loops",
+      defaultValue = "1",
+      description = "Event loops, one HttpServer each (default: ${DEFAULT-VALUE}).")
   int eventLoops;
 
   @Option(names = "--host", defaultValue = "127.0.0.1")
@@ -35,7 +42,9 @@ public final class BareHttpServer implements Callable<Integer> {
     System.exit(new CommandLine(new BareHttpServer()).execute(args));
   }
 
-  /** One HttpServer on its verticle's event loop; every instance listens on the same shared port. */
+  /**
+   * One HttpServer on its verticle's event loop; every instance listens on the same shared port.
+   */
   static final class Handler extends AbstractVerticle {
     private final String host;
 
@@ -45,16 +54,28 @@ public final class BareHttpServer implements Callable<Integer> {
 
     @Override
     public void start(Promise<Void> started) {
-      // Port -1: a random port shared by every instance that asks for -1 (Vert.x), so connections spread over the loops.
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(-1).setCompressionSupported(false));
-      server.requestHandler(request -> request.body().onComplete(body -> request.response()
-              .putHeader("Content-Type", "application/json; charset=utf-8")
-              .end(ANSWER)))
+      // Port -1: a random port shared by every instance that asks for -1 (Vert.x), so connections
+      // spread over the loops.
+      HttpServer server =
+          vertx.createHttpServer(
+              new HttpServerOptions().setHost(host).setPort(-1).setCompressionSupported(false));
+      server
+          .requestHandler(
+              request ->
+                  request
+                      .body()
+                      .onComplete(
+                          body ->
+                              request
+                                  .response()
+                                  .putHeader("Content-Type", "application/json; charset=utf-8")
+                                  .end(ANSWER)))
           .listen()
-          .onSuccess(s -> {
-            port = s.actualPort();
-            started.complete();
-          })
+          .onSuccess(
+              s -> {
+                port = s.actualPort();
+                started.complete();
+              })
           .onFailure(started::fail);
     }
   }
@@ -64,8 +85,17 @@ public final class BareHttpServer implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-    vertx.deployVerticle(() -> new Handler(host), new DeploymentOptions().setInstances(eventLoops)).await();
-    System.out.println("Bare Vert.x HTTP handler listening on http://" + host + ":" + port + " (" + eventLoops + " event loops)");
+    vertx
+        .deployVerticle(() -> new Handler(host), new DeploymentOptions().setInstances(eventLoops))
+        .await();
+    System.out.println(
+        "Bare Vert.x HTTP handler listening on http://"
+            + host
+            + ":"
+            + port
+            + " ("
+            + eventLoops
+            + " event loops)");
     System.out.flush();
     while (System.in.read() >= 0) {
       // runs until the benchmark closes our standard input

@@ -11,12 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A child JVM's garbage-collector log ({@code -Xlog:gc,gc+init:file=…}, see {@link #jvmOption}): its stop-the-world
- * pauses in a window, read from the lines the JVM appended meanwhile, and how the JVM set itself up (collector, CPUs
- * it sees, max heap). A pause is logged when it ends, so a window counts the pauses that ended in it.
+ * A child JVM's garbage-collector log ({@code -Xlog:gc,gc+init:file=…}, see {@link #jvmOption}):
+ * its stop-the-world pauses in a window, read from the lines the JVM appended meanwhile, and how
+ * the JVM set itself up (collector, CPUs it sees, max heap). A pause is logged when it ends, so a
+ * window counts the pauses that ended in it.
  */
 public final class GcLog {
-  private static final Pattern PAUSE = Pattern.compile("\\bPause (.*?) ([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
+  private static final Pattern PAUSE =
+      Pattern.compile("\\bPause (.*?) ([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
   private static final Pattern USING = Pattern.compile("\\bUsing (\\S+)");
   private static final Pattern CPUS = Pattern.compile("CPUs: (\\d+) total, (\\d+) available");
   private static final Pattern HEAP_MAX = Pattern.compile("Heap Max Capacity: (\\S+)");
@@ -32,8 +34,11 @@ public final class GcLog {
     return "-Xlog:gc,gc+init:file=" + file + ":uptime,level,tags";
   }
 
-  /** Pauses that ended in a window, apart from those a tool asked for (jcmd GC.run, System.gc()). */
-  public record Pauses(int count, double totalMillis, double maxMillis, int requested, double requestedMillis) {
+  /**
+   * Pauses that ended in a window, apart from those a tool asked for (jcmd GC.run, System.gc()).
+   */
+  public record Pauses(
+      int count, double totalMillis, double maxMillis, int requested, double requestedMillis) {
     public static final Pauses NONE = new Pauses(0, 0, 0, 0, 0);
 
     public String describe() {
@@ -50,10 +55,14 @@ public final class GcLog {
   /** The pauses logged between two {@link #offset()}s. */
   public Pauses between(long from, long to) {
     String text = read();
-    return pauses(text.substring((int) Math.min(from, text.length()), (int) Math.min(to, text.length())));
+    return pauses(
+        text.substring((int) Math.min(from, text.length()), (int) Math.min(to, text.length())));
   }
 
-  /** The collector, CPUs the JVM sees and its max heap, e.g. "G1, 2 of 2 CPUs, max heap 6028M"; "" when unknown. */
+  /**
+   * The collector, CPUs the JVM sees and its max heap, e.g. "G1, 2 of 2 CPUs, max heap 6028M"; ""
+   * when unknown.
+   */
   public String jvmSummary() {
     return jvmSummary(read());
   }

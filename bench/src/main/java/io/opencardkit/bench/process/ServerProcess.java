@@ -25,28 +25,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A program under load in a JVM of its own, so that its CPU, memory, GC and JIT are its own: the OpenCardKit server as
- * {@code bin/opencardkit serve} runs it ({@code java -jar <dist jar> serve …}), or a program of the bench module (the
- * bare Vert.x references, a cluster node) on this JVM's classpath. Optionally pinned to CPUs with {@code taskset},
- * with its garbage-collector log in a file ({@link GcLog}). {@link #start} returns once it printed "listening on
- * http://host:port" and its {@code /healthz} answers 200.
+ * A program under load in a JVM of its own, so that its CPU, memory, GC and JIT are its own: the
+ * OpenCardKit server as {@code bin/opencardkit serve} runs it ({@code java -jar <dist jar> serve
+ * …}), or a program of the bench module (the bare Vert.x references, a cluster node) on this JVM's
+ * classpath. Optionally pinned to CPUs with {@code taskset}, with its garbage-collector log in a
+ * file ({@link GcLog}). {@link #start} returns once it printed "listening on http://host:port" and
+ * its {@code /healthz} answers 200.
  *
- * <p>It reads from outside, at any moment ({@link #read}): CPU in all and per thread group from /proc/&lt;pid&gt;/task
- * ({@link ThreadCpu}), resident memory, and how far the GC log has grown; {@link #between} turns two readings into a
- * window's usage. Programs that take commands on standard input answer with a line of their own ({@link #ask}).
- * Closing it sends SIGTERM (the server's shutdown hook closes it cleanly) and, after 20 s, SIGKILL; a shutdown hook
- * of this JVM does the same for every process still running, so none outlives a benchmark that ends or is stopped with
- * Ctrl-C (kill -9 of the benchmark would leave them: their pids are logged at start).
+ * <p>It reads from outside, at any moment ({@link #read}): CPU in all and per thread group from
+ * /proc/&lt;pid&gt;/task ({@link ThreadCpu}), resident memory, and how far the GC log has grown;
+ * {@link #between} turns two readings into a window's usage. Programs that take commands on
+ * standard input answer with a line of their own ({@link #ask}). Closing it sends SIGTERM (the
+ * server's shutdown hook closes it cleanly) and, after 20 s, SIGKILL; a shutdown hook of this JVM
+ * does the same for every process still running, so none outlives a benchmark that ends or is
+ * stopped with Ctrl-C (kill -9 of the benchmark would leave them: their pids are logged at start).
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on (https?)://([^:/\\s]+):(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (https?)://([^:/\\s]+):(\\d+)");
   private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(p -> p.process.destroyForcibly()), "okc-bench-children"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> RUNNING.forEach(p -> p.process.destroyForcibly()), "okc-bench-children"));
   }
 
-  /** What the child JVM runs after its options: {@code -jar <jar> args…} or {@code -cp <this classpath> <main> args…}. */
+  /**
+   * What the child JVM runs after its options: {@code -jar <jar> args…} or {@code -cp <this
+   * classpath> <main> args…}.
+   */
   public record Program(String description, List<String> javaArguments) {
     public static Program jar(Path jar, List<String> args) {
       List<String> all = new ArrayList<>(List.of("-jar", jar.toString()));
@@ -55,7 +64,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static Program mainClass(Class<?> main, List<String> args) {
-      List<String> all = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+      List<String> all =
+          new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
       all.addAll(args);
       return new Program(main.getSimpleName() + " " + String.join(" ", args), all);
     }
@@ -64,7 +74,10 @@ public final class ServerProcess implements AutoCloseable {
   /** CPU, memory and GC log length of the process at one moment. */
   public record Reading(long nanos, ThreadCpu.Reading cpu, long rssKib, long gcOffset) {}
 
-  /** What the process used in a window: cores by thread group, resident memory at its end, GC pauses that ended in it. */
+  /**
+   * What the process used in a window: cores by thread group, resident memory at its end, GC pauses
+   * that ended in it.
+   */
   public record Usage(double seconds, ThreadCpu.Usage cpu, long rssKib, GcLog.Pauses gc) {
     public double cores() {
       return cpu.processCores();
@@ -75,8 +88,10 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public final String name;
+
   /** The CPUs it is pinned to, or null. */
   public final String cpus;
+
   private final Process process;
   private final List<String> command;
   private final OutputStream commands;
@@ -87,7 +102,8 @@ public final class ServerProcess implements AutoCloseable {
   private String awaitedPrefix; // guarded by this
   private CompletableFuture<String> answer; // guarded by this
 
-  private ServerProcess(String name, String cpus, Process process, List<String> command, GcLog gcLog) {
+  private ServerProcess(
+      String name, String cpus, Process process, List<String> command, GcLog gcLog) {
     this.name = name;
     this.cpus = cpus;
     this.process = process;
@@ -97,10 +113,11 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * The whole command line: {@code taskset -c <cpus>} when pinned, this JVM's {@code java}, the options, the GC log
-   * option when {@code gcLog} is not null, then the program.
+   * The whole command line: {@code taskset -c <cpus>} when pinned, this JVM's {@code java}, the
+   * options, the GC log option when {@code gcLog} is not null, then the program.
    */
-  public static List<String> command(String cpus, List<String> javaOptions, Path gcLog, Program program) {
+  public static List<String> command(
+      String cpus, List<String> javaOptions, Path gcLog, Program program) {
     List<String> command = new ArrayList<>(Affinity.prefix(cpus));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
@@ -112,17 +129,24 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code program} and waits (at most 2 minutes) until it listens and its {@code /healthz} answers.
+   * Starts {@code program} and waits (at most 2 minutes) until it listens and its {@code /healthz}
+   * answers.
    *
    * @param cpus CPUs to pin it to, or null
    * @param gcLog the GC log file, or null for none
    */
-  public static ServerProcess start(String name, Program program, String cpus, List<String> javaOptions, Path gcLog) {
+  public static ServerProcess start(
+      String name, Program program, String cpus, List<String> javaOptions, Path gcLog) {
     List<String> command = command(cpus, javaOptions, gcLog, program);
     ServerProcess started;
     try {
-      started = new ServerProcess(name, cpus, new ProcessBuilder(command).redirectErrorStream(true).start(), command,
-          gcLog == null ? null : new GcLog(gcLog));
+      started =
+          new ServerProcess(
+              name,
+              cpus,
+              new ProcessBuilder(command).redirectErrorStream(true).start(),
+              command,
+              gcLog == null ? null : new GcLog(gcLog));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
@@ -131,27 +155,39 @@ public final class ServerProcess implements AutoCloseable {
       started.readOutput();
       int port = started.port.get(120, TimeUnit.SECONDS);
       started.awaitHealthy(port);
-      System.err.printf("%s: pid %d, port %d%s: %s%n", name, started.pid(), port, cpus == null ? "" : ", CPUs " + cpus, String.join(" ", command));
+      System.err.printf(
+          "%s: pid %d, port %d%s: %s%n",
+          name,
+          started.pid(),
+          port,
+          cpus == null ? "" : ", CPUs " + cpus,
+          String.join(" ", command));
       return started;
     } catch (Exception e) {
       started.close();
-      throw new IllegalStateException(name + " did not start (" + e.getMessage() + "); its last lines:\n" + started.lastLines(), e);
+      throw new IllegalStateException(
+          name + " did not start (" + e.getMessage() + "); its last lines:\n" + started.lastLines(),
+          e);
     }
   }
 
   private void readOutput() {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    Thread reader = new Thread(() -> {
-      try {
-        for (String line; (line = lines.readLine()) != null; ) {
-          accept(line);
-        }
-      } catch (IOException e) {
-        // the process ended: so does its output
-      }
-      port.completeExceptionally(new IllegalStateException(name + " exited"));
-      fail(new IllegalStateException(name + " exited"));
-    }, name + "-output");
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  accept(line);
+                }
+              } catch (IOException e) {
+                // the process ended: so does its output
+              }
+              port.completeExceptionally(new IllegalStateException(name + " exited"));
+              fail(new IllegalStateException(name + " exited"));
+            },
+            name + "-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -175,7 +211,8 @@ public final class ServerProcess implements AutoCloseable {
       host = listening.group(2);
       port.complete(Integer.parseInt(listening.group(3)));
     } else if (line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Exception")) {
-      System.err.println(name + ": " + line); // what went wrong; start-up lines are shown if it fails to start
+      System.err.println(
+          name + ": " + line); // what went wrong; start-up lines are shown if it fails to start
     }
   }
 
@@ -193,7 +230,10 @@ public final class ServerProcess implements AutoCloseable {
 
   private void awaitHealthy(int port) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/healthz")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest healthz =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/healthz"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (true) {
       try {
@@ -227,23 +267,35 @@ public final class ServerProcess implements AutoCloseable {
     return String.join(" ", command);
   }
 
-  /** How its JVM set itself up (collector, CPUs it sees, max heap), from the GC log; "" without one. */
+  /**
+   * How its JVM set itself up (collector, CPUs it sees, max heap), from the GC log; "" without one.
+   */
   public String jvmSummary() {
     return gcLog == null ? "" : gcLog.jvmSummary();
   }
 
   public Reading read() {
-    return new Reading(System.nanoTime(), ThreadCpu.Reading.of(pid()), ProcessCpu.rssKib(pid()), gcLog == null ? 0 : gcLog.offset());
+    return new Reading(
+        System.nanoTime(),
+        ThreadCpu.Reading.of(pid()),
+        ProcessCpu.rssKib(pid()),
+        gcLog == null ? 0 : gcLog.offset());
   }
 
   /** Its usage between two readings. */
   public Usage between(Reading a, Reading b) {
     double seconds = (b.nanos() - a.nanos()) / 1e9;
-    return new Usage(seconds, ThreadCpu.between(a.cpu(), b.cpu(), seconds), b.rssKib(),
+    return new Usage(
+        seconds,
+        ThreadCpu.between(a.cpu(), b.cpu(), seconds),
+        b.rssKib(),
         gcLog == null ? GcLog.Pauses.NONE : gcLog.between(a.gcOffset(), b.gcOffset()));
   }
 
-  /** Writes {@code command} as a line to its standard input and waits for the line that starts with {@code answerPrefix}. */
+  /**
+   * Writes {@code command} as a line to its standard input and waits for the line that starts with
+   * {@code answerPrefix}.
+   */
   public String ask(String command, String answerPrefix, Duration timeout) {
     CompletableFuture<String> reply;
     synchronized (this) {
@@ -265,9 +317,15 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Runs {@code jcmd <pid> <arguments>} (e.g. GC.run, GC.heap_info) and returns what it printed. */
+  /**
+   * Runs {@code jcmd <pid> <arguments>} (e.g. GC.run, GC.heap_info) and returns what it printed.
+   */
   public String jcmd(String... arguments) {
-    List<String> jcmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid())));
+    List<String> jcmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid())));
     jcmd.addAll(List.of(arguments));
     try {
       Process p = new ProcessBuilder(jcmd).redirectErrorStream(true).start();

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a JVM process's CPU goes between two readings, by thread group, from /proc/&lt;pid&gt;/task (the kernel keeps
- * only the first 15 characters of a thread's name, enough to tell the groups apart). Used for every process a
- * benchmark starts: the server, the bare references, cluster nodes.
+ * Where a JVM process's CPU goes between two readings, by thread group, from /proc/&lt;pid&gt;/task
+ * (the kernel keeps only the first 15 characters of a thread's name, enough to tell the groups
+ * apart). Used for every process a benchmark starts: the server, the bare references, cluster
+ * nodes.
  */
 public final class ThreadCpu {
   public static final String EVENT_LOOPS = "event loops (HTTP, WebSocket, bus I/O)";
@@ -24,11 +25,24 @@ public final class ThreadCpu {
   public static final String JIT = "JIT compilers";
   public static final String OTHER = "other threads";
   public static final List<String> GROUPS =
-      List.of(EVENT_LOOPS, BUSIEST_LOOP, WRITER, CARD_FEED, REPLICATE, LISTENER, BLOCKING, GC, JIT, OTHER);
+      List.of(
+          EVENT_LOOPS,
+          BUSIEST_LOOP,
+          WRITER,
+          CARD_FEED,
+          REPLICATE,
+          LISTENER,
+          BLOCKING,
+          GC,
+          JIT,
+          OTHER);
 
   private ThreadCpu() {}
 
-  /** A reading: ticks per thread id, with the thread's name; and the whole process's ticks (-1 when it is gone). */
+  /**
+   * A reading: ticks per thread id, with the thread's name; and the whole process's ticks (-1 when
+   * it is gone).
+   */
   public record Reading(long processTicks, Map<Long, ThreadTicks> threads) {
     public static Reading of(long pid) {
       return of(ProcessCpu.ticks(pid), ProcessCpu.threads(pid));
@@ -44,8 +58,8 @@ public final class ThreadCpu {
   }
 
   /**
-   * Cores used: the whole process, each group of {@link #GROUPS}, and how many event loops were busy at all
-   * (≥ 0.05 cores), which tells whether the work spread over the loops.
+   * Cores used: the whole process, each group of {@link #GROUPS}, and how many event loops were
+   * busy at all (≥ 0.05 cores), which tells whether the work spread over the loops.
    */
   public record Usage(double processCores, Map<String, Double> coresByGroup, int busyLoops) {
     public double cores(String group) {
@@ -56,7 +70,10 @@ public final class ThreadCpu {
     public static final Usage NONE = new Usage(0, Map.of(), 0);
   }
 
-  /** What happened between two readings {@code seconds} apart; threads that ended meanwhile are not counted. */
+  /**
+   * What happened between two readings {@code seconds} apart; threads that ended meanwhile are not
+   * counted.
+   */
   public static Usage between(Reading a, Reading b, double seconds) {
     Map<String, Double> groups = new LinkedHashMap<>();
     for (String g : GROUPS) {
@@ -65,7 +82,10 @@ public final class ThreadCpu {
     int busyLoops = 0;
     for (ThreadTicks t : b.threads().values()) {
       ThreadTicks before = a.threads().get(t.tid());
-      double cores = (t.ticks() - (before == null ? 0 : before.ticks())) / ProcessCpu.TICKS_PER_SECOND / seconds;
+      double cores =
+          (t.ticks() - (before == null ? 0 : before.ticks()))
+              / ProcessCpu.TICKS_PER_SECOND
+              / seconds;
       String group = groupOf(t.name());
       groups.merge(group, cores, Double::sum);
       if (group.equals(EVENT_LOOPS)) {
@@ -73,7 +93,10 @@ public final class ThreadCpu {
         busyLoops += cores >= 0.05 ? 1 : 0;
       }
     }
-    double process = a.processTicks() < 0 || b.processTicks() < 0 ? 0 : (b.processTicks() - a.processTicks()) / ProcessCpu.TICKS_PER_SECOND / seconds;
+    double process =
+        a.processTicks() < 0 || b.processTicks() < 0
+            ? 0
+            : (b.processTicks() - a.processTicks()) / ProcessCpu.TICKS_PER_SECOND / seconds;
     return new Usage(process, groups, busyLoops);
   }
 
@@ -94,7 +117,9 @@ public final class ThreadCpu {
     if (name.startsWith("opencardkit-bus")) {
       return LISTENER;
     }
-    if (name.startsWith("okc-blocking") || name.startsWith("vert.x-worker") || name.startsWith("vert.x-internal")) {
+    if (name.startsWith("okc-blocking")
+        || name.startsWith("vert.x-worker")
+        || name.startsWith("vert.x-internal")) {
       return BLOCKING;
     }
     if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {

@@ -14,7 +14,8 @@ class BroadcastScheduleTest {
 
   @Test
   void travelsToTheBroadcasterAsOneCommandLine() {
-    BroadcastSchedule s = new BroadcastSchedule(3, 10, 10.0, 32, 38, 123_456_789_000L, 123_476_789_000L);
+    BroadcastSchedule s =
+        new BroadcastSchedule(3, 10, 10.0, 32, 38, 123_456_789_000L, 123_476_789_000L);
 
     BroadcastSchedule back = BroadcastSchedule.parse(s.command());
 
@@ -25,7 +26,8 @@ class BroadcastScheduleTest {
     assertThat(back.appendsPerCard).isEqualTo(38);
     assertThat(back.startNanos).isEqualTo(123_456_789_000L);
     assertThat(back.stopNanos).isEqualTo(123_476_789_000L);
-    assertThatThrownBy(() -> BroadcastSchedule.parse("sockets")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BroadcastSchedule.parse("sockets"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -39,15 +41,17 @@ class BroadcastScheduleTest {
 
   @Test
   void everyFrameDueBeforeTheStopIsScheduledOnceWithItsCardAndVersion() {
-    BroadcastSchedule s = new BroadcastSchedule(2, 3, 10, 32, 4, 0, SECOND); // 10 frames per channel, cards of 4
+    BroadcastSchedule s =
+        new BroadcastSchedule(2, 3, 10, 32, 4, 0, SECOND); // 10 frames per channel, cards of 4
     List<String> frames = new ArrayList<>();
     Set<String> cards = new HashSet<>();
 
-    s.forEachScheduled((cardId, version, due) -> {
-      frames.add(cardId + "@" + version);
-      cards.add(cardId);
-      assertThat(due).isLessThan(SECOND);
-    });
+    s.forEachScheduled(
+        (cardId, version, due) -> {
+          frames.add(cardId + "@" + version);
+          cards.add(cardId);
+          assertThat(due).isLessThan(SECOND);
+        });
 
     assertThat(frames).hasSize(30).doesNotHaveDuplicates();
     assertThat(cards).hasSize(9); // 3 channels × cards 0, 1, 2 (4 + 4 + 2 frames)
@@ -67,7 +71,8 @@ class BroadcastScheduleTest {
     assertThat(BroadcastSchedule.cardId(8, 12, 3)).isNotEqualTo(id);
     assertThat(BroadcastSchedule.cardId(7, 13, 3)).isNotEqualTo(id);
     assertThat(BroadcastSchedule.cardId(7, 12, 4)).isNotEqualTo(id);
-    assertThat(new BroadcastSchedule(7, 20, 10, 32, 38, 0, SECOND).cardId(12, 3 * 38 + 5)).isEqualTo(id);
+    assertThat(new BroadcastSchedule(7, 20, 10, 32, 38, 0, SECOND).cardId(12, 3 * 38 + 5))
+        .isEqualTo(id);
   }
 
   @Test
@@ -83,7 +88,8 @@ class BroadcastScheduleTest {
 
   @Test
   void theBroadcastersAnswerIsRead() {
-    BareBroadcaster.Sent sent = BareBroadcaster.Sent.parse("okc-bare-sent events=12 frames=3000 skipped=7");
+    BareBroadcaster.Sent sent =
+        BareBroadcaster.Sent.parse("okc-bare-sent events=12 frames=3000 skipped=7");
 
     assertThat(sent).isEqualTo(new BareBroadcaster.Sent(12, 3000, 7));
   }

@@ -6,8 +6,9 @@ import io.opencardkit.bench.fanout.FrameReader.Kind;
 import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
-  private static final String V1_APPEND = "{\"type\":\"card\",\"card_id\":\"7301\",\"message_id\":\"om_1\",\"chat_id\":\"oc_1\",\"version\":57,"
-      + "\"op\":\"append\",\"element_id\":\"md\",\"offset\":12,\"text\":\"a \\\"quoted\\\" {brace}\",\"streaming\":true,\"deadline\":1,\"summary\":\"s\"}";
+  private static final String V1_APPEND =
+      "{\"type\":\"card\",\"card_id\":\"7301\",\"message_id\":\"om_1\",\"chat_id\":\"oc_1\",\"version\":57,"
+          + "\"op\":\"append\",\"element_id\":\"md\",\"offset\":12,\"text\":\"a \\\"quoted\\\" {brace}\",\"streaming\":true,\"deadline\":1,\"summary\":\"s\"}";
 
   @Test
   void readsAV1AppendWithoutParsingIt() {
@@ -47,7 +48,8 @@ class FrameReaderTest {
 
   @Test
   void aV2CardFrameMayLackTheRepeatedFields() {
-    String frame = "{\"type\":\"card\",\"card_id\":\"7301\",\"version\":60,\"op\":\"settings\",\"config\":{\"streaming_mode\":false}}";
+    String frame =
+        "{\"type\":\"card\",\"card_id\":\"7301\",\"version\":60,\"op\":\"settings\",\"config\":{\"streaming_mode\":false}}";
 
     assertThat(FrameReader.kind(frame)).isEqualTo(Kind.CARD);
     assertThat(FrameReader.number(frame, "version")).isEqualTo(60);
@@ -56,7 +58,8 @@ class FrameReaderTest {
 
   @Test
   void aNestedVersionBeforeTheTopLevelOneIsNotTakenForIt() {
-    String frame = "{\"type\":\"card\",\"card\":{\"version\":99,\"card_id\":\"inner\"},\"card_id\":\"7301\",\"version\":5,\"op\":\"card\"}";
+    String frame =
+        "{\"type\":\"card\",\"card\":{\"version\":99,\"card_id\":\"inner\"},\"card_id\":\"7301\",\"version\":5,\"op\":\"card\"}";
 
     assertThat(FrameReader.number(frame, "version")).isEqualTo(5);
     assertThat(FrameReader.string(frame, "card_id")).isEqualTo("7301");
@@ -64,7 +67,8 @@ class FrameReaderTest {
 
   @Test
   void aBraceInATextBeforeTheKeyMakesItParseTheFrame() {
-    String frame = "{\"type\":\"card\",\"text\":\"a {\\\"version\\\":1} b\",\"card_id\":\"7301\",\"version\":3}";
+    String frame =
+        "{\"type\":\"card\",\"text\":\"a {\\\"version\\\":1} b\",\"card_id\":\"7301\",\"version\":3}";
 
     assertThat(FrameReader.number(frame, "version")).isEqualTo(3);
     assertThat(FrameReader.string(frame, FrameReader.CARD_ID)).isEqualTo("7301");
@@ -72,14 +76,19 @@ class FrameReaderTest {
 
   @Test
   void findsTheTypeWhereverItIs() {
-    assertThat(FrameReader.kind("{\"card_id\":\"7301\",\"version\":3,\"type\":\"snapshot\",\"card\":{}}")).isEqualTo(Kind.SNAPSHOT);
+    assertThat(
+            FrameReader.kind(
+                "{\"card_id\":\"7301\",\"version\":3,\"type\":\"snapshot\",\"card\":{}}"))
+        .isEqualTo(Kind.SNAPSHOT);
   }
 
   @Test
   void tellsTheOtherFramesApart() {
     assertThat(FrameReader.kind("{\"type\":\"hello\",\"user\":\"ou_1\"}")).isEqualTo(Kind.HELLO);
-    assertThat(FrameReader.kind("{\"type\":\"message\",\"chat_id\":\"oc_1\",\"message\":{}}")).isEqualTo(Kind.MESSAGE);
-    assertThat(FrameReader.kind("{\"type\":\"preview\",\"chat_id\":\"oc_1\"}")).isEqualTo(Kind.OTHER);
+    assertThat(FrameReader.kind("{\"type\":\"message\",\"chat_id\":\"oc_1\",\"message\":{}}"))
+        .isEqualTo(Kind.MESSAGE);
+    assertThat(FrameReader.kind("{\"type\":\"preview\",\"chat_id\":\"oc_1\"}"))
+        .isEqualTo(Kind.OTHER);
     assertThat(FrameReader.kind("{\"type\":\"toast\",\"toast\":{}}")).isEqualTo(Kind.OTHER);
   }
 

@@ -13,35 +13,52 @@ class ViewerFramesTest {
   private int hellos;
   private String readyCard;
 
-  private final ViewerFrames.Fleet fleet = new ViewerFrames.Fleet() {
-    @Override
-    public String readyCard() {
-      return readyCard;
-    }
+  private final ViewerFrames.Fleet fleet =
+      new ViewerFrames.Fleet() {
+        @Override
+        public String readyCard() {
+          return readyCard;
+        }
 
-    @Override
-    public void ready() {
-      ready.add(readyCard);
-    }
+        @Override
+        public void ready() {
+          ready.add(readyCard);
+        }
 
-    @Override
-    public void hello() {
-      hellos++;
-    }
-  };
+        @Override
+        public void hello() {
+          hellos++;
+        }
+      };
 
   private static String message(String cardId, long version, String text) {
-    return "{\"type\":\"message\",\"chat_id\":\"oc_1\",\"message\":{\"message_id\":\"om_1\",\"card\":{\"card_id\":\"" + cardId + "\",\"version\":" + version
-        + ",\"card\":{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"element_id\":\"md\",\"content\":\"" + text + "\"}]}}}}}";
+    return "{\"type\":\"message\",\"chat_id\":\"oc_1\",\"message\":{\"message_id\":\"om_1\",\"card\":{\"card_id\":\""
+        + cardId
+        + "\",\"version\":"
+        + version
+        + ",\"card\":{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"element_id\":\"md\",\"content\":\""
+        + text
+        + "\"}]}}}}}";
   }
 
   private static String v1Append(String cardId, long version, int offset, String text) {
-    return "{\"type\":\"card\",\"card_id\":\"" + cardId + "\",\"message_id\":\"om_1\",\"chat_id\":\"oc_1\",\"version\":" + version
-        + ",\"op\":\"append\",\"element_id\":\"md\",\"offset\":" + offset + ",\"text\":\"" + text + "\",\"streaming\":true,\"deadline\":1,\"summary\":\"s\"}";
+    return "{\"type\":\"card\",\"card_id\":\""
+        + cardId
+        + "\",\"message_id\":\"om_1\",\"chat_id\":\"oc_1\",\"version\":"
+        + version
+        + ",\"op\":\"append\",\"element_id\":\"md\",\"offset\":"
+        + offset
+        + ",\"text\":\""
+        + text
+        + "\",\"streaming\":true,\"deadline\":1,\"summary\":\"s\"}";
   }
 
   private static String stream(long k, String cardId) {
-    return "{\"type\":\"stream\",\"k\":" + k + ",\"card_id\":\"" + cardId + "\",\"element_id\":\"md\"}";
+    return "{\"type\":\"stream\",\"k\":"
+        + k
+        + ",\"card_id\":\""
+        + cardId
+        + "\",\"element_id\":\"md\"}";
   }
 
   private ViewerFrames viewer(boolean probe) {
@@ -58,7 +75,12 @@ class ViewerFramesTest {
     Tally p = new Tally();
     Tally t = new Tally();
 
-    for (String frame : List.of("{\"type\":\"hello\",\"user\":\"ou_1\"}", message("c1", 2, ""), v1Append("c1", 3, 0, "Hel"), v1Append("c1", 4, 3, "lo"))) {
+    for (String frame :
+        List.of(
+            "{\"type\":\"hello\",\"user\":\"ou_1\"}",
+            message("c1", 2, ""),
+            v1Append("c1", 3, 0, "Hel"),
+            v1Append("c1", 4, 3, "lo"))) {
       probe.onFrame(frame, 5_000_000, p, null);
       plain.onFrame(frame, 5_000_000, t, null);
     }
@@ -84,8 +106,13 @@ class ViewerFramesTest {
     ViewerFrames plain = viewer(false);
     Tally p = new Tally();
     Tally t = new Tally();
-    List<String> frames = List.of(message("c1", 2, ""), stream(7, "c1"), "[7,3,\"Hel\"]", "[7,4,\"lo \\\"w\\\"\"]",
-        "{\"type\":\"card\",\"card_id\":\"c1\",\"version\":5,\"op\":\"settings\",\"config\":{\"streaming_mode\":false}}");
+    List<String> frames =
+        List.of(
+            message("c1", 2, ""),
+            stream(7, "c1"),
+            "[7,3,\"Hel\"]",
+            "[7,4,\"lo \\\"w\\\"\"]",
+            "{\"type\":\"card\",\"card_id\":\"c1\",\"version\":5,\"op\":\"settings\",\"config\":{\"streaming_mode\":false}}");
 
     for (String frame : frames) {
       probe.onFrame(frame, 3_000_000, p, null);
@@ -107,7 +134,14 @@ class ViewerFramesTest {
     ViewerFrames plain = viewer(false);
     Tally t = new Tally();
 
-    for (String frame : List.of(message("c1", 2, ""), stream(1, "c1"), "[1,3,\"a\"]", "[1,5,\"b\"]", v1Append("c1", 5, 2, "b"), "[1,6,\"c\"]")) {
+    for (String frame :
+        List.of(
+            message("c1", 2, ""),
+            stream(1, "c1"),
+            "[1,3,\"a\"]",
+            "[1,5,\"b\"]",
+            v1Append("c1", 5, 2, "b"),
+            "[1,6,\"c\"]")) {
       plain.onFrame(frame, 1, t, null);
     }
 
@@ -136,9 +170,12 @@ class ViewerFramesTest {
     registry.register("c1", 20);
     ViewerFrames probe = viewer(true);
     Tally t = new Tally();
-    String snapshot = "{\"type\":\"snapshot\",\"card_id\":\"c1\",\"version\":9,\"card\":{\"body\":{\"elements\":[{\"element_id\":\"md\",\"content\":\"whole\"}]}}}";
+    String snapshot =
+        "{\"type\":\"snapshot\",\"card_id\":\"c1\",\"version\":9,\"card\":{\"body\":{\"elements\":[{\"element_id\":\"md\",\"content\":\"whole\"}]}}}";
 
-    for (String frame : List.of(message("c1", 2, ""), stream(1, "c1"), "[1,3,\"x\"]", snapshot, "[1,10,\" more\"]")) {
+    for (String frame :
+        List.of(
+            message("c1", 2, ""), stream(1, "c1"), "[1,3,\"x\"]", snapshot, "[1,10,\" more\"]")) {
       probe.onFrame(frame, 1, t, null);
     }
 
@@ -185,7 +222,8 @@ class ViewerFramesTest {
 
   @Test
   void unknownCardsAreRegisteredOnSightWhenAsked() {
-    ViewerFrames reference = new ViewerFrames(registry, ViewerFleet.CardFrameListener.NONE, 40, false, fleet);
+    ViewerFrames reference =
+        new ViewerFrames(registry, ViewerFleet.CardFrameListener.NONE, 40, false, fleet);
     Tally t = new Tally();
 
     for (String frame : List.of(stream(1, "9001"), "[1,1,\"a\"]", "[1,2,\"b\"]")) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The benchmark lifts the per-address connection limit only on a server jar that has one: a jar from before issue 10
- * (a "before" run) refuses unknown flags, so its {@code serve --help} decides.
+ * The benchmark lifts the per-address connection limit only on a server jar that has one: a jar
+ * from before issue 10 (a "before" run) refuses unknown flags, so its {@code serve --help} decides.
  */
 final class ServerJarHelpTest {
   @TempDir Path dir;
@@ -22,7 +22,8 @@ final class ServerJarHelpTest {
   /** {@code serve --help} of a server with connection limits. */
   public static final class ServeWithLimits {
     public static void main(String[] args) {
-      System.out.println("Usage: opencardkit serve [--port 8080] [--max-connections-per-address N]");
+      System.out.println(
+          "Usage: opencardkit serve [--port 8080] [--max-connections-per-address N]");
     }
   }
 

@@ -29,11 +29,28 @@ class ThreadCpuTest {
 
   @Test
   void aWindowsCoresByGroupWithTheBusiestLoopAndTheLoopsThatWorked() {
-    ThreadCpu.Reading a = ThreadCpu.Reading.of(1_000, List.of(new ThreadTicks(11, "vert.x-eventloo", 100), new ThreadTicks(12, "vert.x-eventloo", 100),
-        new ThreadTicks(13, "vert.x-eventloo", 100), new ThreadTicks(20, "sqlite-group-co", 50), new ThreadTicks(30, "GC Thread#0", 10)));
-    ThreadCpu.Reading b = ThreadCpu.Reading.of(1_400, List.of(new ThreadTicks(11, "vert.x-eventloo", 250), new ThreadTicks(12, "vert.x-eventloo", 160),
-        new ThreadTicks(13, "vert.x-eventloo", 100), new ThreadTicks(20, "sqlite-group-co", 90), new ThreadTicks(30, "GC Thread#0", 20),
-        new ThreadTicks(31, "C2 CompilerThre", 30))); // a thread that started during the window counts from 0
+    ThreadCpu.Reading a =
+        ThreadCpu.Reading.of(
+            1_000,
+            List.of(
+                new ThreadTicks(11, "vert.x-eventloo", 100),
+                new ThreadTicks(12, "vert.x-eventloo", 100),
+                new ThreadTicks(13, "vert.x-eventloo", 100),
+                new ThreadTicks(20, "sqlite-group-co", 50),
+                new ThreadTicks(30, "GC Thread#0", 10)));
+    ThreadCpu.Reading b =
+        ThreadCpu.Reading.of(
+            1_400,
+            List.of(
+                new ThreadTicks(11, "vert.x-eventloo", 250),
+                new ThreadTicks(12, "vert.x-eventloo", 160),
+                new ThreadTicks(13, "vert.x-eventloo", 100),
+                new ThreadTicks(20, "sqlite-group-co", 90),
+                new ThreadTicks(30, "GC Thread#0", 20),
+                new ThreadTicks(
+                    31,
+                    "C2 CompilerThre",
+                    30))); // a thread that started during the window counts from 0
 
     ThreadCpu.Usage u = ThreadCpu.between(a, b, 2.0); // 200 ticks per core
 

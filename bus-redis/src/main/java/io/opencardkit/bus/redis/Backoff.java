@@ -1,6 +1,9 @@
 package io.opencardkit.bus.redis;
 
-/** Reconnection delays that double from a first delay up to a ceiling, and start over after a success. */
+/**
+ * Reconnection delays that double from a first delay up to a ceiling, and start over after a
+ * success.
+ */
 final class Backoff {
   private final long firstMillis;
   private final long maxMillis;

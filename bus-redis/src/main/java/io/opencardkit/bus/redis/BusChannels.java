@@ -2,7 +2,10 @@ package io.opencardkit.bus.redis;
 
 import java.util.List;
 
-/** The Redis channels of one deployment: {@code <prefix>:all} for broadcasts, {@code <prefix>:node:<id>} per node. */
+/**
+ * The Redis channels of one deployment: {@code <prefix>:all} for broadcasts, {@code
+ * <prefix>:node:<id>} per node.
+ */
 record BusChannels(String prefix) {
 
   /** The channel every node subscribes to. */

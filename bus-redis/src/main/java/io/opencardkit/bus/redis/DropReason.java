@@ -9,8 +9,8 @@ public enum DropReason {
   /** Sent after {@code close()}. */
   CLOSED,
   /**
-   * The connection failed after the message was written and before Redis confirmed it: it may or may not have been
-   * delivered. Never resent, which would risk a duplicate.
+   * The connection failed after the message was written and before Redis confirmed it: it may or
+   * may not have been delivered. Never resent, which would risk a duplicate.
    */
   UNCONFIRMED,
   /** Redis answered the PUBLISH with an error (for example an ACL that denies the channel). */
@@ -19,7 +19,9 @@ public enum DropReason {
   NO_SUCH_NODE,
   /** Received before {@code listen()}. */
   NO_LISTENER,
-  /** Received while the listener's queue was full; the listener then hears {@code reconnected()}. */
+  /**
+   * Received while the listener's queue was full; the listener then hears {@code reconnected()}.
+   */
   LISTENER_BEHIND,
   /** Received without the envelope's sender: not published by an OpenCardKit bus. */
   MALFORMED

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Turns what arrives on the node's channels into listener callbacks: unwraps the envelope and drops the node's own
- * broadcasts, which Redis delivers to every subscriber of the channel, the sender included. An own broadcast is told
- * by its first bytes (this node's id and the newline) and dropped before anything is decoded: a node never turns its
- * own batches back into text (docs/design-decisions.md, "No read-back of own broadcasts").
+ * Turns what arrives on the node's channels into listener callbacks: unwraps the envelope and drops
+ * the node's own broadcasts, which Redis delivers to every subscriber of the channel, the sender
+ * included. An own broadcast is told by its first bytes (this node's id and the newline) and
+ * dropped before anything is decoded: a node never turns its own batches back into text
+ * (docs/design-decisions.md, "No read-back of own broadcasts").
  */
 final class Inbox {
   private final String nodeId;
@@ -28,7 +29,8 @@ final class Inbox {
   /** Handles {@code payload}, which arrived on {@code channel} (bus context). */
   void accept(String channel, Buffer payload) {
     if (channel.equals(broadcastChannel) && startsWithOwnPrefix(payload)) {
-      counters.ownBroadcastSkipped(); // Redis echoes every broadcast to its sender: dropped undecoded
+      counters
+          .ownBroadcastSkipped(); // Redis echoes every broadcast to its sender: dropped undecoded
       return;
     }
     Optional<Envelope> envelope = Envelope.decode(payload.toString(StandardCharsets.UTF_8));

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that calls the bus's listener. Callbacks run one at a time, in the order the bus handed them
- * over, so a listener may block briefly without stalling the event loop that reads from Redis.
+ * The one thread that calls the bus's listener. Callbacks run one at a time, in the order the bus
+ * handed them over, so a listener may block briefly without stalling the event loop that reads from
+ * Redis.
  */
 final class ListenerThread {
   /* Implementation notes
@@ -21,6 +22,7 @@ final class ListenerThread {
    * close() empties the queue and posts STOP: the callback in progress finishes, none after it runs.
    */
   private static final Logger LOG = LoggerFactory.getLogger(ListenerThread.class);
+
   @SuppressWarnings("UnnecessaryLambda") // a sentinel compared by identity, never run
   private static final Runnable STOP = () -> {};
 
@@ -91,7 +93,9 @@ final class ListenerThread {
     }
   }
 
-  /** Stops the thread after the callback in progress; queued callbacks are discarded. Idempotent. */
+  /**
+   * Stops the thread after the callback in progress; queued callbacks are discarded. Idempotent.
+   */
   synchronized void close() {
     closed = true;
     if (thread == null) {
@@ -110,7 +114,9 @@ final class ListenerThread {
 
   private void run() {
     try {
-      for (Runnable callback = callbacks.take(); callback != STOP && !closed; callback = callbacks.take()) {
+      for (Runnable callback = callbacks.take();
+          callback != STOP && !closed;
+          callback = callbacks.take()) {
         runGuarded(callback);
       }
     } catch (InterruptedException e) {
@@ -125,8 +131,12 @@ final class ListenerThread {
       callback.run();
     } catch (RuntimeException e) {
       long failures = counters.listenerFailed();
-      if (Long.bitCount(failures) == 1) { // 1st, 2nd, 4th, 8th…: a listener that always throws cannot flood the log
-        LOG.warn("Cluster bus listener threw (failure number {}); the bus goes on with the next message", failures, e);
+      if (Long.bitCount(failures)
+          == 1) { // 1st, 2nd, 4th, 8th…: a listener that always throws cannot flood the log
+        LOG.warn(
+            "Cluster bus listener threw (failure number {}); the bus goes on with the next message",
+            failures,
+            e);
       }
     }
   }

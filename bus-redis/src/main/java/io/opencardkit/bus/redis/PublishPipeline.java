@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what the senders queued, in queue order, on the bus context: pipelined, with as many PUBLISHes waiting
- * for their answers at once as {@link RedisSession#canPublish()} allows. One context and one connection keep the
- * queue's order all the way to Redis. Without a session, what is queued is dropped.
+ * Publishes what the senders queued, in queue order, on the bus context: pipelined, with as many
+ * PUBLISHes waiting for their answers at once as {@link RedisSession#canPublish()} allows. One
+ * context and one connection keep the queue's order all the way to Redis. Without a session, what
+ * is queued is dropped.
  */
 final class PublishPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
@@ -18,9 +19,11 @@ final class PublishPipeline {
   private final SendQueue queue;
   private final BusCounters counters;
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private volatile Context context; // null until the bus is deployed; nothing is offered before it connects
+  private volatile Context
+      context; // null until the bus is deployed; nothing is offered before it connects
   private RedisSession session; // context only; null while down
-  private boolean refusalLogged; // once per session: an ACL that denies a channel denies every message
+  private boolean
+      refusalLogged; // once per session: an ACL that denies a channel denies every message
 
   PublishPipeline(SendQueue queue, BusCounters counters) {
     this.queue = queue;
@@ -37,7 +40,10 @@ final class PublishPipeline {
     return queue.size();
   }
 
-  /** Queues {@code message} and makes sure a drain follows; any thread. Returns false when the queue is full. */
+  /**
+   * Queues {@code message} and makes sure a drain follows; any thread. Returns false when the queue
+   * is full.
+   */
   boolean offer(Outgoing message) {
     if (!queue.offer(message)) {
       return false;
@@ -74,7 +80,8 @@ final class PublishPipeline {
       if (message == null) {
         return;
       }
-      open.publish(message.channel(), message.payload()).onComplete(answer -> answered(open, message, answer));
+      open.publish(message.channel(), message.payload())
+          .onComplete(answer -> answered(open, message, answer));
     }
   }
 
@@ -101,7 +108,9 @@ final class PublishPipeline {
     counters.dropped(DropReason.REFUSED);
     if (!refusalLogged) {
       refusalLogged = true;
-      LOG.warn("Redis refuses the cluster bus's PUBLISH: {}; such messages are dropped", failure.getMessage());
+      LOG.warn(
+          "Redis refuses the cluster bus's PUBLISH: {}; such messages are dropped",
+          failure.getMessage());
     }
   }
 }

@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where the Redis bus connects and how it names its channels and its node, parsed from a URL
- * {@code redis://[[user]:password@]host[:port][?channel=prefix&node=id]} ({@code rediss://} for TLS).
+ * Where the Redis bus connects and how it names its channels and its node, parsed from a URL {@code
+ * redis://[[user]:password@]host[:port][?channel=prefix&node=id]} ({@code rediss://} for TLS).
  *
- * <p>The password is a secret: {@link #toString()} is {@link #redacted()}, and no error message repeats the URL.
+ * <p>The password is a secret: {@link #toString()} is {@link #redacted()}, and no error message
+ * repeats the URL.
  */
 public final class RedisBusConfig {
   /** Redis's own default port. */
@@ -24,7 +25,8 @@ public final class RedisBusConfig {
   /** The channel prefix when the URL names none: channels are {@code opencardkit:all} and so on. */
   public static final String DEFAULT_CHANNEL_PREFIX = "opencardkit";
 
-  // The node id travels in front of a newline and inside a channel name, so neither may hold separators.
+  // The node id travels in front of a newline and inside a channel name, so neither may hold
+  // separators.
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern CHANNEL_PREFIX = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
@@ -37,7 +39,13 @@ public final class RedisBusConfig {
   private final String nodeId; // null: the bus picks a random one when it starts
 
   private RedisBusConfig(
-      boolean tls, String host, int port, String user, String password, String channelPrefix, String nodeId) {
+      boolean tls,
+      String host,
+      int port,
+      String user,
+      String password,
+      String channelPrefix,
+      String nodeId) {
     this.tls = tls;
     this.host = host;
     this.port = port;
@@ -51,10 +59,10 @@ public final class RedisBusConfig {
    * Parses a Redis bus URL.
    *
    * @throws NullPointerException if {@code url} is null
-   * @throws IllegalArgumentException if the scheme is not {@code redis} or {@code rediss}, the host or port is
-   *     missing or invalid, the user info has no password, the URL has a path, fragment or unknown parameter, or the
-   *     channel prefix or node id holds characters other than letters, digits, {@code .}, {@code _} and {@code -}
-   *     ({@code :} too in the prefix)
+   * @throws IllegalArgumentException if the scheme is not {@code redis} or {@code rediss}, the host
+   *     or port is missing or invalid, the user info has no password, the URL has a path, fragment
+   *     or unknown parameter, or the channel prefix or node id holds characters other than letters,
+   *     digits, {@code .}, {@code _} and {@code -} ({@code :} too in the prefix)
    */
   public static RedisBusConfig parse(String url) {
     Objects.requireNonNull(url, "url");
@@ -80,7 +88,8 @@ public final class RedisBusConfig {
         uri.getPort() == -1 ? DEFAULT_PORT : validPort(uri.getPort()),
         credentials[0],
         credentials[1],
-        valid("channel", parameters.getOrDefault("channel", DEFAULT_CHANNEL_PREFIX), CHANNEL_PREFIX),
+        valid(
+            "channel", parameters.getOrDefault("channel", DEFAULT_CHANNEL_PREFIX), CHANNEL_PREFIX),
         parameters.containsKey("node") ? valid("node", parameters.get("node"), NODE_ID) : null);
   }
 
@@ -92,7 +101,8 @@ public final class RedisBusConfig {
       return new URI(url);
     } catch (URISyntaxException e) {
       // Not e.getMessage(): it quotes the input, password included.
-      throw invalid("it is malformed at character " + (e.getIndex() + 1) + " (" + e.getReason() + ")");
+      throw invalid(
+          "it is malformed at character " + (e.getIndex() + 1) + " (" + e.getReason() + ")");
     }
   }
 
@@ -182,7 +192,9 @@ public final class RedisBusConfig {
     return password != null;
   }
 
-  /** The password, or null; package-private so that it cannot leak into logs from outside the bus. */
+  /**
+   * The password, or null; package-private so that it cannot leak into logs from outside the bus.
+   */
   String password() {
     return password;
   }

@@ -8,7 +8,8 @@ import java.util.Map;
  * @param broadcastsSent broadcasts Redis confirmed
  * @param directSent directed messages Redis confirmed and counted a receiver for
  * @param received messages of other nodes handed to the listener
- * @param ownBroadcastsSkipped this node's broadcasts that Redis echoed back, dropped by their first bytes, undecoded
+ * @param ownBroadcastsSkipped this node's broadcasts that Redis echoed back, dropped by their first
+ *     bytes, undecoded
  * @param dropped messages dropped, by reason (every reason present, zero included)
  * @param reconnections times the bus listened again after being down
  * @param listenerFailures callbacks that threw (the bus went on with the next one)

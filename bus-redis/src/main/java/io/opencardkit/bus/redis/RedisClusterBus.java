@@ -13,21 +13,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster bus over Redis pub/sub. Broadcasts go to the channel {@code <prefix>:all}, directed messages to
- * {@code <prefix>:node:<nodeId>}; each message travels as the sender's node id, a newline, then the message. A node
- * never hears its own broadcasts, but does hear a message it sends to its own id.
+ * The cluster bus over Redis pub/sub. Broadcasts go to the channel {@code <prefix>:all}, directed
+ * messages to {@code <prefix>:node:<nodeId>}; each message travels as the sender's node id, a
+ * newline, then the message. A node never hears its own broadcasts, but does hear a message it
+ * sends to its own id.
  *
- * <p>{@link #start} returns at once and connects in the background (a node may start while Redis is down); the bus
- * subscribes to both of its channels as soon as it connects, so call {@link #listen} right after {@code start},
- * before the node loads its state: what arrives before {@code listen} is dropped ({@link DropReason#NO_LISTENER}).
+ * <p>{@link #start} returns at once and connects in the background (a node may start while Redis is
+ * down); the bus subscribes to both of its channels as soon as it connects, so call {@link #listen}
+ * right after {@code start}, before the node loads its state: what arrives before {@code listen} is
+ * dropped ({@link DropReason#NO_LISTENER}).
  *
- * <p>Callbacks run on a thread of the bus's own, one at a time, in arrival order; a listener may block briefly but
- * should hand long work elsewhere, since the bus queues at most {@value #LISTENER_QUEUE_CAPACITY} callbacks and
- * then drops messages (and afterwards calls {@code reconnected()} so the node resynchronises).
+ * <p>Callbacks run on a thread of the bus's own, one at a time, in arrival order; a listener may
+ * block briefly but should hand long work elsewhere, since the bus queues at most {@value
+ * #LISTENER_QUEUE_CAPACITY} callbacks and then drops messages (and afterwards calls {@code
+ * reconnected()} so the node resynchronises).
  *
- * <p>{@code reconnected()} is called each time the bus listens again after it was down: after a lost connection,
- * and also when it connects only after failed attempts at start, since the node may have missed messages sent after
- * it loaded its state. It is not called when the first attempt succeeds.
+ * <p>{@code reconnected()} is called each time the bus listens again after it was down: after a
+ * lost connection, and also when it connects only after failed attempts at start, since the node
+ * may have missed messages sent after it loaded its state. It is not called when the first attempt
+ * succeeds.
  */
 public final class RedisClusterBus implements ClusterBus {
   /* Implementation notes
@@ -45,7 +49,10 @@ public final class RedisClusterBus implements ClusterBus {
   /** The most messages waiting to be published; beyond it sends are dropped. */
   public static final int SEND_QUEUE_CAPACITY = 100_000;
 
-  /** The most characters of messages waiting to be published (32 Mi, about 64 MiB); beyond it sends are dropped. */
+  /**
+   * The most characters of messages waiting to be published (32 Mi, about 64 MiB); beyond it sends
+   * are dropped.
+   */
   public static final long SEND_QUEUE_MAX_CHARS = 32L << 20;
 
   /** The most callbacks waiting for the listener; beyond it received messages are dropped. */
@@ -68,7 +75,8 @@ public final class RedisClusterBus implements ClusterBus {
     this.vertx = vertx;
     this.nodeId = config.nodeId().orElseGet(RedisClusterBus::randomNodeId);
     this.channels = new BusChannels(config.channelPrefix());
-    this.pipeline = new PublishPipeline(new SendQueue(SEND_QUEUE_CAPACITY, SEND_QUEUE_MAX_CHARS), counters);
+    this.pipeline =
+        new PublishPipeline(new SendQueue(SEND_QUEUE_CAPACITY, SEND_QUEUE_MAX_CHARS), counters);
     this.listenerThread =
         new ListenerThread("opencardkit-bus-listener-" + nodeId, LISTENER_QUEUE_CAPACITY, counters);
     Inbox inbox = new Inbox(nodeId, channels, listenerThread, counters);
@@ -99,17 +107,24 @@ public final class RedisClusterBus implements ClusterBus {
   }
 
   /**
-   * Starts a bus for {@code config} on {@code vertx}: it returns at once and connects in the background, and keeps
-   * reconnecting until {@link #close()}. The node id is the URL's {@code node}, else 12 random hex digits.
+   * Starts a bus for {@code config} on {@code vertx}: it returns at once and connects in the
+   * background, and keeps reconnecting until {@link #close()}. The node id is the URL's {@code
+   * node}, else 12 random hex digits.
    */
   public static RedisClusterBus start(Vertx vertx, RedisBusConfig config) {
     return start(vertx, config, System::nanoTime);
   }
 
-  /** {@link #start(Vertx, RedisBusConfig)} with the monotonic ticker ({@code System.nanoTime}'s scale) it times with. */
+  /**
+   * {@link #start(Vertx, RedisBusConfig)} with the monotonic ticker ({@code System.nanoTime}'s
+   * scale) it times with.
+   */
   static RedisClusterBus start(Vertx vertx, RedisBusConfig config, LongSupplier nanos) {
-    return new RedisClusterBus(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(config, "config"),
-        Backoff.standard(), Objects.requireNonNull(nanos, "nanos"));
+    return new RedisClusterBus(
+        Objects.requireNonNull(vertx, "vertx"),
+        Objects.requireNonNull(config, "config"),
+        Backoff.standard(),
+        Objects.requireNonNull(nanos, "nanos"));
   }
 
   private static String randomNodeId() {
@@ -123,7 +138,10 @@ public final class RedisClusterBus implements ClusterBus {
     return nodeId;
   }
 
-  /** {@inheritDoc} Returns at once; drops (and counts) the message when the bus is down or its queue full. */
+  /**
+   * {@inheritDoc} Returns at once; drops (and counts) the message when the bus is down or its queue
+   * full.
+   */
   @Override
   public void broadcast(String message) {
     Objects.requireNonNull(message, "message");
@@ -132,7 +150,10 @@ public final class RedisClusterBus implements ClusterBus {
     }
   }
 
-  /** {@inheritDoc} Returns at once; drops (and counts) the message when the bus is down or its queue full. */
+  /**
+   * {@inheritDoc} Returns at once; drops (and counts) the message when the bus is down or its queue
+   * full.
+   */
   @Override
   public void send(String nodeId, String message) {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -180,19 +201,25 @@ public final class RedisClusterBus implements ClusterBus {
     return counters.snapshot();
   }
 
-  /** Messages this node queued that Redis has not taken yet: how far its publishing lags (for metrics). */
+  /**
+   * Messages this node queued that Redis has not taken yet: how far its publishing lags (for
+   * metrics).
+   */
   public int sendQueueLength() {
     return pipeline.queued();
   }
 
-  /** Messages of other nodes received and not yet handled: how far this node lags behind the bus (for metrics). */
+  /**
+   * Messages of other nodes received and not yet handled: how far this node lags behind the bus
+   * (for metrics).
+   */
   public int listenerQueueLength() {
     return listenerThread.waiting();
   }
 
   /**
-   * {@inheritDoc} Returns at once (it may be called on an event loop); {@link #terminated()} tells when the
-   * connections, timers and listener thread are gone. Idempotent.
+   * {@inheritDoc} Returns at once (it may be called on an event loop); {@link #terminated()} tells
+   * when the connections, timers and listener thread are gone. Idempotent.
    */
   @Override
   public void close() {
@@ -207,14 +234,20 @@ public final class RedisClusterBus implements ClusterBus {
               .compose(vertx::undeploy)
               .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      undeployed = Future.succeededFuture(); // Vert.x closed first: its event loops, which undeployed the bus, are gone
+      undeployed =
+          Future
+              .succeededFuture(); // Vert.x closed first: its event loops, which undeployed the bus,
+      // are gone
     }
     Future.join(undeployed, Future.fromCompletionStage(listenerThread.stopped()))
         .onComplete(done -> terminated.tryComplete());
     LOG.info("Cluster bus of node {} closed", nodeId);
   }
 
-  /** Completes once {@link #close()} has closed the connections, cancelled the timers and ended the thread. */
+  /**
+   * Completes once {@link #close()} has closed the connections, cancelled the timers and ended the
+   * thread.
+   */
   public Future<Void> terminated() {
     return terminated.future();
   }

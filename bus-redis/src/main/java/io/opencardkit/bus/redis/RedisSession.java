@@ -15,28 +15,35 @@ import io.vertx.redis.client.ResponseType;
 import java.util.List;
 
 /**
- * One connection of the bus to Redis: a Redis client of its own holding two connections, a publisher and a
- * subscriber listening on the node's channels. A session is never repaired: when either connection fails it is
- * lost as a whole, and the keeper opens a new one. Its own client means closing it cannot leave a socket behind.
+ * One connection of the bus to Redis: a Redis client of its own holding two connections, a
+ * publisher and a subscriber listening on the node's channels. A session is never repaired: when
+ * either connection fails it is lost as a whole, and the keeper opens a new one. Its own client
+ * means closing it cannot leave a socket behind.
  *
  * <p>Used on the bus context only.
  */
 final class RedisSession {
   /** What a session reports, on the bus context. */
   interface Events {
-    /** A message arrived on one of the node's channels; {@code payload} is its bytes, not decoded yet. */
+    /**
+     * A message arrived on one of the node's channels; {@code payload} is its bytes, not decoded
+     * yet.
+     */
     void message(String channel, Buffer payload);
 
     /** The open session failed; it has closed itself. Called at most once. */
     void lost(RedisSession session, String reason);
   }
 
-  /** Commands in flight on the publisher (pipelined); Vert.x refuses more than its waiting-handler limit. */
+  /**
+   * Commands in flight on the publisher (pipelined); Vert.x refuses more than its waiting-handler
+   * limit.
+   */
   static final int MAX_UNANSWERED = 1_000;
 
   /**
-   * Characters of messages in flight. With large messages the count alone would put up to 100 MB on the wire, and
-   * the heartbeat's PING, queued behind them, could time out on a slow network.
+   * Characters of messages in flight. With large messages the count alone would put up to 100 MB on
+   * the wire, and the heartbeat's PING, queued behind them, could time out on a slow network.
    */
   static final long MAX_UNANSWERED_CHARS = 1L << 20;
 
@@ -60,14 +67,19 @@ final class RedisSession {
     this.events = events;
   }
 
-  /** The client options for {@code config}: credentials apart from the address, so no log line can show them. */
+  /**
+   * The client options for {@code config}: credentials apart from the address, so no log line can
+   * show them.
+   */
   static RedisOptions optionsFor(RedisBusConfig config) {
     RedisOptions options =
         new RedisOptions()
-            .setConnectionString((config.tls() ? "rediss://" : "redis://") + config.host() + ':' + config.port())
+            .setConnectionString(
+                (config.tls() ? "rediss://" : "redis://") + config.host() + ':' + config.port())
             .setMaxPoolSize(2)
             .setMaxWaitingHandlers(2 * MAX_UNANSWERED)
-            .setPoolRecycleTimeout(-1) // the two connections are held for the session's life, never recycled
+            .setPoolRecycleTimeout(
+                -1) // the two connections are held for the session's life, never recycled
             .setPoolCleanerInterval(-1);
     config.user().ifPresent(options::setUser);
     if (config.hasPassword()) {
@@ -81,12 +93,13 @@ final class RedisSession {
   }
 
   /**
-   * Connects both connections and subscribes to {@code channels}; completes once Redis confirmed every channel. On
-   * failure the session has closed itself. Call once.
+   * Connects both connections and subscribes to {@code channels}; completes once Redis confirmed
+   * every channel. On failure the session has closed itself. Call once.
    */
   Future<Void> open(List<String> channels) {
     unconfirmedChannels = channels.size();
-    connecting = Future.join(client.connect(), client.connect()); // join: settles only when both have
+    connecting =
+        Future.join(client.connect(), client.connect()); // join: settles only when both have
     connecting
         .compose(
             connections -> {
@@ -102,13 +115,15 @@ final class RedisSession {
               return subscriber.send(subscribe);
             })
         .onFailure(failure -> abandon(describe(failure)));
-    // Not the chain above: abandon() must end an attempt that still waits for a socket or a handshake.
+    // Not the chain above: abandon() must end an attempt that still waits for a socket or a
+    // handshake.
     return subscribed.future();
   }
 
   private RedisConnection watch(RedisConnection connection, String role) {
     return connection
-        .exceptionHandler(failure -> abandon("the " + role + " connection failed: " + describe(failure)))
+        .exceptionHandler(
+            failure -> abandon("the " + role + " connection failed: " + describe(failure)))
         .endHandler(end -> abandon("the " + role + " connection was closed"));
   }
 
@@ -117,7 +132,8 @@ final class RedisSession {
       abandon("Redis refused the subscription: " + response);
       return;
     }
-    boolean pubSubMessage = response.type() == ResponseType.PUSH || response.type() == ResponseType.MULTI;
+    boolean pubSubMessage =
+        response.type() == ResponseType.PUSH || response.type() == ResponseType.MULTI;
     if (finished || !pubSubMessage || response.size() < 3) {
       return;
     }
@@ -129,12 +145,16 @@ final class RedisSession {
     }
   }
 
-  /** Gives the session up: it closes, and reports {@link Events#lost} if it was open (else its open fails). */
+  /**
+   * Gives the session up: it closes, and reports {@link Events#lost} if it was open (else its open
+   * fails).
+   */
   void abandon(String reason) {
     if (finished) {
       return;
     }
-    boolean wasOpen = !subscribed.tryFail(reason); // while still opening, the open future fails instead
+    boolean wasOpen =
+        !subscribed.tryFail(reason); // while still opening, the open future fails instead
     close();
     if (wasOpen) {
       events.lost(this, reason);
@@ -148,7 +168,8 @@ final class RedisSession {
 
   /** Whether {@code failure} is Redis's error reply, as opposed to the loss of the connection. */
   static boolean isErrorReply(Throwable failure) {
-    // Vert.x fails the commands in flight on a lost connection with the socket's exception or CONNECTION_CLOSED.
+    // Vert.x fails the commands in flight on a lost connection with the socket's exception or
+    // CONNECTION_CLOSED.
     return failure instanceof Response
         && ((Response) failure).type() == ResponseType.ERROR
         && !"CONNECTION_CLOSED".equals(failure.getMessage());
@@ -159,7 +180,9 @@ final class RedisSession {
     return !finished && unanswered < MAX_UNANSWERED && unansweredChars < MAX_UNANSWERED_CHARS;
   }
 
-  /** Publishes {@code payload}; the future holds the number of subscribers Redis delivered it to. */
+  /**
+   * Publishes {@code payload}; the future holds the number of subscribers Redis delivered it to.
+   */
   Future<Response> publish(String channel, String payload) {
     unanswered++;
     unansweredChars += payload.length();
@@ -173,8 +196,9 @@ final class RedisSession {
   }
 
   /**
-   * Sends PING on the publisher, whose answer shows that Redis still answers. It does not count against the
-   * pipeline's limit: a pipeline that a frozen server never drains is exactly what it must detect.
+   * Sends PING on the publisher, whose answer shows that Redis still answers. It does not count
+   * against the pipeline's limit: a pipeline that a frozen server never drains is exactly what it
+   * must detect.
    */
   Future<Response> ping() {
     return publisher.send(Request.cmd(Command.PING));
@@ -191,9 +215,10 @@ final class RedisSession {
   }
 
   /**
-   * Completes once the connection attempts have succeeded or failed, or after the connect timeout. Closing the
-   * client while a handshake command is still being written makes Vert.x report an "Unhandled Error" (and trip an
-   * assertion under -ea); the timeout bounds the wait when Redis accepted the connection but never answers.
+   * Completes once the connection attempts have succeeded or failed, or after the connect timeout.
+   * Closing the client while a handshake command is still being written makes Vert.x report an
+   * "Unhandled Error" (and trip an assertion under -ea); the timeout bounds the wait when Redis
+   * accepted the connection but never answers.
    */
   private Future<Void> handshakesSettled() {
     if (connecting == null || connecting.isComplete()) {

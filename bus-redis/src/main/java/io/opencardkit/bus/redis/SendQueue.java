@@ -6,14 +6,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bounded FIFO between the threads that send and the context that publishes. It holds at most a number of
- * messages and a number of characters (messages run from a few bytes to about 100 KB, so a count alone would not
- * bound the memory). Offering never blocks: a full queue refuses. Messages one thread offers come out in that
- * thread's order, which is what per-sender order needs.
+ * The bounded FIFO between the threads that send and the context that publishes. It holds at most a
+ * number of messages and a number of characters (messages run from a few bytes to about 100 KB, so
+ * a count alone would not bound the memory). Offering never blocks: a full queue refuses. Messages
+ * one thread offers come out in that thread's order, which is what per-sender order needs.
  */
 final class SendQueue {
   private final Queue<Outgoing> messages = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger count = new AtomicInteger(); // reserved before adding, so never above maxMessages
+  private final AtomicInteger count =
+      new AtomicInteger(); // reserved before adding, so never above maxMessages
   private final AtomicLong chars = new AtomicLong(); // likewise, never above maxChars
   private final int maxMessages;
   private final long maxChars;

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the bus connected: opens a {@link RedisSession}, watches it, and after a failure opens a new one with
- * exponential backoff, for as long as it is deployed. It is the bus's Vert.x deployment, so everything here runs on
- * the bus's own context and undeploying it (by {@code close()} or by closing Vert.x) stops it. How long a PING has
- * gone unanswered is measured on the injected monotonic ticker, read on each heartbeat.
+ * Keeps the bus connected: opens a {@link RedisSession}, watches it, and after a failure opens a
+ * new one with exponential backoff, for as long as it is deployed. It is the bus's Vert.x
+ * deployment, so everything here runs on the bus's own context and undeploying it (by {@code
+ * close()} or by closing Vert.x) stops it. How long a PING has gone unanswered is measured on the
+ * injected monotonic ticker, read on each heartbeat.
  */
 final class SessionKeeper implements Deployable, RedisSession.Events {
   /* Implementation notes
@@ -34,7 +35,10 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
    */
   /** What the keeper tells the bus, on the bus context. */
   interface Listener {
-    /** A session is open again after the bus was down (or could not connect at start): messages may be lost. */
+    /**
+     * A session is open again after the bus was down (or could not connect at start): messages may
+     * be lost.
+     */
     void resumed();
 
     /** A message arrived on one of the node's channels. */
@@ -44,6 +48,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   private static final Logger LOG = LoggerFactory.getLogger(SessionKeeper.class);
   private static final long OPEN_TIMEOUT_MILLIS = 5_000;
   private static final long HEARTBEAT_MILLIS = 1_000;
+
   /** How long a PING may go unanswered on the ticker before the session is given up. */
   static final long PING_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -126,7 +131,9 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     long timeout =
         vertx.setTimer(
             OPEN_TIMEOUT_MILLIS,
-            id -> opening.abandon("Redis did not finish the handshake within " + OPEN_TIMEOUT_MILLIS + " ms"));
+            id ->
+                opening.abandon(
+                    "Redis did not finish the handshake within " + OPEN_TIMEOUT_MILLIS + " ms"));
     opening
         .open(channels)
         .onComplete(
@@ -214,16 +221,21 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     }
     if (pingAwaited) {
       if (nanos.getAsLong() - pingSentAt > PING_TIMEOUT_NANOS) {
-        open.abandon("Redis did not answer PING within " + TimeUnit.NANOSECONDS.toMillis(PING_TIMEOUT_NANOS) + " ms");
+        open.abandon(
+            "Redis did not answer PING within "
+                + TimeUnit.NANOSECONDS.toMillis(PING_TIMEOUT_NANOS)
+                + " ms");
       }
     } else {
       pingAwaited = true;
       pingSentAt = nanos.getAsLong();
-      open.ping().onComplete(answered -> {
-        if (open == session) {
-          pingAwaited = false;
-        }
-      });
+      open.ping()
+          .onComplete(
+              answered -> {
+                if (open == session) {
+                  pingAwaited = false;
+                }
+              });
     }
   }
 }

@@ -4,18 +4,25 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polls a condition until it holds or a deadline passes: tests wait for what they expect, never a fixed time. */
+/**
+ * Polls a condition until it holds or a deadline passes: tests wait for what they expect, never a
+ * fixed time.
+ */
 final class Await {
   static final Duration DEADLINE = Duration.ofSeconds(20);
 
   private Await() {}
 
-  /** Returns once {@code condition} holds; fails with {@code what} and {@code state} after {@link #DEADLINE}. */
+  /**
+   * Returns once {@code condition} holds; fails with {@code what} and {@code state} after {@link
+   * #DEADLINE}.
+   */
   static void until(String what, BooleanSupplier condition, Supplier<?> state) {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what + " (now: " + state.get() + ")");
+        throw new AssertionError(
+            "not within " + DEADLINE + ": " + what + " (now: " + state.get() + ")");
       }
       try {
         Thread.sleep(5);

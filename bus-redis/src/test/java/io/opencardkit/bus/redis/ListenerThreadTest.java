@@ -36,7 +36,10 @@ final class ListenerThreadTest {
     listener.awaitMessages(50);
 
     assertThat(listener.messages()).containsExactlyElementsOf(numbered(50));
-    assertThat(listener.threads()).singleElement().extracting(Thread::getName).isEqualTo("bus-listener-test");
+    assertThat(listener.threads())
+        .singleElement()
+        .extracting(Thread::getName)
+        .isEqualTo("bus-listener-test");
     assertThat(counters.snapshot().received()).isEqualTo(50);
   }
 
@@ -66,7 +69,8 @@ final class ListenerThreadTest {
   }
 
   @Test
-  void deliver_whileTheQueueIsFull_dropsThenSignalsReconnectedBeforeTheNextMessage() throws Exception {
+  void deliver_whileTheQueueIsFull_dropsThenSignalsReconnectedBeforeTheNextMessage()
+      throws Exception {
     thread = new ListenerThread("bus-listener-test", 2, counters);
     HoldingListener listener = new HoldingListener("m1");
     thread.start(listener);
@@ -84,7 +88,11 @@ final class ListenerThreadTest {
 
     assertThat(listener.recorder.heard())
         .containsExactly(
-            new Heard("a", "m1"), new Heard("a", "m2"), new Heard("a", "m3"), Heard.RECONNECTED, new Heard("a", "m5"));
+            new Heard("a", "m1"),
+            new Heard("a", "m2"),
+            new Heard("a", "m3"),
+            Heard.RECONNECTED,
+            new Heard("a", "m5"));
     assertThat(counters.snapshot().dropped(DropReason.LISTENER_BEHIND)).isEqualTo(1);
   }
 
@@ -124,8 +132,9 @@ final class ListenerThreadTest {
     // stopped() completes as the thread's last act, so the thread itself is gone an instant later.
     Await.until(
         "thread bus-listener-close-test ended",
-        () -> Thread.getAllStackTraces().keySet().stream()
-            .noneMatch(t -> t.getName().equals("bus-listener-close-test")));
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("bus-listener-close-test")));
   }
 
   @Test
@@ -145,7 +154,10 @@ final class ListenerThreadTest {
     return messages;
   }
 
-  /** Records like {@link RecordingListener}, but holds the thread in the callback of one message until released. */
+  /**
+   * Records like {@link RecordingListener}, but holds the thread in the callback of one message
+   * until released.
+   */
   private static final class HoldingListener implements ClusterBus.Listener {
     final RecordingListener recorder = new RecordingListener();
     private final String holdOn;

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test extension: before each test a private redis-server and a Vert.x on which the test starts the buses of
- * several nodes; after it, every bus, Vert.x and the redis-server are closed, even when the test failed. The buses
- * time with one ticker that only the test moves ({@link #advanceTicker}), so a heartbeat never gives up on a PING
- * because the machine was slow.
+ * A test extension: before each test a private redis-server and a Vert.x on which the test starts
+ * the buses of several nodes; after it, every bus, Vert.x and the redis-server are closed, even
+ * when the test failed. The buses time with one ticker that only the test moves ({@link
+ * #advanceTicker}), so a heartbeat never gives up on a PING because the machine was slow.
  *
  * <pre>{@code @RegisterExtension final Nodes nodes = Nodes.onPrivateRedis();}</pre>
  */
@@ -49,7 +49,10 @@ final class Nodes implements BeforeEachCallback, AfterEachCallback {
     return vertx;
   }
 
-  /** Starts the bus of node {@code nodeId} on channel prefix "test", listening with {@code listener}. */
+  /**
+   * Starts the bus of node {@code nodeId} on channel prefix "test", listening with {@code
+   * listener}.
+   */
   RedisClusterBus startNode(String nodeId, RecordingListener listener) {
     return startWithUrl(redis.url() + "?channel=test&node=" + nodeId, listener);
   }
@@ -82,7 +85,8 @@ final class Nodes implements BeforeEachCallback, AfterEachCallback {
   }
 
   @Override
-  @SuppressWarnings("try") // closedLast is only closed, after the buses (Java 17 has no unnamed variable)
+  @SuppressWarnings(
+      "try") // closedLast is only closed, after the buses (Java 17 has no unnamed variable)
   public void afterEach(ExtensionContext context) throws Exception {
     try (RedisServerProcess closedLast = redis) {
       for (RedisClusterBus bus : buses) {

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A listener that records what it hears, and on which threads, for tests to wait on and inspect. */
+/**
+ * A listener that records what it hears, and on which threads, for tests to wait on and inspect.
+ */
 final class RecordingListener implements ClusterBus.Listener {
   /** One callback: a message from a node, or (fromNode null) a reconnected() call. */
   record Heard(String fromNode, String message) {
@@ -57,7 +59,10 @@ final class RecordingListener implements ClusterBus.Listener {
 
   /** Waits until {@code message} was heard. */
   void awaitMessage(String message) {
-    Await.until("message '" + abbreviated(message) + "' heard", () -> messages().contains(message), this::summary);
+    Await.until(
+        "message '" + abbreviated(message) + "' heard",
+        () -> messages().contains(message),
+        this::summary);
   }
 
   /** Waits until {@code count} messages were heard. */
@@ -72,9 +77,12 @@ final class RecordingListener implements ClusterBus.Listener {
 
   private String summary() {
     List<String> messages = messages();
-    return messages.size() + " messages (last: "
+    return messages.size()
+        + " messages (last: "
         + (messages.isEmpty() ? "-" : abbreviated(messages.get(messages.size() - 1)))
-        + "), " + reconnections() + " reconnected() calls";
+        + "), "
+        + reconnections()
+        + " reconnected() calls";
   }
 
   private static String abbreviated(String text) {

@@ -26,7 +26,8 @@ final class RedisBusConfigTest {
   @Test
   void parse_everyPart_readsEach() {
     RedisBusConfig config =
-        RedisBusConfig.parse("rediss://bus:s3cret@10.0.0.5:6380/?channel=prod:cards&node=node-1.eu");
+        RedisBusConfig.parse(
+            "rediss://bus:s3cret@10.0.0.5:6380/?channel=prod:cards&node=node-1.eu");
 
     assertThat(config.tls()).isTrue();
     assertThat(config.host()).isEqualTo("10.0.0.5");
@@ -47,7 +48,8 @@ final class RedisBusConfigTest {
 
   @Test
   void parse_percentEncodedPassword_isDecodedButPlusStaysPlus() {
-    // %40 is '@' and %3A ':', which could not stand unencoded; '+' is a plus in a URL, not a space as in forms.
+    // %40 is '@' and %3A ':', which could not stand unencoded; '+' is a plus in a URL, not a space
+    // as in forms.
     RedisBusConfig config = RedisBusConfig.parse("redis://:p%40ss%3Aw+rd@localhost");
 
     assertThat(config.password()).isEqualTo("p@ss:w+rd");

@@ -6,16 +6,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class RedisClusterBusAuthTest {
-  // The default user needs a password; "bus" may do anything; "limited" may subscribe but not publish.
+  // The default user needs a password; "bus" may do anything; "limited" may subscribe but not
+  // publish.
   @RegisterExtension
   final Nodes nodes =
       Nodes.onPrivateRedis(
-          "--requirepass", "s3cret",
-          "--user", "bus", "on", ">p@ss:w/rd", "~*", "&*", "+@all",
-          "--user", "limited", "on", ">lim", "&test:*", "+@all", "-publish");
+          "--requirepass",
+          "s3cret",
+          "--user",
+          "bus",
+          "on",
+          ">p@ss:w/rd",
+          "~*",
+          "&*",
+          "+@all",
+          "--user",
+          "limited",
+          "on",
+          ">lim",
+          "&test:*",
+          "+@all",
+          "-publish");
 
   private String url(String userInfo, String nodeId) {
-    return "redis://" + userInfo + "@127.0.0.1:" + nodes.redis().port() + "?channel=test&node=" + nodeId;
+    return "redis://"
+        + userInfo
+        + "@127.0.0.1:"
+        + nodes.redis().port()
+        + "?channel=test&node="
+        + nodeId;
   }
 
   @Test
@@ -38,7 +57,8 @@ final class RedisClusterBusAuthTest {
 
     limited.broadcast("not allowed");
 
-    Await.until("refusal counted", () -> limited.stats().dropped(DropReason.REFUSED) == 1, limited::stats);
+    Await.until(
+        "refusal counted", () -> limited.stats().dropped(DropReason.REFUSED) == 1, limited::stats);
     assertThat(limited.connected()).isTrue();
     assertThat(limited.stats().dropped(DropReason.UNCONFIRMED)).isZero();
   }

@@ -19,7 +19,8 @@ final class RedisClusterBusCloseTest {
     a.close();
     a.terminated().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-    // The bus's deployment owns its reconnection timer and heartbeat: once undeployed, Vert.x holds none of them.
+    // The bus's deployment owns its reconnection timer and heartbeat: once undeployed, Vert.x holds
+    // none of them.
     assertThat(nodes.vertx().deploymentIDs()).isEmpty();
     Await.until("listener thread ended", () -> !threadRuns("opencardkit-bus-listener-closing-a"));
     nodes.redis().restart();
@@ -65,7 +66,8 @@ final class RedisClusterBusCloseTest {
 
   @Test
   void close_afterVertxWasClosed_endsQuietly() throws Exception {
-    // Regression (issue 12): a server closes Vert.x before the bus it opened; close() threw RejectedExecutionException
+    // Regression (issue 12): a server closes Vert.x before the bus it opened; close() threw
+    // RejectedExecutionException
     // from the closed event loop, so the shutdown hook of a node stopped before its last lines.
     RedisClusterBus a = nodes.startNode("a", new RecordingListener());
     nodes.awaitConnected();
@@ -78,6 +80,7 @@ final class RedisClusterBusCloseTest {
   }
 
   private static boolean threadRuns(String name) {
-    return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals(name));
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(thread -> thread.getName().equals(name));
   }
 }

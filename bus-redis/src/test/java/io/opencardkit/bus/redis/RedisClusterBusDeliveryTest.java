@@ -30,7 +30,8 @@ final class RedisClusterBusDeliveryTest {
     b.broadcast("marker");
     heardByA.awaitMessage("marker");
 
-    // Redis handled "hello" before "marker" (b sent it after hearing "hello"), so an echo would have reached a first.
+    // Redis handled "hello" before "marker" (b sent it after hearing "hello"), so an echo would
+    // have reached a first.
     assertThat(heardByA.heard()).containsExactly(new Heard("b", "marker"));
     assertThat(heardByB.heard()).containsExactly(new Heard("a", "hello"));
   }
@@ -62,21 +63,26 @@ final class RedisClusterBusDeliveryTest {
     heardByB.awaitMessages(sent.size());
 
     assertThat(heardByB.messages()).isEqualTo(sent);
-    Await.until("a's broadcasts confirmed", () -> a.stats().broadcastsSent() == sent.size(), a::stats);
+    Await.until(
+        "a's broadcasts confirmed", () -> a.stats().broadcastsSent() == sent.size(), a::stats);
     assertThat(a.stats().droppedTotal()).isZero();
     assertThat(b.stats().received()).isEqualTo(sent.size());
-    // Redis echoed each broadcast to a too; a dropped every echo by its first bytes, before decoding it.
-    Await.until("a's echoes skipped", () -> a.stats().ownBroadcastsSkipped() == sent.size(), a::stats);
+    // Redis echoed each broadcast to a too; a dropped every echo by its first bytes, before
+    // decoding it.
+    Await.until(
+        "a's echoes skipped", () -> a.stats().ownBroadcastsSkipped() == sent.size(), a::stats);
     assertThat(a.stats().received()).isZero();
   }
 
   @Test
-  void broadcast_fromThreadsOrderedByHappensBefore_arrivesInThatOrder() throws InterruptedException {
+  void broadcast_fromThreadsOrderedByHappensBefore_arrivesInThatOrder()
+      throws InterruptedException {
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String message = "hop " + i;
       sent.add(message);
-      // Each message from a new thread, started after the previous one ended: ordered, though not one thread.
+      // Each message from a new thread, started after the previous one ended: ordered, though not
+      // one thread.
       Thread sender = new Thread(() -> a.broadcast(message));
       sender.start();
       sender.join();
@@ -102,7 +108,8 @@ final class RedisClusterBusDeliveryTest {
 
   @Test
   void broadcast_unicodeAndControlCharacters_arriveIntact() {
-    // CJK, an emoji outside the BMP (a surrogate pair in Java), a ZWJ sequence, a combining accent, NUL, CR LF.
+    // CJK, an emoji outside the BMP (a surrogate pair in Java), a ZWJ sequence, a combining accent,
+    // NUL, CR LF.
     String text = "飞书卡片 ✅ 😀 👩‍💻 e\u0301 \u0000 tab\t crlf\r\n end";
 
     a.broadcast(text);

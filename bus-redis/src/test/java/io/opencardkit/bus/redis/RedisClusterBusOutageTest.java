@@ -26,7 +26,8 @@ final class RedisClusterBusOutageTest {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-    // Dropping is a flag check and a counter; a second for 2,000 calls leaves room for a slow machine, not a wait.
+    // Dropping is a flag check and a counter; a second for 2,000 calls leaves room for a slow
+    // machine, not a wait.
     assertThat(took).isLessThan(Duration.ofSeconds(1));
     assertThat(a.stats().dropped(DropReason.DISCONNECTED)).isEqualTo(2_000);
 
@@ -51,7 +52,8 @@ final class RedisClusterBusOutageTest {
     nodes.startNode("b", heardByB);
     nodes.awaitConnected();
 
-    // Only the subscriber connections go: the bus must notice the loss of either of its two connections.
+    // Only the subscriber connections go: the bus must notice the loss of either of its two
+    // connections.
     assertThat(nodes.redis().command("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(":2");
     heardByB.awaitReconnections(1);
     nodes.awaitConnected();
@@ -67,8 +69,10 @@ final class RedisClusterBusOutageTest {
     nodes.awaitConnected();
     String mebichars = "x".repeat(1 << 20);
 
-    // Frozen, Redis answers no PUBLISH: one message fills the pipeline and 31 the queue's 32 Mi characters.
-    // The ticker does not move, so the heartbeat never gives up on its PING and the bus still counts as up.
+    // Frozen, Redis answers no PUBLISH: one message fills the pipeline and 31 the queue's 32 Mi
+    // characters.
+    // The ticker does not move, so the heartbeat never gives up on its PING and the bus still
+    // counts as up.
     nodes.redis().freeze();
     long started = System.nanoTime();
     for (int i = 0; i < 50; i++) {
@@ -87,13 +91,17 @@ final class RedisClusterBusOutageTest {
     RedisClusterBus b = nodes.startNode("b", heardByB);
     nodes.awaitConnected();
 
-    // Frozen, Redis keeps its sockets open: only the unanswered PING shows the bus that it is cut off, once the
-    // ticker says it has waited too long (moved on every poll: a PING sent after one move is late after the next).
+    // Frozen, Redis keeps its sockets open: only the unanswered PING shows the bus that it is cut
+    // off, once the
+    // ticker says it has waited too long (moved on every poll: a PING sent after one move is late
+    // after the next).
     nodes.redis().freeze();
-    Await.until("both nodes gave up on their PING", () -> {
-      nodes.advanceTicker(Duration.ofNanos(SessionKeeper.PING_TIMEOUT_NANOS + 1));
-      return !a.connected() && !b.connected();
-    });
+    Await.until(
+        "both nodes gave up on their PING",
+        () -> {
+          nodes.advanceTicker(Duration.ofNanos(SessionKeeper.PING_TIMEOUT_NANOS + 1));
+          return !a.connected() && !b.connected();
+        });
     nodes.redis().thaw();
     heardByB.awaitReconnections(1);
     nodes.awaitConnected();
@@ -112,7 +120,8 @@ final class RedisClusterBusOutageTest {
     nodes.redis().restart();
     nodes.awaitConnected();
 
-    // Messages sent to this node before it could connect are lost, so the listener must resynchronise.
+    // Messages sent to this node before it could connect are lost, so the listener must
+    // resynchronise.
     heardByA.awaitReconnections(1);
     assertThat(a.stats().dropped(DropReason.DISCONNECTED)).isEqualTo(1);
   }

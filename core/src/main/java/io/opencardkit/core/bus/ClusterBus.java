@@ -1,24 +1,27 @@
 package io.opencardkit.core.bus;
 
 /**
- * The bus port: how the nodes of one OpenCardKit deployment tell each other what they committed and ask each other
- * to deliver to a bot whose long connection they hold. Messages are opaque strings (the server encodes JSON).
+ * The bus port: how the nodes of one OpenCardKit deployment tell each other what they committed and
+ * ask each other to deliver to a bot whose long connection they hold. Messages are opaque strings
+ * (the server encodes JSON).
  *
- * <p>One node runs with the in-process bus ({@link #local()}), which has nobody to talk to. Several nodes share
- * Redis (module {@code bus-redis}).
+ * <p>One node runs with the in-process bus ({@link #local()}), which has nobody to talk to. Several
+ * nodes share Redis (module {@code bus-redis}).
  *
  * <p>Guarantees an implementation must give:
  *
  * <ul>
- *   <li>At most once: a message may be lost (while the bus is disconnected), never duplicated or altered.
- *   <li>Per-sender order: messages of one node reach every other node in the order that node sent them (calls made
- *       from one thread, or ordered by happens-before, count as ordered).
+ *   <li>At most once: a message may be lost (while the bus is disconnected), never duplicated or
+ *       altered.
+ *   <li>Per-sender order: messages of one node reach every other node in the order that node sent
+ *       them (calls made from one thread, or ordered by happens-before, count as ordered).
  *   <li>No echo: a node never receives its own broadcasts.
- *   <li>{@link #broadcast} and {@link #send} never block and never throw for a bus that is down: they drop the
- *       message (the receivers learn of the loss through {@link Listener#reconnected()}).
- *   <li>After a connection loss the implementation reconnects by itself, with backoff, for as long as it is open,
- *       and calls {@link Listener#reconnected()} once it listens again, so the node can resynchronise from the
- *       database whatever it may have missed.
+ *   <li>{@link #broadcast} and {@link #send} never block and never throw for a bus that is down:
+ *       they drop the message (the receivers learn of the loss through {@link
+ *       Listener#reconnected()}).
+ *   <li>After a connection loss the implementation reconnects by itself, with backoff, for as long
+ *       as it is open, and calls {@link Listener#reconnected()} once it listens again, so the node
+ *       can resynchronise from the database whatever it may have missed.
  * </ul>
  */
 public interface ClusterBus extends AutoCloseable {
@@ -33,8 +36,9 @@ public interface ClusterBus extends AutoCloseable {
   void send(String nodeId, String message);
 
   /**
-   * Starts delivering to {@code listener} the broadcasts of other nodes and the messages sent to this node. Call
-   * once, before the first broadcast; callbacks run on a thread of the bus, one at a time, in arrival order.
+   * Starts delivering to {@code listener} the broadcasts of other nodes and the messages sent to
+   * this node. Call once, before the first broadcast; callbacks run on a thread of the bus, one at
+   * a time, in arrival order.
    */
   void listen(Listener listener);
 

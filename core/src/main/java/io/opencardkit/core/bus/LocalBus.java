@@ -1,6 +1,9 @@
 package io.opencardkit.core.bus;
 
-/** The in-process bus of a single node: there is no other node, so sending drops and nothing ever arrives. */
+/**
+ * The in-process bus of a single node: there is no other node, so sending drops and nothing ever
+ * arrives.
+ */
 enum LocalBus implements ClusterBus {
   INSTANCE;
 

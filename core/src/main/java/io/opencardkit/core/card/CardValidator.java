@@ -17,25 +17,28 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks card JSON 2.0 the way CardKit does before it accepts a card (create, full update) or a component (element
- * insert / replace), and answers with the Feishu error code of the first problem found.
+ * Checks card JSON 2.0 the way CardKit does before it accepts a card (create, full update) or a
+ * component (element insert / replace), and answers with the Feishu error code of the first problem
+ * found.
  *
- * <p>What is checked: the {@code schema}, the removed 1.0 top-level keys, the types and enums of the {@code config}
- * keys that change behaviour (shared card, streaming, summary, width), the header template, that every body
- * component has a known JSON 2.0 tag, the nesting rules (form and table at the body root, columns only in a
- * column_set, multi-selects only in a form, at most five container levels), the format and uniqueness of {@code
- * element_id}, the 200 component limit and the 30 KB size limit. Checks run in that order, so a card with several
- * problems is refused for the same one every time.
+ * <p>What is checked: the {@code schema}, the removed 1.0 top-level keys, the types and enums of
+ * the {@code config} keys that change behaviour (shared card, streaming, summary, width), the
+ * header template, that every body component has a known JSON 2.0 tag, the nesting rules (form and
+ * table at the body root, columns only in a column_set, multi-selects only in a form, at most five
+ * container levels), the format and uniqueness of {@code element_id}, the 200 component limit and
+ * the 30 KB size limit. Checks run in that order, so a card with several problems is refused for
+ * the same one every time.
  *
- * <p>What is deliberately <em>not</em> checked: unknown properties. The Feishu docs say JSON 2.0 refuses unsupported
- * properties, but real bots send extra and legacy keys (for example {@code config.wide_screen_mode}) that the real
- * service tolerates, and refusing a card that Feishu accepts is worse for a compatible server than accepting one it
- * might refuse. Unknown keys are therefore tolerated everywhere, at the top level and inside components. Likewise a
- * JSON {@code null} counts as an absent optional field, since many bot serializers write unset fields as null.
+ * <p>What is deliberately <em>not</em> checked: unknown properties. The Feishu docs say JSON 2.0
+ * refuses unsupported properties, but real bots send extra and legacy keys (for example {@code
+ * config.wide_screen_mode}) that the real service tolerates, and refusing a card that Feishu
+ * accepts is worse for a compatible server than accepting one it might refuse. Unknown keys are
+ * therefore tolerated everywhere, at the top level and inside components. Likewise a JSON {@code
+ * null} counts as an absent optional field, since many bot serializers write unset fields as null.
  *
- * <p>Opaque payloads that the developer owns ({@code value} callback data, table {@code rows}, {@code chart_spec})
- * are not part of the element tree: an {@code element_id} or {@code tag} key inside them is user data, not an
- * element, so they are neither counted nor checked for ids.
+ * <p>Opaque payloads that the developer owns ({@code value} callback data, table {@code rows},
+ * {@code chart_spec}) are not part of the element tree: an {@code element_id} or {@code tag} key
+ * inside them is user data, not an element, so they are neither counted nor checked for ids.
  */
 public final class CardValidator {
   /** Components plus tagged elements (text objects, tags, icons…) allowed in one card. */
@@ -44,7 +47,9 @@ public final class CardValidator {
   /** Compact UTF-8 size limit of a card. */
   public static final int MAX_CARD_BYTES = 30 * 1024;
 
-  /** Containers nest at most five levels deep (column_set + column count as one level: the column). */
+  /**
+   * Containers nest at most five levels deep (column_set + column count as one level: the column).
+   */
   static final int MAX_CONTAINER_DEPTH = 5;
 
   private static final Pattern ELEMENT_ID = Pattern.compile("^[A-Za-z][A-Za-z0-9_]{0,19}$");
@@ -53,7 +58,16 @@ public final class CardValidator {
       Set.of("column_set", "column", "form", "interactive_container", "collapsible_panel");
   private static final Set<String> DISPLAY_TAGS =
       Set.of(
-          "markdown", "div", "img", "img_combination", "hr", "person", "person_list", "chart", "table", "audio");
+          "markdown",
+          "div",
+          "img",
+          "img_combination",
+          "hr",
+          "person",
+          "person_list",
+          "chart",
+          "table",
+          "audio");
   private static final Set<String> INTERACTIVE_TAGS =
       Set.of(
           "button",
@@ -68,17 +82,35 @@ public final class CardValidator {
           "picker_datetime",
           "select_img",
           "checker");
+
   /** Text elements: valid where a text object sits, never as a component of an elements array. */
   private static final Set<String> TEXT_TAGS = Set.of("plain_text", "lark_md");
+
   /** JSON 1.0 tags that 2.0 removed. */
   private static final Set<String> REMOVED_TAGS = Set.of("note", "action");
-  /** JSON 1.0 top-level keys that 2.0 removed (elements moved under body; no global i18n or fallback). */
-  private static final List<String> REMOVED_TOP_LEVEL_KEYS = List.of("elements", "i18n_elements", "fallback");
+
+  /**
+   * JSON 1.0 top-level keys that 2.0 removed (elements moved under body; no global i18n or
+   * fallback).
+   */
+  private static final List<String> REMOVED_TOP_LEVEL_KEYS =
+      List.of("elements", "i18n_elements", "fallback");
 
   private static final Set<String> HEADER_TEMPLATES =
       Set.of(
-          "blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo",
-          "grey", "default");
+          "blue",
+          "wathet",
+          "turquoise",
+          "green",
+          "yellow",
+          "orange",
+          "red",
+          "carmine",
+          "violet",
+          "purple",
+          "indigo",
+          "grey",
+          "default");
   private static final Set<String> WIDTH_MODES = Set.of("default", "compact", "fill");
   private static final Set<String> PRINT_STRATEGIES = Set.of("fast", "delay");
   private static final Set<String> PLATFORMS = Set.of("default", "android", "ios", "pc");
@@ -86,7 +118,10 @@ public final class CardValidator {
   /** Developer-owned payload fields, skipped when counting elements and collecting element ids. */
   static final Set<String> OPAQUE_FIELDS = Set.of("value", "rows", "chart_spec");
 
-  /** Values quoted in messages are cut to this length so that a huge bad value does not become a huge message. */
+  /**
+   * Values quoted in messages are cut to this length so that a huge bad value does not become a
+   * huge message.
+   */
   private static final int MAX_QUOTED = 64;
 
   /** Refuses trailing garbage after the object, as the real service's JSON decoder does. */
@@ -117,18 +152,23 @@ public final class CardValidator {
     }
     String invalid = Json.loneSurrogatePath(card);
     if (invalid != null) {
-      // half a surrogate pair (a JSON escape of U+D800..U+DFFF alone): the stores would keep "?" instead
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "the card JSON (data) is not valid Unicode at " + invalid + ": it holds a lone surrogate");
+      // half a surrogate pair (a JSON escape of U+D800..U+DFFF alone): the stores would keep "?"
+      // instead
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER,
+          "the card JSON (data) is not valid Unicode at "
+              + invalid
+              + ": it holds a lone surrogate");
     }
     return card;
   }
 
   /**
-   * Validates a whole card tree: schema, then structure, tags and nesting, then element ids, then the component
-   * count, then the size.
+   * Validates a whole card tree: schema, then structure, tags and nesting, then element ids, then
+   * the component count, then the size.
    *
-   * @throws ApiException on the first problem; the message names the offending path and value, e.g. {@code
-   *     body.elements[2].tag: unknown tag 'foo'}
+   * @throws ApiException on the first problem; the message names the offending path and value, e.g.
+   *     {@code body.elements[2].tag: unknown tag 'foo'}
    */
   public static void validate(ObjectNode card) {
     Objects.requireNonNull(card, "card");
@@ -143,12 +183,14 @@ public final class CardValidator {
   }
 
   /**
-   * Validates one component as given to the element APIs (insert, replace), in isolation: it must be an object with a
-   * known component tag, obey the nesting rules inside it, and carry valid, unique element ids.
+   * Validates one component as given to the element APIs (insert, replace), in isolation: it must
+   * be an object with a known component tag, obey the nesting rules inside it, and carry valid,
+   * unique element ids.
    *
-   * <p>Rules that depend on where the component will go (form and table only at the body root, column only in a
-   * column_set, multi-selects only in a form, the depth it adds to its target) are left to the caller, which knows
-   * the target; in particular a lone {@code column} is accepted, since it may be appended to a column_set.
+   * <p>Rules that depend on where the component will go (form and table only at the body root,
+   * column only in a column_set, multi-selects only in a form, the depth it adds to its target) are
+   * left to the caller, which knows the target; in particular a lone {@code column} is accepted,
+   * since it may be appended to a column_set.
    *
    * @throws ApiException on the first problem, as {@link #validate}
    */
@@ -159,9 +201,9 @@ public final class CardValidator {
   }
 
   /**
-   * Counts components and tagged elements of a card: every JSON object with a {@code tag} field under {@code header}
-   * and {@code body} (text objects, text tags and icons count, as on Feishu), except inside developer-owned payloads
-   * such as callback {@code value}s.
+   * Counts components and tagged elements of a card: every JSON object with a {@code tag} field
+   * under {@code header} and {@code body} (text objects, text tags and icons count, as on Feishu),
+   * except inside developer-owned payloads such as callback {@code value}s.
    */
   public static int countComponents(ObjectNode card) {
     Objects.requireNonNull(card, "card");
@@ -182,7 +224,8 @@ public final class CardValidator {
   private static void checkTopLevelKeys(ObjectNode card) {
     for (String key : REMOVED_TOP_LEVEL_KEYS) {
       if (card.has(key)) {
-        throw contentFailed(key, "top-level '" + key + "' is JSON 1.0 and not supported in schema 2.0");
+        throw contentFailed(
+            key, "top-level '" + key + "' is JSON 1.0 and not supported in schema 2.0");
       }
     }
   }
@@ -196,11 +239,13 @@ public final class CardValidator {
     // JSON 2.0 cards are always shared cards: Feishu refuses update_multi:false with its own code.
     if (updateMulti != null && !(updateMulti.isBoolean() && updateMulti.booleanValue())) {
       throw ApiException.of(
-          ErrorCode.UPDATE_MULTI_FALSE, "config.update_multi: must be true in schema 2.0, found " + quote(updateMulti));
+          ErrorCode.UPDATE_MULTI_FALSE,
+          "config.update_multi: must be true in schema 2.0, found " + quote(updateMulti));
     }
     JsonNode streamingMode = field(config, "streaming_mode");
     if (streamingMode != null && !streamingMode.isBoolean()) {
-      throw contentFailed("config.streaming_mode", "must be a boolean, found " + quote(streamingMode));
+      throw contentFailed(
+          "config.streaming_mode", "must be a boolean, found " + quote(streamingMode));
     }
     checkStreamingConfig(field(config, "streaming_config"));
     checkSummary(field(config, "summary"));
@@ -214,16 +259,18 @@ public final class CardValidator {
     requireObject(streamingConfig, "config.streaming_config");
     String path = "config.streaming_config";
     checkEnum(field(streamingConfig, "print_strategy"), path + ".print_strategy", PRINT_STRATEGIES);
-    checkPerPlatform(field(streamingConfig, "print_frequency_ms"), path + ".print_frequency_ms", 0, false);
+    checkPerPlatform(
+        field(streamingConfig, "print_frequency_ms"), path + ".print_frequency_ms", 0, false);
     checkPerPlatform(field(streamingConfig, "print_step"), path + ".print_step", 1, true);
   }
 
   /**
-   * A per-platform number map such as {@code {"default":70,"pc":50}}: known platform keys only, numeric values above
-   * (or, when {@code inclusive}, at least) {@code min}. {@code default} is not required: the renderer falls back to
-   * the documented defaults.
+   * A per-platform number map such as {@code {"default":70,"pc":50}}: known platform keys only,
+   * numeric values above (or, when {@code inclusive}, at least) {@code min}. {@code default} is not
+   * required: the renderer falls back to the documented defaults.
    */
-  private static void checkPerPlatform(@Nullable JsonNode node, String path, double min, boolean inclusive) {
+  private static void checkPerPlatform(
+      @Nullable JsonNode node, String path, double min, boolean inclusive) {
     if (node == null) {
       return;
     }
@@ -277,8 +324,9 @@ public final class CardValidator {
    *
    * @param slot what kind of array holds it
    * @param depth container levels enclosing it
-   * @param formAbove whether a form encloses it (at any depth); for a detached component it is unknown, taken as
-   *     true so that a multi-select given to the element APIs is not refused for lack of context
+   * @param formAbove whether a form encloses it (at any depth); for a detached component it is
+   *     unknown, taken as true so that a multi-select given to the element APIs is not refused for
+   *     lack of context
    */
   private record Place(Slot slot, int depth, boolean formAbove) {
     static final Place BODY_ROOT = new Place(Slot.BODY_ROOT, 0, false);
@@ -320,10 +368,14 @@ public final class CardValidator {
       throw contentFailed(path + ".tag", "tag " + quote(tag) + " was removed in schema 2.0");
     }
     if (TEXT_TAGS.contains(tag)) {
-      // A text object belongs in a component's text field (div.text, header.title…), not in an elements array.
-      throw contentFailed(path + ".tag", "tag " + quote(tag) + " is a text element, not a component");
+      // A text object belongs in a component's text field (div.text, header.title…), not in an
+      // elements array.
+      throw contentFailed(
+          path + ".tag", "tag " + quote(tag) + " is a text element, not a component");
     }
-    if (!CONTAINER_TAGS.contains(tag) && !DISPLAY_TAGS.contains(tag) && !INTERACTIVE_TAGS.contains(tag)) {
+    if (!CONTAINER_TAGS.contains(tag)
+        && !DISPLAY_TAGS.contains(tag)
+        && !INTERACTIVE_TAGS.contains(tag)) {
       throw contentFailed(path + ".tag", "unknown tag " + quote(tag));
     }
     return tag;
@@ -333,7 +385,8 @@ public final class CardValidator {
   private static void checkPlacement(String tag, String path, Place place) {
     if (place.slot() == Slot.COLUMN_SET) {
       if (!tag.equals("column")) {
-        throw contentFailed(path + ".tag", "column_set.columns may hold only 'column', found " + quote(tag));
+        throw contentFailed(
+            path + ".tag", "column_set.columns may hold only 'column', found " + quote(tag));
       }
       return;
     }
@@ -342,7 +395,8 @@ public final class CardValidator {
       throw contentFailed(path + ".tag", "'column' is allowed only in column_set.columns");
     }
     if ((tag.equals("form") || tag.equals("table")) && place.slot() == Slot.CONTAINER) {
-      throw contentFailed(path + ".tag", quote(tag) + " is allowed only at the body root, not inside a container");
+      throw contentFailed(
+          path + ".tag", quote(tag) + " is allowed only at the body root, not inside a container");
     }
     if (isMultiSelect(tag) && !place.formAbove()) {
       throw contentFailed(path + ".tag", quote(tag) + " is allowed only inside a form");
@@ -353,7 +407,10 @@ public final class CardValidator {
     return tag.equals("multi_select_static") || tag.equals("multi_select_person");
   }
 
-  /** The few per-component properties that are checked (see the class comment for why there are so few). */
+  /**
+   * The few per-component properties that are checked (see the class comment for why there are so
+   * few).
+   */
   private static void checkProperties(ObjectNode component, String tag, String path) {
     switch (tag) {
       case "form" -> {
@@ -380,7 +437,8 @@ public final class CardValidator {
   private static void checkContainer(ObjectNode container, String tag, String path, Place place) {
     if (tag.equals("column_set")) {
       // A column_set is only a row of columns: the columns, not the set, are the nesting level.
-      checkChildren(container, "columns", path, new Place(Slot.COLUMN_SET, place.depth(), place.formAbove()));
+      checkChildren(
+          container, "columns", path, new Place(Slot.COLUMN_SET, place.depth(), place.formAbove()));
       return;
     }
     int level = place.depth() + 1;
@@ -415,8 +473,12 @@ public final class CardValidator {
     collectElementIds(card.get("body"), "body", seen);
   }
 
-  /** Checks every element_id in the tree and records it with its path in {@code seen}, refusing duplicates. */
-  private static void collectElementIds(@Nullable JsonNode node, String path, Map<String, String> seen) {
+  /**
+   * Checks every element_id in the tree and records it with its path in {@code seen}, refusing
+   * duplicates.
+   */
+  private static void collectElementIds(
+      @Nullable JsonNode node, String path, Map<String, String> seen) {
     if (node == null) {
       return;
     }
@@ -453,7 +515,11 @@ public final class CardValidator {
     if (previous != null) {
       throw ApiException.of(
           ErrorCode.DUPLICATE_ELEMENT_ID,
-          path + ".element_id: duplicate element_id " + quote(id) + ", already used at " + previous);
+          path
+              + ".element_id: duplicate element_id "
+              + quote(id)
+              + ", already used at "
+              + previous);
     }
   }
 
@@ -461,7 +527,8 @@ public final class CardValidator {
     int count = countComponents(card);
     if (count > MAX_COMPONENTS) {
       throw ApiException.of(
-          ErrorCode.TOO_MANY_COMPONENTS, "card has " + count + " components and elements, at most " + MAX_COMPONENTS);
+          ErrorCode.TOO_MANY_COMPONENTS,
+          "card has " + count + " components and elements, at most " + MAX_COMPONENTS);
     }
   }
 
@@ -490,7 +557,8 @@ public final class CardValidator {
   private static void checkSize(ObjectNode card) {
     int size = Json.utf8Size(card);
     if (size > MAX_CARD_BYTES) {
-      throw ApiException.of(ErrorCode.CARD_TOO_LARGE, "card is " + size + " bytes, at most " + MAX_CARD_BYTES);
+      throw ApiException.of(
+          ErrorCode.CARD_TOO_LARGE, "card is " + size + " bytes, at most " + MAX_CARD_BYTES);
     }
   }
 
@@ -507,7 +575,8 @@ public final class CardValidator {
     if (node instanceof ObjectNode object) {
       return object;
     }
-    throw contentFailed(path, "must be an object, found " + (node == null ? "nothing" : quote(node)));
+    throw contentFailed(
+        path, "must be an object, found " + (node == null ? "nothing" : quote(node)));
   }
 
   private static void checkOptionalString(JsonNode object, String name, String path) {
@@ -531,7 +600,10 @@ public final class CardValidator {
     return values.stream().sorted().toList().toString();
   }
 
-  /** A value as it appears in a message: strings in single quotes, anything else as compact JSON, cut if long. */
+  /**
+   * A value as it appears in a message: strings in single quotes, anything else as compact JSON,
+   * cut if long.
+   */
   private static String quote(JsonNode value) {
     return value.isTextual() ? quote(value.textValue()) : cut(Json.write(value));
   }

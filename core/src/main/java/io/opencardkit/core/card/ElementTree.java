@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Element-level edits of a card JSON 2.0 tree, addressed by {@code element_id}.
  *
- * <p>Every method edits the tree it is given in place; callers that need all-or-nothing run it on a copy. Structural
- * rules that concern the whole card (unique ids, nesting, limits) are left to {@link CardValidator#validate}, which
- * callers run on the result.
+ * <p>Every method edits the tree it is given in place; callers that need all-or-nothing run it on a
+ * copy. Structural rules that concern the whole card (unique ids, nesting, limits) are left to
+ * {@link CardValidator#validate}, which callers run on the result.
  */
 public final class ElementTree {
   /** Containers and the field that holds their children. */
@@ -34,9 +34,16 @@ public final class ElementTree {
 
   private ElementTree() {}
 
-  /** Where an element sits: in an array of siblings, or as a named field of its parent (a text object). */
+  /**
+   * Where an element sits: in an array of siblings, or as a named field of its parent (a text
+   * object).
+   */
   private record Location(
-      ObjectNode node, @Nullable ArrayNode siblings, int index, @Nullable ObjectNode parent, @Nullable String field) {
+      ObjectNode node,
+      @Nullable ArrayNode siblings,
+      int index,
+      @Nullable ObjectNode parent,
+      @Nullable String field) {
     boolean inArray() {
       return siblings != null;
     }
@@ -58,7 +65,10 @@ public final class ElementTree {
     return location == null ? null : location.node();
   }
 
-  /** Returns the text element a content update targets; refuses unknown ids (300313) and non-text ones (300310). */
+  /**
+   * Returns the text element a content update targets; refuses unknown ids (300313) and non-text
+   * ones (300310).
+   */
   public static ObjectNode streamTarget(ObjectNode card, String elementId) {
     ObjectNode node = find(card, elementId);
     if (node == null) {
@@ -66,7 +76,8 @@ public final class ElementTree {
     }
     if (!STREAMABLE.contains(node.path("tag").asText())) {
       throw ApiException.of(
-          ErrorCode.ONLY_TEXT, elementId + " is a " + node.path("tag").asText() + ", not markdown or plain_text");
+          ErrorCode.ONLY_TEXT,
+          elementId + " is a " + node.path("tag").asText() + ", not markdown or plain_text");
     }
     return node;
   }
@@ -77,8 +88,11 @@ public final class ElementTree {
     return content == null || content.isNull() ? "" : content.asText();
   }
 
-  /** Inserts elements {@code insert_before}/{@code insert_after} a target, or {@code append}s them. */
-  public static void insert(ObjectNode card, String type, @Nullable String targetId, List<ObjectNode> elements) {
+  /**
+   * Inserts elements {@code insert_before}/{@code insert_after} a target, or {@code append}s them.
+   */
+  public static void insert(
+      ObjectNode card, String type, @Nullable String targetId, List<ObjectNode> elements) {
     ArrayNode siblings;
     int index;
     switch (type) {
@@ -97,7 +111,9 @@ public final class ElementTree {
           break;
         }
       default:
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "type must be insert_before, insert_after or append: " + type);
+        throw ApiException.of(
+            ErrorCode.INVALID_PARAMETER,
+            "type must be insert_before, insert_after or append: " + type);
     }
     for (ObjectNode element : elements) {
       siblings.insert(index++, element);
@@ -116,7 +132,10 @@ public final class ElementTree {
     put(location, element);
   }
 
-  /** Overwrites properties of an element (shallow merge); {@code tag} may not change, {@code element_id} may. */
+  /**
+   * Overwrites properties of an element (shallow merge); {@code tag} may not change, {@code
+   * element_id} may.
+   */
   public static void patch(ObjectNode card, String elementId, ObjectNode partial) {
     ObjectNode node = find(card, elementId);
     if (node == null) {
@@ -124,7 +143,8 @@ public final class ElementTree {
     }
     JsonNode tag = partial.get("tag");
     if (tag != null && !tag.equals(node.get("tag"))) {
-      throw ApiException.of(ErrorCode.TAG_CHANGE, elementId + ": tag " + node.path("tag") + " cannot become " + tag);
+      throw ApiException.of(
+          ErrorCode.TAG_CHANGE, elementId + ": tag " + node.path("tag") + " cannot become " + tag);
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = partial.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -152,7 +172,10 @@ public final class ElementTree {
 
   private static ArrayNode appendTarget(ObjectNode card, @Nullable String targetId) {
     if (targetId == null || targetId.isEmpty()) {
-      ObjectNode body = card.has("body") && card.get("body").isObject() ? (ObjectNode) card.get("body") : card.putObject("body");
+      ObjectNode body =
+          card.has("body") && card.get("body").isObject()
+              ? (ObjectNode) card.get("body")
+              : card.putObject("body");
       return arrayField(body, "elements");
     }
     ObjectNode target = find(card, targetId);
@@ -162,7 +185,12 @@ public final class ElementTree {
     String childrenField = CHILDREN_FIELD.get(target.path("tag").asText());
     if (childrenField == null) {
       throw ApiException.of(
-          ErrorCode.ADD_ELEMENT_FAILED, "append target " + targetId + " is a " + target.path("tag").asText() + ", not a container");
+          ErrorCode.ADD_ELEMENT_FAILED,
+          "append target "
+              + targetId
+              + " is a "
+              + target.path("tag").asText()
+              + ", not a container");
     }
     return arrayField(target, childrenField);
   }
@@ -175,16 +203,19 @@ public final class ElementTree {
     return parent.putArray(field);
   }
 
-  private static Location requireArrayLocation(ObjectNode card, @Nullable String targetId, String type) {
+  private static Location requireArrayLocation(
+      ObjectNode card, @Nullable String targetId, String type) {
     if (targetId == null || targetId.isEmpty()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "target_element_id is required for " + type);
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, "target_element_id is required for " + type);
     }
     Location target = locate(card, targetId);
     if (target == null) {
       throw notFound(ErrorCode.ADD_ELEMENT_FAILED, targetId);
     }
     if (!target.inArray()) {
-      throw ApiException.of(ErrorCode.ADD_ELEMENT_FAILED, targetId + " is a text object, not a component in a list");
+      throw ApiException.of(
+          ErrorCode.ADD_ELEMENT_FAILED, targetId + " is a text object, not a component in a list");
     }
     return target;
   }
@@ -207,7 +238,9 @@ public final class ElementTree {
       return null;
     }
     Location found = search(card.get("body"), null, null, -1, null, null, elementId);
-    return found != null ? found : search(card.get("header"), null, null, -1, null, null, elementId);
+    return found != null
+        ? found
+        : search(card.get("header"), null, null, -1, null, null, elementId);
   }
 
   private static @Nullable Location search(
@@ -230,7 +263,8 @@ public final class ElementTree {
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> child = it.next();
         if (CardValidator.OPAQUE_FIELDS.contains(child.getKey())) {
-          // The bot's own data (e.g. a button's callback value saying which element it is about), not elements: the
+          // The bot's own data (e.g. a button's callback value saying which element it is about),
+          // not elements: the
           // validator skips it too, so an element_id in there must not shadow the real element.
           continue;
         }

@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The card state machine: decides whether a bot's call is accepted and which events it produces.
  *
- * <p>Implementation notes: checks run in the order Feishu's error tables suggest: expiry (200750), owner (300311),
- * idempotency (200770 or a replay), the per-card rate limit outside streaming (99991400), sequence (300317), then the
- * operation's own rules. Structural changes are tried on a copy of the card and validated as a whole before anything
- * is applied, so a refused call never leaves a partial change. Time comes only from the injected {@link Clock}.
+ * <p>Implementation notes: checks run in the order Feishu's error tables suggest: expiry (200750),
+ * owner (300311), idempotency (200770 or a replay), the per-card rate limit outside streaming
+ * (99991400), sequence (300317), then the operation's own rules. Structural changes are tried on a
+ * copy of the card and validated as a whole before anything is applied, so a refused call never
+ * leaves a partial change. Time comes only from the injected {@link Clock}.
  */
 public final class CardEngine {
   private final Clock clock;
@@ -41,8 +42,8 @@ public final class CardEngine {
   }
 
   /**
-   * Validates a new card and returns its creation event (version 1). The caller builds a {@link CardState} and
-   * applies it.
+   * Validates a new card and returns its creation event (version 1). The caller builds a {@link
+   * CardState} and applies it.
    *
    * @throws ApiException when the card JSON is refused
    */
@@ -50,7 +51,8 @@ public final class CardEngine {
     CardValidator.validate(card);
     ObjectNode payload = Json.object();
     payload.set("card", card);
-    return new CardEvent(cardId, 1, EventType.CREATED, clock.millis(), appId, 0, null, null, payload);
+    return new CardEvent(
+        cardId, 1, EventType.CREATED, clock.millis(), appId, 0, null, null, payload);
   }
 
   /** Refuses use of a card by another app or after its lifetime. */
@@ -79,10 +81,21 @@ public final class CardEngine {
       throw imCardError(e.code().code(), e.getMessage());
     }
     if (state.sentMessageId() != null) {
-      throw imCardError(11310, "cardid is invalid: card entity " + state.cardId() + " was already sent");
+      throw imCardError(
+          11310, "cardid is invalid: card entity " + state.cardId() + " was already sent");
     }
     ObjectNode payload = Json.object().put("message_id", messageId).put("chat_id", chatId);
-    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.SENT, clock.millis(), appId, 0, null, null, payload);
+    CardEvent event =
+        new CardEvent(
+            state.cardId(),
+            state.version() + 1,
+            EventType.SENT,
+            clock.millis(),
+            appId,
+            0,
+            null,
+            null,
+            payload);
     state.apply(event);
     return event;
   }
@@ -91,13 +104,17 @@ public final class CardEngine {
   public static ApiException imCardError(int subCode, @Nullable String subMessage) {
     return new ApiException(
         ErrorCode.IM_CARD_CONTENT_FAILED,
-        "Failed to create card content, ext=ErrCode: " + subCode + "; ErrMsg: " + subMessage + "; ");
+        "Failed to create card content, ext=ErrCode: "
+            + subCode
+            + "; ErrMsg: "
+            + subMessage
+            + "; ");
   }
 
   /**
-   * Switches streaming off when its window has run out: called by the server's periodic sweep and by the first
-   * mutation after the deadline. The card remembers the timeout until a content call has heard 200850 about it.
-   * Returns the event, already applied, or empty.
+   * Switches streaming off when its window has run out: called by the server's periodic sweep and
+   * by the first mutation after the deadline. The card remembers the timeout until a content call
+   * has heard 200850 about it. Returns the event, already applied, or empty.
    */
   public Optional<CardEvent> expireStreaming(CardState state) {
     long closesAt = state.streamingOpenedAtMillis() + limits.streamingTimeout().toMillis();
@@ -105,16 +122,26 @@ public final class CardEngine {
       return Optional.empty();
     }
     CardEvent event =
-        new CardEvent(state.cardId(), state.version() + 1, EventType.STREAMING_TIMED_OUT, closesAt, null, 0, null, null, Json.object());
+        new CardEvent(
+            state.cardId(),
+            state.version() + 1,
+            EventType.STREAMING_TIMED_OUT,
+            closesAt,
+            null,
+            0,
+            null,
+            null,
+            Json.object());
     state.apply(event);
     return Optional.of(event);
   }
 
   /**
-   * Decides a mutation and applies what it produces to {@code state}. While a user's interaction with the card is
-   * being answered by the bot (see {@link #startInteraction}) every mutation is refused with 200810, after the owner
-   * and uuid checks (a replay of an already applied request still succeeds) and before the rate limit and sequence
-   * checks (a refused call consumes nothing).
+   * Decides a mutation and applies what it produces to {@code state}. While a user's interaction
+   * with the card is being answered by the bot (see {@link #startInteraction}) every mutation is
+   * refused with 200810, after the owner and uuid checks (a replay of an already applied request
+   * still succeeds) and before the rate limit and sequence checks (a refused call consumes
+   * nothing).
    */
   public Outcome execute(CardState state, Mutation m) {
     long now = clock.millis();
@@ -127,17 +154,20 @@ public final class CardEngine {
           if (earlier.equals(m.fingerprint())) {
             return new Outcome(List.of(), null, true);
           }
-          throw ApiException.of(ErrorCode.UUID_CONFLICT, "uuid " + m.uuid() + " was used for a different request");
+          throw ApiException.of(
+              ErrorCode.UUID_CONFLICT, "uuid " + m.uuid() + " was used for a different request");
         }
       }
       if (state.interactionLocked(now)) {
         throw ApiException.of(
-            ErrorCode.CARD_IN_INTERACTION, "a user's interaction with card " + state.cardId() + " is being answered by the bot");
+            ErrorCode.CARD_IN_INTERACTION,
+            "a user's interaction with card " + state.cardId() + " is being answered by the bot");
       }
       checkRate(state, now);
       if (m.sequence() <= state.lastSequence()) {
         throw ApiException.of(
-            ErrorCode.SEQUENCE_NOT_INCREASING, "sequence " + m.sequence() + " is not greater than " + state.lastSequence());
+            ErrorCode.SEQUENCE_NOT_INCREASING,
+            "sequence " + m.sequence() + " is not greater than " + state.lastSequence());
       }
       expireStreaming(state).ifPresent(events::add);
       ObjectNode payload;
@@ -149,7 +179,17 @@ public final class CardEngine {
         payload = decideStructural(state, m);
         type = m.kind().eventType();
       }
-      CardEvent event = new CardEvent(state.cardId(), state.version() + 1, type, now, m.appId(), m.sequence(), m.uuid(), m.fingerprint(), payload);
+      CardEvent event =
+          new CardEvent(
+              state.cardId(),
+              state.version() + 1,
+              type,
+              now,
+              m.appId(),
+              m.sequence(),
+              m.uuid(),
+              m.fingerprint(),
+              payload);
       state.apply(event);
       events.add(event); // applying it counted it for the rate limit: it carries a sequence
       return new Outcome(events, null, false);
@@ -159,51 +199,90 @@ public final class CardEngine {
   }
 
   /**
-   * Records that a user's interaction was handed to the bot: until it ends ({@link #endInteraction}) or {@code
-   * untilMillis} passes, CardKit calls are refused with 200810. Interactions of several users overlap: the card stays
-   * locked until all of them ended. The lock is an event like any other change, so every node that accepts calls for
-   * the card sees it. Returns the event, already applied.
+   * Records that a user's interaction was handed to the bot: until it ends ({@link
+   * #endInteraction}) or {@code untilMillis} passes, CardKit calls are refused with 200810.
+   * Interactions of several users overlap: the card stays locked until all of them ended. The lock
+   * is an event like any other change, so every node that accepts calls for the card sees it.
+   * Returns the event, already applied.
    */
   public CardEvent startInteraction(CardState state, long untilMillis) {
     ObjectNode payload = Json.object().put("until", untilMillis);
-    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.INTERACTION_STARTED, clock.millis(), null, 0, null, null, payload);
+    CardEvent event =
+        new CardEvent(
+            state.cardId(),
+            state.version() + 1,
+            EventType.INTERACTION_STARTED,
+            clock.millis(),
+            null,
+            0,
+            null,
+            null,
+            payload);
     state.apply(event);
     return event;
   }
 
-  /** Ends one interaction in flight; returns the event, already applied, or empty when none was in flight. */
+  /**
+   * Ends one interaction in flight; returns the event, already applied, or empty when none was in
+   * flight.
+   */
   public Optional<CardEvent> endInteraction(CardState state) {
     if (state.interactionsInFlight() == 0) {
       return Optional.empty();
     }
-    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.INTERACTION_ENDED, clock.millis(), null, 0, null, null, Json.object());
+    CardEvent event =
+        new CardEvent(
+            state.cardId(),
+            state.version() + 1,
+            EventType.INTERACTION_ENDED,
+            clock.millis(),
+            null,
+            0,
+            null,
+            null,
+            Json.object());
     state.apply(event);
     return Optional.of(event);
   }
 
   /**
-   * Replaces the card with the one a bot answered a card callback with. The event carries no sequence, so the bot's
-   * sequence counter is untouched (its next CardKit call goes on from where it was), and it is neither rate limited
-   * nor subject to the interaction lock (it is what ends the interaction). Returns the event, already applied.
+   * Replaces the card with the one a bot answered a card callback with. The event carries no
+   * sequence, so the bot's sequence counter is untouched (its next CardKit call goes on from where
+   * it was), and it is neither rate limited nor subject to the interaction lock (it is what ends
+   * the interaction). Returns the event, already applied.
    *
-   * @throws ApiException 300311 for another app, 200750 after the card's lifetime, 300303 for a card that is not
-   *     schema 2.0 (a 2.0 card cannot become a 1.0 card), {@link ErrorCode#INVALID_PARAMETER} while the card streams
-   *     (Feishu applies no callback card to a streaming card: close streaming first), and the validator's codes for a
-   *     refused card (200220, 200860, 300305, …)
+   * @throws ApiException 300311 for another app, 200750 after the card's lifetime, 300303 for a
+   *     card that is not schema 2.0 (a 2.0 card cannot become a 1.0 card), {@link
+   *     ErrorCode#INVALID_PARAMETER} while the card streams (Feishu applies no callback card to a
+   *     streaming card: close streaming first), and the validator's codes for a refused card
+   *     (200220, 200860, 300305, …)
    */
   public CardEvent replaceFromCallback(CardState state, String appId, ObjectNode card) {
     long now = clock.millis();
     checkUsable(state, appId);
     if (state.isStreaming(now, limits.streamingTimeout().toMillis())) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "card " + state.cardId() + " is streaming; a callback response cannot update it");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER,
+          "card " + state.cardId() + " is streaming; a callback response cannot update it");
     }
     if (!"2.0".equals(card.path("schema").asText(null))) {
-      throw ApiException.of(ErrorCode.SCHEMA_NOT_2, "a schema 2.0 card cannot be updated to another schema");
+      throw ApiException.of(
+          ErrorCode.SCHEMA_NOT_2, "a schema 2.0 card cannot be updated to another schema");
     }
     CardValidator.validate(card);
     ObjectNode payload = Json.object();
     payload.set("card", card);
-    CardEvent event = new CardEvent(state.cardId(), state.version() + 1, EventType.REPLACED, now, appId, 0, null, null, payload);
+    CardEvent event =
+        new CardEvent(
+            state.cardId(),
+            state.version() + 1,
+            EventType.REPLACED,
+            now,
+            appId,
+            0,
+            null,
+            null,
+            payload);
     state.apply(event);
     return event;
   }
@@ -218,7 +297,11 @@ public final class CardEngine {
     if (recent.size() >= limits.operationsPerSecond()) {
       throw ApiException.of(
           ErrorCode.RATE_LIMITED,
-          "card " + state.cardId() + " allows " + limits.operationsPerSecond() + " operations per second outside streaming mode");
+          "card "
+              + state.cardId()
+              + " allows "
+              + limits.operationsPerSecond()
+              + " operations per second outside streaming mode");
     }
   }
 
@@ -227,19 +310,25 @@ public final class CardEngine {
     String content = request.get("content").asText();
     ObjectNode target = ElementTree.streamTarget(state.card(), elementId);
     if (!state.streamingMode()) {
-      // The first content call after a timeout hears 200850, later ones 300309, as on Feishu. The mark is kept on the
-      // state, not taken from this call, because the server's timer usually closes the window before any call does.
-      throw new ApiException(state.takeUnreportedTimeout() ? ErrorCode.STREAMING_TIMEOUT : ErrorCode.STREAMING_CLOSED);
+      // The first content call after a timeout hears 200850, later ones 300309, as on Feishu. The
+      // mark is kept on the
+      // state, not taken from this call, because the server's timer usually closes the window
+      // before any call does.
+      throw new ApiException(
+          state.takeUnreportedTimeout() ? ErrorCode.STREAMING_TIMEOUT : ErrorCode.STREAMING_CLOSED);
     }
     if (content.length() > limits.maxContentChars()) {
       throw ApiException.of(
-          ErrorCode.INVALID_PARAMETER, "content has " + content.length() + " characters, at most " + limits.maxContentChars());
+          ErrorCode.INVALID_PARAMETER,
+          "content has " + content.length() + " characters, at most " + limits.maxContentChars());
     }
     String old = ElementTree.content(target);
     boolean appends = content.startsWith(old);
     int newBytes = state.cardBytes() + jsonGrowth(old, content, appends);
     if (newBytes > CardValidator.MAX_CARD_BYTES) {
-      throw ApiException.of(ErrorCode.CARD_TOO_LARGE, "card would be " + newBytes + " bytes, at most " + CardValidator.MAX_CARD_BYTES);
+      throw ApiException.of(
+          ErrorCode.CARD_TOO_LARGE,
+          "card would be " + newBytes + " bytes, at most " + CardValidator.MAX_CARD_BYTES);
     }
     ObjectNode payload = Json.object().put("element_id", elementId);
     if (appends) {
@@ -251,10 +340,11 @@ public final class CardEngine {
   }
 
   /**
-   * Bytes the card JSON gains when {@code content} replaces {@code old}, measured as the text is written in the card
-   * (escapes included): raw UTF-8 would let text full of newlines and quotes push the stored card past the 30 KB
-   * limit, after which every other change, even closing streaming, is refused with 200860. The measure is additive per
-   * character, so an append measures only its suffix (most of a streamed text is the shared prefix).
+   * Bytes the card JSON gains when {@code content} replaces {@code old}, measured as the text is
+   * written in the card (escapes included): raw UTF-8 would let text full of newlines and quotes
+   * push the stored card past the 30 KB limit, after which every other change, even closing
+   * streaming, is refused with 200860. The measure is additive per character, so an append measures
+   * only its suffix (most of a streamed text is the shared prefix).
    */
   static int jsonGrowth(String old, String content, boolean appends) {
     if (appends) {

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param appId the calling app, or {@code null} for events the server itself causes
  * @param sequence the bot's sequence, 0 when the call carries none (create, send, timeout)
  * @param uuid the bot's idempotency id, or {@code null}
- * @param fingerprint a digest of the request, stored with the uuid to tell a replay from a conflict; or {@code null}
+ * @param fingerprint a digest of the request, stored with the uuid to tell a replay from a
+ *     conflict; or {@code null}
  * @param payload the type-specific data; never mutated after the event is built
  */
 public record CardEvent(

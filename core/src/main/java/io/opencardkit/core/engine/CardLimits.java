@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The limits a card lives by.
  *
- * @param streamingTimeout how long after streaming was last opened it switches itself off (Feishu: 10 minutes)
+ * @param streamingTimeout how long after streaming was last opened it switches itself off (Feishu:
+ *     10 minutes)
  * @param operationsPerSecond per-card ceiling outside streaming mode (Feishu: 10)
  * @param lifetime how long a card entity can be used after creation (Feishu: 14 days)
  * @param maxContentChars the longest streamed text (Feishu: 100,000 characters)
@@ -20,7 +21,8 @@ public record CardLimits(
       throw new IllegalArgumentException("streamingTimeout must be positive: " + streamingTimeout);
     }
     if (operationsPerSecond < 1) {
-      throw new IllegalArgumentException("operationsPerSecond must be at least 1: " + operationsPerSecond);
+      throw new IllegalArgumentException(
+          "operationsPerSecond must be at least 1: " + operationsPerSecond);
     }
   }
 

@@ -15,21 +15,25 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Normalises the request forms bots send into one payload shape, and applies structural payloads to a card tree.
+ * Normalises the request forms bots send into one payload shape, and applies structural payloads to
+ * a card tree.
  *
- * <p>The same {@code apply*} code runs when a request is decided (on a copy) and when a stored event is replayed, so
- * replay gives the acknowledged state by construction.
+ * <p>The same {@code apply*} code runs when a request is decided (on a copy) and when a stored
+ * event is replayed, so replay gives the acknowledged state by construction.
  */
 public final class CardOperations {
-  /** Keys that, found at the top of a settings object, mean the bot sent {@code config} without its wrapper. */
+  /**
+   * Keys that, found at the top of a settings object, mean the bot sent {@code config} without its
+   * wrapper.
+   */
   private static final Set<String> WRAPPER_KEYS = Set.of("config", "card_link");
 
   private CardOperations() {}
 
   /**
    * Normalises a settings object to {@code {config?, card_link?}}. Accepts the documented form
-   * {@code {"config":{…},"card_link":{…}}} and the unwrapped form {@code {"streaming_mode":false}} that the vendor's
-   * own plugin sends.
+   * {@code {"config":{…},"card_link":{…}}} and the unwrapped form {@code {"streaming_mode":false}}
+   * that the vendor's own plugin sends.
    */
   public static ObjectNode normalizeSettings(JsonNode settings) {
     if (settings == null || !settings.isObject()) {
@@ -46,7 +50,10 @@ public final class CardOperations {
     } else {
       normalized.set("config", settings.deepCopy());
     }
-    if (normalized.isEmpty() || (normalized.has("config") && normalized.get("config").isEmpty() && !normalized.has("card_link"))) {
+    if (normalized.isEmpty()
+        || (normalized.has("config")
+            && normalized.get("config").isEmpty()
+            && !normalized.has("card_link"))) {
       throw ApiException.of(ErrorCode.EMPTY_DSL, "settings has nothing to change");
     }
     return normalized;
@@ -64,15 +71,20 @@ public final class CardOperations {
     to.set(field, value.deepCopy());
   }
 
-  /** Values inside batch actions may be nested objects or JSON-encoded strings; both mean the same. */
+  /**
+   * Values inside batch actions may be nested objects or JSON-encoded strings; both mean the same.
+   */
   static JsonNode unwrapJsonString(JsonNode value) {
     if (value != null && value.isTextual()) {
       JsonNode parsed = Json.parseOrNull(value.asText());
       if (parsed != null && (parsed.isObject() || parsed.isArray())) {
         String invalid = Json.loneSurrogatePath(parsed);
         if (invalid != null) {
-          // the escape of half a surrogate pair: stores would keep "?" for it, not the text the bot sent
-          throw ApiException.of(ErrorCode.INVALID_PARAMETER, "a JSON-encoded value in actions is not valid Unicode at " + invalid);
+          // the escape of half a surrogate pair: stores would keep "?" for it, not the text the bot
+          // sent
+          throw ApiException.of(
+              ErrorCode.INVALID_PARAMETER,
+              "a JSON-encoded value in actions is not valid Unicode at " + invalid);
         }
         return parsed;
       }
@@ -85,7 +97,10 @@ public final class CardOperations {
     JsonNode config = settings.get("config");
     if (config != null) {
       JsonNode existing = card.get("config");
-      ObjectNode target = existing != null && existing.isObject() ? (ObjectNode) existing : card.putObject("config");
+      ObjectNode target =
+          existing != null && existing.isObject()
+              ? (ObjectNode) existing
+              : card.putObject("config");
       for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         target.set(field.getKey(), field.getValue().deepCopy());
@@ -98,8 +113,8 @@ public final class CardOperations {
   }
 
   /**
-   * Normalises a batch's {@code actions} (a JSON array, or a JSON string holding one) to
-   * {@code [{action, params}]} with the documented parameter names.
+   * Normalises a batch's {@code actions} (a JSON array, or a JSON string holding one) to {@code
+   * [{action, params}]} with the documented parameter names.
    */
   public static ArrayNode normalizeActions(JsonNode actions) {
     actions = unwrapJsonString(actions);
@@ -110,11 +125,13 @@ public final class CardOperations {
     for (int i = 0; i < actions.size(); i++) {
       JsonNode action = unwrapJsonString(actions.get(i));
       if (!action.isObject() || !action.path("action").isTextual()) {
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "actions[" + i + "] needs an action name");
+        throw ApiException.of(
+            ErrorCode.INVALID_PARAMETER, "actions[" + i + "] needs an action name");
       }
       JsonNode params = unwrapJsonString(action.get("params"));
       if (params == null || !params.isObject()) {
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "actions[" + i + "].params must be an object");
+        throw ApiException.of(
+            ErrorCode.INVALID_PARAMETER, "actions[" + i + "].params must be an object");
       }
       ObjectNode out = normalized.addObject();
       String name = action.get("action").asText();
@@ -129,8 +146,10 @@ public final class CardOperations {
     switch (action) {
       case "partial_update_setting":
         {
-          // The documented form wraps in "settings"; older SDK docs put config/card_link directly in params.
-          JsonNode settings = params.has("settings") ? unwrapJsonString(params.get("settings")) : params;
+          // The documented form wraps in "settings"; older SDK docs put config/card_link directly
+          // in params.
+          JsonNode settings =
+              params.has("settings") ? unwrapJsonString(params.get("settings")) : params;
           out.set("settings", normalizeSettings(settings));
           break;
         }
@@ -142,15 +161,22 @@ public final class CardOperations {
           if (target != null) {
             out.put("target_element_id", target);
           }
-          JsonNode elements = params.has("elements") ? params.get("elements") : params.get("element_list");
+          JsonNode elements =
+              params.has("elements") ? params.get("elements") : params.get("element_list");
           out.set("elements", elementArray(elements, "actions[" + i + "].params.elements"));
           break;
         }
       case "delete_elements":
         {
-          JsonNode ids = unwrapJsonString(params.has("element_ids") ? params.get("element_ids") : params.get("element_id_list"));
+          JsonNode ids =
+              unwrapJsonString(
+                  params.has("element_ids")
+                      ? params.get("element_ids")
+                      : params.get("element_id_list"));
           if (ids == null || !ids.isArray() || ids.isEmpty()) {
-            throw ApiException.of(ErrorCode.INVALID_PARAMETER, "actions[" + i + "].params.element_ids must be a non-empty array");
+            throw ApiException.of(
+                ErrorCode.INVALID_PARAMETER,
+                "actions[" + i + "].params.element_ids must be a non-empty array");
           }
           ArrayNode idArray = out.putArray("element_ids");
           ids.forEach(id -> idArray.add(id.asText()));
@@ -158,14 +184,19 @@ public final class CardOperations {
         }
       case "partial_update_element":
         out.put("element_id", requireElementId(params, i));
-        out.set("partial_element", requireObject(params.get("partial_element"), "actions[" + i + "].params.partial_element"));
+        out.set(
+            "partial_element",
+            requireObject(
+                params.get("partial_element"), "actions[" + i + "].params.partial_element"));
         break;
       case "update_element":
         out.put("element_id", requireElementId(params, i));
-        out.set("element", requireObject(params.get("element"), "actions[" + i + "].params.element"));
+        out.set(
+            "element", requireObject(params.get("element"), "actions[" + i + "].params.element"));
         break;
       default:
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "actions[" + i + "]: unknown action " + action);
+        throw ApiException.of(
+            ErrorCode.INVALID_PARAMETER, "actions[" + i + "]: unknown action " + action);
     }
     return out;
   }
@@ -176,7 +207,8 @@ public final class CardOperations {
       id = text(params, "id"); // the older SDK docs call it "id"
     }
     if (id == null || id.isEmpty()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "actions[" + i + "].params.element_id is required");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, "actions[" + i + "].params.element_id is required");
     }
     return id;
   }
@@ -190,7 +222,8 @@ public final class CardOperations {
   public static ArrayNode elementArray(JsonNode elements, String what) {
     elements = unwrapJsonString(elements);
     if (elements == null || !elements.isArray() || elements.isEmpty()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, what + " must be a non-empty JSON array of components");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, what + " must be a non-empty JSON array of components");
     }
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (int i = 0; i < elements.size(); i++) {
@@ -212,13 +245,19 @@ public final class CardOperations {
   static void applyStructural(ObjectNode card, EventType type, ObjectNode p) {
     switch (type) {
       case ELEMENTS_ADDED:
-        ElementTree.insert(card, p.get("type").asText(), textOrNull(p, "target_element_id"), copies(p.get("elements")));
+        ElementTree.insert(
+            card,
+            p.get("type").asText(),
+            textOrNull(p, "target_element_id"),
+            copies(p.get("elements")));
         break;
       case ELEMENT_UPDATED:
-        ElementTree.replace(card, p.get("element_id").asText(), (ObjectNode) p.get("element").deepCopy());
+        ElementTree.replace(
+            card, p.get("element_id").asText(), (ObjectNode) p.get("element").deepCopy());
         break;
       case ELEMENT_PATCHED:
-        ElementTree.patch(card, p.get("element_id").asText(), (ObjectNode) p.get("partial_element"));
+        ElementTree.patch(
+            card, p.get("element_id").asText(), (ObjectNode) p.get("partial_element"));
         break;
       case ELEMENTS_DELETED:
         for (JsonNode id : p.get("element_ids")) {

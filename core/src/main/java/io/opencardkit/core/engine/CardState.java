@@ -12,15 +12,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The current state of one card entity: its JSON, its counters and its streaming window.
  *
- * <p>Implementation notes: the state changes only through {@link #apply(CardEvent)}, so replaying the stored log after
- * a restart rebuilds exactly the state that was acknowledged. It is not thread-safe: the runtime keeps one writer per
- * card. Two fields are not persisted in snapshots: the rate-limit window (it concerns the last second only, and is
- * rebuilt from the events applied, whichever node accepted them) and whether a timeout was already reported (a hint
- * for the choice between two "streaming is over" codes).
+ * <p>Implementation notes: the state changes only through {@link #apply(CardEvent)}, so replaying
+ * the stored log after a restart rebuilds exactly the state that was acknowledged. It is not
+ * thread-safe: the runtime keeps one writer per card. Two fields are not persisted in snapshots:
+ * the rate-limit window (it concerns the last second only, and is rebuilt from the events applied,
+ * whichever node accepted them) and whether a timeout was already reported (a hint for the choice
+ * between two "streaming is over" codes).
  */
 public final class CardState {
   /** How many idempotency ids a card remembers; older ones are forgotten first. */
   static final int MAX_REMEMBERED_UUIDS = 4096;
+
   /** The per-card rate limit counts the operations of the last second. */
   static final long RATE_WINDOW_MILLIS = 1000;
 
@@ -42,7 +44,9 @@ public final class CardState {
       };
   private final ArrayDeque<Long> recentOperationMillis = new ArrayDeque<>();
   private int cardBytes = -1; // -1 when it must be recomputed
-  private boolean timeoutUnreported; // true from a streaming timeout until a content call hears 200850 or it reopens
+  private boolean
+      timeoutUnreported; // true from a streaming timeout until a content call hears 200850 or it
+  // reopens
   private int interactionsInFlight; // users' interactions handed to the bot and not ended yet
   private long interactionLockedUntil = Long.MIN_VALUE; // meaningful while interactionsInFlight > 0
 
@@ -123,9 +127,12 @@ public final class CardState {
     }
     if (event.sequence() > 0) {
       lastSequence = event.sequence();
-      // Only a bot's CardKit operation carries a sequence. One accepted while streaming mode was on is exempt for
-      // good: the guide says such calls 「不会触发接口的频率限制」, so closing streaming must not turn a burst of
-      // streamed updates into a 429 for the next call (the call that closes streaming was itself made in streaming).
+      // Only a bot's CardKit operation carries a sequence. One accepted while streaming mode was on
+      // is exempt for
+      // good: the guide says such calls 「不会触发接口的频率限制」, so closing streaming must not turn a burst
+      // of
+      // streamed updates into a 429 for the next call (the call that closes streaming was itself
+      // made in streaming).
       if (!wasStreaming) {
         countOperation(event.atMillis());
       }
@@ -138,9 +145,11 @@ public final class CardState {
 
   private void startInteraction(long atMillis, long untilMillis) {
     if (interactionsInFlight > 0 && atMillis >= interactionLockedUntil) {
-      interactionsInFlight = 0; // the earlier ones were never ended (a node died with them): their deadline passed
+      interactionsInFlight =
+          0; // the earlier ones were never ended (a node died with them): their deadline passed
     }
-    interactionLockedUntil = interactionsInFlight == 0 ? untilMillis : Math.max(interactionLockedUntil, untilMillis);
+    interactionLockedUntil =
+        interactionsInFlight == 0 ? untilMillis : Math.max(interactionLockedUntil, untilMillis);
     interactionsInFlight++;
   }
 
@@ -203,7 +212,10 @@ public final class CardState {
     return lastSequence;
   }
 
-  /** Whether {@code config.streaming_mode} is on (the window may have run out without a call noticing yet). */
+  /**
+   * Whether {@code config.streaming_mode} is on (the window may have run out without a call
+   * noticing yet).
+   */
   public boolean streamingMode() {
     JsonNode mode = card.path("config").get("streaming_mode");
     return mode != null && mode.asBoolean(false);
@@ -239,8 +251,9 @@ public final class CardState {
   }
 
   /**
-   * Whether streaming ended by timeout (noticed by a call or by the server's timer) and no content call has been told
-   * so yet; clears the mark. Not persisted: after a restart, a bot may hear of the same timeout once more.
+   * Whether streaming ended by timeout (noticed by a call or by the server's timer) and no content
+   * call has been told so yet; clears the mark. Not persisted: after a restart, a bot may hear of
+   * the same timeout once more.
    */
   boolean takeUnreportedTimeout() {
     boolean unreported = timeoutUnreported;
@@ -254,8 +267,8 @@ public final class CardState {
   }
 
   /**
-   * Until when CardKit calls are refused because an interaction is being answered ({@code Long.MIN_VALUE} when
-   * none is in flight).
+   * Until when CardKit calls are refused because an interaction is being answered ({@code
+   * Long.MIN_VALUE} when none is in flight).
    */
   public long interactionLockedUntil() {
     return interactionsInFlight > 0 ? interactionLockedUntil : Long.MIN_VALUE;
@@ -303,7 +316,8 @@ public final class CardState {
     this.uuidFingerprints.clear();
     this.uuidFingerprints.putAll(uuids);
     this.interactionsInFlight = interactionsInFlight;
-    this.interactionLockedUntil = interactionsInFlight > 0 ? interactionLockedUntil : Long.MIN_VALUE;
+    this.interactionLockedUntil =
+        interactionsInFlight > 0 ? interactionLockedUntil : Long.MIN_VALUE;
     this.cardBytes = -1;
   }
 }

@@ -49,7 +49,9 @@ public final class CardStateCodec {
         node.get("last_sequence").asInt(),
         node.get("streaming_opened_at").asLong(),
         node.path("sent_message_id").isNull() ? null : node.get("sent_message_id").asText(),
-        node.path("sent_chat_id").isNull() || node.path("sent_chat_id").isMissingNode() ? null : node.get("sent_chat_id").asText(),
+        node.path("sent_chat_id").isNull() || node.path("sent_chat_id").isMissingNode()
+            ? null
+            : node.get("sent_chat_id").asText(),
         uuids,
         node.path("interactions_in_flight").asInt(0),
         node.path("interaction_locked_until").asLong(Long.MIN_VALUE));

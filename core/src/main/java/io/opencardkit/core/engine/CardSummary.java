@@ -13,8 +13,8 @@ public final class CardSummary {
   private CardSummary() {}
 
   /**
-   * While streaming and without a custom summary: "[生成中...]"; otherwise the custom summary; otherwise text
-   * derived from the card (title, else the first text).
+   * While streaming and without a custom summary: "[生成中...]"; otherwise the custom summary;
+   * otherwise text derived from the card (title, else the first text).
    */
   public static String of(CardState state, long nowMillis, long streamingTimeoutMillis) {
     String custom = state.card().path("config").path("summary").path("content").asText("");
@@ -27,7 +27,10 @@ public final class CardSummary {
     return derived(state.card());
   }
 
-  /** Text derived from a card: its title, else its first non-empty text, shortened; "[卡片]" for an empty card. */
+  /**
+   * Text derived from a card: its title, else its first non-empty text, shortened; "[卡片]" for an
+   * empty card.
+   */
   public static String derived(JsonNode card) {
     String title = card.path("header").path("title").path("content").asText("").strip();
     if (!title.isEmpty()) {

@@ -4,7 +4,10 @@ package io.opencardkit.core.engine;
 public enum EventType {
   /** The card entity was created: payload {@code {card}}. */
   CREATED("created"),
-  /** Settings were merged into {@code config}/{@code card_link}: payload {@code {config?, card_link?}}. */
+  /**
+   * Settings were merged into {@code config}/{@code card_link}: payload {@code {config?,
+   * card_link?}}.
+   */
   SETTINGS("settings"),
   /** The whole card was replaced: payload {@code {card}}. */
   REPLACED("replaced"),
@@ -16,9 +19,15 @@ public enum EventType {
   ELEMENT_PATCHED("element_patched"),
   /** Elements (with their children) were removed: payload {@code {element_ids}}. */
   ELEMENTS_DELETED("elements_deleted"),
-  /** A batch of actions applied all together: payload {@code {actions:[{action, params}]}} normalised. */
+  /**
+   * A batch of actions applied all together: payload {@code {actions:[{action, params}]}}
+   * normalised.
+   */
   BATCH("batch"),
-  /** Streamed text that extends the old text: payload {@code {element_id, offset, text}} (offset in UTF-16 units). */
+  /**
+   * Streamed text that extends the old text: payload {@code {element_id, offset, text}} (offset in
+   * UTF-16 units).
+   */
   CONTENT_APPENDED("content_appended"),
   /** Streamed text that does not extend the old text: payload {@code {element_id, text}}. */
   CONTENT_REPLACED("content_replaced"),
@@ -27,8 +36,8 @@ public enum EventType {
   /** The card entity was sent as a message: payload {@code {message_id, chat_id}}. */
   SENT("sent"),
   /**
-   * A user's interaction was handed to the bot: CardKit calls are refused with 200810 until it ends or until
-   * {@code until} (engine clock millis) passes: payload {@code {until}}.
+   * A user's interaction was handed to the bot: CardKit calls are refused with 200810 until it ends
+   * or until {@code until} (engine clock millis) passes: payload {@code {until}}.
    */
   INTERACTION_STARTED("interaction_started"),
   /** One interaction ended (the bot answered, or could not be reached): payload {@code {}}. */

@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param sequence the bot's sequence number (any int; the engine decides whether it is acceptable)
  * @param uuid idempotency id, or {@code null}
  * @param fingerprint digest of the request, compared when a uuid is reused
- * @param payload the normalised data, in the shape of the matching {@link EventType}; for {@link Kind#CONTENT}
- *     {@code {element_id, content}}
+ * @param payload the normalised data, in the shape of the matching {@link EventType}; for {@link
+ *     Kind#CONTENT} {@code {element_id, content}}
  */
-public record Mutation(Kind kind, String appId, int sequence, String uuid, String fingerprint, ObjectNode payload) {
+public record Mutation(
+    Kind kind, String appId, int sequence, String uuid, String fingerprint, ObjectNode payload) {
   public Mutation {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(appId, "appId");
@@ -31,7 +32,10 @@ public record Mutation(Kind kind, String appId, int sequence, String uuid, Strin
     UPDATE_ELEMENT(EventType.ELEMENT_UPDATED),
     PATCH_ELEMENT(EventType.ELEMENT_PATCHED),
     DELETE_ELEMENTS(EventType.ELEMENTS_DELETED),
-    /** Streamed full text; becomes {@link EventType#CONTENT_APPENDED} or {@link EventType#CONTENT_REPLACED}. */
+    /**
+     * Streamed full text; becomes {@link EventType#CONTENT_APPENDED} or {@link
+     * EventType#CONTENT_REPLACED}.
+     */
     CONTENT(null);
 
     private final @Nullable EventType eventType;
@@ -41,7 +45,8 @@ public record Mutation(Kind kind, String appId, int sequence, String uuid, Strin
     }
 
     EventType eventType() {
-      return Objects.requireNonNull(eventType, "CONTENT becomes CONTENT_APPENDED or CONTENT_REPLACED");
+      return Objects.requireNonNull(
+          eventType, "CONTENT becomes CONTENT_APPENDED or CONTENT_REPLACED");
     }
   }
 }

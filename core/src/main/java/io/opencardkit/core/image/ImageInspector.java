@@ -7,9 +7,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks an image uploaded to {@code im/v1/images} as Feishu does: at most 10 MB and not empty, one of the formats
- * Feishu accepts (JPG, PNG, WEBP, GIF, BMP, ICO, TIFF, HEIC, recognized by their bytes, not by a file name), and at
- * most 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096). Only headers are read, never the pixels. Pure.
+ * Checks an image uploaded to {@code im/v1/images} as Feishu does: at most 10 MB and not empty, one
+ * of the formats Feishu accepts (JPG, PNG, WEBP, GIF, BMP, ICO, TIFF, HEIC, recognized by their
+ * bytes, not by a file name), and at most 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 ×
+ * 4096). Only headers are read, never the pixels. Pure.
  */
 public final class ImageInspector {
   /** Feishu's limit for an image: 10 MB. */
@@ -18,23 +19,27 @@ public final class ImageInspector {
   private static final int MAX_SIDE = 12_000;
   private static final int MAX_GIF_SIDE = 2_000;
   private static final int MAX_AVATAR_SIDE = 4_096;
-  private static final Set<String> HEIF_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1");
+  private static final Set<String> HEIF_BRANDS =
+      Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1");
 
   private ImageInspector() {}
 
   /**
    * The facts of an upload's bytes.
    *
-   * @param avatar whether the image is uploaded with {@code image_type=avatar} (a smaller resolution limit)
-   * @throws ApiException 234010 for no bytes, 234006 beyond 10 MB, 234011 for bytes of no accepted format (or whose
-   *     header is cut short), 234039 beyond the resolution limit
+   * @param avatar whether the image is uploaded with {@code image_type=avatar} (a smaller
+   *     resolution limit)
+   * @throws ApiException 234010 for no bytes, 234006 beyond 10 MB, 234011 for bytes of no accepted
+   *     format (or whose header is cut short), 234039 beyond the resolution limit
    */
   public static ImageFacts inspect(byte[] bytes, boolean avatar) {
     if (bytes.length == 0) {
       throw new ApiException(ErrorCode.IMAGE_EMPTY);
     }
     if (bytes.length > MAX_BYTES) {
-      throw ApiException.of(ErrorCode.IMAGE_TOO_LARGE, "an image may have at most 10 MB, this one has " + bytes.length + " bytes");
+      throw ApiException.of(
+          ErrorCode.IMAGE_TOO_LARGE,
+          "an image may have at most 10 MB, this one has " + bytes.length + " bytes");
     }
     @Nullable ImageFacts facts;
     try {
@@ -43,12 +48,22 @@ public final class ImageInspector {
       facts = null; // a header cut short is no image
     }
     if (facts == null || facts.width() <= 0 || facts.height() <= 0) {
-      throw ApiException.of(ErrorCode.IMAGE_FORMAT, "supported: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF, HEIC");
+      throw ApiException.of(
+          ErrorCode.IMAGE_FORMAT, "supported: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF, HEIC");
     }
     int limit = avatar ? MAX_AVATAR_SIDE : "gif".equals(facts.format()) ? MAX_GIF_SIDE : MAX_SIDE;
     if (facts.width() > limit || facts.height() > limit) {
-      throw ApiException.of(ErrorCode.IMAGE_RESOLUTION,
-          facts.format() + " of " + facts.width() + " x " + facts.height() + ", at most " + limit + " x " + limit);
+      throw ApiException.of(
+          ErrorCode.IMAGE_RESOLUTION,
+          facts.format()
+              + " of "
+              + facts.width()
+              + " x "
+              + facts.height()
+              + ", at most "
+              + limit
+              + " x "
+              + limit);
     }
     return facts;
   }
@@ -69,7 +84,8 @@ public final class ImageInspector {
     if (ascii(b, 0, "BM")) {
       return new ImageFacts("bmp", "image/bmp", le32(b, 18), Math.abs(le32(b, 22)));
     }
-    if (ascii(b, 4, "ftyp") && HEIF_BRANDS.contains(new String(b, 8, 4, StandardCharsets.US_ASCII))) {
+    if (ascii(b, 4, "ftyp")
+        && HEIF_BRANDS.contains(new String(b, 8, 4, StandardCharsets.US_ASCII))) {
       return heic(b);
     }
     if (starts(b, 0, 0, 0, 1, 0) && le16(b, 4) > 0) {
@@ -95,7 +111,8 @@ public final class ImageInspector {
         i++; // fill byte
         continue;
       }
-      boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      boolean startOfFrame =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (startOfFrame) {
         return new ImageFacts("jpeg", "image/jpeg", be16(b, i + 7), be16(b, i + 5));
       }
@@ -182,7 +199,10 @@ public final class ImageInspector {
   }
 
   private static int be32(byte[] b, int at) {
-    return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    return ((b[at] & 0xFF) << 24)
+        | ((b[at + 1] & 0xFF) << 16)
+        | ((b[at + 2] & 0xFF) << 8)
+        | (b[at + 3] & 0xFF);
   }
 
   private static int le16(byte[] b, int at) {

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A store that passes every call to another; subclasses override what they add to (broadcasting commits, say). */
+/**
+ * A store that passes every call to another; subclasses override what they add to (broadcasting
+ * commits, say).
+ */
 public abstract class ForwardingCardStore implements CardStore {
   private final CardStore delegate;
 
@@ -51,7 +54,8 @@ public abstract class ForwardingCardStore implements CardStore {
   }
 
   @Override
-  public List<MessageRecord> messagesOfChat(String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
+  public List<MessageRecord> messagesOfChat(
+      String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
     return delegate.messagesOfChat(chatId, startMillis, endMillis, ascending, offset, limit);
   }
 

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param senderId an app id ({@code cli_…}) or a user open id ({@code ou_…})
  * @param senderType {@code app} or {@code user}
  * @param msgType {@code text}, {@code post} or {@code interactive}
- * @param content the content JSON string as sent; for a card entity message {@code {"type":"card",…}}
+ * @param content the content JSON string as sent; for a card entity message {@code
+ *     {"type":"card",…}}
  * @param cardId the card entity shown by this message, or {@code null}
  * @param rootId first message of the reply thread, or {@code null}
  * @param parentId the message replied to, or {@code null}
@@ -33,14 +34,16 @@ public record MessageRecord(
     long updatedAtMillis) {
 
   /**
-   * How long a sender's {@code uuid} stands for the message first sent with it: a send with the same uuid within this
-   * window is that message again (Feishu's IM de-duplication). Stores claim the uuid when they insert the message.
+   * How long a sender's {@code uuid} stands for the message first sent with it: a send with the
+   * same uuid within this window is that message again (Feishu's IM de-duplication). Stores claim
+   * the uuid when they insert the message.
    */
   public static final long UUID_WINDOW_MILLIS = 3_600_000;
 
   /**
-   * The content of a recalled message, as Feishu shows it in place of the original. It is not a JSON object, so no
-   * message that was sent can hold it: storing it marks the message as recalled without another column.
+   * The content of a recalled message, as Feishu shows it in place of the original. It is not a
+   * JSON object, so no message that was sent can hold it: storing it marks the message as recalled
+   * without another column.
    */
   public static final String RECALLED_CONTENT = "This message was recalled";
 
@@ -50,26 +53,60 @@ public record MessageRecord(
   }
 
   /**
-   * A copy recalled at {@code atMillis}: the content gives way to {@link #RECALLED_CONTENT} and the card entity it
-   * showed is no longer shown (the card itself stays, as a card entity outlives its message).
+   * A copy recalled at {@code atMillis}: the content gives way to {@link #RECALLED_CONTENT} and the
+   * card entity it showed is no longer shown (the card itself stays, as a card entity outlives its
+   * message).
    */
   public MessageRecord recalledAt(long atMillis) {
     return new MessageRecord(
-        messageId, chatId, senderId, senderType, msgType, RECALLED_CONTENT, null, rootId, parentId, uuid,
-        createdAtMillis, atMillis);
+        messageId,
+        chatId,
+        senderId,
+        senderType,
+        msgType,
+        RECALLED_CONTENT,
+        null,
+        rootId,
+        parentId,
+        uuid,
+        createdAtMillis,
+        atMillis);
   }
 
-  /** A copy with another type and content, as after an edit ({@code PUT im/v1/messages/:message_id}). */
+  /**
+   * A copy with another type and content, as after an edit ({@code PUT
+   * im/v1/messages/:message_id}).
+   */
   public MessageRecord editedTo(String newMsgType, String newContent, long atMillis) {
     return new MessageRecord(
-        messageId, chatId, senderId, senderType, newMsgType, newContent, cardId, rootId, parentId, uuid,
-        createdAtMillis, atMillis);
+        messageId,
+        chatId,
+        senderId,
+        senderType,
+        newMsgType,
+        newContent,
+        cardId,
+        rootId,
+        parentId,
+        uuid,
+        createdAtMillis,
+        atMillis);
   }
 
   /** A copy with new content, as after an IM PATCH. */
   public MessageRecord withContent(String newContent, long atMillis) {
     return new MessageRecord(
-        messageId, chatId, senderId, senderType, msgType, newContent, cardId, rootId, parentId, uuid,
-        createdAtMillis, atMillis);
+        messageId,
+        chatId,
+        senderId,
+        senderType,
+        msgType,
+        newContent,
+        cardId,
+        rootId,
+        parentId,
+        uuid,
+        createdAtMillis,
+        atMillis);
   }
 }

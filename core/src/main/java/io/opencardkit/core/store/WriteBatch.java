@@ -11,7 +11,8 @@ import java.util.Map;
  * @param snapshots card snapshots to upsert (replace the card's previous one)
  * @param messages messages to insert or replace (by message id)
  * @param meta key/value entries to upsert
- * @param deliveries events for bots to insert (see {@link DeliveryStore}), stored with what caused them
+ * @param deliveries events for bots to insert (see {@link DeliveryStore}), stored with what caused
+ *     them
  */
 public record WriteBatch(
     List<CardEvent> events,
@@ -28,7 +29,11 @@ public record WriteBatch(
   }
 
   /** A batch that adds no delivery. */
-  public WriteBatch(List<CardEvent> events, List<CardSnapshot> snapshots, List<MessageRecord> messages, Map<String, String> meta) {
+  public WriteBatch(
+      List<CardEvent> events,
+      List<CardSnapshot> snapshots,
+      List<MessageRecord> messages,
+      Map<String, String> meta) {
     this(events, snapshots, messages, meta, List.of());
   }
 
@@ -37,6 +42,10 @@ public record WriteBatch(
   }
 
   public boolean isEmpty() {
-    return events.isEmpty() && snapshots.isEmpty() && messages.isEmpty() && meta.isEmpty() && deliveries.isEmpty();
+    return events.isEmpty()
+        && snapshots.isEmpty()
+        && messages.isEmpty()
+        && meta.isEmpty()
+        && deliveries.isEmpty();
   }
 }

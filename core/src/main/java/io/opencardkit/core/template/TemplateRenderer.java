@@ -20,18 +20,21 @@ import org.jspecify.annotations.Nullable;
  * <p>What a template file holds (docs/compatibility.md, "Card templates"):
  *
  * <ul>
- *   <li>{@code "${name}"} as a whole string value binds the variable to that property, keeping its JSON type: a
- *       boolean for {@code disabled}, an integer for {@code weight}, an image ({@code img_key} or {@code {"img_key":…}})
- *       for {@code img_key}, a date for {@code initial_date}, any JSON (an object, a list) elsewhere;
+ *   <li>{@code "${name}"} as a whole string value binds the variable to that property, keeping its
+ *       JSON type: a boolean for {@code disabled}, an integer for {@code weight}, an image ({@code
+ *       img_key} or {@code {"img_key":…}}) for {@code img_key}, a date for {@code initial_date},
+ *       any JSON (an object, a list) elsewhere;
  *   <li>{@code ${name}} inside a longer string is replaced by the variable's text;
- *   <li>a loop container, {@code {"tag":"repeat","variable":"list","elements":[…]}} in any list of components, is
- *       replaced by its elements once per item of the object-array variable {@code list}, each item's fields being the
- *       variables of its copy (element ids get the item's index appended, so they stay unique).
+ *   <li>a loop container, {@code {"tag":"repeat","variable":"list","elements":[…]}} in any list of
+ *       components, is replaced by its elements once per item of the object-array variable {@code
+ *       list}, each item's fields being the variables of its copy (element ids get the item's index
+ *       appended, so they stay unique).
  * </ul>
  *
- * A variable not given renders as the empty string in text, removes a property it is bound to whole (the
- * component's default applies), and repeats a loop no time, as Feishu renders unset variables. A value of the
- * wrong type is refused with 200732, one of the right type but the wrong format (a date, an integer) with 200737.
+ * A variable not given renders as the empty string in text, removes a property it is bound to whole
+ * (the component's default applies), and repeats a loop no time, as Feishu renders unset variables.
+ * A value of the wrong type is refused with 200732, one of the right type but the wrong format (a
+ * date, an integer) with 200737.
  */
 public final class TemplateRenderer {
   /** The tag of a loop container in a template file. */
@@ -40,7 +43,10 @@ public final class TemplateRenderer {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(" + NAME.pattern() + ")\\}");
   private static final int MAX_ELEMENT_ID = 20;
-  /** What {@link #renderString} answers for a string without placeholders (compared by identity). */
+
+  /**
+   * What {@link #renderString} answers for a string without placeholders (compared by identity).
+   */
   private static final JsonNode UNCHANGED = new TextNode("unchanged"); // never put into a card
 
   private TemplateRenderer() {}
@@ -48,8 +54,9 @@ public final class TemplateRenderer {
   /**
    * The card a template gives with these variables; the template itself is not changed.
    *
-   * @throws ApiException {@link ErrorCode#TEMPLATE_VARIABLE_TYPE} or {@link ErrorCode#TEMPLATE_VARIABLE_FORMAT}
-   *     naming the variable, the expected and the actual type or format
+   * @throws ApiException {@link ErrorCode#TEMPLATE_VARIABLE_TYPE} or {@link
+   *     ErrorCode#TEMPLATE_VARIABLE_FORMAT} naming the variable, the expected and the actual type
+   *     or format
    */
   public static ObjectNode render(ObjectNode template, ObjectNode variables) {
     ObjectNode card = template.deepCopy();
@@ -58,8 +65,8 @@ public final class TemplateRenderer {
   }
 
   /**
-   * Problems of a template file that no request can fix: loop containers without a variable name or elements. Empty
-   * when the template is usable.
+   * Problems of a template file that no request can fix: loop containers without a variable name or
+   * elements. Empty when the template is usable.
    */
   public static List<String> problems(JsonNode template) {
     List<String> problems = new ArrayList<>();
@@ -71,13 +78,16 @@ public final class TemplateRenderer {
     if (node.isObject()) {
       if (REPEAT_TAG.equals(node.path("tag").asText(null))) {
         if (variableName(node.get("variable")) == null) {
-          problems.add(path + ": a repeat needs \"variable\": the name of an object-array variable");
+          problems.add(
+              path + ": a repeat needs \"variable\": the name of an object-array variable");
         }
         if (!node.path("elements").isArray()) {
-          problems.add(path + ": a repeat needs \"elements\": the components repeated for each item");
+          problems.add(
+              path + ": a repeat needs \"elements\": the components repeated for each item");
         }
       }
-      node.fields().forEachRemaining(e -> collectProblems(e.getValue(), path + "." + e.getKey(), problems));
+      node.fields()
+          .forEachRemaining(e -> collectProblems(e.getValue(), path + "." + e.getKey(), problems));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         collectProblems(node.get(i), path + "[" + i + "]", problems);
@@ -85,7 +95,10 @@ public final class TemplateRenderer {
     }
   }
 
-  /** The variables visible in a part of the card: a loop item's fields, then the request's variables. */
+  /**
+   * The variables visible in a part of the card: a loop item's fields, then the request's
+   * variables.
+   */
   private record Scope(ObjectNode values, @Nullable Scope outer) {
     @Nullable JsonNode get(String name) {
       for (Scope s = this; s != null; s = s.outer) {
@@ -119,7 +132,10 @@ public final class TemplateRenderer {
     }
   }
 
-  /** A string property: bound whole, interpolated, or left as it is ({@link #UNCHANGED}); null to remove it. */
+  /**
+   * A string property: bound whole, interpolated, or left as it is ({@link #UNCHANGED}); null to
+   * remove it.
+   */
   private static @Nullable JsonNode renderString(String property, String text, Scope scope) {
     Matcher whole = PLACEHOLDER.matcher(text);
     if (whole.matches()) {
@@ -225,45 +241,85 @@ public final class TemplateRenderer {
   }
 
   static ApiException typeError(String name, String expected, JsonNode actual) {
-    return new ApiException(ErrorCode.TEMPLATE_VARIABLE_TYPE, ErrorCode.TEMPLATE_VARIABLE_TYPE.message()
-        + "; ErrorValue: varName: " + name + ", expectType: " + expected + ", actualType: " + typeName(actual));
+    return new ApiException(
+        ErrorCode.TEMPLATE_VARIABLE_TYPE,
+        ErrorCode.TEMPLATE_VARIABLE_TYPE.message()
+            + "; ErrorValue: varName: "
+            + name
+            + ", expectType: "
+            + expected
+            + ", actualType: "
+            + typeName(actual));
   }
 
   static ApiException formatError(String name, String format, String actual) {
     String shown = actual.length() > 50 ? actual.substring(0, 50) + "…" : actual;
-    return new ApiException(ErrorCode.TEMPLATE_VARIABLE_FORMAT, ErrorCode.TEMPLATE_VARIABLE_FORMAT.message()
-        + "; ErrorValue: varName: " + name + ", specifiedFormat: " + format + ", actualFormat: " + shown);
+    return new ApiException(
+        ErrorCode.TEMPLATE_VARIABLE_FORMAT,
+        ErrorCode.TEMPLATE_VARIABLE_FORMAT.message()
+            + "; ErrorValue: varName: "
+            + name
+            + ", specifiedFormat: "
+            + format
+            + ", actualFormat: "
+            + shown);
   }
 
   private static String typeName(JsonNode value) {
     switch (value.getNodeType()) {
-      case STRING: return "string";
-      case BOOLEAN: return "bool";
-      case NUMBER: return value.isIntegralNumber() ? "int" : "float";
-      case ARRAY: return "array";
-      case OBJECT: return "object";
-      default: return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      case STRING:
+        return "string";
+      case BOOLEAN:
+        return "bool";
+      case NUMBER:
+        return value.isIntegralNumber() ? "int" : "float";
+      case ARRAY:
+        return "array";
+      case OBJECT:
+        return "object";
+      default:
+        return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
   /** How a variable bound to a whole property is checked and converted, by the property's name. */
   private enum Binding {
-    TEXT, BOOLEAN, INTEGER, DATE, TIME, DATETIME, IMAGE, ANY;
+    TEXT,
+    BOOLEAN,
+    INTEGER,
+    DATE,
+    TIME,
+    DATETIME,
+    IMAGE,
+    ANY;
 
-    private static final Map<String, Binding> BY_PROPERTY = Map.ofEntries(
-        Map.entry("content", TEXT),
-        Map.entry("disabled", BOOLEAN), Map.entry("checked", BOOLEAN), Map.entry("required", BOOLEAN),
-        Map.entry("preview", BOOLEAN), Map.entry("transparent", BOOLEAN), Map.entry("expanded", BOOLEAN),
-        Map.entry("multi_select", BOOLEAN), Map.entry("can_preview", BOOLEAN), Map.entry("combination_transparent", BOOLEAN),
-        Map.entry("weight", INTEGER), Map.entry("max_length", INTEGER), Map.entry("page_size", INTEGER),
-        Map.entry("rows", INTEGER), Map.entry("max_rows", INTEGER),
-        Map.entry("initial_date", DATE), Map.entry("initial_time", TIME), Map.entry("initial_datetime", DATETIME),
-        Map.entry("img_key", IMAGE));
+    private static final Map<String, Binding> BY_PROPERTY =
+        Map.ofEntries(
+            Map.entry("content", TEXT),
+            Map.entry("disabled", BOOLEAN),
+            Map.entry("checked", BOOLEAN),
+            Map.entry("required", BOOLEAN),
+            Map.entry("preview", BOOLEAN),
+            Map.entry("transparent", BOOLEAN),
+            Map.entry("expanded", BOOLEAN),
+            Map.entry("multi_select", BOOLEAN),
+            Map.entry("can_preview", BOOLEAN),
+            Map.entry("combination_transparent", BOOLEAN),
+            Map.entry("weight", INTEGER),
+            Map.entry("max_length", INTEGER),
+            Map.entry("page_size", INTEGER),
+            Map.entry("rows", INTEGER),
+            Map.entry("max_rows", INTEGER),
+            Map.entry("initial_date", DATE),
+            Map.entry("initial_time", TIME),
+            Map.entry("initial_datetime", DATETIME),
+            Map.entry("img_key", IMAGE));
 
     private static final Pattern INTEGER_TEXT = Pattern.compile("-?\\d{1,18}");
     private static final Pattern DATE_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern TIME_TEXT = Pattern.compile("(20|21|22|23|[0-1]\\d):[0-5]\\d");
-    private static final Pattern DATETIME_TEXT = Pattern.compile("\\d{4}-\\d{2}-\\d{2} (20|21|22|23|[0-1]\\d):[0-5]\\d");
+    private static final Pattern DATETIME_TEXT =
+        Pattern.compile("\\d{4}-\\d{2}-\\d{2} (20|21|22|23|[0-1]\\d):[0-5]\\d");
 
     static Binding of(String property) {
       return BY_PROPERTY.getOrDefault(property, ANY);

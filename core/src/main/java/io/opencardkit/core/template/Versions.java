@@ -2,7 +2,10 @@ package io.opencardkit.core.template;
 
 import java.util.Comparator;
 
-/** The order of template version names: {@code 1.2.0 < 1.10.0}, numeric parts by value, other parts as text. */
+/**
+ * The order of template version names: {@code 1.2.0 < 1.10.0}, numeric parts by value, other parts
+ * as text.
+ */
 final class Versions {
   static final Comparator<String> ORDER = Versions::compare;
 
@@ -22,7 +25,11 @@ final class Versions {
   }
 
   private static int comparePart(String a, String b) {
-    boolean numbers = !a.isEmpty() && !b.isEmpty() && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit);
+    boolean numbers =
+        !a.isEmpty()
+            && !b.isEmpty()
+            && a.chars().allMatch(Character::isDigit)
+            && b.chars().allMatch(Character::isDigit);
     if (numbers && a.length() <= 18 && b.length() <= 18) {
       return Long.compare(Long.parseLong(a), Long.parseLong(b));
     }

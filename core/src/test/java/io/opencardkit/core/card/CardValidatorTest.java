@@ -49,17 +49,29 @@ final class CardValidatorTest {
 
   /** A 2.0 card whose body holds the given comma-separated components. */
   private static ObjectNode cardWith(String... components) {
-    return json("{\"schema\":\"2.0\",\"body\":{\"elements\":[" + String.join(",", components) + "]}}");
+    return json(
+        "{\"schema\":\"2.0\",\"body\":{\"elements\":[" + String.join(",", components) + "]}}");
   }
 
   /** A 2.0 card with the given config object and one markdown. */
   private static ObjectNode cardWithConfig(String config) {
-    return json("{\"schema\":\"2.0\",\"config\":" + config + ",\"body\":{\"elements\":[" + MARKDOWN + "]}}");
+    return json(
+        "{\"schema\":\"2.0\",\"config\":"
+            + config
+            + ",\"body\":{\"elements\":["
+            + MARKDOWN
+            + "]}}");
   }
 
   private static String container(String tag, String... children) {
     String extra = tag.equals("form") ? ",\"name\":\"f\"" : "";
-    return "{\"tag\":\"" + tag + "\"" + extra + ",\"elements\":[" + String.join(",", children) + "]}";
+    return "{\"tag\":\""
+        + tag
+        + "\""
+        + extra
+        + ",\"elements\":["
+        + String.join(",", children)
+        + "]}";
   }
 
   private static String columnSet(String... columnChildren) {
@@ -93,7 +105,8 @@ final class CardValidatorTest {
   }
 
   private static void assertComponentValid(String component) {
-    assertThatCode(() -> CardValidator.validateComponent(Json.parseOrNull(component))).doesNotThrowAnyException();
+    assertThatCode(() -> CardValidator.validateComponent(Json.parseOrNull(component)))
+        .doesNotThrowAnyException();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -109,20 +122,23 @@ final class CardValidatorTest {
   @ParameterizedTest
   @ValueSource(strings = {"{", "not json", "{\"schema\":}", "{} trailing", "{}{}"})
   void parseCard_notJson_refusedAsContentFailed(String data) {
-    assertThat(refusal(() -> CardValidator.parseCard(data)).code()).isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
+    assertThat(refusal(() -> CardValidator.parseCard(data)).code())
+        .isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"[]", "42", "\"card\"", "null", "true"})
   void parseCard_jsonButNotObject_refusedAsContentFailed(String data) {
-    assertThat(refusal(() -> CardValidator.parseCard(data)).code()).isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
+    assertThat(refusal(() -> CardValidator.parseCard(data)).code())
+        .isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
   void parseCard_object_returnsTheTree() {
     ObjectNode card = CardValidator.parseCard(" " + OFFICIAL_STREAMING_CARD + "\n");
 
-    assertThat(card.path("body").path("elements").path(0).path("element_id").asText()).isEqualTo("markdown_1");
+    assertThat(card.path("body").path("elements").path(0).path("element_id").asText())
+        .isEqualTo("markdown_1");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -140,14 +156,23 @@ final class CardValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{}", "{\"schema\":\"1.0\"}", "{\"schema\":2.0}", "{\"schema\":\"2\"}", "{\"schema\":null}"})
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"schema\":\"1.0\"}",
+        "{\"schema\":2.0}",
+        "{\"schema\":\"2\"}",
+        "{\"schema\":null}"
+      })
   void validate_schemaNot2_refusedAsSchemaNot2(String card) {
     assertRefused(json(card), ErrorCode.SCHEMA_NOT_2);
   }
 
   @Test
   void validate_schemaAndTagBothWrong_schemaReportedFirst() {
-    assertRefused(json("{\"schema\":\"1.0\",\"body\":{\"elements\":[{\"tag\":\"foo\"}]}}"), ErrorCode.SCHEMA_NOT_2);
+    assertRefused(
+        json("{\"schema\":\"1.0\",\"body\":{\"elements\":[{\"tag\":\"foo\"}]}}"),
+        ErrorCode.SCHEMA_NOT_2);
   }
 
   @ParameterizedTest
@@ -172,7 +197,8 @@ final class CardValidatorTest {
 
   @Test
   void validate_nullOptionalFields_treatedAsAbsent() {
-    assertValid(json("{\"schema\":\"2.0\",\"config\":null,\"header\":null,\"body\":{\"elements\":null}}"));
+    assertValid(
+        json("{\"schema\":\"2.0\",\"config\":null,\"header\":null,\"body\":{\"elements\":null}}"));
     assertValid(cardWith("{\"tag\":\"markdown\",\"content\":null,\"element_id\":null}"));
   }
 
@@ -205,7 +231,8 @@ final class CardValidatorTest {
   void validate_printStrategy_onlyFastOrDelay() {
     assertValid(cardWithConfig("{\"streaming_config\":{\"print_strategy\":\"delay\"}}"));
     assertRefused(
-        cardWithConfig("{\"streaming_config\":{\"print_strategy\":\"slow\"}}"), ErrorCode.CARD_CONTENT_FAILED);
+        cardWithConfig("{\"streaming_config\":{\"print_strategy\":\"slow\"}}"),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
@@ -236,13 +263,16 @@ final class CardValidatorTest {
         "{\"print_step\":[1]}"
       })
   void validate_badPerPlatformMap_refusedAsContentFailed(String streamingConfig) {
-    assertRefused(cardWithConfig("{\"streaming_config\":" + streamingConfig + "}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWithConfig("{\"streaming_config\":" + streamingConfig + "}"),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
   void validate_summary_objectWithOptionalStringContent() {
     assertValid(cardWithConfig("{\"summary\":{}}"));
-    assertValid(cardWithConfig("{\"summary\":{\"content\":\"生成中\",\"i18n_content\":{\"en_us\":\"x\"}}}"));
+    assertValid(
+        cardWithConfig("{\"summary\":{\"content\":\"生成中\",\"i18n_content\":{\"en_us\":\"x\"}}}"));
     assertRefused(cardWithConfig("{\"summary\":\"x\"}"), ErrorCode.CARD_CONTENT_FAILED);
     assertRefused(cardWithConfig("{\"summary\":{\"content\":1}}"), ErrorCode.CARD_CONTENT_FAILED);
   }
@@ -265,8 +295,19 @@ final class CardValidatorTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine", "violet", "purple", "indigo",
-        "grey", "default"
+        "blue",
+        "wathet",
+        "turquoise",
+        "green",
+        "yellow",
+        "orange",
+        "red",
+        "carmine",
+        "violet",
+        "purple",
+        "indigo",
+        "grey",
+        "default"
       })
   void validate_knownHeaderTemplate_accepted(String template) {
     assertValid(json("{\"schema\":\"2.0\",\"header\":{\"template\":\"" + template + "\"}}"));
@@ -310,9 +351,29 @@ final class CardValidatorTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "markdown", "div", "img", "img_combination", "hr", "person", "person_list", "chart", "table", "audio",
-        "button", "input", "overflow", "select_static", "select_person", "date_picker", "picker_time",
-        "picker_datetime", "select_img", "checker", "interactive_container", "collapsible_panel", "column_set"
+        "markdown",
+        "div",
+        "img",
+        "img_combination",
+        "hr",
+        "person",
+        "person_list",
+        "chart",
+        "table",
+        "audio",
+        "button",
+        "input",
+        "overflow",
+        "select_static",
+        "select_person",
+        "date_picker",
+        "picker_time",
+        "picker_datetime",
+        "select_img",
+        "checker",
+        "interactive_container",
+        "collapsible_panel",
+        "column_set"
       })
   void validate_knownComponentTagAtRoot_accepted(String tag) {
     assertValid(cardWith("{\"tag\":\"" + tag + "\"}"));
@@ -320,7 +381,9 @@ final class CardValidatorTest {
 
   @Test
   void validate_unknownTag_refusedNamingPathAndTag() {
-    ApiException e = assertRefused(cardWith(MARKDOWN, MARKDOWN, "{\"tag\":\"foo\"}"), ErrorCode.CARD_CONTENT_FAILED);
+    ApiException e =
+        assertRefused(
+            cardWith(MARKDOWN, MARKDOWN, "{\"tag\":\"foo\"}"), ErrorCode.CARD_CONTENT_FAILED);
 
     assertThat(e.getMessage()).contains("body.elements[2].tag: unknown tag 'foo'");
   }
@@ -328,14 +391,17 @@ final class CardValidatorTest {
   @ParameterizedTest
   @ValueSource(strings = {"note", "action"})
   void validate_removed1_0Tag_refusedAsContentFailed(String tag) {
-    assertThat(assertRefused(cardWith("{\"tag\":\"" + tag + "\"}"), ErrorCode.CARD_CONTENT_FAILED).getMessage())
+    assertThat(
+            assertRefused(cardWith("{\"tag\":\"" + tag + "\"}"), ErrorCode.CARD_CONTENT_FAILED)
+                .getMessage())
         .contains("removed");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"plain_text", "lark_md"})
   void validate_textElementAsComponent_refusedAsContentFailed(String tag) {
-    assertRefused(cardWith("{\"tag\":\"" + tag + "\",\"content\":\"x\"}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"" + tag + "\",\"content\":\"x\"}"), ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
@@ -344,16 +410,20 @@ final class CardValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"content\":\"x\"}", "{\"tag\":1}", "{\"tag\":\"\"}", "{\"tag\":\"MARKDOWN\"}"})
+  @ValueSource(
+      strings = {"{\"content\":\"x\"}", "{\"tag\":1}", "{\"tag\":\"\"}", "{\"tag\":\"MARKDOWN\"}"})
   void validate_missingOrMalformedTag_refusedAsContentFailed(String component) {
     assertRefused(cardWith(component), ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
   void validate_unknownTagDeepInContainer_refusedNamingPath() {
-    ApiException e = assertRefused(cardWith(columnSet(MARKDOWN, "{\"tag\":\"bar\"}")), ErrorCode.CARD_CONTENT_FAILED);
+    ApiException e =
+        assertRefused(
+            cardWith(columnSet(MARKDOWN, "{\"tag\":\"bar\"}")), ErrorCode.CARD_CONTENT_FAILED);
 
-    assertThat(e.getMessage()).contains("body.elements[0].columns[0].elements[1].tag: unknown tag 'bar'");
+    assertThat(e.getMessage())
+        .contains("body.elements[0].columns[0].elements[1].tag: unknown tag 'bar'");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -367,7 +437,9 @@ final class CardValidatorTest {
 
   @Test
   void validate_markdownContentNotString_refusedAsContentFailed() {
-    assertRefused(cardWith("{\"tag\":\"markdown\",\"content\":{\"text\":\"x\"}}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"markdown\",\"content\":{\"text\":\"x\"}}"),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
@@ -379,7 +451,8 @@ final class CardValidatorTest {
   @Test
   void validate_divTextMalformed_refusedAsContentFailed() {
     assertRefused(cardWith("{\"tag\":\"div\",\"text\":\"x\"}"), ErrorCode.CARD_CONTENT_FAILED);
-    assertRefused(cardWith("{\"tag\":\"div\",\"text\":{\"content\":[]}}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"div\",\"text\":{\"content\":[]}}"), ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @ParameterizedTest
@@ -431,24 +504,32 @@ final class CardValidatorTest {
 
   @Test
   void validate_formAndTableAtRoot_accepted() {
-    assertValid(cardWith(container("form", MARKDOWN), "{\"tag\":\"table\",\"columns\":[],\"rows\":[]}"));
+    assertValid(
+        cardWith(container("form", MARKDOWN), "{\"tag\":\"table\",\"columns\":[],\"rows\":[]}"));
   }
 
   @Test
   void validate_columnSetHoldingNonColumn_refusedAsContentFailed() {
-    assertRefused(cardWith("{\"tag\":\"column_set\",\"columns\":[" + MARKDOWN + "]}"), ErrorCode.CARD_CONTENT_FAILED);
-    assertRefused(cardWith("{\"tag\":\"column_set\",\"columns\":[{\"elements\":[]}]}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"column_set\",\"columns\":[" + MARKDOWN + "]}"),
+        ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"column_set\",\"columns\":[{\"elements\":[]}]}"),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
   void validate_columnOutsideColumnSet_refusedAsContentFailed() {
     assertRefused(cardWith(container("column", MARKDOWN)), ErrorCode.CARD_CONTENT_FAILED);
-    assertRefused(cardWith(container("interactive_container", container("column"))), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith(container("interactive_container", container("column"))),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @Test
   void validate_columnsNotArray_refusedAsContentFailed() {
-    assertRefused(cardWith("{\"tag\":\"column_set\",\"columns\":{}}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"column_set\",\"columns\":{}}"), ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @ParameterizedTest
@@ -457,7 +538,8 @@ final class CardValidatorTest {
     String select = "{\"tag\":\"" + tag + "\",\"name\":\"s\"}";
 
     assertRefused(cardWith(select), ErrorCode.CARD_CONTENT_FAILED);
-    assertRefused(cardWith(container("interactive_container", select)), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith(container("interactive_container", select)), ErrorCode.CARD_CONTENT_FAILED);
     assertRefused(cardWith(columnSet(select)), ErrorCode.CARD_CONTENT_FAILED);
   }
 
@@ -476,7 +558,8 @@ final class CardValidatorTest {
         container(
             "form",
             columnSet(
-                container("interactive_container", container("collapsible_panel", columnSet(MARKDOWN)))));
+                container(
+                    "interactive_container", container("collapsible_panel", columnSet(MARKDOWN)))));
 
     assertValid(cardWith(five));
   }
@@ -492,9 +575,12 @@ final class CardValidatorTest {
                     "interactive_container",
                     container(
                         "interactive_container",
-                        container("interactive_container", container("interactive_container", MARKDOWN))))));
+                        container(
+                            "interactive_container",
+                            container("interactive_container", MARKDOWN))))));
 
-    assertThat(assertRefused(cardWith(six), ErrorCode.CARD_CONTENT_FAILED).getMessage()).contains("5 levels");
+    assertThat(assertRefused(cardWith(six), ErrorCode.CARD_CONTENT_FAILED).getMessage())
+        .contains("5 levels");
   }
 
   @Test
@@ -510,8 +596,12 @@ final class CardValidatorTest {
 
   @Test
   void validate_containerElementsNotArrayOfObjects_refusedAsContentFailed() {
-    assertRefused(cardWith("{\"tag\":\"collapsible_panel\",\"elements\":\"x\"}"), ErrorCode.CARD_CONTENT_FAILED);
-    assertRefused(cardWith("{\"tag\":\"interactive_container\",\"elements\":[1]}"), ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"collapsible_panel\",\"elements\":\"x\"}"),
+        ErrorCode.CARD_CONTENT_FAILED);
+    assertRefused(
+        cardWith("{\"tag\":\"interactive_container\",\"elements\":[1]}"),
+        ErrorCode.CARD_CONTENT_FAILED);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -528,14 +618,16 @@ final class CardValidatorTest {
   void validate_malformedElementId_refusedAsDuplicateElementId(String id) {
     ApiException e =
         assertRefused(
-            cardWith("{\"tag\":\"markdown\",\"element_id\":\"" + id + "\"}"), ErrorCode.DUPLICATE_ELEMENT_ID);
+            cardWith("{\"tag\":\"markdown\",\"element_id\":\"" + id + "\"}"),
+            ErrorCode.DUPLICATE_ELEMENT_ID);
 
     assertThat(e.getMessage()).contains("invalid element_id");
   }
 
   @Test
   void validate_nonStringElementId_refusedAsDuplicateElementId() {
-    assertRefused(cardWith("{\"tag\":\"markdown\",\"element_id\":12}"), ErrorCode.DUPLICATE_ELEMENT_ID);
+    assertRefused(
+        cardWith("{\"tag\":\"markdown\",\"element_id\":12}"), ErrorCode.DUPLICATE_ELEMENT_ID);
   }
 
   @Test
@@ -548,7 +640,8 @@ final class CardValidatorTest {
   @Test
   void validate_malformedElementIdInHeader_refused() {
     assertRefused(
-        json("{\"schema\":\"2.0\",\"header\":{\"text_tag_list\":[{\"tag\":\"text_tag\",\"element_id\":\"-\"}]}}"),
+        json(
+            "{\"schema\":\"2.0\",\"header\":{\"text_tag_list\":[{\"tag\":\"text_tag\",\"element_id\":\"-\"}]}}"),
         ErrorCode.DUPLICATE_ELEMENT_ID);
   }
 
@@ -619,7 +712,8 @@ final class CardValidatorTest {
 
   @Test
   void validate_201Components_refusedAsTooManyComponents() {
-    assertRefused(cardWith(markdowns(CardValidator.MAX_COMPONENTS + 1)), ErrorCode.TOO_MANY_COMPONENTS);
+    assertRefused(
+        cardWith(markdowns(CardValidator.MAX_COMPONENTS + 1)), ErrorCode.TOO_MANY_COMPONENTS);
   }
 
   @Test
@@ -655,7 +749,9 @@ final class CardValidatorTest {
     assertRefused(card, ErrorCode.CARD_TOO_LARGE);
   }
 
-  /** A valid card with one markdown whose compact UTF-8 serialization is exactly {@code bytes} long. */
+  /**
+   * A valid card with one markdown whose compact UTF-8 serialization is exactly {@code bytes} long.
+   */
   private static ObjectNode cardOfSize(int bytes) {
     ObjectNode card = cardWith("{\"tag\":\"markdown\",\"content\":\"\"}");
     int padding = bytes - Json.utf8Size(card);
@@ -689,7 +785,8 @@ final class CardValidatorTest {
   @Test
   void validate_tooManyComponentsAndTooLarge_countReportedFirst() {
     String big = "{\"tag\":\"markdown\",\"content\":\"" + "a".repeat(200) + "\"}";
-    ObjectNode card = cardWith(String.join(",", Collections.nCopies(CardValidator.MAX_COMPONENTS + 1, big)));
+    ObjectNode card =
+        cardWith(String.join(",", Collections.nCopies(CardValidator.MAX_COMPONENTS + 1, big)));
     assertThat(Json.utf8Size(card)).isGreaterThan(CardValidator.MAX_CARD_BYTES);
 
     assertRefused(card, ErrorCode.TOO_MANY_COMPONENTS);
@@ -714,7 +811,8 @@ final class CardValidatorTest {
 
   @Test
   void validateComponent_javaNull_refusedAsContentFailed() {
-    assertThat(refusal(() -> CardValidator.validateComponent(null)).code()).isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
+    assertThat(refusal(() -> CardValidator.validateComponent(null)).code())
+        .isEqualTo(ErrorCode.CARD_CONTENT_FAILED);
   }
 
   @ParameterizedTest
@@ -732,7 +830,8 @@ final class CardValidatorTest {
 
   @Test
   void validateComponent_loneColumn_accepted() {
-    assertComponentValid("{\"tag\":\"column\",\"element_id\":\"col_2\",\"elements\":[" + MARKDOWN + "]}");
+    assertComponentValid(
+        "{\"tag\":\"column\",\"element_id\":\"col_2\",\"elements\":[" + MARKDOWN + "]}");
   }
 
   @ParameterizedTest
@@ -749,7 +848,8 @@ final class CardValidatorTest {
 
   @Test
   void validateComponent_badNestingInside_refusedAsContentFailed() {
-    assertComponentRefused(container("interactive_container", container("form")), ErrorCode.CARD_CONTENT_FAILED);
+    assertComponentRefused(
+        container("interactive_container", container("form")), ErrorCode.CARD_CONTENT_FAILED);
     assertComponentRefused(container("form", container("form")), ErrorCode.CARD_CONTENT_FAILED);
     assertComponentRefused(container("form", container("column")), ErrorCode.CARD_CONTENT_FAILED);
     assertComponentRefused(
@@ -770,7 +870,8 @@ final class CardValidatorTest {
   @Test
   void validateComponent_malformedElementId_refusedAsDuplicateElementId() {
     ApiException e =
-        assertComponentRefused("{\"tag\":\"markdown\",\"element_id\":\"1st\"}", ErrorCode.DUPLICATE_ELEMENT_ID);
+        assertComponentRefused(
+            "{\"tag\":\"markdown\",\"element_id\":\"1st\"}", ErrorCode.DUPLICATE_ELEMENT_ID);
 
     assertThat(e.getMessage()).contains("invalid element_id");
   }
@@ -778,8 +879,11 @@ final class CardValidatorTest {
   @Test
   void validateComponent_duplicateElementIdsWithin_refusedAsDuplicateElementId() {
     String twice =
-        columnSet("{\"tag\":\"markdown\",\"element_id\":\"same\"}", "{\"tag\":\"hr\",\"element_id\":\"same\"}");
+        columnSet(
+            "{\"tag\":\"markdown\",\"element_id\":\"same\"}",
+            "{\"tag\":\"hr\",\"element_id\":\"same\"}");
 
-    assertThat(assertComponentRefused(twice, ErrorCode.DUPLICATE_ELEMENT_ID).getMessage()).contains("'same'");
+    assertThat(assertComponentRefused(twice, ErrorCode.DUPLICATE_ELEMENT_ID).getMessage())
+        .contains("'same'");
   }
 }

@@ -31,7 +31,11 @@ final class CardEngineContentTest {
   void appendsAreRefusedExactlyWhenTheCardWouldPassItsSizeLimit() {
     CardEngine engine = new CardEngine(Clock.systemUTC(), CardLimits.feishu());
     CardState state = new CardState("card1");
-    state.apply(engine.create("card1", "cli_a", (com.fasterxml.jackson.databind.node.ObjectNode) Json.parseOrNull(STREAMING_CARD)));
+    state.apply(
+        engine.create(
+            "card1",
+            "cli_a",
+            (com.fasterxml.jackson.databind.node.ObjectNode) Json.parseOrNull(STREAMING_CARD)));
     int room = CardValidator.MAX_CARD_BYTES - state.cardBytes();
     StringBuilder text = new StringBuilder();
     int sequence = 0;
@@ -46,8 +50,15 @@ final class CardEngineContentTest {
   }
 
   private static Outcome put(CardEngine engine, CardState state, String content, int sequence) {
-    return engine.execute(state, new Mutation(Mutation.Kind.CONTENT, "cli_a", sequence, null, null,
-        Json.object().put("element_id", "md").put("content", content)));
+    return engine.execute(
+        state,
+        new Mutation(
+            Mutation.Kind.CONTENT,
+            "cli_a",
+            sequence,
+            null,
+            null,
+            Json.object().put("element_id", "md").put("content", content)));
   }
 
   private static String randomText(Random random, String[] pieces) {

@@ -17,7 +17,9 @@ final class CardEngineInteractionTest {
 
   private static ObjectNode answerCard(String text) {
     return CardValidator.parseCard(
-        "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + text + "\",\"element_id\":\"md\"}]}}");
+        "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\""
+            + text
+            + "\",\"element_id\":\"md\"}]}}");
   }
 
   @Test
@@ -30,7 +32,8 @@ final class CardEngineInteractionTest {
     assertThat(refused.refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
     assertThat(refused.events()).isEmpty();
     engine.endInteraction(state);
-    // The refused call did not move the high-water mark: the same sequence is accepted once the lock is gone.
+    // The refused call did not move the high-water mark: the same sequence is accepted once the
+    // lock is gone.
     assertThat(engine.execute(state, content(1, "Hello")).accepted()).isTrue();
   }
 
@@ -61,9 +64,11 @@ final class CardEngineInteractionTest {
     engine.startInteraction(state, clock.millis() + 3000);
 
     engine.endInteraction(state);
-    assertThat(engine.execute(state, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(engine.execute(state, content(1, "a")).refusal().code())
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION);
     clock.advance(Duration.ofMillis(2500)); // past the first deadline, before the second
-    assertThat(engine.execute(state, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(engine.execute(state, content(1, "a")).refusal().code())
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION);
     engine.endInteraction(state);
 
     assertThat(engine.execute(state, content(1, "a")).accepted()).isTrue();
@@ -82,8 +87,10 @@ final class CardEngineInteractionTest {
     replayed.apply(created);
     replayed.apply(started);
 
-    assertThat(engine.execute(restored, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
-    assertThat(engine.execute(replayed, content(1, "a")).refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(engine.execute(restored, content(1, "a")).refusal().code())
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION);
+    assertThat(engine.execute(replayed, content(1, "a")).refusal().code())
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION);
   }
 
   @Test
@@ -109,7 +116,11 @@ final class CardEngineInteractionTest {
     assertThat(event.sequence()).isZero();
     assertThat(Cards.text(state, "md")).isEqualTo("Thanks");
     assertThat(state.lastSequence()).isEqualTo(5); // the bot's next CardKit call continues with 6
-    assertThat(engine.execute(state, Cards.settings(6, "{\"config\":{\"summary\":{\"content\":\"x\"}}}")).accepted()).isTrue();
+    assertThat(
+            engine
+                .execute(state, Cards.settings(6, "{\"config\":{\"summary\":{\"content\":\"x\"}}}"))
+                .accepted())
+        .isTrue();
   }
 
   @Test
@@ -127,7 +138,10 @@ final class CardEngineInteractionTest {
   @Test
   void replaceFromCallback_withSchema1Card_isRefusedWith300303() {
     CardState state = Cards.created(engine, Cards.staticCard());
-    ObjectNode legacy = (ObjectNode) io.opencardkit.core.Json.parseOrNull("{\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"plain_text\",\"content\":\"x\"}}]}");
+    ObjectNode legacy =
+        (ObjectNode)
+            io.opencardkit.core.Json.parseOrNull(
+                "{\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"plain_text\",\"content\":\"x\"}}]}");
 
     assertThatThrownBy(() -> engine.replaceFromCallback(state, Cards.APP, legacy))
         .extracting(e -> ((ApiException) e).code())

@@ -12,7 +12,10 @@ final class CardEngineRateLimitTest {
   private final CardEngine engine = new CardEngine(clock, CardLimits.feishu());
 
   private static Mutation patch(int sequence) {
-    return Cards.of(Mutation.Kind.PATCH_ELEMENT, sequence, "{\"element_id\":\"inner\",\"partial_element\":{\"content\":\"v" + sequence + "\"}}");
+    return Cards.of(
+        Mutation.Kind.PATCH_ELEMENT,
+        sequence,
+        "{\"element_id\":\"inner\",\"partial_element\":{\"content\":\"v" + sequence + "\"}}");
   }
 
   @Test
@@ -53,7 +56,9 @@ final class CardEngineRateLimitTest {
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= 100; i++) {
       text.append('x');
-      assertThat(engine.execute(state, content(i, text.toString())).accepted()).as("update %d", i).isTrue();
+      assertThat(engine.execute(state, content(i, text.toString())).accepted())
+          .as("update %d", i)
+          .isTrue();
     }
   }
 
@@ -69,7 +74,8 @@ final class CardEngineRateLimitTest {
 
   @Test
   void execute_afterOperationsAcceptedElsewhere_countsThemToo() {
-    // Another node accepted ten operations; this node only applied their events (from the bus or the database).
+    // Another node accepted ten operations; this node only applied their events (from the bus or
+    // the database).
     String cardId = "7000000000000000001";
     java.util.List<CardEvent> log = new java.util.ArrayList<>();
     log.add(engine.create(cardId, Cards.APP, Cards.staticCard()));
@@ -83,18 +89,28 @@ final class CardEngineRateLimitTest {
 
     assertThat(engine.execute(here, patch(11)).refusal().code()).isEqualTo(ErrorCode.RATE_LIMITED);
   }
+
   @Test
   void execute_callsMadeWhileStreaming_doNotCountAfterStreamingCloses() {
-    // A bot streams 40 updates, closes streaming and at once deletes its "thinking" element, all in one millisecond.
+    // A bot streams 40 updates, closes streaming and at once deletes its "thinking" element, all in
+    // one millisecond.
     CardState state = Cards.created(engine, Cards.streamingCard());
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= 40; i++) {
       text.append('x');
-      assertThat(engine.execute(state, content(i, text.toString())).accepted()).as("update %d", i).isTrue();
+      assertThat(engine.execute(state, content(i, text.toString())).accepted())
+          .as("update %d", i)
+          .isTrue();
     }
-    assertThat(engine.execute(state, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}")).accepted()).isTrue();
+    assertThat(
+            engine
+                .execute(state, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}"))
+                .accepted())
+        .isTrue();
 
-    Outcome delete = engine.execute(state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 42, "{\"element_ids\":[\"btn\"]}"));
+    Outcome delete =
+        engine.execute(
+            state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 42, "{\"element_ids\":[\"btn\"]}"));
 
     assertThat(delete.refusal()).isNull();
     assertThat(delete.accepted()).isTrue();
@@ -115,7 +131,8 @@ final class CardEngineRateLimitTest {
 
   @Test
   void replay_ofStreamedCalls_rebuildsAWindowWithoutThem() {
-    // Another node applies the same log from the store: its count must agree with the node that accepted the calls.
+    // Another node applies the same log from the store: its count must agree with the node that
+    // accepted the calls.
     String cardId = "7000000000000000001";
     java.util.List<CardEvent> log = new java.util.ArrayList<>();
     log.add(engine.create(cardId, Cards.APP, Cards.streamingCard()));
@@ -124,7 +141,10 @@ final class CardEngineRateLimitTest {
     for (int i = 1; i <= 40; i++) {
       log.addAll(engine.execute(scratch, content(i, "x".repeat(i))).events());
     }
-    log.addAll(engine.execute(scratch, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}")).events());
+    log.addAll(
+        engine
+            .execute(scratch, Cards.settings(41, "{\"config\":{\"streaming_mode\":false}}"))
+            .events());
     CardState here = new CardState(cardId);
     log.forEach(here::apply);
 

@@ -14,7 +14,8 @@ final class CardEngineSequenceTest {
   @Test
   void execute_increasingSequence_isAccepted() {
     assertThat(engine.execute(state, content(1, "a")).accepted()).isTrue();
-    assertThat(engine.execute(state, content(5, "ab")).accepted()).isTrue(); // gaps are fine: only the order counts
+    assertThat(engine.execute(state, content(5, "ab")).accepted())
+        .isTrue(); // gaps are fine: only the order counts
     assertThat(state.lastSequence()).isEqualTo(5);
   }
 
@@ -30,8 +31,10 @@ final class CardEngineSequenceTest {
     engine.execute(state, content(3, "abc"));
     long version = state.version();
 
-    assertThat(engine.execute(state, content(3, "abcd")).refusal().code()).isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
-    assertThat(engine.execute(state, content(2, "abcd")).refusal().code()).isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
+    assertThat(engine.execute(state, content(3, "abcd")).refusal().code())
+        .isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
+    assertThat(engine.execute(state, content(2, "abcd")).refusal().code())
+        .isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
     assertThat(Cards.text(state, "md")).isEqualTo("abc");
     assertThat(state.version()).isEqualTo(version);
   }
@@ -40,14 +43,16 @@ final class CardEngineSequenceTest {
   void execute_refusedCall_doesNotMoveTheHighWaterMark() {
     engine.execute(state, content(3, "abc"));
     // 4 is refused for another reason (unknown element); 4 must still be usable afterwards.
-    assertThat(engine.execute(state, content(Cards.APP, 4, null, "nope", "x")).refusal().code()).isEqualTo(ErrorCode.UPDATE_ELEMENT_FAILED);
+    assertThat(engine.execute(state, content(Cards.APP, 4, null, "nope", "x")).refusal().code())
+        .isEqualTo(ErrorCode.UPDATE_ELEMENT_FAILED);
     assertThat(state.lastSequence()).isEqualTo(3);
     assertThat(engine.execute(state, content(4, "abcd")).accepted()).isTrue();
   }
 
   @Test
   void execute_negativeSequence_isRefusedWith300317() {
-    assertThat(engine.execute(state, content(-7, "a")).refusal().code()).isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
+    assertThat(engine.execute(state, content(-7, "a")).refusal().code())
+        .isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
   }
 
   @Test
@@ -83,7 +88,8 @@ final class CardEngineSequenceTest {
   @Test
   void execute_after14Days_isRefusedWith200750() {
     clock.advance(java.time.Duration.ofDays(14));
-    assertThat(engine.execute(state, content(1, "x")).refusal().code()).isEqualTo(ErrorCode.CARD_EXPIRED);
+    assertThat(engine.execute(state, content(1, "x")).refusal().code())
+        .isEqualTo(ErrorCode.CARD_EXPIRED);
   }
 
   @Test

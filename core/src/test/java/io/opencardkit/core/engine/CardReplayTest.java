@@ -19,10 +19,18 @@ final class CardReplayTest {
     log.addAll(engine.execute(state, content(Cards.APP, 1, "u1", "md", "Hel")).events());
     log.addAll(engine.execute(state, content(2, "Hello")).events());
     log.addAll(engine.execute(state, content(3, "Bye")).events());
-    log.addAll(engine.execute(state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 4, "{\"element_ids\":[\"btn\"]}")).events());
+    log.addAll(
+        engine
+            .execute(
+                state, Cards.of(Mutation.Kind.DELETE_ELEMENTS, 4, "{\"element_ids\":[\"btn\"]}"))
+            .events());
     clock.advance(Duration.ofMinutes(11));
-    log.addAll(engine.execute(state, content(5, "Bye!")).events()); // refused, but records the timeout
-    log.addAll(engine.execute(state, Cards.settings(6, "{\"config\":{\"streaming_mode\":true}}")).events());
+    log.addAll(
+        engine.execute(state, content(5, "Bye!")).events()); // refused, but records the timeout
+    log.addAll(
+        engine
+            .execute(state, Cards.settings(6, "{\"config\":{\"streaming_mode\":true}}"))
+            .events());
     return log;
   }
 
@@ -53,7 +61,8 @@ final class CardReplayTest {
 
     assertSame(restored, live);
     // After restoring, the remembered uuid still replays instead of applying again.
-    assertThat(engine.execute(restored, content(Cards.APP, 1, "u1", "md", "Hel")).replayed()).isTrue();
+    assertThat(engine.execute(restored, content(Cards.APP, 1, "u1", "md", "Hel")).replayed())
+        .isTrue();
   }
 
   private static void assertSame(CardState actual, CardState expected) {

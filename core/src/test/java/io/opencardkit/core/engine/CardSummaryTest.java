@@ -21,7 +21,8 @@ final class CardSummaryTest {
   @Test
   void of_customSummary_winsWhileStreamingAndAfter() {
     CardState state = Cards.created(engine, Cards.streamingCard());
-    engine.execute(state, Cards.settings(1, "{\"config\":{\"summary\":{\"content\":\"Thinking\"}}}"));
+    engine.execute(
+        state, Cards.settings(1, "{\"config\":{\"summary\":{\"content\":\"Thinking\"}}}"));
     assertThat(CardSummary.of(state, clock.millis(), WINDOW)).isEqualTo("Thinking");
     engine.execute(state, Cards.settings(2, "{\"config\":{\"streaming_mode\":false}}"));
     assertThat(CardSummary.of(state, clock.millis(), WINDOW)).isEqualTo("Thinking");
@@ -32,7 +33,8 @@ final class CardSummaryTest {
     CardState state = Cards.created(engine, Cards.streamingCard());
     engine.execute(state, content(1, "The answer"));
     engine.execute(state, Cards.settings(2, "{\"config\":{\"streaming_mode\":false}}"));
-    assertThat(CardSummary.of(state, clock.millis(), WINDOW)).isEqualTo("Answer"); // the header title
+    assertThat(CardSummary.of(state, clock.millis(), WINDOW))
+        .isEqualTo("Answer"); // the header title
   }
 
   @Test
@@ -44,9 +46,15 @@ final class CardSummaryTest {
   @Test
   void derived_withoutTitle_usesTheFirstTextShortened() {
     String longText = "x".repeat(150);
-    assertThat(CardSummary.derived(CardValidator.parseCard("{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + longText + "\"}]}}")))
+    assertThat(
+            CardSummary.derived(
+                CardValidator.parseCard(
+                    "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\""
+                        + longText
+                        + "\"}]}}")))
         .hasSize(101)
         .endsWith("…");
-    assertThat(CardSummary.derived(CardValidator.parseCard("{\"schema\":\"2.0\"}"))).isEqualTo("[卡片]");
+    assertThat(CardSummary.derived(CardValidator.parseCard("{\"schema\":\"2.0\"}")))
+        .isEqualTo("[卡片]");
   }
 }

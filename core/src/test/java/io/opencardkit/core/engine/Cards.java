@@ -20,7 +20,8 @@ final class Cards {
 
   /** A wall clock that moves only when told to. */
   static final class TestClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-24T08:00:00Z").toEpochMilli());
+    private final AtomicLong millis =
+        new AtomicLong(Instant.parse("2026-11-24T08:00:00Z").toEpochMilli());
 
     TestClock advance(Duration d) {
       millis.addAndGet(d.toMillis());
@@ -75,19 +76,34 @@ final class Cards {
 
   static Mutation content(String app, int sequence, String uuid, String elementId, String text) {
     ObjectNode payload = Json.object().put("element_id", elementId).put("content", text);
-    return new Mutation(Mutation.Kind.CONTENT, app, sequence, uuid, Fingerprints.of("CONTENT", elementId, text, Integer.toString(sequence)), payload);
+    return new Mutation(
+        Mutation.Kind.CONTENT,
+        app,
+        sequence,
+        uuid,
+        Fingerprints.of("CONTENT", elementId, text, Integer.toString(sequence)),
+        payload);
   }
 
   static Mutation settings(int sequence, String settingsJson) {
     ObjectNode payload = CardOperations.normalizeSettings(Json.parseOrNull(settingsJson));
-    return new Mutation(Mutation.Kind.SETTINGS, APP, sequence, null, Fingerprints.of(settingsJson), payload);
+    return new Mutation(
+        Mutation.Kind.SETTINGS, APP, sequence, null, Fingerprints.of(settingsJson), payload);
   }
 
   static Mutation of(Mutation.Kind kind, int sequence, String payloadJson) {
-    return new Mutation(kind, APP, sequence, null, Fingerprints.of(kind.name(), payloadJson), (ObjectNode) Json.parseOrNull(payloadJson));
+    return new Mutation(
+        kind,
+        APP,
+        sequence,
+        null,
+        Fingerprints.of(kind.name(), payloadJson),
+        (ObjectNode) Json.parseOrNull(payloadJson));
   }
 
   static String text(CardState state, String elementId) {
-    return io.opencardkit.core.card.ElementTree.find(state.card(), elementId).path("content").asText();
+    return io.opencardkit.core.card.ElementTree.find(state.card(), elementId)
+        .path("content")
+        .asText();
   }
 }

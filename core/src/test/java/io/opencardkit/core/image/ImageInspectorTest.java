@@ -32,10 +32,12 @@ final class ImageInspectorTest {
     put(webp, 8, "WEBPVP8X");
     webp[24] = (byte) 99; // width - 1, 24-bit little endian
     webp[27] = (byte) 49;
-    assertThat(ImageInspector.inspect(webp, false)).isEqualTo(new ImageFacts("webp", "image/webp", 100, 50));
+    assertThat(ImageInspector.inspect(webp, false))
+        .isEqualTo(new ImageFacts("webp", "image/webp", 100, 50));
 
     byte[] ico = {0, 0, 1, 0, 1, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0};
-    assertThat(ImageInspector.inspect(ico, false)).isEqualTo(new ImageFacts("ico", "image/x-icon", 256, 32));
+    assertThat(ImageInspector.inspect(ico, false))
+        .isEqualTo(new ImageFacts("ico", "image/x-icon", 256, 32));
 
     byte[] heic = new byte[64];
     put(heic, 4, "ftypheic");
@@ -44,18 +46,30 @@ final class ImageInspectorTest {
     heic[48 + 3] = (byte) 0xA0;
     heic[52 + 2] = 0x0B; // height 0x0BB8 = 3000
     heic[52 + 3] = (byte) 0xB8;
-    assertThat(ImageInspector.inspect(heic, false)).isEqualTo(new ImageFacts("heic", "image/heic", 4000, 3000));
+    assertThat(ImageInspector.inspect(heic, false))
+        .isEqualTo(new ImageFacts("heic", "image/heic", 4000, 3000));
   }
 
   @Test
   void inspect_refusals_carryFeishusCodes() throws IOException {
     assertThat(code(new byte[0], false)).as("empty").isEqualTo(234010);
-    assertThat(code(new byte[ImageInspector.MAX_BYTES + 1], false)).as("over 10 MB").isEqualTo(234006);
-    assertThat(code("<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.UTF_8), false)).as("SVG is no accepted format").isEqualTo(234011);
-    assertThat(code(Arrays.copyOf(encode("png", 10, 10), 12), false)).as("a PNG cut inside its header").isEqualTo(234011);
+    assertThat(code(new byte[ImageInspector.MAX_BYTES + 1], false))
+        .as("over 10 MB")
+        .isEqualTo(234006);
+    assertThat(
+            code(
+                "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.UTF_8),
+                false))
+        .as("SVG is no accepted format")
+        .isEqualTo(234011);
+    assertThat(code(Arrays.copyOf(encode("png", 10, 10), 12), false))
+        .as("a PNG cut inside its header")
+        .isEqualTo(234011);
     assertThat(code(encode("gif", 2001, 1), false)).as("GIF wider than 2000").isEqualTo(234039);
     assertThat(code(encode("png", 4097, 1), true)).as("avatar wider than 4096").isEqualTo(234039);
-    assertThat(ImageInspector.inspect(encode("png", 4097, 1), false).width()).as("the same PNG as a message image").isEqualTo(4097);
+    assertThat(ImageInspector.inspect(encode("png", 4097, 1), false).width())
+        .as("the same PNG as a message image")
+        .isEqualTo(4097);
   }
 
   @Test

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 final class TemplateCatalogTest {
   @Test
   void keyOf_templateFileNames_andOthers() {
-    assertThat(TemplateCatalog.keyOf("AAqIi1B8abcef.json")).contains(new TemplateCatalog.FileKey("AAqIi1B8abcef", null));
-    assertThat(TemplateCatalog.keyOf("AAqIi1B8abcef@1.0.2.json")).contains(new TemplateCatalog.FileKey("AAqIi1B8abcef", "1.0.2"));
+    assertThat(TemplateCatalog.keyOf("AAqIi1B8abcef.json"))
+        .contains(new TemplateCatalog.FileKey("AAqIi1B8abcef", null));
+    assertThat(TemplateCatalog.keyOf("AAqIi1B8abcef@1.0.2.json"))
+        .contains(new TemplateCatalog.FileKey("AAqIi1B8abcef", "1.0.2"));
     assertThat(TemplateCatalog.keyOf("README.md")).isEmpty();
     assertThat(TemplateCatalog.keyOf("../etc.json")).as("no path in a template id").isEmpty();
     assertThat(TemplateCatalog.keyOf("a b.json")).isEmpty();
@@ -22,13 +24,25 @@ final class TemplateCatalogTest {
 
   @Test
   void card_withoutVersion_isTheLatestFile_elseTheHighestVersion() {
-    TemplateCatalog catalog = TemplateCatalog.of(Map.of(
-        key("T1", null), card("latest"), key("T1", "1.0.0"), card("one"),
-        key("T2", "1.2.0"), card("1.2"), key("T2", "1.10.0"), card("1.10"), key("T2", "1.9.9"), card("1.9")));
+    TemplateCatalog catalog =
+        TemplateCatalog.of(
+            Map.of(
+                key("T1", null),
+                card("latest"),
+                key("T1", "1.0.0"),
+                card("one"),
+                key("T2", "1.2.0"),
+                card("1.2"),
+                key("T2", "1.10.0"),
+                card("1.10"),
+                key("T2", "1.9.9"),
+                card("1.9")));
 
     assertThat(text(catalog.card(request("T1", null)))).isEqualTo("latest");
     assertThat(text(catalog.card(request("T1", "1.0.0")))).isEqualTo("one");
-    assertThat(text(catalog.card(request("T2", null)))).as("1.10.0 is above 1.9.9 and 1.2.0").isEqualTo("1.10");
+    assertThat(text(catalog.card(request("T2", null))))
+        .as("1.10.0 is above 1.9.9 and 1.2.0")
+        .isEqualTo("1.10");
     assertThat(catalog.size()).isEqualTo(2);
   }
 
@@ -37,12 +51,16 @@ final class TemplateCatalogTest {
     TemplateCatalog catalog = TemplateCatalog.of(Map.of(key("T1", "1.0.0"), card("one")));
 
     assertThatThrownBy(() -> catalog.card(request("T9", null)))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND);
-          assertThat(e.getMessage()).contains("template does not exist", "templateID: T9");
-        });
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.TEMPLATE_NOT_FOUND);
+              assertThat(e.getMessage()).contains("template does not exist", "templateID: T9");
+            });
     assertThatThrownBy(() -> catalog.card(request("T1", "2.0.0")))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("templateID: T1", "2.0.0"));
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.getMessage()).contains("templateID: T1", "2.0.0"));
   }
 
   @Test

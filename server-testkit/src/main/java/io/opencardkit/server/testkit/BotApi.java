@@ -56,10 +56,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bot author's view of OpenCardKit's API: every call goes through the official Java SDK, one method per endpoint, and
- * returns the SDK's response so that tests assert code, msg and data as a bot would see them. The few methods that
- * return an id instead ({@link #createCard}, {@link #sendCardToChat}, {@link #shownCard}) are for set-up: they fail the
- * test unless the call succeeds. The bot's other half, receiving events and callbacks, is {@link SdkBot}.
+ * A bot author's view of OpenCardKit's API: every call goes through the official Java SDK, one
+ * method per endpoint, and returns the SDK's response so that tests assert code, msg and data as a
+ * bot would see them. The few methods that return an id instead ({@link #createCard}, {@link
+ * #sendCardToChat}, {@link #shownCard}) are for set-up: they fail the test unless the call
+ * succeeds. The bot's other half, receiving events and callbacks, is {@link SdkBot}.
  */
 public final class BotApi {
   private final Client sdk;
@@ -74,11 +75,15 @@ public final class BotApi {
   }
 
   /**
-   * App {@code appId} calling the server at {@code baseUrl}. The SDK caches tokens per app id for the whole JVM; tokens
-   * are self-contained, so they outlive a restart of the server.
+   * App {@code appId} calling the server at {@code baseUrl}. The SDK caches tokens per app id for
+   * the whole JVM; tokens are self-contained, so they outlive a restart of the server.
    */
   public static BotApi of(String baseUrl, String appId, String appSecret) {
-    return new BotApi(Client.newBuilder(appId, appSecret).openBaseUrl(baseUrl).requestTimeout(10, TimeUnit.SECONDS).build());
+    return new BotApi(
+        Client.newBuilder(appId, appSecret)
+            .openBaseUrl(baseUrl)
+            .requestTimeout(10, TimeUnit.SECONDS)
+            .build());
   }
 
   /** The seeded bot that creates the cards. */
@@ -92,9 +97,9 @@ public final class BotApi {
   }
 
   /**
-   * The seeded bot with a token cache of its own, so it fetches a new token. Needed after a test moves the server's
-   * clock by more than a token's two hours: the SDK's default cache runs on the real clock and would keep offering
-   * a token the server now considers expired.
+   * The seeded bot with a token cache of its own, so it fetches a new token. Needed after a test
+   * moves the server's clock by more than a token's two hours: the SDK's default cache runs on the
+   * real clock and would keep offering a token the server now considers expired.
    */
   public static BotApi withFreshToken(TestServer server) {
     Client client =
@@ -110,13 +115,18 @@ public final class BotApi {
     return sdk;
   }
 
-  // --- CardKit: cards -------------------------------------------------------------------------------------------
+  // --- CardKit: cards
+  // -------------------------------------------------------------------------------------------
 
   public CreateCardResp create(String cardJson) throws Exception {
-    return sdk.cardkit().v1().card().create(
-        CreateCardReq.newBuilder()
-            .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(cardJson).build())
-            .build());
+    return sdk.cardkit()
+        .v1()
+        .card()
+        .create(
+            CreateCardReq.newBuilder()
+                .createCardReqBody(
+                    CreateCardReqBody.newBuilder().type("card_json").data(cardJson).build())
+                .build());
   }
 
   /** Creates a card that must be accepted; returns its id. */
@@ -128,146 +138,215 @@ public final class BotApi {
     return settings(cardId, settings, sequence, null);
   }
 
-  public SettingsCardResp settings(String cardId, String settings, int sequence, String uuid) throws Exception {
-    return sdk.cardkit().v1().card().settings(
-        SettingsCardReq.newBuilder()
-            .cardId(cardId)
-            .settingsCardReqBody(SettingsCardReqBody.newBuilder().settings(settings).sequence(sequence).uuid(uuid).build())
-            .build());
+  public SettingsCardResp settings(String cardId, String settings, int sequence, String uuid)
+      throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .card()
+        .settings(
+            SettingsCardReq.newBuilder()
+                .cardId(cardId)
+                .settingsCardReqBody(
+                    SettingsCardReqBody.newBuilder()
+                        .settings(settings)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
   public UpdateCardResp update(String cardId, String cardJson, int sequence) throws Exception {
-    return sdk.cardkit().v1().card().update(
-        UpdateCardReq.newBuilder()
-            .cardId(cardId)
-            .updateCardReqBody(
-                UpdateCardReqBody.newBuilder()
-                    .card(Card.newBuilder().type("card_json").data(cardJson).build())
-                    .sequence(sequence)
-                    .build())
-            .build());
+    return sdk.cardkit()
+        .v1()
+        .card()
+        .update(
+            UpdateCardReq.newBuilder()
+                .cardId(cardId)
+                .updateCardReqBody(
+                    UpdateCardReqBody.newBuilder()
+                        .card(Card.newBuilder().type("card_json").data(cardJson).build())
+                        .sequence(sequence)
+                        .build())
+                .build());
   }
 
   public BatchUpdateCardResp batch(String cardId, String actions, int sequence) throws Exception {
     return batch(cardId, actions, sequence, null);
   }
 
-  public BatchUpdateCardResp batch(String cardId, String actions, int sequence, String uuid) throws Exception {
-    return sdk.cardkit().v1().card().batchUpdate(
-        BatchUpdateCardReq.newBuilder()
-            .cardId(cardId)
-            .batchUpdateCardReqBody(BatchUpdateCardReqBody.newBuilder().actions(actions).sequence(sequence).uuid(uuid).build())
-            .build());
+  public BatchUpdateCardResp batch(String cardId, String actions, int sequence, String uuid)
+      throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .card()
+        .batchUpdate(
+            BatchUpdateCardReq.newBuilder()
+                .cardId(cardId)
+                .batchUpdateCardReqBody(
+                    BatchUpdateCardReqBody.newBuilder()
+                        .actions(actions)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
   public IdConvertCardResp idConvert(String messageId) throws Exception {
-    return sdk.cardkit().v1().card().idConvert(
-        IdConvertCardReq.newBuilder()
-            .idConvertCardReqBody(IdConvertCardReqBody.newBuilder().messageId(messageId).build())
-            .build());
+    return sdk.cardkit()
+        .v1()
+        .card()
+        .idConvert(
+            IdConvertCardReq.newBuilder()
+                .idConvertCardReqBody(
+                    IdConvertCardReqBody.newBuilder().messageId(messageId).build())
+                .build());
   }
 
-  // --- CardKit: elements ----------------------------------------------------------------------------------------
+  // --- CardKit: elements
+  // ----------------------------------------------------------------------------------------
 
-  public CreateCardElementResp addElements(String cardId, String type, String target, String elements, int sequence)
-      throws Exception {
+  public CreateCardElementResp addElements(
+      String cardId, String type, String target, String elements, int sequence) throws Exception {
     return addElements(cardId, type, target, elements, sequence, null);
   }
 
   public CreateCardElementResp addElements(
-      String cardId, String type, String target, String elements, int sequence, String uuid) throws Exception {
-    return sdk.cardkit().v1().cardElement().create(
-        CreateCardElementReq.newBuilder()
-            .cardId(cardId)
-            .createCardElementReqBody(
-                CreateCardElementReqBody.newBuilder()
-                    .type(type)
-                    .targetElementId(target)
-                    .elements(elements)
-                    .sequence(sequence)
-                    .uuid(uuid)
-                    .build())
-            .build());
+      String cardId, String type, String target, String elements, int sequence, String uuid)
+      throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .cardElement()
+        .create(
+            CreateCardElementReq.newBuilder()
+                .cardId(cardId)
+                .createCardElementReqBody(
+                    CreateCardElementReqBody.newBuilder()
+                        .type(type)
+                        .targetElementId(target)
+                        .elements(elements)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
-  public UpdateCardElementResp updateElement(String cardId, String elementId, String element, int sequence) throws Exception {
+  public UpdateCardElementResp updateElement(
+      String cardId, String elementId, String element, int sequence) throws Exception {
     return updateElement(cardId, elementId, element, sequence, null);
   }
 
-  public UpdateCardElementResp updateElement(String cardId, String elementId, String element, int sequence, String uuid)
-      throws Exception {
-    return sdk.cardkit().v1().cardElement().update(
-        UpdateCardElementReq.newBuilder()
-            .cardId(cardId)
-            .elementId(elementId)
-            .updateCardElementReqBody(UpdateCardElementReqBody.newBuilder().element(element).sequence(sequence).uuid(uuid).build())
-            .build());
+  public UpdateCardElementResp updateElement(
+      String cardId, String elementId, String element, int sequence, String uuid) throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .cardElement()
+        .update(
+            UpdateCardElementReq.newBuilder()
+                .cardId(cardId)
+                .elementId(elementId)
+                .updateCardElementReqBody(
+                    UpdateCardElementReqBody.newBuilder()
+                        .element(element)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
-  public PatchCardElementResp patchElement(String cardId, String elementId, String partial, int sequence) throws Exception {
+  public PatchCardElementResp patchElement(
+      String cardId, String elementId, String partial, int sequence) throws Exception {
     return patchElement(cardId, elementId, partial, sequence, null);
   }
 
-  public PatchCardElementResp patchElement(String cardId, String elementId, String partial, int sequence, String uuid)
-      throws Exception {
-    return sdk.cardkit().v1().cardElement().patch(
-        PatchCardElementReq.newBuilder()
-            .cardId(cardId)
-            .elementId(elementId)
-            .patchCardElementReqBody(PatchCardElementReqBody.newBuilder().partialElement(partial).sequence(sequence).uuid(uuid).build())
-            .build());
+  public PatchCardElementResp patchElement(
+      String cardId, String elementId, String partial, int sequence, String uuid) throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .cardElement()
+        .patch(
+            PatchCardElementReq.newBuilder()
+                .cardId(cardId)
+                .elementId(elementId)
+                .patchCardElementReqBody(
+                    PatchCardElementReqBody.newBuilder()
+                        .partialElement(partial)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
-  public ContentCardElementResp content(String cardId, String elementId, String text, int sequence) throws Exception {
+  public ContentCardElementResp content(String cardId, String elementId, String text, int sequence)
+      throws Exception {
     return content(cardId, elementId, text, sequence, null);
   }
 
-  public ContentCardElementResp content(String cardId, String elementId, String text, int sequence, String uuid)
-      throws Exception {
-    return sdk.cardkit().v1().cardElement().content(
-        ContentCardElementReq.newBuilder()
-            .cardId(cardId)
-            .elementId(elementId)
-            .contentCardElementReqBody(
-                ContentCardElementReqBody.newBuilder().content(text).sequence(sequence).uuid(uuid).build())
-            .build());
+  public ContentCardElementResp content(
+      String cardId, String elementId, String text, int sequence, String uuid) throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .cardElement()
+        .content(
+            ContentCardElementReq.newBuilder()
+                .cardId(cardId)
+                .elementId(elementId)
+                .contentCardElementReqBody(
+                    ContentCardElementReqBody.newBuilder()
+                        .content(text)
+                        .sequence(sequence)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
-  public DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence) throws Exception {
+  public DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence)
+      throws Exception {
     return deleteElement(cardId, elementId, sequence, null);
   }
 
-  public DeleteCardElementResp deleteElement(String cardId, String elementId, int sequence, String uuid) throws Exception {
-    return sdk.cardkit().v1().cardElement().delete(
-        DeleteCardElementReq.newBuilder()
-            .cardId(cardId)
-            .elementId(elementId)
-            .deleteCardElementReqBody(DeleteCardElementReqBody.newBuilder().sequence(sequence).uuid(uuid).build())
-            .build());
+  public DeleteCardElementResp deleteElement(
+      String cardId, String elementId, int sequence, String uuid) throws Exception {
+    return sdk.cardkit()
+        .v1()
+        .cardElement()
+        .delete(
+            DeleteCardElementReq.newBuilder()
+                .cardId(cardId)
+                .elementId(elementId)
+                .deleteCardElementReqBody(
+                    DeleteCardElementReqBody.newBuilder().sequence(sequence).uuid(uuid).build())
+                .build());
   }
 
-  // --- IM -------------------------------------------------------------------------------------------------------
+  // --- IM
+  // -------------------------------------------------------------------------------------------------------
 
-  public CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content) throws Exception {
+  public CreateMessageResp send(
+      String receiveIdType, String receiveId, String msgType, String content) throws Exception {
     return send(receiveIdType, receiveId, msgType, content, null);
   }
 
-  public CreateMessageResp send(String receiveIdType, String receiveId, String msgType, String content, String uuid)
+  public CreateMessageResp send(
+      String receiveIdType, String receiveId, String msgType, String content, String uuid)
       throws Exception {
-    return sdk.im().v1().message().create(
-        CreateMessageReq.newBuilder()
-            .receiveIdType(receiveIdType)
-            .createMessageReqBody(
-                CreateMessageReqBody.newBuilder()
-                    .receiveId(receiveId)
-                    .msgType(msgType)
-                    .content(content)
-                    .uuid(uuid)
-                    .build())
-            .build());
+    return sdk.im()
+        .v1()
+        .message()
+        .create(
+            CreateMessageReq.newBuilder()
+                .receiveIdType(receiveIdType)
+                .createMessageReqBody(
+                    CreateMessageReqBody.newBuilder()
+                        .receiveId(receiveId)
+                        .msgType(msgType)
+                        .content(content)
+                        .uuid(uuid)
+                        .build())
+                .build());
   }
 
-  public CreateMessageResp sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
+  public CreateMessageResp sendCard(String receiveIdType, String receiveId, String cardId)
+      throws Exception {
     return send(receiveIdType, receiveId, "interactive", cardEntity(cardId));
   }
 
@@ -277,49 +356,67 @@ public final class BotApi {
   }
 
   public ReplyMessageResp reply(String messageId, String msgType, String content) throws Exception {
-    return sdk.im().v1().message().reply(
-        ReplyMessageReq.newBuilder()
-            .messageId(messageId)
-            .replyMessageReqBody(ReplyMessageReqBody.newBuilder().msgType(msgType).content(content).build())
-            .build());
+    return sdk.im()
+        .v1()
+        .message()
+        .reply(
+            ReplyMessageReq.newBuilder()
+                .messageId(messageId)
+                .replyMessageReqBody(
+                    ReplyMessageReqBody.newBuilder().msgType(msgType).content(content).build())
+                .build());
   }
 
   public GetMessageResp getMessage(String messageId) throws Exception {
     return sdk.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
   }
 
-  /** The card a message shows now: {@code items[0].body.content} of {@code GET im/v1/messages/:id}, parsed. */
+  /**
+   * The card a message shows now: {@code items[0].body.content} of {@code GET im/v1/messages/:id},
+   * parsed.
+   */
   public JsonNode shownCard(String messageId) throws Exception {
     GetMessageResp resp = getMessage(messageId);
     return parse(assertOk(resp).getItems()[0].getBody().getContent());
   }
 
   /**
-   * The chat-list preview of a message: {@code items[0].summary}, an OpenCardKit field the SDK model does not map,
-   * so it is read from the raw response body.
+   * The chat-list preview of a message: {@code items[0].summary}, an OpenCardKit field the SDK
+   * model does not map, so it is read from the raw response body.
    */
   public String summary(String messageId) throws Exception {
     GetMessageResp resp = getMessage(messageId);
     assertOk(resp);
-    return rawJson(resp.getRawResponse()).path("data").path("items").path(0).path("summary").asText(null);
+    return rawJson(resp.getRawResponse())
+        .path("data")
+        .path("items")
+        .path(0)
+        .path("summary")
+        .asText(null);
   }
 
   public ListMessageResp list(String chatId, int pageSize, String pageToken) throws Exception {
-    return sdk.im().v1().message().list(
-        ListMessageReq.newBuilder()
-            .containerIdType("chat")
-            .containerId(chatId)
-            .pageSize(pageSize)
-            .pageToken(pageToken)
-            .build());
+    return sdk.im()
+        .v1()
+        .message()
+        .list(
+            ListMessageReq.newBuilder()
+                .containerIdType("chat")
+                .containerId(chatId)
+                .pageSize(pageSize)
+                .pageToken(pageToken)
+                .build());
   }
 
   public PatchMessageResp patchMessage(String messageId, String content) throws Exception {
-    return sdk.im().v1().message().patch(
-        PatchMessageReq.newBuilder()
-            .messageId(messageId)
-            .patchMessageReqBody(PatchMessageReqBody.newBuilder().content(content).build())
-            .build());
+    return sdk.im()
+        .v1()
+        .message()
+        .patch(
+            PatchMessageReq.newBuilder()
+                .messageId(messageId)
+                .patchMessageReqBody(PatchMessageReqBody.newBuilder().content(content).build())
+                .build());
   }
 
   /** A raw response's body, parsed. */
@@ -329,13 +426,15 @@ public final class BotApi {
 
   /** The IM content that shows a card entity. */
   public static String cardEntity(String cardId) {
-    return Json.write(Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
+    return Json.write(
+        Json.object().put("type", "card").set("data", Json.object().put("card_id", cardId)));
   }
 
   /** {@code resp}'s data; fails the test unless the call succeeded (code 0). */
   public static <T> T assertOk(BaseResponse<T> resp) {
     if (resp.getCode() != 0) {
-      throw new AssertionError("code " + resp.getCode() + " (msg " + resp.getMsg() + "), expected 0");
+      throw new AssertionError(
+          "code " + resp.getCode() + " (msg " + resp.getMsg() + "), expected 0");
     }
     return resp.getData();
   }

@@ -8,8 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A WARN or ERROR this test (on a method) or every test of the class (on the class) may log without failing
- * ({@link AfterTestChecks}). Declare the narrowest match: the logger and a part of the message.
+ * A WARN or ERROR this test (on a method) or every test of the class (on the class) may log without
+ * failing ({@link AfterTestChecks}). Declare the narrowest match: the logger and a part of the
+ * message.
  *
  * <pre>
  * &#64;ExpectedLog(level = ExpectedLog.Level.WARN, logger = "io.opencardkit.server.bots.BotDispatcher",

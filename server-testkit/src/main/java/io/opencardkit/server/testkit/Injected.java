@@ -6,7 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A field of an {@link OpenCardKitTest} class that the test kit sets before each test (the types it lists). */
+/**
+ * A field of an {@link OpenCardKitTest} class that the test kit sets before each test (the types it
+ * lists).
+ */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

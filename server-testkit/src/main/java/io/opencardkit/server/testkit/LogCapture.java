@@ -15,13 +15,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JVM's log (Logback, the server's backend) while one test runs. While capturing, the root logger's own appenders
- * are set aside and every event is kept here instead, so a passing test prints nothing and a failing one can print
- * everything. One capture at a time: the test engine runs tests one after another.
+ * The JVM's log (Logback, the server's backend) while one test runs. While capturing, the root
+ * logger's own appenders are set aside and every event is kept here instead, so a passing test
+ * prints nothing and a failing one can print everything. One capture at a time: the test engine
+ * runs tests one after another.
  */
 public final class LogCapture {
   /** One logged event, formatted when it was logged. */
-  public record Entry(Instant time, String level, String logger, String thread, String message, String thrown) {
+  public record Entry(
+      Instant time, String level, String logger, String thread, String message, String thrown) {
     /** Whether this is a WARN or an ERROR. */
     public boolean isWarnOrWorse() {
       return level.equals("WARN") || level.equals("ERROR");
@@ -29,7 +31,16 @@ public final class LogCapture {
 
     /** The event as one line (and the stack trace below it), as the server's text log shows it. */
     public String line() {
-      return time + " " + level + " [" + thread + "] " + logger + " - " + message + (thrown.isEmpty() ? "" : "\n" + thrown);
+      return time
+          + " "
+          + level
+          + " ["
+          + thread
+          + "] "
+          + logger
+          + " - "
+          + message
+          + (thrown.isEmpty() ? "" : "\n" + thrown);
     }
   }
 
@@ -41,9 +52,14 @@ public final class LogCapture {
         @Override
         protected void append(ILoggingEvent event) {
           IThrowableProxy thrown = event.getThrowableProxy();
-          entries.add(new Entry(Instant.ofEpochMilli(event.getTimeStamp()), event.getLevel().toString(),
-              event.getLoggerName(), event.getThreadName(), event.getFormattedMessage(),
-              thrown == null ? "" : ThrowableProxyUtil.asString(thrown)));
+          entries.add(
+              new Entry(
+                  Instant.ofEpochMilli(event.getTimeStamp()),
+                  event.getLevel().toString(),
+                  event.getLoggerName(),
+                  event.getThreadName(),
+                  event.getFormattedMessage(),
+                  thrown == null ? "" : ThrowableProxyUtil.asString(thrown)));
         }
       };
 
@@ -61,7 +77,8 @@ public final class LogCapture {
     capture.appender.setContext(context);
     capture.appender.setName("opencardkit-test-capture");
     capture.appender.start();
-    for (Iterator<Appender<ILoggingEvent>> it = capture.root.iteratorForAppenders(); it.hasNext(); ) {
+    for (Iterator<Appender<ILoggingEvent>> it = capture.root.iteratorForAppenders();
+        it.hasNext(); ) {
       capture.setAside.add(it.next());
     }
     capture.root.addAppender(capture.appender);

@@ -20,13 +20,14 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /**
- * Starts and stops the server of an {@link OpenCardKitTest} class and hands out what the test asks for. The server
- * of a test is stopped in {@link #afterEach}, before {@link AfterTestChecks} looks at the log, so a failure while
- * stopping counts too.
+ * Starts and stops the server of an {@link OpenCardKitTest} class and hands out what the test asks
+ * for. The server of a test is stopped in {@link #afterEach}, before {@link AfterTestChecks} looks
+ * at the log, so a failure while stopping counts too.
  */
 final class OpenCardKitExtension
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(OpenCardKitExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(OpenCardKitExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -41,7 +42,8 @@ final class OpenCardKitExtension
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       for (Field field : injectedFields(instance.getClass())) {
         if (!Injectables.offers(field.getType())) {
-          throw new IllegalStateException("@Injected " + field + ": the test kit offers no " + field.getType().getName());
+          throw new IllegalStateException(
+              "@Injected " + field + ": the test kit offers no " + field.getType().getName());
         }
         field.setAccessible(true);
         field.set(instance, scope.get(field.getType()));
@@ -67,30 +69,47 @@ final class OpenCardKitExtension
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     Executable executable = parameter.getDeclaringExecutable();
-    if (executable instanceof Constructor && settings(context).lifecycle() == OpenCardKitTest.Lifecycle.PER_METHOD) {
-      throw new ParameterResolutionException("a test's server starts after its class is instantiated: take "
-          + parameter.getParameter().getType().getSimpleName() + " in the test method, in a @BeforeEach method or in"
-          + " an @Injected field, or use @OpenCardKitTest(lifecycle = PER_CLASS)");
+    if (executable instanceof Constructor
+        && settings(context).lifecycle() == OpenCardKitTest.Lifecycle.PER_METHOD) {
+      throw new ParameterResolutionException(
+          "a test's server starts after its class is instantiated: take "
+              + parameter.getParameter().getType().getSimpleName()
+              + " in the test method, in a @BeforeEach method or in"
+              + " an @Injected field, or use @OpenCardKitTest(lifecycle = PER_CLASS)");
     }
     return scope(context).get(parameter.getParameter().getType());
   }
 
-  /** The scope of {@code context}'s test (PER_METHOD) or class (PER_CLASS), started when first needed. */
+  /**
+   * The scope of {@code context}'s test (PER_METHOD) or class (PER_CLASS), started when first
+   * needed.
+   */
   private static ServerScope scope(ExtensionContext context) {
     OpenCardKitTest settings = settings(context);
-    ExtensionContext owner = settings.lifecycle() == OpenCardKitTest.Lifecycle.PER_CLASS ? classContext(context) : context;
+    ExtensionContext owner =
+        settings.lifecycle() == OpenCardKitTest.Lifecycle.PER_CLASS
+            ? classContext(context)
+            : context;
     Class<?> testClass = context.getRequiredTestClass();
-    return owner.getStore(NAMESPACE).getOrComputeIfAbsent(ServerScope.class, key -> {
-      Clock clock = asksForMutableClock(testClass) ? MutableClock.startingNow() : Clock.systemUTC();
-      return new ServerScope(TestServer.start(clock, Duration.parse(settings.streamingTimeout())), clock);
-    }, ServerScope.class);
+    return owner
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            ServerScope.class,
+            key -> {
+              Clock clock =
+                  asksForMutableClock(testClass) ? MutableClock.startingNow() : Clock.systemUTC();
+              return new ServerScope(
+                  TestServer.start(clock, Duration.parse(settings.streamingTimeout())), clock);
+            },
+            ServerScope.class);
   }
 
   /** The context of the outermost class that carries the annotation. */
   private static ExtensionContext classContext(ExtensionContext context) {
     ExtensionContext found = context;
     for (ExtensionContext c = context; c.getParent().isPresent(); c = c.getParent().get()) {
-      if (c.getTestClass().isPresent() && c.getTestMethod().isEmpty()
+      if (c.getTestClass().isPresent()
+          && c.getTestMethod().isEmpty()
           && AnnotationSupport.isAnnotated(c.getTestClass().get(), OpenCardKitTest.class)) {
         found = c;
       }
@@ -109,7 +128,10 @@ final class OpenCardKitExtension
   }
 
   private static List<Field> injectedFields(Class<?> testClass) {
-    return AnnotationSupport.findAnnotatedFields(testClass, Injected.class, f -> !Modifier.isStatic(f.getModifiers()),
+    return AnnotationSupport.findAnnotatedFields(
+        testClass,
+        Injected.class,
+        f -> !Modifier.isStatic(f.getModifiers()),
         HierarchyTraversalMode.TOP_DOWN);
   }
 
@@ -117,10 +139,13 @@ final class OpenCardKitExtension
   private static boolean asksForMutableClock(Class<?> testClass) {
     for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
       Class<?> k = c;
-      boolean asks = injectedFields(k).stream().anyMatch(f -> f.getType() == MutableClock.class)
-          || Stream.concat(Arrays.stream(k.getDeclaredMethods()), Arrays.stream(k.getDeclaredConstructors()))
-              .flatMap(e -> Arrays.stream(e.getParameterTypes()))
-              .anyMatch(t -> t == MutableClock.class);
+      boolean asks =
+          injectedFields(k).stream().anyMatch(f -> f.getType() == MutableClock.class)
+              || Stream.concat(
+                      Arrays.stream(k.getDeclaredMethods()),
+                      Arrays.stream(k.getDeclaredConstructors()))
+                  .flatMap(e -> Arrays.stream(e.getParameterTypes()))
+                  .anyMatch(t -> t == MutableClock.class);
       if (asks) {
         return true;
       }

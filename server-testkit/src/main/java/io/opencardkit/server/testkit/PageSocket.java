@@ -15,27 +15,30 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * The web chat's socket as a page holds it, on {@code /web/ws}: records every text frame the server pushes, read as the
- * page reads it ({@link PageFrames}: compact append frames become the {@code card} frames they stand for).
- * {@link #signedIn} is a signed-in user's page that has loaded (card frames flow); {@link #open} leaves the
- * conversation to the test. Opened paused, it reads nothing (no demand), so the server's writes pile up until
- * {@link #startReading()}, as with a browser that cannot keep up.
+ * The web chat's socket as a page holds it, on {@code /web/ws}: records every text frame the server
+ * pushes, read as the page reads it ({@link PageFrames}: compact append frames become the {@code
+ * card} frames they stand for). {@link #signedIn} is a signed-in user's page that has loaded (card
+ * frames flow); {@link #open} leaves the conversation to the test. Opened paused, it reads nothing
+ * (no demand), so the server's writes pile up until {@link #startReading()}, as with a browser that
+ * cannot keep up.
  *
- * <p>By default it negotiates no compression (the JDK's WebSocket client offers none). {@link #openLikeChromium} offers
- * permessage-deflate as Chromium does ({@value #CHROMIUM_DEFLATE}) over a {@link RawWebSocket}, inflates what the server
- * compressed, and answers pings as browsers do; a test of the wire itself (the handshake's extensions, the compressed
- * bytes) uses a {@link RawWebSocket} directly.
+ * <p>By default it negotiates no compression (the JDK's WebSocket client offers none). {@link
+ * #openLikeChromium} offers permessage-deflate as Chromium does ({@value #CHROMIUM_DEFLATE}) over a
+ * {@link RawWebSocket}, inflates what the server compressed, and answers pings as browsers do; a
+ * test of the wire itself (the handshake's extensions, the compressed bytes) uses a {@link
+ * RawWebSocket} directly.
  */
 public final class PageSocket implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
-  private final PageFrames pageFrames = new PageFrames(); // one per socket: compact frames refer to its streams
+  private final PageFrames pageFrames =
+      new PageFrames(); // one per socket: compact frames refer to its streams
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean paused;
   private volatile boolean closed;
@@ -54,13 +57,20 @@ public final class PageSocket implements AutoCloseable {
     this.paused = paused;
   }
 
-  /** Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a failure. */
+  /**
+   * Opens a socket with the query string (e.g. {@code user=ou_…}); throws the handshake status as a
+   * failure.
+   */
   public static PageSocket open(String baseUrl, String query, boolean paused) throws Exception {
     return open(baseUrl, query, paused, Map.of());
   }
 
-  /** As {@link #open(String, String, boolean)}, with handshake headers (a session {@code Cookie}, an {@code Origin}). */
-  public static PageSocket open(String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
+  /**
+   * As {@link #open(String, String, boolean)}, with handshake headers (a session {@code Cookie}, an
+   * {@code Origin}).
+   */
+  public static PageSocket open(
+      String baseUrl, String query, boolean paused, Map<String, String> headers) throws Exception {
     PageSocket socket = new PageSocket(paused);
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?" + query);
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
@@ -70,8 +80,8 @@ public final class PageSocket implements AutoCloseable {
   }
 
   /**
-   * The page of the signed-in user {@code openId} (development sign-in, {@code ?user=}), once the server said hello and
-   * the page asked for card frames ({@code resume} with no cards).
+   * The page of the signed-in user {@code openId} (development sign-in, {@code ?user=}), once the
+   * server said hello and the page asked for card frames ({@code resume} with no cards).
    */
   public static PageSocket signedIn(String baseUrl, String openId) throws Exception {
     return open(baseUrl, "user=" + openId, false).loaded();
@@ -83,8 +93,8 @@ public final class PageSocket implements AutoCloseable {
   }
 
   /**
-   * Opens a socket that offers permessage-deflate as Chromium does, and reads it on a thread of its own; throws when the
-   * server refuses the handshake. It is never paused.
+   * Opens a socket that offers permessage-deflate as Chromium does, and reads it on a thread of its
+   * own; throws when the server refuses the handshake. It is never paused.
    */
   public static PageSocket openLikeChromium(String baseUrl, String query) throws Exception {
     PageSocket socket = new PageSocket(false);
@@ -94,7 +104,8 @@ public final class PageSocket implements AutoCloseable {
       throw new AssertionError("the handshake was refused with " + socket.raw.status());
     }
     String extensions = socket.raw.header("Sec-WebSocket-Extensions");
-    socket.inflater = extensions != null && extensions.contains("permessage-deflate") ? new Inflater(true) : null;
+    socket.inflater =
+        extensions != null && extensions.contains("permessage-deflate") ? new Inflater(true) : null;
     Thread reader = new Thread(socket::readRaw, "page-socket-reader");
     reader.setDaemon(true);
     reader.start();
@@ -118,7 +129,8 @@ public final class PageSocket implements AutoCloseable {
   }
 
   /** The HTTP status with which the server refused the handshake with these headers. */
-  public static int refusedStatus(String baseUrl, String query, Map<String, String> headers) throws Exception {
+  public static int refusedStatus(String baseUrl, String query, Map<String, String> headers)
+      throws Exception {
     try {
       open(baseUrl, query, false, headers).close();
       throw new AssertionError("the handshake was accepted");
@@ -182,7 +194,10 @@ public final class PageSocket implements AutoCloseable {
     }
   }
 
-  /** The reader of a {@link #openLikeChromium} socket: whole messages, inflated; pongs; the close frame's status. */
+  /**
+   * The reader of a {@link #openLikeChromium} socket: whole messages, inflated; pongs; the close
+   * frame's status.
+   */
   private void readRaw() {
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     boolean compressed = false;
@@ -203,7 +218,10 @@ public final class PageSocket implements AutoCloseable {
           }
           message.write(frame.payload());
           if (frame.fin()) {
-            byte[] bytes = compressed ? RawWebSocket.inflate(inflater, message.toByteArray()) : message.toByteArray();
+            byte[] bytes =
+                compressed
+                    ? RawWebSocket.inflate(inflater, message.toByteArray())
+                    : message.toByteArray();
             String text = new String(bytes, StandardCharsets.UTF_8);
             receivedChars.addAndGet(text.length());
             received(text, message.size());
@@ -211,7 +229,8 @@ public final class PageSocket implements AutoCloseable {
         }
       }
     } catch (IOException | DataFormatException e) {
-      // the connection ended (reset, or closed without a close frame), or a frame did not inflate: the socket is closed
+      // the connection ended (reset, or closed without a close frame), or a frame did not inflate:
+      // the socket is closed
     } finally {
       if (inflater != null) {
         inflater.end();
@@ -219,8 +238,6 @@ public final class PageSocket implements AutoCloseable {
       markClosed();
     }
   }
-
-
 
   private void markClosed() {
     synchronized (frames) {
@@ -274,7 +291,10 @@ public final class PageSocket implements AutoCloseable {
     return textMessages.get();
   }
 
-  /** Payload bytes of the text messages received, as they came off the wire (compressed when {@link #deflating()}). */
+  /**
+   * Payload bytes of the text messages received, as they came off the wire (compressed when {@link
+   * #deflating()}).
+   */
   public long receivedBytes() {
     return receivedBytes.get();
   }
@@ -291,13 +311,18 @@ public final class PageSocket implements AutoCloseable {
     }
   }
 
-  /** Waits until some frame (received before or after the call) matches; returns the first match. */
+  /**
+   * Waits until some frame (received before or after the call) matches; returns the first match.
+   */
   public JsonNode await(Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
     return await(match, timeout, "matching");
   }
 
-  /** Waits until some frame (received before or after the call) matches; returns the first match. */
-  public JsonNode await(Predicate<JsonNode> match, Duration timeout, String what) throws InterruptedException {
+  /**
+   * Waits until some frame (received before or after the call) matches; returns the first match.
+   */
+  public JsonNode await(Predicate<JsonNode> match, Duration timeout, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (frames) {
       while (true) {
@@ -309,7 +334,14 @@ public final class PageSocket implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0 || closed) {
           throw new AssertionError(
-              "no frame " + what + " within " + timeout + (closed ? " (socket closed)" : "") + "; got " + frames.size() + " frames: "
+              "no frame "
+                  + what
+                  + " within "
+                  + timeout
+                  + (closed ? " (socket closed)" : "")
+                  + "; got "
+                  + frames.size()
+                  + " frames: "
                   + abbreviated());
         }
         TimeUnit.NANOSECONDS.timedWait(frames, left);

@@ -18,14 +18,17 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A WebSocket client written on a plain TCP socket, for what the other test clients hide: the handshake's headers,
- * the frames' RSV1 bit and compressed bytes, and a peer that reads nothing at all (its socket is never read unless a
- * test asks for a frame). Blocking; one thread at a time.
+ * A WebSocket client written on a plain TCP socket, for what the other test clients hide: the
+ * handshake's headers, the frames' RSV1 bit and compressed bytes, and a peer that reads nothing at
+ * all (its socket is never read unless a test asks for a frame). Blocking; one thread at a time.
  */
 public final class RawWebSocket implements AutoCloseable {
   /** One frame as it came off the wire ({@code fin}: the last frame of its message). */
   public record Frame(boolean fin, int opcode, boolean rsv1, byte[] payload) {
-    /** The payload as text, inflated first when RSV1 is set, each message on its own (no context takeover). */
+    /**
+     * The payload as text, inflated first when RSV1 is set, each message on its own (no context
+     * takeover).
+     */
     public String text() {
       byte[] bytes = rsv1 ? inflateAlone(payload) : payload;
       return new String(bytes, StandardCharsets.UTF_8);
@@ -38,7 +41,8 @@ public final class RawWebSocket implements AutoCloseable {
   private final int status;
   private final Map<String, String> headers;
 
-  private RawWebSocket(Socket socket, InputStream in, int status, Map<String, String> headers) throws IOException {
+  private RawWebSocket(Socket socket, InputStream in, int status, Map<String, String> headers)
+      throws IOException {
     this.socket = socket;
     this.in = in;
     this.out = socket.getOutputStream();
@@ -49,10 +53,11 @@ public final class RawWebSocket implements AutoCloseable {
   /**
    * Sends the upgrade request for {@code pathAndQuery} and reads the answer's head.
    *
-   * @param extensions the {@code Sec-WebSocket-Extensions} offer, e.g. Chromium's
-   *     {@code permessage-deflate; client_max_window_bits}, or {@code null} for none
+   * @param extensions the {@code Sec-WebSocket-Extensions} offer, e.g. Chromium's {@code
+   *     permessage-deflate; client_max_window_bits}, or {@code null} for none
    */
-  public static RawWebSocket open(String baseUrl, String pathAndQuery, String extensions) throws IOException {
+  public static RawWebSocket open(String baseUrl, String pathAndQuery, String extensions)
+      throws IOException {
     URI uri = URI.create(baseUrl);
     Socket socket = new Socket(uri.getHost(), uri.getPort());
     socket.setSoTimeout(30_000);
@@ -62,7 +67,10 @@ public final class RawWebSocket implements AutoCloseable {
     request.append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n");
     request.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
     request.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n");
-    request.append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n");
+    request
+        .append("Sec-WebSocket-Key: ")
+        .append(Base64.getEncoder().encodeToString(nonce))
+        .append("\r\n");
     if (extensions != null) {
       request.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
     }
@@ -74,7 +82,9 @@ public final class RawWebSocket implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     for (String header = line(in); !header.isEmpty(); header = line(in)) {
       int colon = header.indexOf(':');
-      headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+      headers.put(
+          header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          header.substring(colon + 1).trim());
     }
     return new RawWebSocket(socket, in, status, headers);
   }
@@ -94,7 +104,9 @@ public final class RawWebSocket implements AutoCloseable {
     send(0x1, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Sends one masked frame with {@code opcode} (a pong is 0xA, a close 0x8), FIN set, uncompressed. */
+  /**
+   * Sends one masked frame with {@code opcode} (a pong is 0xA, a close 0x8), FIN set, uncompressed.
+   */
   public synchronized void send(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | opcode);
@@ -142,8 +154,8 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /**
-   * Whether the server has reset the connection: reading what is buffered ends with "connection reset" (or the end of
-   * the stream). Reads and discards everything the server sent.
+   * Whether the server has reset the connection: reading what is buffered ends with "connection
+   * reset" (or the end of the stream). Reads and discards everything the server sent.
    */
   public boolean drainUntilClosed() {
     byte[] buffer = new byte[64 * 1024];
@@ -180,20 +192,22 @@ public final class RawWebSocket implements AutoCloseable {
     try {
       return inflate(inflater, payload);
     } catch (DataFormatException e) {
-      throw new AssertionError("a compressed frame that does not inflate on its own: " + e.getMessage(), e);
+      throw new AssertionError(
+          "a compressed frame that does not inflate on its own: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
   }
 
   /**
-   * A message's payload inflated by {@code inflater} (raw deflate), which keeps its window for the next message when
-   * the sender keeps its compression context.
+   * A message's payload inflated by {@code inflater} (raw deflate), which keeps its window for the
+   * next message when the sender keeps its compression context.
    */
   static byte[] inflate(Inflater inflater, byte[] payload) throws DataFormatException {
     byte[] input = new byte[payload.length + 4];
     System.arraycopy(payload, 0, input, 0, payload.length);
-    input[payload.length + 2] = (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
+    input[payload.length + 2] =
+        (byte) 0xff; // the empty stored block the sender removed: 00 00 ff ff
     input[payload.length + 3] = (byte) 0xff;
     inflater.setInput(input);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -207,5 +221,4 @@ public final class RawWebSocket implements AutoCloseable {
     }
     return out.toByteArray();
   }
-
 }

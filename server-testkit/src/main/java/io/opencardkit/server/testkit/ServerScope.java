@@ -7,9 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One server of {@link OpenCardKitTest} (per test or per class) and what was handed out of it: each type is made once
- * per scope ({@link Injectables}), and what needs closing is closed, last made first, before the server stops. (JUnit closes an
- * {@link AutoCloseable} in its store when the store's test or class ends.)
+ * One server of {@link OpenCardKitTest} (per test or per class) and what was handed out of it: each
+ * type is made once per scope ({@link Injectables}), and what needs closing is closed, last made
+ * first, before the server stops. (JUnit closes an {@link AutoCloseable} in its store when the
+ * store's test or class ends.)
  */
 final class ServerScope implements AutoCloseable {
   private final TestServer server;
@@ -35,7 +36,10 @@ final class ServerScope implements AutoCloseable {
     return (MutableClock) clock;
   }
 
-  /** Closes {@code resource} when the scope ends (for injected types that hold connections); returns it. */
+  /**
+   * Closes {@code resource} when the scope ends (for injected types that hold connections); returns
+   * it.
+   */
   <T extends AutoCloseable> T closeAtEnd(T resource) {
     toClose.push(resource);
     return resource;

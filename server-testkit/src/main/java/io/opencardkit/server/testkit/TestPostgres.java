@@ -8,12 +8,16 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The local PostgreSQL service for tests: {@value #URL} unless the system property {@code okc.test.postgresql}
- * names another. Every user of it gets a fresh schema, dropped when done, so runs never see each other's data.
+ * The local PostgreSQL service for tests: {@value #URL} unless the system property {@code
+ * okc.test.postgresql} names another. Every user of it gets a fresh schema, dropped when done, so
+ * runs never see each other's data.
  */
 public final class TestPostgres {
   public static final String URL = "postgresql://postgres@127.0.0.1:5432/test";
-  /** Set (to a {@code postgresql://} URL) to run the server tests on PostgreSQL instead of SQLite. */
+
+  /**
+   * Set (to a {@code postgresql://} URL) to run the server tests on PostgreSQL instead of SQLite.
+   */
   public static final String STORE_PROPERTY = "okc.test.store";
 
   private TestPostgres() {}
@@ -23,7 +27,9 @@ public final class TestPostgres {
     return System.getProperty("okc.test.postgresql", URL);
   }
 
-  /** The store the server tests run on: a PostgreSQL URL, or {@code null} for the embedded SQLite. */
+  /**
+   * The store the server tests run on: a PostgreSQL URL, or {@code null} for the embedded SQLite.
+   */
   public static String storeUnderTest() {
     String store = System.getProperty(STORE_PROPERTY);
     return store == null || store.isBlank() ? null : store;
@@ -44,16 +50,19 @@ public final class TestPostgres {
   /** Drops a schema and everything in it; quietly does nothing when it does not exist. */
   public static void dropSchema(String base, String schema) {
     String rest = base.substring(base.indexOf("://") + 3);
-    String user = rest.contains("@") ? rest.substring(0, rest.indexOf('@')).split(":")[0] : "postgres";
+    String user =
+        rest.contains("@") ? rest.substring(0, rest.indexOf('@')).split(":")[0] : "postgres";
     String hostAndDb = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;
     if (hostAndDb.contains("?")) {
       hostAndDb = hostAndDb.substring(0, hostAndDb.indexOf('?'));
     }
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + hostAndDb + "?user=" + user);
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://" + hostAndDb + "?user=" + user);
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop test schema " + schema + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot drop test schema " + schema + ": " + e.getMessage(), e);
     }
   }
 }

@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A real OpenCardKit server in this JVM on a free port, with its own data directory and seed, and official Feishu
- * SDK clients pointed at it. {@link #restart()} stops and starts it on the same data.
+ * A real OpenCardKit server in this JVM on a free port, with its own data directory and seed, and
+ * official Feishu SDK clients pointed at it. {@link #restart()} stops and starts it on the same
+ * data.
  *
- * <p>With the system property {@value TestPostgres#STORE_PROPERTY} set to a {@code postgresql://} URL (the build's
- * second run of the API tests does so), the server stores everything in a fresh PostgreSQL schema instead of SQLite,
- * dropped on {@link #close()}. A test that names its own store (in the configuration, or as a {@link CardStore}) keeps it.
+ * <p>With the system property {@value TestPostgres#STORE_PROPERTY} set to a {@code postgresql://}
+ * URL (the build's second run of the API tests does so), the server stores everything in a fresh
+ * PostgreSQL schema instead of SQLite, dropped on {@link #close()}. A test that names its own store
+ * (in the configuration, or as a {@link CardStore}) keeps it.
  */
 public final class TestServer implements AutoCloseable {
   public final TestSeed seed;
@@ -38,12 +40,22 @@ public final class TestServer implements AutoCloseable {
     this.givenStore = false;
     String store = config.store() == null ? TestPostgres.storeUnderTest() : null;
     this.schema = store == null ? null : TestPostgres.newSchema();
-    // On PostgreSQL, development sign-in (which the tests' ?user= relies on) needs the override that --store asks for.
-    this.config = store == null ? config : onPostgres(config.withCluster(TestPostgres.withSchema(store, schema), config.bus()));
+    // On PostgreSQL, development sign-in (which the tests' ?user= relies on) needs the override
+    // that --store asks for.
+    this.config =
+        store == null
+            ? config
+            : onPostgres(config.withCluster(TestPostgres.withSchema(store, schema), config.bus()));
     this.server = OpenCardKitServer.start(this.config, silent());
   }
 
-  private TestServer(TestSeed seed, Path dataDir, ServerConfig config, CardStore store, ClusterBus bus, boolean sharedStore) {
+  private TestServer(
+      TestSeed seed,
+      Path dataDir,
+      ServerConfig config,
+      CardStore store,
+      ClusterBus bus,
+      boolean sharedStore) {
     this.seed = seed;
     this.dataDir = dataDir;
     this.givenStore = true;
@@ -53,7 +65,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   private static ServerConfig onPostgres(ServerConfig config) {
-    return config.webAuth() == ServerConfig.WebAuth.DEVELOPMENT ? config.withInsecureDevLogin() : config;
+    return config.webAuth() == ServerConfig.WebAuth.DEVELOPMENT
+        ? config.withInsecureDevLogin()
+        : config;
   }
 
   /** Whether this server stores in PostgreSQL (the second run of the API tests). */
@@ -69,23 +83,36 @@ public final class TestServer implements AutoCloseable {
     return start(clock, streamingTimeout, UnaryOperator.identity());
   }
 
-  /** A server whose configuration {@code customize} adjusts last (for example {@code withWebAuth}). */
-  public static TestServer start(Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
+  /**
+   * A server whose configuration {@code customize} adjusts last (for example {@code withWebAuth}).
+   */
+  public static TestServer start(
+      Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     return start(new TestSeed(), clock, streamingTimeout, customize);
   }
 
-  /** A server with a seed the test prepared (for example the bots' event and callback addresses). */
+  /**
+   * A server with a seed the test prepared (for example the bots' event and callback addresses).
+   */
   public static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout) {
     return start(seed, clock, streamingTimeout, UnaryOperator.identity());
   }
 
   /** A server with a seed the test prepared and a configuration {@code customize} adjusts last. */
-  public static TestServer start(TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
+  public static TestServer start(
+      TestSeed seed,
+      Clock clock,
+      Duration streamingTimeout,
+      UnaryOperator<ServerConfig> customize) {
     try {
       Path dir = Files.createTempDirectory("okc-test");
       ServerConfig config =
-          ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))
-              .withClock(clock).withStreamingTimeout(streamingTimeout);
+          ServerConfig.defaults()
+              .withPort(0)
+              .withDataDir(dir.resolve("data"))
+              .withSeed(seed.writeTo(dir))
+              .withClock(clock)
+              .withStreamingTimeout(streamingTimeout);
       return new TestServer(seed, dir.resolve("data"), customize.apply(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -93,16 +120,23 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * A server on a store and bus the test made (a store that fails on cue, one node of a cluster: {@code sharedStore}
-   * when other nodes write to the same store), which close with it. The configuration is made as for
-   * {@link #start(TestSeed, Clock, Duration, UnaryOperator)}; {@link #restart()} is not supported.
+   * A server on a store and bus the test made (a store that fails on cue, one node of a cluster:
+   * {@code sharedStore} when other nodes write to the same store), which close with it. The
+   * configuration is made as for {@link #start(TestSeed, Clock, Duration, UnaryOperator)}; {@link
+   * #restart()} is not supported.
    */
   public static TestServer start(
-      TestSeed seed, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize, CardStore store, ClusterBus bus,
+      TestSeed seed,
+      Clock clock,
+      Duration streamingTimeout,
+      UnaryOperator<ServerConfig> customize,
+      CardStore store,
+      ClusterBus bus,
       boolean sharedStore) {
     Path dir = newDir();
     ServerConfig config = defaults(seed, dir, clock, streamingTimeout);
-    return new TestServer(seed, dir.resolve("data"), customize.apply(config), store, bus, sharedStore);
+    return new TestServer(
+        seed, dir.resolve("data"), customize.apply(config), store, bus, sharedStore);
   }
 
   private static Path newDir() {
@@ -113,15 +147,24 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  private static ServerConfig defaults(TestSeed seed, Path dir, Clock clock, Duration streamingTimeout) {
-    return ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withSeed(seed.writeTo(dir))
-        .withClock(clock).withStreamingTimeout(streamingTimeout);
+  private static ServerConfig defaults(
+      TestSeed seed, Path dir, Clock clock, Duration streamingTimeout) {
+    return ServerConfig.defaults()
+        .withPort(0)
+        .withDataDir(dir.resolve("data"))
+        .withSeed(seed.writeTo(dir))
+        .withClock(clock)
+        .withStreamingTimeout(streamingTimeout);
   }
 
-  /** Stops the server and starts a new one on the same data directory (and the same port is not guaranteed). */
+  /**
+   * Stops the server and starts a new one on the same data directory (and the same port is not
+   * guaranteed).
+   */
   public void restart() {
     if (givenStore) {
-      throw new IllegalStateException("a server on a store the test made cannot restart: the store closed with it");
+      throw new IllegalStateException(
+          "a server on a store the test made cannot restart: the store closed with it");
     }
     server.close();
     server = OpenCardKitServer.start(config.withPort(0), silent());
@@ -146,12 +189,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   private Client sdk(String appId, String secret) {
-    return Client.newBuilder(appId, secret).openBaseUrl(baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
+    return Client.newBuilder(appId, secret)
+        .openBaseUrl(baseUrl())
+        .requestTimeout(10, TimeUnit.SECONDS)
+        .build();
   }
 
   /**
-   * Lets the running test log a WARN or ERROR from {@code logger} (or a logger under it) whose message contains
-   * {@code message}, as {@link ExpectedLog} does where the expectation is only known at run time.
+   * Lets the running test log a WARN or ERROR from {@code logger} (or a logger under it) whose
+   * message contains {@code message}, as {@link ExpectedLog} does where the expectation is only
+   * known at run time.
    */
   public TestServer expectLog(ExpectedLog.Level level, String logger, String message) {
     AfterTestChecks.expectLog(level, logger, message);

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tokens, the envelope and HTTP itself: what a bot meets before its request reaches a card. Every raw reply is also
- * checked by {@link RawHttp} for the X-Tt-Logid header, the JSON content type and the absence of a 5xx.
+ * Tokens, the envelope and HTTP itself: what a bot meets before its request reaches a card. Every
+ * raw reply is also checked by {@link RawHttp} for the X-Tt-Logid header, the JSON content type and
+ * the absence of a 5xx.
  */
 final class AuthAndTransportTest {
   private static final String CARDS = "/open-apis/cardkit/v1/cards";
@@ -43,8 +44,11 @@ final class AuthAndTransportTest {
 
   @Test
   void tenantToken_rightSecret_isIssuedAtTopLevelWithTwoHours() throws Exception {
-    Reply reply = http.post("/open-apis/auth/v3/tenant_access_token/internal", null,
-        RawHttp.tokenRequest(server.seed.appId, server.seed.appSecret));
+    Reply reply =
+        http.post(
+            "/open-apis/auth/v3/tenant_access_token/internal",
+            null,
+            RawHttp.tokenRequest(server.seed.appId, server.seed.appSecret));
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.code()).isZero();
@@ -55,8 +59,11 @@ final class AuthAndTransportTest {
 
   @Test
   void tenantToken_wrongSecret_isRefusedWith10014AndNoToken() throws Exception {
-    Reply reply = http.post("/open-apis/auth/v3/tenant_access_token/internal", null,
-        RawHttp.tokenRequest(server.seed.appId, "not-the-secret"));
+    Reply reply =
+        http.post(
+            "/open-apis/auth/v3/tenant_access_token/internal",
+            null,
+            RawHttp.tokenRequest(server.seed.appId, "not-the-secret"));
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.code()).isEqualTo(10014);
@@ -65,14 +72,28 @@ final class AuthAndTransportTest {
 
   @Test
   void sdk_wrongSecret_failsToObtainAToken() {
-    Client wrong = Client.newBuilder(server.seed.appId, "not-the-secret").openBaseUrl(server.baseUrl()).build();
+    Client wrong =
+        Client.newBuilder(server.seed.appId, "not-the-secret")
+            .openBaseUrl(server.baseUrl())
+            .build();
 
-    // The SDK fetches the token itself and throws when the server refuses it. (Its token cache is JVM-wide and keyed
+    // The SDK fetches the token itself and throws when the server refuses it. (Its token cache is
+    // JVM-wide and keyed
     // by app id; this server's app id is fresh, so no cached token hides the refusal.)
-    assertThatThrownBy(() -> wrong.cardkit().v1().card().create(
-            CreateCardReq.newBuilder()
-                .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(CardJson.streaming("x")).build())
-                .build()))
+    assertThatThrownBy(
+            () ->
+                wrong
+                    .cardkit()
+                    .v1()
+                    .card()
+                    .create(
+                        CreateCardReq.newBuilder()
+                            .createCardReqBody(
+                                CreateCardReqBody.newBuilder()
+                                    .type("card_json")
+                                    .data(CardJson.streaming("x"))
+                                    .build())
+                            .build()))
         .hasMessageContaining("10014");
   }
 
@@ -87,7 +108,11 @@ final class AuthAndTransportTest {
   @Test
   void request_withForgedOrForeignToken_isRefusedWith99991663() throws Exception {
     String real = http.token(server.seed.appId, server.seed.appSecret);
-    String[] forged = {"t-bogus", real.substring(0, real.length() - 1) + (real.endsWith("0") ? "1" : "0"), "u-user-token"};
+    String[] forged = {
+      "t-bogus",
+      real.substring(0, real.length() - 1) + (real.endsWith("0") ? "1" : "0"),
+      "u-user-token"
+    };
 
     for (String token : forged) {
       Reply reply = http.post(CARDS, token, json("{'type':'card_json','data':'{}'}"));
@@ -100,13 +125,24 @@ final class AuthAndTransportTest {
   void sdk_badTokenInRequestOptions_isRefusedWith99991663() throws Exception {
     // With its token cache disabled, the SDK sends the token the bot passes with each request.
     Client manual =
-        Client.newBuilder(server.seed.appId, server.seed.appSecret).openBaseUrl(server.baseUrl()).disableTokenCache().build();
+        Client.newBuilder(server.seed.appId, server.seed.appSecret)
+            .openBaseUrl(server.baseUrl())
+            .disableTokenCache()
+            .build();
     CreateCardResp resp =
-        manual.cardkit().v1().card().create(
-            CreateCardReq.newBuilder()
-                .createCardReqBody(CreateCardReqBody.newBuilder().type("card_json").data(CardJson.streaming("x")).build())
-                .build(),
-            RequestOptions.newBuilder().tenantAccessToken("t-bogus").build());
+        manual
+            .cardkit()
+            .v1()
+            .card()
+            .create(
+                CreateCardReq.newBuilder()
+                    .createCardReqBody(
+                        CreateCardReqBody.newBuilder()
+                            .type("card_json")
+                            .data(CardJson.streaming("x"))
+                            .build())
+                    .build(),
+                RequestOptions.newBuilder().tenantAccessToken("t-bogus").build());
 
     assertRefused(resp, 99991663);
   }
@@ -128,7 +164,9 @@ final class AuthAndTransportTest {
 
     assertThat(http.post(CARDS, token, "type=card_json&data=x").code()).isEqualTo(10002);
     assertThat(http.post(CARDS, token, "[1,2,3]").code()).isEqualTo(10002);
-    assertThat(http.post(CARDS, token, null).code()).as("no body: type is missing").isEqualTo(10002);
+    assertThat(http.post(CARDS, token, null).code())
+        .as("no body: type is missing")
+        .isEqualTo(10002);
   }
 
   @Test
@@ -137,29 +175,51 @@ final class AuthAndTransportTest {
     String cardId = BotApi.of(server).createCard(CardJson.streaming("x"));
     String content = CARDS + "/" + cardId + "/elements/md_1/content";
 
-    assertThat(http.post(CARDS, token, json("{'data':'{}'}")).code()).as("missing type").isEqualTo(10002);
+    assertThat(http.post(CARDS, token, json("{'data':'{}'}")).code())
+        .as("missing type")
+        .isEqualTo(10002);
     assertThat(http.post(CARDS, token, json("{'type':'card_json','data':{'schema':'2.0'}}")).code())
-        .as("data as an object, not a string").isEqualTo(10002);
-    assertThat(http.post(CARDS, token, json("{'type':'template','data':'{}'}")).code()).isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':'x'}")).code()).as("no sequence").isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':'1'}")).code()).isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':1.5}")).code()).isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':4294967296}")).code()).isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':7,'sequence':1}")).code()).isEqualTo(10002);
-    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':1,'uuid':''}")).code()).isEqualTo(10002);
+        .as("data as an object, not a string")
+        .isEqualTo(10002);
+    assertThat(http.post(CARDS, token, json("{'type':'template','data':'{}'}")).code())
+        .isEqualTo(10002);
+    assertThat(http.send("PUT", content, token, json("{'content':'x'}")).code())
+        .as("no sequence")
+        .isEqualTo(10002);
+    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':'1'}")).code())
+        .isEqualTo(10002);
+    assertThat(http.send("PUT", content, token, json("{'content':'x','sequence':1.5}")).code())
+        .isEqualTo(10002);
+    assertThat(
+            http.send("PUT", content, token, json("{'content':'x','sequence':4294967296}")).code())
+        .isEqualTo(10002);
+    assertThat(http.send("PUT", content, token, json("{'content':7,'sequence':1}")).code())
+        .isEqualTo(10002);
+    assertThat(
+            http.send("PUT", content, token, json("{'content':'x','sequence':1,'uuid':''}")).code())
+        .isEqualTo(10002);
   }
 
   @Test
   void sdk_missingSequence_isRefusedWith10002() throws Exception {
     String cardId = BotApi.of(server).createCard(CardJson.streaming("x"));
 
-    var resp = server.client().cardkit().v1().cardElement().content(
-        com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq.newBuilder()
-            .cardId(cardId)
-            .elementId("md_1")
-            .contentCardElementReqBody(
-                com.lark.oapi.service.cardkit.v1.model.ContentCardElementReqBody.newBuilder().content("x").build())
-            .build());
+    var resp =
+        server
+            .client()
+            .cardkit()
+            .v1()
+            .cardElement()
+            .content(
+                com.lark.oapi.service.cardkit.v1.model.ContentCardElementReq.newBuilder()
+                    .cardId(cardId)
+                    .elementId("md_1")
+                    .contentCardElementReqBody(
+                        com.lark.oapi.service.cardkit.v1.model.ContentCardElementReqBody
+                            .newBuilder()
+                            .content("x")
+                            .build())
+                    .build());
 
     assertRefused(resp, 10002);
   }
@@ -172,15 +232,42 @@ final class AuthAndTransportTest {
     // RawHttp checks each reply: status below 500, X-Tt-Logid, JSON content type, error.log_id.
     http.get(CARDS, token); // a known path with the wrong method
     http.send("DELETE", CARDS + "/" + cardId + "/elements/md_1", token, null);
-    http.send("PUT", CARDS + "/123456789012345678901234/elements/md_1/content", token, json("{'content':'x','sequence':1}"));
-    http.send("PUT", CARDS + "/" + cardId + "/elements/" + "e".repeat(30) + "/content", token, json("{'content':'x','sequence':1}"));
-    http.send("PATCH", CARDS + "/" + cardId + "/settings", token, json("{'settings':'[1]','sequence':1}"));
-    http.post(CARDS + "/" + cardId + "/batch_update", token, json("{'actions':'[{}]','sequence':1}"));
-    http.post(CARDS + "/" + cardId + "/batch_update", token, json("{'actions':'[{\\'action\\':\\'add_elements\\',\\'params\\':{}}]','sequence':1}"));
+    http.send(
+        "PUT",
+        CARDS + "/123456789012345678901234/elements/md_1/content",
+        token,
+        json("{'content':'x','sequence':1}"));
+    http.send(
+        "PUT",
+        CARDS + "/" + cardId + "/elements/" + "e".repeat(30) + "/content",
+        token,
+        json("{'content':'x','sequence':1}"));
+    http.send(
+        "PATCH",
+        CARDS + "/" + cardId + "/settings",
+        token,
+        json("{'settings':'[1]','sequence':1}"));
+    http.post(
+        CARDS + "/" + cardId + "/batch_update", token, json("{'actions':'[{}]','sequence':1}"));
+    http.post(
+        CARDS + "/" + cardId + "/batch_update",
+        token,
+        json("{'actions':'[{\\'action\\':\\'add_elements\\',\\'params\\':{}}]','sequence':1}"));
     http.post(CARDS + "/id_convert", token, json("{}"));
-    http.get("/open-apis/im/v1/messages?container_id_type=chat&container_id=" + server.seed.chatId + "&page_token=!!!", token);
-    http.get("/open-apis/im/v1/messages?container_id_type=chat&container_id=" + server.seed.chatId + "&page_size=abc", token);
-    http.post("/open-apis/im/v1/messages?receive_id_type=chat_id", token, json("{'receive_id':'x','msg_type':'interactive','content':'[]'}"));
+    http.get(
+        "/open-apis/im/v1/messages?container_id_type=chat&container_id="
+            + server.seed.chatId
+            + "&page_token=!!!",
+        token);
+    http.get(
+        "/open-apis/im/v1/messages?container_id_type=chat&container_id="
+            + server.seed.chatId
+            + "&page_size=abc",
+        token);
+    http.post(
+        "/open-apis/im/v1/messages?receive_id_type=chat_id",
+        token,
+        json("{'receive_id':'x','msg_type':'interactive','content':'[]'}"));
     http.send("PATCH", "/open-apis/im/v1/messages/om_nothing", token, json("{'content':'{}'}"));
     http.post("/open-apis/auth/v3/tenant_access_token/internal", null, "{");
     http.get("/open-apis", null);
@@ -194,7 +281,11 @@ final class AuthAndTransportTest {
     // Regression: 4294967297 was narrowed to int before the range check and read as 1.
     String token = http.token(server.seed.appId, server.seed.appSecret);
     RawHttp.Reply reply =
-        http.get("/open-apis/im/v1/messages?container_id_type=chat&container_id=" + server.seed.chatId + "&page_size=4294967297", token);
+        http.get(
+            "/open-apis/im/v1/messages?container_id_type=chat&container_id="
+                + server.seed.chatId
+                + "&page_size=4294967297",
+            token);
     assertThat(reply.code()).isEqualTo(99992402);
   }
 }

@@ -21,9 +21,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** batch_update (five actions, all or nothing), full update and settings, as the sent message shows them. */
+/**
+ * batch_update (five actions, all or nothing), full update and settings, as the sent message shows
+ * them.
+ */
 final class BatchAndFullUpdateTest {
-  /** The documented example: one action of each kind, on a card holding markdown_1..3, text_1 and text_2. */
+  /**
+   * The documented example: one action of each kind, on a card holding markdown_1..3, text_1 and
+   * text_2.
+   */
   private static final String FIVE_ACTIONS =
       json(
           "[{'action':'partial_update_setting','params':{'settings':{'config':{'streaming_mode':true}}}},"
@@ -47,8 +53,11 @@ final class BatchAndFullUpdateTest {
     cardId =
         bot.createCard(
             CardJson.withElements(
-                markdown("markdown_1", "一"), markdown("markdown_2", "二"), markdown("markdown_3", "三"),
-                markdown("text_1", "删我"), markdown("text_2", "也删我")));
+                markdown("markdown_1", "一"),
+                markdown("markdown_2", "二"),
+                markdown("markdown_3", "三"),
+                markdown("text_1", "删我"),
+                markdown("text_2", "也删我")));
     messageId = bot.sendCardToChat(server.seed.chatId, cardId);
   }
 
@@ -76,7 +85,8 @@ final class BatchAndFullUpdateTest {
     JsonNode before = bot.shownCard(messageId);
     String failingLast =
         FIVE_ACTIONS.substring(0, FIVE_ACTIONS.length() - 1)
-            + json(",{'action':'partial_update_element','params':{'element_id':'ghost','partial_element':{'content':'x'}}}]");
+            + json(
+                ",{'action':'partial_update_element','params':{'element_id':'ghost','partial_element':{'content':'x'}}}]");
 
     assertRefused(bot.batch(cardId, failingLast, 1), 300313);
 
@@ -89,24 +99,51 @@ final class BatchAndFullUpdateTest {
 
   @Test
   void batchUpdate_actionsBuiltWithTheSdkModel_areAccepted() throws Exception {
-    // The SDK's Params model types nested values as JSON strings: settings, partial_element and each element.
+    // The SDK's Params model types nested values as JSON strings: settings, partial_element and
+    // each element.
     Action[] actions = {
-      Action.newBuilder().action("partial_update_setting")
-          .params(Params.newBuilder().settings(json("{'config':{'summary':{'content':'模型生成'}}}")).build()).build(),
-      Action.newBuilder().action("add_elements")
-          .params(Params.newBuilder().type("append").elements(new String[] {json(markdown("tail", "末尾"))}).build()).build(),
-      Action.newBuilder().action("delete_elements")
-          .params(Params.newBuilder().elementIds(new String[] {"text_1"}).build()).build(),
-      Action.newBuilder().action("partial_update_element")
-          .params(Params.newBuilder().elementId("markdown_1").partialElement(json("{'content':'壹'}")).build()).build(),
-      Action.newBuilder().action("update_element")
-          .params(Params.newBuilder().elementId("markdown_2").element(json(markdown("markdown_2", "贰"))).build()).build(),
+      Action.newBuilder()
+          .action("partial_update_setting")
+          .params(
+              Params.newBuilder()
+                  .settings(json("{'config':{'summary':{'content':'模型生成'}}}"))
+                  .build())
+          .build(),
+      Action.newBuilder()
+          .action("add_elements")
+          .params(
+              Params.newBuilder()
+                  .type("append")
+                  .elements(new String[] {json(markdown("tail", "末尾"))})
+                  .build())
+          .build(),
+      Action.newBuilder()
+          .action("delete_elements")
+          .params(Params.newBuilder().elementIds(new String[] {"text_1"}).build())
+          .build(),
+      Action.newBuilder()
+          .action("partial_update_element")
+          .params(
+              Params.newBuilder()
+                  .elementId("markdown_1")
+                  .partialElement(json("{'content':'壹'}"))
+                  .build())
+          .build(),
+      Action.newBuilder()
+          .action("update_element")
+          .params(
+              Params.newBuilder()
+                  .elementId("markdown_2")
+                  .element(json(markdown("markdown_2", "贰")))
+                  .build())
+          .build(),
     };
 
     assertOk(bot.batch(cardId, Jsons.DEFAULT.toJson(actions), 1));
 
     JsonNode card = bot.shownCard(messageId);
-    assertThat(bodyIds(card)).containsExactly("markdown_1", "markdown_2", "markdown_3", "text_2", "tail");
+    assertThat(bodyIds(card))
+        .containsExactly("markdown_1", "markdown_2", "markdown_3", "text_2", "tail");
     assertThat(text(card, "markdown_1")).isEqualTo("壹");
     assertThat(text(card, "markdown_2")).isEqualTo("贰");
     assertThat(card.path("config").path("summary").path("content").asText()).isEqualTo("模型生成");
@@ -124,7 +161,9 @@ final class BatchAndFullUpdateTest {
     String replacement =
         json(
             "{'schema':'2.0','header':{'title':{'tag':'plain_text','content':'新标题'}},"
-                + "'body':{'elements':[" + markdown("only", "全量更新后的内容") + "]}}");
+                + "'body':{'elements':["
+                + markdown("only", "全量更新后的内容")
+                + "]}}");
 
     assertOk(bot.update(cardId, replacement, 1));
 
@@ -141,7 +180,9 @@ final class BatchAndFullUpdateTest {
 
   @Test
   void settings_configWrapperAndUnwrappedForm_bothApply() throws Exception {
-    assertOk(bot.settings(cardId, json("{'config':{'streaming_mode':true,'summary':{'content':'一'}}}"), 1));
+    assertOk(
+        bot.settings(
+            cardId, json("{'config':{'streaming_mode':true,'summary':{'content':'一'}}}"), 1));
     assertThat(bot.shownCard(messageId).path("config").path("streaming_mode").asBoolean()).isTrue();
 
     // The form the vendor's own plugin sends: config keys without the wrapper.
@@ -157,7 +198,8 @@ final class BatchAndFullUpdateTest {
   void settings_cardLink_isSetBesideConfig() throws Exception {
     assertOk(bot.settings(cardId, json("{'card_link':{'url':'https://example.com/answer'}}"), 1));
 
-    assertThat(bot.shownCard(messageId).path("card_link").path("url").asText()).isEqualTo("https://example.com/answer");
+    assertThat(bot.shownCard(messageId).path("card_link").path("url").asText())
+        .isEqualTo("https://example.com/answer");
   }
 
   @Test

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Who may use a card (300311), which card (200740), for how long (200750) and how often (99991400). */
+/**
+ * Who may use a card (300311), which card (200740), for how long (200750) and how often (99991400).
+ */
 final class CardAccessAndLimitsTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
@@ -92,7 +94,8 @@ final class CardAccessAndLimitsTest {
     assertRefused(eleventh, 99991400, 429);
     assertThat(header(eleventh.getRawResponse(), "x-ogw-ratelimit-limit")).isEqualTo("10");
     assertThat(header(eleventh.getRawResponse(), "x-ogw-ratelimit-reset")).isNotBlank();
-    // A second later the card accepts operations again, and the limited call had not used up sequence 11.
+    // A second later the card accepts operations again, and the limited call had not used up
+    // sequence 11.
     clock.advance(Duration.ofSeconds(1));
     assertOk(bot.patchElement(cardId, "md_1", json("{'content':'11'}"), 11));
   }
@@ -129,9 +132,16 @@ final class CardAccessAndLimitsTest {
 
   @Test
   void operations_madeWhileStreaming_doNotCountOnceStreamingCloses() throws Exception {
-    // The common pattern: stream the answer, close streaming, remove the "thinking" element, all within one instant.
-    String cardId = bot.createCard(json("{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':["
-        + markdown("thinking", "思考中…") + "," + markdown("md_1", "") + "]}}"));
+    // The common pattern: stream the answer, close streaming, remove the "thinking" element, all
+    // within one instant.
+    String cardId =
+        bot.createCard(
+            json(
+                "{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':["
+                    + markdown("thinking", "思考中…")
+                    + ","
+                    + markdown("md_1", "")
+                    + "]}}"));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     StringBuilder answer = new StringBuilder();
     for (int i = 1; i <= 40; i++) {
@@ -145,7 +155,8 @@ final class CardAccessAndLimitsTest {
     assertOk(delete);
     assertThat(bot.shownCard(messageId).toString()).doesNotContain("思考中");
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo(answer.toString());
-    // The limit itself still holds for calls made after streaming closed: ten pass, the eleventh is refused.
+    // The limit itself still holds for calls made after streaming closed: ten pass, the eleventh is
+    // refused.
     for (int i = 43; i <= 51; i++) {
       assertOk(bot.patchElement(cardId, "md_1", json("{'content':'" + i + "'}"), i));
     }
@@ -153,12 +164,17 @@ final class CardAccessAndLimitsTest {
   }
 
   /** One call to each of the eight card endpoints that carry a sequence, all with the same one. */
-  private static List<BaseResponse<?>> everyCardEndpoint(BotApi caller, String cardId, int sequence) throws Exception {
+  private static List<BaseResponse<?>> everyCardEndpoint(BotApi caller, String cardId, int sequence)
+      throws Exception {
     List<BaseResponse<?>> replies = new ArrayList<>();
     replies.add(caller.content(cardId, "md_1", "x", sequence));
     replies.add(caller.settings(cardId, json("{'config':{'streaming_mode':false}}"), sequence));
     replies.add(caller.update(cardId, CardJson.withElements(markdown("md_1", "x")), sequence));
-    replies.add(caller.batch(cardId, json("[{'action':'delete_elements','params':{'element_ids':['md_1']}}]"), sequence));
+    replies.add(
+        caller.batch(
+            cardId,
+            json("[{'action':'delete_elements','params':{'element_ids':['md_1']}}]"),
+            sequence));
     replies.add(caller.addElements(cardId, "append", null, array(markdown("md_9", "x")), sequence));
     replies.add(caller.updateElement(cardId, "md_1", json(markdown("md_1", "x")), sequence));
     replies.add(caller.patchElement(cardId, "md_1", json("{'content':'x'}"), sequence));

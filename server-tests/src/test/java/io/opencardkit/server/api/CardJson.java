@@ -10,7 +10,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Card JSON the tests send, written with single quotes for readability, and helpers to read cards back. */
+/**
+ * Card JSON the tests send, written with single quotes for readability, and helpers to read cards
+ * back.
+ */
 final class CardJson {
   private CardJson() {}
 
@@ -19,7 +22,10 @@ final class CardJson {
     return singleQuoted.replace('\'', '"');
   }
 
-  /** The guide's step-1 card: streaming on, empty custom summary, streaming_config, one markdown {@code markdown_1}. */
+  /**
+   * The guide's step-1 card: streaming on, empty custom summary, streaming_config, one markdown
+   * {@code markdown_1}.
+   */
   static final String GUIDE_CARD =
       json(
           "{'schema':'2.0','header':{'title':{'content':'卡片标题','tag':'plain_text'}},"
@@ -32,7 +38,9 @@ final class CardJson {
   static String streaming(String text) {
     return json(
         "{'schema':'2.0','config':{'streaming_mode':true},"
-            + "'body':{'elements':[{'tag':'markdown','element_id':'md_1','content':'" + text + "'}]}}");
+            + "'body':{'elements':[{'tag':'markdown','element_id':'md_1','content':'"
+            + text
+            + "'}]}}");
   }
 
   /** A 2.0 card, not streaming, whose body holds these components (single-quoted JSON objects). */
@@ -45,7 +53,11 @@ final class CardJson {
   }
 
   static String button(String elementId, String label) {
-    return "{'tag':'button','element_id':'" + elementId + "','text':{'tag':'plain_text','content':'" + label + "'}}";
+    return "{'tag':'button','element_id':'"
+        + elementId
+        + "','text':{'tag':'plain_text','content':'"
+        + label
+        + "'}}";
   }
 
   /** A JSON array of components, as the element APIs take it. */
@@ -80,7 +92,10 @@ final class CardJson {
     return ids;
   }
 
-  /** The element with this id anywhere in the card (not in the bot's callback values), or a missing node. */
+  /**
+   * The element with this id anywhere in the card (not in the bot's callback values), or a missing
+   * node.
+   */
   static JsonNode element(JsonNode card, String elementId) {
     if (card.isObject() && elementId.equals(card.path("element_id").asText(null))) {
       return card;

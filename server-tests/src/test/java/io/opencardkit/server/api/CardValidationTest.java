@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The card JSON checks a bot meets when it creates or replaces a card, each with its Feishu code. */
+/**
+ * The card JSON checks a bot meets when it creates or replaces a card, each with its Feishu code.
+ */
 final class CardValidationTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
@@ -36,21 +38,29 @@ final class CardValidationTest {
 
   @Test
   void create_schemaOneOrMissing_isRefusedWith300303() throws Exception {
-    assertRefused(bot.create(json("{'elements':[{'tag':'div','text':{'tag':'plain_text','content':'1.0'}}]}")), 300303);
+    assertRefused(
+        bot.create(
+            json("{'elements':[{'tag':'div','text':{'tag':'plain_text','content':'1.0'}}]}")),
+        300303);
     assertRefused(bot.create(json("{'schema':'1.0','body':{'elements':[]}}")), 300303);
     assertRefused(bot.create(json("{'schema':2.0,'body':{'elements':[]}}")), 300303);
   }
 
   @Test
   void create_duplicateElementId_isRefusedWith300301() throws Exception {
-    assertRefused(bot.create(CardJson.withElements(markdown("same", "a"), markdown("same", "b"))), 300301);
-    String nested = "{'tag':'collapsible_panel','element_id':'panel','elements':[" + markdown("md_1", "inner") + "]}";
+    assertRefused(
+        bot.create(CardJson.withElements(markdown("same", "a"), markdown("same", "b"))), 300301);
+    String nested =
+        "{'tag':'collapsible_panel','element_id':'panel','elements':["
+            + markdown("md_1", "inner")
+            + "]}";
     assertRefused(bot.create(CardJson.withElements(markdown("md_1", "outer"), nested)), 300301);
   }
 
   @Test
   void create_invalidElementId_isRefusedWith300301() throws Exception {
-    for (String id : new String[] {"1starts_with_digit", "has-dash", "twenty_one_characters", "中文"}) {
+    for (String id :
+        new String[] {"1starts_with_digit", "has-dash", "twenty_one_characters", "中文"}) {
       assertRefused(bot.create(CardJson.withElements(markdown(id, "x"))), 300301);
     }
     assertOk(bot.create(CardJson.withElements(markdown("exactly_twenty_chars", "x"))));
@@ -79,15 +89,19 @@ final class CardValidationTest {
 
   @Test
   void create_updateMultiFalse_isRefusedWith300302() throws Exception {
-    assertRefused(bot.create(json("{'schema':'2.0','config':{'update_multi':false},'body':{'elements':[]}}")), 300302);
-    assertOk(bot.create(json("{'schema':'2.0','config':{'update_multi':true},'body':{'elements':[]}}")));
+    assertRefused(
+        bot.create(json("{'schema':'2.0','config':{'update_multi':false},'body':{'elements':[]}}")),
+        300302);
+    assertOk(
+        bot.create(json("{'schema':'2.0','config':{'update_multi':true},'body':{'elements':[]}}")));
   }
 
   @Test
   void create_invalidJsonOrUnknownTag_isRefusedWith200220() throws Exception {
     assertRefused(bot.create("{\"schema\":\"2.0\",\"body\":"), 200220);
     assertRefused(bot.create("[]"), 200220);
-    assertRefused(bot.create(CardJson.withElements("{'tag':'no_such_tag','element_id':'x'}")), 200220);
+    assertRefused(
+        bot.create(CardJson.withElements("{'tag':'no_such_tag','element_id':'x'}")), 200220);
     assertRefused(bot.create(CardJson.withElements("{'tag':'note','elements':[]}")), 200220);
   }
 
@@ -106,7 +120,9 @@ final class CardValidationTest {
     assertRefused(bot.update(cardId, json("{'body':{'elements':[]}}"), 1), 300303);
     assertRefused(bot.update(cardId, "", 1), 300307);
     assertRefused(bot.update(cardId, "{oops", 1), 200220);
-    assertRefused(bot.update(cardId, CardJson.withElements(markdown("a", "1"), markdown("a", "2")), 1), 300301);
+    assertRefused(
+        bot.update(cardId, CardJson.withElements(markdown("a", "1"), markdown("a", "2")), 1),
+        300301);
 
     assertThat(CardJson.text(bot.shownCard(messageId), "md_1")).isEqualTo("原样");
   }
@@ -126,8 +142,11 @@ final class CardValidationTest {
   void addElements_unknownTagOrInvalidId_isRefused() throws Exception {
     String cardId = bot.createCard(CardJson.withElements(markdown("md_1", "x")));
 
-    assertRefused(bot.addElements(cardId, "append", null, array("{'tag':'blink','element_id':'b'}"), 1), 200220);
-    assertRefused(bot.addElements(cardId, "append", null, array(markdown("9lives", "x")), 1), 300301);
+    assertRefused(
+        bot.addElements(cardId, "append", null, array("{'tag':'blink','element_id':'b'}"), 1),
+        200220);
+    assertRefused(
+        bot.addElements(cardId, "append", null, array(markdown("9lives", "x")), 1), 300301);
     assertRefused(bot.addElements(cardId, "append", null, array(markdowns(200)), 1), 300305);
   }
 

@@ -24,7 +24,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The chat look-ups of {@code im/v1/chats}, through the official SDK, answered from the directory. */
+/**
+ * The chat look-ups of {@code im/v1/chats}, through the official SDK, answered from the directory.
+ */
 @OpenCardKitTest
 final class ChatsTest {
   @Injected TestServer server;
@@ -36,16 +38,33 @@ final class ChatsTest {
   }
 
   private ListChatResp list(BotApi caller, Integer pageSize, String pageToken) throws Exception {
-    return caller.sdk().im().v1().chat().list(ListChatReq.newBuilder().pageSize(pageSize).pageToken(pageToken).build());
+    return caller
+        .sdk()
+        .im()
+        .v1()
+        .chat()
+        .list(ListChatReq.newBuilder().pageSize(pageSize).pageToken(pageToken).build());
   }
 
   private GetChatResp get(BotApi caller, String chatId) throws Exception {
     return caller.sdk().im().v1().chat().get(GetChatReq.newBuilder().chatId(chatId).build());
   }
 
-  private GetChatMembersResp members(BotApi caller, String chatId, String idType, Integer pageSize, String pageToken) throws Exception {
-    return caller.sdk().im().v1().chatMembers().get(
-        GetChatMembersReq.newBuilder().chatId(chatId).memberIdType(idType).pageSize(pageSize).pageToken(pageToken).build());
+  private GetChatMembersResp members(
+      BotApi caller, String chatId, String idType, Integer pageSize, String pageToken)
+      throws Exception {
+    return caller
+        .sdk()
+        .im()
+        .v1()
+        .chatMembers()
+        .get(
+            GetChatMembersReq.newBuilder()
+                .chatId(chatId)
+                .memberIdType(idType)
+                .pageSize(pageSize)
+                .pageToken(pageToken)
+                .build());
   }
 
   @Test
@@ -75,7 +94,8 @@ final class ChatsTest {
 
   @Test
   void get_theP2pChatWithAUser_isAP2pChat() throws Exception {
-    GetChatRespBody chat = assertOk(get(bot, Directory.p2pChatId(server.seed.appId, server.seed.alice)));
+    GetChatRespBody chat =
+        assertOk(get(bot, Directory.p2pChatId(server.seed.appId, server.seed.alice)));
 
     assertThat(chat.getChatMode()).isEqualTo("p2p");
     assertThat(chat.getUserCount()).isEqualTo("1");
@@ -113,10 +133,13 @@ final class ChatsTest {
 
   @Test
   void members_asUnionIds_carryTheUnionIdsEventsCarry() throws Exception {
-    GetChatMembersRespBody page = assertOk(members(bot, server.seed.chatId, "union_id", null, null));
+    GetChatMembersRespBody page =
+        assertOk(members(bot, server.seed.chatId, "union_id", null, null));
 
-    assertThat(page.getItems()).extracting(ListMember::getMemberId)
-        .containsExactly(Directory.unionIdOf(server.seed.alice), Directory.unionIdOf(server.seed.bob));
+    assertThat(page.getItems())
+        .extracting(ListMember::getMemberId)
+        .containsExactly(
+            Directory.unionIdOf(server.seed.alice), Directory.unionIdOf(server.seed.bob));
     assertThat(page.getItems()[0].getMemberIdType()).isEqualTo("union_id");
     assertThat(page.getHasMore()).isFalse();
   }

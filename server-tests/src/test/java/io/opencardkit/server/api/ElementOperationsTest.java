@@ -21,14 +21,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The element APIs: add (before, after, append, into containers), update, patch and delete, as the message shows. */
+/**
+ * The element APIs: add (before, after, append, into containers), update, patch and delete, as the
+ * message shows.
+ */
 final class ElementOperationsTest {
   private static final String COLUMNS =
       "{'tag':'column_set','element_id':'cs_1','columns':[{'tag':'column','element_id':'col_1','elements':["
-          + markdown("in_col", "左栏") + "]}]}";
+          + markdown("in_col", "左栏")
+          + "]}]}";
   private static final String PANEL =
       "{'tag':'collapsible_panel','element_id':'panel_1','header':{'title':{'tag':'plain_text','content':'详情'}},"
-          + "'elements':[" + markdown("in_panel", "折叠内容") + "]}";
+          + "'elements':["
+          + markdown("in_panel", "折叠内容")
+          + "]}";
 
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
@@ -40,7 +46,10 @@ final class ElementOperationsTest {
   void start() throws Exception {
     server = TestServer.start(clock, Duration.ofMinutes(10));
     bot = BotApi.of(server);
-    cardId = bot.createCard(CardJson.withElements(markdown("md_1", "第一段"), markdown("md_2", "第二段"), COLUMNS, PANEL));
+    cardId =
+        bot.createCard(
+            CardJson.withElements(
+                markdown("md_1", "第一段"), markdown("md_2", "第二段"), COLUMNS, PANEL));
     messageId = bot.sendCardToChat(server.seed.chatId, cardId);
   }
 
@@ -52,7 +61,13 @@ final class ElementOperationsTest {
   @Test
   void addElements_beforeAfterAndAppend_placeComponentsWhereAsked() throws Exception {
     assertOk(bot.addElements(cardId, "insert_before", "md_1", array(markdown("first", "最前")), 1));
-    assertOk(bot.addElements(cardId, "insert_after", "md_1", array(markdown("a1", "之后一"), markdown("a2", "之后二")), 2));
+    assertOk(
+        bot.addElements(
+            cardId,
+            "insert_after",
+            "md_1",
+            array(markdown("a1", "之后一"), markdown("a2", "之后二")),
+            2));
     assertOk(bot.addElements(cardId, "append", null, array(button("last", "最后")), 3));
 
     assertThat(bodyIds(bot.shownCard(messageId)))
@@ -62,7 +77,8 @@ final class ElementOperationsTest {
   @Test
   void addElements_appendIntoColumnAndColumnSet_nestsThem() throws Exception {
     assertOk(bot.addElements(cardId, "append", "col_1", array(markdown("col_md", "左栏追加")), 1));
-    String column = "{'tag':'column','element_id':'col_2','elements':[" + markdown("right", "右栏") + "]}";
+    String column =
+        "{'tag':'column','element_id':'col_2','elements':[" + markdown("right", "右栏") + "]}";
     assertOk(bot.addElements(cardId, "append", "cs_1", array(column), 2));
 
     JsonNode card = bot.shownCard(messageId);
@@ -76,18 +92,21 @@ final class ElementOperationsTest {
     assertOk(bot.addElements(cardId, "append", "panel_1", array(button("panel_btn", "展开更多")), 1));
 
     JsonNode card = bot.shownCard(messageId);
-    assertThat(ids(element(card, "panel_1").path("elements"))).containsExactly("in_panel", "panel_btn");
+    assertThat(ids(element(card, "panel_1").path("elements")))
+        .containsExactly("in_panel", "panel_btn");
   }
 
   @Test
   void addElements_appendToNonContainer_isRefusedWith300315() throws Exception {
     assertRefused(bot.addElements(cardId, "append", "md_1", array(markdown("x", "x")), 1), 300315);
-    assertRefused(bot.addElements(cardId, "insert_after", "nowhere", array(markdown("x", "x")), 1), 300315);
+    assertRefused(
+        bot.addElements(cardId, "insert_after", "nowhere", array(markdown("x", "x")), 1), 300315);
   }
 
   @Test
   void addElements_insertWithoutTarget_isRefusedWith10002() throws Exception {
-    assertRefused(bot.addElements(cardId, "insert_before", null, array(markdown("x", "x")), 1), 10002);
+    assertRefused(
+        bot.addElements(cardId, "insert_before", null, array(markdown("x", "x")), 1), 10002);
     assertRefused(bot.addElements(cardId, "prepend", "md_1", array(markdown("x", "x")), 1), 10002);
   }
 
@@ -95,7 +114,8 @@ final class ElementOperationsTest {
   void addElements_idAlreadyInCard_isRefusedWith300301AndChangesNothing() throws Exception {
     JsonNode before = bot.shownCard(messageId);
 
-    assertRefused(bot.addElements(cardId, "append", null, array(markdown("in_panel", "重复")), 1), 300301);
+    assertRefused(
+        bot.addElements(cardId, "append", null, array(markdown("in_panel", "重复")), 1), 300301);
 
     assertThat(bot.shownCard(messageId)).isEqualTo(before);
   }
@@ -104,7 +124,8 @@ final class ElementOperationsTest {
   void updateElement_replacesTheWholeComponent() throws Exception {
     assertOk(bot.updateElement(cardId, "md_2", json(button("md_2", "换成按钮")), 1));
     // Without its own element_id, the replacement keeps the old one.
-    assertOk(bot.updateElement(cardId, "md_1", json("{'tag':'markdown','content':'**新的**第一段'}"), 2));
+    assertOk(
+        bot.updateElement(cardId, "md_1", json("{'tag':'markdown','content':'**新的**第一段'}"), 2));
 
     JsonNode card = bot.shownCard(messageId);
     assertThat(element(card, "md_2").path("tag").asText()).isEqualTo("button");
@@ -119,7 +140,8 @@ final class ElementOperationsTest {
 
   @Test
   void patchElement_overwritesGivenPropertiesOnly() throws Exception {
-    assertOk(bot.patchElement(cardId, "md_1", json("{'content':'改过的第一段','text_align':'center'}"), 1));
+    assertOk(
+        bot.patchElement(cardId, "md_1", json("{'content':'改过的第一段','text_align':'center'}"), 1));
 
     JsonNode md = element(bot.shownCard(messageId), "md_1");
     assertThat(md.path("content").asText()).isEqualTo("改过的第一段");
@@ -143,10 +165,12 @@ final class ElementOperationsTest {
   void patchElement_tagChange_isRefusedWith300312AndChangesNothing() throws Exception {
     JsonNode before = bot.shownCard(messageId);
 
-    assertRefused(bot.patchElement(cardId, "md_1", json("{'tag':'button','content':'x'}"), 1), 300312);
+    assertRefused(
+        bot.patchElement(cardId, "md_1", json("{'tag':'button','content':'x'}"), 1), 300312);
 
     assertThat(bot.shownCard(messageId)).isEqualTo(before);
-    assertOk(bot.patchElement(cardId, "md_1", json("{'tag':'markdown','content':'同样的 tag 可以'}"), 1));
+    assertOk(
+        bot.patchElement(cardId, "md_1", json("{'tag':'markdown','content':'同样的 tag 可以'}"), 1));
   }
 
   @Test

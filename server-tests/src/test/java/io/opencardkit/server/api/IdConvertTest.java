@@ -36,13 +36,19 @@ final class IdConvertTest {
   @Test
   void idConvert_inlineCard_becomesACardEntityTheBotCanUpdate() throws Exception {
     String inline =
-        json("{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':[" + markdown("md_1", "内联") + "]}}");
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
+        json(
+            "{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':["
+                + markdown("md_1", "内联")
+                + "]}}");
+    String messageId =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
 
     String cardId = assertOk(bot.idConvert(messageId)).getCardId();
 
     assertThat(cardId).matches("\\d{19}");
-    assertThat(assertOk(bot.idConvert(messageId)).getCardId()).as("converting again").isEqualTo(cardId);
+    assertThat(assertOk(bot.idConvert(messageId)).getCardId())
+        .as("converting again")
+        .isEqualTo(cardId);
     assertOk(bot.content(cardId, "md_1", "内联卡片也能流式更新", 1));
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("内联卡片也能流式更新");
     // The entity counts as sent: it is shown by that message.
@@ -51,15 +57,20 @@ final class IdConvertTest {
 
   @Test
   void idConvert_inlineCardOfSchemaOne_isRefusedWith300303() throws Exception {
-    String oldCard = json("{'config':{'wide_screen_mode':true},'elements':[{'tag':'div','text':{'tag':'plain_text','content':'1.0'}}]}");
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", oldCard)).getMessageId();
+    String oldCard =
+        json(
+            "{'config':{'wide_screen_mode':true},'elements':[{'tag':'div','text':{'tag':'plain_text','content':'1.0'}}]}");
+    String messageId =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", oldCard)).getMessageId();
 
     assertRefused(bot.idConvert(messageId), 300303);
   }
 
   @Test
   void idConvert_textMessageOrUnknownMessage_isRefused() throws Exception {
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'hi'}"))).getMessageId();
+    String messageId =
+        assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'hi'}")))
+            .getMessageId();
 
     assertRefused(bot.idConvert(messageId), 10002);
     assertRefused(bot.idConvert("om_nosuchmessage"), 230011);
@@ -70,7 +81,12 @@ final class IdConvertTest {
     String cardId = bot.createCard(CardJson.streaming("实体"));
     String entityMessage = bot.sendCardToChat(server.seed.chatId, cardId);
     String inlineMessage =
-        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.withElements(markdown("m", "x"))))
+        assertOk(
+                bot.send(
+                    "chat_id",
+                    server.seed.chatId,
+                    "interactive",
+                    CardJson.withElements(markdown("m", "x"))))
             .getMessageId();
 
     assertRefused(BotApi.other(server).idConvert(entityMessage), 300311);

@@ -14,13 +14,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 5: a lone surrogate (JSON {@code "x\}{@code ud800y"}) was accepted with code 0 and read back as
- * {@code "x?y"}; bytes that are not UTF-8 were stored as U+FFFD. Now both are refused with 10002 naming the field,
- * whether the text is in the body itself or in the JSON a field carries (card JSON, message content), and nothing is
- * stored: the card and the chat read as before, and the refused call used up no sequence.
+ * Issue 10, finding 5: a lone surrogate (JSON {@code "x\}{@code ud800y"}) was accepted with code 0
+ * and read back as {@code "x?y"}; bytes that are not UTF-8 were stored as U+FFFD. Now both are
+ * refused with 10002 naming the field, whether the text is in the body itself or in the JSON a
+ * field carries (card JSON, message content), and nothing is stored: the card and the chat read as
+ * before, and the refused call used up no sequence.
  */
 final class InvalidUnicodeTest {
-  /** The six characters of the JSON escape of a lone high surrogate (spelled so that javac does not read it). */
+  /**
+   * The six characters of the JSON escape of a lone high surrogate (spelled so that javac does not
+   * read it).
+   */
   private static final String LONE = "\\" + "ud800";
 
   private TestServer server;
@@ -31,9 +35,22 @@ final class InvalidUnicodeTest {
   void start() throws Exception {
     server = TestServer.start();
     bot = BotApi.of(server);
-    String body = "{\"app_id\":\"" + server.seed.appId + "\",\"app_secret\":\"" + server.seed.appSecret + "\"}";
-    token = RawHttpConnection.exchange(server.baseUrl(), "POST", "/open-apis/auth/v3/tenant_access_token/internal", null, utf8(body))
-        .json().path("tenant_access_token").asText();
+    String body =
+        "{\"app_id\":\""
+            + server.seed.appId
+            + "\",\"app_secret\":\""
+            + server.seed.appSecret
+            + "\"}";
+    token =
+        RawHttpConnection.exchange(
+                server.baseUrl(),
+                "POST",
+                "/open-apis/auth/v3/tenant_access_token/internal",
+                null,
+                utf8(body))
+            .json()
+            .path("tenant_access_token")
+            .asText();
   }
 
   @AfterEach
@@ -65,23 +82,31 @@ final class InvalidUnicodeTest {
   }
 
   @Test
-  void contentUpdate_withALoneSurrogate_isRefusedNamingTheField_andChangesNothing() throws Exception {
+  void contentUpdate_withALoneSurrogate_isRefusedNamingTheField_andChangesNothing()
+      throws Exception {
     String cardId = bot.createCard(CardJson.streaming("Hello"));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
 
-    assertRefused(send("PUT", path, utf8("{\"content\":\"x" + LONE + "y\",\"sequence\":1}")), "content");
-    assertRefused(send("PUT", path, withInvalidByte("{\"content\":\"x", "y\",\"sequence\":1}")), "UTF-8");
+    assertRefused(
+        send("PUT", path, utf8("{\"content\":\"x" + LONE + "y\",\"sequence\":1}")), "content");
+    assertRefused(
+        send("PUT", path, withInvalidByte("{\"content\":\"x", "y\",\"sequence\":1}")), "UTF-8");
 
     assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
-    assertThat(bot.content(cardId, "md_1", "Hello, world", 1).getCode()).as("sequence 1 is still free").isZero();
+    assertThat(bot.content(cardId, "md_1", "Hello, world", 1).getCode())
+        .as("sequence 1 is still free")
+        .isZero();
     assertThat(shownMarkdown(messageId)).isEqualTo("Hello, world");
   }
 
   @Test
-  void contentUpdate_withAReplacementCharacterSentAsValidUtf8_isAccepted_andKept() throws Exception {
-    // U+FFFD is what a lenient decoder puts for bytes that are not UTF-8, so the body reader double-checks any body
-    // holding one: sent as the valid bytes EF BF BD it is text like any other and must reach the card unchanged.
+  void contentUpdate_withAReplacementCharacterSentAsValidUtf8_isAccepted_andKept()
+      throws Exception {
+    // U+FFFD is what a lenient decoder puts for bytes that are not UTF-8, so the body reader
+    // double-checks any body
+    // holding one: sent as the valid bytes EF BF BD it is text like any other and must reach the
+    // card unchanged.
     String cardId = bot.createCard(CardJson.streaming("Hello"));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
     String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
@@ -94,47 +119,113 @@ final class InvalidUnicodeTest {
 
   @Test
   void cardCreate_withALoneSurrogateInsideItsCardJson_isRefusedNamingTheField() {
-    String card = "{\\\"schema\\\":\\\"2.0\\\",\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":\\\"markdown\\\",\\\"element_id\\\":\\\"md\\\","
-        + "\\\"content\\\":\\\"x\\" + LONE + "y\\\"}]}}";
-    Response response = send("POST", "/open-apis/cardkit/v1/cards", utf8("{\"type\":\"card_json\",\"data\":\"" + card + "\"}"));
+    String card =
+        "{\\\"schema\\\":\\\"2.0\\\",\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":\\\"markdown\\\",\\\"element_id\\\":\\\"md\\\","
+            + "\\\"content\\\":\\\"x\\"
+            + LONE
+            + "y\\\"}]}}";
+    Response response =
+        send(
+            "POST",
+            "/open-apis/cardkit/v1/cards",
+            utf8("{\"type\":\"card_json\",\"data\":\"" + card + "\"}"));
 
     assertRefused(response, "data");
-    assertThat(response.json().path("msg").asText()).contains("body.elements[0].content").contains("not valid Unicode");
-    assertRefused(send("POST", "/open-apis/cardkit/v1/cards", withInvalidByte("{\"type\":\"card_json\",\"data\":\"", "\"}")), "UTF-8");
+    assertThat(response.json().path("msg").asText())
+        .contains("body.elements[0].content")
+        .contains("not valid Unicode");
+    assertRefused(
+        send(
+            "POST",
+            "/open-apis/cardkit/v1/cards",
+            withInvalidByte("{\"type\":\"card_json\",\"data\":\"", "\"}")),
+        "UTF-8");
   }
 
   @Test
   void cardUpdate_withALoneSurrogate_isRefused_andTheCardIsUnchanged() throws Exception {
     String cardId = bot.createCard(CardJson.streaming("Hello"));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    String card = "{\\\"schema\\\":\\\"2.0\\\",\\\"config\\\":{\\\"streaming_mode\\\":true},\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":"
-        + "\\\"markdown\\\",\\\"element_id\\\":\\\"md_1\\\",\\\"content\\\":\\\"x\\" + LONE + "y\\\"}]}}";
+    String card =
+        "{\\\"schema\\\":\\\"2.0\\\",\\\"config\\\":{\\\"streaming_mode\\\":true},\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":"
+            + "\\\"markdown\\\",\\\"element_id\\\":\\\"md_1\\\",\\\"content\\\":\\\"x\\"
+            + LONE
+            + "y\\\"}]}}";
 
-    assertRefused(send("PUT", "/open-apis/cardkit/v1/cards/" + cardId, utf8("{\"card\":{\"type\":\"card_json\",\"data\":\"" + card + "\"},\"sequence\":1}")), "data");
+    assertRefused(
+        send(
+            "PUT",
+            "/open-apis/cardkit/v1/cards/" + cardId,
+            utf8("{\"card\":{\"type\":\"card_json\",\"data\":\"" + card + "\"},\"sequence\":1}")),
+        "data");
 
     assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
   }
 
   @Test
-  void imSend_withALoneSurrogate_inTheContentOrAField_orBytesThatAreNotUtf8_isRefused_andNothingIsSent() throws Exception {
+  void
+      imSend_withALoneSurrogate_inTheContentOrAField_orBytesThatAreNotUtf8_isRefused_andNothingIsSent()
+          throws Exception {
     String path = "/open-apis/im/v1/messages?receive_id_type=chat_id";
     String chat = server.seed.chatId;
     int before = messagesInChat();
 
     String content = "{\\\"text\\\":\\\"x\\" + LONE + "y\\\"}";
-    assertRefused(send("POST", path, utf8("{\"receive_id\":\"" + chat + "\",\"msg_type\":\"text\",\"content\":\"" + content + "\"}")), "content");
-    assertRefused(send("POST", path, utf8("{\"receive_id\":\"" + chat + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"hi\\\"}\","
-        + "\"uuid\":\"u" + LONE + "\"}")), "uuid");
-    assertRefused(send("POST", path, withInvalidByte("{\"receive_id\":\"" + chat + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"x", "\\\"}\"}")), "UTF-8");
+    assertRefused(
+        send(
+            "POST",
+            path,
+            utf8(
+                "{\"receive_id\":\""
+                    + chat
+                    + "\",\"msg_type\":\"text\",\"content\":\""
+                    + content
+                    + "\"}")),
+        "content");
+    assertRefused(
+        send(
+            "POST",
+            path,
+            utf8(
+                "{\"receive_id\":\""
+                    + chat
+                    + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"hi\\\"}\","
+                    + "\"uuid\":\"u"
+                    + LONE
+                    + "\"}")),
+        "uuid");
+    assertRefused(
+        send(
+            "POST",
+            path,
+            withInvalidByte(
+                "{\"receive_id\":\""
+                    + chat
+                    + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"x",
+                "\\\"}\"}")),
+        "UTF-8");
 
     assertThat(messagesInChat()).isEqualTo(before);
-    Response sent = send("POST", path, utf8("{\"receive_id\":\"" + chat + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"x\\\\ud83d\\\\ude00y\\\"}\"}"));
+    Response sent =
+        send(
+            "POST",
+            path,
+            utf8(
+                "{\"receive_id\":\""
+                    + chat
+                    + "\",\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"x\\\\ud83d\\\\ude00y\\\"}\"}"));
     assertThat(sent.code()).as("a surrogate pair (an emoji) is valid: %s", sent).isZero();
     assertThat(messagesInChat()).isEqualTo(before + 1);
   }
 
   private int messagesInChat() {
-    Response list = send("GET", "/open-apis/im/v1/messages?container_id_type=chat&container_id=" + server.seed.chatId + "&page_size=50", null);
+    Response list =
+        send(
+            "GET",
+            "/open-apis/im/v1/messages?container_id_type=chat&container_id="
+                + server.seed.chatId
+                + "&page_size=50",
+            null);
     assertThat(list.code()).as(list.toString()).isZero();
     return list.json().path("data").path("items").size();
   }

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The IM side of a card: sending once, replying, listing, PATCH of inline cards, and bot/v3/info. */
+/**
+ * The IM side of a card: sending once, replying, listing, PATCH of inline cards, and bot/v3/info.
+ */
 final class MessagesTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
@@ -75,11 +77,25 @@ final class MessagesTest {
   void send_cardEntityRetriedWithSameUuid_returnsTheFirstMessage() throws Exception {
     String cardId = bot.createCard(CardJson.streaming("重试安全"));
     String first =
-        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.entity(cardId), "send-1")).getMessageId();
+        assertOk(
+                bot.send(
+                    "chat_id",
+                    server.seed.chatId,
+                    "interactive",
+                    CardJson.entity(cardId),
+                    "send-1"))
+            .getMessageId();
 
     // A retry after a lost response: the same message, not 230099 for a second send.
     String retried =
-        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.entity(cardId), "send-1")).getMessageId();
+        assertOk(
+                bot.send(
+                    "chat_id",
+                    server.seed.chatId,
+                    "interactive",
+                    CardJson.entity(cardId),
+                    "send-1"))
+            .getMessageId();
 
     assertThat(retried).isEqualTo(first);
     assertThat(assertOk(bot.list(server.seed.chatId, 20, null)).getItems()).hasSize(1);
@@ -104,10 +120,13 @@ final class MessagesTest {
 
   @Test
   void reply_withCardEntity_threadsUnderTheParentAndStreams() throws Exception {
-    String question = assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'问题？'}"))).getMessageId();
+    String question =
+        assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'问题？'}")))
+            .getMessageId();
     String cardId = bot.createCard(CardJson.streaming(""));
 
-    ReplyMessageRespBody reply = assertOk(bot.reply(question, "interactive", CardJson.entity(cardId)));
+    ReplyMessageRespBody reply =
+        assertOk(bot.reply(question, "interactive", CardJson.entity(cardId)));
 
     assertThat(reply.getParentId()).isEqualTo(question);
     assertThat(reply.getRootId()).isEqualTo(question);
@@ -123,7 +142,9 @@ final class MessagesTest {
     List<String> sent = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       clock.advance(Duration.ofMillis(10)); // the list is ordered by send time
-      sent.add(assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'第" + i + "条'}"))).getMessageId());
+      sent.add(
+          assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'第" + i + "条'}")))
+              .getMessageId());
     }
 
     List<String> listed = new ArrayList<>();
@@ -144,10 +165,14 @@ final class MessagesTest {
 
   @Test
   void list_messagesSentInTheSameMillisecond_keepSendOrder() throws Exception {
-    // Regression: ids were random, so messages created within one millisecond listed in random order.
+    // Regression: ids were random, so messages created within one millisecond listed in random
+    // order.
     List<String> sent = new ArrayList<>();
     for (int i = 1; i <= 6; i++) { // the clock does not move between these sends
-      sent.add(assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'同一毫秒" + i + "'}"))).getMessageId());
+      sent.add(
+          assertOk(
+                  bot.send("chat_id", server.seed.chatId, "text", json("{'text':'同一毫秒" + i + "'}")))
+              .getMessageId());
     }
 
     List<String> listed = new ArrayList<>();
@@ -173,11 +198,14 @@ final class MessagesTest {
   @Test
   void patch_inlineInteractiveMessage_replacesTheCard() throws Exception {
     String inline = CardJson.withElements(markdown("md_1", "原始卡片"));
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
+    String messageId =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
     clock.advance(Duration.ofSeconds(1));
     String updated = CardJson.withElements(markdown("md_1", "更新后的卡片"));
 
-    assertOk(bot.patchMessage(messageId, updated), "ok"); // Feishu's IM PATCH answers "ok", not "success"
+    assertOk(
+        bot.patchMessage(messageId, updated),
+        "ok"); // Feishu's IM PATCH answers "ok", not "success"
 
     Message shown = assertOk(bot.getMessage(messageId)).getItems()[0];
     assertThat(CardJson.parse(shown.getBody().getContent())).isEqualTo(CardJson.parse(updated));
@@ -186,15 +214,18 @@ final class MessagesTest {
 
   @Test
   void patch_messageShowingCardEntity_isRefusedWith230001() throws Exception {
-    String messageId = bot.sendCardToChat(server.seed.chatId, bot.createCard(CardJson.streaming("实体")));
+    String messageId =
+        bot.sendCardToChat(server.seed.chatId, bot.createCard(CardJson.streaming("实体")));
 
-    assertRefused(bot.patchMessage(messageId, CardJson.withElements(markdown("md_1", "x"))), 230001);
+    assertRefused(
+        bot.patchMessage(messageId, CardJson.withElements(markdown("md_1", "x"))), 230001);
   }
 
   @Test
   void patch_byAnotherBotOrAfterFourteenDays_isRefused() throws Exception {
     String inline = CardJson.withElements(markdown("md_1", "原始卡片"));
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
+    String messageId =
+        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", inline)).getMessageId();
 
     assertRefused(BotApi.other(server).patchMessage(messageId, inline), 230027);
     clock.advance(Duration.ofDays(14).plusSeconds(1));

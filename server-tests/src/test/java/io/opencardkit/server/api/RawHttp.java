@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Plain HTTP for what the SDK cannot express: no token, a forged token, a body that is not JSON, an unknown path, or
- * the status code and headers themselves. Every reply is checked for the invariants of all OpenCardKit responses.
+ * Plain HTTP for what the SDK cannot express: no token, a forged token, a body that is not JSON, an
+ * unknown path, or the status code and headers themselves. Every reply is checked for the
+ * invariants of all OpenCardKit responses.
  */
 final class RawHttp {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final String baseUrl;
 
@@ -32,7 +34,11 @@ final class RawHttp {
 
   /** Fetches a tenant token the way the SDKs do. */
   String token(String appId, String appSecret) throws Exception {
-    Reply reply = post("/open-apis/auth/v3/tenant_access_token/internal", null, tokenRequest(appId, appSecret));
+    Reply reply =
+        post(
+            "/open-apis/auth/v3/tenant_access_token/internal",
+            null,
+            tokenRequest(appId, appSecret));
     assertThat(reply.code()).as("token reply %s", reply.json()).isZero();
     return reply.json().get("tenant_access_token").asText();
   }
@@ -54,12 +60,17 @@ final class RawHttp {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(Duration.ofSeconds(10))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json; charset=utf-8");
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     Reply reply =
         new Reply(
             response.statusCode(),
@@ -71,12 +82,20 @@ final class RawHttp {
   }
 
   private static void assertInvariants(String what, Reply reply) {
-    assertThat(reply.status()).as("%s answered %s: never a 5xx", what, reply.json()).isLessThan(500);
+    assertThat(reply.status())
+        .as("%s answered %s: never a 5xx", what, reply.json())
+        .isLessThan(500);
     assertThat(reply.logId()).as("%s: X-Tt-Logid header", what).isNotBlank();
-    assertThat(reply.contentType()).as("%s: content type", what).isEqualTo("application/json; charset=utf-8");
-    assertThat(reply.json().path("code").isInt()).as("%s: envelope code in %s", what, reply.json()).isTrue();
+    assertThat(reply.contentType())
+        .as("%s: content type", what)
+        .isEqualTo("application/json; charset=utf-8");
+    assertThat(reply.json().path("code").isInt())
+        .as("%s: envelope code in %s", what, reply.json())
+        .isTrue();
     if (reply.code() != 0) {
-      assertThat(reply.json().path("error").path("log_id").asText()).as("%s: error.log_id", what).isEqualTo(reply.logId());
+      assertThat(reply.json().path("error").path("log_id").asText())
+          .as("%s: error.log_id", what)
+          .isEqualTo(reply.logId());
     }
   }
 }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bot recalls its own messages ({@code DELETE im/v1/messages/:message_id}) and edits its text and post messages
- * ({@code PUT}), through the official SDK's own methods, with Feishu's codes for everything it may not do.
+ * A bot recalls its own messages ({@code DELETE im/v1/messages/:message_id}) and edits its text and
+ * post messages ({@code PUT}), through the official SDK's own methods, with Feishu's codes for
+ * everything it may not do.
  */
 @OpenCardKitTest
 final class RecallAndEditTest {
@@ -47,26 +48,41 @@ final class RecallAndEditTest {
   }
 
   private String sendText(String text) throws Exception {
-    return assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'" + text + "'}"))).getMessageId();
+    return assertOk(
+            bot.send("chat_id", server.seed.chatId, "text", json("{'text':'" + text + "'}")))
+        .getMessageId();
   }
 
   private DeleteMessageResp recall(BotApi caller, String messageId) throws Exception {
-    return caller.sdk().im().v1().message().delete(DeleteMessageReq.newBuilder().messageId(messageId).build());
+    return caller
+        .sdk()
+        .im()
+        .v1()
+        .message()
+        .delete(DeleteMessageReq.newBuilder().messageId(messageId).build());
   }
 
-  private UpdateMessageResp edit(BotApi caller, String messageId, String msgType, String content) throws Exception {
-    return caller.sdk().im().v1().message().update(
-        UpdateMessageReq.newBuilder()
-            .messageId(messageId)
-            .updateMessageReqBody(UpdateMessageReqBody.newBuilder().msgType(msgType).content(content).build())
-            .build());
+  private UpdateMessageResp edit(BotApi caller, String messageId, String msgType, String content)
+      throws Exception {
+    return caller
+        .sdk()
+        .im()
+        .v1()
+        .message()
+        .update(
+            UpdateMessageReq.newBuilder()
+                .messageId(messageId)
+                .updateMessageReqBody(
+                    UpdateMessageReqBody.newBuilder().msgType(msgType).content(content).build())
+                .build());
   }
 
   private Message read(String messageId) throws Exception {
     return assertOk(bot.getMessage(messageId)).getItems()[0];
   }
 
-  // --- recall --------------------------------------------------------------------------------------------------------
+  // --- recall
+  // --------------------------------------------------------------------------------------------------------
 
   @Test
   void recall_ownMessage_readsAsRecalledAndLaterCallsHear230011() throws Exception {
@@ -82,8 +98,14 @@ final class RecallAndEditTest {
     assertRefused(edit(bot, messageId, "text", json("{'text':'改'}")), 230011);
     assertRefused(bot.reply(messageId, "text", json("{'text':'回复'}")), 230011);
     assertThat(bot.reply(messageId, "text", json("{'text':'回复'}")).getMsg()).contains("recalled");
-    CreateMessageReactionReq react = CreateMessageReactionReq.newBuilder().messageId(messageId)
-        .createMessageReactionReqBody(CreateMessageReactionReqBody.newBuilder().reactionType(Emoji.newBuilder().emojiType("OK").build()).build()).build();
+    CreateMessageReactionReq react =
+        CreateMessageReactionReq.newBuilder()
+            .messageId(messageId)
+            .createMessageReactionReqBody(
+                CreateMessageReactionReqBody.newBuilder()
+                    .reactionType(Emoji.newBuilder().emojiType("OK").build())
+                    .build())
+            .build();
     assertRefused(bot.sdk().im().v1().messageReaction().create(react), 231003);
   }
 
@@ -99,7 +121,8 @@ final class RecallAndEditTest {
     assertThat(items).extracting(Message::getMessageId).containsExactly(messageId, after);
     assertThat(items[0].getDeleted()).isTrue();
     assertThat(items[1].getDeleted()).isFalse();
-    assertRefused(bot.patchMessage(messageId, CardJson.withElements(markdown("md_1", "x"))), 230011);
+    assertRefused(
+        bot.patchMessage(messageId, CardJson.withElements(markdown("md_1", "x"))), 230011);
     assertRefused(bot.idConvert(messageId), 230011);
   }
 
@@ -126,7 +149,8 @@ final class RecallAndEditTest {
     assertRefused(recall(bot, "om_00000000000000000000000000000000"), 230011);
   }
 
-  // --- edit ----------------------------------------------------------------------------------------------------------
+  // --- edit
+  // ----------------------------------------------------------------------------------------------------------
 
   @Test
   void edit_text_replacesTheContentAndReadsAsUpdated() throws Exception {
@@ -142,13 +166,15 @@ final class RecallAndEditTest {
     assertThat(read.getBody().getContent()).isEqualTo(json("{'text':'第二版'}"));
     assertThat(read.getUpdated()).isTrue();
     assertThat(read.getDeleted()).isFalse();
-    assertThat(Long.parseLong(read.getUpdateTime())).isEqualTo(Long.parseLong(read.getCreateTime()) + 5000);
+    assertThat(Long.parseLong(read.getUpdateTime()))
+        .isEqualTo(Long.parseLong(read.getCreateTime()) + 5000);
   }
 
   @Test
   void edit_textIntoPost_isAccepted() throws Exception {
     String messageId = sendText("一段");
-    String post = json("{'title':'','content':[[{'tag':'text','text':'两段'}],[{'tag':'text','text':'第二段'}]]}");
+    String post =
+        json("{'title':'','content':[[{'tag':'text','text':'两段'}],[{'tag':'text','text':'第二段'}]]}");
 
     assertOk(edit(bot, messageId, "post", post));
 
@@ -180,7 +206,14 @@ final class RecallAndEditTest {
 
   @Test
   void edit_cardMessage_isRefusedWith230054() throws Exception {
-    String messageId = assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.withElements(markdown("md_1", "卡片")))).getMessageId();
+    String messageId =
+        assertOk(
+                bot.send(
+                    "chat_id",
+                    server.seed.chatId,
+                    "interactive",
+                    CardJson.withElements(markdown("md_1", "卡片"))))
+            .getMessageId();
 
     assertRefused(edit(bot, messageId, "text", json("{'text':'文本'}")), 230054);
   }
@@ -189,7 +222,8 @@ final class RecallAndEditTest {
   void edit_toAnotherTypeOrBadContent_isRefusedWith230001() throws Exception {
     String messageId = sendText("原文");
 
-    assertRefused(edit(bot, messageId, "interactive", CardJson.withElements(markdown("md_1", "x"))), 230001);
+    assertRefused(
+        edit(bot, messageId, "interactive", CardJson.withElements(markdown("md_1", "x"))), 230001);
     assertRefused(edit(bot, messageId, "text", json("{'nope':'x'}")), 230001);
     assertRefused(edit(bot, messageId, "text", "not json"), 230001);
 
@@ -200,9 +234,13 @@ final class RecallAndEditTest {
   void edit_overFeishusSizeLimits_isRefusedWith230025() throws Exception {
     String messageId = sendText("短");
     String longText = "长".repeat(60_000); // 180 KB of UTF-8: over the 150 KB of a text
-    String longPost = "{\"title\":\"\",\"content\":[[{\"tag\":\"text\",\"text\":\"" + "长".repeat(11_000) + "\"}]]}"; // over 30 KB
+    String longPost =
+        "{\"title\":\"\",\"content\":[[{\"tag\":\"text\",\"text\":\""
+            + "长".repeat(11_000)
+            + "\"}]]}"; // over 30 KB
 
-    assertRefused(edit(bot, messageId, "text", Json.write(Json.object().put("text", longText))), 230025);
+    assertRefused(
+        edit(bot, messageId, "text", Json.write(Json.object().put("text", longText))), 230025);
     assertRefused(edit(bot, messageId, "post", longPost), 230025);
 
     assertThat(read(messageId).getBody().getContent()).isEqualTo(json("{'text':'短'}"));
@@ -219,11 +257,14 @@ final class RecallAndEditTest {
   /** A user's message, posted from the web chat's composer. */
   private String say(String chatId, String openId, String text) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/web/api/chats/" + chatId + "/messages?user=" + openId))
+        HttpRequest.newBuilder(
+                URI.create(
+                    server.baseUrl() + "/web/api/chats/" + chatId + "/messages?user=" + openId))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("text", text))))
             .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode view = Json.parseOrNull(response.body());
     return view.get("message_id").asText();

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assertions on what a bot receives through the SDK. Every reply, success or refusal, is also checked for what every
- * OpenCardKit response must have: an {@code X-Tt-Logid} header, a JSON content type and no 5xx status.
+ * Assertions on what a bot receives through the SDK. Every reply, success or refusal, is also
+ * checked for what every OpenCardKit response must have: an {@code X-Tt-Logid} header, a JSON
+ * content type and no 5xx status.
  */
 final class Replies {
   private Replies() {}
@@ -28,7 +29,10 @@ final class Replies {
     return resp.getData();
   }
 
-  /** A Feishu refusal with this code, HTTP 400 and {@code error.log_id} equal to the {@code X-Tt-Logid} header. */
+  /**
+   * A Feishu refusal with this code, HTTP 400 and {@code error.log_id} equal to the {@code
+   * X-Tt-Logid} header.
+   */
   static void assertRefused(BaseResponse<?> resp, int code) {
     assertRefused(resp, code, 400);
   }
@@ -48,10 +52,14 @@ final class Replies {
     assertThat(header(raw, "Content-Type")).startsWith("application/json");
   }
 
-  /** A response header by case-insensitive name (the SDK's HTTP client lower-cases them), or null. */
+  /**
+   * A response header by case-insensitive name (the SDK's HTTP client lower-cases them), or null.
+   */
   static String header(RawResponse raw, String name) {
     for (Map.Entry<String, List<String>> entry : raw.getHeaders().entrySet()) {
-      if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
+      if (entry.getKey() != null
+          && entry.getKey().equalsIgnoreCase(name)
+          && !entry.getValue().isEmpty()) {
         return entry.getValue().get(0);
       }
     }
@@ -59,6 +67,8 @@ final class Replies {
   }
 
   private static String body(BaseResponse<?> resp) {
-    return resp.getRawResponse() == null ? "?" : new String(resp.getRawResponse().getBody(), java.nio.charset.StandardCharsets.UTF_8);
+    return resp.getRawResponse() == null
+        ? "?"
+        : new String(resp.getRawResponse().getBody(), java.nio.charset.StandardCharsets.UTF_8);
   }
 }

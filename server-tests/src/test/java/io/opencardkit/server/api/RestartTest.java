@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What a bot relies on across a server restart: its token, its cards, their sequences, uuids and streaming windows. */
+/**
+ * What a bot relies on across a server restart: its token, its cards, their sequences, uuids and
+ * streaming windows.
+ */
 final class RestartTest {
   private static final Duration WINDOW = Duration.ofMinutes(10);
 
@@ -34,7 +37,10 @@ final class RestartTest {
     server.close();
   }
 
-  /** Restarts on the same data; the port changes, so the bot reconnects, keeping the SDK's JVM-wide token cache. */
+  /**
+   * Restarts on the same data; the port changes, so the bot reconnects, keeping the SDK's JVM-wide
+   * token cache.
+   */
   private BotApi restart() {
     server.restart();
     return BotApi.of(server);
@@ -43,12 +49,14 @@ final class RestartTest {
   @Test
   void restart_tokenIssuedBefore_isStillAccepted() throws Exception {
     String token = new RawHttp(server.baseUrl()).token(server.seed.appId, server.seed.appSecret);
-    BotApi.of(server).createCard(CardJson.streaming("before")); // the SDK fetches and caches its own token
+    BotApi.of(server)
+        .createCard(CardJson.streaming("before")); // the SDK fetches and caches its own token
 
     BotApi bot = restart();
 
     assertThat(new RawHttp(server.baseUrl()).get("/open-apis/bot/v3/info", token).code()).isZero();
-    // The SDK does not fetch a new token and does not retry on 99991663: success means the cached token was accepted.
+    // The SDK does not fetch a new token and does not retry on 99991663: success means the cached
+    // token was accepted.
     assertOk(bot.create(CardJson.streaming("after")));
   }
 
@@ -58,15 +66,18 @@ final class RestartTest {
     String before = bot.createCard(CardJson.streaming("重启前的卡片"));
     String messageId = bot.sendCardToChat(server.seed.chatId, before);
 
-    // Regression: ids came from the wall clock alone, so a restart reading the same (or an earlier) time issued an
+    // Regression: ids came from the wall clock alone, so a restart reading the same (or an earlier)
+    // time issued an
     // id again and the new card was refused with a storage error.
     bot = restart();
     String after = bot.createCard(CardJson.streaming("重启后的卡片"));
 
     assertThat(after).isNotEqualTo(before).matches("\\d{19}");
     if (!server.onPostgres()) {
-      // One node on its own store continues after the last id it issued. Nodes sharing PostgreSQL issue ids that
-      // interleave (their node bits differ): unique, the store sees to it, but not increasing (compatibility.md).
+      // One node on its own store continues after the last id it issued. Nodes sharing PostgreSQL
+      // issue ids that
+      // interleave (their node bits differ): unique, the store sees to it, but not increasing
+      // (compatibility.md).
       assertThat(Long.parseLong(after)).isGreaterThan(Long.parseLong(before));
     }
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("重启前的卡片");
@@ -137,7 +148,8 @@ final class RestartTest {
   }
 
   @Test
-  void restart_afterManyOperations_keepsSequencesAndUuidsOlderThanTheLastSnapshot() throws Exception {
+  void restart_afterManyOperations_keepsSequencesAndUuidsOlderThanTheLastSnapshot()
+      throws Exception {
     BotApi bot = BotApi.of(server);
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
@@ -152,7 +164,8 @@ final class RestartTest {
 
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo(answer.toString());
     assertOk(bot.content(cardId, "md_1", "1 ", 1, "op-1")); // a replay from before the snapshot
-    assertOk(bot.content(cardId, "md_1", answer.toString(), 150, "op-150")); // and one from after it
+    assertOk(
+        bot.content(cardId, "md_1", answer.toString(), 150, "op-150")); // and one from after it
     assertRefused(bot.content(cardId, "md_1", "1 2 ", 2, "op-1"), 200770);
     assertRefused(bot.content(cardId, "md_1", "x", 150), 300317);
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo(answer.toString());

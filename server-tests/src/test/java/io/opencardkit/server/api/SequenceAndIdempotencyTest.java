@@ -98,7 +98,9 @@ final class SequenceAndIdempotencyTest {
     // A retry of the first call (same uuid, same body) after a later call succeeded.
     assertOk(bot.content(cardId, "md_1", "Hello", 1, "req-1"));
 
-    assertThat(text(bot.shownCard(messageId), "md_1")).as("text not rolled back").isEqualTo("Hello world");
+    assertThat(text(bot.shownCard(messageId), "md_1"))
+        .as("text not rolled back")
+        .isEqualTo("Hello world");
     // The replay moved the high-water mark neither back to 1 nor forward: 2 is used, 3 is next.
     assertRefused(bot.content(cardId, "md_1", "again", 2), 300317);
     assertOk(bot.content(cardId, "md_1", "Hello world!", 3));
@@ -139,7 +141,8 @@ final class SequenceAndIdempotencyTest {
 
   @Test
   void uuid_withAControlCharacter_isRefusedWith10002AndChangesNothing() throws Exception {
-    // Regression: on PostgreSQL a uuid holding U+0000 could not be stored and the call answered 503.
+    // Regression: on PostgreSQL a uuid holding U+0000 could not be stored and the call answered
+    // 503.
     assertRefused(bot.content(cardId, "md_1", "Hello", 1, "req\u0000x"), 10002);
     assertRefused(bot.content(cardId, "md_1", "Hello", 1, "tab\tbed"), 10002);
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The streaming-card guide (流式更新卡片), steps 1 to 4, as a bot author follows it with the Java SDK. */
+/**
+ * The streaming-card guide (流式更新卡片), steps 1 to 4, as a bot author follows it with the Java SDK.
+ */
 final class StreamingGuideTest {
   private final MutableClock clock = MutableClock.startingNow();
   private TestServer server;
@@ -51,7 +53,8 @@ final class StreamingGuideTest {
     String messageId = sent.getMessageId();
     assertThat(bot.shownCard(messageId)).isEqualTo(CardJson.parse(CardJson.GUIDE_CARD));
 
-    // Step 2: stream the full text each time; twice extending it (typewriter), then once replacing it.
+    // Step 2: stream the full text each time; twice extending it (typewriter), then once replacing
+    // it.
     assertOk(bot.content(cardId, "markdown_1", "卡片内容：第一段", 1));
     assertOk(bot.content(cardId, "markdown_1", "卡片内容：第一段，第二段", 2));
     assertThat(text(bot.shownCard(messageId), "markdown_1")).isEqualTo("卡片内容：第一段，第二段");
@@ -59,7 +62,8 @@ final class StreamingGuideTest {
     assertThat(text(bot.shownCard(messageId), "markdown_1")).isEqualTo("重新组织后的回答");
 
     // Step 3: keep updating the card: a feedback button after the text.
-    assertOk(bot.addElements(cardId, "insert_after", "markdown_1", array(button("button_1", "有帮助")), 4));
+    assertOk(
+        bot.addElements(cardId, "insert_after", "markdown_1", array(button("button_1", "有帮助")), 4));
     assertThat(bodyIds(bot.shownCard(messageId))).containsExactly("markdown_1", "button_1");
 
     // Step 4: close streaming, then update the button as a callback handler would.
@@ -67,9 +71,11 @@ final class StreamingGuideTest {
     JsonNode card = bot.shownCard(messageId);
     assertThat(card.path("config").path("streaming_mode").asBoolean(true)).isFalse();
     // Settings merge into config: what the bot did not mention stays.
-    assertThat(card.path("config").path("streaming_config").path("print_strategy").asText()).isEqualTo("fast");
+    assertThat(card.path("config").path("streaming_config").path("print_strategy").asText())
+        .isEqualTo("fast");
     assertOk(bot.updateElement(cardId, "button_1", json(button("button_1", "已反馈")), 6));
-    assertThat(element(bot.shownCard(messageId), "button_1").path("text").path("content").asText()).isEqualTo("已反馈");
+    assertThat(element(bot.shownCard(messageId), "button_1").path("text").path("content").asText())
+        .isEqualTo("已反馈");
     assertRefused(bot.content(cardId, "markdown_1", "too late", 7), 300309);
   }
 

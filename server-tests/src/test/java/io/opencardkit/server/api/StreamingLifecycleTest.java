@@ -1,6 +1,5 @@
 package io.opencardkit.server.api;
 
-import io.opencardkit.server.testkit.Await;
 import static io.opencardkit.server.api.CardJson.button;
 import static io.opencardkit.server.api.CardJson.json;
 import static io.opencardkit.server.api.CardJson.markdown;
@@ -10,6 +9,7 @@ import static io.opencardkit.server.api.Replies.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lark.oapi.service.cardkit.v1.model.ContentCardElementResp;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.TestServer;
@@ -80,7 +80,8 @@ final class StreamingLifecycleTest {
 
   @Test
   void content_elementIdAlsoUsedInsideCallbackValue_targetsTheElement() throws Exception {
-    // Bots commonly tell their callback handler which answer a button belongs to. That value is the bot's own data,
+    // Bots commonly tell their callback handler which answer a button belongs to. That value is the
+    // bot's own data,
     // not a card element, even when it has an element_id key.
     String feedback =
         "{'tag':'button','element_id':'btn_1','text':{'tag':'plain_text','content':'有帮助'},"
@@ -92,7 +93,12 @@ final class StreamingLifecycleTest {
     assertOk(bot.patchElement(cardId, "md_1", json("{'text_align':'center'}"), 2));
 
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("答案");
-    assertThat(CardJson.element(bot.shownCard(messageId), "btn_1").path("value").path("element_id").asText()).isEqualTo("md_1");
+    assertThat(
+            CardJson.element(bot.shownCard(messageId), "btn_1")
+                .path("value")
+                .path("element_id")
+                .asText())
+        .isEqualTo("md_1");
   }
 
   @Test
@@ -115,7 +121,8 @@ final class StreamingLifecycleTest {
     assertThat(first.getMsg()).isEqualTo("ErrMsg: card streaming timeout; ");
     assertRefused(bot.content(cardId, "md_1", "太晚了", 3), 300309);
     assertRefused(bot.content(cardId, "md_1", "太晚了", 4), 300309);
-    assertThat(bot.shownCard(messageId).path("config").path("streaming_mode").asBoolean(true)).isFalse();
+    assertThat(bot.shownCard(messageId).path("config").path("streaming_mode").asBoolean(true))
+        .isFalse();
     assertThat(text(bot.shownCard(messageId), "md_1")).isEqualTo("还在窗口内");
   }
 
@@ -125,9 +132,11 @@ final class StreamingLifecycleTest {
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
 
     clock.advance(WINDOW.plusSeconds(1));
-    // The server's housekeeping closes the window without any call; wait until the message shows it.
-    Await.until(Duration.ofSeconds(10), () ->
-        !bot.shownCard(messageId).path("config").path("streaming_mode").asBoolean(true));
+    // The server's housekeeping closes the window without any call; wait until the message shows
+    // it.
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> !bot.shownCard(messageId).path("config").path("streaming_mode").asBoolean(true));
 
     // Regression: the bot used to hear only 300309 here, never learning that the window ran out.
     assertRefused(bot.content(cardId, "md_1", "太晚了", 1), 200850);
@@ -189,10 +198,12 @@ final class StreamingLifecycleTest {
   void content_sizeLimit_countsTheTextAsItIsWrittenInTheCardJson() throws Exception {
     String cardId = bot.createCard(CardJson.streaming(""));
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    // 24,000 characters, but newlines and quotes take two bytes each in the card JSON: 36,000 bytes.
+    // 24,000 characters, but newlines and quotes take two bytes each in the card JSON: 36,000
+    // bytes.
     String escapedHeavy = "\"\n".repeat(6_000) + "a\n".repeat(6_000);
 
-    // Regression: the server used to count raw UTF-8, accept this text, and then refuse every later change of the
+    // Regression: the server used to count raw UTF-8, accept this text, and then refuse every later
+    // change of the
     // card (even closing streaming) with 200860 because the stored card was over 30 KB.
     assertRefused(bot.content(cardId, "md_1", escapedHeavy, 1), 200860);
 
@@ -204,6 +215,8 @@ final class StreamingLifecycleTest {
 
   private static String streamingCardWith(String... elements) {
     return json(
-        "{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':[" + String.join(",", elements) + "]}}");
+        "{'schema':'2.0','config':{'streaming_mode':true},'body':{'elements':["
+            + String.join(",", elements)
+            + "]}}");
   }
 }

@@ -75,15 +75,19 @@ final class SummaryTest {
   @Test
   void summary_customWhileStreaming_isShownAndSurvivesClosing() throws Exception {
     String card =
-        json("{'schema':'2.0','config':{'streaming_mode':true,'summary':{'content':'正在为你生成答案'}},"
-            + "'body':{'elements':[" + markdown("md_1", "") + "]}}");
+        json(
+            "{'schema':'2.0','config':{'streaming_mode':true,'summary':{'content':'正在为你生成答案'}},"
+                + "'body':{'elements':["
+                + markdown("md_1", "")
+                + "]}}");
     String cardId = bot.createCard(card);
     String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
 
     assertThat(bot.summary(messageId)).isEqualTo("正在为你生成答案");
     assertOk(bot.content(cardId, "md_1", "完整答案", 1));
     assertOk(bot.settings(cardId, json("{'streaming_mode':false}"), 2));
-    // Closing streaming does not change a custom summary (guide FAQ); the bot changes it with settings.
+    // Closing streaming does not change a custom summary (guide FAQ); the bot changes it with
+    // settings.
     assertThat(bot.summary(messageId)).isEqualTo("正在为你生成答案");
     assertOk(bot.settings(cardId, json("{'config':{'summary':{'content':'答案已生成'}}}"), 3));
     assertThat(bot.summary(messageId)).isEqualTo("答案已生成");
@@ -91,9 +95,16 @@ final class SummaryTest {
 
   @Test
   void summary_textAndInlineCardMessages_areTheirText() throws Exception {
-    String text = assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'你好'}"))).getMessageId();
+    String text =
+        assertOk(bot.send("chat_id", server.seed.chatId, "text", json("{'text':'你好'}")))
+            .getMessageId();
     String inline =
-        assertOk(bot.send("chat_id", server.seed.chatId, "interactive", CardJson.withElements(markdown("m", "内联卡片"))))
+        assertOk(
+                bot.send(
+                    "chat_id",
+                    server.seed.chatId,
+                    "interactive",
+                    CardJson.withElements(markdown("m", "内联卡片"))))
             .getMessageId();
 
     assertThat(bot.summary(text)).isEqualTo("你好");

@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 
 final class TokenServiceTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T08:00:00Z"));
-  private final Directory directory = new Directory(List.of(new App("cli_a1", "secret", "Bot", null, null, null, null)), List.of(), List.of());
+  private final Directory directory =
+      new Directory(
+          List.of(new App("cli_a1", "secret", "Bot", null, null, null, null)),
+          List.of(),
+          List.of());
   private final TokenService tokens = new TokenService(() -> directory, clock);
 
   private static void assertCode(ThrowingCallable call, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(code));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(code));
   }
 
   @Test
@@ -66,7 +71,8 @@ final class TokenServiceTest {
   void authenticate_byAnotherInstanceWithTheSameDirectory_isAccepted() {
     // A restarted server (or another node) verifies tokens without shared state.
     String token = tokens.issue("cli_a1", "secret").token();
-    assertThat(new TokenService(() -> directory, clock).authenticate("Bearer " + token)).isEqualTo("cli_a1");
+    assertThat(new TokenService(() -> directory, clock).authenticate("Bearer " + token))
+        .isEqualTo("cli_a1");
   }
 
   @Test
@@ -75,7 +81,9 @@ final class TokenServiceTest {
     assertCode(() -> tokens.authenticate("Bearer "), ErrorCode.TOKEN_MISSING);
     assertCode(() -> tokens.authenticate("Bearer t-abc"), ErrorCode.TOKEN_INVALID);
     String token = tokens.issue("cli_a1", "secret").token();
-    assertCode(() -> tokens.authenticate("Bearer " + token.substring(0, token.length() - 1) + "0"), ErrorCode.TOKEN_INVALID);
+    assertCode(
+        () -> tokens.authenticate("Bearer " + token.substring(0, token.length() - 1) + "0"),
+        ErrorCode.TOKEN_INVALID);
   }
 
   @Test
@@ -90,8 +98,14 @@ final class TokenServiceTest {
   @Test
   void authenticate_aVerifiedTokenAfterTheAppsSecretChanged_isRefused() {
     String[] secret = {"secret"};
-    TokenService service = new TokenService(
-        () -> new Directory(List.of(new App("cli_a1", secret[0], "Bot", null, null, null, null)), List.of(), List.of()), clock);
+    TokenService service =
+        new TokenService(
+            () ->
+                new Directory(
+                    List.of(new App("cli_a1", secret[0], "Bot", null, null, null, null)),
+                    List.of(),
+                    List.of()),
+            clock);
     String token = service.issue("cli_a1", "secret").token();
     assertThat(service.authenticate("Bearer " + token)).isEqualTo("cli_a1");
     secret[0] = "rotated";

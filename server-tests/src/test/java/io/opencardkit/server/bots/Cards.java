@@ -12,9 +12,14 @@ import java.util.Map;
 
 /** Cards with buttons, and what a bot does with them through the official SDK. */
 final class Cards {
-  /** A card with a markdown {@code md} and a button {@code approve} whose callback value is {@code {"decision":"approve"}}. */
+  /**
+   * A card with a markdown {@code md} and a button {@code approve} whose callback value is {@code
+   * {"decision":"approve"}}.
+   */
   static String withButton(boolean streaming) {
-    return "{\"schema\":\"2.0\",\"config\":{\"streaming_mode\":" + streaming + "},\"body\":{\"elements\":["
+    return "{\"schema\":\"2.0\",\"config\":{\"streaming_mode\":"
+        + streaming
+        + "},\"body\":{\"elements\":["
         + "{\"tag\":\"markdown\",\"content\":\"Approve the plan?\",\"element_id\":\"md\"},"
         + "{\"tag\":\"button\",\"element_id\":\"approve\",\"text\":{\"tag\":\"plain_text\",\"content\":\"Approve\"},"
         + "\"behaviors\":[{\"type\":\"callback\",\"value\":{\"decision\":\"approve\"}}]}]}}";
@@ -25,7 +30,12 @@ final class Cards {
 
   /** A card that only says {@code text} in {@code md}. */
   static Map<?, ?> answerCard(String text) {
-    return new Gson().fromJson("{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + text + "\",\"element_id\":\"md\"}]}}", Map.class);
+    return new Gson()
+        .fromJson(
+            "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\""
+                + text
+                + "\",\"element_id\":\"md\"}]}}",
+            Map.class);
   }
 
   /** The bot's answer: a toast, and a new card when {@code cardText} is not null. */
@@ -53,9 +63,12 @@ final class Cards {
     return send(sdk, chatId, BotApi.cardEntity(cardId));
   }
 
-  /** Sends card JSON (an inline card) or any interactive content to a chat; returns the message id. */
+  /**
+   * Sends card JSON (an inline card) or any interactive content to a chat; returns the message id.
+   */
   static String send(Client sdk, String chatId, String content) throws Exception {
-    return BotApi.assertOk(BotApi.of(sdk).send("chat_id", chatId, "interactive", content)).getMessageId();
+    return BotApi.assertOk(BotApi.of(sdk).send("chat_id", chatId, "interactive", content))
+        .getMessageId();
   }
 
   /** A streaming content update of {@code md}; returns the response code. */

@@ -18,16 +18,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 6: events a crashed run of a lone server was delivering (their lease still running) are taken up
- * again as soon as it starts again; on a shared store they wait for the lease, since another node may hold them.
- * The event's app is not in the directory, so taking it up drops it with a warning.
+ * Issue 10, finding 6: events a crashed run of a lone server was delivering (their lease still
+ * running) are taken up again as soon as it starts again; on a shared store they wait for the
+ * lease, since another node may hold them. The event's app is not in the directory, so taking it up
+ * drops it with a warning.
  */
-@ExpectedLog(logger = "io.opencardkit.server.bots", message = "event dropped app_id=cli_0000000000000001 event_id=ev_1: no such app any more")
+@ExpectedLog(
+    logger = "io.opencardkit.server.bots",
+    message = "event dropped app_id=cli_0000000000000001 event_id=ev_1: no such app any more")
 final class CrashedRunLeasesTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final InMemoryCardStore store = new InMemoryCardStore();
   private final Vertx vertx = Vertx.vertx();
-  private final DirectoryHolder directory = new DirectoryHolder(new Directory(List.of(), List.of(), List.of()));
+  private final DirectoryHolder directory =
+      new DirectoryHolder(new Directory(List.of(), List.of(), List.of()));
   private BotDispatcher bots;
 
   @AfterEach
@@ -40,7 +44,14 @@ final class CrashedRunLeasesTest {
 
   private void leftByACrashedRun() {
     long now = clock.millis();
-    PendingDelivery held = PendingDelivery.leasedNew("ev_1", "cli_0000000000000001", "{}", now, "local/crashed", now + BotDispatcher.LEASE.toMillis());
+    PendingDelivery held =
+        PendingDelivery.leasedNew(
+            "ev_1",
+            "cli_0000000000000001",
+            "{}",
+            now,
+            "local/crashed",
+            now + BotDispatcher.LEASE.toMillis());
     store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(), List.of(held))).join();
   }
 
@@ -66,7 +77,10 @@ final class CrashedRunLeasesTest {
     bots = BotDispatcher.start(vertx, clock, directory, ClusterBus.local(), store, false);
     awaitClaimRounds(2);
 
-    assertThat(store.pendingDeliveries()).singleElement().extracting(PendingDelivery::leaseOwner).isEqualTo("local/crashed");
+    assertThat(store.pendingDeliveries())
+        .singleElement()
+        .extracting(PendingDelivery::leaseOwner)
+        .isEqualTo("local/crashed");
     clock.advance(BotDispatcher.LEASE);
     Await.until("the event is taken over", () -> store.pendingDeliveries().isEmpty());
   }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 6, on a real cluster (PostgreSQL and Redis, two nodes in this JVM on one injected clock): a bot's
- * pending event is delivered as on one node, whichever node holds it, stops or dies: same {@code event_id}, Feishu's
- * schedule, one attempt at a time.
+ * Issue 10, finding 6, on a real cluster (PostgreSQL and Redis, two nodes in this JVM on one
+ * injected clock): a bot's pending event is delivered as on one node, whichever node holds it,
+ * stops or dies: same {@code event_id}, Feishu's schedule, one attempt at a time.
  */
 final class DeliveriesAcrossNodesTest {
   private final MutableClock clock = MutableClock.startingNow();
@@ -47,7 +47,8 @@ final class DeliveriesAcrossNodesTest {
   }
 
   @Test
-  void nodeStopsWhileItDeliversAnEvent_theOtherNodeDeliversItAtOnce_withTheSameEventId() throws Exception {
+  void nodeStopsWhileItDeliversAnEvent_theOtherNodeDeliversItAtOnce_withTheSameEventId()
+      throws Exception {
     bot.configure(cluster.seed);
     bot.holdFirstAttempts = hold; // the bot takes its time with the first attempt
     OpenCardKitServer first = cluster.startNode();
@@ -57,7 +58,9 @@ final class DeliveriesAcrossNodesTest {
     Await.until("the first node's attempt reached the bot", () -> bot.attempts.size() == 1);
     first.close(); // a graceful stop hands the event over
 
-    Await.until("the second node delivered the event", () -> bot.events.size() == 1); // the clock did not move
+    Await.until(
+        "the second node delivered the event",
+        () -> bot.events.size() == 1); // the clock did not move
     assertThat(bot.attempts).hasSize(2);
     assertThat(bot.attempts.get(1)).isEqualTo(bot.attempts.get(0));
     awaitClaimRounds(second, 2);
@@ -65,7 +68,8 @@ final class DeliveriesAcrossNodesTest {
   }
 
   @Test
-  void nodeDiesWhileItDeliversAnEvent_theOtherTakesItOverWhenTheLeaseRunsOut_notBefore() throws Exception {
+  void nodeDiesWhileItDeliversAnEvent_theOtherTakesItOverWhenTheLeaseRunsOut_notBefore()
+      throws Exception {
     bot.configure(cluster.seed);
     bot.holdFirstAttempts = hold;
     OpenCardKitServer doomed = cluster.startNode(DyingStore::new);
@@ -85,7 +89,8 @@ final class DeliveriesAcrossNodesTest {
   }
 
   @Test
-  void failedEvent_isRetriedOnceByTheWholeClusterAtItsTime_andNeverAgainOnceDelivered() throws Exception {
+  void failedEvent_isRetriedOnceByTheWholeClusterAtItsTime_andNeverAgainOnceDelivered()
+      throws Exception {
     bot.configure(cluster.seed);
     bot.failFirstAttempts = 1;
     OpenCardKitServer first = cluster.startNode();
@@ -100,7 +105,8 @@ final class DeliveriesAcrossNodesTest {
     assertThat(bot.attempts).hasSize(1); // not before Feishu's 15 s
     clock.advance(Duration.ofMillis(1));
     Await.until("the retry is delivered", () -> bot.events.size() == 1);
-    for (Duration later : List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(6))) {
+    for (Duration later :
+        List.of(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(6))) {
       clock.advance(later);
       awaitClaimRounds(first, 2);
       awaitClaimRounds(second, 2);
@@ -124,7 +130,8 @@ final class DeliveriesAcrossNodesTest {
     }
 
     @Override
-    public List<PendingDelivery> claimDue(String owner, long nowMillis, long leaseUntilMillis, int limit) {
+    public List<PendingDelivery> claimDue(
+        String owner, long nowMillis, long leaseUntilMillis, int limit) {
       return deliveries.claimDue(owner, nowMillis, leaseUntilMillis, limit);
     }
 

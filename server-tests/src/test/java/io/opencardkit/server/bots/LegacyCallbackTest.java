@@ -3,8 +3,8 @@ package io.opencardkit.server.bots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.lark.oapi.card.model.CardAction;
 import com.lark.oapi.Client;
+import com.lark.oapi.card.model.CardAction;
 import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.PageSocket;
@@ -18,8 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An app subscribed to the legacy {@code card.action.trigger_v1} ({@code card_callback} in the seed) gets the flat
- * body the official Java SDK's {@code CardActionHandler} reads, signed with SHA-1 over its Verification Token.
+ * An app subscribed to the legacy {@code card.action.trigger_v1} ({@code card_callback} in the
+ * seed) gets the flat body the official Java SDK's {@code CardActionHandler} reads, signed with
+ * SHA-1 over its Verification Token.
  */
 final class LegacyCallbackTest {
   private final SdkBot bot = SdkBot.legacyWebhook();
@@ -43,10 +44,19 @@ final class LegacyCallbackTest {
   void click_reachesCardActionHandlerAndItsToastAndCardTakeEffect() throws Exception {
     String cardId = Cards.create(sdk, Cards.withButton(false));
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
-    bot.legacyAnswer = action -> Map.of("toast", Map.of("type", "success", "content", "Noted"), "card", Map.of("type", "raw", "data", Cards.answerCard("Noted")));
+    bot.legacyAnswer =
+        action ->
+            Map.of(
+                "toast",
+                Map.of("type", "success", "content", "Noted"),
+                "card",
+                Map.of("type", "raw", "data", Cards.answerCard("Noted")));
     try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
 
-      JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
+      JsonNode answer =
+          new Page(server.baseUrl(), seed.alice)
+              .act(messageId, Cards.CLICK)
+              .get(20, TimeUnit.SECONDS);
 
       assertThat(answer.get("delivered").asBoolean()).isTrue();
       CardAction action = bot.legacyCallbacks.get(0);
@@ -55,12 +65,20 @@ final class LegacyCallbackTest {
       assertThat(action.getOpenChatId()).isEqualTo(seed.chatId);
       assertThat(action.getAction().getTag()).isEqualTo("button");
       assertThat(action.getAction().getValue()).containsEntry("decision", "approve");
-      // The legacy callback is never encrypted; its signature is SHA-1 over the Verification Token (the SDK checked it).
+      // The legacy callback is never encrypted; its signature is SHA-1 over the Verification Token
+      // (the SDK checked it).
       SdkBot.Delivery delivery = bot.deliveries.get(bot.deliveries.size() - 1);
       assertThat(delivery.body()).startsWith("{\"open_id\":");
       assertThat(delivery.headers()).containsKey("x-lark-signature");
-      assertThat(bot.typesAt("/callbacks")).containsExactly("url_verification", "card.action.trigger_v1");
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).isEqualTo("Noted");
+      assertThat(bot.typesAt("/callbacks"))
+          .containsExactly("url_verification", "card.action.trigger_v1");
+      assertThat(
+              alice
+                  .await(f -> "toast".equals(f.path("type").asText()), Await.WAIT)
+                  .get("toast")
+                  .get("content")
+                  .asText())
+          .isEqualTo("Noted");
       assertThat(Cards.text(server, cardId)).isEqualTo("Noted");
     }
   }

@@ -34,12 +34,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The long-connection protocol frame by frame, with a hand-driven client whose frames are built and read with the
- * official SDK's protobuf classes: endpoint, tickets, ping/pong, and a reply in the Node SDK's form (base64 data).
+ * The long-connection protocol frame by frame, with a hand-driven client whose frames are built and
+ * read with the official SDK's protobuf classes: endpoint, tickets, ping/pong, and a reply in the
+ * Node SDK's form (base64 data).
  */
 final class LongConnectionProtocolTest {
   private final TestSeed seed = new TestSeed();
-  private final TestServer server = TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
+  private final TestServer server =
+      TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
@@ -48,9 +50,15 @@ final class LongConnectionProtocolTest {
   }
 
   private HttpResponse<String> endpoint(String appId, String secret) throws Exception {
-    String body = String.format("{\"AppID\": \"%s\", \"AppSecret\": \"%s\"}", appId, secret); // as the Java SDK writes it
+    String body =
+        String.format(
+            "{\"AppID\": \"%s\", \"AppSecret\": \"%s\"}",
+            appId, secret); // as the Java SDK writes it
     return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/callback/ws/endpoint")).header("locale", "zh").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/callback/ws/endpoint"))
+            .header("locale", "zh")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -92,12 +100,17 @@ final class LongConnectionProtocolTest {
 
   private RawClient connect(String url) throws Exception {
     RawClient client = new RawClient();
-    client.ws = http.newWebSocketBuilder().buildAsync(URI.create(url), client).get(10, TimeUnit.SECONDS);
+    client.ws =
+        http.newWebSocketBuilder().buildAsync(URI.create(url), client).get(10, TimeUnit.SECONDS);
     return client;
   }
 
   private static String header(Pbbp2.Frame frame, String key) {
-    return frame.getHeadersList().stream().filter(h -> h.getKey().equals(key)).map(Pbbp2.Header::getValue).findFirst().orElse(null);
+    return frame.getHeadersList().stream()
+        .filter(h -> h.getKey().equals(key))
+        .map(Pbbp2.Header::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
@@ -122,46 +135,73 @@ final class LongConnectionProtocolTest {
   void endpoint_wrongSecret_answersCode514() throws Exception {
     JsonNode answer = Json.parseOrNull(endpoint(seed.appId, "wrong").body());
 
-    // Any code but 0, 1 and 1000040343 makes the Java SDK's start() throw instead of retrying forever.
+    // Any code but 0, 1 and 1000040343 makes the Java SDK's start() throw instead of retrying
+    // forever.
     assertThat(answer.get("code").asInt()).isEqualTo(514);
   }
 
   @Test
   void ping_isAnsweredWithPongCarryingTheClientConfig() throws Exception {
-    String url = Jsons.DEFAULT.fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class).getData().getUrl();
+    String url =
+        Jsons.DEFAULT
+            .fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class)
+            .getData()
+            .getUrl();
     RawClient client = connect(url);
 
-    client.send(Pbbp2.Frame.newBuilder().setSeqID(0).setLogID(0).setService(7).setMethod(0)
-        .addHeaders(Pbbp2.Header.newBuilder().setKey("type").setValue("ping")).build());
+    client.send(
+        Pbbp2.Frame.newBuilder()
+            .setSeqID(0)
+            .setLogID(0)
+            .setService(7)
+            .setMethod(0)
+            .addHeaders(Pbbp2.Header.newBuilder().setKey("type").setValue("ping"))
+            .build());
 
     Pbbp2.Frame pong = client.next();
     assertThat(pong.getMethod()).isZero();
     assertThat(header(pong, "type")).isEqualTo("pong");
     assertThat(pong.hasPayload()).isTrue();
-    assertThat(Jsons.DEFAULT.fromJson(pong.getPayload().toStringUtf8(), ClientConfig.class).getPingInterval()).isEqualTo(120);
+    assertThat(
+            Jsons.DEFAULT
+                .fromJson(pong.getPayload().toStringUtf8(), ClientConfig.class)
+                .getPingInterval())
+        .isEqualTo(120);
     client.ws.abort();
   }
 
   @Test
   void ticket_usedTwice_isRefusedWithTheHandshakeHeadersTheSdkReads() throws Exception {
-    String url = Jsons.DEFAULT.fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class).getData().getUrl();
+    String url =
+        Jsons.DEFAULT
+            .fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class)
+            .getData()
+            .getUrl();
     connect(url).ws.abort();
 
     assertThatThrownBy(() -> connect(url))
         .isInstanceOf(ExecutionException.class)
         .cause()
-        .isInstanceOfSatisfying(WebSocketHandshakeException.class, e -> {
-          assertThat(e.getResponse().statusCode()).isEqualTo(403);
-          assertThat(e.getResponse().headers().firstValue("handshake-status")).hasValue("403");
-          assertThat(e.getResponse().headers().firstValue("handshake-msg")).isPresent();
-        });
+        .isInstanceOfSatisfying(
+            WebSocketHandshakeException.class,
+            e -> {
+              assertThat(e.getResponse().statusCode()).isEqualTo(403);
+              assertThat(e.getResponse().headers().firstValue("handshake-status")).hasValue("403");
+              assertThat(e.getResponse().headers().firstValue("handshake-msg")).isPresent();
+            });
   }
 
   @Test
   void cardCallback_answeredInTheNodeSdksForm_takesEffect() throws Exception {
-    String url = Jsons.DEFAULT.fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class).getData().getUrl();
+    String url =
+        Jsons.DEFAULT
+            .fromJson(endpoint(seed.appId, seed.appSecret).body(), EndpointResp.class)
+            .getData()
+            .getUrl();
     RawClient client = connect(url);
-    Await.until("the socket is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
+    Await.until(
+        "the socket is registered",
+        () -> server.server().bots().longConnectionCount(seed.appId) == 1);
     String cardId = Cards.create(server.client(), Cards.withButton(false));
     String messageId = Cards.sendEntity(server.client(), seed.chatId, cardId);
     try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
@@ -177,12 +217,24 @@ final class LongConnectionProtocolTest {
       JsonNode payload = Json.parseOrNull(event.getPayload().toStringUtf8());
       assertThat(payload.get("header").get("event_type").asText()).isEqualTo("card.action.trigger");
       String result = "{\"toast\":{\"type\":\"info\",\"content\":\"from node\"}}";
-      String reply = "{\"code\":200,\"data\":\"" + Base64.getEncoder().encodeToString(result.getBytes(StandardCharsets.UTF_8)) + "\"}";
-      client.send(event.toBuilder().setPayload(ByteString.copyFromUtf8(reply))
-          .addHeaders(Pbbp2.Header.newBuilder().setKey("biz_rt").setValue("1")).build());
+      String reply =
+          "{\"code\":200,\"data\":\""
+              + Base64.getEncoder().encodeToString(result.getBytes(StandardCharsets.UTF_8))
+              + "\"}";
+      client.send(
+          event.toBuilder()
+              .setPayload(ByteString.copyFromUtf8(reply))
+              .addHeaders(Pbbp2.Header.newBuilder().setKey("biz_rt").setValue("1"))
+              .build());
 
       assertThat(click.get(20, TimeUnit.SECONDS).get("delivered").asBoolean()).isTrue();
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).isEqualTo("from node");
+      assertThat(
+              alice
+                  .await(f -> "toast".equals(f.path("type").asText()), Await.WAIT)
+                  .get("toast")
+                  .get("content")
+                  .asText())
+          .isEqualTo("from node");
     }
     client.ws.abort();
   }

@@ -10,22 +10,35 @@ import org.junit.jupiter.api.Test;
 
 final class MentionTextTest {
   private static final App BOT = new App("cli_bot", "s", "Answer Bot", null, null, null, null);
-  private static final Directory DIRECTORY = new Directory(List.of(BOT), List.of(new User("ou_bob", "Bob", null)), List.of());
+  private static final Directory DIRECTORY =
+      new Directory(List.of(BOT), List.of(new User("ou_bob", "Bob", null)), List.of());
 
   @Test
   void parse_botAndUserMentions_becomePlaceholdersInOrder() {
-    MentionText parsed = MentionText.parse("<at user_id=\"" + BOT.botOpenId() + "\">bot</at> ask <at user_id=\"ou_bob\">Bobby</at>!", DIRECTORY);
+    MentionText parsed =
+        MentionText.parse(
+            "<at user_id=\""
+                + BOT.botOpenId()
+                + "\">bot</at> ask <at user_id=\"ou_bob\">Bobby</at>!",
+            DIRECTORY);
 
     assertThat(parsed.text()).isEqualTo("@_user_1 ask @_user_2!");
-    assertThat(parsed.mentions()).extracting(MentionText.Mention::openId).containsExactly(BOT.botOpenId(), "ou_bob");
+    assertThat(parsed.mentions())
+        .extracting(MentionText.Mention::openId)
+        .containsExactly(BOT.botOpenId(), "ou_bob");
     // Names come from the directory, as Feishu fills them in, not from the text between the tags.
-    assertThat(parsed.mentions()).extracting(MentionText.Mention::name).containsExactly("Answer Bot", "Bob");
+    assertThat(parsed.mentions())
+        .extracting(MentionText.Mention::name)
+        .containsExactly("Answer Bot", "Bob");
     assertThat(parsed.mentions(BOT)).isTrue();
   }
 
   @Test
   void parse_appIdInsteadOfBotOpenId_mentionsTheBot() {
-    assertThat(MentionText.parse("<at user_id=\"cli_bot\">Answer Bot</at> hi", DIRECTORY).mentions(BOT)).isTrue();
+    assertThat(
+            MentionText.parse("<at user_id=\"cli_bot\">Answer Bot</at> hi", DIRECTORY)
+                .mentions(BOT))
+        .isTrue();
   }
 
   @Test

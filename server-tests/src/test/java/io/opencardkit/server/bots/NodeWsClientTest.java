@@ -25,13 +25,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official Node SDK's {@code WSClient} ({@code tests/node-smoke/ws-client.mjs}, installed by the module's
- * {@code npm ci}) against a real server: a message event reaches its handler and its card callback answer takes
- * effect. A missing {@code node} fails the test, as in {@code NodeSdkSmokeTest}.
+ * The official Node SDK's {@code WSClient} ({@code tests/node-smoke/ws-client.mjs}, installed by
+ * the module's {@code npm ci}) against a real server: a message event reaches its handler and its
+ * card callback answer takes effect. A missing {@code node} fails the test, as in {@code
+ * NodeSdkSmokeTest}.
  */
 final class NodeWsClientTest {
   private final TestSeed seed = new TestSeed();
-  private final TestServer server = TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
+  private final TestServer server =
+      TestServer.start(seed, MutableClock.startingNow(), Duration.ofMinutes(10));
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private Process node;
 
@@ -48,7 +50,10 @@ final class NodeWsClientTest {
 
   private void startNode() throws IOException {
     Path repoRoot = moduleDir().resolve("..").normalize();
-    ProcessBuilder builder = new ProcessBuilder(List.of("node", "ws-client.mjs")).directory(repoRoot.resolve("tests/node-smoke").toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(List.of("node", "ws-client.mjs"))
+            .directory(repoRoot.resolve("tests/node-smoke").toFile())
+            .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.put("OKC_BASE_URL", server.baseUrl());
     env.put("OKC_APP_ID", seed.appId);
@@ -57,22 +62,31 @@ final class NodeWsClientTest {
     try {
       node = builder.start();
     } catch (IOException e) {
-      throw new AssertionError("could not run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
+      throw new AssertionError(
+          "could not run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
     }
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("READ FAILED " + e);
-      }
-    }, "node-ws-client-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("READ FAILED " + e);
+              }
+            },
+            "node-ws-client-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** The next output line that starts with {@code prefix}, without the prefix; other lines are kept for the failure message. */
+  /**
+   * The next output line that starts with {@code prefix}, without the prefix; other lines are kept
+   * for the failure message.
+   */
   private String next(String prefix) throws InterruptedException {
     StringBuilder skipped = new StringBuilder();
     long deadline = System.nanoTime() + Await.WAIT.toNanos();
@@ -86,16 +100,26 @@ final class NodeWsClientTest {
       }
       skipped.append(line).append('\n');
     }
-    throw new AssertionError("node printed no line starting with " + prefix + " within " + Await.WAIT + "; it printed:\n" + skipped);
+    throw new AssertionError(
+        "node printed no line starting with "
+            + prefix
+            + " within "
+            + Await.WAIT
+            + "; it printed:\n"
+            + skipped);
   }
 
   @Test
   void nodeWsClient_receivesEventsAndAnswersCardCallbacks() throws Exception {
     startNode();
     next("READY");
-    Await.until("the connection is registered", () -> server.server().bots().longConnectionCount(seed.appId) == 1);
+    Await.until(
+        "the connection is registered",
+        () -> server.server().bots().longConnectionCount(seed.appId) == 1);
 
-    String messageId = new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "hello Node");
+    String messageId =
+        new Page(server.baseUrl(), seed.alice)
+            .say(Directory.p2pChatId(seed.appId, seed.alice), "hello Node");
 
     JsonNode event = Json.parseOrNull(next("EVENT"));
     assertThat(event.get("message_id").asText()).isEqualTo(messageId);
@@ -105,14 +129,23 @@ final class NodeWsClientTest {
     String cardId = Cards.create(server.client(), Cards.withButton(false));
     String cardMessage = Cards.sendEntity(server.client(), seed.chatId, cardId);
     try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {
-      JsonNode answer = new Page(server.baseUrl(), seed.alice).act(cardMessage, Cards.CLICK).get(20, TimeUnit.SECONDS);
+      JsonNode answer =
+          new Page(server.baseUrl(), seed.alice)
+              .act(cardMessage, Cards.CLICK)
+              .get(20, TimeUnit.SECONDS);
 
       JsonNode callback = Json.parseOrNull(next("CARD"));
       assertThat(callback.get("open_id").asText()).isEqualTo(seed.alice);
       assertThat(callback.get("value").get("decision").asText()).isEqualTo("approve");
       assertThat(callback.get("message_id").asText()).isEqualTo(cardMessage);
       assertThat(answer.get("delivered").asBoolean()).isTrue();
-      assertThat(alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT).get("toast").get("content").asText()).isEqualTo("answered by the Node SDK");
+      assertThat(
+              alice
+                  .await(f -> "toast".equals(f.path("type").asText()), Await.WAIT)
+                  .get("toast")
+                  .get("content")
+                  .asText())
+          .isEqualTo("answered by the Node SDK");
     }
   }
 

@@ -9,9 +9,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** What a user does on the web chat page: write messages, click cards (the web API's HTTP calls). */
+/**
+ * What a user does on the web chat page: write messages, click cards (the web API's HTTP calls).
+ */
 final class Page {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
   private final String openId;
 
@@ -22,18 +25,27 @@ final class Page {
 
   /** Posts a text message; returns its message id. */
   String say(String chatId, String text) throws Exception {
-    JsonNode view = post("/web/api/chats/" + chatId + "/messages", Json.write(Json.object().put("text", text))).join();
+    JsonNode view =
+        post("/web/api/chats/" + chatId + "/messages", Json.write(Json.object().put("text", text)))
+            .join();
     return view.get("message_id").asText();
   }
 
-  /** Interacts with a card; completes with the web API's answer once the bot's answer took effect (or failed). */
+  /**
+   * Interacts with a card; completes with the web API's answer once the bot's answer took effect
+   * (or failed).
+   */
   CompletableFuture<JsonNode> act(String messageId, String actionJson) {
     return post("/web/api/messages/" + messageId + "/actions", actionJson);
   }
 
   /** The messages of a chat as the page loads them, oldest first. */
   JsonNode messages(String chatId) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/web/api/chats/" + chatId + "/messages?user=" + openId)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(baseUrl + "/web/api/chats/" + chatId + "/messages?user=" + openId))
+            .GET()
+            .build();
     return Json.parseOrNull(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
   }
 
@@ -44,11 +56,14 @@ final class Page {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-      if (response.statusCode() != 200) {
-        throw new AssertionError("POST " + path + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return Json.parseOrNull(response.body());
-    });
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() != 200) {
+                throw new AssertionError(
+                    "POST " + path + " answered " + response.statusCode() + ": " + response.body());
+              }
+              return Json.parseOrNull(response.body());
+            });
   }
 }

@@ -26,6 +26,7 @@ final class RetryScheduleTest {
 
   @Test
   void constructor_negativeDelay_isRefused() {
-    assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ofSeconds(-1)))).hasMessageContaining("cannot be negative");
+    assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ofSeconds(-1))))
+        .hasMessageContaining("cannot be negative");
   }
 }

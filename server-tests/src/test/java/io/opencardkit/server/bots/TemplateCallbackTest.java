@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A bot answers a card callback with {@code {"card":{"type":"template","data":…}}}: the card becomes what it renders. */
+/**
+ * A bot answers a card callback with {@code {"card":{"type":"template","data":…}}}: the card
+ * becomes what it renders.
+ */
 final class TemplateCallbackTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final SdkBot bot = SdkBot.webhook();
@@ -32,7 +35,8 @@ final class TemplateCallbackTest {
 
   TemplateCallbackTest() throws IOException {
     Path templates = Files.createTempDirectory("okc-templates");
-    Files.writeString(templates.resolve("AAqAnswer001.json"),
+    Files.writeString(
+        templates.resolve("AAqAnswer001.json"),
         "{\"schema\":\"2.0\",\"body\":{\"elements\":[{\"tag\":\"markdown\",\"element_id\":\"md\",\"content\":\"${verdict} by ${who}\"}]}}");
     bot.configure(seed);
     server = TestServer.start(seed, clock, Duration.ofMinutes(10), c -> c.withTemplates(templates));
@@ -49,9 +53,16 @@ final class TemplateCallbackTest {
   void answerWithTemplate_onCardEntity_replacesTheCardWithTheRenderedTemplate() throws Exception {
     String cardId = Cards.create(sdk, Cards.withButton(false));
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
-    bot.cardAnswer = e -> templateAnswer("AAqAnswer001", Map.of("verdict", "Approved", "who", e.getEvent().getOperator().getOpenId()));
+    bot.cardAnswer =
+        e ->
+            templateAnswer(
+                "AAqAnswer001",
+                Map.of("verdict", "Approved", "who", e.getEvent().getOperator().getOpenId()));
 
-    JsonNode answer = new Page(server.baseUrl(), seed.alice).act(messageId, Cards.CLICK).get(20, TimeUnit.SECONDS);
+    JsonNode answer =
+        new Page(server.baseUrl(), seed.alice)
+            .act(messageId, Cards.CLICK)
+            .get(20, TimeUnit.SECONDS);
 
     assertThat(answer.get("delivered").asBoolean()).isTrue();
     assertThat(Cards.text(server, cardId)).isEqualTo("Approved by " + seed.alice);
@@ -68,15 +79,22 @@ final class TemplateCallbackTest {
 
       JsonNode toast = alice.await(f -> "toast".equals(f.path("type").asText()), Await.WAIT);
       assertThat(toast.at("/toast/type").asText()).isEqualTo("error");
-      assertThat(toast.at("/toast/content").asText()).contains("template does not exist", "AAqNoSuch0001");
+      assertThat(toast.at("/toast/content").asText())
+          .contains("template does not exist", "AAqNoSuch0001");
       assertThat(Cards.text(server, cardId)).isEqualTo("Approve the plan?");
     }
   }
 
-  private static P2CardActionTriggerResponse templateAnswer(String templateId, Map<String, String> variables) {
+  private static P2CardActionTriggerResponse templateAnswer(
+      String templateId, Map<String, String> variables) {
     CallBackCard card = new CallBackCard();
     card.setType("template");
-    card.setData(new Gson().fromJson(new Gson().toJson(Map.of("template_id", templateId, "template_variable", variables)), Map.class));
+    card.setData(
+        new Gson()
+            .fromJson(
+                new Gson()
+                    .toJson(Map.of("template_id", templateId, "template_variable", variables)),
+                Map.class));
     P2CardActionTriggerResponse response = new P2CardActionTriggerResponse();
     response.setCard(card);
     return response;

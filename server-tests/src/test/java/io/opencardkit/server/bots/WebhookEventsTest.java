@@ -16,7 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Users' messages reach the bot's {@code event_url} as {@code im.message.receive_v1}, checked by the official SDK. */
+/**
+ * Users' messages reach the bot's {@code event_url} as {@code im.message.receive_v1}, checked by
+ * the official SDK.
+ */
 final class WebhookEventsTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final SdkBot bot = SdkBot.webhook();
@@ -55,13 +58,16 @@ final class WebhookEventsTest {
     assertThat(message.getChatType()).isEqualTo("p2p");
     assertThat(message.getMessageType()).isEqualTo("text");
     assertThat(message.getContent()).isEqualTo("{\"text\":\"hello bot\"}");
-    // The URL was verified before the first event; both requests were encrypted, the event signed (the SDK checked).
-    // The bot records a request after its handler ran, so wait for the record too (regression: a race in this test).
+    // The URL was verified before the first event; both requests were encrypted, the event signed
+    // (the SDK checked).
+    // The bot records a request after its handler ran, so wait for the record too (regression: a
+    // race in this test).
     Await.until("the delivery is recorded", () -> bot.typesAt("/events").size() == 2);
     assertThat(bot.typesAt("/events")).containsExactly("url_verification", "im.message.receive_v1");
     SdkBot.Delivery delivery = bot.deliveries.get(1);
     assertThat(delivery.body()).startsWith("{\"encrypt\":");
-    assertThat(delivery.headers()).containsKeys("x-lark-signature", "x-lark-request-timestamp", "x-lark-request-nonce");
+    assertThat(delivery.headers())
+        .containsKeys("x-lark-signature", "x-lark-request-timestamp", "x-lark-request-nonce");
     assertThat(delivery.answeredStatus()).isEqualTo(200);
   }
 
@@ -71,16 +77,20 @@ final class WebhookEventsTest {
     bot.failFirstAttempts = 1;
     start();
 
-    new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "are you there?");
+    new Page(server.baseUrl(), seed.alice)
+        .say(Directory.p2pChatId(seed.appId, seed.alice), "are you there?");
 
-    Await.until("the first attempt is answered 500 and queued for a retry", () -> server.server().bots().pendingRetries() == 1);
+    Await.until(
+        "the first attempt is answered 500 and queued for a retry",
+        () -> server.server().bots().pendingRetries() == 1);
     assertThat(bot.events).isEmpty();
     assertThat(bot.deliveries).extracting(SdkBot.Delivery::answeredStatus).endsWith(500);
     // Feishu's first retry comes 15 s later, on the server's clock.
     clock.advance(Duration.ofSeconds(15));
     Await.until("the retry is handled", () -> bot.events.size() == 1);
     assertThat(bot.attempts).hasSize(2);
-    assertThat(bot.attempts.get(1)).isEqualTo(bot.attempts.get(0)); // the bot can drop duplicates by event_id
+    assertThat(bot.attempts.get(1))
+        .isEqualTo(bot.attempts.get(0)); // the bot can drop duplicates by event_id
     assertThat(server.server().bots().pendingRetries()).isZero();
   }
 
@@ -88,19 +98,24 @@ final class WebhookEventsTest {
   void groupMessage_mentioningTheBot_reachesItWithItsMentions() throws Exception {
     bot.configure(seed);
     start();
-    String botOpenId = server.server().directory().app(seed.appId).map(App::botOpenId).orElseThrow();
+    String botOpenId =
+        server.server().directory().app(seed.appId).map(App::botOpenId).orElseThrow();
 
-    new Page(server.baseUrl(), seed.alice).say(seed.chatId, "<at user_id=\"" + botOpenId + "\">Answer Bot</at> summarise please");
+    new Page(server.baseUrl(), seed.alice)
+        .say(seed.chatId, "<at user_id=\"" + botOpenId + "\">Answer Bot</at> summarise please");
 
     Await.until("the event is handled", () -> bot.events.size() == 1);
     EventMessage message = bot.events.get(0).getEvent().getMessage();
     assertThat(message.getChatType()).isEqualTo("group");
     assertThat(message.getContent()).isEqualTo("{\"text\":\"@_user_1 summarise please\"}");
-    assertThat(message.getMentions()).singleElement().satisfies(m -> {
-      assertThat(m.getKey()).isEqualTo("@_user_1");
-      assertThat(m.getId().getOpenId()).isEqualTo(botOpenId);
-      assertThat(m.getName()).isEqualTo("Answer Bot");
-    });
+    assertThat(message.getMentions())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getKey()).isEqualTo("@_user_1");
+              assertThat(m.getId().getOpenId()).isEqualTo(botOpenId);
+              assertThat(m.getName()).isEqualTo("Answer Bot");
+            });
   }
 
   @Test
@@ -112,10 +127,14 @@ final class WebhookEventsTest {
     String unmentioned = alice.say(seed.chatId, "just chatting");
     String p2p = alice.say(Directory.p2pChatId(seed.appId, seed.alice), "and now to you");
 
-    // Events are queued in commit order on one context: once the later p2p event arrived, the group message had its
+    // Events are queued in commit order on one context: once the later p2p event arrived, the group
+    // message had its
     // turn and produced nothing.
     Await.until("the p2p event is handled", () -> bot.events.size() == 1);
-    assertThat(bot.events).extracting(e -> e.getEvent().getMessage().getMessageId()).containsExactly(p2p).doesNotContain(unmentioned);
+    assertThat(bot.events)
+        .extracting(e -> e.getEvent().getMessage().getMessageId())
+        .containsExactly(p2p)
+        .doesNotContain(unmentioned);
   }
 
   @Test
@@ -132,13 +151,17 @@ final class WebhookEventsTest {
   }
 
   @Test
-  @ExpectedLog(level = ExpectedLog.Level.ERROR, logger = "com.lark.oapi.event.EventDispatcher", message = "auth by challenge failed")
+  @ExpectedLog(
+      level = ExpectedLog.Level.ERROR,
+      logger = "com.lark.oapi.event.EventDispatcher",
+      message = "auth by challenge failed")
   void urlFailingVerification_getsNoEvent() throws Exception {
     bot.configure(seed);
     seed.appField("verification_token", "not-the-bots-token"); // the SDK refuses the challenge
     start();
 
-    new Page(server.baseUrl(), seed.alice).say(Directory.p2pChatId(seed.appId, seed.alice), "hello?");
+    new Page(server.baseUrl(), seed.alice)
+        .say(Directory.p2pChatId(seed.appId, seed.alice), "hello?");
 
     Await.until("the event waits for a retry", () -> server.server().bots().pendingRetries() == 1);
     assertThat(bot.typesAt("/events")).containsExactly("url_verification");

@@ -7,8 +7,8 @@ import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.TestServer;
 
 /**
- * The seeded bot of a {@link TestServer} as the page tests drive it: {@link BotApi} with the sequence numbered for the
- * test and every message sent to the seeded chat.
+ * The seeded bot of a {@link TestServer} as the page tests drive it: {@link BotApi} with the
+ * sequence numbered for the test and every message sent to the seeded chat.
  */
 final class Bot {
   private final TestServer server;
@@ -33,7 +33,10 @@ final class Bot {
     return assertOk(api.send("chat_id", server.seed.chatId, msgType, content)).getMessageId();
   }
 
-  /** Streams a full text into an element with the next sequence; returns the response code (0 when accepted). */
+  /**
+   * Streams a full text into an element with the next sequence; returns the response code (0 when
+   * accepted).
+   */
   int content(String cardId, String elementId, String text) throws Exception {
     return content(cardId, elementId, text, ++sequence);
   }
@@ -54,7 +57,9 @@ final class Bot {
 
   /** PATCH settings with a {"config":…} JSON. */
   void settings(String cardId, String settingsJson) throws Exception {
-    assertThat(api.settings(cardId, settingsJson, ++sequence).getCode()).as("settings %s", settingsJson).isZero();
+    assertThat(api.settings(cardId, settingsJson, ++sequence).getCode())
+        .as("settings %s", settingsJson)
+        .isZero();
   }
 
   void streamingOff(String cardId) throws Exception {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What people see around a bot's answer: the bot's toast after a click (then OpenCardKit's own notices), a recalled
- * message replaced by its notice, an edited message with its new text, and the inspector beside the card it inspects.
+ * What people see around a bot's answer: the bot's toast after a click (then OpenCardKit's own
+ * notices), a recalled message replaced by its notice, an edited message with its new text, and the
+ * inspector beside the card it inspects.
  */
 final class BotNoticesTest {
   static final String CARD_WITH_BUTTON =
@@ -34,6 +35,7 @@ final class BotNoticesTest {
           + "{\"tag\":\"markdown\",\"content\":\"%s\",\"element_id\":\"md\"},"
           + "{\"tag\":\"button\",\"element_id\":\"like\",\"text\":{\"tag\":\"plain_text\",\"content\":\"有帮助\"},"
           + "\"behaviors\":[{\"type\":\"callback\",\"value\":{\"vote\":\"up\"}}]}]}}";
+
   /** Where the screenshots of this issue go, to be looked at by a person. */
   static final Path SCREENSHOTS = Paths.get("/work/screenshots/issue11");
 
@@ -87,7 +89,11 @@ final class BotNoticesTest {
     Files.createDirectories(SCREENSHOTS);
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("toast.png")));
     // A toast is gone after a few seconds, as in the client.
-    assertThat(toast).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(8_000));
+    assertThat(toast)
+        .hasCount(
+            0,
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions()
+                .setTimeout(8_000));
     assertThat(PageErrors.of(page)).isEmpty();
   }
 
@@ -97,14 +103,16 @@ final class BotNoticesTest {
     String cardId = bot.sendCard(String.format(CARD_WITH_BUTTON, true, ""));
     bot.contentOk(cardId, "md", "还在生成");
     Locator card = message(page, bot.lastMessageId());
-    callbacks.cardAnswer = e -> {
-      P2CardActionTriggerResponse answer = SdkBot.toast("info", "已收到你的反馈");
-      CallBackCard replacement = new CallBackCard();
-      replacement.setType("raw");
-      replacement.setData(new Gson().fromJson(String.format(CARD_WITH_BUTTON, false, "谢谢"), Map.class));
-      answer.setCard(replacement);
-      return answer;
-    };
+    callbacks.cardAnswer =
+        e -> {
+          P2CardActionTriggerResponse answer = SdkBot.toast("info", "已收到你的反馈");
+          CallBackCard replacement = new CallBackCard();
+          replacement.setType("raw");
+          replacement.setData(
+              new Gson().fromJson(String.format(CARD_WITH_BUTTON, false, "谢谢"), Map.class));
+          answer.setCard(replacement);
+          return answer;
+        };
 
     card.locator("[data-element-id=\"like\"]").click();
 
@@ -125,20 +133,34 @@ final class BotNoticesTest {
     assertThat(message(alice, messageId)).containsText("思考中，请稍候");
     assertThat(message(bob, messageId)).containsText("思考中，请稍候");
 
-    int code = server.client().im().v1().message().delete(DeleteMessageReq.newBuilder().messageId(messageId).build()).getCode();
+    int code =
+        server
+            .client()
+            .im()
+            .v1()
+            .message()
+            .delete(DeleteMessageReq.newBuilder().messageId(messageId).build())
+            .getCode();
 
     assertThat(code).isZero();
     for (Page page : new Page[] {alice, bob}) {
-      assertThat(message(page, messageId).locator("[data-testid=\"recall-notice\"]")).hasText("Answer Bot 撤回了一条消息");
+      assertThat(message(page, messageId).locator("[data-testid=\"recall-notice\"]"))
+          .hasText("Answer Bot 撤回了一条消息");
       assertThat(message(page, messageId)).not().containsText("思考中");
-      assertThat(page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"] [data-testid=\"chat-preview\"]"))
+      assertThat(
+              page.locator(
+                  "[data-testid=\"chat-item\"][data-chat-id=\""
+                      + server.seed.chatId
+                      + "\"] [data-testid=\"chat-preview\"]"))
           .hasText("此消息已撤回");
     }
     // A reload shows it the same way (the message list carries the recall).
     alice.reload();
-    assertThat(message(alice, messageId).locator("[data-testid=\"recall-notice\"]")).hasText("Answer Bot 撤回了一条消息");
+    assertThat(message(alice, messageId).locator("[data-testid=\"recall-notice\"]"))
+        .hasText("Answer Bot 撤回了一条消息");
     Files.createDirectories(SCREENSHOTS);
-    alice.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("recalled-message.png")));
+    alice.screenshot(
+        new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("recalled-message.png")));
     assertThat(PageErrors.of(alice)).isEmpty();
   }
 
@@ -148,10 +170,22 @@ final class BotNoticesTest {
     String messageId = bot.sendMessage("text", "{\"text\":\"答案是 41\"}");
     assertThat(message(bob, messageId)).containsText("答案是 41");
 
-    int code = server.client().im().v1().message().update(
-            UpdateMessageReq.newBuilder().messageId(messageId)
-                .updateMessageReqBody(UpdateMessageReqBody.newBuilder().msgType("text").content("{\"text\":\"答案是 42\"}").build()).build())
-        .getCode();
+    int code =
+        server
+            .client()
+            .im()
+            .v1()
+            .message()
+            .update(
+                UpdateMessageReq.newBuilder()
+                    .messageId(messageId)
+                    .updateMessageReqBody(
+                        UpdateMessageReqBody.newBuilder()
+                            .msgType("text")
+                            .content("{\"text\":\"答案是 42\"}")
+                            .build())
+                    .build())
+            .getCode();
 
     assertThat(code).isZero();
     assertThat(message(bob, messageId)).containsText("答案是 42");
@@ -166,7 +200,8 @@ final class BotNoticesTest {
 
   @Test
   void inspector_sitsBesideTheCard_neverOverIt_at1280x800AndWider() throws Exception {
-    String cardId = bot.sendCard(String.format(CARD_WITH_BUTTON, false, "被检查的卡片：" + "很长的一段回答，".repeat(12)));
+    String cardId =
+        bot.sendCard(String.format(CARD_WITH_BUTTON, false, "被检查的卡片：" + "很长的一段回答，".repeat(12)));
     String messageId = bot.lastMessageId();
     for (int[] size : new int[][] {{1280, 800}, {1440, 900}, {1920, 1080}}) {
       Page page = openAs(server.seed.alice, size[0], size[1]);
@@ -182,12 +217,21 @@ final class BotNoticesTest {
       BoundingBox messages = page.locator("[data-testid=\"messages\"]").boundingBox();
 
       String at = size[0] + "x" + size[1];
-      assertThat(card.x + card.width).as("card's right edge at %s", at).isLessThanOrEqualTo(panel.x);
-      assertThat(card.x + card.width).as("card inside the message list at %s", at).isLessThanOrEqualTo(messages.x + messages.width);
-      assertThat(panel.x + panel.width).as("panel inside the window at %s", at).isLessThanOrEqualTo(size[0]);
-      assertThat(card.width).as("card keeps a readable width at %s", at).isGreaterThanOrEqualTo(400);
+      assertThat(card.x + card.width)
+          .as("card's right edge at %s", at)
+          .isLessThanOrEqualTo(panel.x);
+      assertThat(card.x + card.width)
+          .as("card inside the message list at %s", at)
+          .isLessThanOrEqualTo(messages.x + messages.width);
+      assertThat(panel.x + panel.width)
+          .as("panel inside the window at %s", at)
+          .isLessThanOrEqualTo(size[0]);
+      assertThat(card.width)
+          .as("card keeps a readable width at %s", at)
+          .isGreaterThanOrEqualTo(400);
       Files.createDirectories(SCREENSHOTS);
-      page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("inspector-" + at + ".png")));
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("inspector-" + at + ".png")));
       assertThat(PageErrors.of(page)).isEmpty();
     }
   }

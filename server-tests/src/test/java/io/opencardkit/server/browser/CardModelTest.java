@@ -7,11 +7,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * CardView keeps typing across ops, on the page's DOM. cardmodel.js's edits, CardFeed and FrameReader are tested under
- * Node (server/src/test/js).
+ * CardView keeps typing across ops, on the page's DOM. cardmodel.js's edits, CardFeed and
+ * FrameReader are tested under Node (server/src/test/js).
  */
 final class CardModelTest extends HarnessTest {
-  /** A card with a streamed markdown, a column with a div whose plain_text streams, and a button. */
+  /**
+   * A card with a streamed markdown, a column with a div whose plain_text streams, and a button.
+   */
   static final String CARD =
       "{ schema: '2.0', config: { streaming_mode: true, summary: { content: 's' } },"
           + " header: { title: { tag: 'plain_text', content: 'T', element_id: 'title_text' } },"

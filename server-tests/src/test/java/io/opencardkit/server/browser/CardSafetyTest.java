@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Card content is untrusted: no script in it runs, and under the CSP nothing loads from other origins. */
+/**
+ * Card content is untrusted: no script in it runs, and under the CSP nothing loads from other
+ * origins.
+ */
 final class CardSafetyTest {
   /** Every way of running script we try, each setting window.pwned. */
   static final String PAYLOAD =
@@ -62,19 +65,25 @@ final class CardSafetyTest {
 
   private static void mount(Page page, String cardExpression) {
     page.evaluate(
-        "(P) => { const card = " + cardExpression + ";"
+        "(P) => { const card = "
+            + cardExpression
+            + ";"
             + " const { root } = window.ock.render.renderCard(card, { resolveUser: () => null, onAction: () => {} });"
             + " document.getElementById('stage').replaceChildren(root); }",
         PAYLOAD);
   }
 
-  /** Waits until a broken image of our own has fired its error event, so payload images have had their chance. */
+  /**
+   * Waits until a broken image of our own has fired its error event, so payload images have had
+   * their chance.
+   */
   private static void waitForImageErrors(Page page) {
     page.evaluate(
         "() => { const img = new Image(); img.addEventListener('error', () => { window.canary = true; });"
             + " img.src = '/harness/missing-' + Date.now() + '.png'; document.body.append(img); }");
     page.waitForFunction("() => window.canary === true");
-    page.waitForFunction("() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))");
+    page.waitForFunction(
+        "() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))");
   }
 
   @Test
@@ -92,32 +101,37 @@ final class CardSafetyTest {
     waitForImageErrors(page);
 
     assertThat(page.evaluate("() => window.pwned")).isNull();
-    assertThat(stage.locator("script, iframe, svg, object, embed, style, link[rel]").count()).isZero();
-    assertThat(page.evaluate(
-            "() => [...document.querySelectorAll('#stage *')].flatMap((e) => [...e.attributes])"
-                + ".filter((a) => a.name.startsWith('on') || (['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(a.name)"
-                + " && !/^(https?:|\\/)/i.test(a.value.trim()))).map((a) => a.name + '=' + a.value)"))
+    assertThat(stage.locator("script, iframe, svg, object, embed, style, link[rel]").count())
+        .isZero();
+    assertThat(
+            page.evaluate(
+                "() => [...document.querySelectorAll('#stage *')].flatMap((e) => [...e.attributes])"
+                    + ".filter((a) => a.name.startsWith('on') || (['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(a.name)"
+                    + " && !/^(https?:|\\/)/i.test(a.value.trim()))).map((a) => a.name + '=' + a.value)"))
         .isEqualTo(List.of());
     // The markup arrives as text where the field is plain text.
     assertThat(page.locator("[data-element-id=\"pt\"]").textContent()).isEqualTo(PAYLOAD);
     assertThat(page.locator("body").isVisible()).isTrue();
     // Even the unknown component's name is shown as text only.
-    assertThat(page.locator("[data-testid=\"unknown-component\"]").textContent()).contains("<img src=x");
+    assertThat(page.locator("[data-testid=\"unknown-component\"]").textContent())
+        .contains("<img src=x");
   }
 
   @Test
   void renderCard_externalImagesAndStyles_loadNothingFromOtherOriginsUnderTheCsp() {
     Page page = browser.harness(withCsp);
     List<String> foreign = Collections.synchronizedList(new ArrayList<>());
-    page.route("**/*", route -> {
-      String url = route.request().url();
-      if (url.startsWith(withCsp.baseUrl())) {
-        route.resume();
-      } else {
-        foreign.add(url);
-        route.abort();
-      }
-    });
+    page.route(
+        "**/*",
+        route -> {
+          String url = route.request().url();
+          if (url.startsWith(withCsp.baseUrl())) {
+            route.resume();
+          } else {
+            foreign.add(url);
+            route.abort();
+          }
+        });
     mount(
         page,
         "{ body: { elements: ["
@@ -125,7 +139,8 @@ final class CardSafetyTest {
             + " { tag: 'img', element_id: 'im', img_key: 'https://evil.example/b.png', alt: { tag: 'plain_text', content: 'remote' } } ] },"
             + " config: { style: { color: { evil: { light_mode: 'red;background:url(https://evil.example/bg.png)' } } } } }");
     waitForImageErrors(page);
-    // A foreign image waits behind a labelled placeholder until the viewer asks for it (ForeignImageTest).
+    // A foreign image waits behind a labelled placeholder until the viewer asks for it
+    // (ForeignImageTest).
     page.locator("[data-element-id=\"im\"] [data-testid=\"foreign-image\"]").waitFor();
     page.locator("[data-element-id=\"md\"] [data-testid=\"foreign-image\"]").waitFor();
     assertThat(foreign).isEmpty();

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What a person sees of following, unread counts, the composer and mentions, at a desktop and a phone size: each state
- * is checked (nothing wider than the window, the controls in view) and saved under target/screenshots/issue14.
+ * What a person sees of following, unread counts, the composer and mentions, at a desktop and a
+ * phone size: each state is checked (nothing wider than the window, the controls in view) and saved
+ * under target/screenshots/issue14.
  */
 final class ChatHabitsLookTest {
   private static final Path SHOTS = Path.of("target", "screenshots", "issue14");
@@ -33,9 +34,17 @@ final class ChatHabitsLookTest {
   }
 
   private static void fitsTheWindow(Page page) {
-    assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling").isTrue();
-    assertThat((Boolean) page.evaluate("() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollWidth <= l.clientWidth; }"))
-        .as("no message wider than the list").isTrue();
+    assertThat(
+            (Boolean)
+                page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+        .as("no sideways scrolling")
+        .isTrue();
+    assertThat(
+            (Boolean)
+                page.evaluate(
+                    "() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollWidth <= l.clientWidth; }"))
+        .as("no message wider than the list")
+        .isTrue();
   }
 
   @ParameterizedTest
@@ -51,26 +60,34 @@ final class ChatHabitsLookTest {
       Page page = browser.newPage();
       page.setDefaultTimeout(20_000);
       page.setViewportSize(width, height);
-      page.navigate(server.baseUrl() + "/?user=" + server.seed.alice + "&chat=" + server.seed.chatId);
+      page.navigate(
+          server.baseUrl() + "/?user=" + server.seed.alice + "&chat=" + server.seed.chatId);
       page.locator("[data-testid=\"connection-status\"][data-status=\"open\"]").waitFor();
 
       // 1. A long answer streaming while the person is at the bottom.
       String cardId = bot.sendCard(FollowBottomTest.LONG_ANSWER);
       List<String> lines = new ArrayList<>();
       for (int i = 1; i <= 24; i++) {
-        lines.add((i % 6 == 1 ? "### 第 " + (i / 6 + 1) + " 部分\n" : "") + "- 第 " + i + " 行：回答一行一行地打出来，视图始终停在最底部。");
+        lines.add(
+            (i % 6 == 1 ? "### 第 " + (i / 6 + 1) + " 部分\n" : "")
+                + "- 第 "
+                + i
+                + " 行：回答一行一行地打出来，视图始终停在最底部。");
         bot.contentOk(cardId, "md", String.join("\n", lines));
       }
-      page.waitForFunction("() => document.querySelector('[data-element-id=\"md\"]').textContent.includes('第 16 行')");
+      page.waitForFunction(
+          "() => document.querySelector('[data-element-id=\"md\"]').textContent.includes('第 16 行')");
       shot(page, size + "-1-following-a-streamed-answer"); // while it types (the cursor shows)
-      page.waitForFunction("() => document.querySelector('[data-element-id=\"md\"]').textContent.includes('第 24 行')");
+      page.waitForFunction(
+          "() => document.querySelector('[data-element-id=\"md\"]').textContent.includes('第 24 行')");
       fitsTheWindow(page);
       assertThat(page.locator("[data-element-id=\"md\"] li").last()).isInViewport();
 
       // 2. Scrolled up to read: the view stays, the control offers the way down.
       page.locator("[data-testid=\"messages\"]").hover();
       page.mouse().wheel(0, -600);
-      page.waitForFunction("() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollHeight - l.scrollTop - l.clientHeight > 300; }");
+      page.waitForFunction(
+          "() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollHeight - l.scrollTop - l.clientHeight > 300; }");
       for (int i = 25; i <= 30; i++) {
         lines.add("- 第 " + i + " 行：继续输出。");
         bot.contentOk(cardId, "md", String.join("\n", lines));
@@ -84,14 +101,23 @@ final class ChatHabitsLookTest {
       fitsTheWindow(page);
       shot(page, size + "-2-scrolled-up-new-messages-control");
       control.click();
-      page.waitForFunction("() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollHeight - l.scrollTop - l.clientHeight < 1; }");
+      page.waitForFunction(
+          "() => { const l = document.querySelector('[data-testid=\"messages\"]'); return l.scrollHeight - l.scrollTop - l.clientHeight < 1; }");
 
       // 3. Unread counts: messages arrive in General while the person reads the chat with the bot.
-      page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + Directory.p2pChatId(server.seed.appId, server.seed.alice) + "\"]").click();
+      page.locator(
+              "[data-testid=\"chat-item\"][data-chat-id=\""
+                  + Directory.p2pChatId(server.seed.appId, server.seed.alice)
+                  + "\"]")
+          .click();
       bot.sendMessage("text", "{\"text\":\"General 里的新消息 1\"}");
       bobSays(server, "Bob：有人看到部署结果了吗？");
       bobSays(server, "Bob：我这边一切正常。");
-      Locator badge = page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"] [data-testid=\"unread-badge\"]");
+      Locator badge =
+          page.locator(
+              "[data-testid=\"chat-item\"][data-chat-id=\""
+                  + server.seed.chatId
+                  + "\"] [data-testid=\"unread-badge\"]");
       assertThat(badge).hasText("3");
       assertThat(page).hasTitle("(3) OpenCardKit · 网页聊天");
       assertThat(badge).isInViewport();
@@ -99,7 +125,8 @@ final class ChatHabitsLookTest {
       shot(page, size + "-3-unread-counts");
 
       // 4. The multi-line composer, grown to three lines.
-      page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]").click();
+      page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]")
+          .click();
       assertThat(badge).hasCount(0);
       Locator composer = page.locator("[data-testid=\"composer\"]");
       composer.click();
@@ -136,12 +163,22 @@ final class ChatHabitsLookTest {
   }
 
   private static void bobSays(TestServer server, String text) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/web/api/chats/" + server.seed.chatId + "/messages?user=" + server.seed.bob))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("text", text))))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            server.baseUrl()
+                                + "/web/api/chats/"
+                                + server.seed.chatId
+                                + "/messages?user="
+                                + server.seed.bob))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            Json.write(Json.object().put("text", text))))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
   }
 }

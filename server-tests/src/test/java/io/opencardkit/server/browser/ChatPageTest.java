@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The page against a live server: sign-in, chat list previews, composer, forwarding, interactions. */
+/**
+ * The page against a live server: sign-in, chat list previews, composer, forwarding, interactions.
+ */
 final class ChatPageTest {
   static final String STREAMING_CARD =
       "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Answer\"}},"
@@ -23,7 +25,8 @@ final class ChatPageTest {
           + "{\"tag\":\"button\",\"element_id\":\"like\",\"text\":{\"tag\":\"plain_text\",\"content\":\"Like\"},"
           + "\"behaviors\":[{\"type\":\"callback\",\"value\":{\"vote\":\"up\"}}]}]}}";
 
-  private static final LocatorAssertions.ContainsTextOptions WAIT = new LocatorAssertions.ContainsTextOptions().setTimeout(10_000);
+  private static final LocatorAssertions.ContainsTextOptions WAIT =
+      new LocatorAssertions.ContainsTextOptions().setTimeout(10_000);
 
   private static TestServer server;
   private static BrowserFixture browser;
@@ -51,11 +54,15 @@ final class ChatPageTest {
   }
 
   private static Locator message(Page page, String text) {
-    return page.locator("[data-testid=\"message\"]").filter(new Locator.FilterOptions().setHasText(text));
+    return page.locator("[data-testid=\"message\"]")
+        .filter(new Locator.FilterOptions().setHasText(text));
   }
 
   private static Locator preview(Page page) {
-    return page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"] [data-testid=\"chat-preview\"]");
+    return page.locator(
+        "[data-testid=\"chat-item\"][data-chat-id=\""
+            + server.seed.chatId
+            + "\"] [data-testid=\"chat-preview\"]");
   }
 
   @Test
@@ -63,20 +70,34 @@ final class ChatPageTest {
     Page page = browser.newPage();
     page.navigate(server.baseUrl() + "/");
     page.locator("[data-testid=\"user-option\"]").first().waitFor();
-    assertThat(page.locator("[data-testid=\"user-option\"]").allTextContents()).contains("Alice", "Bob");
-    page.locator("[data-testid=\"user-option\"]", new Page.LocatorOptions().setHasText("Bob")).click();
+    assertThat(page.locator("[data-testid=\"user-option\"]").allTextContents())
+        .contains("Alice", "Bob");
+    page.locator("[data-testid=\"user-option\"]", new Page.LocatorOptions().setHasText("Bob"))
+        .click();
     assertThat(page.locator("[data-testid=\"viewer\"]")).hasText("Bob");
-    assertThat(page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]")).isVisible();
+    assertThat(
+            page.locator(
+                "[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]"))
+        .isVisible();
     assertThat(PageErrors.of(page)).isEmpty();
   }
 
   @Test
   void signIn_tokenMode_asksForTheTokenOnce_keepsItOutOfTheAddress_andSignsOut() {
     try (TestServer production =
-        TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withWebAuth(io.opencardkit.server.ServerConfig.WebAuth.TOKEN))) {
+        TestServer.start(
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            c -> c.withWebAuth(io.opencardkit.server.ServerConfig.WebAuth.TOKEN))) {
       Page page = browser.newPage();
-      // An old personal link with the token in it: the token is dropped from the address and signs nobody in.
-      page.navigate(production.baseUrl() + "/?user=" + production.seed.alice + "&token=" + production.seed.aliceToken);
+      // An old personal link with the token in it: the token is dropped from the address and signs
+      // nobody in.
+      page.navigate(
+          production.baseUrl()
+              + "/?user="
+              + production.seed.alice
+              + "&token="
+              + production.seed.aliceToken);
       page.locator("[data-testid=\"signin-form\"]").waitFor();
       assertThat(page.url()).doesNotContain("token").contains("user=" + production.seed.alice);
       assertThat(page.locator("[data-testid=\"signin-user\"]")).hasValue(production.seed.alice);
@@ -91,13 +112,17 @@ final class ChatPageTest {
       assertThat(page.locator("[data-testid=\"viewer\"]")).hasText("Alice");
       assertThat(page.locator("[data-testid=\"mode\"]")).hasText("生产模式");
       page.locator("[data-testid=\"connection-status\"][data-status=\"open\"]").waitFor();
-      assertThat(page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + production.seed.chatId + "\"]")).isVisible();
+      assertThat(
+              page.locator(
+                  "[data-testid=\"chat-item\"][data-chat-id=\"" + production.seed.chatId + "\"]"))
+          .isVisible();
 
       page.locator("[data-testid=\"sign-out\"]").click();
       page.locator("[data-testid=\"signed-out\"]").waitFor();
       page.navigate(production.baseUrl() + "/");
       page.locator("[data-testid=\"signin-form\"]").waitFor();
-      // The page asks who is signed in before showing the form: the browser logs those 401s, and nothing else went wrong.
+      // The page asks who is signed in before showing the form: the browser logs those 401s, and
+      // nothing else went wrong.
       assertThat(PageErrors.of(page)).allMatch(e -> e.contains("status of 401"));
       PageErrors.expect(page, e -> e.contains("status of 401"));
     }
@@ -124,7 +149,8 @@ final class ChatPageTest {
             "post",
             "{\"zh_cn\":{\"title\":\"Release notes\",\"content\":[[{\"tag\":\"text\",\"text\":\"Version 2 is out, see \"},"
                 + "{\"tag\":\"a\",\"href\":\"https://example.com/notes\",\"text\":\"the notes\"},{\"tag\":\"at\",\"user_id\":\""
-                + server.seed.bob + "\"}]]}}");
+                + server.seed.bob
+                + "\"}]]}}");
     String inline =
         bot.sendMessage(
             "interactive",
@@ -165,8 +191,12 @@ final class ChatPageTest {
     // The server refuses too (the button is only the page's courtesy).
     Object status =
         page.evaluate(
-            "(id) => fetch('/web/api/messages/' + id + '/forward?user=" + server.seed.alice + "', { method: 'POST',"
-                + " headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ chat_id: '" + server.seed.chatId + "' }) })"
+            "(id) => fetch('/web/api/messages/' + id + '/forward?user="
+                + server.seed.alice
+                + "', { method: 'POST',"
+                + " headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ chat_id: '"
+                + server.seed.chatId
+                + "' }) })"
                 + ".then(async (r) => r.status + ' ' + (await r.json()).code)",
             card.getAttribute("data-message-id"));
     assertThat(status).isEqualTo("409 300320");
@@ -192,8 +222,11 @@ final class ChatPageTest {
 
   /** The server validates tags, so the showcase's deliberately unknown component must go. */
   static String showcaseWithoutUnknownTag() {
-    com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) io.opencardkit.core.Json.parseOrNull(RenderTest.showcase());
-    com.fasterxml.jackson.databind.node.ArrayNode elements = (com.fasterxml.jackson.databind.node.ArrayNode) card.path("body").path("elements");
+    com.fasterxml.jackson.databind.node.ObjectNode card =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            io.opencardkit.core.Json.parseOrNull(RenderTest.showcase());
+    com.fasterxml.jackson.databind.node.ArrayNode elements =
+        (com.fasterxml.jackson.databind.node.ArrayNode) card.path("body").path("elements");
     for (int i = elements.size() - 1; i >= 0; i--) {
       if ("fancy_widget_v9".equals(elements.get(i).path("tag").asText())) {
         elements.remove(i);
@@ -207,10 +240,13 @@ final class ChatPageTest {
     Page page = openAs(server.seed.alice);
     bot.sendCard(showcaseWithoutUnknownTag());
     String cardId = bot.sendCard(STREAMING_CARD);
-    bot.contentOk(cardId, "md", "## Streaming answer\nThe **typewriter** reveals this text step by step.");
+    bot.contentOk(
+        cardId, "md", "## Streaming answer\nThe **typewriter** reveals this text step by step.");
     message(page, "Streaming answer").waitFor();
-    page.locator("[data-testid=\"messages\"]").evaluate("(el) => { el.scrollTop = el.scrollHeight; }");
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "chat-page.png")));
+    page.locator("[data-testid=\"messages\"]")
+        .evaluate("(el) => { el.scrollTop = el.scrollHeight; }");
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "chat-page.png")));
     assertThat(PageErrors.of(page)).isEmpty();
   }
 }

@@ -30,7 +30,8 @@ final class ComposerTest {
 
   @BeforeAll
   static void startAll() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(20_000); // a shared 2-core machine can be slow; waiting is not retrying
+    PlaywrightAssertions.setDefaultAssertionTimeout(
+        20_000); // a shared 2-core machine can be slow; waiting is not retrying
     server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10));
     browser = BrowserFixture.launch();
     bot = SdkBot.connect(server);
@@ -62,7 +63,8 @@ final class ComposerTest {
 
   /** The viewer's message with this text (once the server answered the send). */
   private static Locator sent(Page page, String text) {
-    return page.locator("[data-testid=\"message\"].own").filter(new Locator.FilterOptions().setHasText(text));
+    return page.locator("[data-testid=\"message\"].own")
+        .filter(new Locator.FilterOptions().setHasText(text));
   }
 
   @Test
@@ -78,8 +80,10 @@ final class ComposerTest {
     Locator message = sent(page, "second line");
     assertThat(message.locator(".msg-text")).hasText("first line\nsecond line");
     assertThat(composer(page)).hasValue("");
-    assertThat(message.locator(".msg-text").innerText()).isEqualTo("first line\nsecond line"); // shown on two lines
-    EventMessage received = bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
+    assertThat(message.locator(".msg-text").innerText())
+        .isEqualTo("first line\nsecond line"); // shown on two lines
+    EventMessage received =
+        bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
     assertThat(received.getMessageType()).isEqualTo("text");
     assertThat(received.getContent()).isEqualTo("{\"text\":\"first line\\nsecond line\"}");
     assertThat(PageErrors.of(page)).isEmpty();
@@ -97,7 +101,8 @@ final class ComposerTest {
 
     Locator message = sent(page, "para two");
     assertThat(message).hasAttribute("data-msg-type", "post");
-    EventMessage received = bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
+    EventMessage received =
+        bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
     assertThat(received.getMessageType()).isEqualTo("post");
     JsonNode post = Json.parseOrNull(received.getContent());
     assertThat(post.get("content")).hasSize(3);
@@ -123,26 +128,32 @@ final class ComposerTest {
     page.keyboard().press("Control+V");
     double many = composer(page).boundingBox().height;
     assertThat(many).isGreaterThan(three).isLessThan(oneLine * 4.5); // capped at six lines
-    assertThat((Boolean) composer(page).evaluate("(el) => el.scrollHeight > el.clientHeight")).isTrue();
+    assertThat((Boolean) composer(page).evaluate("(el) => el.scrollHeight > el.clientHeight"))
+        .isTrue();
 
     page.keyboard().press("Enter");
     Locator message = sent(page, "gamma");
-    assertThat(message.locator(".msg-text").innerText()).isEqualTo(threeLines + "\n4\n5\n6\n7\n8\n9\n10");
-    assertThat(composer(page).boundingBox().height).isEqualTo(oneLine); // back to one line once sent
+    assertThat(message.locator(".msg-text").innerText())
+        .isEqualTo(threeLines + "\n4\n5\n6\n7\n8\n9\n10");
+    assertThat(composer(page).boundingBox().height)
+        .isEqualTo(oneLine); // back to one line once sent
   }
 
   @Test
   void whileASendIsUnderway_theBoxIsEmptyAndUsable_andAFailedSendPutsTheTextBack() {
-    // Regression: the box was disabled until the server answered, so what the person typed meanwhile was lost.
+    // Regression: the box was disabled until the server answered, so what the person typed
+    // meanwhile was lost.
     Page page = open(p2p());
     List<Route> held = new ArrayList<>();
-    page.route("**/web/api/chats/*/messages?*", route -> {
-      if ("POST".equals(route.request().method())) {
-        held.add(route);
-      } else {
-        route.resume();
-      }
-    });
+    page.route(
+        "**/web/api/chats/*/messages?*",
+        route -> {
+          if ("POST".equals(route.request().method())) {
+            held.add(route);
+          } else {
+            route.resume();
+          }
+        });
     composer(page).click();
     page.keyboard().type("first");
     page.keyboard().press("Enter");
@@ -157,9 +168,14 @@ final class ComposerTest {
     page.keyboard().type("this one fails");
     page.keyboard().press("Enter");
     page.waitForCondition(() -> held.size() == 2);
-    held.get(1).fulfill(new Route.FulfillOptions().setStatus(503).setContentType("application/json")
-        .setBody("{\"code\":503,\"msg\":\"storage unavailable, retry later\"}"));
-    assertThat(page.locator("[data-testid=\"composer-error\"]")).containsText("storage unavailable");
+    held.get(1)
+        .fulfill(
+            new Route.FulfillOptions()
+                .setStatus(503)
+                .setContentType("application/json")
+                .setBody("{\"code\":503,\"msg\":\"storage unavailable, retry later\"}"));
+    assertThat(page.locator("[data-testid=\"composer-error\"]"))
+        .containsText("storage unavailable");
     assertThat(composer(page)).hasValue("this one fails"); // nothing typed is lost
   }
 
@@ -172,7 +188,9 @@ final class ComposerTest {
     assertThat(options).hasCount(2);
     assertThat(page.locator("[data-testid=\"mention-list\"]")).containsText("Answer Bot");
     assertThat(page.locator("[data-testid=\"mention-list\"]")).containsText("Bob");
-    assertThat(page.locator("[data-testid=\"mention-list\"]")).not().containsText("Alice"); // not the viewer
+    assertThat(page.locator("[data-testid=\"mention-list\"]"))
+        .not()
+        .containsText("Alice"); // not the viewer
     page.keyboard().type("ans");
     assertThat(options).hasCount(1);
     page.keyboard().press("Enter"); // picks; does not send
@@ -184,15 +202,21 @@ final class ComposerTest {
     Locator message = sent(page, "what time is it?");
     assertThat(message.locator(".md-at")).hasText("@Answer Bot");
     assertThat(message.locator(".msg-text")).hasText("@Answer Bot what time is it?");
-    EventMessage received = bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
+    EventMessage received =
+        bot.awaitEventOf(message.getAttribute("data-message-id")).getEvent().getMessage();
     assertThat(received.getChatType()).isEqualTo("group");
     assertThat(received.getContent()).isEqualTo("{\"text\":\"@_user_1 what time is it?\"}");
     MentionEvent[] mentions = received.getMentions();
     assertThat(mentions).hasSize(1);
     assertThat(mentions[0].getKey()).isEqualTo("@_user_1");
     assertThat(mentions[0].getName()).isEqualTo("Answer Bot");
-    assertThat(mentions[0].getId().getOpenId()).isEqualTo(server.server().directory().app(server.seed.appId).orElseThrow().botOpenId());
-    assertThat(page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"] [data-testid=\"chat-preview\"]"))
+    assertThat(mentions[0].getId().getOpenId())
+        .isEqualTo(server.server().directory().app(server.seed.appId).orElseThrow().botOpenId());
+    assertThat(
+            page.locator(
+                "[data-testid=\"chat-item\"][data-chat-id=\""
+                    + server.seed.chatId
+                    + "\"] [data-testid=\"chat-preview\"]"))
         .hasText("@Answer Bot what time is it?"); // the preview shows the mention as a name too
   }
 
@@ -201,7 +225,8 @@ final class ComposerTest {
     Page page = open(server.seed.chatId);
     composer(page).click();
     page.keyboard().type("hi @b");
-    page.locator("[data-testid=\"mention-option\"][data-member-id=\"" + server.seed.bob + "\"]").click();
+    page.locator("[data-testid=\"mention-option\"][data-member-id=\"" + server.seed.bob + "\"]")
+        .click();
     assertThat(composer(page)).hasValue("hi @Bob ");
     page.keyboard().press("Backspace"); // the space
     page.keyboard().press("Backspace"); // the whole mention

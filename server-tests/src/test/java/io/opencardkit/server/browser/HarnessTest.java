@@ -6,8 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Base of the module tests: one static server for the page's files and one chromium per class, a fresh harness page
- * per test (the page exposes the ES modules to {@code page.evaluate}).
+ * Base of the module tests: one static server for the page's files and one chromium per class, a
+ * fresh harness page per test (the page exposes the ES modules to {@code page.evaluate}).
  */
 abstract class HarnessTest {
   static WebTestServer server;

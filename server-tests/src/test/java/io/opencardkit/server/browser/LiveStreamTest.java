@@ -13,14 +13,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The typewriter and the inspector against a live server: typing, reconnect mid-stream, inspector, replay. */
+/**
+ * The typewriter and the inspector against a live server: typing, reconnect mid-stream, inspector,
+ * replay.
+ */
 final class LiveStreamTest {
   /** A streaming card typed at the documented defaults (70 ms, 1 character, fast). */
   static final String CARD =
       "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Live\"}},"
           + "\"config\":{\"streaming_mode\":true},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"\",\"element_id\":\"md\"}]}}";
 
-  private static final Page.WaitForFunctionOptions LONG = new Page.WaitForFunctionOptions().setTimeout(20_000);
+  private static final Page.WaitForFunctionOptions LONG =
+      new Page.WaitForFunctionOptions().setTimeout(20_000);
 
   private static TestServer server;
   private static BrowserFixture browser;
@@ -46,10 +50,17 @@ final class LiveStreamTest {
     return page;
   }
 
-  /** The message of the bot's last card, with an observer recording every text its md element shows in window.seen. */
+  /**
+   * The message of the bot's last card, with an observer recording every text its md element shows
+   * in window.seen.
+   */
   private static Locator watchNewestCard(Page page) {
-    Locator card = page.locator("[data-testid=\"message\"][data-message-id=\"" + bot.lastMessageId() + "\"]");
-    card.locator("[data-element-id=\"md\"]").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+    Locator card =
+        page.locator("[data-testid=\"message\"][data-message-id=\"" + bot.lastMessageId() + "\"]");
+    card.locator("[data-element-id=\"md\"]")
+        .waitFor(
+            new Locator.WaitForOptions()
+                .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
     page.evaluate(
         "(id) => { const el = document.querySelector('[data-message-id=\"' + id + '\"] [data-element-id=\"md\"]');"
             + " window.seen = []; const note = () => { const t = el.textContent.trim(); if (window.seen[window.seen.length - 1] !== t) window.seen.push(t); };"
@@ -77,7 +88,8 @@ final class LiveStreamTest {
     assertThat(seen.size()).isGreaterThan(20);
     assertThat(seen).allSatisfy(t -> assertThat(finalText).startsWith(t));
     assertThat(shown(card)).isEqualTo(finalText);
-    // Chromium offers permessage-deflate; the page read the frames compressed once for every socket.
+    // Chromium offers permessage-deflate; the page read the frames compressed once for every
+    // socket.
     assertThat(server.server().web().stats().sharedDeflateConnections()).isPositive();
   }
 
@@ -94,9 +106,11 @@ final class LiveStreamTest {
     bot.contentOk(cardId, "md", "one two");
     bot.contentOk(cardId, "md", "one two three");
     bot.contentOk(cardId, "md", "one two three four");
-    page.locator("[data-testid=\"connection-status\"][data-connects=\"2\"]").waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+    page.locator("[data-testid=\"connection-status\"][data-connects=\"2\"]")
+        .waitFor(new Locator.WaitForOptions().setTimeout(10_000));
     bot.contentOk(cardId, "md", "one two three four five");
-    page.waitForFunction("() => window.seen[window.seen.length - 1] === 'one two three four five'", null, LONG);
+    page.waitForFunction(
+        "() => window.seen[window.seen.length - 1] === 'one two three four five'", null, LONG);
     assertThat(shown(card)).isEqualTo("one two three four five");
     assertThat(PageErrors.of(page)).isEmpty();
   }
@@ -115,13 +129,22 @@ final class LiveStreamTest {
     assertThat(inspector).isVisible();
     Locator rows = inspector.locator("[data-testid=\"inspector-events\"] tbody tr");
     assertThat(rows.filter(new Locator.FilterOptions().setHasText("append"))).hasCount(2);
-    assertThat(inspector.locator("[data-testid=\"inspector-events\"] tbody tr[data-op=\"append\"]").last()).containsText("3");
-    assertThat(inspector.locator("[data-testid=\"inspector-refusals\"] tbody tr[data-code=\"300317\"]")).hasCount(1);
-    assertThat(inspector.locator("[data-testid=\"inspector-refusals\"]")).containsText(server.seed.appId);
+    assertThat(
+            inspector
+                .locator("[data-testid=\"inspector-events\"] tbody tr[data-op=\"append\"]")
+                .last())
+        .containsText("3");
+    assertThat(
+            inspector.locator(
+                "[data-testid=\"inspector-refusals\"] tbody tr[data-code=\"300317\"]"))
+        .hasCount(1);
+    assertThat(inspector.locator("[data-testid=\"inspector-refusals\"]"))
+        .containsText(server.seed.appId);
     Locator streaming = inspector.locator("[data-testid=\"inspector-streaming\"]");
     assertThat(streaming).hasAttribute("data-on", "true");
     assertThat(streaming).containsText("窗口剩余 9:");
-    assertThat(inspector.locator("[data-testid=\"inspector-json\"]")).containsText("\"content\": \"abcdef\"");
+    assertThat(inspector.locator("[data-testid=\"inspector-json\"]"))
+        .containsText("\"content\": \"abcdef\"");
     // A new event refreshes the open inspector.
     bot.contentOk(cardId, "md", "abcdefghi");
     assertThat(rows.filter(new Locator.FilterOptions().setHasText("append"))).hasCount(3);
@@ -143,7 +166,8 @@ final class LiveStreamTest {
             + " const note = () => { const el = host.querySelector('[data-element-id=\"md\"]'); const t = el ? el.textContent.trim() : null;"
             + " if (t !== null && window.replayed[window.replayed.length - 1] !== t) window.replayed.push(t); };"
             + " note(); new MutationObserver(note).observe(host, { childList: true, subtree: true, characterData: true }); }");
-    page.waitForFunction("() => window.replayed[window.replayed.length - 1] === 'first second third'", null, LONG);
+    page.waitForFunction(
+        "() => window.replayed[window.replayed.length - 1] === 'first second third'", null, LONG);
     @SuppressWarnings("unchecked")
     List<String> replayed = (List<String>) page.evaluate("() => window.replayed");
     assertThat(replayed.size()).isGreaterThan(5);
@@ -152,7 +176,8 @@ final class LiveStreamTest {
 
   @Test
   void replay_historyWithAReplace_appliesEveryChangeAsViewersReceivedIt() throws Exception {
-    // Regression: the replay was rebuilt from the final card and lost everything before an element's last replace.
+    // Regression: the replay was rebuilt from the final card and lost everything before an
+    // element's last replace.
     Page page = open();
     String cardId = bot.sendCard(CARD);
     watchNewestCard(page);
@@ -190,11 +215,13 @@ final class LiveStreamTest {
     page.locator("[data-testid=\"client-version-switch\"]").selectOption("legacy");
     assertThat(card.locator("[data-element-id=\"md\"]")).hasText("body text");
     page.locator("[data-testid=\"platform-switch\"]").selectOption("ios");
-    assertThat(card.locator("[data-testid=\"card\"]")).hasClass(java.util.regex.Pattern.compile("platform-ios"));
+    assertThat(card.locator("[data-testid=\"card\"]"))
+        .hasClass(java.util.regex.Pattern.compile("platform-ios"));
   }
 
   @Test
-  void preview_streamingWindowRunsOut_chatPreviewAndForwardFollowWithoutACardEvent() throws Exception {
+  void preview_streamingWindowRunsOut_chatPreviewAndForwardFollowWithoutACardEvent()
+      throws Exception {
     try (TestServer shortWindow = TestServer.start(Clock.systemUTC(), Duration.ofSeconds(3))) {
       Bot shortBot = new Bot(shortWindow);
       Page page = browser.newPage();
@@ -203,12 +230,22 @@ final class LiveStreamTest {
       String cardId = shortBot.sendCard(CARD);
       shortBot.contentOk(cardId, "md", "soon closed");
       Locator preview =
-          page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + shortWindow.seed.chatId + "\"] [data-testid=\"chat-preview\"]");
+          page.locator(
+              "[data-testid=\"chat-item\"][data-chat-id=\""
+                  + shortWindow.seed.chatId
+                  + "\"] [data-testid=\"chat-preview\"]");
       assertThat(preview).hasText("[生成中...]");
-      Locator card = page.locator("[data-testid=\"message\"][data-message-id=\"" + shortBot.lastMessageId() + "\"]");
+      Locator card =
+          page.locator(
+              "[data-testid=\"message\"][data-message-id=\"" + shortBot.lastMessageId() + "\"]");
       assertThat(card.locator("[data-testid=\"forward-button\"]")).isDisabled();
-      // The 3 s window closes by itself: the server sends a preview frame, the page re-checks the deadline.
-      assertThat(preview).hasText("Live", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(10_000));
+      // The 3 s window closes by itself: the server sends a preview frame, the page re-checks the
+      // deadline.
+      assertThat(preview)
+          .hasText(
+              "Live",
+              new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                  .setTimeout(10_000));
       assertThat(card.locator("[data-testid=\"forward-button\"]")).isEnabled();
     }
   }

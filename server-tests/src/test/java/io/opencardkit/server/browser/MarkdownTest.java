@@ -7,13 +7,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * markdown.js: the Feishu dialect, and what safePrefix's sources look like rendered while a text is typed (its single
- * cases are tested under Node, server/src/test/js/markdown.test.mjs).
+ * markdown.js: the Feishu dialect, and what safePrefix's sources look like rendered while a text is
+ * typed (its single cases are tested under Node, server/src/test/js/markdown.test.mjs).
  */
 final class MarkdownTest extends HarnessTest {
   /**
-   * A document whose final rendering shows none of the characters of markdown syntax, so any of them appearing
-   * while it is typed is half-finished syntax shown raw.
+   * A document whose final rendering shows none of the characters of markdown syntax, so any of
+   * them appearing while it is typed is half-finished syntax shown raw.
    */
   static final String DOC =
       String.join(
@@ -43,7 +43,9 @@ final class MarkdownTest extends HarnessTest {
           "",
           "Final line with <link url='https://example.com'>icon link</link> and __strong__ and _soft_.");
 
-  /** The sanitised HTML of safePrefix(source) when {@code prefix} is true, else of source itself. */
+  /**
+   * The sanitised HTML of safePrefix(source) when {@code prefix} is true, else of source itself.
+   */
   private String html(String source, boolean prefix) {
     return (String)
         page.evaluate(
@@ -75,7 +77,8 @@ final class MarkdownTest extends HarnessTest {
 
   @Test
   void safePrefix_fullDocument_rendersLikeTheDocument() {
-    // When typing catches up the page renders the source itself; safePrefix must not disturb a finished text.
+    // When typing catches up the page renders the source itself; safePrefix must not disturb a
+    // finished text.
     assertThat(html(DOC, true)).isEqualTo(html(DOC, false));
   }
 
@@ -90,16 +93,33 @@ final class MarkdownTest extends HarnessTest {
                 + "```go\nfmt.Println()\n```\n> q\n\n---\n![alt](img_v2_abc)",
             false);
     assertThat(out)
-        .contains("<h1>H1</h1>", "<h6>H6</h6>", "<strong>b</strong>", "<em>i</em>", "<s>s</s>", "<code>c</code>")
-        .contains("<a href=\"https://a.example/x\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">l</a>")
-        .contains("<a class=\"md-link\" href=\"https://b.example\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">a</a>")
-        .contains("<span class=\"md-font\" data-color=\"red\" style=\"color: rgb(192, 42, 38);\">r</span>")
+        .contains(
+            "<h1>H1</h1>",
+            "<h6>H6</h6>",
+            "<strong>b</strong>",
+            "<em>i</em>",
+            "<s>s</s>",
+            "<code>c</code>")
+        .contains(
+            "<a href=\"https://a.example/x\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">l</a>")
+        .contains(
+            "<a class=\"md-link\" href=\"https://b.example\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">a</a>")
+        .contains(
+            "<span class=\"md-font\" data-color=\"red\" style=\"color: rgb(192, 42, 38);\">r</span>")
         .contains("style=\"color: rgba(1, 2, 3, 0.5);\">q</span>")
         .contains(">@Alice</span>", ">@所有人</span>")
         .contains("<span class=\"md-text-tag tag-carmine\">t</span>")
         .contains("<a class=\"md-link md-link-icon\" href=\"https://c.example\"")
         .contains("title=\"DONE\">✅</span>", ":NOPE:", "*star*")
-        .contains("<ul>", "<ol>", "nested", "<table>", "<td>2</td>", "fmt.Println()", "<blockquote>", "<hr>")
+        .contains(
+            "<ul>",
+            "<ol>",
+            "nested",
+            "<table>",
+            "<td>2</td>",
+            "fmt.Println()",
+            "<blockquote>",
+            "<hr>")
         .contains("class=\"md-img-placeholder\" data-img-key=\"img_v2_abc\"");
   }
 
@@ -110,8 +130,15 @@ final class MarkdownTest extends HarnessTest {
 
   @Test
   void renderMarkdown_unsafeLinkSchemes_areNotLinks() {
-    String out = html("[x](javascript:alert(1)) <a href='javascript:alert(2)'>y</a> <link url='data:text/html,1'>z</link>", false);
+    String out =
+        html(
+            "[x](javascript:alert(1)) <a href='javascript:alert(2)'>y</a> <link url='data:text/html,1'>z</link>",
+            false);
     // An invalid markdown link stays literal text; no element carries the URL.
-    assertThat(out).doesNotContain("href").doesNotContain("<a ").doesNotContain("alert(2)").doesNotContain("data:");
+    assertThat(out)
+        .doesNotContain("href")
+        .doesNotContain("<a ")
+        .doesNotContain("alert(2)")
+        .doesNotContain("data:");
   }
 }

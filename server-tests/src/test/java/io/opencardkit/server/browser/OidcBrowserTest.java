@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * OpenID Connect sign-in end to end in Chromium, on two nodes sharing a store and a bus, against a real provider with
- * a login page: the chat and its WebSocket, the session on the other node, sign-out on every node, expiry, and a
- * person the directory does not know.
+ * OpenID Connect sign-in end to end in Chromium, on two nodes sharing a store and a bus, against a
+ * real provider with a login page: the chat and its WebSocket, the session on the other node,
+ * sign-out on every node, expiry, and a person the directory does not know.
  */
 final class OidcBrowserTest {
   private final MutableClock clock = MutableClock.startingNow();
@@ -44,12 +44,14 @@ final class OidcBrowserTest {
     page.locator("input[name=\"username\"]").waitFor();
     assertThat(page.url()).startsWith(idp.issuer());
     page.locator("input[name=\"username\"]").fill(subject);
-    page.locator("textarea[name=\"claims\"]").fill("{\"email\":\"" + email + "\",\"email_verified\":true}");
+    page.locator("textarea[name=\"claims\"]")
+        .fill("{\"email\":\"" + email + "\",\"email_verified\":true}");
     page.locator("input[type=\"submit\"]").click();
   }
 
   private static Locator message(Page page, String text) {
-    return page.locator("[data-testid=\"message\"]").filter(new Locator.FilterOptions().setHasText(text));
+    return page.locator("[data-testid=\"message\"]")
+        .filter(new Locator.FilterOptions().setHasText(text));
   }
 
   @Test
@@ -60,7 +62,8 @@ final class OidcBrowserTest {
     assertThat(onA.locator("[data-testid=\"viewer\"]")).hasText("Alice");
     assertThat(onA.url()).contains("chat=" + cluster.seed.chatId); // back where the sign-in started
     onA.locator("[data-testid=\"connection-status\"][data-status=\"open\"]").waitFor();
-    new BotCalls(cluster.client(0), () -> cluster.node(0).runtime()).sendText(cluster.seed.chatId, "pushed over the socket");
+    new BotCalls(cluster.client(0), () -> cluster.node(0).runtime())
+        .sendText(cluster.seed.chatId, "pushed over the socket");
     assertThat(message(onA, "pushed over the socket")).isVisible();
 
     // The same browser on the other node: the session cookie signs it in there, WebSocket included.
@@ -72,7 +75,8 @@ final class OidcBrowserTest {
     onB.locator("[data-testid=\"composer\"]").press("Enter");
     assertThat(message(onA, "sent through node B")).isVisible();
 
-    // Signing out on B ends the session on A too: A's socket closes, and its page asks the provider again.
+    // Signing out on B ends the session on A too: A's socket closes, and its page asks the provider
+    // again.
     onB.locator("[data-testid=\"sign-out\"]").click();
     onB.locator("[data-testid=\"signed-out\"]").waitFor();
     onA.locator("input[name=\"username\"]").waitFor();
@@ -85,7 +89,8 @@ final class OidcBrowserTest {
     onA.locator("[data-testid=\"connection-status\"][data-status=\"open\"]").waitFor();
     assertThat(onA.request().get(cluster.baseUrl(1) + "/web/api/session").status()).isEqualTo(200);
     clock.advance(Duration.ofHours(12).plusSeconds(1));
-    onA.locator("input[name=\"username\"]").waitFor(new Locator.WaitForOptions().setTimeout(30_000)); // nodes check every 5 s
+    onA.locator("input[name=\"username\"]")
+        .waitFor(new Locator.WaitForOptions().setTimeout(30_000)); // nodes check every 5 s
     assertThat(onA.request().get(cluster.baseUrl(0) + "/web/api/session").status()).isEqualTo(401);
     assertThat(onA.request().get(cluster.baseUrl(1) + "/web/api/chats").status()).isEqualTo(401);
     // No script failed (the browser's own notes of refused requests aside).
@@ -100,7 +105,8 @@ final class OidcBrowserTest {
     Page page = browser.newPage();
     page.navigate(cluster.baseUrl(1) + "/");
     signInAtProvider(page, "mallory-at-idp", "mallory@example.com");
-    assertThat(page.locator("[data-testid=\"signin-unknown-user\"]")).containsText("mallory@example.com is not a user of this OpenCardKit");
+    assertThat(page.locator("[data-testid=\"signin-unknown-user\"]"))
+        .containsText("mallory@example.com is not a user of this OpenCardKit");
     assertThat(page.request().get(cluster.baseUrl(1) + "/web/api/session").status()).isEqualTo(401);
   }
 }

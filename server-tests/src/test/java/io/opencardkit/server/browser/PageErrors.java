@@ -8,9 +8,9 @@ import java.util.WeakHashMap;
 import java.util.function.Predicate;
 
 /**
- * Uncaught errors and console errors seen by each page. The kit's after-test checks report every error of a page made
- * during a test, unless the test said it expects it ({@link #expect}): a page that threw fails the test even when the
- * test did not look.
+ * Uncaught errors and console errors seen by each page. The kit's after-test checks report every
+ * error of a page made during a test, unless the test said it expects it ({@link #expect}): a page
+ * that threw fails the test even when the test did not look.
  */
 public final class PageErrors {
   private static final Map<Page, List<String>> ERRORS = new WeakHashMap<>();
@@ -28,7 +28,10 @@ public final class PageErrors {
     return errors == null ? List.of() : List.copyOf(errors);
   }
 
-  /** Errors of {@code page} that match {@code expected} are part of the test (a 401 it provokes), not a failure. */
+  /**
+   * Errors of {@code page} that match {@code expected} are part of the test (a 401 it provokes),
+   * not a failure.
+   */
   public static synchronized void expect(Page page, Predicate<String> expected) {
     EXPECTED.computeIfAbsent(page, p -> new ArrayList<>()).add(expected);
   }
@@ -36,6 +39,8 @@ public final class PageErrors {
   /** The errors of {@code page} no expectation covers. */
   static synchronized List<String> unexpected(Page page) {
     List<Predicate<String>> expected = EXPECTED.getOrDefault(page, List.of());
-    return of(page).stream().filter(error -> expected.stream().noneMatch(e -> e.test(error))).toList();
+    return of(page).stream()
+        .filter(error -> expected.stream().noneMatch(e -> e.test(error)))
+        .toList();
   }
 }

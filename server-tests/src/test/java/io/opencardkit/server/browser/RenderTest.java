@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** render.js: every component of the showcase card, placeholders, interactions, client-version previews. */
+/**
+ * render.js: every component of the showcase card, placeholders, interactions, client-version
+ * previews.
+ */
 final class RenderTest extends HarnessTest {
   static String showcase() {
     try (InputStream in = RenderTest.class.getResourceAsStream("/harness/cards/showcase.json")) {
@@ -45,17 +48,36 @@ final class RenderTest extends HarnessTest {
     mount(showcase(), "latest");
     for (String tag :
         List.of(
-            "markdown", "hr", "column_set", "column", "div", "table", "chart", "person", "person_list", "img",
-            "collapsible_panel", "interactive_container", "form", "input", "select_static", "multi_select_static",
-            "date_picker", "checker", "button", "overflow")) {
+            "markdown",
+            "hr",
+            "column_set",
+            "column",
+            "div",
+            "table",
+            "chart",
+            "person",
+            "person_list",
+            "img",
+            "collapsible_panel",
+            "interactive_container",
+            "form",
+            "input",
+            "select_static",
+            "multi_select_static",
+            "date_picker",
+            "checker",
+            "button",
+            "overflow")) {
       assertThat(page.locator("[data-tag=\"" + tag + "\"]").count()).as(tag).isPositive();
     }
     assertThat(page.locator("[data-testid=\"unknown-component\"]").count()).isEqualTo(1);
-    assertThat(page.locator("[data-testid=\"unknown-component\"]").textContent()).contains("fancy_widget_v9");
+    assertThat(page.locator("[data-testid=\"unknown-component\"]").textContent())
+        .contains("fancy_widget_v9");
     assertThat(page.locator("[data-testid=\"broken-component\"]").count()).isZero();
     // The component after the unknown one still renders.
     assertThat(el("tail_md").textContent().trim()).isEqualTo("卡片末尾的文字");
-    assertThat(page.locator(".ock-header.template-blue .ock-title").textContent()).isEqualTo("本周项目进展");
+    assertThat(page.locator(".ock-header.template-blue .ock-title").textContent())
+        .isEqualTo("本周项目进展");
     assertThat(page.locator(".ock-subtitle").textContent()).isEqualTo("OpenCardKit · 第 12 周");
     assertThat(page.locator(".ock-header .ock-tag").allTextContents()).containsExactly("进行中", "重要");
     assertThat(el("note_text").textContent()).isEqualTo("纯文本元素：<不是标签>");
@@ -66,8 +88,10 @@ final class RenderTest extends HarnessTest {
   void renderCard_directoryNames_showForPersonsAndUnknownIdsShowPlaceholderName() {
     mount(showcase(), "latest");
     assertThat(el("p1").textContent()).contains("Alice Wang");
-    assertThat(el("pl1").locator(".ock-person-name").allTextContents()).containsExactly("Alice Wang", "Bob Li", "未知用户");
-    assertThat(el("tbl").locator("tbody tr").first().textContent()).contains("Alice Wang", "渲染器", "¥1,234.50", "完成");
+    assertThat(el("pl1").locator(".ock-person-name").allTextContents())
+        .containsExactly("Alice Wang", "Bob Li", "未知用户");
+    assertThat(el("tbl").locator("tbody tr").first().textContent())
+        .contains("Alice Wang", "渲染器", "¥1,234.50", "完成");
   }
 
   @Test
@@ -90,8 +114,13 @@ final class RenderTest extends HarnessTest {
   @Test
   void renderCard_imgKey_showsLabelledPlaceholderAndUrlShowsImage() {
     mount(showcase(), "latest");
-    assertThat(el("img_key_img").locator(".ock-img-placeholder").textContent()).contains("架构图", "img_v2_041b28e3");
-    mount("{\"body\":{\"elements\":[{\"tag\":\"img\",\"element_id\":\"u\",\"img_key\":\"" + server.baseUrl() + "/harness/cards/pixel.png\"}]}}", "latest");
+    assertThat(el("img_key_img").locator(".ock-img-placeholder").textContent())
+        .contains("架构图", "img_v2_041b28e3");
+    mount(
+        "{\"body\":{\"elements\":[{\"tag\":\"img\",\"element_id\":\"u\",\"img_key\":\""
+            + server.baseUrl()
+            + "/harness/cards/pixel.png\"}]}}",
+        "latest");
     assertThat(el("u").locator("img").getAttribute("src")).endsWith("/harness/cards/pixel.png");
   }
 
@@ -115,7 +144,8 @@ final class RenderTest extends HarnessTest {
     page.locator("[data-testid=\"confirm\"] button").first().click();
     assertThat(actions())
         .containsExactly(
-            Map.of("tag", "button", "element_id", "approve", "value", Map.of("decision", "approve")),
+            Map.of(
+                "tag", "button", "element_id", "approve", "value", Map.of("decision", "approve")),
             Map.of("tag", "button", "element_id", "reject", "value", Map.of("decision", "reject")));
   }
 
@@ -133,9 +163,23 @@ final class RenderTest extends HarnessTest {
         .containsExactly(
             Map.of("tag", "select_static", "element_id", "prio", "option", "high"),
             Map.of("tag", "overflow", "element_id", "more", "option", "remind"),
-            Map.of("tag", "checker", "element_id", "done_ck", "value", Map.of("k", "done"), "checked", true),
+            Map.of(
+                "tag",
+                "checker",
+                "element_id",
+                "done_ck",
+                "value",
+                Map.of("k", "done"),
+                "checked",
+                true),
             Map.of("tag", "input", "element_id", "quick_in", "input_value", "收到"),
-            Map.of("tag", "interactive_container", "element_id", "ic1", "value", Map.of("open", "detail")));
+            Map.of(
+                "tag",
+                "interactive_container",
+                "element_id",
+                "ic1",
+                "value",
+                Map.of("open", "detail")));
     assertThat(el("done_ck").getAttribute("class")).contains("checked-strike");
   }
 
@@ -152,10 +196,16 @@ final class RenderTest extends HarnessTest {
     el("submit_btn").click();
     List<Map<String, Object>> sent = actions();
     assertThat(sent).hasSize(1);
-    assertThat(sent.get(0)).containsEntry("tag", "button").containsEntry("element_id", "submit_btn").containsEntry("name", "submit");
+    assertThat(sent.get(0))
+        .containsEntry("tag", "button")
+        .containsEntry("element_id", "submit_btn")
+        .containsEntry("name", "submit");
     @SuppressWarnings("unchecked")
     Map<String, Object> form = (Map<String, Object>) sent.get(0).get("form_value");
-    assertThat(form).containsEntry("comment", "很好").containsEntry("score", "good").containsEntry("areas", List.of("speed", "look"))
+    assertThat(form)
+        .containsEntry("comment", "很好")
+        .containsEntry("score", "good")
+        .containsEntry("areas", List.of("speed", "look"))
         .containsEntry("agree", true);
     assertThat((String) form.get("due")).matches("2025-06-10 [+-]\\d{4}");
   }
@@ -164,7 +214,8 @@ final class RenderTest extends HarnessTest {
   void clientVersionOld_showsTitleAndUpgradeNoticeInsteadOfBody() {
     mount(showcase(), "old");
     assertThat(page.locator(".ock-title").textContent()).isEqualTo("本周项目进展");
-    assertThat(page.locator("[data-testid=\"upgrade-notice\"]").textContent()).isEqualTo("请升级至最新版本客户端，以查看内容");
+    assertThat(page.locator("[data-testid=\"upgrade-notice\"]").textContent())
+        .isEqualTo("请升级至最新版本客户端，以查看内容");
     assertThat(el("summary_md").count()).isZero();
     mount(showcase(), "legacy");
     assertThat(page.locator("[data-testid=\"upgrade-notice\"]").count()).isZero();
@@ -176,10 +227,15 @@ final class RenderTest extends HarnessTest {
     page.setViewportSize(700, 2200);
     mount(showcase(), "latest");
     Path shot = Path.of("target", "screenshots", "showcase.png");
-    page.locator("[data-testid=\"card\"]").screenshot(new Locator.ScreenshotOptions().setPath(shot));
+    page.locator("[data-testid=\"card\"]")
+        .screenshot(new Locator.ScreenshotOptions().setPath(shot));
     assertThat(shot).exists();
     // A chat card is about 600 px wide, not a page-wide or collapsed layout.
-    double width = ((Number) page.evaluate("() => document.querySelector('[data-testid=\"card\"]').getBoundingClientRect().width")).doubleValue();
+    double width =
+        ((Number)
+                page.evaluate(
+                    "() => document.querySelector('[data-testid=\"card\"]').getBoundingClientRect().width"))
+            .doubleValue();
     assertThat(width).isBetween(590.0, 610.0);
     assertThat(PageErrors.of(page)).isEmpty();
   }

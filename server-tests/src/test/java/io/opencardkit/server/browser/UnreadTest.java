@@ -15,13 +15,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Unread counts in the chat list and the tab title: they appear, clear on open, survive a reload, and agree across tabs. */
+/**
+ * Unread counts in the chat list and the tab title: they appear, clear on open, survive a reload,
+ * and agree across tabs.
+ */
 final class UnreadTest {
   private static final String TITLE = "OpenCardKit · 网页聊天";
 
@@ -31,7 +34,8 @@ final class UnreadTest {
 
   @BeforeAll
   static void startBrowser() {
-    PlaywrightAssertions.setDefaultAssertionTimeout(20_000); // a shared 2-core machine can be slow; waiting is not retrying
+    PlaywrightAssertions.setDefaultAssertionTimeout(
+        20_000); // a shared 2-core machine can be slow; waiting is not retrying
     browser = BrowserFixture.launch();
   }
 
@@ -66,17 +70,30 @@ final class UnreadTest {
   }
 
   private Locator badge(Page page, String chatId) {
-    return page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + chatId + "\"] [data-testid=\"unread-badge\"]");
+    return page.locator(
+        "[data-testid=\"chat-item\"][data-chat-id=\""
+            + chatId
+            + "\"] [data-testid=\"unread-badge\"]");
   }
 
   /** A message from Bob in General, as his page sends it. */
   private void bobSays(String text) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/web/api/chats/" + server.seed.chatId + "/messages?user=" + server.seed.bob))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("text", text))))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            server.baseUrl()
+                                + "/web/api/chats/"
+                                + server.seed.chatId
+                                + "/messages?user="
+                                + server.seed.bob))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            Json.write(Json.object().put("text", text))))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
   }
 
@@ -100,14 +117,18 @@ final class UnreadTest {
     assertThat(badge(page, server.seed.chatId)).hasText("3"); // counted by the server
     assertThat(page).hasTitle("(3) " + TITLE);
 
-    page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]").click();
+    page.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]")
+        .click();
     assertThat(badge(page, server.seed.chatId)).hasCount(0);
     assertThat(page).hasTitle(TITLE);
     assertThat(badge(otherTab, server.seed.chatId)).hasCount(0); // read in one tab, read in all
     assertThat(otherTab).hasTitle(TITLE);
 
     Page afterReload = openAt(p2p());
-    assertThat(afterReload.locator("[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]")).isVisible();
+    assertThat(
+            afterReload.locator(
+                "[data-testid=\"chat-item\"][data-chat-id=\"" + server.seed.chatId + "\"]"))
+        .isVisible();
     assertThat(badge(afterReload, server.seed.chatId)).hasCount(0);
     assertThat(afterReload).hasTitle(TITLE);
     assertThat(PageErrors.of(page)).isEmpty();
@@ -120,19 +141,24 @@ final class UnreadTest {
     elsewhere.locator("[data-testid=\"composer\"]").fill("from my other tab");
     elsewhere.locator("[data-testid=\"composer\"]").press("Enter");
     bobSays("seen at once"); // in the open, visible chat: read as it arrives
-    assertThat(page.locator("[data-testid=\"message\"]").filter(new Locator.FilterOptions().setHasText("seen at once"))).isVisible();
+    assertThat(
+            page.locator("[data-testid=\"message\"]")
+                .filter(new Locator.FilterOptions().setHasText("seen at once")))
+        .isVisible();
     assertThat(badge(elsewhere, server.seed.chatId)).hasCount(0); // read in the tab that shows it
     assertThat(badge(page, server.seed.chatId)).hasCount(0);
 
-    page.evaluate("() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });"
-        + " document.dispatchEvent(new Event('visibilitychange')); }");
+    page.evaluate(
+        "() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });"
+            + " document.dispatchEvent(new Event('visibilitychange')); }");
     bobSays("while you were away");
     bot.sendMessage("text", "{\"text\":\"me too\"}");
     assertThat(badge(page, server.seed.chatId)).hasText("2");
     assertThat(page).hasTitle("(2) " + TITLE);
 
-    page.evaluate("() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });"
-        + " document.dispatchEvent(new Event('visibilitychange')); }");
+    page.evaluate(
+        "() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });"
+            + " document.dispatchEvent(new Event('visibilitychange')); }");
     assertThat(badge(page, server.seed.chatId)).hasCount(0);
     assertThat(page).hasTitle(TITLE);
     assertThat(badge(elsewhere, server.seed.chatId)).hasCount(0);

@@ -9,9 +9,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.function.Consumer;
 
 /**
- * A small HTTP server for browser tests: the page's static files (classpath {@code web/}) at {@code /} and
- * {@code /web/*}, the WebJars at {@code /webjars/*}, the test harness (classpath {@code harness/}) at
- * {@code /harness/*}, optional extra routes (a fake {@code /web/api}) and an optional WebSocket handler.
+ * A small HTTP server for browser tests: the page's static files (classpath {@code web/}) at {@code
+ * /} and {@code /web/*}, the WebJars at {@code /webjars/*}, the test harness (classpath {@code
+ * harness/}) at {@code /harness/*}, optional extra routes (a fake {@code /web/api}) and an optional
+ * WebSocket handler.
  */
 final class WebTestServer implements AutoCloseable {
   /** The policy the page must work under: scripts and styles only from the page's origin. */
@@ -25,17 +26,22 @@ final class WebTestServer implements AutoCloseable {
   private WebTestServer(boolean csp, Consumer<Router> routes, Handler<ServerWebSocket> sockets) {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      if (csp) {
-        ctx.response().putHeader("Content-Security-Policy", CSP);
-      }
-      ctx.response().putHeader("Cache-Control", "no-store");
-      ctx.next();
-    });
+    router
+        .route()
+        .handler(
+            ctx -> {
+              if (csp) {
+                ctx.response().putHeader("Content-Security-Policy", CSP);
+              }
+              ctx.response().putHeader("Cache-Control", "no-store");
+              ctx.next();
+            });
     routes.accept(router);
     router.get("/").handler(ctx -> ctx.reroute("/web/index.html"));
     router.route("/web/*").handler(StaticHandler.create("web").setCachingEnabled(false));
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(false));
+    router
+        .route("/webjars/*")
+        .handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(false));
     router.route("/harness/*").handler(StaticHandler.create("harness").setCachingEnabled(false));
     var server = vertx.createHttpServer().requestHandler(router);
     if (sockets != null) {
@@ -49,7 +55,10 @@ final class WebTestServer implements AutoCloseable {
     return new WebTestServer(true, router -> {}, null);
   }
 
-  /** Static files and the harness; {@code csp} false serves them without the policy (to test the page's own defences). */
+  /**
+   * Static files and the harness; {@code csp} false serves them without the policy (to test the
+   * page's own defences).
+   */
   static WebTestServer start(boolean csp) {
     return new WebTestServer(csp, router -> {}, null);
   }

@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The feed hands each committed event to the listeners once, in version order per card, filling gaps from the store. */
+/**
+ * The feed hands each committed event to the listeners once, in version order per card, filling
+ * gaps from the store.
+ */
 final class CardFeedTest {
   private final InMemoryCardStore store = new InMemoryCardStore();
   private final List<List<CardEvent>> appliedToCache = new CopyOnWriteArrayList<>();
@@ -69,13 +72,16 @@ final class CardFeedTest {
     settle();
 
     assertThat(heard).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-    assertThat(appliedToCache.get(1).stream().map(CardEvent::version).collect(Collectors.toList())).containsExactly(3L, 4L, 5L, 6L);
+    assertThat(appliedToCache.get(1).stream().map(CardEvent::version).collect(Collectors.toList()))
+        .containsExactly(3L, 4L, 5L, 6L);
   }
 
   @Test
   void aCardSeenForTheFirstTime_startsWhereItsEventsStart() throws Exception {
     stored(1, 8);
-    feed.committed(Events.range("c1", 7, 8)); // nobody here could owe a page versions 1 to 6: a snapshot serves them
+    feed.committed(
+        Events.range(
+            "c1", 7, 8)); // nobody here could owe a page versions 1 to 6: a snapshot serves them
     settle();
 
     assertThat(heard).containsExactly(7L, 8L);

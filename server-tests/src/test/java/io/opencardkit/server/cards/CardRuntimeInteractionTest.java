@@ -21,17 +21,36 @@ final class CardRuntimeInteractionTest {
   private static final String APP = "cli_0000000000000001";
   private final MutableClock clock = MutableClock.startingNow();
   private final CardRuntime runtime =
-      new CardRuntime(new InMemoryCardStore(), new CardEngine(clock, CardLimits.feishu()), Runnable::run, new CardIds(clock, 0));
-  private final CardHandle card = runtime.findBlocking(runtime.create(APP, card("Question", true)).join()).orElseThrow();
+      new CardRuntime(
+          new InMemoryCardStore(),
+          new CardEngine(clock, CardLimits.feishu()),
+          Runnable::run,
+          new CardIds(clock, 0));
+  private final CardHandle card =
+      runtime.findBlocking(runtime.create(APP, card("Question", true)).join()).orElseThrow();
 
   private static ObjectNode card(String text, boolean streaming) {
     return CardValidator.parseCard(
-        "{\"schema\":\"2.0\",\"config\":{\"streaming_mode\":" + streaming + "},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + text + "\",\"element_id\":\"md\"}]}}");
+        "{\"schema\":\"2.0\",\"config\":{\"streaming_mode\":"
+            + streaming
+            + "},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\""
+            + text
+            + "\",\"element_id\":\"md\"}]}}");
   }
 
   private Outcome content(int sequence, String text) {
     ObjectNode payload = Json.object().put("element_id", "md").put("content", text);
-    return runtime.mutate(card, new Mutation(Mutation.Kind.CONTENT, APP, sequence, null, Fingerprints.of(text, "" + sequence), payload)).join();
+    return runtime
+        .mutate(
+            card,
+            new Mutation(
+                Mutation.Kind.CONTENT,
+                APP,
+                sequence,
+                null,
+                Fingerprints.of(text, "" + sequence),
+                payload))
+        .join();
   }
 
   @Test
@@ -41,7 +60,8 @@ final class CardRuntimeInteractionTest {
     runtime.lockInteraction(card, deadline).join();
 
     runtime.unlockInteraction(card).join();
-    assertThat(content(1, "a").refusal().code()).isEqualTo(ErrorCode.CARD_IN_INTERACTION); // the other one is still in flight
+    assertThat(content(1, "a").refusal().code())
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION); // the other one is still in flight
     runtime.unlockInteraction(card).join();
 
     assertThat(content(1, "a").accepted()).isTrue();
@@ -58,15 +78,27 @@ final class CardRuntimeInteractionTest {
   @Test
   void applyCallbackCard_replacesTheCardAndEndsTheInteraction() {
     content(1, "streaming");
-    runtime.mutate(card, new Mutation(Mutation.Kind.SETTINGS, APP, 2, null, "off", Json.object().set("config", Json.object().put("streaming_mode", false)))).join();
+    runtime
+        .mutate(
+            card,
+            new Mutation(
+                Mutation.Kind.SETTINGS,
+                APP,
+                2,
+                null,
+                "off",
+                Json.object().set("config", Json.object().put("streaming_mode", false))))
+        .join();
     runtime.lockInteraction(card, clock.millis() + 3000).join();
 
     runtime.applyCallbackCard(card, APP, card("Answered", false)).join();
 
     synchronized (card) {
-      assertThat(card.state().card().get("body").get("elements").get(0).get("content").asText()).isEqualTo("Answered");
+      assertThat(card.state().card().get("body").get("elements").get(0).get("content").asText())
+          .isEqualTo("Answered");
     }
-    assertThat(content(3, "next").accepted()).isFalse(); // not locked any more: refused only because the card no longer streams
+    assertThat(content(3, "next").accepted())
+        .isFalse(); // not locked any more: refused only because the card no longer streams
     assertThat(content(3, "next").refusal().code()).isEqualTo(ErrorCode.STREAMING_CLOSED);
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two runtimes on one store, as two nodes that never hear of each other's writes: a decision taken on a stale copy
- * never reaches the store; the call is decided again on what is stored.
+ * Two runtimes on one store, as two nodes that never hear of each other's writes: a decision taken
+ * on a stale copy never reaches the store; the call is decided again on what is stored.
  */
 final class CardRuntimeSharedStoreTest {
   private static final String APP = "cli_0000000000000001";
@@ -34,7 +34,12 @@ final class CardRuntimeSharedStoreTest {
   private final CardRuntime second = runtime(2);
 
   private CardRuntime runtime(int node) {
-    return new CardRuntime(store, new CardEngine(clock, CardLimits.feishu()), Runnable::run, new CardIds(clock, node), true);
+    return new CardRuntime(
+        store,
+        new CardEngine(clock, CardLimits.feishu()),
+        Runnable::run,
+        new CardIds(clock, node),
+        true);
   }
 
   @AfterEach
@@ -50,12 +55,26 @@ final class CardRuntimeSharedStoreTest {
 
   private static Outcome content(CardRuntime runtime, String cardId, int sequence, String text) {
     ObjectNode payload = Json.object().put("element_id", "md").put("content", text);
-    return runtime.mutate(cardId, new Mutation(Mutation.Kind.CONTENT, APP, sequence, null, Fingerprints.of(text, "" + sequence), payload)).join();
+    return runtime
+        .mutate(
+            cardId,
+            new Mutation(
+                Mutation.Kind.CONTENT,
+                APP,
+                sequence,
+                null,
+                Fingerprints.of(text, "" + sequence),
+                payload))
+        .join();
   }
 
   private static Outcome streaming(CardRuntime runtime, String cardId, int sequence, boolean on) {
     ObjectNode payload = Json.object().set("config", Json.object().put("streaming_mode", on));
-    return runtime.mutate(cardId, new Mutation(Mutation.Kind.SETTINGS, APP, sequence, null, "s" + sequence, payload)).join();
+    return runtime
+        .mutate(
+            cardId,
+            new Mutation(Mutation.Kind.SETTINGS, APP, sequence, null, "s" + sequence, payload))
+        .join();
   }
 
   private static String text(CardRuntime runtime, String cardId) {
@@ -71,7 +90,10 @@ final class CardRuntimeSharedStoreTest {
     second.findBlocking(cardId); // the second node caches it now
 
     assertThat(content(first, cardId, 1, "one").accepted()).isTrue();
-    Outcome late = content(second, cardId, 1, "uno"); // decided on the stale copy, refused by the store, decided again
+    Outcome late =
+        content(
+            second, cardId, 1,
+            "uno"); // decided on the stale copy, refused by the store, decided again
 
     assertThat(late.refusal().code()).isEqualTo(ErrorCode.SEQUENCE_NOT_INCREASING);
     assertThat(text(second, cardId)).isEqualTo("one");
@@ -81,26 +103,32 @@ final class CardRuntimeSharedStoreTest {
   void acceptanceOnAStaleCopy_thatTheStoredStateRefuses_isRefused() {
     String cardId = first.create(APP, streamingCard()).join();
     second.findBlocking(cardId);
-    assertThat(streaming(first, cardId, 1, false).accepted()).isTrue(); // the second node still thinks it streams
+    assertThat(streaming(first, cardId, 1, false).accepted())
+        .isTrue(); // the second node still thinks it streams
 
-    assertThat(content(second, cardId, 2, "too late").refusal().code()).isEqualTo(ErrorCode.STREAMING_CLOSED);
-    assertThat(store.events(cardId, 0, 10)).hasSize(2); // created, settings: nothing of the stale decision
+    assertThat(content(second, cardId, 2, "too late").refusal().code())
+        .isEqualTo(ErrorCode.STREAMING_CLOSED);
+    assertThat(store.events(cardId, 0, 10))
+        .hasSize(2); // created, settings: nothing of the stale decision
   }
 
   @Test
-  void readThroughTheOtherNode_showsWhatTheFirstAcknowledged_thoughItNeverHeardOfIt() throws Exception {
+  void readThroughTheOtherNode_showsWhatTheFirstAcknowledged_thoughItNeverHeardOfIt()
+      throws Exception {
     String cardId = first.create(APP, streamingCard()).join();
     List<Long> heardBySecond = new CopyOnWriteArrayList<>();
     second.addListener(events -> events.forEach(e -> heardBySecond.add(e.version())));
     second.findBlocking(cardId); // cached at version 1
-    assertThat(content(first, cardId, 1, "one").accepted()).isTrue(); // acknowledged; its broadcast never came
+    assertThat(content(first, cardId, 1, "one").accepted())
+        .isTrue(); // acknowledged; its broadcast never came
 
     CardHandle read = second.findCurrentBlocking(cardId).orElseThrow();
 
     synchronized (read) {
       assertThat(ElementTree.content(ElementTree.find(read.state().card(), "md"))).isEqualTo("one");
     }
-    assertThat(text(second, cardId)).isEqualTo("one"); // the cached copy itself was brought up to date
+    assertThat(text(second, cardId))
+        .isEqualTo("one"); // the cached copy itself was brought up to date
     settleFeed(second);
     assertThat(heardBySecond).containsExactly(2L); // and its viewers heard of the version
   }
@@ -124,7 +152,8 @@ final class CardRuntimeSharedStoreTest {
     String one = first.create(APP, streamingCard()).join();
     String two = first.create(APP, streamingCard()).join();
     List<String> heardBySecond = new CopyOnWriteArrayList<>();
-    second.addListener(events -> events.forEach(e -> heardBySecond.add(e.cardId() + "@" + e.version())));
+    second.addListener(
+        events -> events.forEach(e -> heardBySecond.add(e.cardId() + "@" + e.version())));
     second.findBlocking(one);
     second.findBlocking(two);
     assertThat(content(first, one, 1, "a").accepted()).isTrue();
@@ -153,7 +182,8 @@ final class CardRuntimeSharedStoreTest {
     assertThat(streaming(first, cardId, 2, true).accepted()).isTrue();
 
     assertThat(content(second, cardId, 3, "open again").accepted()).isTrue();
-    assertThat(text(first, cardId)).isEqualTo(""); // the first node never heard: nothing tells it in this test
+    assertThat(text(first, cardId))
+        .isEqualTo(""); // the first node never heard: nothing tells it in this test
     assertThat(text(second, cardId)).isEqualTo("open again");
   }
 }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes behind a load balancer, a real browser and the official SDK, both through the balancer: the node serving
- * them is killed (SIGKILL) in the middle of a streamed answer; the bot carries on through the other node and the page,
- * reconnected there, ends with exactly the bot's text.
+ * Two nodes behind a load balancer, a real browser and the official SDK, both through the balancer:
+ * the node serving them is killed (SIGKILL) in the middle of a streamed answer; the bot carries on
+ * through the other node and the page, reconnected there, ends with exactly the bot's text.
  */
 final class ClusterBrowserTest {
   private static final String CARD =
@@ -44,8 +44,30 @@ final class ClusterBrowserTest {
   ClusterBrowserTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-cluster-browser");
     String store = TestPostgres.withSchema(TestPostgres.url(), schema);
-    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seed.writeTo(dir).toString(), "--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
-    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
+    nodes.add(
+        ServerProcess.start(
+            dir.resolve("a"),
+            List.of(
+                "--seed",
+                seed.writeTo(dir).toString(),
+                "--store",
+                store,
+                "--bus",
+                redis.url(),
+                "--web-auth",
+                "development",
+                "--insecure-dev-login")));
+    nodes.add(
+        ServerProcess.start(
+            dir.resolve("b"),
+            List.of(
+                "--store",
+                store,
+                "--bus",
+                redis.url(),
+                "--web-auth",
+                "development",
+                "--insecure-dev-login")));
     balancer = TcpProxy.failover(List.of(port(0), port(1)));
   }
 
@@ -64,16 +86,27 @@ final class ClusterBrowserTest {
 
   @Test
   void nodeKilledMidStream_pageReconnectsThroughTheBalancerAndShowsTheExactText() throws Exception {
-    Client sdk = Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(balancer.baseUrl()).requestTimeout(5, TimeUnit.SECONDS).build();
-    BotCalls bot = new BotCalls(sdk, () -> {
-      throw new UnsupportedOperationException("the nodes run in other processes");
-    });
+    Client sdk =
+        Client.newBuilder(seed.appId, seed.appSecret)
+            .openBaseUrl(balancer.baseUrl())
+            .requestTimeout(5, TimeUnit.SECONDS)
+            .build();
+    BotCalls bot =
+        new BotCalls(
+            sdk,
+            () -> {
+              throw new UnsupportedOperationException("the nodes run in other processes");
+            });
     Page page = browser.newPage();
     page.navigate(balancer.baseUrl() + "/?user=" + seed.alice);
     page.locator("[data-testid=\"connection-status\"][data-status=\"open\"]").waitFor();
     String cardId = bot.createCard(CARD);
     String messageId = bot.sendCard("chat_id", seed.chatId, cardId);
-    Locator md = page.locator("[data-testid=\"message\"][data-message-id=\"" + messageId + "\"] [data-element-id=\"md\"]");
+    Locator md =
+        page.locator(
+            "[data-testid=\"message\"][data-message-id=\""
+                + messageId
+                + "\"] [data-element-id=\"md\"]");
     md.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.ATTACHED));
 
     StringBuilder text = new StringBuilder();
@@ -83,8 +116,12 @@ final class ClusterBrowserTest {
       text.append("before").append(sequence).append(' ');
       bot.contentOk(cardId, text.toString(), sequence);
     }
-    page.waitForFunction("(t) => document.querySelector('[data-message-id=\"" + messageId + "\"] [data-element-id=\"md\"]')"
-        + ".textContent.trim() === t", text.toString().trim());
+    page.waitForFunction(
+        "(t) => document.querySelector('[data-message-id=\""
+            + messageId
+            + "\"] [data-element-id=\"md\"]')"
+            + ".textContent.trim() === t",
+        text.toString().trim());
 
     nodes.get(0).kill9(); // the node both the page and the bot were using
 
@@ -96,16 +133,26 @@ final class ClusterBrowserTest {
     retryUntilAccepted(bot, cardId, text.toString() + "done", ++sequence);
     String last = text + "done";
 
-    page.waitForFunction("(t) => document.querySelector('[data-message-id=\"" + messageId + "\"] [data-element-id=\"md\"]')"
-        + ".textContent.trim() === t", last, new Page.WaitForFunctionOptions().setTimeout(30_000));
+    page.waitForFunction(
+        "(t) => document.querySelector('[data-message-id=\""
+            + messageId
+            + "\"] [data-element-id=\"md\"]')"
+            + ".textContent.trim() === t",
+        last,
+        new Page.WaitForFunctionOptions().setTimeout(30_000));
     assertThat(md.textContent().trim()).isEqualTo(last);
     Locator status = page.locator("[data-testid=\"connection-status\"]");
     assertThat(status.getAttribute("data-status")).isEqualTo("open");
-    assertThat(Integer.parseInt(status.getAttribute("data-connects"))).as("the page reconnected").isGreaterThanOrEqualTo(2);
+    assertThat(Integer.parseInt(status.getAttribute("data-connects")))
+        .as("the page reconnected")
+        .isGreaterThanOrEqualTo(2);
     assertThat(PageErrors.of(page)).isEmpty();
   }
 
-  /** What a bot does with a call the dead node never answered: the same request again (same uuid) until accepted. */
+  /**
+   * What a bot does with a call the dead node never answered: the same request again (same uuid)
+   * until accepted.
+   */
   private static void retryUntilAccepted(BotCalls bot, String cardId, String text, int sequence) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String uuid = "u-" + sequence;
@@ -117,7 +164,9 @@ final class ClusterBrowserTest {
       } catch (Exception e) {
         // the connection to the dead node broke: the next attempt goes to the other one
       }
-      assertThat(System.nanoTime() - deadline).as("update %d accepted in time", sequence).isNegative();
+      assertThat(System.nanoTime() - deadline)
+          .as("update %d accepted in time", sequence)
+          .isNegative();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }

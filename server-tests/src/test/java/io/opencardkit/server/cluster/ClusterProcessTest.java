@@ -33,8 +33,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two OpenCardKit processes on loopback sharing the local PostgreSQL (a fresh schema) and a Redis of their own: what
- * the issue asks of a cluster, checked through the official SDK and recording browser stand-ins.
+ * Two OpenCardKit processes on loopback sharing the local PostgreSQL (a fresh schema) and a Redis
+ * of their own: what the issue asks of a cluster, checked through the official SDK and recording
+ * browser stand-ins.
  */
 final class ClusterProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -49,8 +50,30 @@ final class ClusterProcessTest {
   ClusterProcessTest() throws Exception {
     Path dir = Files.createTempDirectory("okc-cluster-proc");
     Path seedFile = seed.writeTo(dir);
-    nodes.add(ServerProcess.start(dir.resolve("a"), List.of("--seed", seedFile.toString(), "--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
-    nodes.add(ServerProcess.start(dir.resolve("b"), List.of("--store", store, "--bus", redis.url(), "--web-auth", "development", "--insecure-dev-login")));
+    nodes.add(
+        ServerProcess.start(
+            dir.resolve("a"),
+            List.of(
+                "--seed",
+                seedFile.toString(),
+                "--store",
+                store,
+                "--bus",
+                redis.url(),
+                "--web-auth",
+                "development",
+                "--insecure-dev-login")));
+    nodes.add(
+        ServerProcess.start(
+            dir.resolve("b"),
+            List.of(
+                "--store",
+                store,
+                "--bus",
+                redis.url(),
+                "--web-auth",
+                "development",
+                "--insecure-dev-login")));
   }
 
   @AfterEach
@@ -62,13 +85,19 @@ final class ClusterProcessTest {
   }
 
   private Client sdk(int node) {
-    return Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(nodes.get(node).baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
+    return Client.newBuilder(seed.appId, seed.appSecret)
+        .openBaseUrl(nodes.get(node).baseUrl())
+        .requestTimeout(10, TimeUnit.SECONDS)
+        .build();
   }
 
   private BotCalls bot(int node) {
-    return new BotCalls(sdk(node), () -> {
-      throw new UnsupportedOperationException("the node runs in another process: read the store");
-    });
+    return new BotCalls(
+        sdk(node),
+        () -> {
+          throw new UnsupportedOperationException(
+              "the node runs in another process: read the store");
+        });
   }
 
   private PageSocket viewer(int node, String openId, String resumeJson) throws Exception {
@@ -83,16 +112,22 @@ final class ClusterProcessTest {
     socket.await(f -> "message".equals(f.path("type").asText()), WAIT, "message");
   }
 
-  private static void awaitVersion(PageSocket socket, String cardId, long version) throws InterruptedException {
+  private static void awaitVersion(PageSocket socket, String cardId, long version)
+      throws InterruptedException {
     socket.await(
-        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version, WAIT, "of version " + version);
+        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version,
+        WAIT,
+        "of version " + version);
   }
 
   /** The card as PostgreSQL holds it. */
   private CardState stored(String cardId) {
     try (PostgresCardStore pg = PostgresCardStore.open(PostgresConfig.parse(store))) {
       LoadedCard loaded = pg.loadCard(cardId).orElseThrow();
-      CardState state = loaded.snapshot() == null ? new CardState(cardId) : CardStateCodec.read(cardId, loaded.snapshot().stateJson());
+      CardState state =
+          loaded.snapshot() == null
+              ? new CardState(cardId)
+              : CardStateCodec.read(cardId, loaded.snapshot().stateJson());
       loaded.eventsAfter().forEach(state::apply);
       return state;
     }
@@ -109,7 +144,9 @@ final class ClusterProcessTest {
   }
 
   @Test
-  void stream_writtenAlternatelyThroughBothNodes_endsExactAndViewersOnBothSeeEveryIncrementOnceInOrder() throws Exception {
+  void
+      stream_writtenAlternatelyThroughBothNodes_endsExactAndViewersOnBothSeeEveryIncrementOnceInOrder()
+          throws Exception {
     PageSocket aliceOnA = viewer(0, seed.alice, "{}");
     PageSocket bobOnB = viewer(1, seed.bob, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
@@ -143,21 +180,32 @@ final class ClusterProcessTest {
     for (int sequence = 1; sequence <= 20; sequence++) {
       int s = sequence;
       CountDownLatch start = new CountDownLatch(1);
-      CompletableFuture<Integer> viaA = CompletableFuture.supplyAsync(() -> call(start, () -> a.content(cardId, "a" + s, s)));
-      CompletableFuture<Integer> viaB = CompletableFuture.supplyAsync(() -> call(start, () -> b.content(cardId, "b" + s, s)));
+      CompletableFuture<Integer> viaA =
+          CompletableFuture.supplyAsync(() -> call(start, () -> a.content(cardId, "a" + s, s)));
+      CompletableFuture<Integer> viaB =
+          CompletableFuture.supplyAsync(() -> call(start, () -> b.content(cardId, "b" + s, s)));
       start.countDown();
       assertThat(List.of(viaA.get(30, TimeUnit.SECONDS), viaB.get(30, TimeUnit.SECONDS)))
-          .as("round %d", s).containsExactlyInAnyOrder(0, ErrorCode.SEQUENCE_NOT_INCREASING.code());
+          .as("round %d", s)
+          .containsExactlyInAnyOrder(0, ErrorCode.SEQUENCE_NOT_INCREASING.code());
     }
 
-    List<Integer> sequences = storedEvents(cardId).stream()
-        .filter(e -> e.type() == EventType.CONTENT_APPENDED || e.type() == EventType.CONTENT_REPLACED)
-        .map(CardEvent::sequence).collect(Collectors.toList());
-    assertThat(sequences).containsExactlyElementsOf(IntStream.rangeClosed(1, 20).boxed().collect(Collectors.toList()));
+    List<Integer> sequences =
+        storedEvents(cardId).stream()
+            .filter(
+                e ->
+                    e.type() == EventType.CONTENT_APPENDED
+                        || e.type() == EventType.CONTENT_REPLACED)
+            .map(CardEvent::sequence)
+            .collect(Collectors.toList());
+    assertThat(sequences)
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, 20).boxed().collect(Collectors.toList()));
   }
 
   @Test
-  void killNine_ofOneNodeMidStream_losesNothingAcknowledgedAndItsViewersResumeOnTheOther() throws Exception {
+  void killNine_ofOneNodeMidStream_losesNothingAcknowledgedAndItsViewersResumeOnTheOther()
+      throws Exception {
     PageSocket aliceOnA = viewer(0, seed.alice, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
     bot(0).sendCard("chat_id", seed.chatId, cardId);
@@ -167,7 +215,8 @@ final class ClusterProcessTest {
     String acknowledged = "";
     int sequence = 0;
     StringBuilder text = new StringBuilder();
-    // Updates as fast as node A answers; it dies after the 25th is acknowledged, with the 26th possibly in flight.
+    // Updates as fast as node A answers; it dies after the 25th is acknowledged, with the 26th
+    // possibly in flight.
     CompletableFuture<Integer> inFlight;
     while (sequence < 25) {
       sequence++;
@@ -181,12 +230,16 @@ final class ClusterProcessTest {
     attempted.add(text.toString());
     String last = text.toString();
     int lastSequence = sequence;
-    inFlight = CompletableFuture.supplyAsync(() -> call(new CountDownLatch(0), () -> viaA.content(cardId, last, lastSequence)));
+    inFlight =
+        CompletableFuture.supplyAsync(
+            () -> call(new CountDownLatch(0), () -> viaA.content(cardId, last, lastSequence)));
     nodes.get(0).kill9();
     inFlight.handle((code, failure) -> null).get(30, TimeUnit.SECONDS);
 
     String afterCrash = text(stored(cardId));
-    assertThat(afterCrash).startsWith(acknowledged).isIn(attempted); // every acknowledged update survived, nothing torn
+    assertThat(afterCrash)
+        .startsWith(acknowledged)
+        .isIn(attempted); // every acknowledged update survived, nothing torn
 
     BotCalls viaB = bot(1); // the bot carries on through the surviving node
     for (int i = 0; i < 10; i++) {
@@ -199,7 +252,8 @@ final class ClusterProcessTest {
     assertThat(text(finalState)).isEqualTo(text.toString());
 
     long held = ViewerModel.of(aliceOnA, cardId).version;
-    PageSocket aliceOnB = viewer(1, seed.alice, "{\"" + cardId + "\":" + held + "}"); // the page reconnects elsewhere
+    PageSocket aliceOnB =
+        viewer(1, seed.alice, "{\"" + cardId + "\":" + held + "}"); // the page reconnects elsewhere
     awaitVersion(aliceOnB, cardId, finalState.version());
     ViewerModel page = ViewerModel.of(List.of(aliceOnA, aliceOnB), cardId);
     assertThat(page.anomalies).isEmpty();
@@ -207,7 +261,8 @@ final class ClusterProcessTest {
   }
 
   @Test
-  void redisRestart_duringAStream_writesStayAcknowledgedAndViewersCatchUpWhenItReturns() throws Exception {
+  void redisRestart_duringAStream_writesStayAcknowledgedAndViewersCatchUpWhenItReturns()
+      throws Exception {
     PageSocket bobOnB = viewer(1, seed.bob, "{}");
     String cardId = bot(0).createCard(BotCalls.STREAMING_CARD);
     bot(0).sendCard("chat_id", seed.chatId, cardId);

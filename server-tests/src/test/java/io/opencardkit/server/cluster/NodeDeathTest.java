@@ -36,30 +36,44 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 15: a node dies ({@code kill -9}) at a random moment while bots stream through it; the surviving node at once
- * answers every card with what the dead node acknowledged, and its viewers receive every acknowledged version.
+ * Issue 15: a node dies ({@code kill -9}) at a random moment while bots stream through it; the
+ * surviving node at once answers every card with what the dead node acknowledged, and its viewers
+ * receive every acknowledged version.
  *
- * <p>Nodes share a fresh PostgreSQL schema and a private Redis: the survivor, which holds a viewer of the chat for the
- * whole test, and one victim per trial, each booting while the previous trial is checked. Each trial streams through
- * the victim from several client threads and kills it at a random moment once every client has had a few answers,
- * then right away reads every card through the survivor ({@code GET im/v1/messages/:id}): each read must show the last
- * acknowledged text, or the text of the call that was in flight when the node died. The "watched" cards are not
- * read at once: nothing but the survivor noticing the death can bring them to its viewer, which must then hold the
- * stored text, having received every version as a card frame, in order, without a gap or a snapshot.
+ * <p>Nodes share a fresh PostgreSQL schema and a private Redis: the survivor, which holds a viewer
+ * of the chat for the whole test, and one victim per trial, each booting while the previous trial
+ * is checked. Each trial streams through the victim from several client threads and kills it at a
+ * random moment once every client has had a few answers, then right away reads every card through
+ * the survivor ({@code GET im/v1/messages/:id}): each read must show the last acknowledged text, or
+ * the text of the call that was in flight when the node died. The "watched" cards are not read at
+ * once: nothing but the survivor noticing the death can bring them to its viewer, which must then
+ * hold the stored text, having received every version as a card frame, in order, without a gap or a
+ * snapshot.
  *
- * <p>Deterministic by construction: nothing is asserted about time. Waits are for frames that must come, bounded
- * only to fail rather than hang. The kill moments come from a fixed seed, so a run can be repeated.
+ * <p>Deterministic by construction: nothing is asserted about time. Waits are for frames that must
+ * come, bounded only to fail rather than hang. The kill moments come from a fixed seed, so a run
+ * can be repeated.
  */
 final class NodeDeathTest {
   private static final int TRIALS = 24;
   private static final int READ_CLIENTS = 4;
   private static final int CARDS_PER_CLIENT = 2;
   private static final long SEED = 15L;
-  /** Each client has this many answers before the node may be killed, so every trial kills a stream in progress. */
+
+  /**
+   * Each client has this many answers before the node may be killed, so every trial kills a stream
+   * in progress.
+   */
   private static final int ACKNOWLEDGED_BEFORE_KILL = 3;
+
   private static final Duration WAIT = Duration.ofSeconds(60);
-  /** A node is started for every trial: the client compiler only, which costs a starting JVM a fraction of the CPU. */
-  private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+
+  /**
+   * A node is started for every trial: the client compiler only, which costs a starting JVM a
+   * fraction of the CPU.
+   */
+  private static final List<String> QUICK_START =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
   private final TestSeed seed = new TestSeed();
   private final String schema = TestPostgres.newSchema();
@@ -77,7 +91,11 @@ final class NodeDeathTest {
   @AfterEach
   void stop() {
     if (spare != null) {
-      spare.handle((node, e) -> node).orTimeout(2, TimeUnit.MINUTES).exceptionally(e -> null).join(); // it joins processes
+      spare
+          .handle((node, e) -> node)
+          .orTimeout(2, TimeUnit.MINUTES)
+          .exceptionally(e -> null)
+          .join(); // it joins processes
     }
     sockets.forEach(PageSocket::close);
     processes.forEach(ServerProcess::close);
@@ -90,7 +108,17 @@ final class NodeDeathTest {
 
   private ServerProcess startNode(List<String> extra) {
     List<String> args =
-        new ArrayList<>(List.of("--store", store, "--bus", redis.url(), "--streaming-timeout", "1h", "--web-auth", "development", "--insecure-dev-login"));
+        new ArrayList<>(
+            List.of(
+                "--store",
+                store,
+                "--bus",
+                redis.url(),
+                "--streaming-timeout",
+                "1h",
+                "--web-auth",
+                "development",
+                "--insecure-dev-login"));
     args.addAll(extra);
     ServerProcess node;
     synchronized (processes) {
@@ -105,17 +133,24 @@ final class NodeDeathTest {
   }
 
   private Client sdk(ServerProcess node) {
-    return Client.newBuilder(seed.appId, seed.appSecret).openBaseUrl(node.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
+    return Client.newBuilder(seed.appId, seed.appSecret)
+        .openBaseUrl(node.baseUrl())
+        .requestTimeout(10, TimeUnit.SECONDS)
+        .build();
   }
 
   private static BotCalls bot(Client sdk) {
-    return new BotCalls(sdk, () -> {
-      throw new UnsupportedOperationException("the node runs in another process");
-    });
+    return new BotCalls(
+        sdk,
+        () -> {
+          throw new UnsupportedOperationException("the node runs in another process");
+        });
   }
 
   @Test
-  void killNine_atRandomMoments_theSurvivorAnswersEveryAcknowledgedUpdateAtOnceAndItsViewerMissesNone() throws Exception {
+  void
+      killNine_atRandomMoments_theSurvivorAnswersEveryAcknowledgedUpdateAtOnceAndItsViewerMissesNone()
+          throws Exception {
     ServerProcess survivor = startNode(List.of("--seed", seed.writeTo(dir).toString()));
     spare = startNodeInBackground();
     pg = PostgresCardStore.open(PostgresConfig.parse(store));
@@ -134,7 +169,10 @@ final class NodeDeathTest {
     readCards.forEach(all::addAll);
     all.addAll(watchedCards);
     for (StreamedCard card : all) {
-      viewer.await(f -> card.messageId.equals(f.path("message").path("message_id").asText()), WAIT, "message " + card.messageId);
+      viewer.await(
+          f -> card.messageId.equals(f.path("message").path("message_id").asText()),
+          WAIT,
+          "message " + card.messageId);
     }
 
     Random random = new Random(SEED);
@@ -149,7 +187,9 @@ final class NodeDeathTest {
         clients.add(Streamer.start(viaVictim, cards, streaming, unexpected));
       }
       clients.add(Streamer.start(viaVictim, watchedCards, streaming, unexpected));
-      assertThat(streaming.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every client streams through the node").isTrue();
+      assertThat(streaming.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .as("every client streams through the node")
+          .isTrue();
       int moment = random.nextInt(800);
       Thread.sleep(moment); // the random moment: a pause in the test, not a timed assertion
       victim.kill9();
@@ -161,14 +201,24 @@ final class NodeDeathTest {
       assertThat(unexpected).as("answers other than 0 from the node before it died").isEmpty();
       for (List<StreamedCard> cards : readCards) {
         for (StreamedCard card : cards) {
-          boolean viewerBehind = !ViewerModel.of(viewer, card.cardId).text.equals(card.acknowledged);
-          tally.read(card, textThrough(viaSurvivor, card.messageId), System.nanoTime() - killed, viewerBehind);
+          boolean viewerBehind =
+              !ViewerModel.of(viewer, card.cardId).text.equals(card.acknowledged);
+          tally.read(
+              card,
+              textThrough(viaSurvivor, card.messageId),
+              System.nanoTime() - killed,
+              viewerBehind);
         }
       }
-      spare = trial < TRIALS ? startNodeInBackground() : null; // boots while the survivor's viewer is checked
+      spare =
+          trial < TRIALS
+              ? startNodeInBackground()
+              : null; // boots while the survivor's viewer is checked
       for (StreamedCard card : all) {
         CardState stored = stored(card.cardId);
-        assertThat(text(stored)).as("stored text of %s", card.cardId).isIn(card.acknowledged, card.inFlight);
+        assertThat(text(stored))
+            .as("stored text of %s", card.cardId)
+            .isIn(card.acknowledged, card.inFlight);
         card.nextTrial(text(stored));
         awaitViewerAt(viewer, card.cardId, stored.version());
       }
@@ -176,15 +226,26 @@ final class NodeDeathTest {
         tally.read(card, textThrough(viaSurvivor, card.messageId), -1, false);
       }
       tally.trialDone(all.stream().mapToLong(card -> card.acknowledgedUpdates).sum());
-      System.out.println("NodeDeathTest: trial " + trial + " killed the node " + moment + " ms after every client streamed; so far "
-          + tally);
+      System.out.println(
+          "NodeDeathTest: trial "
+              + trial
+              + " killed the node "
+              + moment
+              + " ms after every client streamed; so far "
+              + tally);
     }
 
     for (StreamedCard card : all) {
       ViewerModel page = ViewerModel.of(viewer, card.cardId);
-      assertThat(page.anomalies).as("gaps or duplicates on the survivor's viewer of %s", card.cardId).isEmpty();
-      assertThat(snapshotsOf(viewer, card.cardId)).as("snapshots instead of versions for %s", card.cardId).isZero();
-      assertThat(page.increments).as("content versions the viewer received of %s", card.cardId).isEqualTo(contentEvents(card.cardId));
+      assertThat(page.anomalies)
+          .as("gaps or duplicates on the survivor's viewer of %s", card.cardId)
+          .isEmpty();
+      assertThat(snapshotsOf(viewer, card.cardId))
+          .as("snapshots instead of versions for %s", card.cardId)
+          .isZero();
+      assertThat(page.increments)
+          .as("content versions the viewer received of %s", card.cardId)
+          .isEqualTo(contentEvents(card.cardId));
     }
     System.out.println("NodeDeathTest: " + tally);
     assertThat(tally.stale).as("stale reads: %s", tally.staleDetails).isEmpty();
@@ -200,9 +261,13 @@ final class NodeDeathTest {
     return cards;
   }
 
-  /** The text of element {@code md} of the card a message shows, read through {@code GET im/v1/messages/:id}. */
+  /**
+   * The text of element {@code md} of the card a message shows, read through {@code GET
+   * im/v1/messages/:id}.
+   */
   private static String textThrough(Client sdk, String messageId) throws Exception {
-    GetMessageResp resp = sdk.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
+    GetMessageResp resp =
+        sdk.im().v1().message().get(GetMessageReq.newBuilder().messageId(messageId).build());
     assertThat(resp.getCode()).as("get message %s: %s", messageId, resp.getMsg()).isZero();
     JsonNode card = Json.parseOrNull(resp.getData().getItems()[0].getBody().getContent());
     return ElementTree.content(ElementTree.find((ObjectNode) card, "md"));
@@ -210,14 +275,18 @@ final class NodeDeathTest {
 
   private CardState stored(String cardId) {
     LoadedCard loaded = pg.loadCard(cardId).orElseThrow();
-    CardState state = loaded.snapshot() == null ? new CardState(cardId) : CardStateCodec.read(cardId, loaded.snapshot().stateJson());
+    CardState state =
+        loaded.snapshot() == null
+            ? new CardState(cardId)
+            : CardStateCodec.read(cardId, loaded.snapshot().stateJson());
     loaded.eventsAfter().forEach(state::apply);
     return state;
   }
 
   private long contentEvents(String cardId) {
     return pg.events(cardId, 0, 1_000_000).stream()
-        .filter(e -> e.type() == EventType.CONTENT_APPENDED || e.type() == EventType.CONTENT_REPLACED)
+        .filter(
+            e -> e.type() == EventType.CONTENT_APPENDED || e.type() == EventType.CONTENT_REPLACED)
         .map(CardEvent::version)
         .count();
   }
@@ -226,13 +295,22 @@ final class NodeDeathTest {
     return ElementTree.content(ElementTree.find(state.card(), "md"));
   }
 
-  /** Waits until the viewer's page holds {@code version} of the card (it must come: bounded only to fail, not hang). */
-  private static void awaitViewerAt(PageSocket viewer, String cardId, long version) throws InterruptedException {
+  /**
+   * Waits until the viewer's page holds {@code version} of the card (it must come: bounded only to
+   * fail, not hang).
+   */
+  private static void awaitViewerAt(PageSocket viewer, String cardId, long version)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (ViewerModel.of(viewer, cardId).version < version) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the survivor's viewer never received version " + version + " of " + cardId + "; it holds "
-            + ViewerModel.of(viewer, cardId).version);
+        throw new AssertionError(
+            "the survivor's viewer never received version "
+                + version
+                + " of "
+                + cardId
+                + "; it holds "
+                + ViewerModel.of(viewer, cardId).version);
       }
       Thread.sleep(10);
     }
@@ -240,16 +318,23 @@ final class NodeDeathTest {
 
   private static long snapshotsOf(PageSocket viewer, String cardId) {
     return viewer.frames().stream()
-        .filter(f -> "snapshot".equals(f.path("type").asText()) && cardId.equals(f.path("card_id").asText()))
+        .filter(
+            f ->
+                "snapshot".equals(f.path("type").asText())
+                    && cardId.equals(f.path("card_id").asText()))
         .count();
   }
 
-  /** One card and what its bot was told about it; touched by one client thread during a trial, by the test between. */
+  /**
+   * One card and what its bot was told about it; touched by one client thread during a trial, by
+   * the test between.
+   */
   private static final class StreamedCard {
     final String cardId;
     final String messageId;
     int nextSequence = 1;
-    String text = ""; // what the next update extends: the last acknowledged (or, between trials, stored) text
+    String text =
+        ""; // what the next update extends: the last acknowledged (or, between trials, stored) text
     String acknowledged = "";
     String inFlight; // the update whose answer never came (the node died), or null
     int acknowledgedUpdates;
@@ -267,18 +352,21 @@ final class NodeDeathTest {
   }
 
   /**
-   * A bot streaming into its cards in turn through one node, one call at a time, until the node stops answering;
-   * counts {@code streaming} down once it has {@value #ACKNOWLEDGED_BEFORE_KILL} answers.
+   * A bot streaming into its cards in turn through one node, one call at a time, until the node
+   * stops answering; counts {@code streaming} down once it has {@value #ACKNOWLEDGED_BEFORE_KILL}
+   * answers.
    */
   private static final class Streamer {
-    static Thread start(BotCalls bot, List<StreamedCard> cards, CountDownLatch streaming, List<String> unexpected) {
+    static Thread start(
+        BotCalls bot, List<StreamedCard> cards, CountDownLatch streaming, List<String> unexpected) {
       Thread thread = new Thread(() -> run(bot, cards, streaming, unexpected), "streamer");
       thread.setDaemon(true);
       thread.start();
       return thread;
     }
 
-    private static void run(BotCalls bot, List<StreamedCard> cards, CountDownLatch streaming, List<String> unexpected) {
+    private static void run(
+        BotCalls bot, List<StreamedCard> cards, CountDownLatch streaming, List<String> unexpected) {
       for (int i = 0; ; i++) {
         StreamedCard card = cards.get(i % cards.size());
         int sequence = card.nextSequence++;
@@ -330,8 +418,14 @@ final class NodeDeathTest {
         return;
       }
       stale.add(card.cardId);
-      staleDetails.append(String.format("%ntrial %d, card %s: shows …%s, acknowledged …%s, in flight …%s", trials + 1, card.cardId,
-          tail(shown), tail(card.acknowledged), card.inFlight == null ? "none" : tail(card.inFlight)));
+      staleDetails.append(
+          String.format(
+              "%ntrial %d, card %s: shows …%s, acknowledged …%s, in flight …%s",
+              trials + 1,
+              card.cardId,
+              tail(shown),
+              tail(card.acknowledged),
+              card.inFlight == null ? "none" : tail(card.inFlight)));
     }
 
     void trialDone(long acknowledgedSoFar) {
@@ -345,9 +439,20 @@ final class NodeDeathTest {
 
     @Override
     public String toString() {
-      return trials + " trials, " + acknowledged + " acknowledged updates, " + reads + " reads through the survivor ("
-          + inFlightShown + " showing the update in flight; " + viewerBehindAtRead + " while its viewer did not show the last"
-          + " acknowledged text yet), " + stale.size() + " stale; slowest read done " + TimeUnit.NANOSECONDS.toMillis(slowestReadNanos)
+      return trials
+          + " trials, "
+          + acknowledged
+          + " acknowledged updates, "
+          + reads
+          + " reads through the survivor ("
+          + inFlightShown
+          + " showing the update in flight; "
+          + viewerBehindAtRead
+          + " while its viewer did not show the last"
+          + " acknowledged text yet), "
+          + stale.size()
+          + " stale; slowest read done "
+          + TimeUnit.NANOSECONDS.toMillis(slowestReadNanos)
           + " ms after the node was killed";
     }
   }

@@ -33,10 +33,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 15, the mechanism with injected time: node A commits a version and dies before broadcasting it (or the bus
- * drops the broadcast); node B's viewers get that version once B notices (A silent for {@link Peers#SILENCE_MILLIS},
- * or a gap in A's numbered messages), and not before. B's side is real (its runtime, feed and bus listener); A is a
- * runtime on the same store whose broadcasts the test hands to B, or withholds.
+ * Issue 15, the mechanism with injected time: node A commits a version and dies before broadcasting
+ * it (or the bus drops the broadcast); node B's viewers get that version once B notices (A silent
+ * for {@link Peers#SILENCE_MILLIS}, or a gap in A's numbered messages), and not before. B's side is
+ * real (its runtime, feed and bus listener); A is a runtime on the same store whose broadcasts the
+ * test hands to B, or withholds.
  */
 final class NodeSilenceTest {
   private static final String APP = "cli_0000000000000001";
@@ -46,11 +47,19 @@ final class NodeSilenceTest {
   private final CardRuntime nodeA = runtime(1);
   private final CardRuntime nodeB = runtime(2);
   private final Vertx vertx = Vertx.vertx();
-  private final DirectoryHolder directory = new DirectoryHolder(new Directory(List.of(), List.of(), List.of()));
-  private final BotDispatcher bots = BotDispatcher.start(vertx, clock, directory, ClusterBus.local(), store, true);
-  private final ClusterReplica replicaB = new ClusterReplica(
-      nodeB, new MessageService(directory, store, nodeB, Runnable::run), new Reactions(directory, store, Runnable::run, clock, true),
-      directory, bots, () -> {}, nanos::get);
+  private final DirectoryHolder directory =
+      new DirectoryHolder(new Directory(List.of(), List.of(), List.of()));
+  private final BotDispatcher bots =
+      BotDispatcher.start(vertx, clock, directory, ClusterBus.local(), store, true);
+  private final ClusterReplica replicaB =
+      new ClusterReplica(
+          nodeB,
+          new MessageService(directory, store, nodeB, Runnable::run),
+          new Reactions(directory, store, Runnable::run, clock, true),
+          directory,
+          bots,
+          () -> {},
+          nanos::get);
   private final List<String> heardByB = new CopyOnWriteArrayList<>();
   private long numbered;
 
@@ -59,7 +68,12 @@ final class NodeSilenceTest {
   }
 
   private CardRuntime runtime(int node) {
-    return new CardRuntime(store, new CardEngine(clock, CardLimits.feishu()), Runnable::run, new CardIds(clock, node), true);
+    return new CardRuntime(
+        store,
+        new CardEngine(clock, CardLimits.feishu()),
+        Runnable::run,
+        new CardIds(clock, node),
+        true);
   }
 
   @AfterEach
@@ -75,18 +89,33 @@ final class NodeSilenceTest {
         "{\"schema\":\"2.0\",\"config\":{\"streaming_mode\":true},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"\",\"element_id\":\"md\"}]}}");
   }
 
-  /** A content update through node A: acknowledged once this returns. Returns the events it stored. */
+  /**
+   * A content update through node A: acknowledged once this returns. Returns the events it stored.
+   */
   private List<CardEvent> writeOnA(String cardId, int sequence, String text) {
     long before = store.storedVersions(List.of(cardId)).get(cardId);
     ObjectNode payload = Json.object().put("element_id", "md").put("content", text);
-    assertThat(nodeA.mutate(cardId, new Mutation(Mutation.Kind.CONTENT, APP, sequence, null, Fingerprints.of(text, "" + sequence), payload))
-        .join().accepted()).isTrue();
+    assertThat(
+            nodeA
+                .mutate(
+                    cardId,
+                    new Mutation(
+                        Mutation.Kind.CONTENT,
+                        APP,
+                        sequence,
+                        null,
+                        Fingerprints.of(text, "" + sequence),
+                        payload))
+                .join()
+                .accepted())
+        .isTrue();
     return store.events(cardId, before, 100);
   }
 
   /** What node A's publisher would broadcast for those events: the next numbered batch message. */
   private void broadcastFromA(List<CardEvent> events) {
-    replicaB.received("A", ReplicatedBatch.encode(List.of(WriteBatch.ofEvents(events)), ++numbered));
+    replicaB.received(
+        "A", ReplicatedBatch.encode(List.of(WriteBatch.ofEvents(events)), ++numbered));
   }
 
   private void heartbeatFromA() {
@@ -113,7 +142,8 @@ final class NodeSilenceTest {
   }
 
   @Test
-  void aNodeThatDiesBetweenCommitAndBroadcast_isCaughtUpWithOnceItIsSilentLongEnough() throws Exception {
+  void aNodeThatDiesBetweenCommitAndBroadcast_isCaughtUpWithOnceItIsSilentLongEnough()
+      throws Exception {
     String cardId = nodeA.create(APP, streamingCard()).join();
     broadcastFromA(store.events(cardId, 0, 10));
     broadcastFromA(writeOnA(cardId, 1, "one"));
@@ -126,7 +156,9 @@ final class NodeSilenceTest {
     assertThat(heardByB).hasSize(2); // not noticed yet: B's viewers still miss version 3
     assertThat(cachedTextOnB(cardId)).isEqualTo("one");
 
-    afterMillis(1); // noticed: the catch-up it starts runs on B's loader, here the calling thread, then on its feed
+    afterMillis(
+        1); // noticed: the catch-up it starts runs on B's loader, here the calling thread, then on
+    // its feed
     settleB();
     assertThat(heardByB).containsExactly(cardId + "@1", cardId + "@2", cardId + "@3");
     assertThat(cachedTextOnB(cardId)).isEqualTo("one two");
@@ -160,7 +192,8 @@ final class NodeSilenceTest {
     broadcastFromA(writeOnA(second, 1, "heard"));
     settleB();
 
-    assertThat(heardByB).containsExactlyInAnyOrder(first + "@1", second + "@1", first + "@2", second + "@2");
+    assertThat(heardByB)
+        .containsExactlyInAnyOrder(first + "@1", second + "@1", first + "@2", second + "@2");
     assertThat(cachedTextOnB(first)).isEqualTo("lost");
   }
 
@@ -170,7 +203,10 @@ final class NodeSilenceTest {
     broadcastFromA(store.events(cardId, 0, 10));
     afterMillis(Peers.SILENCE_MILLIS); // node A lost the bus: B catches up (nothing to find yet)
     settleB();
-    writeOnA(cardId, 1, "while cut off"); // its broadcast is dropped by its bus (not numbered here: silence alone)
+    writeOnA(
+        cardId,
+        1,
+        "while cut off"); // its broadcast is dropped by its bus (not numbered here: silence alone)
     settleB();
     assertThat(heardByB).containsExactly(cardId + "@1");
 

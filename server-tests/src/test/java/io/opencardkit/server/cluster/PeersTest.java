@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** When a node may have missed another node's committed batches: silence, return, or a gap in the numbers. */
+/**
+ * When a node may have missed another node's committed batches: silence, return, or a gap in the
+ * numbers.
+ */
 final class PeersTest {
   private final AtomicLong nanos = new AtomicLong(1_000);
   private final Peers peers = new Peers(nanos::get);
@@ -44,7 +47,8 @@ final class PeersTest {
     advanceMillis(Peers.SILENCE_MILLIS);
     assertThat(peers.fallenSilent()).containsExactly("a");
 
-    assertThat(peers.heard("a", 3, false)).isTrue(); // its heartbeat after an outage of its bus, say
+    assertThat(peers.heard("a", 3, false))
+        .isTrue(); // its heartbeat after an outage of its bus, say
     assertThat(peers.heard("a", 4, true)).isFalse();
     advanceMillis(Peers.SILENCE_MILLIS);
     assertThat(peers.fallenSilent()).containsExactly("a");
@@ -52,7 +56,8 @@ final class PeersTest {
 
   @Test
   void numbersInOrder_andHeartbeatsRepeatingTheLast_areNoGap() {
-    assertThat(peers.heard("a", 5, true)).isFalse(); // the first heard: nothing before it can be told missing
+    assertThat(peers.heard("a", 5, true))
+        .isFalse(); // the first heard: nothing before it can be told missing
     assertThat(peers.heard("a", 5, false)).isFalse();
     assertThat(peers.heard("a", 6, true)).isFalse();
     assertThat(peers.heard("a", -1, false)).isFalse(); // a bot delivery: no number
@@ -64,7 +69,8 @@ final class PeersTest {
     peers.heard("a", 1, true);
     assertThat(peers.heard("a", 3, true)).isTrue(); // 2 is missing
     assertThat(peers.heard("a", 4, true)).isFalse();
-    assertThat(peers.heard("a", 5, false)).isTrue(); // the heartbeat names batch message 5, never heard
+    assertThat(peers.heard("a", 5, false))
+        .isTrue(); // the heartbeat names batch message 5, never heard
     assertThat(peers.heard("a", 5, false)).isFalse();
   }
 
@@ -84,6 +90,7 @@ final class PeersTest {
     advanceMillis(Peers.FORGET_MILLIS);
     assertThat(peers.fallenSilent()).isEmpty();
 
-    assertThat(peers.heard("a", 9, true)).isFalse(); // heard as a new node: nothing before can be told missing
+    assertThat(peers.heard("a", 9, true))
+        .isFalse(); // heard as a new node: nothing before can be told missing
   }
 }

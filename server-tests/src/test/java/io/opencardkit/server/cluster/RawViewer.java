@@ -12,7 +12,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A page stand-in on {@code /web/ws} that keeps every text frame exactly as received (no compression negotiated). */
+/**
+ * A page stand-in on {@code /web/ws} that keeps every text frame exactly as received (no
+ * compression negotiated).
+ */
 final class RawViewer implements AutoCloseable {
   private final List<String> texts = new ArrayList<>();
   private final StringBuilder partial = new StringBuilder();
@@ -21,7 +24,11 @@ final class RawViewer implements AutoCloseable {
   static RawViewer open(String baseUrl, String openId) throws Exception {
     RawViewer viewer = new RawViewer();
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/web/ws?user=" + openId);
-    viewer.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, viewer.listener()).get(10, TimeUnit.SECONDS);
+    viewer.ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(uri, viewer.listener())
+            .get(10, TimeUnit.SECONDS);
     viewer.await(t -> t.startsWith("{\"type\":\"hello\""), Duration.ofSeconds(20), "hello");
     viewer.ws.sendText("{\"type\":\"resume\",\"cards\":{}}", true).get(10, TimeUnit.SECONDS);
     return viewer;
@@ -53,9 +60,10 @@ final class RawViewer implements AutoCloseable {
   }
 
   /**
-   * The frames about versions of the card after {@code after} and their streams, exactly as received: compact appends,
-   * {@code card} objects and stream announcements (what the node that committed an event builds; the message frame
-   * that shows a card is built by each node from its own copy, and may hold a different version).
+   * The frames about versions of the card after {@code after} and their streams, exactly as
+   * received: compact appends, {@code card} objects and stream announcements (what the node that
+   * committed an event builds; the message frame that shows a card is built by each node from its
+   * own copy, and may hold a different version).
    */
   List<String> cardFrames(String cardId, long after) {
     List<String> frames = new ArrayList<>();
@@ -89,7 +97,10 @@ final class RawViewer implements AutoCloseable {
 
   /** Waits for the message frame that shows the card. */
   void awaitMessage(String cardId, Duration timeout) throws InterruptedException {
-    await(t -> t.startsWith("{\"type\":\"message\"") && t.contains("\"card_id\":\"" + cardId + "\""), timeout, "message of " + cardId);
+    await(
+        t -> t.startsWith("{\"type\":\"message\"") && t.contains("\"card_id\":\"" + cardId + "\""),
+        timeout,
+        "message of " + cardId);
   }
 
   void await(Predicate<String> match, Duration timeout, String what) throws InterruptedException {
@@ -110,7 +121,8 @@ final class RawViewer implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!versions(cardId, 0).contains(version)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no frame of " + cardId + " at version " + version + "; got " + texts());
+        throw new AssertionError(
+            "no frame of " + cardId + " at version " + version + "; got " + texts());
       }
       synchronized (texts) {
         texts.wait(50);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 final class ReplicatingStoreHeartbeatTest {
   private final AtomicLong nanos = new AtomicLong();
   private final List<String> broadcasts = new CopyOnWriteArrayList<>();
-  private final ReplicatingStore store = new ReplicatingStore(new InMemoryCardStore(), recordingBus(), nanos::get);
+  private final ReplicatingStore store =
+      new ReplicatingStore(new InMemoryCardStore(), recordingBus(), nanos::get);
 
   @AfterEach
   void close() {
@@ -34,7 +35,9 @@ final class ReplicatingStoreHeartbeatTest {
       Await.until(Duration.ofSeconds(20), () -> broadcasts.size() >= expected);
     }
 
-    assertThat(broadcasts).hasSize(3).allSatisfy(m -> assertThat(m).isEqualTo(ReplicatedBatch.heartbeat(0)));
+    assertThat(broadcasts)
+        .hasSize(3)
+        .allSatisfy(m -> assertThat(m).isEqualTo(ReplicatedBatch.heartbeat(0)));
   }
 
   private ClusterBus recordingBus() {

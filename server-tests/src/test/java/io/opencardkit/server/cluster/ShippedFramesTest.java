@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.OpenCardKitServer;
 import io.opencardkit.server.testkit.MetricsScrape;
+import io.opencardkit.server.testkit.MutableClock;
 import io.opencardkit.server.testkit.PostgresRedisNodes;
 import io.opencardkit.server.testkit.TestCluster;
 import io.opencardkit.server.web.BotCalls;
-import io.opencardkit.server.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,13 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9, part 7: a node builds the viewers' frames of the events it commits, and the other nodes send their viewers
- * those very bytes; a node never decodes its own broadcasts.
+ * Issue 9, part 7: a node builds the viewers' frames of the events it commits, and the other nodes
+ * send their viewers those very bytes; a node never decodes its own broadcasts.
  */
 final class ShippedFramesTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int LOOPS = 3;
-  private static final int VIEWERS_PER_NODE = 3; // one per event loop: sockets are spread over the loops
+  private static final int VIEWERS_PER_NODE =
+      3; // one per event loop: sockets are spread over the loops
 
   private final List<RawViewer> viewers = new ArrayList<>();
   private final List<AutoCloseable> clusters = new ArrayList<>();
@@ -48,9 +49,13 @@ final class ShippedFramesTest {
   }
 
   @Test
-  void streamWrittenThroughBothNodes_everyViewerOnEveryLoopOfEitherNode_getsTheSameBytesInOrder() throws Exception {
+  void streamWrittenThroughBothNodes_everyViewerOnEveryLoopOfEitherNode_getsTheSameBytesInOrder()
+      throws Exception {
     TestCluster cluster =
-        TestCluster.start(2, Clock.systemUTC(), Duration.ofMinutes(10),
+        TestCluster.start(
+            2,
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
             c -> c.withInsecureDevLogin().withServing(c.serving().withEventLoops(LOOPS)));
     clusters.add(cluster);
     BotCalls viaFirst = new BotCalls(cluster.client(0), () -> cluster.node(0).runtime());
@@ -83,30 +88,40 @@ final class ShippedFramesTest {
     for (RawViewer viewer : viewers) {
       assertThat(viewer.cardFrames(cardId, sent)).isEqualTo(reference);
       // Every version after the send once, in order: no gap, no duplicate.
-      assertThat(viewer.versions(cardId, sent)).isEqualTo(LongStream.rangeClosed(sent + 1, last).boxed().collect(Collectors.toList()));
+      assertThat(viewer.versions(cardId, sent))
+          .isEqualTo(LongStream.rangeClosed(sent + 1, last).boxed().collect(Collectors.toList()));
     }
-    // Each streamed event's frames were built once in the cluster, by the node that committed it; the other node took
+    // Each streamed event's frames were built once in the cluster, by the node that committed it;
+    // the other node took
     // them as built.
     long events = last - sent;
     double built = 0;
     double reused = 0;
     for (int node = 0; node < 2; node++) {
-      built += metrics(cluster.node(node)).delta(before.get(node), "okc_web_card_frames_total", "built_by", "this_node");
-      reused += metrics(cluster.node(node)).delta(before.get(node), "okc_web_card_frames_total", "built_by", "other_node");
+      built +=
+          metrics(cluster.node(node))
+              .delta(before.get(node), "okc_web_card_frames_total", "built_by", "this_node");
+      reused +=
+          metrics(cluster.node(node))
+              .delta(before.get(node), "okc_web_card_frames_total", "built_by", "other_node");
     }
     assertThat(built).isEqualTo((double) events);
     assertThat(reused).isEqualTo((double) events);
   }
 
   @Test
-  void redisCluster_aNodeNeverDecodesItsOwnBatches_andTheOtherSendsItsFramesAsBuilt() throws Exception {
+  void redisCluster_aNodeNeverDecodesItsOwnBatches_andTheOtherSendsItsFramesAsBuilt()
+      throws Exception {
     PostgresRedisNodes cluster = new PostgresRedisNodes(MutableClock.startingNow());
     clusters.add(cluster);
     OpenCardKitServer first = cluster.startNode();
     OpenCardKitServer second = cluster.startNode();
-    BotCalls viaFirst = new BotCalls(
-            com.lark.oapi.Client.newBuilder(cluster.seed.appId, cluster.seed.appSecret).openBaseUrl(first.baseUrl())
-                .requestTimeout(10, java.util.concurrent.TimeUnit.SECONDS).build(),
+    BotCalls viaFirst =
+        new BotCalls(
+            com.lark.oapi.Client.newBuilder(cluster.seed.appId, cluster.seed.appSecret)
+                .openBaseUrl(first.baseUrl())
+                .requestTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .build(),
             first::runtime);
     RawViewer onFirst = viewer(first.baseUrl(), cluster.seed.alice);
     RawViewer onSecond = viewer(second.baseUrl(), cluster.seed.bob);
@@ -127,14 +142,17 @@ final class ShippedFramesTest {
     onSecond.awaitVersion(cardId, last, WAIT);
 
     assertThat(onSecond.cardFrames(cardId, sent)).isEqualTo(onFirst.cardFrames(cardId, sent));
-    assertThat(onSecond.versions(cardId, sent)).isEqualTo(LongStream.rangeClosed(sent + 1, last).boxed().collect(Collectors.toList()));
+    assertThat(onSecond.versions(cardId, sent))
+        .isEqualTo(LongStream.rangeClosed(sent + 1, last).boxed().collect(Collectors.toList()));
     MetricsScrape writer = metrics(first);
     MetricsScrape reader = metrics(second);
     // Redis echoed the writer's broadcasts back to it; it dropped them before decoding anything.
     assertThat(writer.sum("okc_bus_echoes_skipped_total")).isPositive();
     assertThat(writer.sum("okc_cluster_batches_decoded_total")).isZero();
     assertThat(reader.sum("okc_cluster_batches_decoded_total")).isPositive();
-    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "this_node")).isZero();
-    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node")).isEqualTo((double) (last - sent));
+    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "this_node"))
+        .isZero();
+    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node"))
+        .isEqualTo((double) (last - sent));
   }
 }

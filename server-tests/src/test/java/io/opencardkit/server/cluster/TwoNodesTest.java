@@ -23,15 +23,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes in one JVM sharing a store and a bus behave as one OpenCardKit: to bots writing through either node and to
- * viewers connected to either.
+ * Two nodes in one JVM sharing a store and a bus behave as one OpenCardKit: to bots writing through
+ * either node and to viewers connected to either.
  */
 final class TwoNodesTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final TestCluster cluster = TestCluster.start(2);
-  private final BotCalls viaFirst = new BotCalls(cluster.client(0), () -> cluster.node(0).runtime());
-  private final BotCalls viaSecond = new BotCalls(cluster.client(1), () -> cluster.node(1).runtime());
+  private final BotCalls viaFirst =
+      new BotCalls(cluster.client(0), () -> cluster.node(0).runtime());
+  private final BotCalls viaSecond =
+      new BotCalls(cluster.client(1), () -> cluster.node(1).runtime());
   private final List<PageSocket> sockets = new ArrayList<>();
 
   @AfterEach
@@ -48,15 +50,20 @@ final class TwoNodesTest {
     return socket;
   }
 
-  private static void awaitVersion(PageSocket socket, String cardId, long version) throws InterruptedException {
+  private static void awaitVersion(PageSocket socket, String cardId, long version)
+      throws InterruptedException {
     socket.await(
-        f -> (cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version)
-            || (cardId.equals(f.path("message").path("card").path("card_id").asText()) && f.path("message").path("card").path("version").asLong() >= version),
-        WAIT, "of card " + cardId + " at version " + version);
+        f ->
+            (cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() >= version)
+                || (cardId.equals(f.path("message").path("card").path("card_id").asText())
+                    && f.path("message").path("card").path("version").asLong() >= version),
+        WAIT,
+        "of card " + cardId + " at version " + version);
   }
 
   @Test
-  void stream_writtenAlternatelyThroughBothNodes_endsWithTheExactTextForViewersOfBoth() throws Exception {
+  void stream_writtenAlternatelyThroughBothNodes_endsWithTheExactTextForViewersOfBoth()
+      throws Exception {
     PageSocket aliceOnFirst = viewer(0, cluster.seed.alice);
     PageSocket bobOnSecond = viewer(1, cluster.seed.bob);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
@@ -78,9 +85,11 @@ final class TwoNodesTest {
       ViewerModel page = ViewerModel.of(socket, cardId);
       assertThat(page.anomalies).isEmpty();
       assertThat(page.text).isEqualTo(text.toString());
-      assertThat(page.increments).isEqualTo(40); // every increment once: no snapshot stood in for any
+      assertThat(page.increments)
+          .isEqualTo(40); // every increment once: no snapshot stood in for any
     }
-    assertThat(viaSecond.text(cardId)).isEqualTo(text.toString()); // the second node's cached copy followed too
+    assertThat(viaSecond.text(cardId))
+        .isEqualTo(text.toString()); // the second node's cached copy followed too
     assertThat(viaSecond.version(cardId)).isEqualTo(last);
   }
 
@@ -94,19 +103,23 @@ final class TwoNodesTest {
       for (int sequence = 1; sequence <= rounds; sequence++) {
         int s = sequence;
         CountDownLatch start = new CountDownLatch(1);
-        Callable<Integer> first = () -> {
-          start.await();
-          return viaFirst.content(cardId, "first " + s, s);
-        };
-        Callable<Integer> second = () -> {
-          start.await();
-          return viaSecond.content(cardId, "second " + s, s);
-        };
+        Callable<Integer> first =
+            () -> {
+              start.await();
+              return viaFirst.content(cardId, "first " + s, s);
+            };
+        Callable<Integer> second =
+            () -> {
+              start.await();
+              return viaSecond.content(cardId, "second " + s, s);
+            };
         Future<Integer> a = pool.submit(first);
         Future<Integer> b = pool.submit(second);
         start.countDown();
         List<Integer> codes = List.of(a.get(), b.get());
-        assertThat(codes).as("round %d", s).containsExactlyInAnyOrder(0, ErrorCode.SEQUENCE_NOT_INCREASING.code());
+        assertThat(codes)
+            .as("round %d", s)
+            .containsExactlyInAnyOrder(0, ErrorCode.SEQUENCE_NOT_INCREASING.code());
       }
     } finally {
       pool.shutdownNow();
@@ -114,9 +127,16 @@ final class TwoNodesTest {
 
     List<CardEvent> log = cluster.node(1).store().events(cardId, 0, 1000);
     List<Integer> sequences =
-        log.stream().filter(e -> e.type() == EventType.CONTENT_REPLACED || e.type() == EventType.CONTENT_APPENDED)
-            .map(CardEvent::sequence).collect(Collectors.toList());
-    assertThat(sequences).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, rounds).boxed().collect(Collectors.toList()));
+        log.stream()
+            .filter(
+                e ->
+                    e.type() == EventType.CONTENT_REPLACED
+                        || e.type() == EventType.CONTENT_APPENDED)
+            .map(CardEvent::sequence)
+            .collect(Collectors.toList());
+    assertThat(sequences)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.rangeClosed(1, rounds).boxed().collect(Collectors.toList()));
     assertThat(viaFirst.text(cardId)).isEqualTo(viaSecond.text(cardId)).endsWith(" " + rounds);
   }
 
@@ -126,7 +146,8 @@ final class TwoNodesTest {
     viaSecond.contentOk(cardId, "one", 1); // the second node caches the card
     viaFirst.streamingOff(cardId, 2);
     assertThat(viaSecond.content(cardId, "closed", 3)).isEqualTo(ErrorCode.STREAMING_CLOSED.code());
-    cluster.bus.disconnect("node1"); // it hears nothing of what follows: its copy says streaming is off
+    cluster.bus.disconnect(
+        "node1"); // it hears nothing of what follows: its copy says streaming is off
 
     viaFirst.settings(cardId, "{\"config\":{\"streaming_mode\":true}}", 3);
 
@@ -142,7 +163,8 @@ final class TwoNodesTest {
 
     cluster.node(0).runtime().lockInteraction(onFirst, System.currentTimeMillis() + 60_000).join();
 
-    assertThat(viaSecond.content(cardId, "during the interaction", 2)).isEqualTo(ErrorCode.CARD_IN_INTERACTION.code());
+    assertThat(viaSecond.content(cardId, "during the interaction", 2))
+        .isEqualTo(ErrorCode.CARD_IN_INTERACTION.code());
     cluster.node(0).runtime().unlockInteraction(onFirst).join();
     assertThat(viaSecond.content(cardId, "after it", 2)).isZero();
   }
@@ -158,35 +180,42 @@ final class TwoNodesTest {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (viaSecond.version(cardId) < known) { // the second node heard of it all so far
       assertThat(System.nanoTime() - deadline).isNegative();
-      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
     }
-    // The first node acknowledges the last update, shows it to its page, and dies before telling the other node.
+    // The first node acknowledges the last update, shows it to its page, and dies before telling
+    // the other node.
     cluster.bus.disconnect("node0");
     viaFirst.contentOk(cardId, "one two", 2);
     awaitVersion(aliceOnFirst, cardId, viaFirst.version(cardId));
     long held = ViewerModel.of(aliceOnFirst, cardId).version;
     cluster.stop(0);
 
-    PageSocket aliceOnSecond = PageSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.alice, false);
+    PageSocket aliceOnSecond =
+        PageSocket.open(cluster.baseUrl(1), "user=" + cluster.seed.alice, false);
     sockets.add(aliceOnSecond);
     aliceOnSecond.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     aliceOnSecond.resume("{\"" + cardId + "\":" + held + "}");
     deadline = System.nanoTime() + WAIT.toNanos();
     while (viaSecond.version(cardId) < held) { // it read what the page proved to exist
       assertThat(System.nanoTime() - deadline).as("the second node caught up").isNegative();
-      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
     }
-    viaSecond.streamingOff(cardId, 3); // a later event reaches the page as the next version, on top of what it holds
+    viaSecond.streamingOff(
+        cardId, 3); // a later event reaches the page as the next version, on top of what it holds
 
     awaitVersion(aliceOnSecond, cardId, held + 1);
     ViewerModel page = ViewerModel.of(List.of(aliceOnFirst, aliceOnSecond), cardId);
     assertThat(page.anomalies).isEmpty();
     assertThat(page.text).isEqualTo("one two");
-    assertThat(aliceOnSecond.frames()).noneMatch(f -> "snapshot".equals(f.path("type").asText())); // nothing older replaced it
+    assertThat(aliceOnSecond.frames())
+        .noneMatch(f -> "snapshot".equals(f.path("type").asText())); // nothing older replaced it
   }
 
   @Test
-  void busOutage_writesAreAcknowledgedAndViewersOfTheCutOffNodeCatchUpWhenItReturns() throws Exception {
+  void busOutage_writesAreAcknowledgedAndViewersOfTheCutOffNodeCatchUpWhenItReturns()
+      throws Exception {
     PageSocket bobOnSecond = viewer(1, cluster.seed.bob);
     String cardId = viaFirst.createCard(BotCalls.STREAMING_CARD);
     viaFirst.sendCard("chat_id", cluster.seed.chatId, cardId);
@@ -204,8 +233,13 @@ final class TwoNodesTest {
     sockets.add(again);
     again.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
     again.resume("{\"" + cardId + "\":" + held + "}");
-    JsonNode caughtUp = again.await(
-        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == viaFirst.version(cardId), WAIT, "the last version");
+    JsonNode caughtUp =
+        again.await(
+            f ->
+                cardId.equals(f.path("card_id").asText())
+                    && f.path("version").asLong() == viaFirst.version(cardId),
+            WAIT,
+            "the last version");
     assertThat(caughtUp.path("type").asText()).isIn("card", "snapshot");
     assertThat(viaSecond.text(cardId)).isEqualTo("before and during the outage");
   }

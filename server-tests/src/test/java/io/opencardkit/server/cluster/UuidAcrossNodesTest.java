@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 7: a bot's sends with one IM {@code uuid}, racing through two nodes of a real cluster (PostgreSQL
- * and Redis), store one message; both answer it.
+ * Issue 10, finding 7: a bot's sends with one IM {@code uuid}, racing through two nodes of a real
+ * cluster (PostgreSQL and Redis), store one message; both answer it.
  */
 final class UuidAcrossNodesTest {
   private static final int ROUNDS = 12;
@@ -40,16 +40,28 @@ final class UuidAcrossNodesTest {
   }
 
   private Client sdk(OpenCardKitServer node) {
-    return Client.newBuilder(cluster.seed.appId, cluster.seed.appSecret).openBaseUrl(node.baseUrl()).requestTimeout(10, TimeUnit.SECONDS).build();
+    return Client.newBuilder(cluster.seed.appId, cluster.seed.appSecret)
+        .openBaseUrl(node.baseUrl())
+        .requestTimeout(10, TimeUnit.SECONDS)
+        .build();
   }
 
   private static String send(Client sdk, String chatId, String text, String uuid) throws Exception {
-    CreateMessageResp resp = sdk.im().v1().message().create(
-        CreateMessageReq.newBuilder()
-            .receiveIdType("chat_id")
-            .createMessageReqBody(CreateMessageReqBody.newBuilder()
-                .receiveId(chatId).msgType("text").content("{\"text\":\"" + text + "\"}").uuid(uuid).build())
-            .build());
+    CreateMessageResp resp =
+        sdk.im()
+            .v1()
+            .message()
+            .create(
+                CreateMessageReq.newBuilder()
+                    .receiveIdType("chat_id")
+                    .createMessageReqBody(
+                        CreateMessageReqBody.newBuilder()
+                            .receiveId(chatId)
+                            .msgType("text")
+                            .content("{\"text\":\"" + text + "\"}")
+                            .uuid(uuid)
+                            .build())
+                    .build());
     assertThat(resp.getCode()).as("%s", resp.getMsg()).isZero();
     return resp.getData().getMessageId();
   }
@@ -64,18 +76,33 @@ final class UuidAcrossNodesTest {
       CyclicBarrier together = new CyclicBarrier(2);
       List<Future<String>> answers = new ArrayList<>();
       for (Client client : clients) {
-        answers.add(senders.submit(() -> {
-          together.await(20, TimeUnit.SECONDS);
-          return send(client, chatId, "once " + uuid, uuid);
-        }));
+        answers.add(
+            senders.submit(
+                () -> {
+                  together.await(20, TimeUnit.SECONDS);
+                  return send(client, chatId, "once " + uuid, uuid);
+                }));
       }
       assertThat(answers.get(0).get()).as("round %d", round).isEqualTo(answers.get(1).get());
     }
 
-    ListMessageResp listed = clients.get(0).im().v1().message().list(
-        ListMessageReq.newBuilder().containerIdType("chat").containerId(chatId).pageSize(50).build());
+    ListMessageResp listed =
+        clients
+            .get(0)
+            .im()
+            .v1()
+            .message()
+            .list(
+                ListMessageReq.newBuilder()
+                    .containerIdType("chat")
+                    .containerId(chatId)
+                    .pageSize(50)
+                    .build());
     assertThat(listed.getCode()).isZero();
-    List<String> texts = Arrays.stream(listed.getData().getItems()).map(m -> m.getBody().getContent()).collect(Collectors.toList());
+    List<String> texts =
+        Arrays.stream(listed.getData().getItems())
+            .map(m -> m.getBody().getContent())
+            .collect(Collectors.toList());
     assertThat(texts).hasSize(ROUNDS).doesNotHaveDuplicates();
   }
 }

@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a page makes of the frames one socket received for one card's element {@code md}: it starts from the card the
- * first message or snapshot frame carried and applies every later card frame as the page does, noting each frame
- * that did not follow the version it holds (a gap or a duplicate: the page would have had to reload).
+ * What a page makes of the frames one socket received for one card's element {@code md}: it starts
+ * from the card the first message or snapshot frame carried and applies every later card frame as
+ * the page does, noting each frame that did not follow the version it holds (a gap or a duplicate:
+ * the page would have had to reload).
  */
 final class ViewerModel {
   long version = -1;
@@ -21,7 +22,9 @@ final class ViewerModel {
     return of(List.of(socket), cardId);
   }
 
-  /** The page across reconnects: the frames of each socket in turn (the page keeps what it held). */
+  /**
+   * The page across reconnects: the frames of each socket in turn (the page keeps what it held).
+   */
   static ViewerModel of(List<PageSocket> sockets, String cardId) {
     ViewerModel model = new ViewerModel();
     for (PageSocket socket : sockets) {
@@ -36,15 +39,22 @@ final class ViewerModel {
     switch (frame.path("type").asText()) {
       case "message":
         JsonNode card = frame.path("message").path("card");
-        if (cardId.equals(card.path("card_id").asText()) && card.path("version").asLong() > version) {
+        if (cardId.equals(card.path("card_id").asText())
+            && card.path("version").asLong() > version) {
           version = card.path("version").asLong();
-          text = ElementTree.content(ElementTree.find((com.fasterxml.jackson.databind.node.ObjectNode) card.get("card"), "md"));
+          text =
+              ElementTree.content(
+                  ElementTree.find(
+                      (com.fasterxml.jackson.databind.node.ObjectNode) card.get("card"), "md"));
         }
         break;
       case "snapshot":
         if (cardId.equals(frame.path("card_id").asText())) {
           version = frame.path("version").asLong();
-          text = ElementTree.content(ElementTree.find((com.fasterxml.jackson.databind.node.ObjectNode) frame.get("card"), "md"));
+          text =
+              ElementTree.content(
+                  ElementTree.find(
+                      (com.fasterxml.jackson.databind.node.ObjectNode) frame.get("card"), "md"));
         }
         break;
       case "card":
@@ -59,7 +69,10 @@ final class ViewerModel {
         version = v;
         String op = frame.path("op").asText();
         if ("append".equals(op)) {
-          int offset = frame.has("offset") ? frame.path("offset").asInt() : text.length(); // compact frames append at the end
+          int offset =
+              frame.has("offset")
+                  ? frame.path("offset").asInt()
+                  : text.length(); // compact frames append at the end
           text = text.substring(0, offset) + frame.path("text").asText();
           increments++;
         } else if ("replace".equals(op)) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL goes away under a node and comes back: calls answer a retryable 503 meanwhile, nothing is half-written,
- * and the node works again by itself, without a restart.
+ * PostgreSQL goes away under a node and comes back: calls answer a retryable 503 meanwhile, nothing
+ * is half-written, and the node works again by itself, without a restart.
  */
 final class PostgresOutageTest {
   private final TestSeed seed = new TestSeed();
@@ -35,8 +35,15 @@ final class PostgresOutageTest {
 
   PostgresOutageTest() throws Exception {
     proxy = TcpProxy.start(5432);
-    String store = TestPostgres.withSchema("postgresql://postgres@127.0.0.1:" + proxy.port() + "/test", schema);
-    server = TestServer.start(seed, Clock.systemUTC(), Duration.ofMinutes(10), config -> config.withCluster(store, null).withInsecureDevLogin());
+    String store =
+        TestPostgres.withSchema(
+            "postgresql://postgres@127.0.0.1:" + proxy.port() + "/test", schema);
+    server =
+        TestServer.start(
+            seed,
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            config -> config.withCluster(store, null).withInsecureDevLogin());
     bot = new BotCalls(server.client(), server.server()::runtime);
   }
 
@@ -48,20 +55,29 @@ final class PostgresOutageTest {
   }
 
   @Test
-  // What the outage does to the node, as each component notices it: connection exceptions (SQLSTATE class 08: the
+  // What the outage does to the node, as each component notices it: connection exceptions (SQLSTATE
+  // class 08: the
   // connection broke, 08006, or cannot be made, 08001).
   @ExpectedLog(logger = "io.opencardkit", message = "[SQLState 08")
-  @ExpectedLog(logger = "io.opencardkit.store.postgres.PostgresWriter", message = "cannot reconnect the PostgreSQL writer")
-  @ExpectedLog(logger = "com.zaxxer.hikari.pool.ProxyConnection", message = "marked as broken because of SQLSTATE(08006)")
-  @ExpectedLog(logger = "com.zaxxer.hikari.pool.PoolBase", message = "Failed to validate connection")
+  @ExpectedLog(
+      logger = "io.opencardkit.store.postgres.PostgresWriter",
+      message = "cannot reconnect the PostgreSQL writer")
+  @ExpectedLog(
+      logger = "com.zaxxer.hikari.pool.ProxyConnection",
+      message = "marked as broken because of SQLSTATE(08006)")
+  @ExpectedLog(
+      logger = "com.zaxxer.hikari.pool.PoolBase",
+      message = "Failed to validate connection")
   void outage_callsAnswer503WithARetryableCode_andTheNodeRecoversByItself() throws Exception {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", seed.chatId, cardId);
     bot.contentOk(cardId, "before the outage", 1);
 
     proxy.cut();
-    assertThat(bot.content(cardId, "during the outage", 2, "u-2")).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE.code());
-    assertThat(status("/healthz")).isEqualTo(200); // the node itself is fine: the load balancer keeps it
+    assertThat(bot.content(cardId, "during the outage", 2, "u-2"))
+        .isEqualTo(ErrorCode.STORAGE_UNAVAILABLE.code());
+    assertThat(status("/healthz"))
+        .isEqualTo(200); // the node itself is fine: the load balancer keeps it
     proxy.restore();
 
     // What a bot (or our client library) does with 300000: retry the same request, same uuid.
@@ -75,15 +91,22 @@ final class PostgresOutageTest {
     bot.contentOk(cardId, "during the outage, and after", 3);
 
     List<CardEvent> log = server.server().store().events(cardId, 0, 100);
-    assertThat(log).extracting(CardEvent::version).containsExactlyElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, log.size()).boxed().collect(java.util.stream.Collectors.toList()));
-    assertThat(log.stream().filter(e -> "u-2".equals(e.uuid())).count()).isEqualTo(1); // applied once, whatever the retries
+    assertThat(log)
+        .extracting(CardEvent::version)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, log.size())
+                .boxed()
+                .collect(java.util.stream.Collectors.toList()));
+    assertThat(log.stream().filter(e -> "u-2".equals(e.uuid())).count())
+        .isEqualTo(1); // applied once, whatever the retries
     assertThat(bot.text(cardId)).isEqualTo("during the outage, and after");
   }
 
   private int status(String path) throws Exception {
     return HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.discarding())
+        .send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(),
+            HttpResponse.BodyHandlers.discarding())
         .statusCode();
   }
 }

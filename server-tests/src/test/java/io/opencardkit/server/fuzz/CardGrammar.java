@@ -11,18 +11,46 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Card JSON 2.0 built from the real tags and fields, then mutated: cards, components, settings and batch actions that
- * are mostly plausible, so that they reach deep into the validator and the element tree before something is off.
+ * Card JSON 2.0 built from the real tags and fields, then mutated: cards, components, settings and
+ * batch actions that are mostly plausible, so that they reach deep into the validator and the
+ * element tree before something is off.
  */
 final class CardGrammar {
-  static final List<String> CONTAINERS = List.of("column_set", "form", "interactive_container", "collapsible_panel");
+  static final List<String> CONTAINERS =
+      List.of("column_set", "form", "interactive_container", "collapsible_panel");
   static final List<String> LEAVES =
-      List.of("markdown", "div", "img", "img_combination", "hr", "person", "person_list", "chart", "table", "audio",
-          "button", "input", "overflow", "select_static", "multi_select_static", "select_person", "multi_select_person",
-          "date_picker", "picker_time", "picker_datetime", "select_img", "checker");
-  static final List<String> ODD_TAGS = List.of("plain_text", "lark_md", "note", "action", "column", "foo", "", "MARKDOWN");
+      List.of(
+          "markdown",
+          "div",
+          "img",
+          "img_combination",
+          "hr",
+          "person",
+          "person_list",
+          "chart",
+          "table",
+          "audio",
+          "button",
+          "input",
+          "overflow",
+          "select_static",
+          "multi_select_static",
+          "select_person",
+          "multi_select_person",
+          "date_picker",
+          "picker_time",
+          "picker_datetime",
+          "select_img",
+          "checker");
+  static final List<String> ODD_TAGS =
+      List.of("plain_text", "lark_md", "note", "action", "column", "foo", "", "MARKDOWN");
   static final List<String> ACTIONS =
-      List.of("partial_update_setting", "add_elements", "delete_elements", "partial_update_element", "update_element");
+      List.of(
+          "partial_update_setting",
+          "add_elements",
+          "delete_elements",
+          "partial_update_element",
+          "update_element");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final FuzzValues v;
@@ -90,10 +118,15 @@ final class CardGrammar {
   /** A component with a real tag (mostly), its usual fields and, for containers, children. */
   ObjectNode component(int depth, List<String> existingIds) {
     boolean container = depth < 6 && v.chance(0.25);
-    String tag = v.chance(0.05) ? v.oneOf(ODD_TAGS) : container ? v.oneOf(CONTAINERS) : v.oneOf(LEAVES);
+    String tag =
+        v.chance(0.05) ? v.oneOf(ODD_TAGS) : container ? v.oneOf(CONTAINERS) : v.oneOf(LEAVES);
     ObjectNode c = NODES.objectNode().put("tag", tag);
     if (v.chance(0.9)) {
-      c.set("element_id", !existingIds.isEmpty() && v.chance(0.05) ? NODES.textNode(v.oneOf(existingIds)) : v.elementIdNode());
+      c.set(
+          "element_id",
+          !existingIds.isEmpty() && v.chance(0.05)
+              ? NODES.textNode(v.oneOf(existingIds))
+              : v.elementIdNode());
     }
     switch (tag) {
       case "markdown":
@@ -105,7 +138,10 @@ final class CardGrammar {
         if (tag.equals("button") && v.chance(0.5)) {
           // Callback data is the developer's: ids and tags inside it are not elements.
           c.putObject("value").put("element_id", v.validId()).put("tag", "markdown");
-          c.putArray("behaviors").addObject().put("type", "open_url").put("default_url", "https://example.com");
+          c.putArray("behaviors")
+              .addObject()
+              .put("type", "open_url")
+              .put("default_url", "https://example.com");
         }
         break;
       case "table":
@@ -122,7 +158,8 @@ final class CardGrammar {
         {
           ArrayNode columns = c.putArray("columns");
           for (int i = v.below(3); i > 0; i--) {
-            ObjectNode column = columns.addObject().put("tag", v.chance(0.95) ? "column" : "markdown");
+            ObjectNode column =
+                columns.addObject().put("tag", v.chance(0.95) ? "column" : "markdown");
             column.set("element_id", v.elementIdNode());
             children(column.putArray("elements"), depth + 1, existingIds);
           }
@@ -142,7 +179,9 @@ final class CardGrammar {
     }
   }
 
-  /** Settings as bots send them: wrapped in {@code config}/{@code card_link}, or bare config keys. */
+  /**
+   * Settings as bots send them: wrapped in {@code config}/{@code card_link}, or bare config keys.
+   */
   JsonNode settings() {
     if (v.chance(0.1)) {
       return v.anyJson(3);
@@ -159,11 +198,15 @@ final class CardGrammar {
     return v.chance(0.3) ? mutate(settings, List.of()) : settings;
   }
 
-  /** A batch's actions, from the five real ones plus the odd unknown one, in their documented and legacy forms. */
+  /**
+   * A batch's actions, from the five real ones plus the odd unknown one, in their documented and
+   * legacy forms.
+   */
   JsonNode actions(List<String> existingIds) {
     ArrayNode actions = NODES.arrayNode();
     for (int i = 1 + v.below(4); i > 0; i--) {
-      String name = v.chance(0.95) ? v.oneOf(ACTIONS) : v.oneOf("unknown_action", "", "ADD_ELEMENTS");
+      String name =
+          v.chance(0.95) ? v.oneOf(ACTIONS) : v.oneOf("unknown_action", "", "ADD_ELEMENTS");
       ObjectNode params = NODES.objectNode();
       switch (name) {
         case "partial_update_setting":
@@ -221,17 +264,24 @@ final class CardGrammar {
       partial.put("tag", v.chance(0.5) ? v.oneOf(LEAVES) : v.oneOf(ODD_TAGS));
     }
     if (v.chance(0.2)) {
-      partial.set(v.oneOf("text", "elements", "columns", "value", "config"), v.chance(0.5) ? v.anyJson(2) : elements(existingIds));
+      partial.set(
+          v.oneOf("text", "elements", "columns", "value", "config"),
+          v.chance(0.5) ? v.anyJson(2) : elements(existingIds));
     }
     return partial;
   }
 
   /** An id that exists in the target card (mostly) or not. */
   JsonNode targetId(List<String> existingIds) {
-    return !existingIds.isEmpty() && v.chance(0.75) ? NODES.textNode(v.oneOf(existingIds)) : v.elementIdNode();
+    return !existingIds.isEmpty() && v.chance(0.75)
+        ? NODES.textNode(v.oneOf(existingIds))
+        : v.elementIdNode();
   }
 
-  /** One to three random edits anywhere in the tree: remove, retype, duplicate, re-tag, or re-id a node. */
+  /**
+   * One to three random edits anywhere in the tree: remove, retype, duplicate, re-tag, or re-id a
+   * node.
+   */
   JsonNode mutate(JsonNode root, List<String> existingIds) {
     JsonNode copy = root.deepCopy();
     for (int n = 1 + v.below(3); n > 0; n--) {
@@ -241,19 +291,38 @@ final class CardGrammar {
       if (node instanceof ObjectNode object) {
         List<String> keys = new ArrayList<>();
         object.fieldNames().forEachRemaining(keys::add);
-        String key = keys.isEmpty() || v.chance(0.2) ? v.oneOf("tag", "element_id", "elements", "content", "columns") : v.oneOf(keys);
+        String key =
+            keys.isEmpty() || v.chance(0.2)
+                ? v.oneOf("tag", "element_id", "elements", "content", "columns")
+                : v.oneOf(keys);
         switch (v.below(6)) {
-          case 0: object.remove(key); break;
-          case 1: object.set(key, v.anyJson(2)); break;
-          case 2: object.put("tag", v.chance(0.5) ? v.oneOf(LEAVES) : v.oneOf(ODD_TAGS)); break;
-          case 3: object.set("element_id", v.chance(0.5) && !existingIds.isEmpty() ? NODES.textNode(v.oneOf(existingIds)) : v.elementIdNode()); break;
-          case 4: object.set(key, NODES.textNode(Json.write(object.path(key)))); break;
-          default: object.putArray(v.oneOf("elements", "columns")).add(component(v.below(6), existingIds));
+          case 0:
+            object.remove(key);
+            break;
+          case 1:
+            object.set(key, v.anyJson(2));
+            break;
+          case 2:
+            object.put("tag", v.chance(0.5) ? v.oneOf(LEAVES) : v.oneOf(ODD_TAGS));
+            break;
+          case 3:
+            object.set(
+                "element_id",
+                v.chance(0.5) && !existingIds.isEmpty()
+                    ? NODES.textNode(v.oneOf(existingIds))
+                    : v.elementIdNode());
+            break;
+          case 4:
+            object.set(key, NODES.textNode(Json.write(object.path(key))));
+            break;
+          default:
+            object.putArray(v.oneOf("elements", "columns")).add(component(v.below(6), existingIds));
         }
       } else {
         ArrayNode array = (ArrayNode) node;
         if (!array.isEmpty() && v.chance(0.5)) {
-          array.add(array.get(v.below(array.size())).deepCopy()); // a duplicate: duplicate element ids
+          array.add(
+              array.get(v.below(array.size())).deepCopy()); // a duplicate: duplicate element ids
         } else if (!array.isEmpty() && v.chance(0.5)) {
           array.remove(v.below(array.size()));
         } else {

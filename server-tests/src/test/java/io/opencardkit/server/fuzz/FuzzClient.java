@@ -29,7 +29,8 @@ final class FuzzClient {
   static FuzzClient login(String baseUrl, String appId, String appSecret) {
     FuzzClient client = new FuzzClient(baseUrl);
     String body = Json.write(Json.object().put("app_id", appId).put("app_secret", appSecret));
-    Reply reply = client.send(Request.json("POST", "/open-apis/auth/v3/tenant_access_token/internal", body));
+    Reply reply =
+        client.send(Request.json("POST", "/open-apis/auth/v3/tenant_access_token/internal", body));
     JsonNode token = reply.json() == null ? null : reply.json().get("tenant_access_token");
     if (token == null || !token.isTextual()) {
       throw new IllegalStateException("login as " + appId + " failed: " + reply);
@@ -46,9 +47,13 @@ final class FuzzClient {
   /** Sends a request with the bearer token; never throws for an HTTP status. */
   Reply send(Request request) {
     HttpRequest.BodyPublisher body =
-        request.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
+        request.body() == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(request.body());
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(baseUrl + request.pathAndQuery())).timeout(Duration.ofSeconds(30)).method(request.method(), body);
+        HttpRequest.newBuilder(URI.create(baseUrl + request.pathAndQuery()))
+            .timeout(Duration.ofSeconds(30))
+            .method(request.method(), body);
     if (request.contentType() != null) {
       builder.header("Content-Type", request.contentType());
     }
@@ -56,7 +61,9 @@ final class FuzzClient {
       builder.header("Authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<byte[]> response = (request.http2() ? http2 : http1).send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          (request.http2() ? http2 : http1)
+              .send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
       String text = new String(response.body(), StandardCharsets.UTF_8);
       return new Reply(response.statusCode(), text, Json.parseOrNull(text));
     } catch (IOException e) {
@@ -71,16 +78,23 @@ final class FuzzClient {
   JsonNode ok(Request request) {
     Reply reply = send(request);
     if (reply.code() != 0) {
-      throw new IllegalStateException("expected success for " + request.describe() + ", got " + reply);
+      throw new IllegalStateException(
+          "expected success for " + request.describe() + ", got " + reply);
     }
     return reply.json().path("data");
   }
 
   /** An HTTP request as the fuzzer built it. {@code pathAndQuery} is already percent-encoded. */
-  record Request(String method, String pathAndQuery, String contentType, byte[] body, boolean http2) {
+  record Request(
+      String method, String pathAndQuery, String contentType, byte[] body, boolean http2) {
     /** A JSON request over HTTP/1.1, as the official SDKs send it. */
     static Request json(String method, String pathAndQuery, String json) {
-      return new Request(method, pathAndQuery, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), false);
+      return new Request(
+          method,
+          pathAndQuery,
+          "application/json; charset=utf-8",
+          json.getBytes(StandardCharsets.UTF_8),
+          false);
     }
 
     static Request get(String pathAndQuery) {
@@ -91,7 +105,10 @@ final class FuzzClient {
       return body == null ? null : new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The request for a failure message: method, path, content type and body (long bodies shortened). */
+    /**
+     * The request for a failure message: method, path, content type and body (long bodies
+     * shortened).
+     */
     String describe() {
       String text = bodyText();
       String shown;
@@ -100,9 +117,21 @@ final class FuzzClient {
       } else if (text.length() <= 1500) {
         shown = text;
       } else {
-        shown = text.substring(0, 1000) + "…[" + text.length() + " chars in all]…" + text.substring(text.length() - 300);
+        shown =
+            text.substring(0, 1000)
+                + "…["
+                + text.length()
+                + " chars in all]…"
+                + text.substring(text.length() - 300);
       }
-      return method + " " + pathAndQuery + (http2 ? " HTTP/2" : " HTTP/1.1") + " [Content-Type: " + contentType + "] " + shown;
+      return method
+          + " "
+          + pathAndQuery
+          + (http2 ? " HTTP/2" : " HTTP/1.1")
+          + " [Content-Type: "
+          + contentType
+          + "] "
+          + shown;
     }
   }
 
@@ -111,12 +140,17 @@ final class FuzzClient {
     /** The envelope's integer code, or {@link Integer#MIN_VALUE} when there is none. */
     int code() {
       JsonNode code = json == null ? null : json.get("code");
-      return code != null && code.isIntegralNumber() && code.canConvertToInt() ? code.intValue() : Integer.MIN_VALUE;
+      return code != null && code.isIntegralNumber() && code.canConvertToInt()
+          ? code.intValue()
+          : Integer.MIN_VALUE;
     }
 
     @Override
     public String toString() {
-      return "HTTP " + status + " " + (body.length() <= 1000 ? body : body.substring(0, 1000) + "…");
+      return "HTTP "
+          + status
+          + " "
+          + (body.length() <= 1000 ? body : body.substring(0, 1000) + "…");
     }
   }
 }

@@ -11,21 +11,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds one random request for an endpoint: usually the endpoint's own body shape with a few fields broken, sometimes
- * any JSON, text that is almost JSON, raw bytes, no body, or an oversized field.
+ * Builds one random request for an endpoint: usually the endpoint's own body shape with a few
+ * fields broken, sometimes any JSON, text that is almost JSON, raw bytes, no body, or an oversized
+ * field.
  */
 final class FuzzRequests {
   static final String CARDS = "/open-apis/cardkit/v1/cards";
   static final String MESSAGES = "/open-apis/im/v1/messages";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   static final List<String> ODD_IDS =
-      List.of("", "abc", "1".repeat(21), "..", ".", "%", "id_convert", " ", "中文", "0", "-1", "7".repeat(19) + "x", "a/b", "?x=1");
+      List.of(
+          "",
+          "abc",
+          "1".repeat(21),
+          "..",
+          ".",
+          "%",
+          "id_convert",
+          " ",
+          "中文",
+          "0",
+          "-1",
+          "7".repeat(19) + "x",
+          "a/b",
+          "?x=1");
 
   /** The endpoints, and whether each changes a card named in its path. */
   enum Endpoint {
-    CREATE(false), ID_CONVERT(false), SETTINGS(true), REPLACE(true), BATCH(true), ADD_ELEMENTS(true),
-    UPDATE_ELEMENT(true), PATCH_ELEMENT(true), CONTENT(true), DELETE_ELEMENT(true),
-    IM_SEND(false), IM_LIST(false), IM_REPLY(false), IM_GET(false), IM_PATCH(false), TOKEN(false);
+    CREATE(false),
+    ID_CONVERT(false),
+    SETTINGS(true),
+    REPLACE(true),
+    BATCH(true),
+    ADD_ELEMENTS(true),
+    UPDATE_ELEMENT(true),
+    PATCH_ELEMENT(true),
+    CONTENT(true),
+    DELETE_ELEMENT(true),
+    IM_SEND(false),
+    IM_LIST(false),
+    IM_REPLY(false),
+    IM_GET(false),
+    IM_PATCH(false),
+    TOKEN(false);
 
     final boolean cardMutation;
 
@@ -41,7 +69,8 @@ final class FuzzRequests {
    * @param asOther whether the other bot (not the target's owner) sends it
    * @param body the JSON object sent, or null when the body is something else
    */
-  record FuzzCase(Endpoint endpoint, String cardId, boolean asOther, ObjectNode body, Request request) {
+  record FuzzCase(
+      Endpoint endpoint, String cardId, boolean asOther, ObjectNode body, Request request) {
     /** The body's sequence when it is a valid int32, else null. */
     Integer sequence() {
       JsonNode s = body == null ? null : body.get("sequence");
@@ -89,7 +118,8 @@ final class FuzzRequests {
         {
           method = "PUT";
           path = CARDS + "/" + encode(cardId);
-          ObjectNode card = body.putObject("card").put("type", v.chance(0.95) ? "card_json" : "template");
+          ObjectNode card =
+              body.putObject("card").put("type", v.chance(0.95) ? "card_json" : "template");
           card.put("data", Json.write(grammar.card(world.targetIds)));
           break;
         }
@@ -128,7 +158,12 @@ final class FuzzRequests {
         break;
       case IM_SEND:
         method = "POST";
-        path = MESSAGES + "?receive_id_type=" + encode(v.oneOf("chat_id", "chat_id", "chat_id", "open_id", "user_id", "", "thread_id"));
+        path =
+            MESSAGES
+                + "?receive_id_type="
+                + encode(
+                    v.oneOf(
+                        "chat_id", "chat_id", "chat_id", "open_id", "user_id", "", "thread_id"));
         body.put("receive_id", v.oneOf(world.chatId, world.chatId, world.alice, "oc_unknown", ""));
         im.message(body);
         break;
@@ -137,13 +172,24 @@ final class FuzzRequests {
         path = MESSAGES + "/" + encode(im.messageId()) + "/reply";
         im.message(body);
         if (v.chance(0.3)) {
-          body.set("reply_in_thread", v.chance(0.5) ? NODES.booleanNode(v.chance(0.5)) : v.anyJson(1));
+          body.set(
+              "reply_in_thread", v.chance(0.5) ? NODES.booleanNode(v.chance(0.5)) : v.anyJson(1));
         }
         break;
       case IM_LIST:
-        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + im.listQuery(), null, null, v.chance(0.3)));
+        return new FuzzCase(
+            endpoint,
+            null,
+            false,
+            null,
+            new Request("GET", MESSAGES + im.listQuery(), null, null, v.chance(0.3)));
       case IM_GET:
-        return new FuzzCase(endpoint, null, false, null, new Request("GET", MESSAGES + "/" + encode(im.messageId()), null, null, v.chance(0.3)));
+        return new FuzzCase(
+            endpoint,
+            null,
+            false,
+            null,
+            new Request("GET", MESSAGES + "/" + encode(im.messageId()), null, null, v.chance(0.3)));
       case IM_PATCH:
         method = "PATCH";
         path = MESSAGES + "/" + encode(im.messageId());
@@ -170,13 +216,28 @@ final class FuzzRequests {
     return shape(endpoint, cardId, asOther, method, path, body);
   }
 
-  /** Sends the body as built (mostly), or replaces it with something that is not the endpoint's shape. */
-  private FuzzCase shape(Endpoint endpoint, String cardId, boolean asOther, String method, String path, ObjectNode body) {
+  /**
+   * Sends the body as built (mostly), or replaces it with something that is not the endpoint's
+   * shape.
+   */
+  private FuzzCase shape(
+      Endpoint endpoint,
+      String cardId,
+      boolean asOther,
+      String method,
+      String path,
+      ObjectNode body) {
     String contentType =
         v.chance(0.9)
             ? "application/json; charset=utf-8"
-            : v.oneOf("application/json", "text/plain", null, "application/x-www-form-urlencoded",
-                "multipart/form-data; boundary=xyz", "application/json; charset=iso-8859-1", "application/octet-stream");
+            : v.oneOf(
+                "application/json",
+                "text/plain",
+                null,
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=xyz",
+                "application/json; charset=iso-8859-1",
+                "application/octet-stream");
     int r = v.below(100);
     byte[] bytes;
     ObjectNode sent = null;
@@ -203,18 +264,38 @@ final class FuzzRequests {
       sent = oversized(endpoint, body);
       bytes = utf8Json(sent);
     }
-    return new FuzzCase(endpoint, cardId, asOther, sent, new Request(method, path, contentType, bytes, v.chance(0.3)));
+    return new FuzzCase(
+        endpoint,
+        cardId,
+        asOther,
+        sent,
+        new Request(method, path, contentType, bytes, v.chance(0.3)));
   }
 
-  /** One field past its documented limit (or a body past the 12 MB limit), on an otherwise sensible body. */
+  /**
+   * One field past its documented limit (or a body past the 12 MB limit), on an otherwise sensible
+   * body.
+   */
   private ObjectNode oversized(Endpoint endpoint, ObjectNode body) {
     switch (endpoint) {
-      case CREATE: body.put("data", "{\"schema\":\"2.0\",\"x\":\"" + "x".repeat(3_000_001) + "\"}"); break;
-      case CONTENT: body.put("content", "y".repeat(100_001)); break;
-      case BATCH: body.put("actions", "[" + " ".repeat(1_000_001) + "]"); break;
-      case SETTINGS: body.put("settings", "{\"config\":{\"summary\":{\"content\":\"" + "z".repeat(100_001) + "\"}}}"); break;
-      case IM_SEND: body.put("content", "{\"text\":\"" + "t".repeat(160 * 1024) + "\"}"); break;
-      default: body.put("padding", "p".repeat(v.chance(0.2) ? 13 * 1024 * 1024 : 50_000));
+      case CREATE:
+        body.put("data", "{\"schema\":\"2.0\",\"x\":\"" + "x".repeat(3_000_001) + "\"}");
+        break;
+      case CONTENT:
+        body.put("content", "y".repeat(100_001));
+        break;
+      case BATCH:
+        body.put("actions", "[" + " ".repeat(1_000_001) + "]");
+        break;
+      case SETTINGS:
+        body.put(
+            "settings", "{\"config\":{\"summary\":{\"content\":\"" + "z".repeat(100_001) + "\"}}}");
+        break;
+      case IM_SEND:
+        body.put("content", "{\"text\":\"" + "t".repeat(160 * 1024) + "\"}");
+        break;
+      default:
+        body.put("padding", "p".repeat(v.chance(0.2) ? 13 * 1024 * 1024 : 50_000));
     }
     return body;
   }
@@ -226,11 +307,24 @@ final class FuzzRequests {
       String key = keys.isEmpty() ? "x" : v.oneOf(keys);
       JsonNode old = body.path(key);
       switch (v.below(5)) {
-        case 0: body.remove(key); break;
-        case 1: body.set(key, v.anyJson(2)); break;
-        case 2: body.put(key, v.almostJson()); break;
-        case 3: body.set(key, old.isTextual() && Json.parseOrNull(old.asText()) != null ? Json.parseOrNull(old.asText()) : v.anyJson(1)); break;
-        default: body.put(key, Json.write(old)); // encoded once more
+        case 0:
+          body.remove(key);
+          break;
+        case 1:
+          body.set(key, v.anyJson(2));
+          break;
+        case 2:
+          body.put(key, v.almostJson());
+          break;
+        case 3:
+          body.set(
+              key,
+              old.isTextual() && Json.parseOrNull(old.asText()) != null
+                  ? Json.parseOrNull(old.asText())
+                  : v.anyJson(1));
+          break;
+        default:
+          body.put(key, Json.write(old)); // encoded once more
       }
     }
     if (v.chance(0.05)) {
@@ -263,7 +357,8 @@ final class FuzzRequests {
       world.uuids.add(uuid);
       return NODES.textNode(uuid);
     }
-    if (r < 88 && !world.uuids.isEmpty()) return NODES.textNode(v.oneOf(world.uuids)); // a replay or a conflict
+    if (r < 88 && !world.uuids.isEmpty())
+      return NODES.textNode(v.oneOf(world.uuids)); // a replay or a conflict
     if (r < 91) return NODES.textNode("");
     if (r < 94) return NODES.textNode("u".repeat(65));
     if (r < 96) return NODES.numberNode(7);
@@ -287,12 +382,21 @@ final class FuzzRequests {
     return v.chance(0.5) ? v.oneOf(ODD_IDS) : "e".repeat(21);
   }
 
-  /** Percent-encodes every byte outside RFC 3986's unreserved set, so any string becomes a valid path segment. */
+  /**
+   * Percent-encodes every byte outside RFC 3986's unreserved set, so any string becomes a valid
+   * path segment.
+   */
   static String encode(String value) {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xFF));
@@ -301,7 +405,10 @@ final class FuzzRequests {
     return out.toString();
   }
 
-  /** UTF-8 JSON whose lone surrogates are escaped as {@code \}{@code uD800}, so they reach the server as such. */
+  /**
+   * UTF-8 JSON whose lone surrogates are escaped as {@code \}{@code uD800}, so they reach the
+   * server as such.
+   */
   static byte[] utf8Json(JsonNode node) {
     try {
       return Json.MAPPER.writeValueAsBytes(node);

@@ -3,7 +3,10 @@ package io.opencardkit.server.fuzz;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the request generator may refer to: the target card and its state, and ids the fuzzer has seen. */
+/**
+ * What the request generator may refer to: the target card and its state, and ids the fuzzer has
+ * seen.
+ */
 final class FuzzWorld {
   String appId;
   String appSecret;

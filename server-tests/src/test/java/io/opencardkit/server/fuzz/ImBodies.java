@@ -19,7 +19,9 @@ final class ImBodies {
     this.world = world;
   }
 
-  /** A message id: the target card's message, one the fuzzer sent, an unknown one, or an odd string. */
+  /**
+   * A message id: the target card's message, one the fuzzer sent, an unknown one, or an odd string.
+   */
   String messageId() {
     int r = v.below(100);
     if (r < 40) return world.targetMessage;
@@ -30,11 +32,18 @@ final class ImBodies {
 
   /** msg_type, content and uuid of a message to send or reply with. */
   void message(ObjectNode body) {
-    String type = v.chance(0.9) ? v.oneOf("text", "post", "interactive", "interactive") : v.oneOf("image", "", "INTERACTIVE");
+    String type =
+        v.chance(0.9)
+            ? v.oneOf("text", "post", "interactive", "interactive")
+            : v.oneOf("image", "", "INTERACTIVE");
     body.put("msg_type", type);
     switch (type) {
       case "text":
-        body.put("content", Json.write(Json.object().set("text", v.chance(0.9) ? NODES.textNode(v.string()) : v.anyJson(1))));
+        body.put(
+            "content",
+            Json.write(
+                Json.object()
+                    .set("text", v.chance(0.9) ? NODES.textNode(v.string()) : v.anyJson(1))));
         break;
       case "post":
         {
@@ -55,18 +64,27 @@ final class ImBodies {
     }
   }
 
-  /** Interactive content: an inline card, a card entity reference, a template, a 1.0 card, or any JSON. */
+  /**
+   * Interactive content: an inline card, a card entity reference, a template, a 1.0 card, or any
+   * JSON.
+   */
   String cardContent() {
     int r = v.below(10);
     if (r < 4) return Json.write(grammar.card(world.targetIds));
     if (r < 6) {
-      String cardId = v.oneOf(world.targetCard, world.foreignCard, world.cards.isEmpty() ? "" : v.oneOf(world.cards), v.oneOf(FuzzRequests.ODD_IDS));
+      String cardId =
+          v.oneOf(
+              world.targetCard,
+              world.foreignCard,
+              world.cards.isEmpty() ? "" : v.oneOf(world.cards),
+              v.oneOf(FuzzRequests.ODD_IDS));
       ObjectNode ref = Json.object().put("type", "card");
       ref.putObject("data").set("card_id", v.chance(0.9) ? NODES.textNode(cardId) : v.anyJson(1));
       return Json.write(ref);
     }
     if (r < 7) return "{\"type\":\"template\",\"data\":{\"template_id\":\"AAq\"}}";
-    if (r < 8) return "{\"config\":{\"wide_screen_mode\":true},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"1.0\"}}]}";
+    if (r < 8)
+      return "{\"config\":{\"wide_screen_mode\":true},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"1.0\"}}]}";
     return v.chance(0.5) ? Json.write(v.anyJson(3)) : v.almostJson();
   }
 
@@ -75,14 +93,32 @@ final class ImBodies {
     StringBuilder q = new StringBuilder("?");
     param(q, "container_id_type", v.chance(0.85) ? "chat" : v.oneOf("p2p", "", "CHAT"));
     param(q, "container_id", v.chance(0.8) ? world.chatId : v.oneOf(FuzzRequests.ODD_IDS));
-    String[] times = {"0", "-1", "abc", "9999999999999999", "1700000000", Long.toString(Long.MAX_VALUE), "1.5", "9000000000000"};
+    String[] times = {
+      "0",
+      "-1",
+      "abc",
+      "9999999999999999",
+      "1700000000",
+      Long.toString(Long.MAX_VALUE),
+      "1.5",
+      "9000000000000"
+    };
     if (v.chance(0.4)) param(q, "start_time", v.oneOf(times));
     if (v.chance(0.4)) param(q, "end_time", v.oneOf(times));
-    if (v.chance(0.3)) param(q, "sort_type", v.oneOf("ByCreateTimeAsc", "ByCreateTimeDesc", "Random", ""));
-    if (v.chance(0.5)) param(q, "page_size", v.oneOf("", "0", "1", "50", "51", "-5", "4294967297", "x", "20"));
+    if (v.chance(0.3))
+      param(q, "sort_type", v.oneOf("ByCreateTimeAsc", "ByCreateTimeDesc", "Random", ""));
+    if (v.chance(0.5))
+      param(q, "page_size", v.oneOf("", "0", "1", "50", "51", "-5", "4294967297", "x", "20"));
     if (v.chance(0.4)) {
       String token = v.oneOf("o1", "o-1", "o2147483647", "o99999999999", "x", "", "o");
-      param(q, "page_token", v.chance(0.8) ? Base64.getUrlEncoder().withoutPadding().encodeToString(token.getBytes(StandardCharsets.US_ASCII)) : "%%%");
+      param(
+          q,
+          "page_token",
+          v.chance(0.8)
+              ? Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString(token.getBytes(StandardCharsets.US_ASCII))
+              : "%%%");
     }
     return q.toString();
   }

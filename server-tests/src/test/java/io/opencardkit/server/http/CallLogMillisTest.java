@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The call log's duration field: milliseconds with exactly three decimals, as the docs and log parsers expect. */
+/**
+ * The call log's duration field: milliseconds with exactly three decimals, as the docs and log
+ * parsers expect.
+ */
 final class CallLogMillisTest {
   @Test
   void millis_padsTheFractionToThreeDigits() {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The connection limits and deadlines on a running server, over real sockets, with short configured values. (The
- * deadlines' exact timing is {@link RequestDeadlinesTest}'s, on injected time; here: that the server applies them.)
- * 127.0.0.2 is another client to a server on 127.0.0.1.
+ * The connection limits and deadlines on a running server, over real sockets, with short configured
+ * values. (The deadlines' exact timing is {@link RequestDeadlinesTest}'s, on injected time; here:
+ * that the server applies them.) 127.0.0.2 is another client to a server on 127.0.0.1.
  */
 final class ConnectionLimitsTest {
   private static final String HALF_SENT = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: ";
@@ -26,7 +26,8 @@ final class ConnectionLimitsTest {
   private TestServer server;
 
   private void start(ConnectionLimits limits) {
-    server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withConnections(limits));
+    server =
+        TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withConnections(limits));
   }
 
   @AfterEach
@@ -43,17 +44,23 @@ final class ConnectionLimitsTest {
     return connection;
   }
 
-  /** A kept-alive connection that was served once: certainly counted by the server, which holds it open. */
+  /**
+   * A kept-alive connection that was served once: certainly counted by the server, which holds it
+   * open.
+   */
   private RawHttpConnection servedAndKept(String from) {
     RawHttpConnection connection = RawHttpConnection.open(server.baseUrl(), from);
     held.add(connection);
-    assertThat(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+    assertThat(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status())
+        .isEqualTo(200);
     return connection;
   }
 
   private Response healthz(String from) {
     try (RawHttpConnection connection = RawHttpConnection.open(server.baseUrl(), from)) {
-      return connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
+      return connection
+          .send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .readResponse();
     }
   }
 
@@ -68,7 +75,9 @@ final class ConnectionLimitsTest {
 
       assertThat(refused.status()).isEqualTo(429);
       assertThat(refused.code()).isEqualTo(99991400);
-      assertThat(refused.json().path("msg").asText()).contains("127.0.0.1").contains("--max-connections-per-address");
+      assertThat(refused.json().path("msg").asText())
+          .contains("127.0.0.1")
+          .contains("--max-connections-per-address");
       assertThat(fourth.awaitClosed()).isTrue();
     }
     Response other = healthz("127.0.0.2");
@@ -76,7 +85,8 @@ final class ConnectionLimitsTest {
     assertThat(other.json().path("status").asText()).isEqualTo("ok");
 
     held.remove(0).close(); // a slot of 127.0.0.1 is free again once the server saw the close
-    io.opencardkit.server.testkit.Await.until(Duration.ofSeconds(30), () -> healthz("127.0.0.1").status() == 200);
+    io.opencardkit.server.testkit.Await.until(
+        Duration.ofSeconds(30), () -> healthz("127.0.0.1").status() == 200);
   }
 
   @Test
@@ -101,7 +111,8 @@ final class ConnectionLimitsTest {
 
     Response response = connection.readResponse();
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(header.minusMillis(100));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(header.minusMillis(100));
     assertThat(response.status()).isEqualTo(408);
     assertThat(response.code()).isEqualTo(10002);
     assertThat(connection.awaitClosed()).isTrue();
@@ -112,8 +123,9 @@ final class ConnectionLimitsTest {
     start(new ConnectionLimits(LONG, LONG, Duration.ofMillis(500), LONG, 100, 10));
     RawHttpConnection slow = RawHttpConnection.open(server.baseUrl());
     held.add(slow);
-    slow.send("POST /open-apis/auth/v3/tenant_access_token/internal HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        + "Content-Length: 100\r\n\r\n{\"app_id\":");
+    slow.send(
+        "POST /open-apis/auth/v3/tenant_access_token/internal HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100\r\n\r\n{\"app_id\":");
 
     Response response = slow.readResponse();
 
@@ -134,6 +146,8 @@ final class ConnectionLimitsTest {
     assertThat(first.status()).isEqualTo(200);
 
     assertThat(silent.awaitClosed()).as("a connection that never sent a byte").isTrue();
-    assertThat(keptAlive.awaitClosed()).as("a kept-alive connection idle for the idle timeout").isTrue();
+    assertThat(keptAlive.awaitClosed())
+        .as("a kept-alive connection idle for the idle timeout")
+        .isTrue();
   }
 }

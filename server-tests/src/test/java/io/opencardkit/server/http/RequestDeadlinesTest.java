@@ -27,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The request deadlines on a connection's pipeline as Vert.x builds it (decoder, encoder, Vert.x's handler last), with
- * Netty's embedded channel: its time moves only when the test says, so every deadline is checked just before and
- * just after it falls due.
+ * The request deadlines on a connection's pipeline as Vert.x builds it (decoder, encoder, Vert.x's
+ * handler last), with Netty's embedded channel: its time moves only when the test says, so every
+ * deadline is checked just before and just after it falls due.
  */
 final class RequestDeadlinesTest {
   private static final Duration HEADER = Duration.ofSeconds(10);
@@ -45,14 +45,19 @@ final class RequestDeadlinesTest {
     channel.pipeline().addLast("idle", new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS));
     channel.pipeline().addLast("httpDecoder", new HttpRequestDecoder());
     channel.pipeline().addLast("httpEncoder", new HttpResponseEncoder());
-    channel.pipeline().addLast("handler", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        delivered.add((HttpObject) msg);
-        ReferenceCountUtil.release(msg);
-      }
-    });
-    RequestDeadlines.install(channel, new RequestDeadlines.Settings(HEADER, BODY, HANDSHAKE, counters));
+    channel
+        .pipeline()
+        .addLast(
+            "handler",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                delivered.add((HttpObject) msg);
+                ReferenceCountUtil.release(msg);
+              }
+            });
+    RequestDeadlines.install(
+        channel, new RequestDeadlines.Settings(HEADER, BODY, HANDSHAKE, counters));
   }
 
   @AfterEach
@@ -94,7 +99,9 @@ final class RequestDeadlinesTest {
     advance(Duration.ofMillis(1));
 
     String response = written();
-    assertThat(response).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close");
+    assertThat(response)
+        .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+        .contains("Connection: close");
     assertThat(body(response).path("code").asInt()).isEqualTo(10002);
     assertThat(body(response).path("msg").asText()).contains("--header-timeout");
     assertThat(channel.isActive()).isFalse();
@@ -122,7 +129,9 @@ final class RequestDeadlinesTest {
     for (int i = 0; i < 3; i++) {
       send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       respond(HttpResponseStatus.OK);
-      advance(HEADER.multipliedBy(3)); // idle between requests: the idle timeout's business, not the header deadline's
+      advance(
+          HEADER.multipliedBy(
+              3)); // idle between requests: the idle timeout's business, not the header deadline's
     }
 
     assertThat(channel.isActive()).isTrue();
@@ -132,7 +141,8 @@ final class RequestDeadlinesTest {
 
   @Test
   void body_notCompleteWithinTheBodyTimeout_isAnswered408() {
-    send("POST /open-apis/cardkit/v1/cards HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"type\":");
+    send(
+        "POST /open-apis/cardkit/v1/cards HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"type\":");
     advance(HEADER.plusSeconds(1)); // the header deadline stopped with the headers
     assertThat(channel.isActive()).isTrue();
     advance(BODY.minusSeconds(HEADER.toSeconds() + 1).minusMillis(1));
@@ -161,15 +171,20 @@ final class RequestDeadlinesTest {
   }
 
   @Test
-  void body_ofALaterRequest_hasItsOwnFullTimeout_evenThoughAnEarlierRequestsDeadlineWasStillArmed() {
-    // The first request's body deadline is stopped, not cancelled, when its body ends: its timer still fires at 60 s
-    // and must re-arm for the second request's deadline (50 s + 60 s) instead of cutting it at 60 s.
+  void
+      body_ofALaterRequest_hasItsOwnFullTimeout_evenThoughAnEarlierRequestsDeadlineWasStillArmed() {
+    // The first request's body deadline is stopped, not cancelled, when its body ends: its timer
+    // still fires at 60 s
+    // and must re-arm for the second request's deadline (50 s + 60 s) instead of cutting it at 60
+    // s.
     send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
     respond(HttpResponseStatus.OK);
     advance(Duration.ofSeconds(50));
     send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
 
-    advance(BODY.minusSeconds(1)); // 109 s: past the first timer, 1 s before the second request's deadline
+    advance(
+        BODY.minusSeconds(
+            1)); // 109 s: past the first timer, 1 s before the second request's deadline
     assertThat(channel.isActive()).isTrue();
     assertThat(counters.bodyTimeouts()).isZero();
 

@@ -15,14 +15,26 @@ final class RequestTargetTest {
 
   @Test
   void decode_badEscapesOrBytesThatAreNotUtf8_fail() {
-    for (String bad : new String[] {"%ZZ", "%", "abc%", "%4", "%4G", "%FF", "%C3", "%C3%28", "%ED%A0%80" /* an encoded surrogate */}) {
+    for (String bad :
+        new String[] {
+          "%ZZ",
+          "%",
+          "abc%",
+          "%4",
+          "%4G",
+          "%FF",
+          "%C3",
+          "%C3%28",
+          "%ED%A0%80" /* an encoded surrogate */
+        }) {
       assertThat(RequestTarget.decode(bad, true)).as(bad).isNull();
     }
   }
 
   @Test
   void problem_namesTheParameterOrThePath() {
-    assertThat(RequestTarget.problem("/web/api/session", "user=%ZZ")).contains("query parameter \"user\"");
+    assertThat(RequestTarget.problem("/web/api/session", "user=%ZZ"))
+        .contains("query parameter \"user\"");
     assertThat(RequestTarget.problem("/x", "a=1&b=%")).contains("\"b\"");
     assertThat(RequestTarget.problem("/x", "%ZZ=1")).contains("parameter name");
     assertThat(RequestTarget.problem("/cards/%ZZ", null)).contains("path");

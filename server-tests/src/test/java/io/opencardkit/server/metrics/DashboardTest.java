@@ -28,13 +28,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Grafana dashboard in {@code dist/grafana} loads (valid JSON, a panel per query) and every query names a metric a
- * node of a cluster exports; and {@code --metrics-port} moves {@code /metrics} off the main port.
+ * The Grafana dashboard in {@code dist/grafana} loads (valid JSON, a panel per query) and every
+ * query names a metric a node of a cluster exports; and {@code --metrics-port} moves {@code
+ * /metrics} off the main port.
  */
 final class DashboardTest {
   private static final Path DASHBOARD = Path.of("..", "dist", "grafana", "opencardkit.json");
+
   /** A metric name in a PromQL query: ours, Vert.x's, the JVM's. */
-  private static final Pattern METRIC = Pattern.compile("\\b((?:okc|vertx|jvm|process|system)_[a-z0-9_]+)\\b");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b((?:okc|vertx|jvm|process|system)_[a-z0-9_]+)\\b");
 
   private final String schema = TestPostgres.newSchema();
   private final RedisServerProcess redis = RedisServerProcess.start();
@@ -51,9 +54,15 @@ final class DashboardTest {
 
   private void startClusteredNode() throws Exception {
     server =
-        TestServer.start(new TestSeed(), Clock.systemUTC(), Duration.ofMinutes(10),
-            config -> config.withCluster(TestPostgres.withSchema(TestPostgres.url(), schema), redis.url()).withInsecureDevLogin()
-                .withOperations(new ServerConfig.Operations(0, Duration.ofSeconds(10))));
+        TestServer.start(
+            new TestSeed(),
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            config ->
+                config
+                    .withCluster(TestPostgres.withSchema(TestPostgres.url(), schema), redis.url())
+                    .withInsecureDevLogin()
+                    .withOperations(new ServerConfig.Operations(0, Duration.ofSeconds(10))));
   }
 
   @Test
@@ -61,8 +70,12 @@ final class DashboardTest {
     startClusteredNode();
     HttpClient http = HttpClient.newHttpClient();
     // One refused call, so that the call and refusal metrics (made on first use) exist too.
-    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/open-apis/bot/v3/info")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/open-apis/bot/v3/info"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isBetween(400, 499);
     String metricsBase = "http://127.0.0.1:" + server.server().metricsPort();
     MetricsScrape scrape = MetricsScrape.of(metricsBase);
@@ -70,8 +83,15 @@ final class DashboardTest {
     JsonNode dashboard = Json.parseOrNull(Files.readString(DASHBOARD));
     assertThat(dashboard).as("valid JSON").isNotNull();
     List<String> queries = new ArrayList<>();
-    dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target -> queries.add(target.path("expr").asText())));
-    dashboard.path("templating").path("list").forEach(variable -> queries.add(variable.path("query").asText()));
+    dashboard
+        .path("panels")
+        .forEach(
+            panel ->
+                panel.path("targets").forEach(target -> queries.add(target.path("expr").asText())));
+    dashboard
+        .path("templating")
+        .path("list")
+        .forEach(variable -> queries.add(variable.path("query").asText()));
     assertThat(queries).hasSizeGreaterThan(20).doesNotContain("");
     Set<String> named = new TreeSet<>();
     for (String query : queries) {
@@ -84,7 +104,12 @@ final class DashboardTest {
       assertThat(any).as("query names a metric: %s", query).isTrue();
     }
     assertThat(scrape.names()).as("exported metrics").containsAll(named);
-    assertThat(named).contains("okc_bus_received_total", "okc_store_commits_total", "okc_openapi_calls_seconds_bucket", "okc_bots_long_connections");
+    assertThat(named)
+        .contains(
+            "okc_bus_received_total",
+            "okc_store_commits_total",
+            "okc_openapi_calls_seconds_bucket",
+            "okc_bots_long_connections");
   }
 
   @Test
@@ -92,10 +117,15 @@ final class DashboardTest {
     startClusteredNode();
     HttpClient http = HttpClient.newHttpClient();
 
-    HttpResponse<String> onMain = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    MetricsScrape onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
+    HttpResponse<String> onMain =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    MetricsScrape onMetricsPort =
+        MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (onMetricsPort.sum("okc_bus_connected") != 1 && System.nanoTime() < deadline) { // the bus connects in the background
+    while (onMetricsPort.sum("okc_bus_connected") != 1
+        && System.nanoTime() < deadline) { // the bus connects in the background
       java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
       onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
     }

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The official {@code @larksuiteoapi/node-sdk} follows the streaming card guide against a real server. */
+/**
+ * The official {@code @larksuiteoapi/node-sdk} follows the streaming card guide against a real
+ * server.
+ */
 final class NodeSdkSmokeTest {
   @TempDir Path tmp;
 

@@ -19,7 +19,10 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** OpenID Connect sign-in against a real provider, step by step over HTTP (the browser test drives it in Chromium). */
+/**
+ * OpenID Connect sign-in against a real provider, step by step over HTTP (the browser test drives
+ * it in Chromium).
+ */
 final class OidcSignInTest {
   private final TestIdentityProvider idp = TestIdentityProvider.start();
   private TestServer server;
@@ -33,29 +36,41 @@ final class OidcSignInTest {
   }
 
   private TestServer start(boolean autoProvision) {
-    server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> idp.configure(c, autoProvision));
+    server =
+        TestServer.start(
+            Clock.systemUTC(), Duration.ofMinutes(10), c -> idp.configure(c, autoProvision));
     return server;
   }
 
   @Test
   void knownUser_signsInByEmail_withPkce_andGetsAnHttpOnlyLaxSession() throws Exception {
     start(false);
-    idp.nextSignIn("sub-alice", Map.of("email", server.seed.aliceEmail.toUpperCase(Locale.ROOT), "email_verified", true));
+    idp.nextSignIn(
+        "sub-alice",
+        Map.of("email", server.seed.aliceEmail.toUpperCase(Locale.ROOT), "email_verified", true));
     SignInClient browser = new SignInClient();
 
     SignInClient.Step done = browser.signIn(server.baseUrl(), "/?chat=" + server.seed.chatId);
 
     assertThat(done.status()).as(done.body()).isEqualTo(302);
     assertThat(done.location()).isEqualTo("/?chat=" + server.seed.chatId);
-    String setCookie = done.raw().headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("okc_session=")).findFirst().orElseThrow();
-    assertThat(setCookie.toLowerCase(Locale.ROOT)).contains("; httponly", "; samesite=lax", "; path=/", "; max-age=43200");
+    String setCookie =
+        done.raw().headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("okc_session="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(setCookie.toLowerCase(Locale.ROOT))
+        .contains("; httponly", "; samesite=lax", "; path=/", "; max-age=43200");
     WebClient web = new WebClient(server.baseUrl());
-    WebClient.Reply session = web.get("/web/api/session", "Cookie", browser.sessionCookie(server.baseUrl()));
+    WebClient.Reply session =
+        web.get("/web/api/session", "Cookie", browser.sessionCookie(server.baseUrl()));
     assertThat(session.status()).isEqualTo(200);
-    assertThat(session.body().get("user").get("open_id").asText()).isEqualTo(server.seed.alice); // the address matched, case aside
+    assertThat(session.body().get("user").get("open_id").asText())
+        .isEqualTo(server.seed.alice); // the address matched, case aside
     assertThat(session.body().get("sign_in").asText()).isEqualTo("oidc");
 
-    // PKCE: the provider was asked for an S256 challenge, and the code was redeemed with its verifier.
+    // PKCE: the provider was asked for an S256 challenge, and the code was redeemed with its
+    // verifier.
     Map<String, String> authorize = null;
     Map<String, String> token = null;
     while (authorize == null || token == null) { // discovery and the keys come first
@@ -66,17 +81,23 @@ final class OidcSignInTest {
         token = form(r.getBody().readUtf8());
       }
     }
-    assertThat(authorize).containsEntry("code_challenge_method", "S256").containsKeys("state", "nonce");
+    assertThat(authorize)
+        .containsEntry("code_challenge_method", "S256")
+        .containsKeys("state", "nonce");
     assertThat(token).containsKey("code_verifier");
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.get("code_verifier").getBytes(StandardCharsets.US_ASCII));
-    assertThat(authorize.get("code_challenge")).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256")
+            .digest(token.get("code_verifier").getBytes(StandardCharsets.US_ASCII));
+    assertThat(authorize.get("code_challenge"))
+        .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
   }
 
   @Test
   void aNextAddressOnAnotherSite_isReplacedByThePage() throws Exception {
     start(false);
     idp.nextSignIn("sub-alice", Map.of("email", server.seed.aliceEmail));
-    assertThat(new SignInClient().signIn(server.baseUrl(), "//evil.example/steal").location()).isEqualTo("/");
+    assertThat(new SignInClient().signIn(server.baseUrl(), "//evil.example/steal").location())
+        .isEqualTo("/");
   }
 
   @Test
@@ -88,8 +109,12 @@ final class OidcSignInTest {
     SignInClient.Step refused = browser.signIn(server.baseUrl(), "/");
 
     assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-    assertThat(refused.body()).contains("data-testid=\"signin-unknown-user\"", "mallory@example.com is not a user of this OpenCardKit");
+    assertThat(refused.raw().headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(refused.body())
+        .contains(
+            "data-testid=\"signin-unknown-user\"",
+            "mallory@example.com is not a user of this OpenCardKit");
     assertThat(browser.sessionCookie(server.baseUrl())).isNull();
   }
 
@@ -109,37 +134,52 @@ final class OidcSignInTest {
   @Test
   void autoProvision_addsAnUnknownPersonOnce() throws Exception {
     start(true);
-    Map<String, Object> carol = new HashMap<>(Map.of("email", "carol@example.com", "name", "Carol"));
+    Map<String, Object> carol =
+        new HashMap<>(Map.of("email", "carol@example.com", "name", "Carol"));
     idp.nextSignIn("sub-carol", carol);
     SignInClient first = new SignInClient();
     assertThat(first.signIn(server.baseUrl(), "/").status()).isEqualTo(302);
     WebClient web = new WebClient(server.baseUrl());
-    WebClient.Reply session = web.get("/web/api/session", "Cookie", first.sessionCookie(server.baseUrl()));
+    WebClient.Reply session =
+        web.get("/web/api/session", "Cookie", first.sessionCookie(server.baseUrl()));
     assertThat(session.body().get("user").get("name").asText()).isEqualTo("Carol");
     String openId = session.body().get("user").get("open_id").asText();
     assertThat(openId).matches("ou_[0-9a-f]{32}");
     // A new person is in no group chat: only the p2p chats with the bots.
     assertThat(web.get("/web/api/chats", "Cookie", first.sessionCookie(server.baseUrl())).body())
-        .extracting(c -> c.get("type").asText()).containsOnly("p2p");
+        .extracting(c -> c.get("type").asText())
+        .containsOnly("p2p");
 
     idp.nextSignIn("sub-carol", carol);
     SignInClient second = new SignInClient();
     assertThat(second.signIn(server.baseUrl(), "/").status()).isEqualTo(302);
-    assertThat(web.get("/web/api/session", "Cookie", second.sessionCookie(server.baseUrl())).body().get("user").get("open_id").asText()).isEqualTo(openId);
-    assertThat(server.server().directory().users()).extracting(u -> u.openId()).containsOnlyOnce(openId).hasSize(3);
+    assertThat(
+            web.get("/web/api/session", "Cookie", second.sessionCookie(server.baseUrl()))
+                .body()
+                .get("user")
+                .get("open_id")
+                .asText())
+        .isEqualTo(openId);
+    assertThat(server.server().directory().users())
+        .extracting(u -> u.openId())
+        .containsOnlyOnce(openId)
+        .hasSize(3);
   }
 
   @Test
   void aCallbackThisServerDidNotStart_isRefused() throws Exception {
     start(false);
     SignInClient browser = new SignInClient();
-    SignInClient.Step forged = browser.get(server.baseUrl() + "/web/auth/callback?code=stolen&state=guess");
+    SignInClient.Step forged =
+        browser.get(server.baseUrl() + "/web/auth/callback?code=stolen&state=guess");
     assertThat(forged.status()).isEqualTo(400);
     assertThat(forged.body()).contains("data-testid=\"signin-stale\"");
 
-    // A sign-in in flight, answered with another state (a callback link made for someone else's sign-in).
+    // A sign-in in flight, answered with another state (a callback link made for someone else's
+    // sign-in).
     assertThat(browser.get(server.baseUrl() + "/web/auth/login").status()).isEqualTo(302);
-    SignInClient.Step mixedUp = browser.get(server.baseUrl() + "/web/auth/callback?code=stolen&state=guess");
+    SignInClient.Step mixedUp =
+        browser.get(server.baseUrl() + "/web/auth/callback?code=stolen&state=guess");
     assertThat(mixedUp.status()).isEqualTo(400);
     assertThat(browser.sessionCookie(server.baseUrl())).isNull();
   }
@@ -153,11 +193,16 @@ final class OidcSignInTest {
     String cookie = browser.sessionCookie(server.baseUrl());
     WebClient web = new WebClient(server.baseUrl());
 
-    assertThat(web.post("/web/auth/logout", "{}", "Cookie", cookie, "Origin", "http://evil.example").status()).isEqualTo(403);
+    assertThat(
+            web.post("/web/auth/logout", "{}", "Cookie", cookie, "Origin", "http://evil.example")
+                .status())
+        .isEqualTo(403);
     assertThat(web.get("/web/api/session", "Cookie", cookie).status()).isEqualTo(200);
-    WebClient.Reply out = web.post("/web/auth/logout", "{}", "Cookie", cookie, "Origin", server.baseUrl());
+    WebClient.Reply out =
+        web.post("/web/auth/logout", "{}", "Cookie", cookie, "Origin", server.baseUrl());
     assertThat(out.status()).isEqualTo(200);
-    assertThat(out.raw().headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c.toLowerCase(Locale.ROOT)).contains("max-age=0"));
+    assertThat(out.raw().headers().firstValue("Set-Cookie"))
+        .hasValueSatisfying(c -> assertThat(c.toLowerCase(Locale.ROOT)).contains("max-age=0"));
     // The cookie is still in hand (a copy, a stolen one): it signs nobody in any more.
     assertThat(web.get("/web/api/session", "Cookie", cookie).status()).isEqualTo(401);
     assertThat(web.get("/web/api/chats", "Cookie", cookie).status()).isEqualTo(401);
@@ -167,7 +212,9 @@ final class OidcSignInTest {
     Map<String, String> fields = new HashMap<>();
     for (String pair : encoded.split("&")) {
       int eq = pair.indexOf('=');
-      fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      fields.put(
+          URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return fields;
   }

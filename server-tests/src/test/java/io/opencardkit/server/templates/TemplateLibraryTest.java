@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading and reloading a templates directory; the reload is driven by calling {@code refreshIfChanged} itself. */
+/**
+ * Loading and reloading a templates directory; the reload is driven by calling {@code
+ * refreshIfChanged} itself.
+ */
 final class TemplateLibraryTest {
   @TempDir Path dir;
 
@@ -24,7 +27,9 @@ final class TemplateLibraryTest {
     assertThat(title(library, "T1", null)).isEqualTo("first");
     assertThat(library.refreshIfChanged()).as("nothing changed").isFalse();
 
-    write("T1.json", "second, longer"); // another size: a change whatever the file system's time resolution
+    write(
+        "T1.json",
+        "second, longer"); // another size: a change whatever the file system's time resolution
     write("T1@1.0.0.json", "pinned");
     assertThat(library.refreshIfChanged()).isTrue();
     assertThat(title(library, "T1", null)).isEqualTo("second, longer");
@@ -33,16 +38,20 @@ final class TemplateLibraryTest {
     Files.delete(dir.resolve("T1@1.0.0.json"));
     assertThat(library.refreshIfChanged()).isTrue();
     assertThatThrownBy(() -> title(library, "T1", "1.0.0"))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code().code()).isEqualTo(200380));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code().code()).isEqualTo(200380));
   }
 
   @Test
-  @ExpectedLog(logger = "io.opencardkit.server.templates.TemplateLibrary", message = "template T1.json not reloaded, its previous version stays in use")
+  @ExpectedLog(
+      logger = "io.opencardkit.server.templates.TemplateLibrary",
+      message = "template T1.json not reloaded, its previous version stays in use")
   void refreshIfChanged_brokenEdit_keepsThePreviousVersionInUse() throws IOException {
     write("T1.json", "good");
     TemplateLibrary library = TemplateLibrary.open(dir);
 
-    Files.writeString(dir.resolve("T1.json"), "{\"schema\":\"2.0\",\"body\":"); // saved half-way by an editor
+    Files.writeString(
+        dir.resolve("T1.json"), "{\"schema\":\"2.0\",\"body\":"); // saved half-way by an editor
 
     library.refreshIfChanged();
     assertThat(title(library, "T1", null)).isEqualTo("good");
@@ -56,23 +65,36 @@ final class TemplateLibraryTest {
     Files.writeString(dir.resolve("Bad.json"), "{\"schema\":\"1.0\"}");
     Files.writeString(dir.resolve("notes.txt"), "not a template: ignored");
 
-    assertThatThrownBy(() -> TemplateLibrary.open(dir)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bad.json");
-    assertThatThrownBy(() -> TemplateLibrary.open(dir.resolve("missing"))).hasMessageContaining("not a directory");
+    assertThatThrownBy(() -> TemplateLibrary.open(dir))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Bad.json");
+    assertThatThrownBy(() -> TemplateLibrary.open(dir.resolve("missing")))
+        .hasMessageContaining("not a directory");
   }
 
   @Test
   void none_answers200380ForEveryTemplate() {
-    assertThatThrownBy(() -> TemplateLibrary.none().render(Json.parseOrNull("{\"template_id\":\"T1\"}")))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code().code()).isEqualTo(200380));
+    assertThatThrownBy(
+            () -> TemplateLibrary.none().render(Json.parseOrNull("{\"template_id\":\"T1\"}")))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code().code()).isEqualTo(200380));
   }
 
   private void write(String name, String title) throws IOException {
-    Files.writeString(dir.resolve(name), "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"" + title
-        + " ${suffix}\"}},\"body\":{\"elements\":[]}}");
+    Files.writeString(
+        dir.resolve(name),
+        "{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\""
+            + title
+            + " ${suffix}\"}},\"body\":{\"elements\":[]}}");
   }
 
   private static String title(TemplateLibrary library, String id, String version) {
-    String data = "{\"template_id\":\"" + id + "\"" + (version == null ? "" : ",\"template_version_name\":\"" + version + "\"") + "}";
+    String data =
+        "{\"template_id\":\""
+            + id
+            + "\""
+            + (version == null ? "" : ",\"template_version_name\":\"" + version + "\"")
+            + "}";
     JsonNode card = library.render(Json.parseOrNull(data));
     return card.at("/header/title/content").asText().strip();
   }

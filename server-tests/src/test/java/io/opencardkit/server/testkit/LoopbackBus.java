@@ -7,9 +7,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The cluster bus of several nodes in one JVM, with the guarantees of the port (per-sender order, no echo, at most
- * once), and an outage switch per node: while a node is disconnected, what it sends and what is sent to it is lost;
- * when it reconnects, its listener hears {@code reconnected()}.
+ * The cluster bus of several nodes in one JVM, with the guarantees of the port (per-sender order,
+ * no echo, at most once), and an outage switch per node: while a node is disconnected, what it
+ * sends and what is sent to it is lost; when it reconnects, its listener hears {@code
+ * reconnected()}.
  */
 public final class LoopbackBus {
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
@@ -30,11 +31,12 @@ public final class LoopbackBus {
   public void reconnect(String nodeId) {
     Node node = nodes.get(nodeId);
     node.connected = true;
-    node.callbacks.execute(() -> {
-      if (node.listener != null) {
-        node.listener.reconnected();
-      }
-    });
+    node.callbacks.execute(
+        () -> {
+          if (node.listener != null) {
+            node.listener.reconnected();
+          }
+        });
   }
 
   private final class Node implements ClusterBus {
@@ -46,11 +48,13 @@ public final class LoopbackBus {
 
     Node(String id) {
       this.id = id;
-      this.callbacks = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "loopback-bus-" + id);
-        t.setDaemon(true);
-        return t;
-      });
+      this.callbacks =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "loopback-bus-" + id);
+                t.setDaemon(true);
+                return t;
+              });
     }
 
     @Override
@@ -61,11 +65,14 @@ public final class LoopbackBus {
     @Override
     public void broadcast(String message) {
       if (connected && !closed) {
-        nodes.values().forEach(other -> {
-          if (other != this) {
-            other.deliver(id, message);
-          }
-        });
+        nodes
+            .values()
+            .forEach(
+                other -> {
+                  if (other != this) {
+                    other.deliver(id, message);
+                  }
+                });
       }
     }
 
@@ -81,12 +88,13 @@ public final class LoopbackBus {
       if (!connected || closed) {
         return;
       }
-      callbacks.execute(() -> {
-        ClusterBus.Listener l = listener;
-        if (l != null && connected && !closed) {
-          l.received(from, message);
-        }
-      });
+      callbacks.execute(
+          () -> {
+            ClusterBus.Listener l = listener;
+            if (l != null && connected && !closed) {
+              l.received(from, message);
+            }
+          });
     }
 
     @Override

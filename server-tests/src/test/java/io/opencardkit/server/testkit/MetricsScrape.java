@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** One scrape of a node's {@code GET /metrics}, parsed from Prometheus's text format. */
 public final class MetricsScrape {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** A sample: the metric's name, its labels and its value. */
   public record Sample(String name, Map<String, String> labels, double value) {}
@@ -30,11 +31,23 @@ public final class MetricsScrape {
     this.samples = parse(text);
   }
 
-  /** Scrapes {@code baseUrl + "/metrics"}; fails unless it answers 200 in Prometheus's text format. */
+  /**
+   * Scrapes {@code baseUrl + "/metrics"}; fails unless it answers 200 in Prometheus's text format.
+   */
   public static MetricsScrape of(String baseUrl) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200 || !response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain")) {
-      throw new AssertionError("GET /metrics answered " + response.statusCode() + " " + response.headers().firstValue("Content-Type") + ": " + response.body());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200
+        || !response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain")) {
+      throw new AssertionError(
+          "GET /metrics answered "
+              + response.statusCode()
+              + " "
+              + response.headers().firstValue("Content-Type")
+              + ": "
+              + response.body());
     }
     return new MetricsScrape(response.body());
   }
@@ -64,12 +77,19 @@ public final class MetricsScrape {
         name = line.substring(0, line.indexOf(' '));
       }
       String value = line.substring(space + 1).trim();
-      samples.add(new Sample(name, labels, value.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value)));
+      samples.add(
+          new Sample(
+              name,
+              labels,
+              value.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value)));
     }
     return samples;
   }
 
-  /** The sum of the samples named {@code name} whose labels include {@code labels} (pairs: key, value, key, value…). */
+  /**
+   * The sum of the samples named {@code name} whose labels include {@code labels} (pairs: key,
+   * value, key, value…).
+   */
   public double sum(String name, String... labels) {
     double total = 0;
     for (Sample sample : samples) {

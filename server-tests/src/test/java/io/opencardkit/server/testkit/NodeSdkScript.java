@@ -12,17 +12,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a script of {@code tests/node-smoke} with {@code node --test} against a running server, through the official
- * {@code @larksuiteoapi/node-sdk} (installed by the {@code npm ci} step of the server module's build). The script reads
- * the server's address, the seed's app and chat from {@code OKC_*} variables. A missing {@code node} fails: the
- * compatibility claim for Node is only as good as this run.
+ * Runs a script of {@code tests/node-smoke} with {@code node --test} against a running server,
+ * through the official {@code @larksuiteoapi/node-sdk} (installed by the {@code npm ci} step of the
+ * server module's build). The script reads the server's address, the seed's app and chat from
+ * {@code OKC_*} variables. A missing {@code node} fails: the compatibility claim for Node is only
+ * as good as this run.
  */
 public final class NodeSdkScript {
   private static final long TIMEOUT_SECONDS = 120;
 
   private NodeSdkScript() {}
 
-  /** Runs {@code tests/node-smoke/<name>} against {@code server}; fails the test, with node's output, unless it passes. */
+  /**
+   * Runs {@code tests/node-smoke/<name>} against {@code server}; fails the test, with node's
+   * output, unless it passes.
+   */
   public static void passes(String name, TestServer server, Path tmp) throws Exception {
     Path repoRoot = moduleDir().resolve("..").normalize();
     Path script = repoRoot.resolve("tests/node-smoke").resolve(name);
@@ -31,10 +35,11 @@ public final class NodeSdkScript {
         .as("the Node SDK, installed by the npm ci execution in server/pom.xml")
         .exists();
     Path log = tmp.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(List.of("node", "--test", repoRoot.relativize(script).toString()))
-        .directory(repoRoot.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(List.of("node", "--test", repoRoot.relativize(script).toString()))
+            .directory(repoRoot.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("OKC_BASE_URL", server.baseUrl());
     env.put("OKC_APP_ID", server.seed.appId);
@@ -45,7 +50,8 @@ public final class NodeSdkScript {
     try {
       node = builder.start();
     } catch (IOException e) {
-      throw new AssertionError("could not run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
+      throw new AssertionError(
+          "could not run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
     }
     if (!node.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

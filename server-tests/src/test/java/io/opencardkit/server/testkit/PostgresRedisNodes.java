@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Nodes of a real cluster in this JVM: a fresh PostgreSQL schema, a private Redis, and one injected clock, so a test
- * can move time for all of them. Each node has its own store and bus connections, as separate processes would; a
- * test may wrap a node's store (to make it die without a word, say).
+ * Nodes of a real cluster in this JVM: a fresh PostgreSQL schema, a private Redis, and one injected
+ * clock, so a test can move time for all of them. Each node has its own store and bus connections,
+ * as separate processes would; a test may wrap a node's store (to make it die without a word, say).
  */
 public final class PostgresRedisNodes implements AutoCloseable {
   public final TestSeed seed = new TestSeed();
@@ -32,16 +32,26 @@ public final class PostgresRedisNodes implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Starts a node (the first stores the seed) whose store is {@code wrap} of its PostgreSQL store. */
+  /**
+   * Starts a node (the first stores the seed) whose store is {@code wrap} of its PostgreSQL store.
+   */
   public OpenCardKitServer startNode(UnaryOperator<CardStore> wrap) {
     boolean first = nodes.isEmpty(); // the others start from the stored directory
     Vertx busLoop = Vertx.vertx();
     busLoops.add(busLoop);
     CardStore store = wrap.apply(PostgresCardStore.open(PostgresConfig.parse(storeUrl)));
     TestServer node =
-        TestServer.start(seed, clock, ServerConfig.defaults().streamingTimeout(),
-            config -> (first ? config : config.withSeed(null)).withCluster(storeUrl, redis.url()).withInsecureDevLogin(),
-            store, RedisClusterBus.start(busLoop, RedisBusConfig.parse(redis.url())), true);
+        TestServer.start(
+            seed,
+            clock,
+            ServerConfig.defaults().streamingTimeout(),
+            config ->
+                (first ? config : config.withSeed(null))
+                    .withCluster(storeUrl, redis.url())
+                    .withInsecureDevLogin(),
+            store,
+            RedisClusterBus.start(busLoop, RedisBusConfig.parse(redis.url())),
+            true);
     nodes.add(node);
     return node.server();
   }

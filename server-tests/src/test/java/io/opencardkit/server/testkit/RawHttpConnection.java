@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An HTTP/1.1 connection on a plain socket, for what no HTTP client sends: a request line with {@code %ZZ}, bytes that
- * are not UTF-8, a request that stops in the middle of its headers, a connection from another loopback address
- * (127.0.0.2 is another client to the server).
+ * An HTTP/1.1 connection on a plain socket, for what no HTTP client sends: a request line with
+ * {@code %ZZ}, bytes that are not UTF-8, a request that stops in the middle of its headers, a
+ * connection from another loopback address (127.0.0.2 is another client to the server).
  */
 public final class RawHttpConnection implements AutoCloseable {
   /** A response as read off the wire. {@code json} is null when the body is not JSON. */
@@ -67,22 +67,30 @@ public final class RawHttpConnection implements AutoCloseable {
   }
 
   /** One request with {@code Connection: close} on a new connection; returns its response. */
-  public static Response exchange(String baseUrl, String method, String rawTarget, String token, byte[] body) {
+  public static Response exchange(
+      String baseUrl, String method, String rawTarget, String token, byte[] body) {
     try (RawHttpConnection connection = open(baseUrl)) {
       connection.send(request(method, rawTarget, token, body));
       return connection.readResponse();
     }
   }
 
-  /** The bytes of a request: the target exactly as given, a JSON content type when there is a body. */
+  /**
+   * The bytes of a request: the target exactly as given, a JSON content type when there is a body.
+   */
   public static byte[] request(String method, String rawTarget, String token, byte[] body) {
     StringBuilder head = new StringBuilder();
-    head.append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    head.append(method)
+        .append(' ')
+        .append(rawTarget)
+        .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
     if (token != null) {
       head.append("Authorization: Bearer ").append(token).append("\r\n");
     }
     if (body != null) {
-      head.append("Content-Type: application/json; charset=utf-8\r\nContent-Length: ").append(body.length).append("\r\n");
+      head.append("Content-Type: application/json; charset=utf-8\r\nContent-Length: ")
+          .append(body.length)
+          .append("\r\n");
     }
     head.append("\r\n");
     byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -109,7 +117,10 @@ public final class RawHttpConnection implements AutoCloseable {
     return send(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  /** Reads one response (head, then a body of Content-Length bytes, or up to the end of the connection). */
+  /**
+   * Reads one response (head, then a body of Content-Length bytes, or up to the end of the
+   * connection).
+   */
   public Response readResponse() {
     try {
       String statusLine = line();
@@ -120,7 +131,9 @@ public final class RawHttpConnection implements AutoCloseable {
       Map<String, String> headers = new TreeMap<>();
       for (String header = line(); header != null && !header.isEmpty(); header = line()) {
         int colon = header.indexOf(':');
-        headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+        headers.put(
+            header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            header.substring(colon + 1).trim());
       }
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       String length = headers.get("content-length");
@@ -130,7 +143,9 @@ public final class RawHttpConnection implements AutoCloseable {
         byte[] bytes = in.readNBytes(Integer.parseInt(length));
         body.write(bytes, 0, bytes.length);
       } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0; size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+            size > 0;
+            size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
           byte[] bytes = in.readNBytes(size);
           body.write(bytes, 0, bytes.length);
           line(); // the CRLF after the chunk
@@ -148,7 +163,10 @@ public final class RawHttpConnection implements AutoCloseable {
     }
   }
 
-  /** Reads responses until one is not informational (a {@code 100 Continue} comes before the real one). */
+  /**
+   * Reads responses until one is not informational (a {@code 100 Continue} comes before the real
+   * one).
+   */
   public Response readFinalResponse() {
     Response response = readResponse();
     while (response.status() >= 100 && response.status() < 200 && response.status() != 101) {
@@ -157,7 +175,10 @@ public final class RawHttpConnection implements AutoCloseable {
     return response;
   }
 
-  /** Whether the server ended the connection (end of stream or reset) within the socket's read timeout. */
+  /**
+   * Whether the server ended the connection (end of stream or reset) within the socket's read
+   * timeout.
+   */
   public boolean awaitClosed() {
     try {
       while (in.read() >= 0) {

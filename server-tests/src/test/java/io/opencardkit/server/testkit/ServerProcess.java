@@ -15,16 +15,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * OpenCardKit in a child JVM ({@code opencardkit serve}), for what needs a real process: {@code kill -9}, restarts,
- * clients in other languages. Reads the bound port from the start-up line.
+ * OpenCardKit in a child JVM ({@code opencardkit serve}), for what needs a real process: {@code
+ * kill -9}, restarts, clients in other languages. Reads the bound port from the start-up line.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (https?://[^ ]+)");
 
   private final Process process;
   private final String baseUrl;
-  @SuppressWarnings("JdkObsolete") // appended by the thread that reads the process, read by the test's
+
+  @SuppressWarnings(
+      "JdkObsolete") // appended by the thread that reads the process, read by the test's
   private final StringBuffer output = new StringBuffer();
+
   private volatile Thread drain; // reads the output until the process closes it
 
   private ServerProcess(Process process, String baseUrl) {
@@ -42,8 +45,12 @@ public final class ServerProcess implements AutoCloseable {
     return start(command(jvmOptions, dataDir, extraArgs));
   }
 
-  /** {@link #start(Path, List)} under an open-files limit ({@code ulimit -n}), as a small server or container has. */
-  public static ServerProcess startWithOpenFilesLimit(int openFiles, Path dataDir, List<String> extraArgs) {
+  /**
+   * {@link #start(Path, List)} under an open-files limit ({@code ulimit -n}), as a small server or
+   * container has.
+   */
+  public static ServerProcess startWithOpenFilesLimit(
+      int openFiles, Path dataDir, List<String> extraArgs) {
     List<String> java = command(List.of(), dataDir, extraArgs);
     StringBuilder script = new StringBuilder("ulimit -n ").append(openFiles).append(" && exec");
     for (String part : java) {
@@ -52,8 +59,12 @@ public final class ServerProcess implements AutoCloseable {
     return start(List.of("bash", "-c", script.toString()));
   }
 
-  /** The command line of {@code serve --port 0 --data dataDir [extra…]} in a new JVM with this test's classpath. */
-  public static List<String> command(List<String> jvmOptions, Path dataDir, List<String> extraArgs) {
+  /**
+   * The command line of {@code serve --port 0 --data dataDir [extra…]} in a new JVM with this
+   * test's classpath.
+   */
+  public static List<String> command(
+      List<String> jvmOptions, Path dataDir, List<String> extraArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -73,40 +84,48 @@ public final class ServerProcess implements AutoCloseable {
     Process process = null;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       StringBuilder seen = new StringBuilder();
-      CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
-        try {
-          String line;
-          while ((line = reader.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              return m.group(1);
-            }
-          }
-          throw new IllegalStateException("server exited before listening:\n" + seen);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<String> url =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  String line;
+                  while ((line = reader.readLine()) != null) {
+                    seen.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      return m.group(1);
+                    }
+                  }
+                  throw new IllegalStateException("server exited before listening:\n" + seen);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       String baseUrl = url.get(60, TimeUnit.SECONDS);
       ServerProcess server = new ServerProcess(process, baseUrl);
       server.output.append(seen);
-      Thread drain = new Thread(() -> {
-        try {
-          reader.lines().forEach(l -> server.output.append(l).append('\n'));
-        } catch (UncheckedIOException e) {
-          // the process was destroyed: its output ends here
-        }
-      }, "server-output");
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  reader.lines().forEach(l -> server.output.append(l).append('\n'));
+                } catch (UncheckedIOException e) {
+                  // the process was destroyed: its output ends here
+                }
+              },
+              "server-output");
       drain.setDaemon(true);
       drain.start();
       server.drain = drain;
       return server;
     } catch (Exception e) {
       if (process != null) {
-        process.destroyForcibly(); // a process that did not come up in time must not outlive the test
+        process
+            .destroyForcibly(); // a process that did not come up in time must not outlive the test
       }
       throw new IllegalStateException("could not start the server process: " + e, e);
     }
@@ -134,18 +153,30 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Sends SIGTERM, as {@code kill} does (a deploy or scale-in): the node stops gracefully. Returns at once. */
+  /**
+   * Sends SIGTERM, as {@code kill} does (a deploy or scale-in): the node stops gracefully. Returns
+   * at once.
+   */
   public void terminate() {
-    process.toHandle().destroy(); // Process.destroy() would also close our end of its output, losing its last lines
+    process
+        .toHandle()
+        .destroy(); // Process.destroy() would also close our end of its output, losing its last
+    // lines
   }
 
-  /** Whether the process exited within {@code timeout}; if so, {@link #output()} then holds all it printed. */
+  /**
+   * Whether the process exited within {@code timeout}; if so, {@link #output()} then holds all it
+   * printed.
+   */
   public boolean exitedWithin(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       return false;
     }
-    drain.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000)); // the last lines
+    drain.join(
+        Math.max(
+            1,
+            TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000)); // the last lines
     return true;
   }
 

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Several OpenCardKit nodes in this JVM, sharing one store (an SQLite file: the nodes' writers take turns, which is
- * enough to exercise every cross-node rule) and a {@link LoopbackBus}, each on its own port.
+ * Several OpenCardKit nodes in this JVM, sharing one store (an SQLite file: the nodes' writers take
+ * turns, which is enough to exercise every cross-node rule) and a {@link LoopbackBus}, each on its
+ * own port.
  */
 public final class TestCluster implements AutoCloseable {
   public final TestSeed seed = new TestSeed();
@@ -29,21 +30,29 @@ public final class TestCluster implements AutoCloseable {
 
   /** {@code count} nodes; the first stores the seed, the others start from the stored directory. */
   public static TestCluster start(int count, Clock clock, Duration streamingTimeout) {
-    // Nodes of a cluster refuse development sign-in unless told otherwise; the tests' viewers use ?user=.
+    // Nodes of a cluster refuse development sign-in unless told otherwise; the tests' viewers use
+    // ?user=.
     return start(count, clock, streamingTimeout, ServerConfig::withInsecureDevLogin);
   }
 
-  /** {@code count} nodes whose configuration {@code customize} adjusts last (for example the web sign-in). */
-  public static TestCluster start(int count, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
+  /**
+   * {@code count} nodes whose configuration {@code customize} adjusts last (for example the web
+   * sign-in).
+   */
+  public static TestCluster start(
+      int count, Clock clock, Duration streamingTimeout, UnaryOperator<ServerConfig> customize) {
     TestCluster cluster = new TestCluster();
     try {
       Path db = Files.createTempDirectory("okc-cluster").resolve("shared.db");
       for (int i = 0; i < count; i++) {
-        boolean first = i == 0; // the first node stores the seed; the others start from the stored directory
-        UnaryOperator<ServerConfig> node = config -> customize.apply(first ? config : config.withSeed(null));
+        boolean first =
+            i == 0; // the first node stores the seed; the others start from the stored directory
+        UnaryOperator<ServerConfig> node =
+            config -> customize.apply(first ? config : config.withSeed(null));
         CardStore store = SqliteCardStore.open(db);
         ClusterBus bus = cluster.bus.join("node" + i);
-        cluster.nodes.add(TestServer.start(cluster.seed, clock, streamingTimeout, node, store, bus, true));
+        cluster.nodes.add(
+            TestServer.start(cluster.seed, clock, streamingTimeout, node, store, bus, true));
       }
       return cluster;
     } catch (IOException e) {

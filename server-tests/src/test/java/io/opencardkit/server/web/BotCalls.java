@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.lark.oapi.Client;
 import io.opencardkit.core.Json;
 import io.opencardkit.core.card.ElementTree;
-import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.testkit.BotApi;
 import io.opencardkit.server.testkit.TestServer;
 import java.util.function.Supplier;
 
 /**
- * What a bot does in the web tests, with {@link BotApi} on one streaming element {@code md}; plus a look at the server's
- * own card state.
+ * What a bot does in the web tests, with {@link BotApi} on one streaming element {@code md}; plus a
+ * look at the server's own card state.
  */
 public final class BotCalls {
   /** A streaming card with a title and one markdown element {@code md}, initially empty. */
@@ -29,7 +29,10 @@ public final class BotCalls {
     this(server.client(), () -> server.server().runtime());
   }
 
-  /** A bot using {@code sdk}, whose card state is looked up in {@code runtime} (a node of a cluster, say). */
+  /**
+   * A bot using {@code sdk}, whose card state is looked up in {@code runtime} (a node of a cluster,
+   * say).
+   */
   public BotCalls(Client sdk, Supplier<CardRuntime> runtime) {
     this.runtime = runtime;
     this.api = BotApi.of(sdk);
@@ -39,13 +42,18 @@ public final class BotCalls {
     return api.createCard(cardJson);
   }
 
-  /** Sends a card entity to a chat ({@code chat_id}) or a user ({@code open_id}); returns the message id. */
+  /**
+   * Sends a card entity to a chat ({@code chat_id}) or a user ({@code open_id}); returns the
+   * message id.
+   */
   public String sendCard(String receiveIdType, String receiveId, String cardId) throws Exception {
     return assertOk(api.sendCard(receiveIdType, receiveId, cardId)).getMessageId();
   }
 
   public String sendText(String chatId, String text) throws Exception {
-    return assertOk(api.send("chat_id", chatId, "text", Json.write(Json.object().put("text", text)))).getMessageId();
+    return assertOk(
+            api.send("chat_id", chatId, "text", Json.write(Json.object().put("text", text))))
+        .getMessageId();
   }
 
   /** Streams full text into element {@code md}; returns the response code (0 when accepted). */
@@ -71,7 +79,9 @@ public final class BotCalls {
     settings(cardId, "{\"config\":{\"streaming_mode\":false}}", sequence);
   }
 
-  /** Changes the card's settings ({@code settingsJson} as the API takes it); the call must succeed. */
+  /**
+   * Changes the card's settings ({@code settingsJson} as the API takes it); the call must succeed.
+   */
   public void settings(String cardId, String settingsJson, int sequence) throws Exception {
     assertThat(settingsCode(cardId, settingsJson, sequence)).as("settings").isZero();
   }

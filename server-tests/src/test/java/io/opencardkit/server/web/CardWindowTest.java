@@ -13,7 +13,8 @@ final class CardWindowTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T08:00:00Z"));
 
   private CardWindow window(int maxEvents, long maxChars) {
-    return new CardWindow("c", "oc_1", clock, maxEvents, Duration.ofMinutes(2).toMillis(), maxChars);
+    return new CardWindow(
+        "c", "oc_1", clock, maxEvents, Duration.ofMinutes(2).toMillis(), maxChars);
   }
 
   private static List<Long> versions(List<CardWindow.Entry> entries) {
@@ -27,7 +28,8 @@ final class CardWindowTest {
       window.append(v, OutFrame.of("f" + v));
     }
 
-    assertThat(window.after(6)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(7L, 8L, 9L, 10L));
+    assertThat(window.after(6))
+        .hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(7L, 8L, 9L, 10L));
     assertThat(window.after(6).orElseThrow().get(0).frame().text()).isEqualTo("f7");
   }
 
@@ -46,7 +48,8 @@ final class CardWindowTest {
       window.append(v, OutFrame.of("f"));
     }
 
-    // Versions 101..400 are kept: a page holding 100 needs exactly those, one holding 99 has lost version 100.
+    // Versions 101..400 are kept: a page holding 100 needs exactly those, one holding 99 has lost
+    // version 100.
     assertThat(window.after(100)).hasValueSatisfying(e -> assertThat(e).hasSize(300));
     assertThat(window.after(99)).isEmpty();
   }
@@ -60,8 +63,10 @@ final class CardWindowTest {
     window.append(3, OutFrame.of("f3"));
     clock.advance(Duration.ofSeconds(30));
 
-    // f1 and f2 are now two minutes old, f3 half a minute: a page at 2 gets f3, one at 1 a snapshot.
-    assertThat(window.after(2)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(3L));
+    // f1 and f2 are now two minutes old, f3 half a minute: a page at 2 gets f3, one at 1 a
+    // snapshot.
+    assertThat(window.after(2))
+        .hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(3L));
     assertThat(window.after(1)).isEmpty();
   }
 
@@ -84,7 +89,8 @@ final class CardWindowTest {
     window.append(3, OutFrame.of("cccc"));
 
     assertThat(window.size()).isEqualTo(2);
-    assertThat(window.after(1)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(2L, 3L));
+    assertThat(window.after(1))
+        .hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(2L, 3L));
   }
 
   @Test
@@ -94,7 +100,8 @@ final class CardWindowTest {
     window.append(2, OutFrame.of("f2"));
     window.append(5, OutFrame.of("f5"));
 
-    assertThat(window.after(4)).hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(5L));
+    assertThat(window.after(4))
+        .hasValueSatisfying(e -> assertThat(versions(e)).containsExactly(5L));
     assertThat(window.after(2)).isEmpty();
   }
 
@@ -118,6 +125,8 @@ final class CardWindowTest {
 
   @Test
   void constructor_nonPositiveBound_isRefused() {
-    assertThatThrownBy(() -> window(0, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events=0");
+    assertThatThrownBy(() -> window(0, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("events=0");
   }
 }

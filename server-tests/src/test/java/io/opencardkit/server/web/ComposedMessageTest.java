@@ -21,15 +21,17 @@ final class ComposedMessageTest {
 
   @Test
   void severalParagraphs_areAPostWithOneParagraphPerLineAndMentionsAsAtElements() {
-    ComposedMessage m = ComposedMessage.of("<at user_id=\"cli_bot\">Answer Bot</at> intro\nmore\n\nsecond");
+    ComposedMessage m =
+        ComposedMessage.of("<at user_id=\"cli_bot\">Answer Bot</at> intro\nmore\n\nsecond");
 
     assertThat(m.msgType()).isEqualTo("post");
-    assertThat(m.content()).isEqualTo(
-        "{\"title\":\"\",\"content\":["
-            + "[{\"tag\":\"at\",\"user_id\":\"cli_bot\",\"user_name\":\"Answer Bot\",\"style\":[]},{\"tag\":\"text\",\"text\":\" intro\",\"style\":[]}],"
-            + "[{\"tag\":\"text\",\"text\":\"more\",\"style\":[]}],"
-            + "[],"
-            + "[{\"tag\":\"text\",\"text\":\"second\",\"style\":[]}]]}");
+    assertThat(m.content())
+        .isEqualTo(
+            "{\"title\":\"\",\"content\":["
+                + "[{\"tag\":\"at\",\"user_id\":\"cli_bot\",\"user_name\":\"Answer Bot\",\"style\":[]},{\"tag\":\"text\",\"text\":\" intro\",\"style\":[]}],"
+                + "[{\"tag\":\"text\",\"text\":\"more\",\"style\":[]}],"
+                + "[],"
+                + "[{\"tag\":\"text\",\"text\":\"second\",\"style\":[]}]]}");
   }
 
   @Test
@@ -42,6 +44,7 @@ final class ComposedMessageTest {
 
   @Test
   void onlyWhitespace_isRefusedWith400() {
-    assertThatThrownBy(() -> ComposedMessage.of(" \n\t\n")).isInstanceOfSatisfying(WebError.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThatThrownBy(() -> ComposedMessage.of(" \n\t\n"))
+        .isInstanceOfSatisfying(WebError.class, e -> assertThat(e.status()).isEqualTo(400));
   }
 }

@@ -16,15 +16,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The push's guarantees when the server serves on several event loops: sockets land on different loops, yet each
- * gets every version of every card once and in order, and a page that reconnects to another loop resumes exactly.
+ * The push's guarantees when the server serves on several event loops: sockets land on different
+ * loops, yet each gets every version of every card once and in order, and a page that reconnects to
+ * another loop resumes exactly.
  */
 final class MultiLoopPushTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int LOOPS = 2;
 
   private final TestServer server =
-      TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withServing(c.serving().withEventLoops(LOOPS)));
+      TestServer.start(
+          Clock.systemUTC(),
+          Duration.ofMinutes(10),
+          c -> c.withServing(c.serving().withEventLoops(LOOPS)));
   private final BotCalls bot = new BotCalls(server);
   private final WebClient web = new WebClient(server.baseUrl());
   private final List<PageSocket> sockets = new ArrayList<>();
@@ -56,7 +60,12 @@ final class MultiLoopPushTest {
       for (String cardId : cards) {
         long loaded = web.loadedVersion(server.seed.chatId, "user=" + users.get(socket), cardId);
         page.hold(cardId, loaded, "");
-        resume.append(resume.length() > 1 ? "," : "").append('"').append(cardId).append("\":").append(loaded);
+        resume
+            .append(resume.length() > 1 ? "," : "")
+            .append('"')
+            .append(cardId)
+            .append("\":")
+            .append(loaded);
       }
       socket.resume(resume.append('}').toString());
       pages.put(socket, page);
@@ -76,7 +85,10 @@ final class MultiLoopPushTest {
     for (PageSocket socket : sockets) {
       for (String cardId : cards) {
         long last = bot.version(cardId);
-        socket.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, WAIT, "of version " + last);
+        socket.await(
+            f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last,
+            WAIT,
+            "of version " + last);
       }
       PageModel page = pages.get(socket);
       page.applyAll(socket.frames());
@@ -104,7 +116,10 @@ final class MultiLoopPushTest {
       bot.contentOk(cardId, text.toString(), sequence + 1);
     }
     long heldVersion = bot.version(cardId);
-    first.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == heldVersion, WAIT, "of version " + heldVersion);
+    first.await(
+        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == heldVersion,
+        WAIT,
+        "of version " + heldVersion);
     PageModel page = new PageModel();
     page.hold(cardId, loaded, "");
     page.applyAll(first.frames());
@@ -117,7 +132,9 @@ final class MultiLoopPushTest {
     }
     PageSocket second = null;
     while (second == null) {
-      assertThat(sockets).as("sockets opened before one landed on another loop").hasSizeLessThan(10);
+      assertThat(sockets)
+          .as("sockets opened before one landed on another loop")
+          .hasSizeLessThan(10);
       Map<String, Integer> now = viewersPerLoop();
       PageSocket socket = open(server.seed.alice);
       if (!Objects.equals(loopThatGained(now), firstLoop)) {
@@ -130,11 +147,20 @@ final class MultiLoopPushTest {
       bot.contentOk(cardId, text.toString(), sequence + 1);
     }
     long last = bot.version(cardId);
-    second.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, WAIT, "of version " + last);
+    second.await(
+        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last,
+        WAIT,
+        "of version " + last);
 
     List<JsonNode> frames = second.frames();
-    JsonNode firstCardFrame = frames.stream().filter(f -> cardId.equals(f.path("card_id").asText())).findFirst().orElseThrow();
-    assertThat(firstCardFrame.path("version").asLong()).as("the first frame after the resume").isEqualTo(heldVersion + 1);
+    JsonNode firstCardFrame =
+        frames.stream()
+            .filter(f -> cardId.equals(f.path("card_id").asText()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(firstCardFrame.path("version").asLong())
+        .as("the first frame after the resume")
+        .isEqualTo(heldVersion + 1);
     assertThat(firstCardFrame.path("type").asText()).isEqualTo("card");
     page.applyAll(frames);
     assertThat(page.violations()).isEmpty();
@@ -144,7 +170,10 @@ final class MultiLoopPushTest {
   private PageSocket open(String user) throws Exception {
     PageSocket socket = PageSocket.open(server.baseUrl(), "user=" + user, false);
     sockets.add(socket);
-    socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello"); // registered on its loop by then
+    socket.await(
+        f -> "hello".equals(f.path("type").asText()),
+        WAIT,
+        "hello"); // registered on its loop by then
     return socket;
   }
 

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a page holds of each card (version and the text of element {@code md}), built only from frames, the way the
- * page applies them. It records every frame that would leave a gap or repeat a version.
+ * What a page holds of each card (version and the text of element {@code md}), built only from
+ * frames, the way the page applies them. It records every frame that would leave a gap or repeat a
+ * version.
  */
 final class PageModel {
   private final Map<String, Long> versions = new HashMap<>();
@@ -33,7 +34,8 @@ final class PageModel {
         {
           JsonNode card = frame.path("message").path("card");
           if (card.isObject()) {
-            hold(card.get("card_id").asText(), card.get("version").asLong(), mdOf(card.get("card")));
+            hold(
+                card.get("card_id").asText(), card.get("version").asLong(), mdOf(card.get("card")));
           }
           break;
         }
@@ -63,7 +65,10 @@ final class PageModel {
     String op = frame.get("op").asText();
     if ("append".equals(op)) {
       String text = texts.get(cardId);
-      int offset = frame.has("offset") ? frame.get("offset").asInt() : text.length(); // compact frames append at the end
+      int offset =
+          frame.has("offset")
+              ? frame.get("offset").asInt()
+              : text.length(); // compact frames append at the end
       texts.put(cardId, text.substring(0, offset) + frame.get("text").asText());
     } else if ("replace".equals(op)) {
       texts.put(cardId, frame.get("text").asText());

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * permessage-deflate as browsers meet it: Chromium offers {@value #CHROMIUM_OFFER}. With shared compression the
- * server answers without context takeover in both directions, and every socket gets the same compressed bytes, each
- * frame inflating on its own.
+ * permessage-deflate as browsers meet it: Chromium offers {@value #CHROMIUM_OFFER}. With shared
+ * compression the server answers without context takeover in both directions, and every socket gets
+ * the same compressed bytes, each frame inflating on its own.
  */
 final class SharedDeflateTest {
   private static final String CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits";
@@ -34,7 +34,11 @@ final class SharedDeflateTest {
   }
 
   private void start(ServerConfig.WsCompression compression) {
-    server = TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withServing(c.serving().withWsCompression(compression)));
+    server =
+        TestServer.start(
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            c -> c.withServing(c.serving().withWsCompression(compression)));
   }
 
   @Test
@@ -44,8 +48,12 @@ final class SharedDeflateTest {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     WebClient web = new WebClient(server.baseUrl());
-    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER);
-        RawWebSocket bob = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.bob, CHROMIUM_OFFER)) {
+    try (RawWebSocket alice =
+            RawWebSocket.open(
+                server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER);
+        RawWebSocket bob =
+            RawWebSocket.open(
+                server.baseUrl(), "/web/ws?user=" + server.seed.bob, CHROMIUM_OFFER)) {
       for (RawWebSocket socket : List.of(alice, bob)) {
         assertThat(socket.status()).isEqualTo(101);
         assertThat(socket.header("Sec-WebSocket-Extensions"))
@@ -76,31 +84,42 @@ final class SharedDeflateTest {
         RawWebSocket.Frame b = compactFrame(bobFrames, version);
         assertCompressedOnlyWhenShorter(a);
         assertThat(a.rsv1()).isEqualTo(b.rsv1());
-        assertThat(a.payload()).as("the same bytes for both sockets, version " + version).isEqualTo(b.payload());
+        assertThat(a.payload())
+            .as("the same bytes for both sockets, version " + version)
+            .isEqualTo(b.payload());
         JsonNode compact = Json.parseOrNull(a.text());
         assertThat(compact.isArray()).isTrue();
         assertThat(compact.get(1).asLong()).isEqualTo(version);
       }
-      assertThat(compactFrame(aliceFrames, last).rsv1()).as("the long paragraph's frame is compressed").isTrue();
+      assertThat(compactFrame(aliceFrames, last).rsv1())
+          .as("the long paragraph's frame is compressed")
+          .isTrue();
       assertThat(server.server().web().stats().sharedDeflateConnections()).isEqualTo(2);
     }
   }
 
   /**
-   * RFC 7692 lets a sender leave a message uncompressed: the server compresses exactly the frames that deflate (alone,
-   * without context) to fewer bytes than their text, and sends the others as they are with RSV1 clear.
+   * RFC 7692 lets a sender leave a message uncompressed: the server compresses exactly the frames
+   * that deflate (alone, without context) to fewer bytes than their text, and sends the others as
+   * they are with RSV1 clear.
    */
   private static void assertCompressedOnlyWhenShorter(RawWebSocket.Frame frame) {
     byte[] text = frame.text().getBytes(StandardCharsets.UTF_8);
     if (frame.rsv1()) {
-      assertThat(frame.payload().length).as("compressed, so shorter: " + frame.text()).isLessThan(text.length);
+      assertThat(frame.payload().length)
+          .as("compressed, so shorter: " + frame.text())
+          .isLessThan(text.length);
     } else {
-      assertThat(deflatedAloneLength(text)).as("sent as it is, so deflate would not shorten: " + frame.text())
+      assertThat(deflatedAloneLength(text))
+          .as("sent as it is, so deflate would not shorten: " + frame.text())
           .isGreaterThanOrEqualTo(text.length);
     }
   }
 
-  /** The length of permessage-deflate's payload for {@code text} without context (the 00 00 ff ff tail removed). */
+  /**
+   * The length of permessage-deflate's payload for {@code text} without context (the 00 00 ff ff
+   * tail removed).
+   */
   private static int deflatedAloneLength(byte[] text) {
     Deflater deflater = new Deflater(6, true);
     try {
@@ -115,21 +134,28 @@ final class SharedDeflateTest {
   @Test
   void perSocket_keepsContextTakeover() throws Exception {
     start(ServerConfig.WsCompression.PER_SOCKET);
-    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
-      assertThat(alice.header("Sec-WebSocket-Extensions")).contains("permessage-deflate").doesNotContain("no_context_takeover");
+    try (RawWebSocket alice =
+        RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
+      assertThat(alice.header("Sec-WebSocket-Extensions"))
+          .contains("permessage-deflate")
+          .doesNotContain("no_context_takeover");
       assertThat(alice.readText().rsv1()).isTrue();
       assertThat(server.server().web().stats().sharedDeflateConnections()).isZero();
     }
   }
 
   @Test
-  void pageSocketLikeChromium_seesTheFramesOfAPageWithoutCompression_inFewerBytes() throws Exception {
+  void pageSocketLikeChromium_seesTheFramesOfAPageWithoutCompression_inFewerBytes()
+      throws Exception {
     start(ServerConfig.WsCompression.SHARED);
     BotCalls bot = new BotCalls(server);
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", server.seed.chatId, cardId);
-    long loaded = new WebClient(server.baseUrl()).loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
-    try (PageSocket chromium = PageSocket.openLikeChromium(server.baseUrl(), "user=" + server.seed.alice);
+    long loaded =
+        new WebClient(server.baseUrl())
+            .loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
+    try (PageSocket chromium =
+            PageSocket.openLikeChromium(server.baseUrl(), "user=" + server.seed.alice);
         PageSocket plain = PageSocket.open(server.baseUrl(), "user=" + server.seed.alice, false)) {
       assertThat(chromium.deflating()).isTrue();
       for (PageSocket page : List.of(chromium, plain)) {
@@ -143,7 +169,10 @@ final class SharedDeflateTest {
       }
       long last = bot.version(cardId);
       for (PageSocket page : List.of(chromium, plain)) {
-        page.await(f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last, Await.WAIT, "of the last version");
+        page.await(
+            f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == last,
+            Await.WAIT,
+            "of the last version");
       }
       assertThat(cardFrames(chromium)).isEqualTo(cardFrames(plain)).isNotEmpty();
       assertThat(chromium.receivedBytes()).isLessThan(plain.receivedBytes());
@@ -157,7 +186,8 @@ final class SharedDeflateTest {
   @Test
   void off_answersWithoutTheExtension() throws Exception {
     start(ServerConfig.WsCompression.OFF);
-    try (RawWebSocket alice = RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
+    try (RawWebSocket alice =
+        RawWebSocket.open(server.baseUrl(), "/web/ws?user=" + server.seed.alice, CHROMIUM_OFFER)) {
       assertThat(alice.header("Sec-WebSocket-Extensions")).isNull();
       RawWebSocket.Frame hello = alice.readText();
       assertThat(hello.rsv1()).isFalse();
@@ -165,8 +195,11 @@ final class SharedDeflateTest {
     }
   }
 
-  /** Text frames until the compact frame of {@code version} (card frames arrive in version order). */
-  private static List<RawWebSocket.Frame> framesUntil(RawWebSocket socket, long version) throws Exception {
+  /**
+   * Text frames until the compact frame of {@code version} (card frames arrive in version order).
+   */
+  private static List<RawWebSocket.Frame> framesUntil(RawWebSocket socket, long version)
+      throws Exception {
     List<RawWebSocket.Frame> frames = new ArrayList<>();
     while (true) {
       RawWebSocket.Frame frame = socket.readText();
@@ -180,10 +213,11 @@ final class SharedDeflateTest {
 
   private static RawWebSocket.Frame compactFrame(List<RawWebSocket.Frame> frames, long version) {
     return frames.stream()
-        .filter(f -> {
-          JsonNode parsed = Json.parseOrNull(f.text());
-          return parsed != null && parsed.isArray() && parsed.get(1).asLong() == version;
-        })
+        .filter(
+            f -> {
+              JsonNode parsed = Json.parseOrNull(f.text());
+              return parsed != null && parsed.isArray() && parsed.get(1).asLong() == version;
+            })
         .findFirst()
         .orElseThrow(() -> new AssertionError("no compact frame of version " + version));
   }

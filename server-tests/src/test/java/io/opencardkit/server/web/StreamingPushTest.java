@@ -31,13 +31,18 @@ final class StreamingPushTest {
 
   private static List<JsonNode> cardFrames(PageSocket socket, String cardId) {
     return socket.frames().stream()
-        .filter(f -> cardId.equals(f.path("card_id").asText()) && "card".equals(f.path("type").asText()))
+        .filter(
+            f ->
+                cardId.equals(f.path("card_id").asText()) && "card".equals(f.path("type").asText()))
         .collect(Collectors.toList());
   }
 
-  private static JsonNode version(PageSocket socket, String cardId, long version) throws InterruptedException {
+  private static JsonNode version(PageSocket socket, String cardId, long version)
+      throws InterruptedException {
     return socket.await(
-        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == version, WAIT, "of version " + version);
+        f -> cardId.equals(f.path("card_id").asText()) && f.path("version").asLong() == version,
+        WAIT,
+        "of version " + version);
   }
 
   private long loadedVersion(String cardId) throws Exception {
@@ -60,10 +65,17 @@ final class StreamingPushTest {
       version(alice, cardId, last);
 
       List<JsonNode> appends =
-          cardFrames(alice, cardId).stream().filter(f -> "append".equals(f.path("op").asText())).collect(Collectors.toList());
-      assertThat(appends).extracting(f -> f.get("text").asText()).containsExactly("Hel", "lo", ", wor", "ld!");
-      // Compact frames while streaming: no offset (the end of the text), no streaming flag, deadline or preview.
-      assertThat(appends).allSatisfy(f -> assertThat(f.has("offset") || f.has("streaming") || f.has("summary")).isFalse());
+          cardFrames(alice, cardId).stream()
+              .filter(f -> "append".equals(f.path("op").asText()))
+              .collect(Collectors.toList());
+      assertThat(appends)
+          .extracting(f -> f.get("text").asText())
+          .containsExactly("Hel", "lo", ", wor", "ld!");
+      // Compact frames while streaming: no offset (the end of the text), no streaming flag,
+      // deadline or preview.
+      assertThat(appends)
+          .allSatisfy(
+              f -> assertThat(f.has("offset") || f.has("streaming") || f.has("summary")).isFalse());
       assertThat(alice.compactFrames()).isEqualTo(texts.length);
       PageModel page = new PageModel();
       page.hold(cardId, loaded, "");
@@ -100,7 +112,8 @@ final class StreamingPushTest {
 
       // The five missed while away, then the live one: no snapshot, no gap, no repeat.
       assertThat(second.frames()).noneMatch(f -> "snapshot".equals(f.path("type").asText()));
-      assertThat(cardFrames(second, cardId)).extracting(f -> f.get("version").asLong())
+      assertThat(cardFrames(second, cardId))
+          .extracting(f -> f.get("version").asLong())
           .containsExactly(held + 1, held + 2, held + 3, held + 4, held + 5, held + 6);
       PageModel page = new PageModel();
       page.hold(cardId, held, "aaaaa");
@@ -123,14 +136,18 @@ final class StreamingPushTest {
 
     try (PageSocket alice = aliceSocket()) {
       alice.resume("{\"" + cardId + "\":" + loaded + "}");
-      JsonNode snapshot = alice.await(f -> "snapshot".equals(f.path("type").asText()), WAIT, "snapshot");
+      JsonNode snapshot =
+          alice.await(f -> "snapshot".equals(f.path("type").asText()), WAIT, "snapshot");
       bot.contentOk(cardId, text.append("!").toString(), CardWindows.WINDOW_EVENTS + 11);
       version(alice, cardId, last + 1);
 
-      // More than 300 events ago is outside the window: one snapshot at the latest version, then live frames only.
+      // More than 300 events ago is outside the window: one snapshot at the latest version, then
+      // live frames only.
       assertThat(snapshot.get("version").asLong()).isEqualTo(last);
       assertThat(snapshot.get("streaming").asBoolean()).isTrue();
-      assertThat(cardFrames(alice, cardId)).extracting(f -> f.get("version").asLong()).containsExactly(last + 1);
+      assertThat(cardFrames(alice, cardId))
+          .extracting(f -> f.get("version").asLong())
+          .containsExactly(last + 1);
       PageModel page = new PageModel();
       page.applyAll(alice.frames());
       assertThat(page.violations()).isEmpty();
@@ -150,7 +167,8 @@ final class StreamingPushTest {
       bot.contentOk(cardId, "done!", 2);
       version(alice, cardId, current + 1);
 
-      assertThat(alice.frames()).filteredOn(f -> cardId.equals(f.path("card_id").asText()))
+      assertThat(alice.frames())
+          .filteredOn(f -> cardId.equals(f.path("card_id").asText()))
           .extracting(f -> f.get("version").asLong())
           .containsExactly(current + 1);
     }

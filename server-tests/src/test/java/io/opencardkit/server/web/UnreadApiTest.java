@@ -13,7 +13,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Unread counts and read marks over the web API: per user, from the store, the same after a restart and on every node. */
+/**
+ * Unread counts and read marks over the web API: per user, from the store, the same after a restart
+ * and on every node.
+ */
 final class UnreadApiTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -37,7 +40,10 @@ final class UnreadApiTest {
 
   private String says(String openId, String text) throws Exception {
     clock.advance(Duration.ofMillis(1));
-    WebClient.Reply reply = web.post("/web/api/chats/" + general + "/messages?user=" + openId, Json.write(Json.object().put("text", text)));
+    WebClient.Reply reply =
+        web.post(
+            "/web/api/chats/" + general + "/messages?user=" + openId,
+            Json.write(Json.object().put("text", text)));
     assertThat(reply.status()).as("post %s", reply.body()).isEqualTo(200);
     return reply.body().get("message_id").asText();
   }
@@ -54,7 +60,8 @@ final class UnreadApiTest {
   }
 
   private WebClient.Reply markRead(String messageId) throws Exception {
-    return web.post("/web/api/chats/" + general + "/read?" + alice, "{\"message_id\":\"" + messageId + "\"}");
+    return web.post(
+        "/web/api/chats/" + general + "/read?" + alice, "{\"message_id\":\"" + messageId + "\"}");
   }
 
   @Test
@@ -75,7 +82,11 @@ final class UnreadApiTest {
 
     String three = botSays("three");
     assertThat(unreadOf(general).get("unread").asInt()).isEqualTo(1);
-    assertThat(unreadOf(Directory.p2pChatId(server.seed.appId, server.seed.alice)).get("unread").asInt()).isZero();
+    assertThat(
+            unreadOf(Directory.p2pChatId(server.seed.appId, server.seed.alice))
+                .get("unread")
+                .asInt())
+        .isZero();
 
     server.restart();
     web = new WebClient(server.baseUrl());
@@ -100,13 +111,22 @@ final class UnreadApiTest {
 
   @Test
   void read_refusesWhatIsNotAMessageOfTheChat() throws Exception {
-    assertThat(web.post("/web/api/chats/" + general + "/read?" + alice, "{}").status()).isEqualTo(400);
-    assertThat(web.post("/web/api/chats/" + general + "/read?" + alice, "{\"message_id\":7}").status()).isEqualTo(400);
+    assertThat(web.post("/web/api/chats/" + general + "/read?" + alice, "{}").status())
+        .isEqualTo(400);
+    assertThat(
+            web.post("/web/api/chats/" + general + "/read?" + alice, "{\"message_id\":7}").status())
+        .isEqualTo(400);
     assertThat(markRead("om_nothing").status()).isEqualTo(404);
-    String elsewhere = bot.sendText(Directory.p2pChatId(server.seed.appId, server.seed.alice), "hi");
+    String elsewhere =
+        bot.sendText(Directory.p2pChatId(server.seed.appId, server.seed.alice), "hi");
     assertThat(markRead(elsewhere).status()).isEqualTo(404);
     String bobsChat = Directory.p2pChatId(server.seed.appId, server.seed.bob);
-    assertThat(web.post("/web/api/chats/" + bobsChat + "/read?" + alice, "{\"message_id\":\"" + elsewhere + "\"}").status()).isEqualTo(403);
+    assertThat(
+            web.post(
+                    "/web/api/chats/" + bobsChat + "/read?" + alice,
+                    "{\"message_id\":\"" + elsewhere + "\"}")
+                .status())
+        .isEqualTo(403);
     assertThat(web.get("/web/api/unread").status()).isEqualTo(401);
   }
 
@@ -118,7 +138,8 @@ final class UnreadApiTest {
 
       markRead(message);
 
-      JsonNode frame = otherTab.await(f -> "read".equals(f.path("type").asText()), WAIT, "the read frame");
+      JsonNode frame =
+          otherTab.await(f -> "read".equals(f.path("type").asText()), WAIT, "the read frame");
       assertThat(frame.get("chat_id").asText()).isEqualTo(general);
       assertThat(frame.get("read").get("message_id").asText()).isEqualTo(message);
     }
@@ -134,12 +155,18 @@ final class UnreadApiTest {
         onNode1.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
 
         WebClient.Reply marked =
-            new WebClient(cluster.baseUrl(0)).post("/web/api/chats/" + cluster.seed.chatId + "/read?" + viewer, "{\"message_id\":\"" + message + "\"}");
+            new WebClient(cluster.baseUrl(0))
+                .post(
+                    "/web/api/chats/" + cluster.seed.chatId + "/read?" + viewer,
+                    "{\"message_id\":\"" + message + "\"}");
         assertThat(marked.status()).isEqualTo(200);
 
-        JsonNode frame = onNode1.await(f -> "read".equals(f.path("type").asText()), WAIT, "the read frame on node 1");
+        JsonNode frame =
+            onNode1.await(
+                f -> "read".equals(f.path("type").asText()), WAIT, "the read frame on node 1");
         assertThat(frame.get("read").get("message_id").asText()).isEqualTo(message);
-        for (JsonNode chat : new WebClient(cluster.baseUrl(1)).get("/web/api/unread?" + viewer).body()) {
+        for (JsonNode chat :
+            new WebClient(cluster.baseUrl(1)).get("/web/api/unread?" + viewer).body()) {
           if (chat.get("chat_id").asText().equals(cluster.seed.chatId)) {
             assertThat(chat.get("unread").asInt()).isZero();
           }

@@ -25,50 +25,84 @@ final class ViewerAccessTest {
       String aliceP2p = Directory.p2pChatId(server.seed.appId, server.seed.alice);
       String cardId = bot.createCard(BotCalls.STREAMING_CARD);
       bot.sendCard("open_id", server.seed.alice, cardId);
-      alice.resume("{\"" + cardId + "\":" + web.loadedVersion(aliceP2p, "user=" + server.seed.alice, cardId) + "}");
+      alice.resume(
+          "{\""
+              + cardId
+              + "\":"
+              + web.loadedVersion(aliceP2p, "user=" + server.seed.alice, cardId)
+              + "}");
       // Bob asks for Alice's card by id, as a curious page could.
       bob.resume("{\"" + cardId + "\":0}");
       bot.contentOk(cardId, "for Alice only", 1);
-      alice.await(f -> cardId.equals(f.path("card_id").asText()) && "append".equals(f.path("op").asText()), WAIT, "append");
+      alice.await(
+          f -> cardId.equals(f.path("card_id").asText()) && "append".equals(f.path("op").asText()),
+          WAIT,
+          "append");
       bot.sendText(server.seed.chatId, "hello group");
-      // The hub handles events in commit order, so once Bob has the later group message he would have had the rest.
+      // The hub handles events in commit order, so once Bob has the later group message he would
+      // have had the rest.
       bob.await(f -> "message".equals(f.path("type").asText()), WAIT, "group message");
 
-      assertThat(bob.frames()).noneMatch(f -> f.toString().contains(aliceP2p) || f.toString().contains(cardId));
+      assertThat(bob.frames())
+          .noneMatch(f -> f.toString().contains(aliceP2p) || f.toString().contains(cardId));
       assertThat(web.get("/web/api/chats?user=" + server.seed.bob).body())
           .extracting(c -> c.get("chat_id").asText())
           .doesNotContain(aliceP2p)
           .contains(server.seed.chatId);
-      assertThat(web.get("/web/api/chats/" + aliceP2p + "/messages?user=" + server.seed.bob).status()).isEqualTo(403);
-      assertThat(web.get("/web/api/cards/" + cardId + "/inspector?user=" + server.seed.bob).status()).isEqualTo(403);
-      WebClient.Reply post = web.post("/web/api/chats/" + aliceP2p + "/messages?user=" + server.seed.bob, "{\"text\":\"hi\"}");
+      assertThat(
+              web.get("/web/api/chats/" + aliceP2p + "/messages?user=" + server.seed.bob).status())
+          .isEqualTo(403);
+      assertThat(
+              web.get("/web/api/cards/" + cardId + "/inspector?user=" + server.seed.bob).status())
+          .isEqualTo(403);
+      WebClient.Reply post =
+          web.post(
+              "/web/api/chats/" + aliceP2p + "/messages?user=" + server.seed.bob,
+              "{\"text\":\"hi\"}");
       assertThat(post.status()).isEqualTo(403);
       assertThat(post.body().get("code").asInt()).isEqualTo(403);
       // Alice does see her chat and its card.
-      assertThat(web.get("/web/api/chats?user=" + server.seed.alice).body()).extracting(c -> c.get("chat_id").asText()).contains(aliceP2p);
-      assertThat(web.get("/web/api/cards/" + cardId + "/inspector?user=" + server.seed.alice).status()).isEqualTo(200);
+      assertThat(web.get("/web/api/chats?user=" + server.seed.alice).body())
+          .extracting(c -> c.get("chat_id").asText())
+          .contains(aliceP2p);
+      assertThat(
+              web.get("/web/api/cards/" + cardId + "/inspector?user=" + server.seed.alice).status())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void tokenMode_theTokenSignsInOnceThroughTheFormOrAHeader_neverThroughTheUrl() throws Exception {
     try (TestServer server =
-        TestServer.start(Clock.systemUTC(), Duration.ofMinutes(10), c -> c.withWebAuth(ServerConfig.WebAuth.TOKEN))) {
+        TestServer.start(
+            Clock.systemUTC(),
+            Duration.ofMinutes(10),
+            c -> c.withWebAuth(ServerConfig.WebAuth.TOKEN))) {
       WebClient web = new WebClient(server.baseUrl());
       String alice = "user=" + server.seed.alice;
 
       // A token in a URL signs nobody in: URLs end up in logs and browser histories.
-      assertThat(web.get("/web/api/session?" + alice + "&token=" + server.seed.aliceToken).status()).isEqualTo(401);
+      assertThat(web.get("/web/api/session?" + alice + "&token=" + server.seed.aliceToken).status())
+          .isEqualTo(401);
       assertThat(web.get("/web/api/chats?" + alice).status()).isEqualTo(401);
-      assertThat(PageSocket.refusedStatus(server.baseUrl(), alice + "&token=" + server.seed.aliceToken)).isEqualTo(401);
-      assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, "wrong")).status()).isEqualTo(401);
-      assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.bobToken)).status()).isEqualTo(401);
+      assertThat(
+              PageSocket.refusedStatus(
+                  server.baseUrl(), alice + "&token=" + server.seed.aliceToken))
+          .isEqualTo(401);
+      assertThat(web.post("/web/auth/token", signInBody(server.seed.alice, "wrong")).status())
+          .isEqualTo(401);
+      assertThat(
+              web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.bobToken))
+                  .status())
+          .isEqualTo(401);
 
-      WebClient.Reply signedIn = web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.aliceToken));
+      WebClient.Reply signedIn =
+          web.post("/web/auth/token", signInBody(server.seed.alice, server.seed.aliceToken));
       assertThat(signedIn.status()).isEqualTo(200);
       String setCookie = signedIn.raw().headers().firstValue("Set-Cookie").orElseThrow();
       // Attribute names are case-insensitive (Netty writes HTTPOnly).
-      assertThat(setCookie.toLowerCase(java.util.Locale.ROOT)).startsWith("okc_session=")
+      assertThat(setCookie.toLowerCase(java.util.Locale.ROOT))
+          .startsWith("okc_session=")
           .contains("; httponly", "; samesite=lax", "; path=/", "; max-age=43200")
           .doesNotContain("; secure"); // plain HTTP here
       assertThat(setCookie).doesNotContain(server.seed.aliceToken);
@@ -81,15 +115,28 @@ final class ViewerAccessTest {
       assertThat(session.body().get("user").get("name").asText()).isEqualTo("Alice");
       assertThat(web.get("/web/api/users", "Cookie", cookie).status()).isEqualTo(403);
       // ?user= names nobody in a production mode: the session does.
-      assertThat(web.get("/web/api/session?user=" + server.seed.bob, "Cookie", cookie).body().get("user").get("name").asText()).isEqualTo("Alice");
-      try (PageSocket socket = PageSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie))) {
+      assertThat(
+              web.get("/web/api/session?user=" + server.seed.bob, "Cookie", cookie)
+                  .body()
+                  .get("user")
+                  .get("name")
+                  .asText())
+          .isEqualTo("Alice");
+      try (PageSocket socket =
+          PageSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie))) {
         JsonNode hello = socket.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
         assertThat(hello.get("user").asText()).isEqualTo(server.seed.alice);
       }
       // Programs may send the token in a header instead.
-      assertThat(web.get("/web/api/session", "Authorization", "Bearer " + server.seed.bobToken).body().get("user").get("name").asText())
+      assertThat(
+              web.get("/web/api/session", "Authorization", "Bearer " + server.seed.bobToken)
+                  .body()
+                  .get("user")
+                  .get("name")
+                  .asText())
           .isEqualTo("Bob");
-      assertThat(web.get("/web/api/session", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+      assertThat(web.get("/web/api/session", "Authorization", "Bearer wrong").status())
+          .isEqualTo(401);
       assertThat(web.get("/web/api/session", "Cookie", cookie + "x").status()).isEqualTo(401);
     }
   }
@@ -103,8 +150,11 @@ final class ViewerAccessTest {
     try (TestServer server = TestServer.start()) {
       WebClient web = new WebClient(server.baseUrl());
 
-      assertThat(web.get("/web/api/users").body()).extracting(u -> u.get("name").asText()).containsExactly("Alice", "Bob");
-      assertThat(web.get("/web/api/session?user=" + server.seed.alice).body().get("mode").asText()).isEqualTo("development");
+      assertThat(web.get("/web/api/users").body())
+          .extracting(u -> u.get("name").asText())
+          .containsExactly("Alice", "Bob");
+      assertThat(web.get("/web/api/session?user=" + server.seed.alice).body().get("mode").asText())
+          .isEqualTo("development");
       WebClient.Reply unknown = web.get("/web/api/session?user=ou_nobody");
       assertThat(unknown.status()).isEqualTo(401);
       assertThat(unknown.body().get("code").asInt()).isEqualTo(401);

@@ -12,7 +12,8 @@ final class ViewerConnectionTest {
   private final List<String> snapshotRequests = new ArrayList<>();
   private final ViewerStats stats = new ViewerStats();
   private final ViewerConnection connection =
-      new ViewerConnection("ou_a", Set.of("oc_1"), socket, (c, cardId) -> snapshotRequests.add(cardId), stats);
+      new ViewerConnection(
+          "ou_a", Set.of("oc_1"), socket, (c, cardId) -> snapshotRequests.add(cardId), stats);
 
   private static final class FakeSocket implements ViewerConnection.Socket {
     final List<String> written = new ArrayList<>();
@@ -80,10 +81,15 @@ final class ViewerConnectionTest {
     connection.offerCard("y", 6, OutFrame.compact("[1,6,\"c\"]", AppendStream.of(1, "y", "md"), 6));
     connection.offerCard("x", 3, OutFrame.compact("[1,3,\"d\"]", mine, 3));
 
-    assertThat(socket.written).containsExactly(
-        mine.announcement().text(), "[1,2,\"a\"]",
-        shipped.announcement().text(), "[1,5,\"b\"]", "[1,6,\"c\"]", // the same meaning: no second announcement
-        mine.announcement().text(), "[1,3,\"d\"]");
+    assertThat(socket.written)
+        .containsExactly(
+            mine.announcement().text(),
+            "[1,2,\"a\"]",
+            shipped.announcement().text(),
+            "[1,5,\"b\"]",
+            "[1,6,\"c\"]", // the same meaning: no second announcement
+            mine.announcement().text(),
+            "[1,3,\"d\"]");
   }
 
   @Test
@@ -140,7 +146,8 @@ final class ViewerConnectionTest {
     socket.full = false;
     connection.drained();
 
-    // The message carried version 5 of card a, so the snapshot request follows it and frames up to 5 are skipped.
+    // The message carried version 5 of card a, so the snapshot request follows it and frames up to
+    // 5 are skipped.
     assertThat(socket.written).containsExactly("m1");
     assertThat(snapshotRequests).containsExactly("a");
   }

@@ -34,7 +34,8 @@ final class WebApiTest {
   }
 
   private String messageIdOf(String cardId) throws Exception {
-    for (JsonNode m : web.get("/web/api/chats/" + server.seed.chatId + "/messages?" + alice).body()) {
+    for (JsonNode m :
+        web.get("/web/api/chats/" + server.seed.chatId + "/messages?" + alice).body()) {
       if (cardId.equals(m.path("card").path("card_id").asText())) {
         return m.get("message_id").asText();
       }
@@ -50,12 +51,14 @@ final class WebApiTest {
     String aliceP2p = Directory.p2pChatId(server.seed.appId, server.seed.alice);
     String body = "{\"chat_id\":\"" + aliceP2p + "\"}";
 
-    WebClient.Reply refused = web.post("/web/api/messages/" + messageId + "/forward?" + alice, body);
+    WebClient.Reply refused =
+        web.post("/web/api/messages/" + messageId + "/forward?" + alice, body);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.body().get("code").asInt()).isEqualTo(300320);
 
     bot.streamingOff(cardId, 2);
-    WebClient.Reply forwarded = web.post("/web/api/messages/" + messageId + "/forward?" + alice, body);
+    WebClient.Reply forwarded =
+        web.post("/web/api/messages/" + messageId + "/forward?" + alice, body);
     assertThat(forwarded.status()).isEqualTo(200);
     JsonNode view = forwarded.body();
     // A card entity is sent once, so the forward is an inline copy of its current JSON, from Alice.
@@ -63,10 +66,13 @@ final class WebApiTest {
     assertThat(view.get("msg_type").asText()).isEqualTo("interactive");
     assertThat(view.get("card").isNull()).isTrue();
     assertThat(view.get("sender").get("kind").asText()).isEqualTo("user");
-    assertThat(view.get("content").get("body").get("elements").get(0).get("content").asText()).isEqualTo("forward me");
+    assertThat(view.get("content").get("body").get("elements").get(0).get("content").asText())
+        .isEqualTo("forward me");
     assertThat(view.get("summary").asText()).isEqualTo("Answer");
     JsonNode target = web.get("/web/api/chats/" + aliceP2p + "/messages?" + alice).body();
-    assertThat(target).extracting(m -> m.get("message_id").asText()).containsExactly(view.get("message_id").asText());
+    assertThat(target)
+        .extracting(m -> m.get("message_id").asText())
+        .containsExactly(view.get("message_id").asText());
   }
 
   @Test
@@ -75,7 +81,10 @@ final class WebApiTest {
     bot.streamingOff(cardId, 1);
     String bobP2p = Directory.p2pChatId(server.seed.appId, server.seed.bob);
 
-    WebClient.Reply reply = web.post("/web/api/messages/" + messageIdOf(cardId) + "/forward?" + alice, "{\"chat_id\":\"" + bobP2p + "\"}");
+    WebClient.Reply reply =
+        web.post(
+            "/web/api/messages/" + messageIdOf(cardId) + "/forward?" + alice,
+            "{\"chat_id\":\"" + bobP2p + "\"}");
 
     assertThat(reply.status()).isEqualTo(403);
   }
@@ -95,8 +104,10 @@ final class WebApiTest {
     assertThat(inspector.get("last_sequence").asInt()).isEqualTo(2);
     assertThat(inspector.get("version").asLong()).isEqualTo(bot.version(cardId));
     assertThat(inspector.get("streaming").get("on").asBoolean()).isTrue();
-    assertThat(inspector.get("streaming").get("remaining_ms").asLong()).isEqualTo(STREAMING_WINDOW.toMillis());
-    assertThat(inspector.get("events")).extracting(e -> e.get("type").asText())
+    assertThat(inspector.get("streaming").get("remaining_ms").asLong())
+        .isEqualTo(STREAMING_WINDOW.toMillis());
+    assertThat(inspector.get("events"))
+        .extracting(e -> e.get("type").asText())
         .containsExactly("created", "sent", "content_appended", "content_appended");
     JsonNode lastEvent = inspector.get("events").get(3);
     assertThat(lastEvent.get("op").asText()).isEqualTo("append");
@@ -116,51 +127,82 @@ final class WebApiTest {
   void postMessage_storesTheViewersTextAndPushesItToTheChat() throws Exception {
     try (PageSocket bob = PageSocket.open(server.baseUrl(), "user=" + server.seed.bob, false)) {
       bob.await(f -> "hello".equals(f.path("type").asText()), WAIT, "hello");
-      WebClient.Reply posted = web.post("/web/api/chats/" + server.seed.chatId + "/messages?" + alice, "{\"text\":\"hi Bob\"}");
+      WebClient.Reply posted =
+          web.post(
+              "/web/api/chats/" + server.seed.chatId + "/messages?" + alice,
+              "{\"text\":\"hi Bob\"}");
 
       assertThat(posted.status()).isEqualTo(200);
       assertThat(posted.body().get("content").get("text").asText()).isEqualTo("hi Bob");
       assertThat(posted.body().get("sender").get("name").asText()).isEqualTo("Alice");
       JsonNode pushed = bob.await(f -> "message".equals(f.path("type").asText()), WAIT, "message");
       assertThat(pushed.get("chat_id").asText()).isEqualTo(server.seed.chatId);
-      assertThat(pushed.get("message").get("message_id").asText()).isEqualTo(posted.body().get("message_id").asText());
+      assertThat(pushed.get("message").get("message_id").asText())
+          .isEqualTo(posted.body().get("message_id").asText());
       assertThat(pushed.get("message").get("sender").get("kind").asText()).isEqualTo("user");
       JsonNode chats = web.get("/web/api/chats?user=" + server.seed.bob).body();
       // The group has the newest activity, so it comes first, with the text as its preview.
       assertThat(chats.get(0).get("chat_id").asText()).isEqualTo(server.seed.chatId);
       assertThat(chats.get(0).get("last_message").get("summary").asText()).isEqualTo("hi Bob");
-      assertThat(chats.get(0).get("members")).extracting(m -> m.get("kind").asText()).containsExactly("user", "user", "bot");
-      assertThat(web.post("/web/api/chats/" + server.seed.chatId + "/messages?" + alice, "{\"text\":\"\"}").status()).isEqualTo(400);
+      assertThat(chats.get(0).get("members"))
+          .extracting(m -> m.get("kind").asText())
+          .containsExactly("user", "user", "bot");
+      assertThat(
+              web.post(
+                      "/web/api/chats/" + server.seed.chatId + "/messages?" + alice,
+                      "{\"text\":\"\"}")
+                  .status())
+          .isEqualTo(400);
     }
   }
 
   @Test
-  void chatList_streamingCard_showsGeneratingThenPreviewFrameWhenTheDeadlinePasses() throws Exception {
+  void chatList_streamingCard_showsGeneratingThenPreviewFrameWhenTheDeadlinePasses()
+      throws Exception {
     String cardId = sentStreamingCard();
     try (PageSocket socket = PageSocket.open(server.baseUrl(), alice, false)) {
-      socket.resume("{\"" + cardId + "\":" + web.loadedVersion(server.seed.chatId, alice, cardId) + "}");
+      socket.resume(
+          "{\"" + cardId + "\":" + web.loadedVersion(server.seed.chatId, alice, cardId) + "}");
       bot.contentOk(cardId, "partial", 1);
       JsonNode group = web.get("/web/api/chats?" + alice).body().get(0);
-      assertThat(group.get("last_message").get("summary").asText()).isEqualTo(CardSummary.GENERATING);
-      // The append, or a snapshot that holds it: a resume that reaches the node while the update commits may find the
-      // stored version ahead of the hub's window, and is then answered with a snapshot (docs/web-protocol.md).
-      socket.await(f -> "append".equals(f.path("op").asText()) || "snapshot".equals(f.path("type").asText()), WAIT, "append or snapshot");
+      assertThat(group.get("last_message").get("summary").asText())
+          .isEqualTo(CardSummary.GENERATING);
+      // The append, or a snapshot that holds it: a resume that reaches the node while the update
+      // commits may find the
+      // stored version ahead of the hub's window, and is then answered with a snapshot
+      // (docs/web-protocol.md).
+      socket.await(
+          f -> "append".equals(f.path("op").asText()) || "snapshot".equals(f.path("type").asText()),
+          WAIT,
+          "append or snapshot");
 
       clock.advance(STREAMING_WINDOW.plusSeconds(1));
 
-      // The bot calls nothing more. Either the hub's once-a-second check of the deadline pushes a preview frame, or
-      // the runtime's once-a-second sweep records streaming_timed_out first and its card frame carries the preview
-      // (then the hub has nothing left to push): whichever comes first, the page learns the new preview.
+      // The bot calls nothing more. Either the hub's once-a-second check of the deadline pushes a
+      // preview frame, or
+      // the runtime's once-a-second sweep records streaming_timed_out first and its card frame
+      // carries the preview
+      // (then the hub has nothing left to push): whichever comes first, the page learns the new
+      // preview.
       JsonNode preview =
           socket.await(
-              f -> "preview".equals(f.path("type").asText())
-                  || ("card".equals(f.path("type").asText()) && "streaming_timed_out".equals(f.path("op").asText())),
+              f ->
+                  "preview".equals(f.path("type").asText())
+                      || ("card".equals(f.path("type").asText())
+                          && "streaming_timed_out".equals(f.path("op").asText())),
               WAIT,
               "preview, or the card frame of the timeout");
       assertThat(preview.get("chat_id").asText()).isEqualTo(server.seed.chatId);
       assertThat(preview.get("message_id").asText()).isEqualTo(messageIdOf(cardId));
       assertThat(preview.get("summary").asText()).isEqualTo("Answer");
-      assertThat(web.get("/web/api/chats?" + alice).body().get(0).get("last_message").get("summary").asText()).isEqualTo("Answer");
+      assertThat(
+              web.get("/web/api/chats?" + alice)
+                  .body()
+                  .get(0)
+                  .get("last_message")
+                  .get("summary")
+                  .asText())
+          .isEqualTo("Answer");
     }
   }
 
@@ -177,14 +219,18 @@ final class WebApiTest {
     assertThat(reply.body().get("action_id").asText()).startsWith("act_");
     assertThat(reply.body().get("recorded").asBoolean()).isTrue();
     assertThat(reply.body().get("delivered").asBoolean()).isFalse();
-    assertThat(web.post("/web/api/messages/om_missing/actions?" + alice, "{\"tag\":\"button\"}").status()).isEqualTo(404);
+    assertThat(
+            web.post("/web/api/messages/om_missing/actions?" + alice, "{\"tag\":\"button\"}")
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
   void webResponses_carryTheContentSecurityPolicy() throws Exception {
     WebClient.Reply reply = web.get("/web/api/session?" + alice);
 
-    assertThat(reply.raw().headers().firstValue("Content-Security-Policy")).hasValue(StaticPages.CSP);
+    assertThat(reply.raw().headers().firstValue("Content-Security-Policy"))
+        .hasValue(StaticPages.CSP);
     assertThat(StaticPages.CSP).contains("script-src 'self'").contains("frame-ancestors 'none'");
   }
 }

@@ -8,9 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The page's HTTP calls to {@code /web/api}, with status, body and headers as the page sees them. */
+/**
+ * The page's HTTP calls to {@code /web/api}, with status, body and headers as the page sees them.
+ */
 public final class WebClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
 
   /** An answer: status, parsed JSON body, and the raw response for headers. */
@@ -36,7 +39,10 @@ public final class WebClient {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  /** A POST with extra headers (name, value, name, value…), e.g. an {@code Origin} or a session {@code Cookie}. */
+  /**
+   * A POST with extra headers (name, value, name, value…), e.g. an {@code Origin} or a session
+   * {@code Cookie}.
+   */
   public Reply post(String pathAndQuery, String json, String... headers) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
@@ -46,8 +52,8 @@ public final class WebClient {
   }
 
   /**
-   * The version of a card as the page loads it with a chat's messages. A page resumes with this version, which is
-   * race-free: frames committed meanwhile come from the server's window.
+   * The version of a card as the page loads it with a chat's messages. A page resumes with this
+   * version, which is race-free: frames committed meanwhile come from the server's window.
    */
   public long loadedVersion(String chatId, String userQuery, String cardId) throws Exception {
     JsonNode messages = get("/web/api/chats/" + chatId + "/messages?" + userQuery).body();
@@ -60,7 +66,9 @@ public final class WebClient {
   }
 
   private Reply send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), Json.parseOrNull(response.body()), response);
   }
 }

@@ -24,9 +24,13 @@ public final class AuthApi {
     this.directory = directory;
   }
 
-  /** Mounts the token endpoints, then the token check for everything else under {@code /open-apis}. */
+  /**
+   * Mounts the token endpoints, then the token check for everything else under {@code /open-apis}.
+   */
   public void mount(Router router) {
-    router.post("/open-apis/auth/v3/tenant_access_token/internal").handler(ctx -> issue(ctx, false));
+    router
+        .post("/open-apis/auth/v3/tenant_access_token/internal")
+        .handler(ctx -> issue(ctx, false));
     router.post("/open-apis/auth/v3/app_access_token/internal").handler(ctx -> issue(ctx, true));
     router.route("/open-apis/*").handler(authenticate());
     router.get("/open-apis/bot/v3/info").handler(this::botInfo);
@@ -62,9 +66,16 @@ public final class AuthApi {
   }
 
   private void botInfo(RoutingContext ctx) {
-    App app = directory.get().app(ctx.get(Responder.APP_ID)).orElseThrow(() -> new ApiException(ErrorCode.TOKEN_INVALID));
+    App app =
+        directory
+            .get()
+            .app(ctx.get(Responder.APP_ID))
+            .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_INVALID));
     ObjectNode bot = Json.object();
-    bot.put("activate_status", 2).put("app_name", app.name()).put("avatar_url", "").put("open_id", app.botOpenId());
+    bot.put("activate_status", 2)
+        .put("app_name", app.name())
+        .put("avatar_url", "")
+        .put("open_id", app.botOpenId());
     bot.putArray("ip_white_list");
     ObjectNode fields = Json.object();
     fields.set("bot", bot);

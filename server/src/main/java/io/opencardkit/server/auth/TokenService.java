@@ -20,10 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Issues and verifies tenant access tokens ({@code t-…}, valid two hours).
  *
- * <p>Implementation notes: a token is self-contained: {@code t-<app id>.<expiry>.<mac>}, where the MAC is an
- * HMAC-SHA256 keyed with the app's secret. So tokens survive a restart (the official SDKs cache them process-wide
- * for up to two hours), every node of a cluster accepts them without sharing state, and changing an app's secret
- * revokes its tokens. As on Feishu, a token is reissued only when less than 30 minutes remain.
+ * <p>Implementation notes: a token is self-contained: {@code t-<app id>.<expiry>.<mac>}, where the
+ * MAC is an HMAC-SHA256 keyed with the app's secret. So tokens survive a restart (the official SDKs
+ * cache them process-wide for up to two hours), every node of a cluster accepts them without
+ * sharing state, and changing an app's secret revokes its tokens. As on Feishu, a token is reissued
+ * only when less than 30 minutes remain.
  */
 public final class TokenService {
   static final long LIFETIME_SECONDS = 7200;
@@ -48,8 +49,14 @@ public final class TokenService {
    * @throws ApiException 10002 for missing fields, 10014 for an unknown app or a wrong secret
    */
   public Issued issue(String appId, String appSecret) {
-    App app = directory.get().app(appId).orElseThrow(() -> ApiException.of(ErrorCode.WRONG_APP_SECRET, "unknown app_id"));
-    if (!MessageDigest.isEqual(app.appSecret().getBytes(StandardCharsets.UTF_8), appSecret.getBytes(StandardCharsets.UTF_8))) {
+    App app =
+        directory
+            .get()
+            .app(appId)
+            .orElseThrow(() -> ApiException.of(ErrorCode.WRONG_APP_SECRET, "unknown app_id"));
+    if (!MessageDigest.isEqual(
+        app.appSecret().getBytes(StandardCharsets.UTF_8),
+        appSecret.getBytes(StandardCharsets.UTF_8))) {
       throw new ApiException(ErrorCode.WRONG_APP_SECRET);
     }
     long now = clock.millis() / 1000;
@@ -61,7 +68,13 @@ public final class TokenService {
       }
     }
     long expiry = now + LIFETIME_SECONDS;
-    String token = "t-" + encode(appId) + "." + Long.toString(expiry, 36) + "." + mac(app.appSecret(), appId, expiry);
+    String token =
+        "t-"
+            + encode(appId)
+            + "."
+            + Long.toString(expiry, 36)
+            + "."
+            + mac(app.appSecret(), appId, expiry);
     current.put(appId, token);
     return new Issued(token, LIFETIME_SECONDS);
   }
@@ -75,14 +88,18 @@ public final class TokenService {
     if (authorizationHeader == null || authorizationHeader.isBlank()) {
       throw new ApiException(ErrorCode.TOKEN_MISSING);
     }
-    String token = authorizationHeader.startsWith("Bearer ") ? authorizationHeader.substring(7).trim() : authorizationHeader.trim();
+    String token =
+        authorizationHeader.startsWith("Bearer ")
+            ? authorizationHeader.substring(7).trim()
+            : authorizationHeader.trim();
     if (token.isEmpty()) {
       throw new ApiException(ErrorCode.TOKEN_MISSING);
     }
     long now = clock.millis() / 1000;
     VerifiedTokens.Entry known = verified.get(token);
     if (known != null) {
-      // A cached verdict holds while the app keeps the secret it was verified with: a new secret revokes the token.
+      // A cached verdict holds while the app keeps the secret it was verified with: a new secret
+      // revokes the token.
       App app = directory.get().app(known.appId()).orElse(null);
       if (app != null && app.appSecret().equals(known.secret()) && known.expiry() > now) {
         return known.appId();
@@ -108,7 +125,8 @@ public final class TokenService {
       return null;
     }
     try {
-      return new String(Base64.getUrlDecoder().decode(token.substring(2, dot)), StandardCharsets.UTF_8);
+      return new String(
+          Base64.getUrlDecoder().decode(token.substring(2, dot)), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -126,12 +144,17 @@ public final class TokenService {
       return Optional.empty();
     }
     String expected = mac(app.appSecret(), app.appId(), expiry);
-    boolean valid = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII));
+    boolean valid =
+        MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.US_ASCII),
+            parts[2].getBytes(StandardCharsets.US_ASCII));
     return valid ? Optional.of(expiry) : Optional.empty();
   }
 
   private static String encode(String appId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(appId.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(appId.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String mac(String secret, String appId, long expiry) {

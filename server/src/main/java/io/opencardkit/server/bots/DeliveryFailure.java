@@ -1,10 +1,16 @@
 package io.opencardkit.server.bots;
 
-/** A delivery that got no answer from the bot; {@link Reason} says why, in the terms of Feishu's client codes. */
+/**
+ * A delivery that got no answer from the bot; {@link Reason} says why, in the terms of Feishu's
+ * client codes.
+ */
 public final class DeliveryFailure extends RuntimeException {
   /** Why nothing was delivered. */
   public enum Reason {
-    /** No callback or event address and no long connection; or the address failed url_verification (200340). */
+    /**
+     * No callback or event address and no long connection; or the address failed url_verification
+     * (200340).
+     */
     NO_ENDPOINT(200340),
     /** No answer within the deadline (200341). */
     TIMEOUT(200341),
@@ -34,7 +40,10 @@ public final class DeliveryFailure extends RuntimeException {
     return reason;
   }
 
-  /** The delivery failure behind a future's failure, or an {@link Reason#UNREACHABLE} one for anything else. */
+  /**
+   * The delivery failure behind a future's failure, or an {@link Reason#UNREACHABLE} one for
+   * anything else.
+   */
   public static DeliveryFailure of(Throwable failure) {
     Throwable t = failure;
     while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
@@ -43,6 +52,7 @@ public final class DeliveryFailure extends RuntimeException {
     if (t instanceof DeliveryFailure) {
       return (DeliveryFailure) t;
     }
-    return new DeliveryFailure(Reason.UNREACHABLE, String.valueOf(t.getMessage() == null ? t : t.getMessage()));
+    return new DeliveryFailure(
+        Reason.UNREACHABLE, String.valueOf(t.getMessage() == null ? t : t.getMessage()));
   }
 }

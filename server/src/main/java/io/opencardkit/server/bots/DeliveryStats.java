@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of event deliveries to bots, for operators (metrics) and for a stopping node, which waits for the attempts
- * in flight. Updated on the dispatcher's context, readable from any thread.
+ * Counters of event deliveries to bots, for operators (metrics) and for a stopping node, which
+ * waits for the attempts in flight. Updated on the dispatcher's context, readable from any thread.
  */
 public final class DeliveryStats {
   private final LongAdder delivered = new LongAdder();

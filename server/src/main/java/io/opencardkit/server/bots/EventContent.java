@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A user's message as {@code im.message.receive_v1} carries it: the content with every mention replaced by its
- * placeholder ({@code @_user_1}, {@code @_user_2} …) and the {@code mentions} list. A text message's
- * {@code <at user_id="…">Name</at>} becomes {@code @_user_N} in its text (see {@link MentionText}); a post's
- * {@code {"tag":"at","user_id":"ou_…"}} element keeps its place with {@code user_id} set to the placeholder and
- * {@code user_name} to the name, as Feishu delivers a post a user sent. A post whose content is wrapped in locales (a
- * bot's post that a user forwarded) and other types go unchanged and mention nobody. Pure.
+ * A user's message as {@code im.message.receive_v1} carries it: the content with every mention
+ * replaced by its placeholder ({@code @_user_1}, {@code @_user_2} …) and the {@code mentions} list.
+ * A text message's {@code <at user_id="…">Name</at>} becomes {@code @_user_N} in its text (see
+ * {@link MentionText}); a post's {@code {"tag":"at","user_id":"ou_…"}} element keeps its place with
+ * {@code user_id} set to the placeholder and {@code user_name} to the name, as Feishu delivers a
+ * post a user sent. A post whose content is wrapped in locales (a bot's post that a user forwarded)
+ * and other types go unchanged and mention nobody. Pure.
  *
  * @param content the event's {@code message.content}
  * @param mentions the mentioned users and bots, in order of appearance
@@ -29,7 +30,8 @@ record EventContent(String content, List<MentionText.Mention> mentions) {
   static EventContent of(MessageRecord message, Directory directory) {
     JsonNode parsed = Json.parseOrNull(message.content());
     if ("text".equals(message.msgType())) {
-      MentionText text = MentionText.parse(parsed == null ? "" : parsed.path("text").asText(""), directory);
+      MentionText text =
+          MentionText.parse(parsed == null ? "" : parsed.path("text").asText(""), directory);
       return new EventContent(Json.write(Json.object().put("text", text.text())), text.mentions());
     }
     if ("post".equals(message.msgType()) && parsed != null && parsed.path("content").isArray()) {
@@ -45,7 +47,8 @@ record EventContent(String content, List<MentionText.Mention> mentions) {
         if (!element.isObject() || !"at".equals(element.path("tag").asText())) {
           continue;
         }
-        Optional<String> openId = MentionText.openIdOf(element.path("user_id").asText(""), directory);
+        Optional<String> openId =
+            MentionText.openIdOf(element.path("user_id").asText(""), directory);
         if (openId.isPresent()) {
           String key = "@_user_" + (mentions.size() + 1);
           String name = directory.nameOf(openId.get()).orElse(element.path("user_name").asText(""));

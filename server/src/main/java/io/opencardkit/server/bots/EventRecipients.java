@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which bots hear a user's message, as on Feishu: every bot of a p2p chat; in a group, the member bots that are
- * mentioned or that receive all group messages ({@code receive_all_group_messages}). Bots never hear bots. Pure.
+ * Which bots hear a user's message, as on Feishu: every bot of a p2p chat; in a group, the member
+ * bots that are mentioned or that receive all group messages ({@code receive_all_group_messages}).
+ * Bots never hear bots. Pure.
  */
 final class EventRecipients {
   private EventRecipients() {}
@@ -32,7 +33,8 @@ final class EventRecipients {
       if (app.isEmpty()) {
         continue;
       }
-      boolean hears = chat.get().isP2p() || app.get().hearsAllGroupMessages() || content.mentions(app.get());
+      boolean hears =
+          chat.get().isP2p() || app.get().hearsAllGroupMessages() || content.mentions(app.get());
       if (hears) {
         recipients.add(app.get());
       }

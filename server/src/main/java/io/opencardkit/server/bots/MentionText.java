@@ -9,15 +9,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A text message's mentions as Feishu delivers them: the sender writes {@code <at user_id="ou_…">Name</at>} and the
- * event carries the text with {@code @_user_1}, {@code @_user_2} … in their place plus a {@code mentions} list.
- * {@code <at user_id="all">} becomes {@code @_all} and is not a mention of anyone. Pure.
+ * A text message's mentions as Feishu delivers them: the sender writes {@code <at
+ * user_id="ou_…">Name</at>} and the event carries the text with {@code @_user_1}, {@code @_user_2}
+ * … in their place plus a {@code mentions} list. {@code <at user_id="all">} becomes {@code @_all}
+ * and is not a mention of anyone. Pure.
  *
  * @param text the text with placeholders
  * @param mentions the mentioned users and bots, in order of appearance
  */
 record MentionText(String text, List<Mention> mentions) {
-  private static final Pattern AT = Pattern.compile("<at\\s+user_id\\s*=\\s*[\"']?([^\"'>\\s]*)[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
+  private static final Pattern AT =
+      Pattern.compile(
+          "<at\\s+user_id\\s*=\\s*[\"']?([^\"'>\\s]*)[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
 
   /**
    * One mention.
@@ -32,7 +35,10 @@ record MentionText(String text, List<Mention> mentions) {
     mentions = List.copyOf(mentions);
   }
 
-  /** Parses the {@code <at>} tags of a text message; ids that are neither users nor bots stay as written. */
+  /**
+   * Parses the {@code <at>} tags of a text message; ids that are neither users nor bots stay as
+   * written.
+   */
   static MentionText parse(String text, Directory directory) {
     Matcher m = AT.matcher(text);
     StringBuilder out = new StringBuilder();
@@ -63,7 +69,10 @@ record MentionText(String text, List<Mention> mentions) {
     return mentions.stream().anyMatch(x -> x.openId().equals(app.botOpenId()));
   }
 
-  /** A user's open id as written, a bot's open id, or a bot's open id for its app id (a convenience). */
+  /**
+   * A user's open id as written, a bot's open id, or a bot's open id for its app id (a
+   * convenience).
+   */
   static Optional<String> openIdOf(String id, Directory directory) {
     if (directory.user(id).isPresent()) {
       return Optional.of(id);

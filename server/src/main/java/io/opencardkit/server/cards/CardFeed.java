@@ -17,18 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands committed card events to the listeners (the web chat's hub) once each, in version order per card, without
- * gaps, whether this node committed them or another node did.
+ * Hands committed card events to the listeners (the web chat's hub) once each, in version order per
+ * card, without gaps, whether this node committed them or another node did.
  *
- * <p>Implementation notes: everything runs on one thread of its own, in the order events were handed over. It keeps,
- * per card, the last version it delivered (the {@value #CURSORS} most recently active cards). An event at or below it
- * was delivered already (our own event coming back from another path, or one read while filling a gap) and is
- * dropped; one above the next expected version means events are missing (another node's broadcast lost or still on
- * its way, our own commit not yet reported), so they are read from the store first. Store reads may block this
- * thread, never the store's writer, which only enqueues. Before the listeners hear of events, {@code applyToCache}
- * brings this node's cached copy of the card up to date, so what the hub reads from it is never behind what it
- * sends. A card the feed has no cursor for starts at whatever comes first: there is nobody it could owe earlier
- * events to that a snapshot would not serve.
+ * <p>Implementation notes: everything runs on one thread of its own, in the order events were
+ * handed over. It keeps, per card, the last version it delivered (the {@value #CURSORS} most
+ * recently active cards). An event at or below it was delivered already (our own event coming back
+ * from another path, or one read while filling a gap) and is dropped; one above the next expected
+ * version means events are missing (another node's broadcast lost or still on its way, our own
+ * commit not yet reported), so they are read from the store first. Store reads may block this
+ * thread, never the store's writer, which only enqueues. Before the listeners hear of events,
+ * {@code applyToCache} brings this node's cached copy of the card up to date, so what the hub reads
+ * from it is never behind what it sends. A card the feed has no cursor for starts at whatever comes
+ * first: there is nobody it could owe earlier events to that a snapshot would not serve.
  */
 final class CardFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CardFeed.class);
@@ -39,12 +40,14 @@ final class CardFeed implements AutoCloseable {
   private final Consumer<List<CardEvent>> applyToCache;
   private final List<CardEventListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "okc-card-feed");
-        t.setDaemon(true);
-        return t;
-      });
-  // written on the feed's thread only; read by others too (a catch-up asks what was delivered), hence the lock
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "okc-card-feed");
+            t.setDaemon(true);
+            return t;
+          });
+  // written on the feed's thread only; read by others too (a catch-up asks what was delivered),
+  // hence the lock
   private final Map<String, Long> delivered =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -62,18 +65,22 @@ final class CardFeed implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Events of one card, committed (here or by another node), in version order; {@code then} runs after them. */
+  /**
+   * Events of one card, committed (here or by another node), in version order; {@code then} runs
+   * after them.
+   */
   void committed(List<CardEvent> events, Runnable then) {
-    thread.execute(() -> {
-      try {
-        if (!events.isEmpty()) {
-          deliver(events);
-        }
-        then.run();
-      } catch (RuntimeException e) {
-        LOG.error("delivering committed events failed", e);
-      }
-    });
+    thread.execute(
+        () -> {
+          try {
+            if (!events.isEmpty()) {
+              deliver(events);
+            }
+            then.run();
+          } catch (RuntimeException e) {
+            LOG.error("delivering committed events failed", e);
+          }
+        });
   }
 
   void committed(List<CardEvent> events) {
@@ -81,30 +88,35 @@ final class CardFeed implements AutoCloseable {
   }
 
   /**
-   * Hands on one card's events beyond the last one delivered (or, for a card not delivered yet, beyond {@code
-   * knownVersion}) up to what the store holds, if that is below {@code storedVersion}, the version the store was
-   * found to hold; {@code done} completes afterwards on the feed's thread.
+   * Hands on one card's events beyond the last one delivered (or, for a card not delivered yet,
+   * beyond {@code knownVersion}) up to what the store holds, if that is below {@code
+   * storedVersion}, the version the store was found to hold; {@code done} completes afterwards on
+   * the feed's thread.
    */
   void catchUp(String cardId, long knownVersion, long storedVersion, CompletableFuture<Void> done) {
-    thread.execute(() -> {
-      try {
-        Long last = lastDelivered(cardId);
-        long from = last != null ? last : knownVersion;
-        if (from < storedVersion) {
-          List<CardEvent> missed = store.events(cardId, from, FILL_LIMIT);
-          if (!missed.isEmpty()) {
-            deliver(missed);
+    thread.execute(
+        () -> {
+          try {
+            Long last = lastDelivered(cardId);
+            long from = last != null ? last : knownVersion;
+            if (from < storedVersion) {
+              List<CardEvent> missed = store.events(cardId, from, FILL_LIMIT);
+              if (!missed.isEmpty()) {
+                deliver(missed);
+              }
+            }
+          } catch (StorageException e) {
+            LOG.warn("cannot catch up card {}: {}", cardId, e.getMessage());
+          } finally {
+            done.complete(null);
           }
-        }
-      } catch (StorageException e) {
-        LOG.warn("cannot catch up card {}: {}", cardId, e.getMessage());
-      } finally {
-        done.complete(null);
-      }
-    });
+        });
   }
 
-  /** The last version of the card handed to the listeners, or null when the feed has not delivered it (any thread). */
+  /**
+   * The last version of the card handed to the listeners, or null when the feed has not delivered
+   * it (any thread).
+   */
   Long lastDelivered(String cardId) {
     synchronized (delivered) {
       return delivered.get(cardId);
@@ -118,7 +130,10 @@ final class CardFeed implements AutoCloseable {
     }
   }
 
-  /** Runs {@code task} on the feed's thread after everything handed over before; for tests and orderly hand-offs. */
+  /**
+   * Runs {@code task} on the feed's thread after everything handed over before; for tests and
+   * orderly hand-offs.
+   */
   void runAfterPending(Runnable task) {
     thread.execute(task);
   }
@@ -153,10 +168,14 @@ final class CardFeed implements AutoCloseable {
     }
   }
 
-  /** The events strictly between {@code after} and {@code before}, read from the store; empty if it cannot tell. */
+  /**
+   * The events strictly between {@code after} and {@code before}, read from the store; empty if it
+   * cannot tell.
+   */
   private List<CardEvent> missing(String cardId, long after, long before) {
     try {
-      List<CardEvent> read = store.events(cardId, after, (int) Math.min(FILL_LIMIT, before - after - 1));
+      List<CardEvent> read =
+          store.events(cardId, after, (int) Math.min(FILL_LIMIT, before - after - 1));
       List<CardEvent> gap = new ArrayList<>(read.size());
       long expected = after + 1;
       for (CardEvent e : read) {
@@ -169,7 +188,8 @@ final class CardFeed implements AutoCloseable {
       return gap;
     } catch (StorageException e) {
       // Delivering with a gap is still right: a page that notices one asks for a snapshot.
-      LOG.warn("cannot read the events of card {} after version {}: {}", cardId, after, e.getMessage());
+      LOG.warn(
+          "cannot read the events of card {} after version {}: {}", cardId, after, e.getMessage());
       return List.of();
     }
   }

@@ -10,7 +10,6 @@ import io.opencardkit.core.card.CardValidator;
 import io.opencardkit.core.engine.CardOperations;
 import io.opencardkit.core.engine.Mutation;
 import io.opencardkit.core.engine.Outcome;
-import io.opencardkit.server.http.Envelope;
 import io.opencardkit.server.http.RequestBody;
 import io.opencardkit.server.http.Responder;
 import io.opencardkit.server.http.StrictText;
@@ -37,18 +36,37 @@ public final class CardKitApi {
     this.templates = templates;
   }
 
-  /** Mounts the routes. {@code id_convert} is registered before the {@code :card_id} routes that could shadow it. */
+  /**
+   * Mounts the routes. {@code id_convert} is registered before the {@code :card_id} routes that
+   * could shadow it.
+   */
   public void mount(Router router) {
     router.post(BASE).handler(this::create);
     router.post(BASE + "/id_convert").handler(this::idConvert);
-    router.patch(BASE + "/:card_id/settings").handler(ctx -> mutate(ctx, Mutation.Kind.SETTINGS, this::settingsPayload));
-    router.put(BASE + "/:card_id").handler(ctx -> mutate(ctx, Mutation.Kind.REPLACE, this::replacePayload));
-    router.post(BASE + "/:card_id/batch_update").handler(ctx -> mutate(ctx, Mutation.Kind.BATCH, this::batchPayload));
-    router.post(BASE + "/:card_id/elements").handler(ctx -> mutate(ctx, Mutation.Kind.ADD_ELEMENTS, this::addPayload));
-    router.put(BASE + "/:card_id/elements/:element_id/content").handler(ctx -> mutate(ctx, Mutation.Kind.CONTENT, b -> contentPayload(ctx, b)));
-    router.put(BASE + "/:card_id/elements/:element_id").handler(ctx -> mutate(ctx, Mutation.Kind.UPDATE_ELEMENT, b -> updatePayload(ctx, b)));
-    router.patch(BASE + "/:card_id/elements/:element_id").handler(ctx -> mutate(ctx, Mutation.Kind.PATCH_ELEMENT, b -> patchPayload(ctx, b)));
-    router.delete(BASE + "/:card_id/elements/:element_id").handler(ctx -> mutate(ctx, Mutation.Kind.DELETE_ELEMENTS, b -> deletePayload(ctx)));
+    router
+        .patch(BASE + "/:card_id/settings")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.SETTINGS, this::settingsPayload));
+    router
+        .put(BASE + "/:card_id")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.REPLACE, this::replacePayload));
+    router
+        .post(BASE + "/:card_id/batch_update")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.BATCH, this::batchPayload));
+    router
+        .post(BASE + "/:card_id/elements")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.ADD_ELEMENTS, this::addPayload));
+    router
+        .put(BASE + "/:card_id/elements/:element_id/content")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.CONTENT, b -> contentPayload(ctx, b)));
+    router
+        .put(BASE + "/:card_id/elements/:element_id")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.UPDATE_ELEMENT, b -> updatePayload(ctx, b)));
+    router
+        .patch(BASE + "/:card_id/elements/:element_id")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.PATCH_ELEMENT, b -> patchPayload(ctx, b)));
+    router
+        .delete(BASE + "/:card_id/elements/:element_id")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.DELETE_ELEMENTS, b -> deletePayload(ctx)));
   }
 
   private void create(RoutingContext ctx) {
@@ -62,7 +80,8 @@ public final class CardKitApi {
       } else if ("card_json".equals(type)) {
         card = CardValidator.parseCard(data);
       } else {
-        throw ApiException.of(ErrorCode.INVALID_PARAMETER, "type must be card_json or template, got " + type);
+        throw ApiException.of(
+            ErrorCode.INVALID_PARAMETER, "type must be card_json or template, got " + type);
       }
       CompletableFuture<String> created = runtime.create(ctx.get(Responder.APP_ID), card);
       Responder.reply(ctx, created, cardId -> Json.object().put("card_id", cardId));
@@ -74,13 +93,17 @@ public final class CardKitApi {
   private void idConvert(RoutingContext ctx) {
     try {
       String messageId = RequestBody.of(ctx).requiredString("message_id", 1, 50);
-      Responder.reply(ctx, messages.cardIdOf(ctx.get(Responder.APP_ID), messageId), cardId -> Json.object().put("card_id", cardId));
+      Responder.reply(
+          ctx,
+          messages.cardIdOf(ctx.get(Responder.APP_ID), messageId),
+          cardId -> Json.object().put("card_id", cardId));
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
   }
 
-  private void mutate(RoutingContext ctx, Mutation.Kind kind, Function<RequestBody, ObjectNode> payloadOf) {
+  private void mutate(
+      RoutingContext ctx, Mutation.Kind kind, Function<RequestBody, ObjectNode> payloadOf) {
     try {
       String appId = ctx.get(Responder.APP_ID);
       String cardId = pathId(ctx, "card_id");
@@ -91,9 +114,11 @@ public final class CardKitApi {
       ctx.put(Responder.SEQUENCE, sequence);
       String uuid = body.uuid();
       ObjectNode payload = payloadOf.apply(body);
-      // Only a call with a uuid can be told apart as a replay, so only then is its digest needed: serializing and
+      // Only a call with a uuid can be told apart as a replay, so only then is its digest needed:
+      // serializing and
       // hashing a full-text body for nothing was a large part of a content update's CPU time.
-      String fingerprint = uuid == null ? null : Fingerprints.of(kind.name(), cardId, elementId, body.withoutUuid());
+      String fingerprint =
+          uuid == null ? null : Fingerprints.of(kind.name(), cardId, elementId, body.withoutUuid());
       Mutation mutation = new Mutation(kind, appId, sequence, uuid, fingerprint, payload);
       CompletableFuture<Outcome> outcome = runtime.mutate(cardId, mutation);
       Responder.reply(
@@ -131,7 +156,9 @@ public final class CardKitApi {
     }
     JsonNode data = card.get("data");
     if (data == null || !data.isTextual() || data.asText().length() > 1_000_000) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "card.data must be a string of at most 1,000,000 characters");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER,
+          "card.data must be a string of at most 1,000,000 characters");
     }
     ObjectNode payload = Json.object();
     payload.set("card", CardValidator.parseCard(data.asText()));
@@ -148,7 +175,9 @@ public final class CardKitApi {
   private ObjectNode addPayload(RequestBody body) {
     String type = body.requiredString("type", 1, 20);
     if (!INSERT_TYPES.contains(type)) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "type must be insert_before, insert_after or append, got " + type);
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER,
+          "type must be insert_before, insert_after or append, got " + type);
     }
     String target = body.optionalString("target_element_id", 0, 64);
     String elements = body.requiredString("elements", 1, 1_000_000);
@@ -156,9 +185,11 @@ public final class CardKitApi {
     if (target != null && !target.isEmpty()) {
       payload.put("target_element_id", target);
     } else if (!"append".equals(type)) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "target_element_id is required for " + type);
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, "target_element_id is required for " + type);
     }
-    payload.set("elements", CardOperations.elementArray(parseJson(elements, "elements"), "elements"));
+    payload.set(
+        "elements", CardOperations.elementArray(parseJson(elements, "elements"), "elements"));
     return payload;
   }
 
@@ -172,7 +203,9 @@ public final class CardKitApi {
   private ObjectNode patchPayload(RoutingContext ctx, RequestBody body) {
     String partial = body.requiredString("partial_element", 1, 1_000_000);
     ObjectNode payload = Json.object().put("element_id", ctx.pathParam("element_id"));
-    payload.set("partial_element", CardOperations.requireObject(parseJson(partial, "partial_element"), "partial_element"));
+    payload.set(
+        "partial_element",
+        CardOperations.requireObject(parseJson(partial, "partial_element"), "partial_element"));
     return payload;
   }
 

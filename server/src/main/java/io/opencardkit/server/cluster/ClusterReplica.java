@@ -19,23 +19,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this node does with what other nodes say on the cluster bus: their committed batches update its card cache,
- * its browsers, its previews and its directory; bot deliveries go to the dispatcher; after an outage of the bus it
- * catches up from the database and asks its browsers to reload. When it may have missed another node's batches
- * (that node fell silent: it died or lost the bus, maybe between a commit and its broadcast; or came back; or its
- * numbered batch messages show a gap, see {@link Peers}), it catches up from the database too, so its viewers get
- * every version the other node acknowledged. (Reads need no such notice: they check the store, see
- * {@link CardRuntime#findCurrent}.)
+ * What this node does with what other nodes say on the cluster bus: their committed batches update
+ * its card cache, its browsers, its previews and its directory; bot deliveries go to the
+ * dispatcher; after an outage of the bus it catches up from the database and asks its browsers to
+ * reload. When it may have missed another node's batches (that node fell silent: it died or lost
+ * the bus, maybe between a commit and its broadcast; or came back; or its numbered batch messages
+ * show a gap, see {@link Peers}), it catches up from the database too, so its viewers get every
+ * version the other node acknowledged. (Reads need no such notice: they check the store, see {@link
+ * CardRuntime#findCurrent}.)
  *
- * <p>Implementation notes: a batch's card events go through the card feed (in version order per card, gaps filled
- * from the store), and its messages and key/value entries are handled on the feed's thread after those events, so a
- * browser hears of a card's new version before the message that shows it, as on the node that committed them. The
- * viewers' frames a batch carries go to the web chat's {@link FrameExchange} before the events, so that its hub sends
- * them as they are. A node never hears its own batches (the bus drops them undecoded), so {@link #batchesDecoded()}
+ * <p>Implementation notes: a batch's card events go through the card feed (in version order per
+ * card, gaps filled from the store), and its messages and key/value entries are handled on the
+ * feed's thread after those events, so a browser hears of a card's new version before the message
+ * that shows it, as on the node that committed them. The viewers' frames a batch carries go to the
+ * web chat's {@link FrameExchange} before the events, so that its hub sends them as they are. A
+ * node never hears its own batches (the bus drops them undecoded), so {@link #batchesDecoded()}
  * counts other nodes' batches only.
  */
 public final class ClusterReplica implements ClusterBus.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReplica.class);
+
   /** How often {@link #checkPeers} should run: a fraction of {@link Peers#SILENCE_MILLIS}. */
   public static final long CHECK_PEERS_MILLIS = 250;
 
@@ -51,15 +54,26 @@ public final class ClusterReplica implements ClusterBus.Listener {
   private volatile FrameExchange frames; // null until useFrames(): shipped frames are ignored
 
   public ClusterReplica(
-      CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
+      CardRuntime runtime,
+      MessageService messages,
+      Reactions reactions,
+      DirectoryHolder directory,
+      BotDispatcher bots,
       Runnable reloadViewers) {
     this(runtime, messages, reactions, directory, bots, reloadViewers, System::nanoTime);
   }
 
-  /** @param nanos the monotonic ticker that times other nodes' silence */
+  /**
+   * @param nanos the monotonic ticker that times other nodes' silence
+   */
   ClusterReplica(
-      CardRuntime runtime, MessageService messages, Reactions reactions, DirectoryHolder directory, BotDispatcher bots,
-      Runnable reloadViewers, LongSupplier nanos) {
+      CardRuntime runtime,
+      MessageService messages,
+      Reactions reactions,
+      DirectoryHolder directory,
+      BotDispatcher bots,
+      Runnable reloadViewers,
+      LongSupplier nanos) {
     this.peers = new Peers(nanos);
     this.runtime = runtime;
     this.messages = messages;
@@ -80,7 +94,10 @@ public final class ClusterReplica implements ClusterBus.Listener {
     return batchesDecoded.sum();
   }
 
-  /** Also hands every other key/value entry another node stored to {@code listener} (the web sign-in's). */
+  /**
+   * Also hands every other key/value entry another node stored to {@code listener} (the web
+   * sign-in's).
+   */
   public ClusterReplica alsoOnMeta(BiConsumer<String, String> listener) {
     this.otherMeta = listener;
     return this;
@@ -96,18 +113,27 @@ public final class ClusterReplica implements ClusterBus.Listener {
     }
     String type = root.path("t").asText();
     boolean batch = ReplicatedBatch.TYPE.equals(type);
-    if (peers.heard(fromNode, batch || ReplicatedBatch.HEARTBEAT_TYPE.equals(type) ? root.path("n").asLong(-1) : -1, batch)) {
-      LOG.info("node {} fell silent or its broadcasts were lost: catching up from the database", fromNode);
+    if (peers.heard(
+        fromNode,
+        batch || ReplicatedBatch.HEARTBEAT_TYPE.equals(type) ? root.path("n").asLong(-1) : -1,
+        batch)) {
+      LOG.info(
+          "node {} fell silent or its broadcasts were lost: catching up from the database",
+          fromNode);
       runtime.catchUp();
     }
     try {
       if (batch) {
         batchesDecoded.increment();
-        apply(texts < 0 ? ReplicatedBatch.decode(root) : ReplicatedBatch.decode(root, message, texts + 1));
+        apply(
+            texts < 0
+                ? ReplicatedBatch.decode(root)
+                : ReplicatedBatch.decode(root, message, texts + 1));
       } else if (ReplicatedBatch.HEARTBEAT_TYPE.equals(type)) {
         return; // it is alive: that is all a heartbeat says
       } else if (!bots.receivedFromNode(fromNode, root)) {
-        LOG.debug("message of unknown type {} from node {} ignored", root.path("t").asText(), fromNode);
+        LOG.debug(
+            "message of unknown type {} from node {} ignored", root.path("t").asText(), fromNode);
       }
     } catch (RuntimeException e) {
       LOG.warn("message from node {} could not be applied: {}", fromNode, e.toString());
@@ -119,10 +145,11 @@ public final class ClusterReplica implements ClusterBus.Listener {
     if (exchange != null) {
       batch.frames().forEach(exchange::arrived);
     }
-    Runnable afterEvents = () -> {
-      batch.messages().forEach(messages::committedElsewhere);
-      batch.meta().forEach(this::metaChanged);
-    };
+    Runnable afterEvents =
+        () -> {
+          batch.messages().forEach(messages::committedElsewhere);
+          batch.meta().forEach(this::metaChanged);
+        };
     List<List<CardEvent>> byCard = batch.eventsByCard();
     if (byCard.isEmpty()) {
       runtime.committedElsewhere(List.of(), afterEvents);
@@ -145,13 +172,16 @@ public final class ClusterReplica implements ClusterBus.Listener {
   }
 
   /**
-   * Catches up from the database when other nodes fell silent (call every few hundred milliseconds): they may have
-   * committed batches nobody heard of before they died or lost the bus.
+   * Catches up from the database when other nodes fell silent (call every few hundred
+   * milliseconds): they may have committed batches nobody heard of before they died or lost the
+   * bus.
    */
   public void checkPeers() {
     List<String> silent = peers.fallenSilent();
     if (!silent.isEmpty()) {
-      LOG.info("node(s) {} not heard for {} ms (died, frozen or cut off from the bus): catching up from the database", silent,
+      LOG.info(
+          "node(s) {} not heard for {} ms (died, frozen or cut off from the bus): catching up from the database",
+          silent,
           Peers.SILENCE_MILLIS);
       runtime.catchUp();
     }

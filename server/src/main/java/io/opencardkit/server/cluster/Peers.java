@@ -9,17 +9,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The other nodes this node hears on the cluster bus, and when it may have missed batches they committed: a node fell
- * silent (nothing heard for {@value #SILENCE_MILLIS} ms: it died, froze or lost the bus, possibly between a commit
- * and its broadcast), a silent node is heard again (what it committed meanwhile was not heard), or a node's batch
- * messages arrive with a gap in their numbers (the bus dropped some).
+ * The other nodes this node hears on the cluster bus, and when it may have missed batches they
+ * committed: a node fell silent (nothing heard for {@value #SILENCE_MILLIS} ms: it died, froze or
+ * lost the bus, possibly between a commit and its broadcast), a silent node is heard again (what it
+ * committed meanwhile was not heard), or a node's batch messages arrive with a gap in their numbers
+ * (the bus dropped some).
  *
- * <p>Implementation notes: every node broadcasts at least every {@value ReplicatingStore#HEARTBEAT_MILLIS} ms (its
- * batches, else a heartbeat) and numbers its batch messages 1, 2, 3…; a heartbeat repeats the number of the last
- * one. A message that carries no number (a bot delivery, say) still shows the node is alive. Thread-safe under one
- * lock: the bus's thread reports messages, a timer asks who fell silent. Time comes from a monotonic ticker (it is
- * about the network, not the engine's clock that tests move). Nodes silent for {@value #FORGET_MILLIS} ms are
- * forgotten: a node id lives as long as its process, so the map does not grow with restarts.
+ * <p>Implementation notes: every node broadcasts at least every {@value
+ * ReplicatingStore#HEARTBEAT_MILLIS} ms (its batches, else a heartbeat) and numbers its batch
+ * messages 1, 2, 3…; a heartbeat repeats the number of the last one. A message that carries no
+ * number (a bot delivery, say) still shows the node is alive. Thread-safe under one lock: the bus's
+ * thread reports messages, a timer asks who fell silent. Time comes from a monotonic ticker (it is
+ * about the network, not the engine's clock that tests move). Nodes silent for {@value
+ * #FORGET_MILLIS} ms are forgotten: a node id lives as long as its process, so the map does not
+ * grow with restarts.
  */
 final class Peers {
   static final long SILENCE_MILLIS = 2_000;
@@ -34,22 +37,26 @@ final class Peers {
   private final LongSupplier nanos;
   private final Map<String, Peer> peers = new HashMap<>();
 
-  /** @param nanos a monotonic ticker in nanoseconds ({@code System::nanoTime}) */
+  /**
+   * @param nanos a monotonic ticker in nanoseconds ({@code System::nanoTime})
+   */
   Peers(LongSupplier nanos) {
     this.nanos = nanos;
   }
 
   /**
-   * A message from {@code node}. {@code number} is the number of its batch message, or for a heartbeat the number
-   * of its last batch message, or -1 when the message carries none.
+   * A message from {@code node}. {@code number} is the number of its batch message, or for a
+   * heartbeat the number of its last batch message, or -1 when the message carries none.
    *
-   * @return whether this node may have missed batches of {@code node}: it had fallen silent, or numbers are missing
+   * @return whether this node may have missed batches of {@code node}: it had fallen silent, or
+   *     numbers are missing
    */
   synchronized boolean heard(String node, long number, boolean batch) {
     Peer peer = peers.get(node);
     if (peer == null) {
       peer = new Peer();
-      peers.put(node, peer); // a node heard for the first time: nothing before this can be told missing
+      peers.put(
+          node, peer); // a node heard for the first time: nothing before this can be told missing
     }
     boolean missed = peer.silent;
     peer.silent = false;
@@ -80,7 +87,10 @@ final class Peers {
     return silent;
   }
 
-  /** This node's bus reconnected and catches up from the database: numbers heard next are no gap of its own. */
+  /**
+   * This node's bus reconnected and catches up from the database: numbers heard next are no gap of
+   * its own.
+   */
   synchronized void forgetNumbers() {
     peers.values().forEach(peer -> peer.number = -1);
   }

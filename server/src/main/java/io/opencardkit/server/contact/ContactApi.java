@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /open-apis/contact/v3/users/:user_id}: a user of the directory, for bots that show their senders' names.
- * {@code user_id_type} may be {@code open_id} (the default) or {@code union_id} (the ids events carry); OpenCardKit
- * has no {@code user_id}s.
+ * {@code GET /open-apis/contact/v3/users/:user_id}: a user of the directory, for bots that show
+ * their senders' names. {@code user_id_type} may be {@code open_id} (the default) or {@code
+ * union_id} (the ids events carry); OpenCardKit has no {@code user_id}s.
  */
 public final class ContactApi {
   private final Supplier<Directory> directory;
@@ -37,16 +37,34 @@ public final class ContactApi {
       if (type == null || type.isEmpty() || "open_id".equals(type)) {
         user = directory.get().user(id);
       } else if ("union_id".equals(type)) {
-        user = directory.get().users().stream().filter(u -> Directory.unionIdOf(u.openId()).equals(id)).findFirst();
+        user =
+            directory.get().users().stream()
+                .filter(u -> Directory.unionIdOf(u.openId()).equals(id))
+                .findFirst();
       } else {
-        throw ApiException.of(ErrorCode.FIELD_VALIDATION, "user_id_type " + type + " is not supported by OpenCardKit (open_id, union_id)");
+        throw ApiException.of(
+            ErrorCode.FIELD_VALIDATION,
+            "user_id_type " + type + " is not supported by OpenCardKit (open_id, union_id)");
       }
-      User found = user.orElseThrow(() -> ApiException.of(ErrorCode.CONTACT_NO_USER_AUTHORITY, "no user " + id + " in the directory"));
+      User found =
+          user.orElseThrow(
+              () ->
+                  ApiException.of(
+                      ErrorCode.CONTACT_NO_USER_AUTHORITY, "no user " + id + " in the directory"));
       ObjectNode node = Json.object();
       node.put("open_id", found.openId()).put("union_id", Directory.unionIdOf(found.openId()));
       node.put("name", found.name()).put("en_name", found.name()).put("nickname", "");
-      node.putObject("avatar").put("avatar_72", "").put("avatar_240", "").put("avatar_640", "").put("avatar_origin", "");
-      node.putObject("status").put("is_frozen", false).put("is_resigned", false).put("is_activated", true).put("is_exited", false).put("is_unjoin", false);
+      node.putObject("avatar")
+          .put("avatar_72", "")
+          .put("avatar_240", "")
+          .put("avatar_640", "")
+          .put("avatar_origin", "");
+      node.putObject("status")
+          .put("is_frozen", false)
+          .put("is_resigned", false)
+          .put("is_activated", true)
+          .put("is_exited", false)
+          .put("is_unjoin", false);
       ObjectNode data = Json.object();
       data.set("user", node);
       Envelope.ok(ctx, data);

@@ -14,10 +14,10 @@ import io.opencardkit.core.Fingerprints;
  * @param eventUrl where message events go, or {@code null}
  * @param verificationToken Feishu's verification token, or {@code null}
  * @param encryptKey key for encrypted event bodies, or {@code null}
- * @param receiveAllGroupMessages whether the bot hears every message of its group chats, not only those that mention
- *     it ({@code null} means no)
- * @param cardCallback which card callback the app subscribed to: {@value #CARD_ACTION_TRIGGER} (the default, also for
- *     {@code null}) or the legacy {@value #CARD_ACTION_TRIGGER_V1}
+ * @param receiveAllGroupMessages whether the bot hears every message of its group chats, not only
+ *     those that mention it ({@code null} means no)
+ * @param cardCallback which card callback the app subscribed to: {@value #CARD_ACTION_TRIGGER} (the
+ *     default, also for {@code null}) or the legacy {@value #CARD_ACTION_TRIGGER_V1}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record App(
@@ -30,14 +30,27 @@ public record App(
     @JsonProperty("encrypt_key") String encryptKey,
     @JsonProperty("receive_all_group_messages") Boolean receiveAllGroupMessages,
     @JsonProperty("card_callback") String cardCallback) {
-  /** The card callback of Feishu's current card JSON 2.0 generation (schema 2.0 body, event-style security). */
+  /**
+   * The card callback of Feishu's current card JSON 2.0 generation (schema 2.0 body, event-style
+   * security).
+   */
   public static final String CARD_ACTION_TRIGGER = "card.action.trigger";
-  /** The legacy card callback: flat body, SHA-1 signature over the verification token, never encrypted. */
+
+  /**
+   * The legacy card callback: flat body, SHA-1 signature over the verification token, never
+   * encrypted.
+   */
   public static final String CARD_ACTION_TRIGGER_V1 = "card.action.trigger_v1";
 
   /** An app with the defaults for the optional delivery settings. */
   public App(
-      String appId, String appSecret, String name, String callbackUrl, String eventUrl, String verificationToken, String encryptKey) {
+      String appId,
+      String appSecret,
+      String name,
+      String callbackUrl,
+      String eventUrl,
+      String verificationToken,
+      String encryptKey) {
     this(appId, appSecret, name, callbackUrl, eventUrl, verificationToken, encryptKey, null, null);
   }
 
@@ -46,7 +59,10 @@ public record App(
     return Boolean.TRUE.equals(receiveAllGroupMessages);
   }
 
-  /** Whether the app subscribed to the legacy {@value #CARD_ACTION_TRIGGER_V1} instead of the current callback. */
+  /**
+   * Whether the app subscribed to the legacy {@value #CARD_ACTION_TRIGGER_V1} instead of the
+   * current callback.
+   */
   public boolean legacyCardCallback() {
     return CARD_ACTION_TRIGGER_V1.equals(cardCallback);
   }

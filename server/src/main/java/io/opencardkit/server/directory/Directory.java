@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The apps, users and chats OpenCardKit knows. Immutable; a new seed makes a new directory.
  *
- * <p>Besides the seeded group chats, every pair of an app and a user has an implicit p2p chat whose id is derived
- * from the pair, so it is the same on every start and every node.
+ * <p>Besides the seeded group chats, every pair of an app and a user has an implicit p2p chat whose
+ * id is derived from the pair, so it is the same on every start and every node.
  */
 public final class Directory {
   private final Map<String, App> apps = new LinkedHashMap<>();
@@ -26,7 +26,8 @@ public final class Directory {
     for (App app : apps) {
       for (User user : users) {
         String id = p2pChatId(app.appId(), user.openId());
-        this.chats.putIfAbsent(id, new Chat(id, app.name(), List.of(user.openId(), app.appId()), "p2p"));
+        this.chats.putIfAbsent(
+            id, new Chat(id, app.name(), List.of(user.openId(), app.appId()), "p2p"));
       }
     }
   }
@@ -36,7 +37,10 @@ public final class Directory {
     return "oc_" + Fingerprints.of("p2p", appId, openId);
   }
 
-  /** The stable union id of a user or bot open id (the directory holds open ids only; events carry both). */
+  /**
+   * The stable union id of a user or bot open id (the directory holds open ids only; events carry
+   * both).
+   */
   public static String unionIdOf(String openId) {
     return "on_" + Fingerprints.of("union", openId);
   }
@@ -71,8 +75,12 @@ public final class Directory {
   /** Every chat a user or bot belongs to, groups first. */
   public List<Chat> chatsOf(String memberId) {
     List<Chat> result = new ArrayList<>();
-    chats.values().stream().filter(c -> !c.isP2p() && c.members().contains(memberId)).forEach(result::add);
-    chats.values().stream().filter(c -> c.isP2p() && c.members().contains(memberId)).forEach(result::add);
+    chats.values().stream()
+        .filter(c -> !c.isP2p() && c.members().contains(memberId))
+        .forEach(result::add);
+    chats.values().stream()
+        .filter(c -> c.isP2p() && c.members().contains(memberId))
+        .forEach(result::add);
     return result;
   }
 

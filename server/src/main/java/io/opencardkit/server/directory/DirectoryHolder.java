@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The directory a node runs with. It changes only when another node of the cluster stores a new seed; readers take
- * the current one for each request.
+ * The directory a node runs with. It changes only when another node of the cluster stores a new
+ * seed; readers take the current one for each request.
  */
 public final class DirectoryHolder implements Supplier<Directory> {
   private volatile Directory current;

@@ -21,8 +21,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads a seed file (YAML) into a {@link Directory}. It works on the YAML node tree rather than on bound objects so
- * that every complaint names the line and the field, e.g. {@code seed.yaml:7: apps[1].app_secret is required}.
+ * Reads a seed file (YAML) into a {@link Directory}. It works on the YAML node tree rather than on
+ * bound objects so that every complaint names the line and the field, e.g. {@code seed.yaml:7:
+ * apps[1].app_secret is required}.
  */
 public final class SeedParser {
   private static final Pattern APP_ID = Pattern.compile("cli_[A-Za-z0-9_]{1,60}");
@@ -31,8 +32,15 @@ public final class SeedParser {
   private static final Pattern CHAT_ID = Pattern.compile("oc_[A-Za-z0-9_]{1,60}");
   private static final Set<String> APP_FIELDS =
       Set.of(
-          "app_id", "app_secret", "name", "callback_url", "event_url", "verification_token", "encrypt_key",
-          "receive_all_group_messages", "card_callback");
+          "app_id",
+          "app_secret",
+          "name",
+          "callback_url",
+          "event_url",
+          "verification_token",
+          "encrypt_key",
+          "receive_all_group_messages",
+          "card_callback");
   private static final Set<String> USER_FIELDS = Set.of("open_id", "name", "token", "email");
   private static final Set<String> CHAT_FIELDS = Set.of("chat_id", "name", "members");
 
@@ -65,7 +73,8 @@ public final class SeedParser {
       throw new SeedException(fileName + ":" + line + ": not valid YAML: " + e.getProblem());
     }
     if (root == null) {
-      throw new SeedException(fileName + ":1: the seed file is empty; it needs apps, users and chats");
+      throw new SeedException(
+          fileName + ":1: the seed file is empty; it needs apps, users and chats");
     }
     MappingNode top = mapping(root, "the seed");
     List<App> apps = new ArrayList<>();
@@ -87,7 +96,8 @@ public final class SeedParser {
           chatNodes = sequence(tuple.getValueNode(), "chats");
           break;
         default:
-          throw fail(tuple.getKeyNode(), key + ": unknown top-level key (expected apps, users, chats)");
+          throw fail(
+              tuple.getKeyNode(), key + ": unknown top-level key (expected apps, users, chats)");
       }
     }
     if (appNodes == null || appNodes.getValue().isEmpty()) {
@@ -135,7 +145,8 @@ public final class SeedParser {
       if (!EMAIL.matcher(email).matches()) {
         throw fail(f.node("email"), path + ".email: '" + email + "' is not an e-mail address");
       }
-      // Sign-in finds a user by address (ignoring case), so two users with one address would make it guess.
+      // Sign-in finds a user by address (ignoring case), so two users with one address would make
+      // it guess.
       if (!ids.add("email:" + email.toLowerCase(java.util.Locale.ROOT))) {
         throw fail(f.node("email"), path + ".email: " + email + " is the address of another user");
       }
@@ -157,7 +168,9 @@ public final class SeedParser {
       Node member = list.getValue().get(i);
       String id = scalar(member, path + ".members[" + i + "]");
       if (!ids.contains(id) || id.startsWith("oc_")) {
-        throw fail(member, path + ".members[" + i + "]: " + id + " is not an app_id or open_id defined above");
+        throw fail(
+            member,
+            path + ".members[" + i + "]: " + id + " is not an app_id or open_id defined above");
       }
       members.add(id);
     }
@@ -181,14 +194,22 @@ public final class SeedParser {
       for (NodeTuple tuple : mapping.getValue()) {
         String key = scalar(tuple.getKeyNode(), path + " key");
         if (!allowed.contains(key)) {
-          throw fail(tuple.getKeyNode(), path + "." + key + ": unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+          throw fail(
+              tuple.getKeyNode(),
+              path
+                  + "."
+                  + key
+                  + ": unknown field (allowed: "
+                  + String.join(", ", new java.util.TreeSet<>(allowed))
+                  + ")");
         }
       }
     }
 
     Node node(String field) {
       for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode && field.equals(((ScalarNode) tuple.getKeyNode()).getValue())) {
+        if (tuple.getKeyNode() instanceof ScalarNode
+            && field.equals(((ScalarNode) tuple.getKeyNode()).getValue())) {
           return tuple.getValueNode();
         }
       }
@@ -234,7 +255,9 @@ public final class SeedParser {
       }
       String text = scalar(value, path + "." + field);
       if (!java.util.Arrays.asList(allowed).contains(text)) {
-        throw fail(value, path + "." + field + ": '" + text + "' must be one of " + String.join(", ", allowed));
+        throw fail(
+            value,
+            path + "." + field + ": '" + text + "' must be one of " + String.join(", ", allowed));
       }
       return text;
     }

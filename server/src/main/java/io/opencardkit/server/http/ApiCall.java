@@ -1,12 +1,12 @@
 package io.opencardkit.server.http;
 
 /**
- * One OpenAPI call as it was answered: what the call log writes and the metrics count. Holds identifiers only, never
- * a body, a token or a secret.
+ * One OpenAPI call as it was answered: what the call log writes and the metrics count. Holds
+ * identifiers only, never a body, a token or a secret.
  *
  * @param method HTTP method
- * @param route the route's template ({@code /open-apis/cardkit/v1/cards/:card_id/settings}), or {@code unmatched}
- *     for a path no API serves (so that made-up paths cannot grow the metrics)
+ * @param route the route's template ({@code /open-apis/cardkit/v1/cards/:card_id/settings}), or
+ *     {@code unmatched} for a path no API serves (so that made-up paths cannot grow the metrics)
  * @param appId the caller's app, once known ({@code null} before authentication)
  * @param cardId the card the call concerns, if any
  * @param messageId the message the call concerns, if any

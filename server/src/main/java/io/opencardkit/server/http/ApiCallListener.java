@@ -1,6 +1,9 @@
 package io.opencardkit.server.http;
 
-/** Told about every OpenAPI call once its response has ended, on the request's event loop (it must not block). */
+/**
+ * Told about every OpenAPI call once its response has ended, on the request's event loop (it must
+ * not block).
+ */
 @FunctionalInterface
 public interface ApiCallListener {
   void finished(ApiCall call);

@@ -3,9 +3,10 @@ package io.opencardkit.server.http;
 import java.time.Duration;
 
 /**
- * Whether the node is stopping, and the OpenAPI calls still being answered. Once {@link #begin()} is called
- * {@code /healthz} answers 503 (balancers take the node out first), and {@link #awaitCallsAnswered} lets the calls in
- * flight finish: a write acknowledged to its caller is committed before the store closes.
+ * Whether the node is stopping, and the OpenAPI calls still being answered. Once {@link #begin()}
+ * is called {@code /healthz} answers 503 (balancers take the node out first), and {@link
+ * #awaitCallsAnswered} lets the calls in flight finish: a write acknowledged to its caller is
+ * committed before the store closes.
  */
 public final class Draining {
   private volatile boolean draining;
@@ -37,8 +38,8 @@ public final class Draining {
   }
 
   /**
-   * Waits until no OpenAPI call is in flight, at most {@code timeout}; returns whether none is. Call off the event
-   * loops.
+   * Waits until no OpenAPI call is in flight, at most {@code timeout}; returns whether none is.
+   * Call off the event loops.
    */
   public synchronized boolean awaitCallsAnswered(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

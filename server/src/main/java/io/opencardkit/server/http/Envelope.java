@@ -9,19 +9,23 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Writes Feishu's response envelope {@code {code, msg, data}}: JSON content type, an {@code X-Tt-Logid} header on
- * every response, business errors with HTTP 400 and {@code error.log_id}.
+ * Writes Feishu's response envelope {@code {code, msg, data}}: JSON content type, an {@code
+ * X-Tt-Logid} header on every response, business errors with HTTP 400 and {@code error.log_id}.
  */
 public final class Envelope {
   public static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
   /** Key of the request's log id in the routing context. */
   public static final String LOG_ID = "okc.logId";
+
   /** Key of the Feishu code answered (for the call log and the metrics). */
   static final String CODE = "okc.code";
+
   /** Key of the message a call concerns when it is not in the path (the one a send created). */
   static final String MESSAGE_ID = "okc.messageId";
 
-  private static final String TROUBLESHOOTER = "OpenCardKit: see docs/compatibility.md and the card's event log";
+  private static final String TROUBLESHOOTER =
+      "OpenCardKit: see docs/compatibility.md and the card's event log";
 
   private Envelope() {}
 
@@ -43,7 +47,10 @@ public final class Envelope {
     send(ctx, 200, body);
   }
 
-  /** A success body whose fields sit at the top level (token endpoints, bot info), with {@code msg} "ok". */
+  /**
+   * A success body whose fields sit at the top level (token endpoints, bot info), with {@code msg}
+   * "ok".
+   */
   public static void okTopLevel(RoutingContext ctx, ObjectNode fields) {
     ObjectNode body = Json.object().put("code", 0).put("msg", "ok");
     body.setAll(fields);
@@ -58,7 +65,9 @@ public final class Envelope {
     error.put("log_id", logId(ctx));
     error.put("troubleshooter", TROUBLESHOOTER);
     if (code == ErrorCode.RATE_LIMITED) {
-      ctx.response().putHeader("x-ogw-ratelimit-limit", "10").putHeader("x-ogw-ratelimit-reset", "1");
+      ctx.response()
+          .putHeader("x-ogw-ratelimit-limit", "10")
+          .putHeader("x-ogw-ratelimit-reset", "1");
     }
     send(ctx, code.httpStatus(), body);
   }

@@ -7,10 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids in Feishu's shape: a UTC timestamp followed by random hex, e.g. {@code 202611240832219778D691D6E0}.
+ * Request ids in Feishu's shape: a UTC timestamp followed by random hex, e.g. {@code
+ * 202611240832219778D691D6E0}.
  *
- * <p>Every call gets one, so it is built without a formatter per call: the timestamp is formatted once per second
- * (per thread, as event loops call this concurrently) and the 20 hex digits are written directly.
+ * <p>Every call gets one, so it is built without a formatter per call: the timestamp is formatted
+ * once per second (per thread, as event loops call this concurrently) and the 20 hex digits are
+ * written directly.
  */
 public final class LogIds {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -18,7 +20,8 @@ public final class LogIds {
   private static final int RANDOM_DIGITS = 20;
 
   private final Clock clock;
-  private final ThreadLocal<Stamp> stamps = ThreadLocal.withInitial(() -> new Stamp(Long.MIN_VALUE, ""));
+  private final ThreadLocal<Stamp> stamps =
+      ThreadLocal.withInitial(() -> new Stamp(Long.MIN_VALUE, ""));
 
   public LogIds(Clock clock) {
     this.clock = clock;

@@ -9,12 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a {@code multipart/form-data} body held in memory into its parts. Files and plain fields are read alike: the
- * SDKs send an upload with or without a file name (the Node SDK's form data does without one for a buffer), so a part
- * is a part whatever its headers say. Pure.
+ * Reads a {@code multipart/form-data} body held in memory into its parts. Files and plain fields
+ * are read alike: the SDKs send an upload with or without a file name (the Node SDK's form data
+ * does without one for a buffer), so a part is a part whatever its headers say. Pure.
  */
 public final class Multipart {
-  private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary=(?:\"([^\"]{1,200})\"|([^;\\s]{1,200}))");
+  private static final Pattern BOUNDARY =
+      Pattern.compile("(?i)boundary=(?:\"([^\"]{1,200})\"|([^;\\s]{1,200}))");
   private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
   private static final Pattern FILE_NAME = Pattern.compile("(?i)(?:^|;)\\s*filename=\"([^\"]*)\"");
   private static final byte[] CRLF = {'\r', '\n'};
@@ -39,7 +40,8 @@ public final class Multipart {
   /**
    * The parts of a body by field name (the first of several with one name).
    *
-   * @throws IllegalArgumentException when the Content-Type names no boundary or the body is not multipart with it
+   * @throws IllegalArgumentException when the Content-Type names no boundary or the body is not
+   *     multipart with it
    */
   public static Map<String, Part> parse(String contentType, byte[] body) {
     Matcher boundary = contentType == null ? null : BOUNDARY.matcher(contentType);

@@ -9,9 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A request's JSON body with typed field access. Every problem is an {@link ApiException} with code 10002 naming the
- * field and what was wrong, so bad input never becomes a 5xx. Bytes that are not UTF-8 and strings that are not valid
- * Unicode are refused as a whole ({@link StrictText}).
+ * A request's JSON body with typed field access. Every problem is an {@link ApiException} with code
+ * 10002 naming the field and what was wrong, so bad input never becomes a 5xx. Bytes that are not
+ * UTF-8 and strings that are not valid Unicode are refused as a whole ({@link StrictText}).
  */
 public final class RequestBody {
   private final ObjectNode node;
@@ -20,7 +20,10 @@ public final class RequestBody {
     this.node = node;
   }
 
-  /** Parses the body; a missing body counts as {@code {}} so that missing fields are reported by name. */
+  /**
+   * Parses the body; a missing body counts as {@code {}} so that missing fields are reported by
+   * name.
+   */
   public static RequestBody of(RoutingContext ctx) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
@@ -57,19 +60,21 @@ public final class RequestBody {
       return null;
     }
     if (!value.isTextual()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, field + " must be a string, got " + value.getNodeType());
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, field + " must be a string, got " + value.getNodeType());
     }
     String text = value.asText();
     if (text.length() < min || text.length() > max) {
       throw ApiException.of(
-          ErrorCode.INVALID_PARAMETER, field + " must have " + min + ".." + max + " characters, has " + text.length());
+          ErrorCode.INVALID_PARAMETER,
+          field + " must have " + min + ".." + max + " characters, has " + text.length());
     }
     return text;
   }
 
   /**
-   * The required {@code sequence}: an integer in int32 range. Zero and negatives are let through, so that the card
-   * state machine answers them with 300317 as Feishu does.
+   * The required {@code sequence}: an integer in int32 range. Zero and negatives are let through,
+   * so that the card state machine answers them with 300317 as Feishu does.
    */
   public int requiredSequence() {
     JsonNode value = node.get("sequence");
@@ -77,7 +82,8 @@ public final class RequestBody {
       throw ApiException.of(ErrorCode.INVALID_PARAMETER, "sequence is required");
     }
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, "sequence must be an int32 integer, got " + value);
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, "sequence must be an int32 integer, got " + value);
     }
     return value.intValue();
   }
@@ -88,14 +94,16 @@ public final class RequestBody {
   }
 
   /**
-   * An optional string used as a key (an idempotency id): {@code min..max} characters, none of them a control
-   * character. A key is stored and compared; PostgreSQL cannot store U+0000, and no client means one by a control
-   * character, so such a key is refused as a bad parameter on every store alike.
+   * An optional string used as a key (an idempotency id): {@code min..max} characters, none of them
+   * a control character. A key is stored and compared; PostgreSQL cannot store U+0000, and no
+   * client means one by a control character, so such a key is refused as a bad parameter on every
+   * store alike.
    */
   public String optionalKey(String field, int min, int max) {
     String value = optionalString(field, min, max);
     if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, field + " must not contain control characters");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, field + " must not contain control characters");
     }
     return value;
   }
@@ -116,7 +124,8 @@ public final class RequestBody {
   public ObjectNode requiredObject(String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isObject()) {
-      throw ApiException.of(ErrorCode.INVALID_PARAMETER, field + " is required and must be an object");
+      throw ApiException.of(
+          ErrorCode.INVALID_PARAMETER, field + " is required and must be an object");
     }
     return (ObjectNode) value;
   }

@@ -21,24 +21,27 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The deadlines of one HTTP/1.x connection's requests, as two Netty handlers around the request decoder:
+ * The deadlines of one HTTP/1.x connection's requests, as two Netty handlers around the request
+ * decoder:
  *
  * <ul>
- *   <li>before the decoder, {@code okcBytes} sees the raw bytes: the first byte of a request (on a connection that is
- *       not in the middle of one) starts the <b>header deadline</b>;
- *   <li>after it, {@code okcRequests} sees the decoded request head (which stops the header deadline and, unless the
- *       request has no body, starts the <b>body deadline</b>), the end of the body (which stops it), a WebSocket
- *       upgrade request (which starts the <b>handshake deadline</b>) and the response head Vert.x writes (which stops
- *       that).
+ *   <li>before the decoder, {@code okcBytes} sees the raw bytes: the first byte of a request (on a
+ *       connection that is not in the middle of one) starts the <b>header deadline</b>;
+ *   <li>after it, {@code okcRequests} sees the decoded request head (which stops the header
+ *       deadline and, unless the request has no body, starts the <b>body deadline</b>), the end of
+ *       the body (which stops it), a WebSocket upgrade request (which starts the <b>handshake
+ *       deadline</b>) and the response head Vert.x writes (which stops that).
  * </ul>
  *
- * A missed deadline is answered with 408 (the client was too slow) or 503 (the handshake was not answered in time),
- * as a Feishu envelope, unless a response has begun, and the connection is closed. Once a connection becomes a
- * WebSocket both handlers leave the pipeline, and so does Vert.x's idle-timeout handler: WebSockets are kept alive,
- * and dead ones found, by pings (viewers and bots alike).
+ * A missed deadline is answered with 408 (the client was too slow) or 503 (the handshake was not
+ * answered in time), as a Feishu envelope, unless a response has begun, and the connection is
+ * closed. Once a connection becomes a WebSocket both handlers leave the pipeline, and so does
+ * Vert.x's idle-timeout handler: WebSockets are kept alive, and dead ones found, by pings (viewers
+ * and bots alike).
  *
- * <p>All of it runs on the connection's event loop, so the state needs no synchronization. Netty's scheduler and its
- * event loop's ticker keep the deadlines (the tests' embedded channel moves that ticker); nothing here reads a clock.
+ * <p>All of it runs on the connection's event loop, so the state needs no synchronization. Netty's
+ * scheduler and its event loop's ticker keep the deadlines (the tests' embedded channel moves that
+ * ticker); nothing here reads a clock.
  */
 final class RequestDeadlines {
   static final String BYTES = "okcBytes";
@@ -47,7 +50,8 @@ final class RequestDeadlines {
   private static final String VERTX_IDLE = "idle";
 
   /** The configured deadlines, and counters of what they cut. */
-  record Settings(Duration header, Duration body, Duration wsHandshake, ConnectionGuard.Counters counters) {}
+  record Settings(
+      Duration header, Duration body, Duration wsHandshake, ConnectionGuard.Counters counters) {}
 
   private final Channel channel;
   private final Settings settings;
@@ -58,7 +62,8 @@ final class RequestDeadlines {
   private boolean responseStarted;
   private boolean retired;
   private boolean webSocket; // a 101 to a WebSocket upgrade went out
-  private boolean cut; // a deadline passed: the connection is being closed, nothing more reaches Vert.x
+  private boolean
+      cut; // a deadline passed: the connection is being closed, nothing more reaches Vert.x
 
   private RequestDeadlines(Channel channel, Settings settings) {
     this.channel = channel;
@@ -69,14 +74,16 @@ final class RequestDeadlines {
   }
 
   /**
-   * Installs the deadlines on a new HTTP/1.x connection (its decoder in place, Vert.x's handler last). Call on the
-   * connection's event loop when it was accepted: its first request's header deadline starts now, so a connection
-   * that says nothing is answered 408 and closed as soon as one that stops in its headers.
+   * Installs the deadlines on a new HTTP/1.x connection (its decoder in place, Vert.x's handler
+   * last). Call on the connection's event loop when it was accepted: its first request's header
+   * deadline starts now, so a connection that says nothing is answered 408 and closed as soon as
+   * one that stops in its headers.
    */
   static void install(Channel channel, Settings settings) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(RawReply.HTTP_DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      return; // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits and idle timeout only
+      return; // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits
+      // and idle timeout only
     }
     RequestDeadlines deadlines = new RequestDeadlines(channel, settings);
     pipeline.addBefore(RawReply.HTTP_DECODER, BYTES, deadlines.new Bytes());
@@ -86,18 +93,21 @@ final class RequestDeadlines {
   }
 
   /**
-   * Keeps every decoded request of a refused connection away from Vert.x: the refusal is being sent, the connection
-   * is being closed, and nothing it asked for may run.
+   * Keeps every decoded request of a refused connection away from Vert.x: the refusal is being
+   * sent, the connection is being closed, and nothing it asked for may run.
    */
   static void dropRequests(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(REQUESTS) == null) {
-      pipeline.addBefore(VERTX_HANDLER, REQUESTS, new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          ReferenceCountUtil.release(msg);
-        }
-      });
+      pipeline.addBefore(
+          VERTX_HANDLER,
+          REQUESTS,
+          new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              ReferenceCountUtil.release(msg);
+            }
+          });
     }
   }
 
@@ -113,8 +123,15 @@ final class RequestDeadlines {
     }
     settings.counters().headerTimeout();
     cut = true;
-    RawReply.sendAndClose(channel, 408, "Request Timeout", ErrorCode.INVALID_PARAMETER,
-        "the request line and headers did not arrive within " + seconds(settings.header()) + " (--header-timeout)", true);
+    RawReply.sendAndClose(
+        channel,
+        408,
+        "Request Timeout",
+        ErrorCode.INVALID_PARAMETER,
+        "the request line and headers did not arrive within "
+            + seconds(settings.header())
+            + " (--header-timeout)",
+        true);
   }
 
   private void bodyTimedOut() {
@@ -127,8 +144,15 @@ final class RequestDeadlines {
       channel.close();
       return;
     }
-    RawReply.sendAndClose(channel, 408, "Request Timeout", ErrorCode.INVALID_PARAMETER,
-        "the request body did not arrive within " + seconds(settings.body()) + " of its headers (--body-timeout)", true);
+    RawReply.sendAndClose(
+        channel,
+        408,
+        "Request Timeout",
+        ErrorCode.INVALID_PARAMETER,
+        "the request body did not arrive within "
+            + seconds(settings.body())
+            + " of its headers (--body-timeout)",
+        true);
   }
 
   private void handshakeTimedOut() {
@@ -137,8 +161,15 @@ final class RequestDeadlines {
     }
     settings.counters().handshakeTimeout();
     cut = true;
-    RawReply.sendAndClose(channel, 503, "Service Unavailable", ErrorCode.INTERNAL,
-        "the WebSocket handshake was not answered within " + seconds(settings.wsHandshake()) + " (--ws-handshake-timeout); retry", true);
+    RawReply.sendAndClose(
+        channel,
+        503,
+        "Service Unavailable",
+        ErrorCode.INTERNAL,
+        "the WebSocket handshake was not answered within "
+            + seconds(settings.wsHandshake())
+            + " (--ws-handshake-timeout); retry",
+        true);
   }
 
   private static String seconds(Duration d) {
@@ -152,8 +183,8 @@ final class RequestDeadlines {
   }
 
   /**
-   * The connection is a WebSocket now (no request deadlines, and no idle timeout: pings keep it alive), or another
-   * protocol took it over (no request deadlines; the idle timeout stays).
+   * The connection is a WebSocket now (no request deadlines, and no idle timeout: pings keep it
+   * alive), or another protocol took it over (no request deadlines; the idle timeout stays).
    */
   private void retire() {
     if (retired) {
@@ -191,16 +222,23 @@ final class RequestDeadlines {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (cut) {
-        ReferenceCountUtil.release(msg); // e.g. the decoder's "closed before the headers were complete"
+        ReferenceCountUtil.release(
+            msg); // e.g. the decoder's "closed before the headers were complete"
         return;
       }
       if (msg instanceof HttpRequest && !isHttp1((HttpRequest) msg)) {
-        // Vert.x answers an unknown protocol version with an empty 501; the client gets the reason instead.
+        // Vert.x answers an unknown protocol version with an empty 501; the client gets the reason
+        // instead.
         head.stop();
         cut = true;
         ReferenceCountUtil.release(msg);
-        RawReply.sendAndClose(channel, 400, "Bad Request", ErrorCode.INVALID_PARAMETER, // not 505: bad input is never a 5xx
-            "malformed HTTP request: the protocol must be HTTP/1.1 (or HTTP/1.0)", true);
+        RawReply.sendAndClose(
+            channel,
+            400,
+            "Bad Request",
+            ErrorCode.INVALID_PARAMETER, // not 505: bad input is never a 5xx
+            "malformed HTTP request: the protocol must be HTTP/1.1 (or HTTP/1.0)",
+            true);
         return;
       }
       if (msg instanceof HttpRequest) {
@@ -230,7 +268,8 @@ final class RequestDeadlines {
         if (((HttpResponse) msg).status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
           webSocket = true; // the only upgrade the servers make (cleartext HTTP/2 is off)
           ctx.write(msg, promise);
-          ctx.executor().execute(RequestDeadlines.this::retire); // once the upgrade has rebuilt the pipeline
+          ctx.executor()
+              .execute(RequestDeadlines.this::retire); // once the upgrade has rebuilt the pipeline
           return;
         }
       }
@@ -239,17 +278,19 @@ final class RequestDeadlines {
   }
 
   /**
-   * One deadline of the connection, started and stopped by every request without a task scheduled each time: its timer
-   * is scheduled once and, when it fires before the deadline it now stands for (stopped and started again meanwhile),
-   * re-arms for the rest. A request then costs a read of the event loop's ticker instead of a schedule and a cancel
-   * (this is how Netty's own idle handler keeps its timeout). The timer can only fire early, never late: the deadline
-   * it was armed for is the earliest one started since, as time only moves forward and the timeout is fixed.
+   * One deadline of the connection, started and stopped by every request without a task scheduled
+   * each time: its timer is scheduled once and, when it fires before the deadline it now stands for
+   * (stopped and started again meanwhile), re-arms for the rest. A request then costs a read of the
+   * event loop's ticker instead of a schedule and a cancel (this is how Netty's own idle handler
+   * keeps its timeout). The timer can only fire early, never late: the deadline it was armed for is
+   * the earliest one started since, as time only moves forward and the timeout is fixed.
    */
   private final class Deadline {
     private final long timeoutNanos;
     private final Runnable expired;
     private boolean running;
-    private long dueNanos; // when running: the event loop's ticker time at which the deadline passes
+    private long
+        dueNanos; // when running: the event loop's ticker time at which the deadline passes
     private ScheduledFuture<?> timer; // null when no timer is pending
 
     Deadline(Duration timeout, Runnable expired) {
@@ -306,10 +347,13 @@ final class RequestDeadlines {
   }
 
   private static boolean isHttp1(HttpRequest request) {
-    return "HTTP".equals(request.protocolVersion().protocolName()) && request.protocolVersion().majorVersion() == 1;
+    return "HTTP".equals(request.protocolVersion().protocolName())
+        && request.protocolVersion().majorVersion() == 1;
   }
 
   private static boolean isWebSocketUpgrade(HttpRequest request) {
-    return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    return request
+        .headers()
+        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 }

@@ -7,9 +7,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checks that a request's path and query string decode: every {@code %} starts an escape of two hex digits, and the
- * escaped bytes are UTF-8. Netty's decoder (behind Vert.x's {@code queryParams()} and path parameters) throws on the
- * former and silently puts U+FFFD for the latter, so a request is checked once, before any handler reads a parameter.
+ * Checks that a request's path and query string decode: every {@code %} starts an escape of two hex
+ * digits, and the escaped bytes are UTF-8. Netty's decoder (behind Vert.x's {@code queryParams()}
+ * and path parameters) throws on the former and silently puts U+FFFD for the latter, so a request
+ * is checked once, before any handler reads a parameter.
  */
 final class RequestTarget {
   private RequestTarget() {}
@@ -17,7 +18,9 @@ final class RequestTarget {
   /** What is wrong with the path or query, naming the part; {@code null} when both decode. */
   static String problem(String rawPath, String rawQuery) {
     if (rawPath != null && decode(rawPath, false) == null) {
-      return "the path " + shown(rawPath) + " holds a bad percent-escape or escaped bytes that are not UTF-8";
+      return "the path "
+          + shown(rawPath)
+          + " holds a bad percent-escape or escaped bytes that are not UTF-8";
     }
     if (rawQuery == null || rawQuery.isEmpty()) {
       return null;
@@ -27,17 +30,25 @@ final class RequestTarget {
       String rawName = equals < 0 ? pair : pair.substring(0, equals);
       String name = decode(rawName, true);
       if (name == null) {
-        return "the query parameter name " + shown(rawName) + " holds a bad percent-escape or escaped bytes that are not UTF-8";
+        return "the query parameter name "
+            + shown(rawName)
+            + " holds a bad percent-escape or escaped bytes that are not UTF-8";
       }
       if (equals >= 0 && decode(pair.substring(equals + 1), true) == null) {
-        return "query parameter " + shown(name) + ": " + shown(pair.substring(equals + 1))
+        return "query parameter "
+            + shown(name)
+            + ": "
+            + shown(pair.substring(equals + 1))
             + " holds a bad percent-escape (a % must start two hex digits) or escaped bytes that are not UTF-8";
       }
     }
     return null;
   }
 
-  /** Percent-decodes strictly ({@code +} as a space in a query), or returns {@code null} when it cannot. */
+  /**
+   * Percent-decodes strictly ({@code +} as a space in a query), or returns {@code null} when it
+   * cannot.
+   */
   static String decode(String raw, boolean query) {
     if (raw.indexOf('%') < 0) {
       return query ? raw.replace('+', ' ') : raw;
@@ -69,10 +80,12 @@ final class RequestTarget {
       return true;
     }
     try {
-      out.append(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray())));
+      out.append(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes.toByteArray())));
     } catch (CharacterCodingException e) {
       return false;
     }

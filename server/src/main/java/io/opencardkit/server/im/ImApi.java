@@ -38,7 +38,10 @@ public final class ImApi {
       RequestBody body = RequestBody.of(ctx);
       String receiveId = body.requiredString("receive_id", 1, 200);
       MessageService.Outgoing outgoing = outgoing(body);
-      Responder.reply(ctx, messages.send(ctx.get(Responder.APP_ID), receiveIdType, receiveId, outgoing), m -> m);
+      Responder.reply(
+          ctx,
+          messages.send(ctx.get(Responder.APP_ID), receiveIdType, receiveId, outgoing),
+          m -> m);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
@@ -49,7 +52,10 @@ public final class ImApi {
       RequestBody body = RequestBody.of(ctx);
       body.optionalBoolean("reply_in_thread");
       MessageService.Outgoing outgoing = outgoing(body);
-      Responder.reply(ctx, messages.reply(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), outgoing), m -> m);
+      Responder.reply(
+          ctx,
+          messages.reply(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), outgoing),
+          m -> m);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
@@ -59,14 +65,16 @@ public final class ImApi {
     String msgType = body.requiredString("msg_type", 1, 50);
     String content = body.requiredString("content", 1, Integer.MAX_VALUE);
     if ("interactive".equals(msgType)) {
-      content = templates.expandMessageContent(content); // a card template is sent as the card it renders
+      content =
+          templates.expandMessageContent(content); // a card template is sent as the card it renders
     }
     String uuid = body.optionalKey("uuid", 1, 50);
     return MessageService.validate(msgType, content, uuid);
   }
 
   private void get(RoutingContext ctx) {
-    Responder.reply(ctx, messages.get(ctx.get(Responder.APP_ID), ctx.pathParam("message_id")), d -> d);
+    Responder.reply(
+        ctx, messages.get(ctx.get(Responder.APP_ID), ctx.pathParam("message_id")), d -> d);
   }
 
   private void list(RoutingContext ctx) {
@@ -81,19 +89,27 @@ public final class ImApi {
       }
       long start = seconds(ctx, "start_time", 0) * 1000;
       long endSeconds = seconds(ctx, "end_time", -1);
-      long end = endSeconds < 0 ? Long.MAX_VALUE : Math.multiplyExact(endSeconds, 1000L) + 999; // the whole last second
+      long end =
+          endSeconds < 0
+              ? Long.MAX_VALUE
+              : Math.multiplyExact(endSeconds, 1000L) + 999; // the whole last second
       String sort = ctx.queryParams().get("sort_type");
       boolean ascending = sort == null || sort.isEmpty() || "ByCreateTimeAsc".equals(sort);
       if (!ascending && !"ByCreateTimeDesc".equals(sort)) {
-        throw ApiException.of(ErrorCode.FIELD_VALIDATION, "sort_type must be ByCreateTimeAsc or ByCreateTimeDesc");
+        throw ApiException.of(
+            ErrorCode.FIELD_VALIDATION, "sort_type must be ByCreateTimeAsc or ByCreateTimeDesc");
       }
       long pageSizeParam = seconds(ctx, "page_size", 20);
-      if (pageSizeParam < 1 || pageSizeParam > 50) { // checked before narrowing: 4294967297 must not become 1
+      if (pageSizeParam < 1
+          || pageSizeParam > 50) { // checked before narrowing: 4294967297 must not become 1
         throw ApiException.of(ErrorCode.FIELD_VALIDATION, "page_size must be 1..50");
       }
       int pageSize = (int) pageSizeParam;
       int offset = PageTokens.decode(ctx.queryParams().get("page_token"));
-      Responder.reply(ctx, messages.list(ctx.get(Responder.APP_ID), chatId, start, end, ascending, offset, pageSize), d -> d);
+      Responder.reply(
+          ctx,
+          messages.list(ctx.get(Responder.APP_ID), chatId, start, end, ascending, offset, pageSize),
+          d -> d);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
@@ -117,8 +133,14 @@ public final class ImApi {
 
   private void patch(RoutingContext ctx) {
     try {
-      String content = templates.expandMessageContent(RequestBody.of(ctx).requiredString("content", 1, Integer.MAX_VALUE));
-      Responder.reply(ctx, messages.patch(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), content), v -> Json.object(), "ok");
+      String content =
+          templates.expandMessageContent(
+              RequestBody.of(ctx).requiredString("content", 1, Integer.MAX_VALUE));
+      Responder.reply(
+          ctx,
+          messages.patch(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), content),
+          v -> Json.object(),
+          "ok");
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }

@@ -28,9 +28,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Images: {@code POST /open-apis/im/v1/images} stores an upload in the store (so every node of a cluster serves it)
- * and answers its {@code image_key}; {@code GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=image}
- * returns an image of an image or post message, as Feishu's endpoint does (not of card messages: 234043).
+ * Images: {@code POST /open-apis/im/v1/images} stores an upload in the store (so every node of a
+ * cluster serves it) and answers its {@code image_key}; {@code GET
+ * /open-apis/im/v1/messages/:message_id/resources/:file_key?type=image} returns an image of an
+ * image or post message, as Feishu's endpoint does (not of card messages: 234043).
  */
 public final class ImageApi {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,11 +57,16 @@ public final class ImageApi {
     try {
       HttpFrontDoor.Upload body = ctx.get(HttpFrontDoor.UPLOAD);
       if (body.bytes() == null) {
-        throw ApiException.of(ErrorCode.IMAGE_TOO_LARGE, "an image may have at most 10 MB, the request has " + body.totalBytes() + " bytes");
+        throw ApiException.of(
+            ErrorCode.IMAGE_TOO_LARGE,
+            "an image may have at most 10 MB, the request has " + body.totalBytes() + " bytes");
       }
       String contentType = ctx.request().getHeader("Content-Type");
-      if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-        throw ApiException.of(ErrorCode.IMAGE_INVALID_PARAM, "send multipart/form-data with the fields image_type and image");
+      if (contentType == null
+          || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+        throw ApiException.of(
+            ErrorCode.IMAGE_INVALID_PARAM,
+            "send multipart/form-data with the fields image_type and image");
       }
       Map<String, Multipart.Part> parts;
       try {
@@ -71,22 +77,35 @@ public final class ImageApi {
       Multipart.Part type = parts.get("image_type");
       String imageType = type == null ? "" : type.text().trim();
       if (!imageType.equals("message") && !imageType.equals("avatar")) {
-        throw ApiException.of(ErrorCode.IMAGE_INVALID_PARAM, "image_type must be message or avatar, got '" + imageType + "'");
+        throw ApiException.of(
+            ErrorCode.IMAGE_INVALID_PARAM,
+            "image_type must be message or avatar, got '" + imageType + "'");
       }
       Multipart.Part image = parts.get("image");
       if (image == null) {
-        throw ApiException.of(ErrorCode.IMAGE_INVALID_PARAM, "the field image (the image file) is missing");
+        throw ApiException.of(
+            ErrorCode.IMAGE_INVALID_PARAM, "the field image (the image file) is missing");
       }
       ImageFacts facts = ImageInspector.inspect(image.data(), imageType.equals("avatar"));
       String key = newImageKey();
-      StoredImage stored = new StoredImage(key, ctx.get(Responder.APP_ID), facts.mimeType(), facts.width(), facts.height(), image.data(), clock.millis());
+      StoredImage stored =
+          new StoredImage(
+              key,
+              ctx.get(Responder.APP_ID),
+              facts.mimeType(),
+              facts.width(),
+              facts.height(),
+              image.data(),
+              clock.millis());
       Responder.reply(ctx, store.saveImage(stored), v -> Json.object().put("image_key", key));
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
   }
 
-  /** {@code img_v3_} and 128 random bits: a key is the only thing that lets anyone see the image. */
+  /**
+   * {@code img_v3_} and 128 random bits: a key is the only thing that lets anyone see the image.
+   */
   private static String newImageKey() {
     byte[] b = new byte[16];
     RANDOM.nextBytes(b);
@@ -99,45 +118,72 @@ public final class ImageApi {
     String fileKey = ctx.pathParam("file_key");
     String type = ctx.queryParams().get("type");
     if (!"image".equals(type) && !"file".equals(type)) {
-      Responder.refuse(ctx, ApiException.of(ErrorCode.IMAGE_INVALID_PARAM, "type must be image or file"));
+      Responder.refuse(
+          ctx, ApiException.of(ErrorCode.IMAGE_INVALID_PARAM, "type must be image or file"));
       return;
     }
     Context context = ctx.vertx().getOrCreateContext();
     CompletableFuture.supplyAsync(() -> imageOf(appId, messageId, fileKey), blocking)
-        .whenComplete((image, failure) -> context.runOnContext(v -> {
-          if (failure != null) {
-            Responder.fail(ctx, failure);
-          } else if (!ctx.response().ended()) {
-            ctx.response()
-                .putHeader("Content-Type", image.mimeType())
-                .putHeader("Content-Disposition", "attachment; filename=\"" + image.imageKey() + "." + extension(image.mimeType()) + "\"")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .end(Buffer.buffer(image.bytes()));
-          }
-        }));
+        .whenComplete(
+            (image, failure) ->
+                context.runOnContext(
+                    v -> {
+                      if (failure != null) {
+                        Responder.fail(ctx, failure);
+                      } else if (!ctx.response().ended()) {
+                        ctx.response()
+                            .putHeader("Content-Type", image.mimeType())
+                            .putHeader(
+                                "Content-Disposition",
+                                "attachment; filename=\""
+                                    + image.imageKey()
+                                    + "."
+                                    + extension(image.mimeType())
+                                    + "\"")
+                            .putHeader("X-Content-Type-Options", "nosniff")
+                            .end(Buffer.buffer(image.bytes()));
+                      }
+                    }));
   }
 
   /** Runs on the blocking executor. */
   private StoredImage imageOf(String appId, String messageId, String fileKey) {
-    MessageRecord message = store.message(messageId).orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
+    MessageRecord message =
+        store
+            .message(messageId)
+            .orElseThrow(() -> new ApiException(ErrorCode.IM_MESSAGE_NOT_FOUND));
     Chat chat = directory.get().chat(message.chatId()).orElse(null);
     if (chat == null || !chat.members().contains(appId)) {
-      throw ApiException.of(ErrorCode.RESOURCE_APP_NOT_IN_CHAT, "the bot is not a member of chat " + message.chatId());
+      throw ApiException.of(
+          ErrorCode.RESOURCE_APP_NOT_IN_CHAT,
+          "the bot is not a member of chat " + message.chatId());
     }
     if (!"image".equals(message.msgType()) && !"post".equals(message.msgType())) {
       if ("interactive".equals(message.msgType())) {
-        throw ApiException.of(ErrorCode.RESOURCE_UNSUPPORTED_MESSAGE, "resources of card messages cannot be downloaded");
+        throw ApiException.of(
+            ErrorCode.RESOURCE_UNSUPPORTED_MESSAGE,
+            "resources of card messages cannot be downloaded");
       }
-      throw ApiException.of(ErrorCode.RESOURCE_NOT_IN_MESSAGE, message.msgType() + " message " + messageId + " holds no " + fileKey);
+      throw ApiException.of(
+          ErrorCode.RESOURCE_NOT_IN_MESSAGE,
+          message.msgType() + " message " + messageId + " holds no " + fileKey);
     }
     if (!mentionsImage(Json.parseOrNull(message.content()), fileKey)) {
-      throw ApiException.of(ErrorCode.RESOURCE_NOT_IN_MESSAGE, "message " + messageId + " holds no " + fileKey);
+      throw ApiException.of(
+          ErrorCode.RESOURCE_NOT_IN_MESSAGE, "message " + messageId + " holds no " + fileKey);
     }
-    return store.image(fileKey)
-        .orElseThrow(() -> ApiException.of(ErrorCode.RESOURCE_NOT_IN_MESSAGE, fileKey + " was not uploaded to OpenCardKit"));
+    return store
+        .image(fileKey)
+        .orElseThrow(
+            () ->
+                ApiException.of(
+                    ErrorCode.RESOURCE_NOT_IN_MESSAGE,
+                    fileKey + " was not uploaded to OpenCardKit"));
   }
 
-  /** Whether an image or post content shows {@code key}: an {@code image_key} field anywhere in it. */
+  /**
+   * Whether an image or post content shows {@code key}: an {@code image_key} field anywhere in it.
+   */
   static boolean mentionsImage(JsonNode content, String key) {
     if (content == null) {
       return false;
@@ -155,9 +201,12 @@ public final class ImageApi {
 
   private static String extension(String mimeType) {
     switch (mimeType) {
-      case "image/jpeg": return "jpg";
-      case "image/x-icon": return "ico";
-      default: return mimeType.substring(mimeType.indexOf('/') + 1);
+      case "image/jpeg":
+        return "jpg";
+      case "image/x-icon":
+        return "ico";
+      default:
+        return mimeType.substring(mimeType.indexOf('/') + 1);
     }
   }
 }

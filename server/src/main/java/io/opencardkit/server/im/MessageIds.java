@@ -5,9 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Message ids shaped like Feishu's ({@code om_} + 32 hex digits) that sort in send order: time first, then a counter,
- * then random bits. Listing a chat orders by creation time and then id, so two messages sent in the same millisecond
- * still list in the order they were sent.
+ * Message ids shaped like Feishu's ({@code om_} + 32 hex digits) that sort in send order: time
+ * first, then a counter, then random bits. Listing a chat orders by creation time and then id, so
+ * two messages sent in the same millisecond still list in the order they were sent.
  */
 final class MessageIds {
   private final Clock clock;

@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
 /** Renders a stored message in the shape of Feishu's IM v1 message object. */
 final class MessageJson {
   static final String TENANT_KEY = "opencardkit";
+
   /** A mention as written in a text message; the preview shows {@code @Name}. */
-  private static final Pattern AT = Pattern.compile("<at\\s+user_id\\s*=\\s*[\"']?[^\"'>\\s]*[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
+  private static final Pattern AT =
+      Pattern.compile(
+          "<at\\s+user_id\\s*=\\s*[\"']?[^\"'>\\s]*[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
 
   /** The preview of a recalled message. */
   static final String RECALLED_SUMMARY = "此消息已撤回";
@@ -76,7 +79,9 @@ final class MessageJson {
     }
   }
 
-  /** A post's text runs and mentions, its paragraphs joined by spaces (a preview shows one line). */
+  /**
+   * A post's text runs and mentions, its paragraphs joined by spaces (a preview shows one line).
+   */
   private static String postText(JsonNode post) {
     StringBuilder out = new StringBuilder();
     for (JsonNode paragraph : post.path("content")) {
@@ -88,7 +93,8 @@ final class MessageJson {
         if ("text".equals(tag) || "a".equals(tag) || "md".equals(tag)) {
           out.append(element.path("text").asText(""));
         } else if ("at".equals(tag)) {
-          out.append('@').append(element.path("user_name").asText(element.path("user_id").asText("")));
+          out.append('@')
+              .append(element.path("user_name").asText(element.path("user_id").asText("")));
         }
       }
     }

@@ -10,7 +10,9 @@ final class PageTokens {
   private PageTokens() {}
 
   static String encode(int offset) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("o" + offset).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("o" + offset).getBytes(StandardCharsets.US_ASCII));
   }
 
   static int decode(String token) {

@@ -20,7 +20,10 @@ public record Reaction(
     @JsonProperty("operator_type") String operatorType,
     @JsonProperty("action_time") long actionTimeMillis) {
 
-  /** The IM API's shape: {@code {reaction_id, operator:{operator_id, operator_type}, action_time, reaction_type}}. */
+  /**
+   * The IM API's shape: {@code {reaction_id, operator:{operator_id, operator_type}, action_time,
+   * reaction_type}}.
+   */
   ObjectNode toApi() {
     ObjectNode node = Json.object().put("reaction_id", reactionId);
     node.putObject("operator").put("operator_id", operatorId).put("operator_type", operatorType);

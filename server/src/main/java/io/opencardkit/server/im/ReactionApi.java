@@ -7,7 +7,10 @@ import io.opencardkit.server.http.Responder;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code POST/GET /open-apis/im/v1/messages/:message_id/reactions} and {@code DELETE …/reactions/:reaction_id}. */
+/**
+ * {@code POST/GET /open-apis/im/v1/messages/:message_id/reactions} and {@code DELETE
+ * …/reactions/:reaction_id}.
+ */
 public final class ReactionApi {
   private static final String BASE = "/open-apis/im/v1/messages/:message_id/reactions";
 
@@ -30,7 +33,10 @@ public final class ReactionApi {
       if (emoji == null) {
         throw ApiException.of(ErrorCode.FIELD_VALIDATION, "reaction_type.emoji_type is required");
       }
-      Responder.reply(ctx, reactions.add(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), emoji), d -> d);
+      Responder.reply(
+          ctx,
+          reactions.add(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), emoji),
+          d -> d);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
@@ -42,7 +48,10 @@ public final class ReactionApi {
       if (reactionId == null || reactionId.isEmpty() || reactionId.length() > 200) {
         throw new ApiException(ErrorCode.REACTION_ID_INVALID);
       }
-      Responder.reply(ctx, reactions.remove(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), reactionId), d -> d);
+      Responder.reply(
+          ctx,
+          reactions.remove(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), reactionId),
+          d -> d);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);
     }
@@ -64,11 +73,18 @@ public final class ReactionApi {
       }
       String userIdType = ctx.queryParams().get("user_id_type");
       if (userIdType != null && !userIdType.isEmpty() && !"open_id".equals(userIdType)) {
-        throw ApiException.of(ErrorCode.FIELD_VALIDATION, "user_id_type " + userIdType + " is not supported by OpenCardKit (open_id)");
+        throw ApiException.of(
+            ErrorCode.FIELD_VALIDATION,
+            "user_id_type " + userIdType + " is not supported by OpenCardKit (open_id)");
       }
       Responder.reply(
           ctx,
-          reactions.list(ctx.get(Responder.APP_ID), ctx.pathParam("message_id"), ctx.queryParams().get("reaction_type"), ctx.queryParams().get("page_token"), pageSize),
+          reactions.list(
+              ctx.get(Responder.APP_ID),
+              ctx.pathParam("message_id"),
+              ctx.queryParams().get("reaction_type"),
+              ctx.queryParams().get("page_token"),
+              pageSize),
           d -> d);
     } catch (ApiException e) {
       Responder.refuse(ctx, e);

@@ -26,18 +26,20 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Emoji reactions on messages ({@code im/v1/messages/:message_id/reactions}). Bots add one as a "typing" indicator
- * while they stream an answer and delete it when done; the web chat shows them.
+ * Emoji reactions on messages ({@code im/v1/messages/:message_id/reactions}). Bots add one as a
+ * "typing" indicator while they stream an answer and delete it when done; the web chat shows them.
  *
  * <p>Implementation notes: a message's reactions are one JSON value in the store's key/value area
- * ({@value #META_PREFIX}{@code <message_id>}), written with the group commit like everything else. A bounded cache
- * holds the reactions of recently used messages, so the web chat can render a changed message without a store read
- * on its event loop; a message never read is taken to have none (true for a new message). Changes are serialised by
- * one lock (each is a read-modify-write of one small value) and listeners hear of them after commit.
+ * ({@value #META_PREFIX}{@code <message_id>}), written with the group commit like everything else.
+ * A bounded cache holds the reactions of recently used messages, so the web chat can render a
+ * changed message without a store read on its event loop; a message never read is taken to have
+ * none (true for a new message). Changes are serialised by one lock (each is a read-modify-write of
+ * one small value) and listeners hear of them after commit.
  */
 public final class Reactions {
   /** Keys of the stored reactions in the store's key/value area: this prefix and the message id. */
   public static final String META_PREFIX = "reactions/";
+
   private static final int CACHE_SIZE = 10_000;
   private static final int MAX_PER_MESSAGE = 200;
   private static final Pattern EMOJI_TYPE = Pattern.compile("[A-Za-z0-9_]{1,50}");
@@ -66,10 +68,16 @@ public final class Reactions {
   }
 
   /**
-   * @param sharedStore whether other nodes change reactions in the same store: then a change starts from the stored
-   *     value, not from this node's cache, which another node's change may have made stale
+   * @param sharedStore whether other nodes change reactions in the same store: then a change starts
+   *     from the stored value, not from this node's cache, which another node's change may have
+   *     made stale
    */
-  public Reactions(Supplier<Directory> directory, CardStore store, Executor blocking, Clock clock, boolean sharedStore) {
+  public Reactions(
+      Supplier<Directory> directory,
+      CardStore store,
+      Executor blocking,
+      Clock clock,
+      boolean sharedStore) {
     this.directory = directory;
     this.store = store;
     this.blocking = blocking;
@@ -91,19 +99,26 @@ public final class Reactions {
     if (!sharedStore) {
       return loadBlocking(messageId);
     }
-    List<Reaction> stored = store.meta(META_PREFIX + messageId).map(Reactions::read).orElse(List.of());
+    List<Reaction> stored =
+        store.meta(META_PREFIX + messageId).map(Reactions::read).orElse(List.of());
     synchronized (cache) {
       cache.put(messageId, stored);
     }
     return stored;
   }
 
-  /** Registers a listener told (on the store's writer thread, after commit) about a message whose reactions changed. */
+  /**
+   * Registers a listener told (on the store's writer thread, after commit) about a message whose
+   * reactions changed.
+   */
   public void addListener(Consumer<MessageRecord> listener) {
     listeners.add(listener);
   }
 
-  /** The reactions of a message if known without a store read; a message never read counts as having none. */
+  /**
+   * The reactions of a message if known without a store read; a message never read counts as having
+   * none.
+   */
   public List<Reaction> cached(String messageId) {
     synchronized (cache) {
       return cache.getOrDefault(messageId, List.of());
@@ -118,7 +133,8 @@ public final class Reactions {
         return known;
       }
     }
-    List<Reaction> stored = store.meta(META_PREFIX + messageId).map(Reactions::read).orElse(List.of());
+    List<Reaction> stored =
+        store.meta(META_PREFIX + messageId).map(Reactions::read).orElse(List.of());
     synchronized (cache) {
       return cache.computeIfAbsent(messageId, k -> stored);
     }
@@ -127,7 +143,8 @@ public final class Reactions {
   /** Adds a reaction of the app; adding the same emoji again answers the existing reaction. */
   public CompletableFuture<ObjectNode> add(String appId, String messageId, String emojiType) {
     if (emojiType == null || !EMOJI_TYPE.matcher(emojiType).matches()) {
-      throw ApiException.of(ErrorCode.REACTION_TYPE_INVALID, "emoji_type " + emojiType + " is not an emoji key");
+      throw ApiException.of(
+          ErrorCode.REACTION_TYPE_INVALID, "emoji_type " + emojiType + " is not an emoji key");
     }
     return CompletableFuture.supplyAsync(
             () -> {
@@ -140,9 +157,12 @@ public final class Reactions {
                   }
                 }
                 if (current.size() >= MAX_PER_MESSAGE) {
-                  throw ApiException.of(ErrorCode.REACTION_TYPE_INVALID, "a message holds at most " + MAX_PER_MESSAGE + " reactions");
+                  throw ApiException.of(
+                      ErrorCode.REACTION_TYPE_INVALID,
+                      "a message holds at most " + MAX_PER_MESSAGE + " reactions");
                 }
-                Reaction added = new Reaction(newReactionId(), emojiType, appId, "app", clock.millis());
+                Reaction added =
+                    new Reaction(newReactionId(), emojiType, appId, "app", clock.millis());
                 List<Reaction> next = new ArrayList<>(current);
                 next.add(added);
                 return write(message, next).thenApply(v -> added.toApi());
@@ -159,9 +179,15 @@ public final class Reactions {
               MessageRecord message = visibleMessage(appId, messageId);
               synchronized (writeLock) {
                 List<Reaction> current = current(messageId);
-                Reaction found = current.stream().filter(r -> r.reactionId().equals(reactionId)).findFirst().orElse(null);
+                Reaction found =
+                    current.stream()
+                        .filter(r -> r.reactionId().equals(reactionId))
+                        .findFirst()
+                        .orElse(null);
                 if (found == null) {
-                  throw ApiException.of(ErrorCode.REACTION_NOT_OF_MESSAGE, "no reaction " + reactionId + " on message " + messageId);
+                  throw ApiException.of(
+                      ErrorCode.REACTION_NOT_OF_MESSAGE,
+                      "no reaction " + reactionId + " on message " + messageId);
                 }
                 if (!found.operatorId().equals(appId)) {
                   throw new ApiException(ErrorCode.REACTION_NOT_OWN);
@@ -176,7 +202,8 @@ public final class Reactions {
   }
 
   /** A page of a message's reactions, oldest first, optionally of one emoji type. */
-  public CompletableFuture<ObjectNode> list(String appId, String messageId, String emojiType, String pageToken, int pageSize) {
+  public CompletableFuture<ObjectNode> list(
+      String appId, String messageId, String emojiType, String pageToken, int pageSize) {
     int offset;
     try {
       offset = PageTokens.decode(pageToken);
@@ -196,7 +223,8 @@ public final class Reactions {
           ArrayNode items = data.putArray("items");
           all.stream().skip(offset).limit(pageSize).forEach(r -> items.add(r.toApi()));
           boolean more = offset + pageSize < all.size();
-          data.put("has_more", more).put("page_token", more ? PageTokens.encode(offset + pageSize) : "");
+          data.put("has_more", more)
+              .put("page_token", more ? PageTokens.encode(offset + pageSize) : "");
           return data;
         },
         blocking);
@@ -204,10 +232,14 @@ public final class Reactions {
 
   private MessageRecord visibleMessage(String appId, String messageId) {
     MessageRecord message =
-        store.message(messageId).filter(m -> !m.recalled()).orElseThrow(() -> new ApiException(ErrorCode.REACTION_MESSAGE_NOT_FOUND));
+        store
+            .message(messageId)
+            .filter(m -> !m.recalled())
+            .orElseThrow(() -> new ApiException(ErrorCode.REACTION_MESSAGE_NOT_FOUND));
     Chat chat = directory.get().chat(message.chatId()).orElse(null);
     if (chat == null || !chat.members().contains(appId)) {
-      throw ApiException.of(ErrorCode.REACTION_NO_PERMISSION, "the bot is not a member of chat " + message.chatId());
+      throw ApiException.of(
+          ErrorCode.REACTION_NO_PERMISSION, "the bot is not a member of chat " + message.chatId());
     }
     return message;
   }
@@ -220,7 +252,9 @@ public final class Reactions {
     }
     String value = Json.write(Json.MAPPER.valueToTree(frozen));
     return store
-        .commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_PREFIX + message.messageId(), value)))
+        .commit(
+            new WriteBatch(
+                List.of(), List.of(), List.of(), Map.of(META_PREFIX + message.messageId(), value)))
         .whenComplete(
             (v, failure) -> {
               if (failure != null) {

@@ -8,9 +8,9 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Measures how late each event loop runs a timer: one probe per loop fires every {@value #PERIOD_MILLIS} ms and
- * records how much later than due it ran. A loop busy with long tasks (or starved of CPU) shows here before callers
- * see it as latency.
+ * Measures how late each event loop runs a timer: one probe per loop fires every {@value
+ * #PERIOD_MILLIS} ms and records how much later than due it ran. A loop busy with long tasks (or
+ * starved of CPU) shows here before callers see it as latency.
  */
 final class EventLoopLag extends VerticleBase {
   static final long PERIOD_MILLIS = 200;
@@ -25,17 +25,20 @@ final class EventLoopLag extends VerticleBase {
   /** Starts one probe per event loop (Vert.x spreads a verticle's instances over the loops). */
   static Future<String> start(Vertx vertx, NodeMetrics metrics, int eventLoops) {
     Timer lag = metrics.eventLoopLag();
-    return vertx.deployVerticle(() -> new EventLoopLag(lag), new DeploymentOptions().setInstances(eventLoops));
+    return vertx.deployVerticle(
+        () -> new EventLoopLag(lag), new DeploymentOptions().setInstances(eventLoops));
   }
 
   @Override
   public Future<?> start() {
     dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
-    vertx.setPeriodic(PERIOD_MILLIS, id -> {
-      long now = System.nanoTime();
-      lag.record(Math.max(0, now - dueNanos), TimeUnit.NANOSECONDS);
-      dueNanos = now + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
-    });
+    vertx.setPeriodic(
+        PERIOD_MILLIS,
+        id -> {
+          long now = System.nanoTime();
+          lag.record(Math.max(0, now - dueNanos), TimeUnit.NANOSECONDS);
+          dueNanos = now + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
+        });
     return Future.succeededFuture();
   }
 }

@@ -10,17 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Sessions ended by a sign-out before their expiry. A sign-out stores an entry in the store's key/value area (every
- * node reads it there) and, through the cluster bus, tells the other nodes at once.
+ * Sessions ended by a sign-out before their expiry. A sign-out stores an entry in the store's
+ * key/value area (every node reads it there) and, through the cluster bus, tells the other nodes at
+ * once.
  *
- * <p>Implementation notes: each node remembers, per session id, whether it was revoked. A revocation is final; a
- * "not revoked" answer is trusted for {@link #RECHECK_MILLIS} and then read from the store again, so a node that
- * missed the bus's word (Redis down) refuses a signed-out session at most that long after the sign-out. Entries of
- * expired sessions are dropped when the map grows; the stored entries are a few dozen bytes per sign-out.
+ * <p>Implementation notes: each node remembers, per session id, whether it was revoked. A
+ * revocation is final; a "not revoked" answer is trusted for {@link #RECHECK_MILLIS} and then read
+ * from the store again, so a node that missed the bus's word (Redis down) refuses a signed-out
+ * session at most that long after the sign-out. Entries of expired sessions are dropped when the
+ * map grows; the stored entries are a few dozen bytes per sign-out.
  */
 public final class Revocations {
   /** Prefix of the stored entries; the session id follows, the value is the session's expiry. */
   public static final String META_PREFIX = "web.session_revoked.";
+
   static final long RECHECK_MILLIS = 10_000;
   private static final int PRUNE_ABOVE = 10_000;
 
@@ -44,17 +47,24 @@ public final class Revocations {
     if (entry != null && (entry.revoked() || now - entry.checkedAt() < RECHECK_MILLIS)) {
       return CompletableFuture.completedFuture(entry.revoked());
     }
-    return CompletableFuture.supplyAsync(() -> {
-      boolean revoked = store.meta(META_PREFIX + session.id()).isPresent();
-      remember(session.id(), revoked, session.expiresAt());
-      return revoked;
-    }, blocking);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          boolean revoked = store.meta(META_PREFIX + session.id()).isPresent();
+          remember(session.id(), revoked, session.expiresAt());
+          return revoked;
+        },
+        blocking);
   }
 
   /** Ends a session on every node; completes once the sign-out is stored. */
   public CompletableFuture<Void> revoke(Session session) {
     remember(session.id(), true, session.expiresAt());
-    return store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_PREFIX + session.id(), Long.toString(session.expiresAt()))));
+    return store.commit(
+        new WriteBatch(
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(META_PREFIX + session.id(), Long.toString(session.expiresAt()))));
   }
 
   /** Another node stored a sign-out. */
@@ -69,7 +79,10 @@ public final class Revocations {
   }
 
   private void remember(String sessionId, boolean revoked, long expiresAt) {
-    known.merge(sessionId, new Known(revoked, clock.millis(), expiresAt), (old, fresh) -> old.revoked() ? old : fresh);
+    known.merge(
+        sessionId,
+        new Known(revoked, clock.millis(), expiresAt),
+        (old, fresh) -> old.revoked() ? old : fresh);
     if (known.size() > PRUNE_ABOVE) {
       long now = clock.millis();
       known.values().removeIf(k -> k.expiresAt() <= now);

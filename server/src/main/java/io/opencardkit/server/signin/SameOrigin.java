@@ -9,21 +9,32 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Refuses requests another site's page makes a browser send (cross-site request forgery, and cross-site WebSocket
- * hijacking of a signed-in viewer's socket). A browser names the page's origin in {@code Origin} on every POST and
- * every WebSocket handshake; a request without it comes from a program, not from another site's page.
+ * Refuses requests another site's page makes a browser send (cross-site request forgery, and
+ * cross-site WebSocket hijacking of a signed-in viewer's socket). A browser names the page's origin
+ * in {@code Origin} on every POST and every WebSocket handshake; a request without it comes from a
+ * program, not from another site's page.
  */
 public final class SameOrigin {
   private record Authority(String host, int port) {}
 
   private final Set<Authority> alsoAllowed; // configured public addresses of the server
 
-  /** @param publicUrls addresses the server is also reached at (e.g. the OpenID Connect redirect address), or none */
+  /**
+   * @param publicUrls addresses the server is also reached at (e.g. the OpenID Connect redirect
+   *     address), or none
+   */
   public SameOrigin(Set<String> publicUrls) {
-    this.alsoAllowed = publicUrls.stream().map(SameOrigin::authorityOf).filter(Objects::nonNull).collect(Collectors.toSet());
+    this.alsoAllowed =
+        publicUrls.stream()
+            .map(SameOrigin::authorityOf)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
   }
 
-  /** Whether the request may go on: it comes from this server's own pages, or from no browser page at all. */
+  /**
+   * Whether the request may go on: it comes from this server's own pages, or from no browser page
+   * at all.
+   */
   public boolean allows(HttpServerRequest request) {
     if ("cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
       return false;
@@ -52,7 +63,8 @@ public final class SameOrigin {
       if (uri.getHost() == null || uri.getScheme() == null) {
         return null;
       }
-      return new Authority(bare(uri.getHost()), uri.getPort() >= 0 ? uri.getPort() : defaultPort(url));
+      return new Authority(
+          bare(uri.getHost()), uri.getPort() >= 0 ? uri.getPort() : defaultPort(url));
     } catch (IllegalArgumentException e) {
       return null;
     }

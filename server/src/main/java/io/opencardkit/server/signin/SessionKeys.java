@@ -11,17 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cluster's key for signing session cookies: 32 random bytes kept in the store's key/value area, so every node
- * of a cluster (and a node after a restart) verifies what any node signed.
+ * The cluster's key for signing session cookies: 32 random bytes kept in the store's key/value
+ * area, so every node of a cluster (and a node after a restart) verifies what any node signed.
  *
- * <p>Implementation notes: the first node to start on an empty store creates the key and reads back what was stored.
- * Two nodes starting at the same moment on an empty store may each hold their own key for a while; a cookie that
- * verifies with none of this node's keys makes it read the stored key again (at most every {@link #REFRESH_MILLIS}),
- * and a node keeps accepting every key it held, signing with the stored one.
+ * <p>Implementation notes: the first node to start on an empty store creates the key and reads back
+ * what was stored. Two nodes starting at the same moment on an empty store may each hold their own
+ * key for a while; a cookie that verifies with none of this node's keys makes it read the stored
+ * key again (at most every {@link #REFRESH_MILLIS}), and a node keeps accepting every key it held,
+ * signing with the stored one.
  */
 public final class SessionKeys {
   /** The key's entry in the store's key/value area. */
   public static final String META_KEY = "web.session_key";
+
   static final long REFRESH_MILLIS = 10_000;
 
   private final CardStore store;
@@ -42,7 +44,14 @@ public final class SessionKeys {
     if (stored.isEmpty()) {
       byte[] fresh = new byte[32];
       new SecureRandom().nextBytes(fresh);
-      store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(META_KEY, HexFormat.of().formatHex(fresh)))).join();
+      store
+          .commit(
+              new WriteBatch(
+                  List.of(),
+                  List.of(),
+                  List.of(),
+                  Map.of(META_KEY, HexFormat.of().formatHex(fresh))))
+          .join();
       stored = store.meta(META_KEY);
     }
     return new SessionKeys(store, clock, HexFormat.of().parseHex(stored.orElseThrow()));
@@ -59,7 +68,8 @@ public final class SessionKeys {
   }
 
   /**
-   * Reads the stored key again, unless that was done less than {@link #REFRESH_MILLIS} ago (blocking).
+   * Reads the stored key again, unless that was done less than {@link #REFRESH_MILLIS} ago
+   * (blocking).
    *
    * @return whether a key this node did not hold was found
    */

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The WebSockets this node accepted on a session, so that they close when the session ends: at its expiry (checked
- * every few seconds) and at once when it is signed out. A page whose socket closes reconnects, and is refused.
+ * The WebSockets this node accepted on a session, so that they close when the session ends: at its
+ * expiry (checked every few seconds) and at once when it is signed out. A page whose socket closes
+ * reconnects, and is refused.
  */
 final class SessionSockets {
   static final short SESSION_ENDED = 4401;
@@ -30,22 +31,24 @@ final class SessionSockets {
 
   /** Closes the sockets of a session that was signed out (here or on another node). */
   void ended(String sessionId) {
-    open.forEach((socket, session) -> {
-      if (session.id().equals(sessionId)) {
-        close(socket, "signed out");
-      }
-    });
+    open.forEach(
+        (socket, session) -> {
+          if (session.id().equals(sessionId)) {
+            close(socket, "signed out");
+          }
+        });
   }
 
   private void sweep() {
     long now = sessions.nowMillis();
-    open.forEach((socket, session) -> {
-      if (socket.isClosed()) {
-        open.remove(socket);
-      } else if (session.expired(now)) {
-        close(socket, "session expired");
-      }
-    });
+    open.forEach(
+        (socket, session) -> {
+          if (socket.isClosed()) {
+            open.remove(socket);
+          } else if (session.expired(now)) {
+            close(socket, "session expired");
+          }
+        });
   }
 
   private void close(ServerWebSocket socket, String reason) {

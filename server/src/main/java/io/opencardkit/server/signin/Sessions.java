@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Opens, checks and ends the web chat's sessions: signed cookie values ({@link SessionCodec}) that any node of the
- * cluster checks with the shared key ({@link SessionKeys}), that expire on their own, and that a sign-out ends on every
- * node ({@link Revocations}).
+ * Opens, checks and ends the web chat's sessions: signed cookie values ({@link SessionCodec}) that
+ * any node of the cluster checks with the shared key ({@link SessionKeys}), that expire on their
+ * own, and that a sign-out ends on every node ({@link Revocations}).
  */
 public final class Sessions {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -22,7 +22,8 @@ public final class Sessions {
   private final Duration timeout;
   private final Executor blocking;
 
-  public Sessions(SessionKeys keys, Revocations revocations, Clock clock, Duration timeout, Executor blocking) {
+  public Sessions(
+      SessionKeys keys, Revocations revocations, Clock clock, Duration timeout, Executor blocking) {
     this.keys = keys;
     this.revocations = revocations;
     this.clock = clock;
@@ -47,8 +48,8 @@ public final class Sessions {
   }
 
   /**
-   * The live session a cookie value stands for: signed with the cluster's key, of {@code mode}, not expired, not
-   * signed out. Empty otherwise.
+   * The live session a cookie value stands for: signed with the cluster's key, of {@code mode}, not
+   * expired, not signed out. Empty otherwise.
    */
   public CompletableFuture<Optional<Session>> resolve(String cookieValue, String mode) {
     if (cookieValue == null || cookieValue.isEmpty()) {
@@ -59,13 +60,22 @@ public final class Sessions {
         decoded.isPresent()
             ? CompletableFuture.completedFuture(decoded)
             : CompletableFuture.supplyAsync(
-                () -> keys.refresh() ? SessionCodec.decode(cookieValue, keys.accepted()) : Optional.<Session>empty(), blocking);
-    return verified.thenCompose(session -> {
-      if (session.isEmpty() || !mode.equals(session.get().mode()) || session.get().expired(clock.millis())) {
-        return CompletableFuture.completedFuture(Optional.<Session>empty());
-      }
-      return revocations.isRevoked(session.get()).thenApply(revoked -> revoked ? Optional.<Session>empty() : session);
-    });
+                () ->
+                    keys.refresh()
+                        ? SessionCodec.decode(cookieValue, keys.accepted())
+                        : Optional.<Session>empty(),
+                blocking);
+    return verified.thenCompose(
+        session -> {
+          if (session.isEmpty()
+              || !mode.equals(session.get().mode())
+              || session.get().expired(clock.millis())) {
+            return CompletableFuture.completedFuture(Optional.<Session>empty());
+          }
+          return revocations
+              .isRevoked(session.get())
+              .thenApply(revoked -> revoked ? Optional.<Session>empty() : session);
+        });
   }
 
   /** Ends a session on every node. */

@@ -26,14 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The card templates of {@code serve --templates DIR}: {@code DIR/<template_id>.json} (the latest version) and
- * {@code DIR/<template_id>@<version>.json}, card JSON 2.0 as the card builder exports it, with its variables (see
- * {@link TemplateRenderer}). Without a directory no template exists and every request for one hears 200380.
+ * The card templates of {@code serve --templates DIR}: {@code DIR/<template_id>.json} (the latest
+ * version) and {@code DIR/<template_id>@<version>.json}, card JSON 2.0 as the card builder exports
+ * it, with its variables (see {@link TemplateRenderer}). Without a directory no template exists and
+ * every request for one hears 200380.
  *
- * <p>Implementation notes: the catalog in use is immutable and swapped whole, so renders never lock. {@link
- * #refreshIfChanged} (the server calls it every second; tests call it directly, deterministically) compares each
- * file's size and modification time with the last scan and reads only the files that changed. A file that does not
- * parse keeps its previous version in use (and is logged); at start-up it stops the server, as a bad seed does.
+ * <p>Implementation notes: the catalog in use is immutable and swapped whole, so renders never
+ * lock. {@link #refreshIfChanged} (the server calls it every second; tests call it directly,
+ * deterministically) compares each file's size and modification time with the last scan and reads
+ * only the files that changed. A file that does not parse keeps its previous version in use (and is
+ * logged); at start-up it stops the server, as a bad seed does.
  */
 public final class TemplateLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateLibrary.class);
@@ -59,8 +61,8 @@ public final class TemplateLibrary {
   /**
    * Reads every template of {@code dir}.
    *
-   * @throws IllegalArgumentException naming the file and the problem when {@code dir} is not a readable directory or
-   *     a template file is not card JSON 2.0
+   * @throws IllegalArgumentException naming the file and the problem when {@code dir} is not a
+   *     readable directory or a template file is not card JSON 2.0
    */
   public static TemplateLibrary open(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -101,8 +103,8 @@ public final class TemplateLibrary {
   /**
    * The card JSON of a {@code type: template} card's {@code data}, its variables filled in.
    *
-   * @throws ApiException 10002 for malformed data, 200380 for an unknown template or version, 200732 / 200737 for a
-   *     variable of the wrong type or format
+   * @throws ApiException 10002 for malformed data, 200380 for an unknown template or version,
+   *     200732 / 200737 for a variable of the wrong type or format
    */
   public ObjectNode render(JsonNode data) {
     TemplateRequest request = TemplateRequest.of(data);
@@ -110,9 +112,9 @@ public final class TemplateLibrary {
   }
 
   /**
-   * The content of an IM card message with its template, if it names one, replaced by the rendered card JSON; any
-   * other content is returned as it is. Refusals come as the IM API answers them: 230001 for malformed template data,
-   * else 230099 with the template's sub-code.
+   * The content of an IM card message with its template, if it names one, replaced by the rendered
+   * card JSON; any other content is returned as it is. Refusals come as the IM API answers them:
+   * 230001 for malformed template data, else 230099 with the template's sub-code.
    */
   public String expandMessageContent(String content) {
     JsonNode parsed = Json.parseOrNull(content);
@@ -151,14 +153,20 @@ public final class TemplateLibrary {
         if (strict) {
           throw e;
         }
-        LOG.warn("template {} not reloaded, its previous version stays in use: {}", file.getKey(), e.getMessage());
-        next.put(file.getKey(), new Loaded(file.getValue(), key, before == null ? null : before.card()));
+        LOG.warn(
+            "template {} not reloaded, its previous version stays in use: {}",
+            file.getKey(),
+            e.getMessage());
+        next.put(
+            file.getKey(), new Loaded(file.getValue(), key, before == null ? null : before.card()));
       }
     }
     files = next;
     if (changed) {
       Map<TemplateCatalog.FileKey, ObjectNode> cards = new HashMap<>();
-      next.values().stream().filter(l -> l.card() != null).forEach(l -> cards.put(l.key(), l.card()));
+      next.values().stream()
+          .filter(l -> l.card() != null)
+          .forEach(l -> cards.put(l.key(), l.card()));
       catalog = TemplateCatalog.of(cards);
       LOG.info("{} card templates from {}", catalog.size(), dir);
     }
@@ -168,14 +176,17 @@ public final class TemplateLibrary {
   /** The template files of the directory and their stamps. */
   private Map<String, Stamp> stamps() {
     try (Stream<Path> listing = Files.list(dir)) {
-      List<Path> templates = listing
-          .filter(p -> TemplateCatalog.keyOf(p.getFileName().toString()).isPresent())
-          .filter(Files::isRegularFile)
-          .collect(Collectors.toList());
+      List<Path> templates =
+          listing
+              .filter(p -> TemplateCatalog.keyOf(p.getFileName().toString()).isPresent())
+              .filter(Files::isRegularFile)
+              .collect(Collectors.toList());
       Map<String, Stamp> stamps = new HashMap<>();
       for (Path p : templates) {
         BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
-        stamps.put(p.getFileName().toString(), new Stamp(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+        stamps.put(
+            p.getFileName().toString(),
+            new Stamp(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
       }
       return stamps;
     } catch (IOException e) {
@@ -193,10 +204,13 @@ public final class TemplateLibrary {
     }
     JsonNode card = Json.parseOrNull(text);
     if (card == null || !card.isObject()) {
-      throw new IllegalArgumentException(file + ": not a JSON object (export the card JSON from the card builder)");
+      throw new IllegalArgumentException(
+          file + ": not a JSON object (export the card JSON from the card builder)");
     }
     if (!"2.0".equals(card.path("schema").asText())) {
-      throw new IllegalArgumentException(file + ": schema must be \"2.0\" (only new-style cards can be templates of card entities)");
+      throw new IllegalArgumentException(
+          file
+              + ": schema must be \"2.0\" (only new-style cards can be templates of card entities)");
     }
     List<String> problems = TemplateRenderer.problems(card);
     if (!problems.isEmpty()) {

@@ -15,11 +15,18 @@ import io.opencardkit.core.engine.CardSummary;
  * @param summary the chat-list preview
  */
 record CardFacts(
-    String cardId, String messageId, String chatId, long version, boolean streaming, Long deadline, String summary) {
+    String cardId,
+    String messageId,
+    String chatId,
+    long version,
+    boolean streaming,
+    Long deadline,
+    String summary) {
 
   /** Reads the facts of a card state; call with the card handle's monitor held. */
   static CardFacts of(CardState state, long nowMillis, long streamingTimeoutMillis) {
-    Long deadline = state.streamingMode() ? state.streamingOpenedAtMillis() + streamingTimeoutMillis : null;
+    Long deadline =
+        state.streamingMode() ? state.streamingOpenedAtMillis() + streamingTimeoutMillis : null;
     return new CardFacts(
         state.cardId(),
         state.sentMessageId(),

@@ -11,15 +11,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The last {@value #PER_CARD} refused CardKit calls of each card, in memory, for the inspector. At most
- * {@value #MAX_CARDS} cards are remembered; the one refused least recently is forgotten first. Thread-safe.
+ * The last {@value #PER_CARD} refused CardKit calls of each card, in memory, for the inspector. At
+ * most {@value #MAX_CARDS} cards are remembered; the one refused least recently is forgotten first.
+ * Thread-safe.
  */
 final class CardRefusals implements RefusalListener {
   static final int PER_CARD = 200;
   static final int MAX_CARDS = 10_000;
 
   /** One refusal (the protocol's {@code RefusalView}). */
-  record Refusal(long at, String appId, Integer sequence, int code, String msg, String logId, String method, String path) {}
+  record Refusal(
+      long at,
+      String appId,
+      Integer sequence,
+      int code,
+      String msg,
+      String logId,
+      String method,
+      String path) {}
 
   private final Clock clock;
   private final LinkedHashMap<String, ArrayDeque<Refusal>> byCard =
@@ -35,11 +44,27 @@ final class CardRefusals implements RefusalListener {
   }
 
   @Override
-  public void refused(String method, String path, String appId, String cardId, Integer sequence, ApiException refusal, String logId) {
+  public void refused(
+      String method,
+      String path,
+      String appId,
+      String cardId,
+      Integer sequence,
+      ApiException refusal,
+      String logId) {
     if (cardId == null) {
       return;
     }
-    Refusal entry = new Refusal(clock.millis(), appId, sequence, refusal.code().code(), refusal.getMessage(), logId, method, path);
+    Refusal entry =
+        new Refusal(
+            clock.millis(),
+            appId,
+            sequence,
+            refusal.code().code(),
+            refusal.getMessage(),
+            logId,
+            method,
+            path);
     synchronized (byCard) {
       ArrayDeque<Refusal> recent = byCard.computeIfAbsent(cardId, k -> new ArrayDeque<>());
       recent.addLast(entry);
@@ -68,6 +93,10 @@ final class CardRefusals implements RefusalListener {
     } else {
       node.put("sequence", r.sequence().intValue());
     }
-    return node.put("code", r.code()).put("msg", r.msg()).put("log_id", r.logId()).put("method", r.method()).put("path", r.path());
+    return node.put("code", r.code())
+        .put("msg", r.msg())
+        .put("log_id", r.logId())
+        .put("method", r.method())
+        .put("path", r.path());
   }
 }

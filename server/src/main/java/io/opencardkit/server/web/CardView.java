@@ -5,8 +5,8 @@ import io.opencardkit.core.engine.CardState;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 
 /**
- * A card as a viewer sees it at one version: its facts and its JSON, already serialized (so that it can be read
- * under the card's monitor and written later without it).
+ * A card as a viewer sees it at one version: its facts and its JSON, already serialized (so that it
+ * can be read under the card's monitor and written later without it).
  */
 record CardView(CardFacts facts, String cardJson) {
 
@@ -14,7 +14,8 @@ record CardView(CardFacts facts, String cardJson) {
   static CardView read(CardHandle handle, long nowMillis, long streamingTimeoutMillis) {
     synchronized (handle) {
       CardState state = handle.state();
-      return new CardView(CardFacts.of(state, nowMillis, streamingTimeoutMillis), Json.write(state.card()));
+      return new CardView(
+          CardFacts.of(state, nowMillis, streamingTimeoutMillis), Json.write(state.card()));
     }
   }
 }

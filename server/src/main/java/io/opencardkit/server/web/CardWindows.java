@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link CardWindow}s of all cards, with a budget for all of them together (by default
- * {@value #ALL_WINDOWS_CHARS} characters): beyond it the least recently active cards lose their windows (their
- * resumes then get snapshots). The hub adds and sweeps windows on its context; shards look them up from theirs.
+ * The {@link CardWindow}s of all cards, with a budget for all of them together (by default {@value
+ * #ALL_WINDOWS_CHARS} characters): beyond it the least recently active cards lose their windows
+ * (their resumes then get snapshots). The hub adds and sweeps windows on its context; shards look
+ * them up from theirs.
  */
 final class CardWindows {
   static final int WINDOW_EVENTS = 300;
@@ -36,11 +37,15 @@ final class CardWindows {
     return windows.get(cardId);
   }
 
-  /** The card's window for frames of a chat; a new one when there is none (or it was for another chat). */
+  /**
+   * The card's window for frames of a chat; a new one when there is none (or it was for another
+   * chat).
+   */
   CardWindow forChat(String cardId, String chatId) {
     CardWindow window = windows.get(cardId);
     if (window == null || !window.chatId().equals(chatId)) {
-      window = new CardWindow(cardId, chatId, clock, WINDOW_EVENTS, WINDOW_AGE.toMillis(), WINDOW_CHARS);
+      window =
+          new CardWindow(cardId, chatId, clock, WINDOW_EVENTS, WINDOW_AGE.toMillis(), WINDOW_CHARS);
       windows.put(cardId, window);
     }
     return window;
@@ -56,18 +61,22 @@ final class CardWindows {
   }
 
   /**
-   * Drops idle windows, then the least recently active ones while all together exceed the budget. Returns the
-   * dropped windows' cards with their chats, so that the viewers of those chats can forget them too.
+   * Drops idle windows, then the least recently active ones while all together exceed the budget.
+   * Returns the dropped windows' cards with their chats, so that the viewers of those chats can
+   * forget them too.
    */
   Map<String, String> sweep() {
     Map<String, String> dropped = new HashMap<>();
-    windows.entrySet().removeIf(e -> {
-      if (e.getValue().idle()) {
-        dropped.put(e.getKey(), e.getValue().chatId());
-        return true;
-      }
-      return false;
-    });
+    windows
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue().idle()) {
+                dropped.put(e.getKey(), e.getValue().chatId());
+                return true;
+              }
+              return false;
+            });
     long total = 0;
     for (CardWindow window : windows.values()) {
       total += window.chars();

@@ -7,10 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the composer's text becomes, as the Feishu client sends it: one paragraph (line breaks allowed) is a
- * {@code text} message; several paragraphs (a blank line between them) are a {@code post} with one paragraph per line,
- * an empty line being an empty paragraph. Mentions are written {@code <at user_id="…">Name</at>} in the text and become
- * {@code at} elements in a post. Blank lines before and after the text are dropped. Pure.
+ * What the composer's text becomes, as the Feishu client sends it: one paragraph (line breaks
+ * allowed) is a {@code text} message; several paragraphs (a blank line between them) are a {@code
+ * post} with one paragraph per line, an empty line being an empty paragraph. Mentions are written
+ * {@code <at user_id="…">Name</at>} in the text and become {@code at} elements in a post. Blank
+ * lines before and after the text are dropped. Pure.
  *
  * @param msgType {@code text} or {@code post}
  * @param content the content JSON as the IM API stores it
@@ -20,7 +21,9 @@ record ComposedMessage(String msgType, String content) {
   static final int MAX_POST_BYTES = 30 * 1024;
 
   private static final Pattern BLANK_LINE = Pattern.compile("\n[ \t\u3000]*\n");
-  private static final Pattern AT = Pattern.compile("<at\\s+user_id\\s*=\\s*[\"']?([^\"'>\\s]*)[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
+  private static final Pattern AT =
+      Pattern.compile(
+          "<at\\s+user_id\\s*=\\s*[\"']?([^\"'>\\s]*)[\"']?\\s*>(.*?)</at>", Pattern.DOTALL);
 
   /**
    * @param typed the composer's text (any line endings)
@@ -36,7 +39,9 @@ record ComposedMessage(String msgType, String content) {
       return new ComposedMessage("text", asText);
     }
     String post = Json.write(post(text));
-    return Json.utf8Length(post) <= MAX_POST_BYTES ? new ComposedMessage("post", post) : new ComposedMessage("text", asText);
+    return Json.utf8Length(post) <= MAX_POST_BYTES
+        ? new ComposedMessage("post", post)
+        : new ComposedMessage("text", asText);
   }
 
   private static ObjectNode post(String text) {
@@ -57,7 +62,12 @@ record ComposedMessage(String msgType, String content) {
     int last = 0;
     while (m.find()) {
       textRun(line.substring(last, m.start()), paragraph);
-      ObjectNode at = paragraph.addObject().put("tag", "at").put("user_id", m.group(1)).put("user_name", m.group(2));
+      ObjectNode at =
+          paragraph
+              .addObject()
+              .put("tag", "at")
+              .put("user_id", m.group(1))
+              .put("user_name", m.group(2));
       at.putArray("style");
       last = m.end();
     }
@@ -70,7 +80,10 @@ record ComposedMessage(String msgType, String content) {
     }
   }
 
-  /** The text without whitespace-only lines at its start and end (spaces inside the first and last line stay). */
+  /**
+   * The text without whitespace-only lines at its start and end (spaces inside the first and last
+   * line stay).
+   */
   private static String withoutBlankEdges(String text) {
     String[] lines = text.split("\n", -1);
     int first = 0;
@@ -81,6 +94,8 @@ record ComposedMessage(String msgType, String content) {
     while (last >= first && lines[last].isBlank()) {
       last--;
     }
-    return first > last ? "" : String.join("\n", java.util.Arrays.copyOfRange(lines, first, last + 1));
+    return first > last
+        ? ""
+        : String.join("\n", java.util.Arrays.copyOfRange(lines, first, last + 1));
   }
 }

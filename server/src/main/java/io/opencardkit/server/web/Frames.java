@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The WebSocket frames of docs/web-protocol.md and the {@code MessageView} JSON, as pure functions from values to
- * strings (and back, for the one frame the page sends). No sockets, no clocks.
+ * The WebSocket frames of docs/web-protocol.md and the {@code MessageView} JSON, as pure functions
+ * from values to strings (and back, for the one frame the page sends). No sockets, no clocks.
  */
 final class Frames {
   /** The most cards one resume frame may list; more are ignored (the page shows far fewer). */
@@ -48,8 +48,9 @@ final class Frames {
   }
 
   /**
-   * The frame viewers are sent for one committed card event: a compact append frame while the card streams (the
-   * increment, its version and a stream number, docs/web-protocol.md), otherwise {@link #card(CardEvent, CardFacts)}.
+   * The frame viewers are sent for one committed card event: a compact append frame while the card
+   * streams (the increment, its version and a stream number, docs/web-protocol.md), otherwise
+   * {@link #card(CardEvent, CardFacts)}.
    *
    * @param streams the card's stream number for an element id
    */
@@ -57,28 +58,40 @@ final class Frames {
     if (event.type() == EventType.CONTENT_APPENDED && after.streaming()) {
       ObjectNode p = event.payload();
       AppendStream stream = streams.apply(p.get("element_id").asText());
-      return OutFrame.compact(compact(stream.number(), event.version(), p.get("text").asText()), stream, event.version());
+      return OutFrame.compact(
+          compact(stream.number(), event.version(), p.get("text").asText()),
+          stream,
+          event.version());
     }
     return OutFrame.card(card(event, after), event.cardId(), event.version());
   }
 
   /**
-   * {@code [stream,version,"text"]}: {@code text} appended to the stream's element at {@code version}, at the end of
-   * the element's text. Nothing else: the page knows the card, the element and the offset from what it holds, and the
-   * streaming state, deadline and preview do not change while a card streams.
+   * {@code [stream,version,"text"]}: {@code text} appended to the stream's element at {@code
+   * version}, at the end of the element's text. Nothing else: the page knows the card, the element
+   * and the offset from what it holds, and the streaming state, deadline and preview do not change
+   * while a card streams.
    */
   static String compact(long stream, long version, String text) {
     return "[" + stream + "," + version + "," + Json.write(TextNode.valueOf(text)) + "]";
   }
 
-  /** {@code {"type":"stream","k":…,"card_id":…,"element_id":…}}: what a compact frame's stream number means. */
+  /**
+   * {@code {"type":"stream","k":…,"card_id":…,"element_id":…}}: what a compact frame's stream
+   * number means.
+   */
   static String stream(long number, String cardId, String elementId) {
-    return Json.write(Json.object().put("type", "stream").put("k", number).put("card_id", cardId).put("element_id", elementId));
+    return Json.write(
+        Json.object()
+            .put("type", "stream")
+            .put("k", number)
+            .put("card_id", cardId)
+            .put("element_id", elementId));
   }
 
   /**
-   * One committed card event as a JSON object: only what changed (an append carries its offset and increment), plus
-   * the card's streaming state and preview after the event.
+   * One committed card event as a JSON object: only what changed (an append carries its offset and
+   * increment), plus the card's streaming state and preview after the event.
    */
   static String card(CardEvent event, CardFacts after) {
     ObjectNode frame = Json.object().put("type", "card").put("card_id", event.cardId());
@@ -90,8 +103,8 @@ final class Frames {
   }
 
   /**
-   * The op-specific fields of an event, as a {@code card} frame carries them (and the inspector's event log, so a
-   * replay applies exactly what viewers received).
+   * The op-specific fields of an event, as a {@code card} frame carries them (and the inspector's
+   * event log, so a replay applies exactly what viewers received).
    */
   static ObjectNode change(CardEvent event) {
     ObjectNode change = Json.object();
@@ -111,7 +124,8 @@ final class Frames {
         copy(p, change, "card");
         break;
       case ELEMENTS_ADDED:
-        // The payload's "type" (insert_before/insert_after/append) would clash with the frame's own "type".
+        // The payload's "type" (insert_before/insert_after/append) would clash with the frame's own
+        // "type".
         change.set("insert_type", p.get("type"));
         copy(p, change, "target_element_id", "elements");
         break;
@@ -143,37 +157,52 @@ final class Frames {
     return Json.write(frame);
   }
 
-  /** A new message in one of the viewer's chats (or new content of an inline card the page already shows). */
+  /**
+   * A new message in one of the viewer's chats (or new content of an inline card the page already
+   * shows).
+   */
   static String message(MessageView message) {
     ObjectNode frame = Json.object().put("type", "message").put("chat_id", message.chatId());
     frame.set("message", messageNode(message));
     return Json.write(frame);
   }
 
-  /** The chat-list preview of a message changed without a card event (the streaming deadline passed). */
+  /**
+   * The chat-list preview of a message changed without a card event (the streaming deadline
+   * passed).
+   */
   static String preview(String chatId, String messageId, String summary) {
     return Json.write(
-        Json.object().put("type", "preview").put("chat_id", chatId).put("message_id", messageId).put("summary", summary));
+        Json.object()
+            .put("type", "preview")
+            .put("chat_id", chatId)
+            .put("message_id", messageId)
+            .put("summary", summary));
   }
 
   /** The protocol's {@code MessageView}. */
   static ObjectNode messageNode(MessageView m) {
     ObjectNode node = Json.object();
     node.put("message_id", m.messageId()).put("chat_id", m.chatId()).put("msg_type", m.msgType());
-    node.putObject("sender").put("id", m.senderId()).put("name", m.senderName()).put("kind", m.senderKind());
+    node.putObject("sender")
+        .put("id", m.senderId())
+        .put("name", m.senderName())
+        .put("kind", m.senderKind());
     node.put("create_time", m.createTime());
     node.set("content", m.content() == null ? NullNode.instance : m.content());
     if (m.card() == null) {
       node.putNull("card");
     } else {
       CardFacts f = m.card().facts();
-      ObjectNode card = node.putObject("card").put("card_id", f.cardId()).put("version", f.version());
+      ObjectNode card =
+          node.putObject("card").put("card_id", f.cardId()).put("version", f.version());
       card.putRawValue("card", new RawValue(m.card().cardJson()));
       card.put("streaming", f.streaming());
       putDeadline(card, f.deadline());
     }
     node.put("summary", m.summary());
-    if (m.recalled()) { // only when true: most messages are neither, and frames stay as small as they were
+    if (m.recalled()) { // only when true: most messages are neither, and frames stay as small as
+      // they were
       node.put("recalled", true);
     }
     if (m.edited()) {
@@ -181,15 +210,24 @@ final class Frames {
     }
     ArrayNode reactions = node.putArray("reactions");
     for (MessageView.ReactionView r : m.reactions()) {
-      ObjectNode reaction = reactions.addObject().put("reaction_id", r.reactionId()).put("emoji_type", r.emojiType());
-      reaction.putObject("operator").put("id", r.operatorId()).put("name", r.operatorName()).put("kind", r.operatorKind());
+      ObjectNode reaction =
+          reactions.addObject().put("reaction_id", r.reactionId()).put("emoji_type", r.emojiType());
+      reaction
+          .putObject("operator")
+          .put("id", r.operatorId())
+          .put("name", r.operatorName())
+          .put("kind", r.operatorKind());
     }
     return node;
   }
 
-  /** A toast for the user who interacted with a card: the bot's answer, or why the interaction failed. */
+  /**
+   * A toast for the user who interacted with a card: the bot's answer, or why the interaction
+   * failed.
+   */
   static String toast(String chatId, String messageId, String type, String content) {
-    ObjectNode frame = Json.object().put("type", "toast").put("chat_id", chatId).put("message_id", messageId);
+    ObjectNode frame =
+        Json.object().put("type", "toast").put("chat_id", chatId).put("message_id", messageId);
     frame.putObject("toast").put("type", type).put("content", content);
     return Json.write(frame);
   }
@@ -202,8 +240,9 @@ final class Frames {
   }
 
   /**
-   * The card versions of a {@code resume} frame, in the order given; empty when the text is not a resume frame.
-   * Entries whose version is not a non-negative integer are dropped; at most {@value #MAX_RESUME_CARDS} are kept.
+   * The card versions of a {@code resume} frame, in the order given; empty when the text is not a
+   * resume frame. Entries whose version is not a non-negative integer are dropped; at most {@value
+   * #MAX_RESUME_CARDS} are kept.
    */
   static Optional<Map<String, Long>> resumeOf(String text) {
     JsonNode frame = Json.parseOrNull(text);
@@ -215,7 +254,8 @@ final class Frames {
       return Optional.of(Collections.emptyMap());
     }
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = cards.fields(); it.hasNext() && versions.size() < MAX_RESUME_CARDS; ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = cards.fields();
+        it.hasNext() && versions.size() < MAX_RESUME_CARDS; ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode version = entry.getValue();
       if (version.isIntegralNumber() && version.canConvertToLong() && version.longValue() >= 0) {

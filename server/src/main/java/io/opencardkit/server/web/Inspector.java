@@ -15,10 +15,19 @@ final class Inspector {
 
   private Inspector() {}
 
-  /** The protocol's {@code EventView}; {@code size} is the increment's length for content events. */
+  /**
+   * The protocol's {@code EventView}; {@code size} is the increment's length for content events.
+   */
   static ObjectNode eventView(CardEvent e) {
-    ObjectNode node = Json.object().put("version", e.version()).put("type", e.type().wireName()).put("at", e.atMillis());
-    node.put("app_id", e.appId()).put("sequence", e.sequence()).put("uuid", e.uuid()).put("op", Frames.op(e.type()));
+    ObjectNode node =
+        Json.object()
+            .put("version", e.version())
+            .put("type", e.type().wireName())
+            .put("at", e.atMillis());
+    node.put("app_id", e.appId())
+        .put("sequence", e.sequence())
+        .put("uuid", e.uuid())
+        .put("op", Frames.op(e.type()));
     JsonNode elementId = e.payload().get("element_id");
     if (elementId != null) {
       node.put("element_id", elementId.asText());

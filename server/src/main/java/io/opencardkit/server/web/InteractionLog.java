@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Interactions with card components posted by the page: the last {@value #CAPACITY} are kept in memory, and each
- * is written as one structured log line (delivery to the bot is {@code bots.CardCallbacks}). Thread-safe.
+ * Interactions with card components posted by the page: the last {@value #CAPACITY} are kept in
+ * memory, and each is written as one structured log line (delivery to the bot is {@code
+ * bots.CardCallbacks}). Thread-safe.
  */
 final class InteractionLog {
   static final int CAPACITY = 1000;
@@ -19,7 +20,13 @@ final class InteractionLog {
 
   /** One recorded interaction. */
   record Interaction(
-      String actionId, long at, String openId, String messageId, String chatId, String cardId, ObjectNode action) {}
+      String actionId,
+      long at,
+      String openId,
+      String messageId,
+      String chatId,
+      String cardId,
+      ObjectNode action) {}
 
   private final Clock clock;
   private final ArrayDeque<Interaction> recent = new ArrayDeque<>();
@@ -29,11 +36,19 @@ final class InteractionLog {
   }
 
   /** Records an interaction and returns it with its new action id. */
-  Interaction record(String openId, String messageId, String chatId, String cardId, ObjectNode action) {
+  Interaction record(
+      String openId, String messageId, String chatId, String cardId, ObjectNode action) {
     byte[] random = new byte[12];
     ThreadLocalRandom.current().nextBytes(random);
     Interaction interaction =
-        new Interaction("act_" + HexFormat.of().formatHex(random), clock.millis(), openId, messageId, chatId, cardId, action);
+        new Interaction(
+            "act_" + HexFormat.of().formatHex(random),
+            clock.millis(),
+            openId,
+            messageId,
+            chatId,
+            cardId,
+            action);
     synchronized (recent) {
       recent.addLast(interaction);
       if (recent.size() > CAPACITY) {
@@ -42,8 +57,14 @@ final class InteractionLog {
     }
     LOG.info(
         "interaction action_id={} user={} message_id={} chat_id={} card_id={} tag={} element_id={} name={}",
-        interaction.actionId(), openId, messageId, chatId, cardId == null ? "-" : cardId,
-        action.path("tag").asText("-"), action.path("element_id").asText("-"), action.path("name").asText("-"));
+        interaction.actionId(),
+        openId,
+        messageId,
+        chatId,
+        cardId == null ? "-" : cardId,
+        action.path("tag").asText("-"),
+        action.path("element_id").asText("-"),
+        action.path("name").asText("-"));
     return interaction;
   }
 

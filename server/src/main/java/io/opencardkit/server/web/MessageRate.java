@@ -4,13 +4,13 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many messages a person may post per second in one chat from the web chat (Feishu allows a user 5 per second
- * and chat): a token bucket per person and chat that holds a second's worth and refills continuously, so a short
- * burst passes and a flood is refused.
+ * How many messages a person may post per second in one chat from the web chat (Feishu allows a
+ * user 5 per second and chat): a token bucket per person and chat that holds a second's worth and
+ * refills continuously, so a short burst passes and a flood is refused.
  *
- * <p>Implementation notes: buckets live in a concurrent map, each updated under its own lock (requests of several
- * event loops may meet on one). A full bucket is the same as none, so the map drops full buckets when it grows. Each
- * node counts the requests it serves.
+ * <p>Implementation notes: buckets live in a concurrent map, each updated under its own lock
+ * (requests of several event loops may meet on one). A full bucket is the same as none, so the map
+ * drops full buckets when it grows. Each node counts the requests it serves.
  */
 final class MessageRate {
   private static final int PRUNE_ABOVE = 10_000;
@@ -48,7 +48,8 @@ final class MessageRate {
       return 0;
     }
     long now = clock.millis();
-    Bucket bucket = buckets.computeIfAbsent(openId + '\n' + chatId, k -> new Bucket(perSecond, now));
+    Bucket bucket =
+        buckets.computeIfAbsent(openId + '\n' + chatId, k -> new Bucket(perSecond, now));
     long wait;
     synchronized (bucket) {
       refill(bucket, now);
@@ -60,12 +61,15 @@ final class MessageRate {
       }
     }
     if (buckets.size() > PRUNE_ABOVE) {
-      buckets.values().removeIf(b -> {
-        synchronized (b) {
-          refill(b, now);
-          return b.tokens >= perSecond;
-        }
-      });
+      buckets
+          .values()
+          .removeIf(
+              b -> {
+                synchronized (b) {
+                  refill(b, now);
+                  return b.tokens >= perSecond;
+                }
+              });
     }
     return wait;
   }

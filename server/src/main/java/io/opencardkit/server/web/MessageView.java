@@ -40,16 +40,59 @@ record MessageView(
 
   /** A view of a message as sent (neither recalled nor edited). */
   MessageView(
-      String messageId, String chatId, String msgType, String senderId, String senderName, String senderKind, long createTime,
-      JsonNode content, CardView card, String summary, List<ReactionView> reactions) {
-    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, reactions, false, false);
+      String messageId,
+      String chatId,
+      String msgType,
+      String senderId,
+      String senderName,
+      String senderKind,
+      long createTime,
+      JsonNode content,
+      CardView card,
+      String summary,
+      List<ReactionView> reactions) {
+    this(
+        messageId,
+        chatId,
+        msgType,
+        senderId,
+        senderName,
+        senderKind,
+        createTime,
+        content,
+        card,
+        summary,
+        reactions,
+        false,
+        false);
   }
 
   /** A view without reactions. */
   MessageView(
-      String messageId, String chatId, String msgType, String senderId, String senderName, String senderKind, long createTime,
-      JsonNode content, CardView card, String summary) {
-    this(messageId, chatId, msgType, senderId, senderName, senderKind, createTime, content, card, summary, List.of(), false, false);
+      String messageId,
+      String chatId,
+      String msgType,
+      String senderId,
+      String senderName,
+      String senderKind,
+      long createTime,
+      JsonNode content,
+      CardView card,
+      String summary) {
+    this(
+        messageId,
+        chatId,
+        msgType,
+        senderId,
+        senderName,
+        senderKind,
+        createTime,
+        content,
+        card,
+        summary,
+        List.of(),
+        false,
+        false);
   }
 
   /**
@@ -61,5 +104,10 @@ record MessageView(
    * @param operatorName their display name
    * @param operatorKind {@code bot} or {@code user}
    */
-  record ReactionView(String reactionId, String emojiType, String operatorId, String operatorName, String operatorKind) {}
+  record ReactionView(
+      String reactionId,
+      String emojiType,
+      String operatorId,
+      String operatorName,
+      String operatorKind) {}
 }

@@ -24,7 +24,12 @@ final class MessageViews {
   private final long streamingTimeoutMillis;
   private final Reactions reactions;
 
-  MessageViews(Supplier<Directory> directory, CardRuntime runtime, Clock clock, long streamingTimeoutMillis, Reactions reactions) {
+  MessageViews(
+      Supplier<Directory> directory,
+      CardRuntime runtime,
+      Clock clock,
+      long streamingTimeoutMillis,
+      Reactions reactions) {
     this.directory = directory;
     this.reactions = reactions;
     this.runtime = runtime;
@@ -33,8 +38,9 @@ final class MessageViews {
   }
 
   /**
-   * The view of a message; {@code card} is the card entity it shows, read beforehand, or {@code null}. Reactions are
-   * those known without a store read (see {@link Reactions#cached}); {@link #renderBlocking} reads them.
+   * The view of a message; {@code card} is the card entity it shows, read beforehand, or {@code
+   * null}. Reactions are those known without a store read (see {@link Reactions#cached}); {@link
+   * #renderBlocking} reads them.
    */
   MessageView of(MessageRecord record, CardView card) {
     return of(record, card, reactions.cached(record.messageId()));
@@ -66,7 +72,10 @@ final class MessageViews {
         isEdited(record));
   }
 
-  /** A text or post message changed after it was sent can only have been edited (inline cards are patched). */
+  /**
+   * A text or post message changed after it was sent can only have been edited (inline cards are
+   * patched).
+   */
   private static boolean isEdited(MessageRecord record) {
     return !record.recalled()
         && record.updatedAtMillis() != record.createdAtMillis()
@@ -78,27 +87,42 @@ final class MessageViews {
     List<MessageView.ReactionView> views = new ArrayList<>(list.size());
     for (Reaction r : list) {
       String kind = "app".equals(r.operatorType()) ? "bot" : "user";
-      views.add(new MessageView.ReactionView(r.reactionId(), r.emojiType(), r.operatorId(), dir.nameOf(r.operatorId()).orElse(r.operatorId()), kind));
+      views.add(
+          new MessageView.ReactionView(
+              r.reactionId(),
+              r.emojiType(),
+              r.operatorId(),
+              dir.nameOf(r.operatorId()).orElse(r.operatorId()),
+              kind));
     }
     return views;
   }
 
   /**
-   * The view of a message, loading its card entity when needed, brought up to what the store holds (another node
-   * may have acknowledged versions this one has not heard of, see {@link CardRuntime#refresh(java.util.Collection)}); call off the event
-   * loop.
+   * The view of a message, loading its card entity when needed, brought up to what the store holds
+   * (another node may have acknowledged versions this one has not heard of, see {@link
+   * CardRuntime#refresh(java.util.Collection)}); call off the event loop.
    */
   MessageView renderBlocking(MessageRecord record) {
     return renderBlocking(List.of(record)).get(0);
   }
 
-  /** {@link #renderBlocking(MessageRecord)} of several messages, with one look at the store for all their cards. */
+  /**
+   * {@link #renderBlocking(MessageRecord)} of several messages, with one look at the store for all
+   * their cards.
+   */
   List<MessageView> renderBlocking(List<MessageRecord> records) {
-    runtime.refreshBlocking(records.stream().map(MessageRecord::cardId).filter(Objects::nonNull).distinct().collect(Collectors.toList()));
+    runtime.refreshBlocking(
+        records.stream()
+            .map(MessageRecord::cardId)
+            .filter(Objects::nonNull)
+            .distinct()
+            .collect(Collectors.toList()));
     List<MessageView> rendered = new ArrayList<>(records.size());
     for (MessageRecord record : records) {
       List<Reaction> reactionsOfMessage = reactions.loadBlocking(record.messageId());
-      Optional<CardHandle> handle = record.cardId() == null ? Optional.empty() : runtime.findBlocking(record.cardId());
+      Optional<CardHandle> handle =
+          record.cardId() == null ? Optional.empty() : runtime.findBlocking(record.cardId());
       rendered.add(of(record, handle.map(this::read).orElse(null), reactionsOfMessage));
     }
     return rendered;

@@ -5,12 +5,13 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A server → page frame encoded once: its UTF-8 bytes and, the first time a socket with shared permessage-deflate
- * needs them, its compressed bytes. Every viewer it goes to is sent the same bytes; immutable and safe to share
- * between event loops.
+ * A server → page frame encoded once: its UTF-8 bytes and, the first time a socket with shared
+ * permessage-deflate needs them, its compressed bytes. Every viewer it goes to is sent the same
+ * bytes; immutable and safe to share between event loops.
  *
- * <p>Only the byte arrays are kept (frames live in the cards' resume windows for up to two minutes, so every object per
- * frame is one the garbage collector copies); each write wraps them in a buffer of its own, which Netty releases.
+ * <p>Only the byte arrays are kept (frames live in the cards' resume windows for up to two minutes,
+ * so every object per frame is one the garbage collector copies); each write wraps them in a buffer
+ * of its own, which Netty releases.
  */
 final class OutFrame {
   private final byte[] utf8;
@@ -36,7 +37,10 @@ final class OutFrame {
     return new OutFrame(text.getBytes(StandardCharsets.UTF_8), cardId, version, null);
   }
 
-  /** A compact append frame: it means something only after {@code stream}'s announcement on the same socket. */
+  /**
+   * A compact append frame: it means something only after {@code stream}'s announcement on the same
+   * socket.
+   */
   static OutFrame compact(String text, AppendStream stream, long version) {
     return new OutFrame(text.getBytes(StandardCharsets.UTF_8), stream.cardId(), version, stream);
   }
@@ -72,10 +76,11 @@ final class OutFrame {
   }
 
   /**
-   * The payload to send on a socket with shared permessage-deflate, and whether it is compressed: the compressed bytes
-   * (no context, trailing {@code 00 00 ff ff} removed) when they are shorter, else the text itself. RFC 7692 lets a
-   * sender leave any message uncompressed (RSV1 clear), and a short frame deflated without context is often longer
-   * than it was: a compact append of one token grows by a few bytes.
+   * The payload to send on a socket with shared permessage-deflate, and whether it is compressed:
+   * the compressed bytes (no context, trailing {@code 00 00 ff ff} removed) when they are shorter,
+   * else the text itself. RFC 7692 lets a sender leave any message uncompressed (RSV1 clear), and a
+   * short frame deflated without context is often longer than it was: a compact append of one token
+   * grows by a few bytes.
    */
   boolean deflatesSmaller() {
     return deflatedBytes().length < utf8.length;

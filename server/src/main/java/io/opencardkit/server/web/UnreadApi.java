@@ -16,8 +16,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Unread counts of the web chat (docs/web-protocol.md): {@code GET /web/api/unread} and
- * {@code POST /web/api/chats/:chat_id/read}. Store reads and writes run on the blocking executor.
+ * Unread counts of the web chat (docs/web-protocol.md): {@code GET /web/api/unread} and {@code POST
+ * /web/api/chats/:chat_id/read}. Store reads and writes run on the blocking executor.
  */
 final class UnreadApi {
   private final ViewerAuth auth;
@@ -26,7 +26,12 @@ final class UnreadApi {
   private final ReadMarks marks;
   private final Executor blocking;
 
-  UnreadApi(ViewerAuth auth, Supplier<Directory> directory, CardStore store, ReadMarks marks, Executor blocking) {
+  UnreadApi(
+      ViewerAuth auth,
+      Supplier<Directory> directory,
+      CardStore store,
+      ReadMarks marks,
+      Executor blocking) {
     this.auth = auth;
     this.directory = directory;
     this.store = store;
@@ -34,7 +39,10 @@ final class UnreadApi {
     this.blocking = blocking;
   }
 
-  /** Mount after {@link WebApi#mount}, which installs the body handler and identifies the viewer under {@code /web/api/*}. */
+  /**
+   * Mount after {@link WebApi#mount}, which installs the body handler and identifies the viewer
+   * under {@code /web/api/*}.
+   */
   void mount(Router router) {
     router.get("/web/api/unread").handler(ctx -> WebApi.guarded(ctx, this::unread));
     router.post("/web/api/chats/:chat_id/read").handler(ctx -> WebApi.guarded(ctx, this::read));
@@ -46,17 +54,27 @@ final class UnreadApi {
 
   private void unread(RoutingContext ctx) {
     User user = viewer(ctx);
-    WebReplies.reply(ctx, CompletableFuture.supplyAsync(() -> {
-      ArrayNode chats = Json.MAPPER.createArrayNode();
-      for (Chat chat : directory.get().chatsOf(user.openId())) {
-        ReadMarks.Unread unread = marks.unread(user.openId(), chat.chatId());
-        ObjectNode node = chats.addObject().put("chat_id", chat.chatId()).put("unread", unread.count());
-        node.set("read", unread.mark() == null ? null : unread.mark().toJson());
-        node.set("newest", unread.newest() == null ? null
-            : Json.object().put("message_id", unread.newest().messageId()).put("create_time", unread.newest().createdAtMillis()));
-      }
-      return chats;
-    }, blocking));
+    WebReplies.reply(
+        ctx,
+        CompletableFuture.supplyAsync(
+            () -> {
+              ArrayNode chats = Json.MAPPER.createArrayNode();
+              for (Chat chat : directory.get().chatsOf(user.openId())) {
+                ReadMarks.Unread unread = marks.unread(user.openId(), chat.chatId());
+                ObjectNode node =
+                    chats.addObject().put("chat_id", chat.chatId()).put("unread", unread.count());
+                node.set("read", unread.mark() == null ? null : unread.mark().toJson());
+                node.set(
+                    "newest",
+                    unread.newest() == null
+                        ? null
+                        : Json.object()
+                            .put("message_id", unread.newest().messageId())
+                            .put("create_time", unread.newest().createdAtMillis()));
+              }
+              return chats;
+            },
+            blocking));
   }
 
   private void read(RoutingContext ctx) {
@@ -67,18 +85,30 @@ final class UnreadApi {
       throw WebError.of(400, "message_id must be the id of the last message read");
     }
     CompletableFuture<ObjectNode> answered =
-        CompletableFuture.supplyAsync(() -> {
-              MessageRecord message = store.message(messageId.asText())
-                  .filter(m -> m.chatId().equals(chat.chatId()))
-                  .orElseThrow(() -> WebError.of(404, "no message " + messageId.asText() + " in chat " + chat.chatId()));
-              return marks.markRead(user.openId(), message);
-            }, blocking)
+        CompletableFuture.supplyAsync(
+                () -> {
+                  MessageRecord message =
+                      store
+                          .message(messageId.asText())
+                          .filter(m -> m.chatId().equals(chat.chatId()))
+                          .orElseThrow(
+                              () ->
+                                  WebError.of(
+                                      404,
+                                      "no message "
+                                          + messageId.asText()
+                                          + " in chat "
+                                          + chat.chatId()));
+                  return marks.markRead(user.openId(), message);
+                },
+                blocking)
             .thenCompose(f -> f)
-            .thenApply(mark -> {
-              ObjectNode answer = Json.object().put("chat_id", chat.chatId());
-              answer.set("read", mark.toJson());
-              return answer;
-            });
+            .thenApply(
+                mark -> {
+                  ObjectNode answer = Json.object().put("chat_id", chat.chatId());
+                  answer.set("read", mark.toJson());
+                  return answer;
+                });
     WebReplies.reply(ctx, answered);
   }
 }

@@ -11,12 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Who is looking: in development mode the viewer named by {@code ?user=}, in the production modes the one the session
- * cookie (or, in token mode, a bearer token) signs in; and which chats they may see. Every web endpoint and the
- * WebSocket go through it, so the page cannot widen its view.
+ * Who is looking: in development mode the viewer named by {@code ?user=}, in the production modes
+ * the one the session cookie (or, in token mode, a bearer token) signs in; and which chats they may
+ * see. Every web endpoint and the WebSocket go through it, so the page cannot widen its view.
  */
 final class ViewerAuth {
-  /** A signed-in viewer and their session ({@code null} in development mode and for a bearer token). */
+  /**
+   * A signed-in viewer and their session ({@code null} in development mode and for a bearer token).
+   */
   record Viewer(User user, Session session) {}
 
   private final WebAuth mode;
@@ -50,19 +52,27 @@ final class ViewerAuth {
   /**
    * The viewer of a request.
    *
-   * @return completes with the viewer, or exceptionally with a {@link WebError} 401 when nobody is signed in
+   * @return completes with the viewer, or exceptionally with a {@link WebError} 401 when nobody is
+   *     signed in
    */
   CompletableFuture<Viewer> identify(RoutingContext ctx) {
     if (development()) {
       try {
-        return CompletableFuture.completedFuture(new Viewer(signIn(ctx.queryParams().get("user")), null));
+        return CompletableFuture.completedFuture(
+            new Viewer(signIn(ctx.queryParams().get("user")), null));
       } catch (WebError e) {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return signIn.identify(ctx).thenApply(found -> found
-        .map(s -> new Viewer(s.user(), s.session()))
-        .orElseThrow(() -> WebError.of(401, "not signed in, or the session ended: sign in at /")));
+    return signIn
+        .identify(ctx)
+        .thenApply(
+            found ->
+                found
+                    .map(s -> new Viewer(s.user(), s.session()))
+                    .orElseThrow(
+                        () ->
+                            WebError.of(401, "not signed in, or the session ended: sign in at /")));
   }
 
   /**
@@ -74,7 +84,10 @@ final class ViewerAuth {
     if (openId == null || openId.isEmpty()) {
       throw WebError.of(401, "sign in with ?user=<open_id>");
     }
-    return directory.get().user(openId).orElseThrow(() -> WebError.of(401, "unknown user " + openId));
+    return directory
+        .get()
+        .user(openId)
+        .orElseThrow(() -> WebError.of(401, "unknown user " + openId));
   }
 
   /**
@@ -83,7 +96,8 @@ final class ViewerAuth {
    * @throws WebError 404 for an unknown chat, 403 when the user is not a member
    */
   Chat chatOf(User user, String chatId) {
-    Chat chat = directory.get().chat(chatId).orElseThrow(() -> WebError.of(404, "no chat " + chatId));
+    Chat chat =
+        directory.get().chat(chatId).orElseThrow(() -> WebError.of(404, "no chat " + chatId));
     requireMember(user, chat);
     return chat;
   }
@@ -94,7 +108,11 @@ final class ViewerAuth {
    * @throws WebError 403 when the user is not a member or the chat is unknown
    */
   void requireMember(User user, String chatId) {
-    Chat chat = directory.get().chat(chatId).orElseThrow(() -> WebError.of(403, "not a member of chat " + chatId));
+    Chat chat =
+        directory
+            .get()
+            .chat(chatId)
+            .orElseThrow(() -> WebError.of(403, "not a member of chat " + chatId));
     requireMember(user, chat);
   }
 

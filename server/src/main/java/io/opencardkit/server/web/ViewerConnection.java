@@ -14,32 +14,37 @@ import java.util.Set;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Confined to its {@link ViewerShard}'s context (the socket's event loop): no locks. The shard hands it frames
- *       per card in version order.
- *   <li>A card frame is written only if its version is the one after the last written for that card; versions at or
- *       below are skipped (duplicates), a version further ahead means a gap and asks the hub for a snapshot. Frames
- *       of a card waiting for its snapshot are dropped: the snapshot supersedes them.
- *   <li>Backpressure: when the socket's bounded write queue is full, card frames are not written; the card is marked
- *       stale. When the queue drains, each stale card gets one snapshot. So what is queued for a slow browser is at
- *       most the socket's queue, plus at most {@value #MAX_PENDING_CONTROL} message/preview frames (those cannot be
- *       rebuilt from a snapshot); a browser that falls further behind is closed with 1013 and reloads over HTTP.
- *   <li>Until the page's first {@code resume}, no card frames are written: a reconnecting page must first say which
- *       versions it holds. Message and preview frames flow from the start.
- *   <li>Memory: the last version written is kept per card only while the card is active (the hub calls
- *       {@link #cardWentQuiet} when its resume window is dropped), so a viewer that stays connected to a busy chat does
- *       not grow with every card ever streamed there.
- *   <li>Compact append frames name an {@link AppendStream} by number; before the first one of a stream the
- *       connection writes the stream's announcement. The streams announced are forgotten with the card. In a
- *       cluster a number may stand for different streams (each node numbers its own, and frames another node built
- *       are sent as it built them): a number announced for another stream is announced again, and the page follows
- *       the latest announcement (docs/web-protocol.md).
+ *   <li>Confined to its {@link ViewerShard}'s context (the socket's event loop): no locks. The
+ *       shard hands it frames per card in version order.
+ *   <li>A card frame is written only if its version is the one after the last written for that
+ *       card; versions at or below are skipped (duplicates), a version further ahead means a gap
+ *       and asks the hub for a snapshot. Frames of a card waiting for its snapshot are dropped: the
+ *       snapshot supersedes them.
+ *   <li>Backpressure: when the socket's bounded write queue is full, card frames are not written;
+ *       the card is marked stale. When the queue drains, each stale card gets one snapshot. So what
+ *       is queued for a slow browser is at most the socket's queue, plus at most {@value
+ *       #MAX_PENDING_CONTROL} message/preview frames (those cannot be rebuilt from a snapshot); a
+ *       browser that falls further behind is closed with 1013 and reloads over HTTP.
+ *   <li>Until the page's first {@code resume}, no card frames are written: a reconnecting page must
+ *       first say which versions it holds. Message and preview frames flow from the start.
+ *   <li>Memory: the last version written is kept per card only while the card is active (the hub
+ *       calls {@link #cardWentQuiet} when its resume window is dropped), so a viewer that stays
+ *       connected to a busy chat does not grow with every card ever streamed there.
+ *   <li>Compact append frames name an {@link AppendStream} by number; before the first one of a
+ *       stream the connection writes the stream's announcement. The streams announced are forgotten
+ *       with the card. In a cluster a number may stand for different streams (each node numbers its
+ *       own, and frames another node built are sent as it built them): a number announced for
+ *       another stream is announced again, and the page follows the latest announcement
+ *       (docs/web-protocol.md).
  * </ul>
  */
 final class ViewerConnection {
   /** Message and preview frames kept while the socket is full; beyond that the socket is closed. */
   static final int MAX_PENDING_CONTROL = 64;
+
   /** WebSocket close code "try again later". */
   static final short TRY_AGAIN_LATER = 1013;
+
   /** The node is stopping: the page reconnects at once and resumes (issue 12). */
   static final short GOING_AWAY = 1001;
 
@@ -48,10 +53,16 @@ final class ViewerConnection {
     /** Whether the bounded write queue is full; callable from any thread. */
     boolean writeQueueFull();
 
-    /** Queues a frame; the socket flushes what was queued once the current task of its event loop is done. */
+    /**
+     * Queues a frame; the socket flushes what was queued once the current task of its event loop is
+     * done.
+     */
     void write(OutFrame frame);
 
-    /** Starts the close handshake; a peer that does not complete it in time is dropped at the TCP level. */
+    /**
+     * Starts the close handshake; a peer that does not complete it in time is dropped at the TCP
+     * level.
+     */
     void close(short code, String reason);
   }
 
@@ -68,15 +79,19 @@ final class ViewerConnection {
   private final Socket socket;
   private final Snapshots snapshots;
   private final ViewerStats stats;
-  private final Map<String, Long> written = new HashMap<>(); // last version written (or held by the page) per card
-  private final Set<String> stale = new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
+  private final Map<String, Long> written =
+      new HashMap<>(); // last version written (or held by the page) per card
+  private final Set<String> stale =
+      new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
   private final Set<String> awaitingSnapshot = new HashSet<>();
   private final ArrayDeque<Control> pendingControl = new ArrayDeque<>();
-  private final Map<Long, AppendStream> announced = new HashMap<>(); // stream number → what it last meant here
+  private final Map<Long, AppendStream> announced =
+      new HashMap<>(); // stream number → what it last meant here
   private boolean resumed;
   private boolean closed;
 
-  ViewerConnection(String openId, Set<String> chatIds, Socket socket, Snapshots snapshots, ViewerStats stats) {
+  ViewerConnection(
+      String openId, Set<String> chatIds, Socket socket, Snapshots snapshots, ViewerStats stats) {
     this.openId = openId;
     this.chatIds = Set.copyOf(chatIds);
     this.socket = socket;
@@ -174,9 +189,10 @@ final class ViewerConnection {
   }
 
   /**
-   * The card's resume window is gone (no event for a while): stop tracking the version written, unless a snapshot is
-   * still owed. A later frame of the card is then written as for a card first seen; it follows the last one written,
-   * since frames are offered in version order and skipped ones leave the card stale.
+   * The card's resume window is gone (no event for a while): stop tracking the version written,
+   * unless a snapshot is still owed. A later frame of the card is then written as for a card first
+   * seen; it follows the last one written, since frames are offered in version order and skipped
+   * ones leave the card stale.
    */
   void cardWentQuiet(String cardId) {
     if (!stale.contains(cardId) && !awaitingSnapshot.contains(cardId)) {
@@ -204,8 +220,8 @@ final class ViewerConnection {
   }
 
   /**
-   * A message or preview frame; {@code cardId}/{@code cardVersion} name the card version a message frame carries
-   * ({@code null}/0 otherwise).
+   * A message or preview frame; {@code cardId}/{@code cardVersion} name the card version a message
+   * frame carries ({@code null}/0 otherwise).
    */
   void offerControl(OutFrame frame, String cardId, long cardVersion) {
     if (closed) {
@@ -264,7 +280,9 @@ final class ViewerConnection {
     AppendStream stream = frame.stream();
     if (stream != null) {
       AppendStream known = announced.put(stream.number(), stream);
-      if (known == null || !known.cardId().equals(stream.cardId()) || !known.elementId().equals(stream.elementId())) {
+      if (known == null
+          || !known.cardId().equals(stream.cardId())
+          || !known.elementId().equals(stream.elementId())) {
         socket.write(stream.announcement());
       }
     }

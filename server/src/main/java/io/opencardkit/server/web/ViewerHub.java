@@ -34,19 +34,21 @@ import java.util.stream.Collectors;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Two kinds of actors. The hub itself runs on one Vert.x context: it turns each committed event into its frame
- *       once ({@link OutFrame}: UTF-8 bytes and, when needed, compressed bytes), keeps the cards' resume windows and
- *       the streaming deadlines. Each event loop that serves viewer sockets has a {@link ViewerShard} that owns those
- *       sockets and their per-card versions, and writes to them on their own loop. The hub hands every frame to every
- *       shard as one task; no socket is written from another thread, and no frame is encoded twice.
- *   <li>Ordering: the runtime reports a card's events in version order after commit; the hub's context and each
- *       shard's context run their tasks in order, so frames of a card reach each socket in version order.
- *   <li>Snapshots and the streaming/summary values of a frame are read from the card's in-memory state under its
- *       handle's monitor. The state may be a few events ahead of what the hub has fanned out (events applied, commit
- *       pending); those events arrive later with versions at or below the snapshot's and are skipped, so a page never
- *       sees a gap or a duplicate.
- *   <li>Overload: see {@link ViewerConnection} and {@link NettySocket}; each socket's write queue is bounded by
- *       {@value #WRITE_QUEUE_BYTES} bytes.
+ *   <li>Two kinds of actors. The hub itself runs on one Vert.x context: it turns each committed
+ *       event into its frame once ({@link OutFrame}: UTF-8 bytes and, when needed, compressed
+ *       bytes), keeps the cards' resume windows and the streaming deadlines. Each event loop that
+ *       serves viewer sockets has a {@link ViewerShard} that owns those sockets and their per-card
+ *       versions, and writes to them on their own loop. The hub hands every frame to every shard as
+ *       one task; no socket is written from another thread, and no frame is encoded twice.
+ *   <li>Ordering: the runtime reports a card's events in version order after commit; the hub's
+ *       context and each shard's context run their tasks in order, so frames of a card reach each
+ *       socket in version order.
+ *   <li>Snapshots and the streaming/summary values of a frame are read from the card's in-memory
+ *       state under its handle's monitor. The state may be a few events ahead of what the hub has
+ *       fanned out (events applied, commit pending); those events arrive later with versions at or
+ *       below the snapshot's and are skipped, so a page never sees a gap or a duplicate.
+ *   <li>Overload: see {@link ViewerConnection} and {@link NettySocket}; each socket's write queue
+ *       is bounded by {@value #WRITE_QUEUE_BYTES} bytes.
  * </ul>
  */
 final class ViewerHub {
@@ -71,14 +73,22 @@ final class ViewerHub {
   private final CardWindows windows;
   private final FrameExchange exchange = new FrameExchange();
   private final Map<Thread, ViewerShard> shards = new ConcurrentHashMap<>();
-  private final Map<String, ChatWatch> watches = new ConcurrentHashMap<>(); // who watches which chat, on any shard
-  private final Map<String, Watch> deadlines = new HashMap<>(); // streaming cards whose preview changes on time
+  private final Map<String, ChatWatch> watches =
+      new ConcurrentHashMap<>(); // who watches which chat, on any shard
+  private final Map<String, Watch> deadlines =
+      new HashMap<>(); // streaming cards whose preview changes on time
   private final long timerId;
   private volatile boolean closed;
 
   ViewerHub(
-      Vertx vertx, Clock clock, Duration streamingTimeout, Supplier<Directory> directory, CardRuntime runtime, MessageViews views,
-      Liveness liveness, ServerConfig.WsCompression compression) {
+      Vertx vertx,
+      Clock clock,
+      Duration streamingTimeout,
+      Supplier<Directory> directory,
+      CardRuntime runtime,
+      MessageViews views,
+      Liveness liveness,
+      ServerConfig.WsCompression compression) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clock = clock;
@@ -114,7 +124,8 @@ final class ViewerHub {
     shards.values().forEach(ViewerShard::close);
   }
 
-  // --- inputs from other threads ------------------------------------------------------------------------------------
+  // --- inputs from other threads
+  // ------------------------------------------------------------------------------------
 
   /** Card events after commit (writer thread). */
   void cardEventsCommitted(List<CardEvent> events) {
@@ -129,9 +140,9 @@ final class ViewerHub {
   }
 
   /**
-   * Runs {@code task} on the hub's context. The node stops the hub before Vert.x, and the card feed may still
-   * deliver a commit after both: once stopped, there is no page left to tell, and the closed event loop's refusal is
-   * no failure.
+   * Runs {@code task} on the hub's context. The node stops the hub before Vert.x, and the card feed
+   * may still deliver a commit after both: once stopped, there is no page left to tell, and the
+   * closed event loop's refusal is no failure.
    */
   private void onHubContext(Handler<Void> task) {
     if (closed) {
@@ -152,48 +163,70 @@ final class ViewerHub {
     shards.values().forEach(shard -> shard.toast(openId, chatId, toast));
   }
 
-  /** Sends a frame to one viewer's pages that can see the chat (any thread), e.g. that they read it elsewhere. */
+  /**
+   * Sends a frame to one viewer's pages that can see the chat (any thread), e.g. that they read it
+   * elsewhere.
+   */
   void toViewer(String openId, String chatId, String frame) {
     toast(openId, chatId, frame); // the same delivery as a toast: one user's pages of one chat
   }
 
   /**
-   * Closes every viewer's socket with "try again later" (any thread): the pages reconnect, reload their chats over
-   * HTTP and resume their cards, so they catch up with whatever this node may have missed (the cluster bus was down).
+   * Closes every viewer's socket with "try again later" (any thread): the pages reconnect, reload
+   * their chats over HTTP and resume their cards, so they catch up with whatever this node may have
+   * missed (the cluster bus was down).
    */
   void reloadAll(String reason) {
     shards.values().forEach(shard -> shard.closeAll(ViewerConnection.TRY_AGAIN_LATER, reason));
   }
 
   /**
-   * Closes every viewer's socket with 1001 "going away" (any thread): the node is stopping, and the pages reconnect at
-   * once (to another node behind a balancer) and resume their cards. Completes once every close was started.
+   * Closes every viewer's socket with 1001 "going away" (any thread): the node is stopping, and the
+   * pages reconnect at once (to another node behind a balancer) and resume their cards. Completes
+   * once every close was started.
    */
   java.util.concurrent.CompletableFuture<Void> goingAway() {
     return java.util.concurrent.CompletableFuture.allOf(
-        shards.values().stream().map(shard -> shard.closeAll(ViewerConnection.GOING_AWAY, "node is stopping: reconnect")).toArray(java.util.concurrent.CompletableFuture[]::new));
+        shards.values().stream()
+            .map(
+                shard -> shard.closeAll(ViewerConnection.GOING_AWAY, "node is stopping: reconnect"))
+            .toArray(java.util.concurrent.CompletableFuture[]::new));
   }
 
-  /** Remembers that a card's preview changes when its streaming window closes (a page was shown it streaming). */
+  /**
+   * Remembers that a card's preview changes when its streaming window closes (a page was shown it
+   * streaming).
+   */
   void watchDeadline(CardFacts facts) {
     if (facts.streaming() && facts.chatId() != null) {
-      context.runOnContext(v -> deadlines.put(facts.cardId(), new Watch(facts.chatId(), facts.messageId(), facts.deadline())));
+      context.runOnContext(
+          v ->
+              deadlines.put(
+                  facts.cardId(), new Watch(facts.chatId(), facts.messageId(), facts.deadline())));
     }
   }
 
   /**
-   * Takes over a socket of a signed-in viewer; call on the socket's context before it delivers anything.
+   * Takes over a socket of a signed-in viewer; call on the socket's context before it delivers
+   * anything.
    *
-   * @param channel the socket's Netty channel ({@link NettySocket#channelOf}), which its frames are written to
+   * @param channel the socket's Netty channel ({@link NettySocket#channelOf}), which its frames are
+   *     written to
    */
   void open(ServerWebSocket ws, Channel channel, String openId) {
-    Set<String> chatIds = directory.get().chatsOf(openId).stream().map(Chat::chatId).collect(Collectors.toSet());
+    Set<String> chatIds =
+        directory.get().chatsOf(openId).stream().map(Chat::chatId).collect(Collectors.toSet());
     shards
-        .computeIfAbsent(Thread.currentThread(), thread -> new ViewerShard(this, vertx, vertx.getOrCreateContext(), clock, liveness, compression))
+        .computeIfAbsent(
+            Thread.currentThread(),
+            thread ->
+                new ViewerShard(
+                    this, vertx, vertx.getOrCreateContext(), clock, liveness, compression))
         .open(ws, channel, openId, chatIds);
   }
 
-  // --- for the shards (any thread) ----------------------------------------------------------------------------------
+  // --- for the shards (any thread)
+  // ----------------------------------------------------------------------------------
 
   CardWindows windows() {
     return windows;
@@ -208,8 +241,8 @@ final class ViewerHub {
   }
 
   /**
-   * Whether a chat is watched by a socket of any shard, or was within a resume window's age: only then are its cards'
-   * frames built. Thread-safe.
+   * Whether a chat is watched by a socket of any shard, or was within a resume window's age: only
+   * then are its cards' frames built. Thread-safe.
    */
   private static final class ChatWatch {
     private final AtomicInteger sockets = new AtomicInteger();
@@ -240,34 +273,47 @@ final class ViewerHub {
   }
 
   /**
-   * Runs {@code action} on {@code target} with the card's handle, loading it off the event loop when needed, once the
-   * card's pending commits settled: what is sent whole (a snapshot, a message with its card) must never hold events a
-   * failed commit (another node got there first, or the store is down) would take back. A commit that fails retires
-   * the handle, so the handle is looked up again then.
+   * Runs {@code action} on {@code target} with the card's handle, loading it off the event loop
+   * when needed, once the card's pending commits settled: what is sent whole (a snapshot, a message
+   * with its card) must never hold events a failed commit (another node got there first, or the
+   * store is down) would take back. A commit that fails retires the handle, so the handle is looked
+   * up again then.
    */
   void withHandle(String cardId, Context target, Consumer<CardHandle> action, Runnable unknown) {
     withHandle(cardId, target, action, unknown, true);
   }
 
-  private void withHandle(String cardId, Context target, Consumer<CardHandle> action, Runnable unknown, boolean waitForCommits) {
+  private void withHandle(
+      String cardId,
+      Context target,
+      Consumer<CardHandle> action,
+      Runnable unknown,
+      boolean waitForCommits) {
     CompletableFuture<Optional<CardHandle>> found = runtime.find(cardId);
-    found.whenComplete((handle, failure) -> {
-      if (failure != null || handle.isEmpty()) {
-        target.runOnContext(v -> unknown.run());
-        return;
-      }
-      CompletableFuture<Void> settled = waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
-      if (settled.isDone() && found.isDone() && Vertx.currentContext() == target) {
-        action.accept(handle.get()); // the common case: in memory, nothing pending, on the target context already
-      } else if (settled.isDone()) {
-        target.runOnContext(v -> action.accept(handle.get()));
-      } else {
-        settled.whenComplete((v, e) -> target.runOnContext(x -> withHandle(cardId, target, action, unknown, false)));
-      }
-    });
+    found.whenComplete(
+        (handle, failure) -> {
+          if (failure != null || handle.isEmpty()) {
+            target.runOnContext(v -> unknown.run());
+            return;
+          }
+          CompletableFuture<Void> settled =
+              waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
+          if (settled.isDone() && found.isDone() && Vertx.currentContext() == target) {
+            action.accept(
+                handle.get()); // the common case: in memory, nothing pending, on the target context
+            // already
+          } else if (settled.isDone()) {
+            target.runOnContext(v -> action.accept(handle.get()));
+          } else {
+            settled.whenComplete(
+                (v, e) ->
+                    target.runOnContext(x -> withHandle(cardId, target, action, unknown, false)));
+          }
+        });
   }
 
-  // --- on the hub's context -----------------------------------------------------------------------------------------
+  // --- on the hub's context
+  // -----------------------------------------------------------------------------------------
 
   private void publish(List<CardEvent> events) {
     String cardId = events.get(0).cardId();
@@ -279,7 +325,8 @@ final class ViewerHub {
     }
     CardHandle handle = runtime.cached(cardId).orElse(null);
     if (handle == null) {
-      // Evicted between commit and now (rare): nobody may rely on a window with a hole; resync the chat by snapshot.
+      // Evicted between commit and now (rare): nobody may rely on a window with a hole; resync the
+      // chat by snapshot.
       exchange.handled(cardId, lastVersion, null, null);
       windows.remove(cardId);
       withHandle(cardId, context, this::broadcastSnapshot, () -> {});
@@ -290,9 +337,12 @@ final class ViewerHub {
       facts = CardFacts.of(handle.state(), clock.millis(), streamingTimeoutMillis);
     }
     if (facts.chatId() == null || !watched(facts.chatId())) {
-      // Not sent yet (no page can show it), or nobody on this node watches the chat, nor did within a window's age (a
-      // page that reconnects soon resumes from the window): no frames to build. A page that comes later loads the card
-      // over HTTP and resumes; without a window (a window with a hole would hand out a gap) it gets a snapshot.
+      // Not sent yet (no page can show it), or nobody on this node watches the chat, nor did within
+      // a window's age (a
+      // page that reconnects soon resumes from the window): no frames to build. A page that comes
+      // later loads the card
+      // over HTTP and resumes; without a window (a window with a hole would hand out a gap) it gets
+      // a snapshot.
       exchange.handled(cardId, lastVersion, null, null);
       if (facts.chatId() != null) {
         windows.remove(cardId);
@@ -302,7 +352,8 @@ final class ViewerHub {
     CardWindow window = windows.forChat(cardId, facts.chatId());
     List<OutFrame> frames = new ArrayList<>(events.size());
     for (CardEvent event : events) {
-      OutFrame frame = Frames.of(event, facts, elementId -> window.stream(elementId, windows::nextStreamNumber));
+      OutFrame frame =
+          Frames.of(event, facts, elementId -> window.stream(elementId, windows::nextStreamNumber));
       window.append(event.version(), frame);
       frames.add(frame);
     }
@@ -314,8 +365,9 @@ final class ViewerHub {
   }
 
   /**
-   * Events another node committed, with the frames it built for them: its viewers and ours get the same bytes, and
-   * this node builds nothing. Its copy of the card is up to date already (the feed applied the events first).
+   * Events another node committed, with the frames it built for them: its viewers and ours get the
+   * same bytes, and this node builds nothing. Its copy of the card is up to date already (the feed
+   * applied the events first).
    */
   private void publishShipped(FrameExchange.CardFrames shipped) {
     String cardId = shipped.cardId();
@@ -330,7 +382,8 @@ final class ViewerHub {
       OutFrame frame =
           f.stream() == 0
               ? OutFrame.card(f.text(), cardId, f.version())
-              : OutFrame.compact(f.text(), window.shippedStream(f.stream(), f.elementId()), f.version());
+              : OutFrame.compact(
+                  f.text(), window.shippedStream(f.stream(), f.elementId()), f.version());
       window.append(f.version(), frame);
       frames.add(frame);
       version = f.version();
@@ -338,7 +391,15 @@ final class ViewerHub {
     exchange.countReused(frames.size());
     String chatId = shipped.chatId();
     shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
-    watchOnContext(new CardFacts(cardId, shipped.messageId(), chatId, version, shipped.streaming(), shipped.deadline(), null));
+    watchOnContext(
+        new CardFacts(
+            cardId,
+            shipped.messageId(),
+            chatId,
+            version,
+            shipped.streaming(),
+            shipped.deadline(),
+            null));
   }
 
   private boolean watched(String chatId) {
@@ -374,7 +435,10 @@ final class ViewerHub {
       return;
     }
     OutFrame frame = OutFrame.card(Frames.snapshot(view), facts.cardId(), facts.version());
-    shards.values().forEach(shard -> shard.snapshotForAll(facts.chatId(), facts.cardId(), facts.version(), frame));
+    shards
+        .values()
+        .forEach(
+            shard -> shard.snapshotForAll(facts.chatId(), facts.cardId(), facts.version(), frame));
   }
 
   private void watchOnContext(CardFacts facts) {
@@ -388,11 +452,12 @@ final class ViewerHub {
   private void tick() {
     long now = clock.millis();
     List<String> due = new ArrayList<>();
-    deadlines.forEach((cardId, watch) -> {
-      if (now >= watch.deadline()) {
-        due.add(cardId);
-      }
-    });
+    deadlines.forEach(
+        (cardId, watch) -> {
+          if (now >= watch.deadline()) {
+            due.add(cardId);
+          }
+        });
     for (String cardId : due) {
       Watch watch = deadlines.remove(cardId);
       CardHandle handle = runtime.cached(cardId).orElse(null);
@@ -407,11 +472,14 @@ final class ViewerHub {
         watchOnContext(facts); // streaming was switched on again: a new deadline
         continue;
       }
-      OutFrame frame = OutFrame.of(Frames.preview(watch.chatId(), watch.messageId(), facts.summary()));
+      OutFrame frame =
+          OutFrame.of(Frames.preview(watch.chatId(), watch.messageId(), facts.summary()));
       shards.values().forEach(shard -> shard.control(watch.chatId(), frame, null, 0));
     }
-    // A card without a window gets a snapshot on resume anyway, so its viewers need not remember its version; without
-    // this, every card ever streamed in a chat would cost each viewer that stays connected an entry.
+    // A card without a window gets a snapshot on resume anyway, so its viewers need not remember
+    // its version; without
+    // this, every card ever streamed in a chat would cost each viewer that stays connected an
+    // entry.
     Map<String, String> quiet = windows.sweep();
     if (!quiet.isEmpty()) {
       shards.values().forEach(shard -> shard.cardsWentQuiet(quiet));

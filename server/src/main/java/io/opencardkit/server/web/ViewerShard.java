@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The viewer sockets of one event loop, and everything about them: which chats they watch, which card versions each
- * was sent, resumes, snapshots, backpressure and liveness. Every method runs on the shard's context (the loop of its
- * sockets); calls from other threads post themselves there.
+ * The viewer sockets of one event loop, and everything about them: which chats they watch, which
+ * card versions each was sent, resumes, snapshots, backpressure and liveness. Every method runs on
+ * the shard's context (the loop of its sockets); calls from other threads post themselves there.
  *
- * <p>Liveness: a socket that was silent for a ping interval is sent a ping; if it still answers nothing (not even the
- * pong every browser sends by itself) within another interval, it is dropped with a TCP reset. Times come from the
- * injected clock, read on the shard's once-a-second tick.
+ * <p>Liveness: a socket that was silent for a ping interval is sent a ping; if it still answers
+ * nothing (not even the pong every browser sends by itself) within another interval, it is dropped
+ * with a TCP reset. Times come from the injected clock, read on the shard's once-a-second tick.
  */
 final class ViewerShard {
   private static final Logger LOG = LoggerFactory.getLogger(ViewerShard.class);
@@ -41,7 +41,8 @@ final class ViewerShard {
   private final ViewerStats stats;
   private final Map<String, Set<ViewerConnection>> byChat = new HashMap<>();
   private final Map<ViewerConnection, Heartbeat> connections = new HashMap<>();
-  private final AtomicInteger open = new AtomicInteger(); // connections.size(), readable from other threads
+  private final AtomicInteger open =
+      new AtomicInteger(); // connections.size(), readable from other threads
   private final long timerId;
 
   /** What was last heard from a socket, and the ping sent since. */
@@ -57,7 +58,12 @@ final class ViewerShard {
   }
 
   ViewerShard(
-      ViewerHub hub, Vertx vertx, Context context, Clock clock, ViewerHub.Liveness liveness, ServerConfig.WsCompression compression) {
+      ViewerHub hub,
+      Vertx vertx,
+      Context context,
+      Clock clock,
+      ViewerHub.Liveness liveness,
+      ServerConfig.WsCompression compression) {
     this.hub = hub;
     this.vertx = vertx;
     this.context = context;
@@ -77,65 +83,99 @@ final class ViewerShard {
     return open.get();
   }
 
-  // --- from the hub (any thread) ------------------------------------------------------------------------------------
+  // --- from the hub (any thread)
+  // ------------------------------------------------------------------------------------
 
   /** Committed frames of one card, in version order. */
   void cardFrames(String chatId, String cardId, List<OutFrame> frames) {
-    context.runOnContext(v -> {
-      for (ViewerConnection viewer : byChat.getOrDefault(chatId, Set.of())) {
-        for (OutFrame frame : frames) {
-          viewer.offerCard(cardId, frame.version(), frame);
-        }
-      }
-    });
+    context.runOnContext(
+        v -> {
+          for (ViewerConnection viewer : byChat.getOrDefault(chatId, Set.of())) {
+            for (OutFrame frame : frames) {
+              viewer.offerCard(cardId, frame.version(), frame);
+            }
+          }
+        });
   }
 
   /** A message or preview frame for a chat's viewers. */
   void control(String chatId, OutFrame frame, String cardId, long cardVersion) {
-    context.runOnContext(v -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> viewer.offerControl(frame, cardId, cardVersion)));
+    context.runOnContext(
+        v ->
+            byChat
+                .getOrDefault(chatId, Set.of())
+                .forEach(viewer -> viewer.offerControl(frame, cardId, cardVersion)));
   }
 
   /** A snapshot every viewer of the chat is sent (the hub lost track of the card's frames). */
   void snapshotForAll(String chatId, String cardId, long version, OutFrame frame) {
-    context.runOnContext(v -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> viewer.snapshot(cardId, version, frame)));
+    context.runOnContext(
+        v ->
+            byChat
+                .getOrDefault(chatId, Set.of())
+                .forEach(viewer -> viewer.snapshot(cardId, version, frame)));
   }
 
   void toast(String openId, String chatId, OutFrame frame) {
-    context.runOnContext(v -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> {
-      if (viewer.openId().equals(openId)) {
-        viewer.offerControl(frame, null, 0);
-      }
-    }));
+    context.runOnContext(
+        v ->
+            byChat
+                .getOrDefault(chatId, Set.of())
+                .forEach(
+                    viewer -> {
+                      if (viewer.openId().equals(openId)) {
+                        viewer.offerControl(frame, null, 0);
+                      }
+                    }));
   }
 
   java.util.concurrent.CompletableFuture<Void> closeAll(short code, String reason) {
-    java.util.concurrent.CompletableFuture<Void> closing = new java.util.concurrent.CompletableFuture<>();
-    context.runOnContext(v -> {
-      new ArrayList<>(connections.keySet()).forEach(c -> c.close(code, reason));
-      closing.complete(null);
-    });
+    java.util.concurrent.CompletableFuture<Void> closing =
+        new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(
+        v -> {
+          new ArrayList<>(connections.keySet()).forEach(c -> c.close(code, reason));
+          closing.complete(null);
+        });
     return closing;
   }
 
   /** The resume windows of these cards (card → chat) were dropped. */
   void cardsWentQuiet(Map<String, String> cards) {
-    context.runOnContext(v -> cards.forEach((cardId, chatId) -> byChat.getOrDefault(chatId, Set.of()).forEach(viewer -> viewer.cardWentQuiet(cardId))));
+    context.runOnContext(
+        v ->
+            cards.forEach(
+                (cardId, chatId) ->
+                    byChat
+                        .getOrDefault(chatId, Set.of())
+                        .forEach(viewer -> viewer.cardWentQuiet(cardId))));
   }
 
-  // --- sockets (on this context) ------------------------------------------------------------------------------------
+  // --- sockets (on this context)
+  // ------------------------------------------------------------------------------------
 
   /** Takes over a socket on this shard's loop, before it delivers anything. */
   void open(ServerWebSocket ws, Channel channel, String openId, Set<String> chatIds) {
-    boolean sharedDeflate = compression == ServerConfig.WsCompression.SHARED && NettySocket.negotiatedDeflate(channel);
+    boolean sharedDeflate =
+        compression == ServerConfig.WsCompression.SHARED && NettySocket.negotiatedDeflate(channel);
     NettySocket socket =
-        new NettySocket(vertx, ws, channel, sharedDeflate, ViewerHub.WRITE_QUEUE_BYTES, liveness.closeTimeout().toMillis(), stats);
-    ViewerConnection connection = new ViewerConnection(openId, chatIds, socket, this::requestSnapshot, stats);
+        new NettySocket(
+            vertx,
+            ws,
+            channel,
+            sharedDeflate,
+            ViewerHub.WRITE_QUEUE_BYTES,
+            liveness.closeTimeout().toMillis(),
+            stats);
+    ViewerConnection connection =
+        new ViewerConnection(openId, chatIds, socket, this::requestSnapshot, stats);
     Heartbeat heartbeat = new Heartbeat(socket, clock.millis());
     socket.drainHandler(() -> context.runOnContext(v -> connection.drained()));
-    ws.textMessageHandler(text -> {
-      heard(heartbeat);
-      received(connection, text);
-    });
+    ws.textMessageHandler(
+        text -> {
+          heard(heartbeat);
+          received(connection, text);
+        });
     ws.pongHandler(data -> heard(heartbeat));
     ws.closeHandler(v -> unregister(connection));
     ws.exceptionHandler(e -> LOG.debug("viewer socket of {} failed: {}", openId, e.toString()));
@@ -157,7 +197,10 @@ final class ViewerShard {
     connections.put(connection, heartbeat);
     open.incrementAndGet();
     hub.watching(connection.chatIds(), 1);
-    connection.chatIds().forEach(chatId -> byChat.computeIfAbsent(chatId, k -> new LinkedHashSet<>()).add(connection));
+    connection
+        .chatIds()
+        .forEach(
+            chatId -> byChat.computeIfAbsent(chatId, k -> new LinkedHashSet<>()).add(connection));
     stats.connectionOpened(heartbeat.socket.sharedDeflate());
     connection.writeDirect(OutFrame.of(Frames.hello(connection.openId())));
   }
@@ -185,22 +228,28 @@ final class ViewerShard {
     }
     connection.markResumed();
     resume.get().forEach((cardId, version) -> resume(connection, cardId, version, false));
-    // This node may lack versions another node acknowledged and never broadcast (it died in between); the refresh
-    // hands whatever it finds to the hub as ordinary committed events, i.e. as card frames after the answer.
+    // This node may lack versions another node acknowledged and never broadcast (it died in
+    // between); the refresh
+    // hands whatever it finds to the hub as ordinary committed events, i.e. as card frames after
+    // the answer.
     hub.runtime().refresh(resume.get().keySet());
   }
 
   /**
-   * @param refreshed whether the card was just brought up to what the store holds, because the page held a newer
-   *     version than this node knew (the node that served the page died before telling the others of it)
+   * @param refreshed whether the card was just brought up to what the store holds, because the page
+   *     held a newer version than this node knew (the node that served the page died before telling
+   *     the others of it)
    */
-  private void resume(ViewerConnection connection, String cardId, long heldVersion, boolean refreshed) {
+  private void resume(
+      ViewerConnection connection, String cardId, long heldVersion, boolean refreshed) {
     CardWindow window = hub.windows().get(cardId);
     if (window != null && connection.canSee(window.chatId())) {
       Optional<List<CardWindow.Entry>> missing = window.after(heldVersion);
       if (missing.isPresent()) {
         connection.resumeFrom(cardId, heldVersion);
-        missing.get().forEach(entry -> connection.offerCard(cardId, entry.version(), entry.frame()));
+        missing
+            .get()
+            .forEach(entry -> connection.offerCard(cardId, entry.version(), entry.frame()));
         return;
       }
     }
@@ -215,13 +264,23 @@ final class ViewerShard {
           } else if (facts.version() == heldVersion) {
             connection.resumeFrom(cardId, heldVersion);
           } else if (facts.version() < heldVersion && !refreshed) {
-            // The page holds what this node has not heard of yet: read it, then answer. Meanwhile the page's version
-            // counts as written, so the events the refresh hands on are not sent to it a second time.
+            // The page holds what this node has not heard of yet: read it, then answer. Meanwhile
+            // the page's version
+            // counts as written, so the events the refresh hands on are not sent to it a second
+            // time.
             connection.resumeFrom(cardId, heldVersion);
-            hub.runtime().refresh(cardId).whenComplete((v, e) -> context.runOnContext(x -> resume(connection, cardId, heldVersion, true)));
+            hub.runtime()
+                .refresh(cardId)
+                .whenComplete(
+                    (v, e) ->
+                        context.runOnContext(x -> resume(connection, cardId, heldVersion, true)));
           } else {
-            connection.forget(cardId); // the page's version may even be ahead (data reset): the snapshot wins
-            connection.snapshot(cardId, facts.version(), OutFrame.card(Frames.snapshot(view), cardId, facts.version()));
+            connection.forget(
+                cardId); // the page's version may even be ahead (data reset): the snapshot wins
+            connection.snapshot(
+                cardId,
+                facts.version(),
+                OutFrame.card(Frames.snapshot(view), cardId, facts.version()));
             hub.watch(facts);
           }
         },
@@ -236,7 +295,10 @@ final class ViewerShard {
         (CardHandle handle) -> {
           CardView view = hub.views().read(handle);
           if (connection.canSee(view.facts().chatId())) {
-            connection.snapshot(cardId, view.facts().version(), OutFrame.card(Frames.snapshot(view), cardId, view.facts().version()));
+            connection.snapshot(
+                cardId,
+                view.facts().version(),
+                OutFrame.card(Frames.snapshot(view), cardId, view.facts().version()));
             hub.watch(view.facts());
           } else {
             connection.forget(cardId);
@@ -253,7 +315,8 @@ final class ViewerShard {
       Heartbeat heartbeat = entry.getValue();
       if (heartbeat.pingedAt != 0 && now - heartbeat.pingedAt >= interval) {
         stats.unresponsiveDropped();
-        heartbeat.socket.abort(); // nothing heard for two intervals: a close handshake would go unanswered too
+        heartbeat.socket
+            .abort(); // nothing heard for two intervals: a close handshake would go unanswered too
         continue;
       }
       if (heartbeat.pingedAt == 0 && now - heartbeat.heardAt >= interval) {

@@ -2,7 +2,10 @@ package io.opencardkit.server.web;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the browser push, updated from every event loop and readable from any thread (tests, metrics). */
+/**
+ * Counters of the browser push, updated from every event loop and readable from any thread (tests,
+ * metrics).
+ */
 public final class ViewerStats {
   private final LongAdder deltasSkipped = new LongAdder();
   private final LongAdder snapshotsSent = new LongAdder();
@@ -31,17 +34,25 @@ public final class ViewerStats {
     return slowClientsClosed.sum();
   }
 
-  /** Sockets closed because nothing was heard from them, not even a pong, within the liveness timeout. */
+  /**
+   * Sockets closed because nothing was heard from them, not even a pong, within the liveness
+   * timeout.
+   */
   public long unresponsiveClosed() {
     return unresponsiveClosed.sum();
   }
 
-  /** Sockets dropped with a TCP reset (a close the peer did not complete in time, or an unresponsive peer). */
+  /**
+   * Sockets dropped with a TCP reset (a close the peer did not complete in time, or an unresponsive
+   * peer).
+   */
   public long socketsAborted() {
     return socketsAborted.sum();
   }
 
-  /** Payload bytes of frames whose write completed (after compression, without WebSocket headers). */
+  /**
+   * Payload bytes of frames whose write completed (after compression, without WebSocket headers).
+   */
   public long bytesWritten() {
     return bytesWritten.sum();
   }
@@ -61,7 +72,10 @@ public final class ViewerStats {
     return pingsAnswered.sum();
   }
 
-  /** Open viewer sockets that are sent the shared compressed bytes (permessage-deflate without context takeover). */
+  /**
+   * Open viewer sockets that are sent the shared compressed bytes (permessage-deflate without
+   * context takeover).
+   */
   public long sharedDeflateConnections() {
     return sharedDeflateConnections.sum();
   }

@@ -16,9 +16,9 @@ import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.Chat;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.directory.User;
-import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.http.StrictText;
 import io.opencardkit.server.http.WebSocketHandshakes;
+import io.opencardkit.server.im.MessageService;
 import io.opencardkit.server.signin.WebSignIn;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -37,8 +37,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The web chat's HTTP API under {@code /web/api} and the WebSocket upgrade at {@code /web/ws} (docs/web-protocol.md).
- * Handlers never block: store reads run on the blocking executor, answers go back to the request's context.
+ * The web chat's HTTP API under {@code /web/api} and the WebSocket upgrade at {@code /web/ws}
+ * (docs/web-protocol.md). Handlers never block: store reads run on the blocking executor, answers
+ * go back to the request's context.
  */
 final class WebApi {
   private static final long MAX_BODY_BYTES = 256 * 1024;
@@ -46,7 +47,16 @@ final class WebApi {
   private static final int MAX_PAGE = 200;
   private static final String VIEWER = "okc.viewer";
   private static final Set<String> ACTION_FIELDS =
-      Set.of("tag", "element_id", "name", "value", "option", "options", "form_value", "input_value", "checked");
+      Set.of(
+          "tag",
+          "element_id",
+          "name",
+          "value",
+          "option",
+          "options",
+          "form_value",
+          "input_value",
+          "checked");
 
   private final ViewerAuth auth;
   private final Supplier<Directory> directory;
@@ -65,9 +75,21 @@ final class WebApi {
   private final MessageRate messageRate;
 
   WebApi(
-      ViewerAuth auth, Supplier<Directory> directory, CardStore store, CardRuntime runtime, MessageService messages,
-      MessageViews views, ViewerHub hub, InteractionLog interactions, CardActions cardActions, CardRefusals refusals,
-      Executor blocking, Clock clock, long streamingTimeoutMillis, WebSignIn signIn, MessageRate messageRate) {
+      ViewerAuth auth,
+      Supplier<Directory> directory,
+      CardStore store,
+      CardRuntime runtime,
+      MessageService messages,
+      MessageViews views,
+      ViewerHub hub,
+      InteractionLog interactions,
+      CardActions cardActions,
+      CardRefusals refusals,
+      Executor blocking,
+      Clock clock,
+      long streamingTimeoutMillis,
+      WebSignIn signIn,
+      MessageRate messageRate) {
     this.auth = auth;
     this.directory = directory;
     this.store = store;
@@ -86,7 +108,9 @@ final class WebApi {
   }
 
   void mount(Router router) {
-    router.route("/web/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router
+        .route("/web/api/*")
+        .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.route("/web/api/*").handler(this::identify);
     router.get("/web/ws").handler(this::identify);
     router.get("/web/api/config").handler(ctx -> guarded(ctx, this::config));
@@ -96,7 +120,9 @@ final class WebApi {
     router.get("/web/api/chats/:chat_id/messages").handler(ctx -> guarded(ctx, this::history));
     router.post("/web/api/chats/:chat_id/messages").handler(ctx -> guarded(ctx, this::post));
     router.post("/web/api/messages/:message_id/actions").handler(ctx -> guarded(ctx, this::action));
-    router.post("/web/api/messages/:message_id/forward").handler(ctx -> guarded(ctx, this::forward));
+    router
+        .post("/web/api/messages/:message_id/forward")
+        .handler(ctx -> guarded(ctx, this::forward));
     router.get("/web/api/cards/:card_id/inspector").handler(ctx -> guarded(ctx, this::inspector));
     router.get("/web/ws").handler(ctx -> guarded(ctx, this::socket));
   }
@@ -114,8 +140,9 @@ final class WebApi {
   }
 
   /**
-   * Finds out who sent the request (for the production modes that may read the store) and records it for
-   * {@link #viewer}; a request nobody signed is refused there, so that the endpoints open to all still answer.
+   * Finds out who sent the request (for the production modes that may read the store) and records
+   * it for {@link #viewer}; a request nobody signed is refused there, so that the endpoints open to
+   * all still answer.
    */
   private void identify(RoutingContext ctx) {
     CompletableFuture<ViewerAuth.Viewer> found = auth.identify(ctx);
@@ -124,22 +151,29 @@ final class WebApi {
       ctx.next();
       return;
     }
-    // A WebSocket handshake must be upgraded before its (empty) request is read to its end: hold it meanwhile.
+    // A WebSocket handshake must be upgraded before its (empty) request is read to its end: hold it
+    // meanwhile.
     boolean upgrade = "/web/ws".equals(ctx.request().path());
     if (upgrade) {
       ctx.request().pause();
     }
     Context context = ctx.vertx().getOrCreateContext();
-    found.whenComplete((viewer, failure) -> context.runOnContext(v -> {
-      ctx.put(VIEWER, found);
-      ctx.next();
-      if (upgrade && ctx.response().ended()) {
-        ctx.request().resume(); // refused, answered: let it end
-      }
-    }));
+    found.whenComplete(
+        (viewer, failure) ->
+            context.runOnContext(
+                v -> {
+                  ctx.put(VIEWER, found);
+                  ctx.next();
+                  if (upgrade && ctx.response().ended()) {
+                    ctx.request().resume(); // refused, answered: let it end
+                  }
+                }));
   }
 
-  /** The viewer {@link #identify} found for the request (401 when nobody signed it); other APIs under /web/api use it too. */
+  /**
+   * The viewer {@link #identify} found for the request (401 when nobody signed it); other APIs
+   * under /web/api use it too.
+   */
   static ViewerAuth.Viewer signedIn(RoutingContext ctx) {
     CompletableFuture<ViewerAuth.Viewer> found = ctx.get(VIEWER);
     if (found == null) {
@@ -160,7 +194,8 @@ final class WebApi {
     return CompletableFuture.supplyAsync(work, blocking);
   }
 
-  // --- session -----------------------------------------------------------------------------------------------------
+  // --- session
+  // -----------------------------------------------------------------------------------------------------
 
   private void session(RoutingContext ctx) {
     User user = viewer(ctx);
@@ -174,7 +209,10 @@ final class WebApi {
 
   /** How the page signs people in, before anyone is signed in. */
   private void config(RoutingContext ctx) {
-    ObjectNode answer = Json.object().put("sign_in", auth.signInName()).put("insecure_dev_login", auth.insecureDevLogin());
+    ObjectNode answer =
+        Json.object()
+            .put("sign_in", auth.signInName())
+            .put("insecure_dev_login", auth.insecureDevLogin());
     WebReplies.send(ctx, 200, Json.write(answer));
   }
 
@@ -183,11 +221,15 @@ final class WebApi {
       throw WebError.of(403, "the user list is offered in development mode only");
     }
     ArrayNode users = Json.MAPPER.createArrayNode();
-    directory.get().users().forEach(u -> users.addObject().put("open_id", u.openId()).put("name", u.name()));
+    directory
+        .get()
+        .users()
+        .forEach(u -> users.addObject().put("open_id", u.openId()).put("name", u.name()));
     WebReplies.send(ctx, 200, Json.write(users));
   }
 
-  // --- chats and messages ------------------------------------------------------------------------------------------
+  // --- chats and messages
+  // ------------------------------------------------------------------------------------------
 
   private void chats(RoutingContext ctx) {
     User user = viewer(ctx);
@@ -200,18 +242,32 @@ final class WebApi {
     Directory dir = directory.get();
     List<ChatEntry> entries = new ArrayList<>();
     for (Chat chat : dir.chatsOf(user.openId())) {
-      List<MessageRecord> newest = store.messagesOfChat(chat.chatId(), 0, Long.MAX_VALUE, false, 0, 1);
+      List<MessageRecord> newest =
+          store.messagesOfChat(chat.chatId(), 0, Long.MAX_VALUE, false, 0, 1);
       entries.add(new ChatEntry(chat, newest.isEmpty() ? null : rendered(newest.get(0))));
     }
-    // Most recent activity first; chats without messages keep the directory's order after them (the sort is stable).
-    entries.sort(Comparator.comparingLong((ChatEntry e) -> e.last() == null ? Long.MIN_VALUE : e.last().createTime()).reversed());
+    // Most recent activity first; chats without messages keep the directory's order after them (the
+    // sort is stable).
+    entries.sort(
+        Comparator.comparingLong(
+                (ChatEntry e) -> e.last() == null ? Long.MIN_VALUE : e.last().createTime())
+            .reversed());
     ArrayNode array = Json.MAPPER.createArrayNode();
     for (ChatEntry entry : entries) {
       Chat chat = entry.chat();
-      ObjectNode node = array.addObject().put("chat_id", chat.chatId()).put("name", chat.name()).put("type", chat.type());
+      ObjectNode node =
+          array
+              .addObject()
+              .put("chat_id", chat.chatId())
+              .put("name", chat.name())
+              .put("type", chat.type());
       ArrayNode members = node.putArray("members");
       for (String id : chat.members()) {
-        members.addObject().put("id", id).put("name", dir.nameOf(id).orElse(id)).put("kind", dir.user(id).isPresent() ? "user" : "bot");
+        members
+            .addObject()
+            .put("id", id)
+            .put("name", dir.nameOf(id).orElse(id))
+            .put("kind", dir.user(id).isPresent() ? "user" : "bot");
       }
       node.set("last_message", entry.last() == null ? null : Frames.messageNode(entry.last()));
     }
@@ -226,7 +282,9 @@ final class WebApi {
         ctx,
         offLoop(
             () -> {
-              List<MessageRecord> newest = new ArrayList<>(store.messagesOfChat(chat.chatId(), 0, Long.MAX_VALUE, false, 0, limit));
+              List<MessageRecord> newest =
+                  new ArrayList<>(
+                      store.messagesOfChat(chat.chatId(), 0, Long.MAX_VALUE, false, 0, limit));
               Collections.reverse(newest);
               List<MessageView> list = views.renderBlocking(newest);
               list.forEach(this::watchDeadline);
@@ -234,7 +292,10 @@ final class WebApi {
             }));
   }
 
-  /** Renders a message (blocking) and tells the hub about streaming cards, whose preview changes on time. */
+  /**
+   * Renders a message (blocking) and tells the hub about streaming cards, whose preview changes on
+   * time.
+   */
   private MessageView rendered(MessageRecord record) {
     return watchDeadline(views.renderBlocking(record));
   }
@@ -255,22 +316,26 @@ final class WebApi {
     }
     requireRate(ctx, user, chat);
     ComposedMessage composed = ComposedMessage.of(text.asText());
-    CompletableFuture<MessageRecord> sent = messages.sendAsUser(user.openId(), chat.chatId(), composed.msgType(), composed.content());
-    WebReplies.reply(ctx, sent.thenApply(record -> Json.write(Frames.messageNode(views.of(record, null)))));
+    CompletableFuture<MessageRecord> sent =
+        messages.sendAsUser(user.openId(), chat.chatId(), composed.msgType(), composed.content());
+    WebReplies.reply(
+        ctx, sent.thenApply(record -> Json.write(Frames.messageNode(views.of(record, null)))));
   }
 
-  // --- interactions and forwarding ---------------------------------------------------------------------------------
+  // --- interactions and forwarding
+  // ---------------------------------------------------------------------------------
 
   private void action(RoutingContext ctx) {
     User user = viewer(ctx);
     String messageId = ctx.pathParam("message_id");
     ObjectNode body = body(ctx);
     ObjectNode action = Json.object();
-    ACTION_FIELDS.forEach(field -> {
-      if (body.has(field)) {
-        action.set(field, body.get(field));
-      }
-    });
+    ACTION_FIELDS.forEach(
+        field -> {
+          if (body.has(field)) {
+            action.set(field, body.get(field));
+          }
+        });
     if (!action.path("tag").isTextual()) {
       throw WebError.of(400, "tag is required");
     }
@@ -281,15 +346,24 @@ final class WebApi {
                   if (!"interactive".equals(record.msgType())) {
                     throw WebError.of(400, "message " + messageId + " is not a card");
                   }
-                  InteractionLog.Interaction recorded = interactions.record(user.openId(), messageId, record.chatId(), record.cardId(), action);
+                  InteractionLog.Interaction recorded =
+                      interactions.record(
+                          user.openId(), messageId, record.chatId(), record.cardId(), action);
                   return cardActions
                       .deliver(record, user.openId(), action)
                       .thenApply(
                           outcome -> {
                             for (Toast toast : outcome.toasts()) {
-                              hub.toast(user.openId(), record.chatId(), Frames.toast(record.chatId(), messageId, toast.type(), toast.content()));
+                              hub.toast(
+                                  user.openId(),
+                                  record.chatId(),
+                                  Frames.toast(
+                                      record.chatId(), messageId, toast.type(), toast.content()));
                             }
-                            return Json.object().put("action_id", recorded.actionId()).put("recorded", true).put("delivered", outcome.delivered());
+                            return Json.object()
+                                .put("action_id", recorded.actionId())
+                                .put("recorded", true)
+                                .put("delivered", outcome.delivered());
                           });
                 })
             .thenCompose(f -> f);
@@ -307,14 +381,20 @@ final class WebApi {
     requireRate(ctx, user, targetChat);
     CompletableFuture<String> forwarded =
         offLoop(() -> copyOf(visibleMessage(user, messageId)))
-            .thenCompose(copy -> messages.sendAsUser(user.openId(), targetChat.chatId(), copy.msgType(), copy.content()))
+            .thenCompose(
+                copy ->
+                    messages.sendAsUser(
+                        user.openId(), targetChat.chatId(), copy.msgType(), copy.content()))
             .thenApply(record -> Json.write(Frames.messageNode(views.of(record, null))));
     WebReplies.reply(ctx, forwarded);
   }
 
   private record Copy(String msgType, String content) {}
 
-  /** What a forward posts: a card entity becomes an inline copy of its current JSON (an entity is sent once). */
+  /**
+   * What a forward posts: a card entity becomes an inline copy of its current JSON (an entity is
+   * sent once).
+   */
   private Copy copyOf(MessageRecord source) {
     if (source.cardId() == null) {
       if ("interactive".equals(source.msgType())) {
@@ -322,11 +402,17 @@ final class WebApi {
       }
       return new Copy(source.msgType(), source.content());
     }
-    CardHandle handle = runtime.findCurrentBlocking(source.cardId()).orElseThrow(() -> WebError.of(404, "the card of " + source.messageId() + " is gone"));
+    CardHandle handle =
+        runtime
+            .findCurrentBlocking(source.cardId())
+            .orElseThrow(() -> WebError.of(404, "the card of " + source.messageId() + " is gone"));
     synchronized (handle) {
       CardState state = handle.state();
       if (state.isStreaming(clock.millis(), streamingTimeoutMillis)) {
-        throw new WebError(409, WebError.STREAMING_NOT_FORWARDABLE, "a card in streaming mode cannot be forwarded");
+        throw new WebError(
+            409,
+            WebError.STREAMING_NOT_FORWARDABLE,
+            "a card in streaming mode cannot be forwarded");
       }
       requireForwardable(state.card());
       return new Copy("interactive", Json.write(state.card()));
@@ -335,12 +421,14 @@ final class WebApi {
 
   private static void requireForwardable(JsonNode card) {
     if (card != null && !card.path("config").path("enable_forward").asBoolean(true)) {
-      throw WebError.of(403, "this card does not allow forwarding (config.enable_forward is false)");
+      throw WebError.of(
+          403, "this card does not allow forwarding (config.enable_forward is false)");
     }
   }
 
   private MessageRecord visibleMessage(User user, String messageId) {
-    MessageRecord record = store.message(messageId).orElseThrow(() -> WebError.of(404, "no message " + messageId));
+    MessageRecord record =
+        store.message(messageId).orElseThrow(() -> WebError.of(404, "no message " + messageId));
     auth.requireMember(user, record.chatId());
     if (record.recalled()) {
       throw WebError.of(404, "message " + messageId + " was recalled");
@@ -348,7 +436,8 @@ final class WebApi {
     return record;
   }
 
-  // --- inspector ---------------------------------------------------------------------------------------------------
+  // --- inspector
+  // ---------------------------------------------------------------------------------------------------
 
   private void inspector(RoutingContext ctx) {
     User user = viewer(ctx);
@@ -357,7 +446,10 @@ final class WebApi {
         ctx,
         offLoop(
             () -> {
-              CardHandle handle = runtime.findCurrentBlocking(cardId).orElseThrow(() -> WebError.of(404, "no card " + cardId));
+              CardHandle handle =
+                  runtime
+                      .findCurrentBlocking(cardId)
+                      .orElseThrow(() -> WebError.of(404, "no card " + cardId));
               ObjectNode state;
               synchronized (handle) {
                 state = Inspector.state(handle.state(), clock.millis(), streamingTimeoutMillis);
@@ -367,12 +459,15 @@ final class WebApi {
               }
               auth.requireMember(user, state.get("chat_id").asText());
               long version = state.get("version").asLong();
-              List<CardEvent> events = store.events(cardId, Math.max(0, version - Inspector.MAX_EVENTS), Inspector.MAX_EVENTS);
+              List<CardEvent> events =
+                  store.events(
+                      cardId, Math.max(0, version - Inspector.MAX_EVENTS), Inspector.MAX_EVENTS);
               return Inspector.answer(state, events, refusals.viewsOf(cardId));
             }));
   }
 
-  // --- WebSocket ---------------------------------------------------------------------------------------------------
+  // --- WebSocket
+  // ---------------------------------------------------------------------------------------------------
 
   private void socket(RoutingContext ctx) {
     ViewerAuth.Viewer viewer = signedIn(ctx);
@@ -380,30 +475,52 @@ final class WebApi {
     if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
       throw WebError.of(400, "/web/ws is a WebSocket");
     }
-    String malformed = WebSocketHandshakes.problem(ctx.request()); // Vert.x would answer it with an empty 400
+    String malformed =
+        WebSocketHandshakes.problem(ctx.request()); // Vert.x would answer it with an empty 400
     if (malformed != null) {
       throw new WebError(400, ErrorCode.INVALID_PARAMETER.code(), malformed);
     }
     io.netty.channel.Channel channel = NettySocket.channelOf(ctx.request());
-    ctx.request().toWebSocket().onSuccess(ws -> {
-      signIn.track(ws, viewer.session()); // closed when the session ends
-      hub.open(ws, channel, viewer.user().openId());
-    }).onFailure(e -> // a handshake Vert.x cannot complete is the client's fault, not ours
-        WebReplies.fail(ctx, new WebError(400, ErrorCode.INVALID_PARAMETER.code(), "not a valid WebSocket handshake: " + e.getMessage())));
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(
+            ws -> {
+              signIn.track(ws, viewer.session()); // closed when the session ends
+              hub.open(ws, channel, viewer.user().openId());
+            })
+        .onFailure(
+            e -> // a handshake Vert.x cannot complete is the client's fault, not ours
+            WebReplies.fail(
+                    ctx,
+                    new WebError(
+                        400,
+                        ErrorCode.INVALID_PARAMETER.code(),
+                        "not a valid WebSocket handshake: " + e.getMessage())));
   }
 
-  /** Refuses a message beyond the person's allowance in the chat (Feishu's 5 per second by default). */
+  /**
+   * Refuses a message beyond the person's allowance in the chat (Feishu's 5 per second by default).
+   */
   private void requireRate(RoutingContext ctx, User user, Chat chat) {
     long waitMillis = messageRate.tryAcquire(user.openId(), chat.chatId());
     if (waitMillis > 0) {
       long seconds = Math.max(1, (waitMillis + 999) / 1000);
-      ctx.response().putHeader("Retry-After", Long.toString(seconds)).putHeader("x-ogw-ratelimit-reset", Long.toString(seconds));
-      throw new WebError(429, ErrorCode.RATE_LIMITED.code(), "too many messages: at most " + messageRate.perSecond()
-          + " per second in one chat; try again in " + waitMillis + " ms");
+      ctx.response()
+          .putHeader("Retry-After", Long.toString(seconds))
+          .putHeader("x-ogw-ratelimit-reset", Long.toString(seconds));
+      throw new WebError(
+          429,
+          ErrorCode.RATE_LIMITED.code(),
+          "too many messages: at most "
+              + messageRate.perSecond()
+              + " per second in one chat; try again in "
+              + waitMillis
+              + " ms");
     }
   }
 
-  // --- helpers -----------------------------------------------------------------------------------------------------
+  // --- helpers
+  // -----------------------------------------------------------------------------------------------------
 
   static ObjectNode body(RoutingContext ctx) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();

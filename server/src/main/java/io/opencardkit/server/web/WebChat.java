@@ -14,8 +14,9 @@ import io.vertx.ext.web.Router;
 import java.util.concurrent.Executor;
 
 /**
- * The browser side of OpenCardKit: the page, its HTTP API, and the WebSocket push of card events and messages
- * (docs/web-protocol.md). Built once per server; listens to the card runtime and the message service.
+ * The browser side of OpenCardKit: the page, its HTTP API, and the WebSocket push of card events
+ * and messages (docs/web-protocol.md). Built once per server; listens to the card runtime and the
+ * message service.
  */
 public final class WebChat {
   private final ViewerHub hub;
@@ -27,32 +28,65 @@ public final class WebChat {
   private final WebImages images;
 
   /**
-   * Wires the web chat to the server's parts and starts listening to committed events, messages and reactions.
+   * Wires the web chat to the server's parts and starts listening to committed events, messages and
+   * reactions.
    *
    * @param cardActions where users' interactions with cards go (the bots' callbacks)
    */
   public WebChat(
-      Vertx vertx, ServerConfig config, DirectoryHolder directory, CardStore store, CardRuntime runtime,
-      MessageService messages, Reactions reactions, CardActions cardActions, Executor blocking) {
+      Vertx vertx,
+      ServerConfig config,
+      DirectoryHolder directory,
+      CardStore store,
+      CardRuntime runtime,
+      MessageService messages,
+      Reactions reactions,
+      CardActions cardActions,
+      Executor blocking) {
     long timeout = config.streamingTimeout().toMillis();
     MessageViews views = new MessageViews(directory, runtime, config.clock(), timeout, reactions);
-    ViewerHub.Liveness liveness = new ViewerHub.Liveness(config.serving().wsPingInterval(), config.serving().wsCloseTimeout());
-    this.hub = new ViewerHub(vertx, config.clock(), config.streamingTimeout(), directory, runtime, views, liveness, config.serving().wsCompression());
+    ViewerHub.Liveness liveness =
+        new ViewerHub.Liveness(
+            config.serving().wsPingInterval(), config.serving().wsCloseTimeout());
+    this.hub =
+        new ViewerHub(
+            vertx,
+            config.clock(),
+            config.streamingTimeout(),
+            directory,
+            runtime,
+            views,
+            liveness,
+            config.serving().wsCompression());
     this.refusals = new CardRefusals(config.clock());
     this.signIn = new WebSignIn(vertx, config, directory, store, blocking);
     ViewerAuth auth = new ViewerAuth(config.webAuth(), directory, signIn);
     this.api =
         new WebApi(
-            auth, directory, store, runtime, messages, views, hub,
-            new InteractionLog(config.clock()), cardActions, refusals, blocking, config.clock(), timeout, signIn,
+            auth,
+            directory,
+            store,
+            runtime,
+            messages,
+            views,
+            hub,
+            new InteractionLog(config.clock()),
+            cardActions,
+            refusals,
+            blocking,
+            config.clock(),
+            timeout,
+            signIn,
             new MessageRate(config.access().messagesPerSecond(), config.clock()));
     this.readMarks = new ReadMarks(store);
     this.unreadApi = new UnreadApi(auth, directory, store, readMarks, blocking);
     this.images = new WebImages(store, blocking);
-    readMarks.addListener(mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
+    readMarks.addListener(
+        mark -> hub.toViewer(mark.openId(), mark.chatId(), ReadMarks.frame(mark)));
     runtime.addListener(hub::cardEventsCommitted);
     messages.addListener(hub::messageCommitted);
-    reactions.addListener(hub::messageCommitted); // the page replaces the message, now with its reactions
+    reactions.addListener(
+        hub::messageCommitted); // the page replaces the message, now with its reactions
   }
 
   /** The viewers' frames this node ships to the other nodes of a cluster and takes from them. */
@@ -60,12 +94,18 @@ public final class WebChat {
     return hub.exchange();
   }
 
-  /** Mount right after the front door: lets the CardKit API report refusals per card to the inspector. */
+  /**
+   * Mount right after the front door: lets the CardKit API report refusals per card to the
+   * inspector.
+   */
   public void mountBeforeApis(Router router) {
-    router.route("/open-apis/*").handler(ctx -> {
-      ctx.put(Responder.REFUSAL_LISTENER, refusals);
-      ctx.next();
-    });
+    router
+        .route("/open-apis/*")
+        .handler(
+            ctx -> {
+              ctx.put(Responder.REFUSAL_LISTENER, refusals);
+              ctx.next();
+            });
     StaticPages.mountHeaders(router);
   }
 
@@ -80,31 +120,36 @@ public final class WebChat {
   }
 
   /**
-   * Asks every page connected to this node to reconnect and reload (after the cluster bus lost messages: the pages
-   * then catch up with what other nodes committed meanwhile).
+   * Asks every page connected to this node to reconnect and reload (after the cluster bus lost
+   * messages: the pages then catch up with what other nodes committed meanwhile).
    */
   public void reloadViewers() {
     hub.reloadAll("catching up after an interruption: reload over HTTP");
   }
 
   /**
-   * Readies a new HTTP connection of the server for the web chat's WebSockets (call from the HTTP servers' connection
-   * handler): with shared compression, permessage-deflate is negotiated without context takeover.
+   * Readies a new HTTP connection of the server for the web chat's WebSockets (call from the HTTP
+   * servers' connection handler): with shared compression, permessage-deflate is negotiated without
+   * context takeover.
    */
-  public static void prepareConnection(io.vertx.core.http.HttpConnection connection, ServerConfig.WsCompression compression) {
+  public static void prepareConnection(
+      io.vertx.core.http.HttpConnection connection, ServerConfig.WsCompression compression) {
     if (compression == ServerConfig.WsCompression.SHARED) {
       NoContextDeflate.install(connection, FrameDeflater.LEVEL);
     }
   }
 
-  /** Open viewer sockets per event loop thread that has served any (operators' view of how the load spreads). */
+  /**
+   * Open viewer sockets per event loop thread that has served any (operators' view of how the load
+   * spreads).
+   */
   public java.util.Map<String, Integer> viewersPerLoop() {
     return hub.connectionsPerLoop();
   }
 
   /**
-   * A key/value entry another node of the cluster stored: the sign-in's session key and sign-outs, and users' read
-   * marks (see {@link ReadMarks}); other keys are ignored. Call off the event loop.
+   * A key/value entry another node of the cluster stored: the sign-in's session key and sign-outs,
+   * and users' read marks (see {@link ReadMarks}); other keys are ignored. Call off the event loop.
    */
   public void metaChangedElsewhere(String key, String value) {
     if (key.startsWith(ReadMarks.META_PREFIX)) {
@@ -120,8 +165,8 @@ public final class WebChat {
   }
 
   /**
-   * The node is stopping: closes every viewer's socket with 1001 so that the pages reconnect at once, elsewhere.
-   * Completes once every close was started.
+   * The node is stopping: closes every viewer's socket with 1001 so that the pages reconnect at
+   * once, elsewhere. Completes once every close was started.
    */
   public java.util.concurrent.CompletableFuture<Void> goingAway() {
     return hub.goingAway();

@@ -1,8 +1,8 @@
 package io.opencardkit.server.web;
 
 /**
- * An expected refusal of the web API, answered as {@code {"code":…,"msg":…}} with an HTTP status. No stack trace: it
- * is an outcome, not a bug.
+ * An expected refusal of the web API, answered as {@code {"code":…,"msg":…}} with an HTTP status.
+ * No stack trace: it is an outcome, not a bug.
  */
 final class WebError extends RuntimeException {
   /** The protocol's code for forwarding a card while it streams (docs/web-protocol.md). */

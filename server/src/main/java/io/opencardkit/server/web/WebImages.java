@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * {@code GET /web/api/images/:image_key}: an image bots uploaded, for the page's {@code img} elements, markdown images
- * and image messages. Signed-in viewers only, as every web API; the key itself (128 random bits) is what shows one
- * image, the way a Feishu image key works in any chat its bot sends it to. Unknown keys are 404, and the page keeps
- * its labelled placeholder.
+ * {@code GET /web/api/images/:image_key}: an image bots uploaded, for the page's {@code img}
+ * elements, markdown images and image messages. Signed-in viewers only, as every web API; the key
+ * itself (128 random bits) is what shows one image, the way a Feishu image key works in any chat
+ * its bot sends it to. Unknown keys are 404, and the page keeps its labelled placeholder.
  */
 final class WebImages {
   private final CardStore store;
@@ -34,13 +34,17 @@ final class WebImages {
     WebApi.signedIn(ctx);
     String key = ctx.pathParam("image_key");
     Context context = ctx.vertx().getOrCreateContext();
-    CompletableFuture.supplyAsync(() -> store.image(key), blocking).whenComplete((found, failure) -> context.runOnContext(v -> {
-      if (failure != null) {
-        WebReplies.fail(ctx, failure);
-      } else {
-        send(ctx, key, found);
-      }
-    }));
+    CompletableFuture.supplyAsync(() -> store.image(key), blocking)
+        .whenComplete(
+            (found, failure) ->
+                context.runOnContext(
+                    v -> {
+                      if (failure != null) {
+                        WebReplies.fail(ctx, failure);
+                      } else {
+                        send(ctx, key, found);
+                      }
+                    }));
   }
 
   private static void send(RoutingContext ctx, String key, Optional<StoredImage> found) {
@@ -55,7 +59,8 @@ final class WebImages {
     ctx.response()
         .putHeader("Content-Type", image.mimeType())
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Cache-Control", "private, max-age=86400, immutable") // a key's bytes never change
+        .putHeader(
+            "Cache-Control", "private, max-age=86400, immutable") // a key's bytes never change
         .end(Buffer.buffer(image.bytes()));
   }
 }

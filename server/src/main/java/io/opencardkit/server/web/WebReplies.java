@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers of the web API: plain JSON on success; {@code {"code","msg"}} with the HTTP status on failure. Always
- * answers on the request's context.
+ * Answers of the web API: plain JSON on success; {@code {"code","msg"}} with the HTTP status on
+ * failure. Always answers on the request's context.
  */
 final class WebReplies {
   private static final Logger LOG = LoggerFactory.getLogger(WebReplies.class);
@@ -42,7 +42,8 @@ final class WebReplies {
 
   static void fail(RoutingContext ctx, Throwable failure) {
     Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     if (cause instanceof WebError) {
@@ -69,6 +70,10 @@ final class WebReplies {
     if (response.ended() || response.closed()) {
       return;
     }
-    response.setStatusCode(status).putHeader("Content-Type", Envelope.CONTENT_TYPE).putHeader("Cache-Control", "no-store").end(json);
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", Envelope.CONTENT_TYPE)
+        .putHeader("Cache-Control", "no-store")
+        .end(json);
   }
 }

@@ -10,35 +10,44 @@ import java.util.List;
 
 /**
  * The {@code bot_deliveries} table both SQL adapters share, and the lease operations of the {@link
- * io.opencardkit.core.store.DeliveryStore} port over it. Each operation runs on the writer's connection inside the
- * writer's transaction.
+ * io.opencardkit.core.store.DeliveryStore} port over it. Each operation runs on the writer's
+ * connection inside the writer's transaction.
  *
- * <p>Implementation notes: a lease is taken by a conditional UPDATE ({@code ... WHERE lease is free or expired}),
- * one row at a time, so two nodes asking at once never both get a row: PostgreSQL's second UPDATE waits for the first
- * one's row lock, then re-checks its condition against the row the first one left (READ COMMITTED), and SQLite has
- * one writer at a time anyway. Every change a holder makes names the holder in its condition, so a node whose lease
- * was taken over can no longer touch the row.
+ * <p>Implementation notes: a lease is taken by a conditional UPDATE ({@code ... WHERE lease is free
+ * or expired}), one row at a time, so two nodes asking at once never both get a row: PostgreSQL's
+ * second UPDATE waits for the first one's row lock, then re-checks its condition against the row
+ * the first one left (READ COMMITTED), and SQLite has one writer at a time anyway. Every change a
+ * holder makes names the holder in its condition, so a node whose lease was taken over can no
+ * longer touch the row.
  */
 public final class DeliveryRows {
   public static final String COLUMNS =
       "event_id, app_id, payload, failed_attempts, due_at, lease_owner, lease_until, created_at";
 
-  public static final String INSERT = "INSERT INTO bot_deliveries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  public static final String INSERT =
+      "INSERT INTO bot_deliveries (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String FREE = "(lease_owner IS NULL OR lease_until <= ?)";
   private static final String SELECT_CLAIMABLE =
-      "SELECT event_id FROM bot_deliveries WHERE due_at <= ? AND " + FREE + " ORDER BY due_at, event_id LIMIT ?";
+      "SELECT event_id FROM bot_deliveries WHERE due_at <= ? AND "
+          + FREE
+          + " ORDER BY due_at, event_id LIMIT ?";
   private static final String TAKE =
-      "UPDATE bot_deliveries SET lease_owner = ?, lease_until = ? WHERE event_id = ? AND due_at <= ? AND " + FREE;
-  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM bot_deliveries WHERE event_id = ?";
-  private static final String DELETE_HELD = "DELETE FROM bot_deliveries WHERE event_id = ? AND lease_owner = ?";
+      "UPDATE bot_deliveries SET lease_owner = ?, lease_until = ? WHERE event_id = ? AND due_at <= ? AND "
+          + FREE;
+  private static final String SELECT_ONE =
+      "SELECT " + COLUMNS + " FROM bot_deliveries WHERE event_id = ?";
+  private static final String DELETE_HELD =
+      "DELETE FROM bot_deliveries WHERE event_id = ? AND lease_owner = ?";
   private static final String RESCHEDULE =
       "UPDATE bot_deliveries SET failed_attempts = ?, due_at = ?, lease_owner = NULL, lease_until = 0"
           + " WHERE event_id = ? AND lease_owner = ?";
-  private static final String RELEASE_OF = "UPDATE bot_deliveries SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?";
+  private static final String RELEASE_OF =
+      "UPDATE bot_deliveries SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?";
   private static final String RELEASE_ALL =
       "UPDATE bot_deliveries SET lease_owner = NULL, lease_until = 0 WHERE lease_owner IS NOT NULL";
-  private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM bot_deliveries ORDER BY due_at, event_id";
+  private static final String SELECT_ALL =
+      "SELECT " + COLUMNS + " FROM bot_deliveries ORDER BY due_at, event_id";
 
   private DeliveryRows() {}
 
@@ -55,11 +64,18 @@ public final class DeliveryRows {
 
   public static PendingDelivery read(ResultSet rs) throws SQLException {
     return new PendingDelivery(
-        rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5), rs.getString(6), rs.getLong(7),
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getInt(4),
+        rs.getLong(5),
+        rs.getString(6),
+        rs.getLong(7),
         rs.getLong(8));
   }
 
-  static List<PendingDelivery> claimDue(Connection c, String owner, long now, long leaseUntil, int limit) throws SQLException {
+  static List<PendingDelivery> claimDue(
+      Connection c, String owner, long now, long leaseUntil, int limit) throws SQLException {
     List<String> candidates = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(SELECT_CLAIMABLE)) {
       q.setLong(1, now);
@@ -68,7 +84,8 @@ public final class DeliveryRows {
       candidates.addAll(QueryRunner.rows(q, rs -> rs.getString(1)));
     }
     List<PendingDelivery> claimed = new ArrayList<>();
-    try (PreparedStatement take = c.prepareStatement(TAKE); PreparedStatement one = c.prepareStatement(SELECT_ONE)) {
+    try (PreparedStatement take = c.prepareStatement(TAKE);
+        PreparedStatement one = c.prepareStatement(SELECT_ONE)) {
       for (String eventId : candidates) {
         take.setString(1, owner);
         take.setLong(2, leaseUntil);
@@ -92,7 +109,9 @@ public final class DeliveryRows {
     }
   }
 
-  static boolean retryLater(Connection c, String eventId, String owner, int failedAttempts, long dueAt) throws SQLException {
+  static boolean retryLater(
+      Connection c, String eventId, String owner, int failedAttempts, long dueAt)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RESCHEDULE)) {
       ps.setInt(1, failedAttempts);
       ps.setLong(2, dueAt);

@@ -13,8 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The thread of a SQL adapter that owns its write connection and commits queued batches in groups; a subclass says
- * how one group is written to its database.
+ * The thread of a SQL adapter that owns its write connection and commits queued batches in groups;
+ * a subclass says how one group is written to its database.
  */
 public abstract class GroupCommitLoop {
   /*
@@ -52,7 +52,9 @@ public abstract class GroupCommitLoop {
   private volatile CommitObserver observer = (batchCount, nanos) -> {};
   private long commitStartedNanos; // the writer thread only
 
-  /** @param storeName the database, as messages name it ({@code "the SQLite store is closed"}) */
+  /**
+   * @param storeName the database, as messages name it ({@code "the SQLite store is closed"})
+   */
   protected GroupCommitLoop(String threadName, String storeName) {
     this.storeName = storeName;
     thread = new Thread(this::run, threadName);
@@ -64,7 +66,10 @@ public abstract class GroupCommitLoop {
     thread.start();
   }
 
-  /** Writes a consecutive run of queued batches, completing each one's future, in order. Never empty. */
+  /**
+   * Writes a consecutive run of queued batches, completing each one's future, in order. Never
+   * empty.
+   */
   protected abstract void commitGroup(List<QueuedBatch> group);
 
   /** Runs a task on the write connection, in a transaction of its own, completing its future. */
@@ -83,7 +88,10 @@ public abstract class GroupCommitLoop {
     return job.future();
   }
 
-  /** Queues work that runs on the writer thread in its own transaction, after every batch queued before it. */
+  /**
+   * Queues work that runs on the writer thread in its own transaction, after every batch queued
+   * before it.
+   */
   public final <T> CompletableFuture<T> submitTask(SqlWork<T> work) {
     QueuedTask<T> task = new QueuedTask<>(work);
     enqueue(task, task.future());
@@ -94,7 +102,8 @@ public abstract class GroupCommitLoop {
     synchronized (enqueueLock) {
       if (stopping) {
         future.completeExceptionally(
-            new StorageException(StorageFailure.OTHER, "the " + storeName + " store is closed", null));
+            new StorageException(
+                StorageFailure.OTHER, "the " + storeName + " store is closed", null));
         return;
       }
       queue.add(job);
@@ -111,7 +120,10 @@ public abstract class GroupCommitLoop {
     commitStartedNanos = now;
   }
 
-  /** Tells {@code commitObserver} about every transaction that commits batches, on the writer thread. */
+  /**
+   * Tells {@code commitObserver} about every transaction that commits batches, on the writer
+   * thread.
+   */
   public final void observeCommits(CommitObserver commitObserver) {
     this.observer = java.util.Objects.requireNonNull(commitObserver, "commitObserver");
   }
@@ -126,7 +138,10 @@ public abstract class GroupCommitLoop {
     return batches.get();
   }
 
-  /** Commits everything queued so far, then closes the connection; waits unless called on the writer itself. */
+  /**
+   * Commits everything queued so far, then closes the connection; waits unless called on the writer
+   * itself.
+   */
   public final void close() {
     synchronized (enqueueLock) {
       if (!stopping) {
@@ -164,7 +179,8 @@ public abstract class GroupCommitLoop {
       try {
         stop = process(jobs);
       } catch (Throwable t) { // keep the writer alive: a dead writer would hang every later commit
-        StorageException failure = wrap("commit", t); // a bug: the callers see it, with its stack trace
+        StorageException failure =
+            wrap("commit", t); // a bug: the callers see it, with its stack trace
         for (Object job : jobs) {
           failQuietly(job, failure); // a no-op for jobs already completed
         }
@@ -209,8 +225,8 @@ public abstract class GroupCommitLoop {
   }
 
   /**
-   * Told about each transaction that committed batches (operators' metrics). Runs on the writer thread between
-   * commits: it must be quick and must not block.
+   * Told about each transaction that committed batches (operators' metrics). Runs on the writer
+   * thread between commits: it must be quick and must not block.
    */
   @FunctionalInterface
   public interface CommitObserver {
@@ -285,7 +301,10 @@ public abstract class GroupCommitLoop {
       return future;
     }
 
-    /** Runs the work on {@code c}, then {@code commit}, and only then completes the future with the result. */
+    /**
+     * Runs the work on {@code c}, then {@code commit}, and only then completes the future with the
+     * result.
+     */
     public void run(Connection c, Commit commit) throws SQLException {
       T result = work.run(c);
       commit.run();

@@ -16,8 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * The column lists of the rows both SQL adapters store, and how records are bound to and read from them; one place
- * for both directions and both databases. Only the JDK's {@code java.sql} is used, no driver.
+ * The column lists of the rows both SQL adapters store, and how records are bound to and read from
+ * them; one place for both directions and both databases. Only the JDK's {@code java.sql} is used,
+ * no driver.
  */
 public final class JdbcRows {
   public static final String EVENT_COLUMNS =
@@ -29,12 +30,17 @@ public final class JdbcRows {
 
   public static final String SNAPSHOT_COLUMNS = "card_id, version, state";
 
-  public static final String IMAGE_COLUMNS = "image_key, app_id, mime_type, width, height, bytes, created_at";
+  public static final String IMAGE_COLUMNS =
+      "image_key, app_id, mime_type, width, height, bytes, created_at";
 
   private JdbcRows() {}
 
-  /** Binds an event; {@code payloadJson} is its payload already serialized (by the committing thread). */
-  public static void bindEvent(PreparedStatement ps, CardEvent e, String payloadJson) throws SQLException {
+  /**
+   * Binds an event; {@code payloadJson} is its payload already serialized (by the committing
+   * thread).
+   */
+  public static void bindEvent(PreparedStatement ps, CardEvent e, String payloadJson)
+      throws SQLException {
     ps.setString(1, e.cardId());
     ps.setLong(2, e.version());
     ps.setString(3, e.type().wireName());
@@ -112,7 +118,13 @@ public final class JdbcRows {
 
   public static StoredImage image(ResultSet rs) throws SQLException {
     return new StoredImage(
-        rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBytes(6), rs.getLong(7));
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getInt(4),
+        rs.getInt(5),
+        rs.getBytes(6),
+        rs.getLong(7));
   }
 
   private static ObjectNode payload(String json) {
@@ -124,6 +136,7 @@ public final class JdbcRows {
     } catch (JsonProcessingException e) {
       throw new StorageException(StorageFailure.OTHER, "stored event payload is not JSON", e);
     }
-    throw new StorageException(StorageFailure.OTHER, "stored event payload is not a JSON object", null);
+    throw new StorageException(
+        StorageFailure.OTHER, "stored event payload is not a JSON object", null);
   }
 }

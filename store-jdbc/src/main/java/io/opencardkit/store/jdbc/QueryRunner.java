@@ -10,7 +10,9 @@ import java.util.List;
 @FunctionalInterface
 public interface QueryRunner {
 
-  /** Prepares {@code sql} (or reuses a prepared copy), binds it, and maps every row of the result. */
+  /**
+   * Prepares {@code sql} (or reuses a prepared copy), binds it, and maps every row of the result.
+   */
   <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException;
 
   /** Executes {@code ps}, already bound, and maps every row of its result. */

@@ -27,12 +27,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
- * What both SQL adapters' stores share: writes go to a {@link GroupCommitLoop}, reads run {@link StoreQueries} on
- * connections the adapter's {@link Reads} provide. A subclass supplies compaction, the one statement that differs.
- * The bots' pending deliveries ({@link DeliveryStore}) change on the writer thread too, each call in a transaction of
- * its own ({@link DeliveryRows}).
+ * What both SQL adapters' stores share: writes go to a {@link GroupCommitLoop}, reads run {@link
+ * StoreQueries} on connections the adapter's {@link Reads} provide. A subclass supplies compaction,
+ * the one statement that differs. The bots' pending deliveries ({@link DeliveryStore}) change on
+ * the writer thread too, each call in a transaction of its own ({@link DeliveryRows}).
  *
- * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
+ * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents
+ * must not block.
  */
 public abstract class SqlCardStore implements CardStore, DeliveryStore {
   /** The most cards one query of {@link #storedVersions} names. */
@@ -49,10 +50,11 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
   /** How an adapter runs a read, and what it says when one fails. */
   public interface Reads extends AutoCloseable {
     /**
-     * Runs {@code work} on a read connection; with {@code consistent}, inside one read transaction so that all its
-     * queries see the same committed state.
+     * Runs {@code work} on a read connection; with {@code consistent}, inside one read transaction
+     * so that all its queries see the same committed state.
      *
-     * @throws StorageException classified, naming {@code what} was read; after {@link #close()}, with OTHER
+     * @throws StorageException classified, naming {@code what} was read; after {@link #close()},
+     *     with OTHER
      */
     <T> T read(String what, boolean consistent, ReadWork<T> work);
 
@@ -67,14 +69,19 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     T run(QueryRunner q) throws SQLException;
   }
 
-  /** Deletes every row of the cards whose last event is older than {@code olderThanMillis}; on the writer thread. */
-  protected abstract int deleteCardsOlderThan(Connection c, long olderThanMillis) throws SQLException;
+  /**
+   * Deletes every row of the cards whose last event is older than {@code olderThanMillis}; on the
+   * writer thread.
+   */
+  protected abstract int deleteCardsOlderThan(Connection c, long olderThanMillis)
+      throws SQLException;
 
   /**
-   * The highest stored version of each of {@code cardIds} (at most {@value #VERSIONS_PER_QUERY}, none holding
-   * U+0000), leaving out cards not stored; see {@link CardStore#storedVersions}.
+   * The highest stored version of each of {@code cardIds} (at most {@value #VERSIONS_PER_QUERY},
+   * none holding U+0000), leaving out cards not stored; see {@link CardStore#storedVersions}.
    */
-  protected abstract Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException;
+  protected abstract Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds)
+      throws SQLException;
 
   @Override
   public final CompletableFuture<Void> commit(WriteBatch batch) {
@@ -97,10 +104,14 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     return reads.read("events", false, q -> StoreQueries.events(q, cardId, afterVersion, limit));
   }
 
-  /** {@inheritDoc} Ids holding U+0000 match nothing (no stored id holds one; PostgreSQL could not even take them). */
+  /**
+   * {@inheritDoc} Ids holding U+0000 match nothing (no stored id holds one; PostgreSQL could not
+   * even take them).
+   */
   @Override
   public final Map<String, Long> storedVersions(Collection<String> cardIds) {
-    List<String> ids = cardIds.stream().filter(id -> id.indexOf('\0') < 0).distinct().collect(Collectors.toList());
+    List<String> ids =
+        cardIds.stream().filter(id -> id.indexOf('\0') < 0).distinct().collect(Collectors.toList());
     Map<String, Long> versions = new HashMap<>();
     for (int from = 0; from < ids.size(); from += VERSIONS_PER_QUERY) {
       List<String> some = ids.subList(from, Math.min(ids.size(), from + VERSIONS_PER_QUERY));
@@ -124,21 +135,29 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
       String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
     requireNonNegative("offset", offset);
     requireNonNegative("limit", limit);
-    return reads.read("messagesOfChat", false,
-        q -> StoreQueries.messagesOfChat(q, chatId, startMillis, endMillis, ascending, offset, limit));
+    return reads.read(
+        "messagesOfChat",
+        false,
+        q ->
+            StoreQueries.messagesOfChat(
+                q, chatId, startMillis, endMillis, ascending, offset, limit));
   }
 
-  /** {@inheritDoc} On the writer thread, in a transaction of its own between the batches queued around it. */
+  /**
+   * {@inheritDoc} On the writer thread, in a transaction of its own between the batches queued
+   * around it.
+   */
   @Override
   public final CompletableFuture<Void> saveImage(StoredImage image) {
     Objects.requireNonNull(image, "image");
-    return writer.submitTask(c -> {
-      try (PreparedStatement ps = c.prepareStatement(StoreStatements.INSERT_IMAGE)) {
-        JdbcRows.bindImage(ps, image);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    return writer.submitTask(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(StoreStatements.INSERT_IMAGE)) {
+            JdbcRows.bindImage(ps, image);
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   @Override
@@ -154,9 +173,10 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Runs on the writer thread in its own transaction, between the batches committed before and after the call.
-   * A card keeps one snapshot row (newer ones replace it), so there is never a superseded snapshot left to drop;
-   * messages stay: they are the chat history, not the card entity.
+   * <p>Runs on the writer thread in its own transaction, between the batches committed before and
+   * after the call. A card keeps one snapshot row (newer ones replace it), so there is never a
+   * superseded snapshot left to drop; messages stay: they are the chat history, not the card
+   * entity.
    */
   @Override
   public final int compact(long olderThanMillis) {
@@ -164,10 +184,14 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
   }
 
   @Override
-  public final List<PendingDelivery> claimDue(String owner, long nowMillis, long leaseUntilMillis, int limit) {
+  public final List<PendingDelivery> claimDue(
+      String owner, long nowMillis, long leaseUntilMillis, int limit) {
     Objects.requireNonNull(owner, "owner");
     requireNonNegative("limit", limit);
-    return await("claimDue", writer.submitTask(c -> DeliveryRows.claimDue(c, owner, nowMillis, leaseUntilMillis, limit)));
+    return await(
+        "claimDue",
+        writer.submitTask(
+            c -> DeliveryRows.claimDue(c, owner, nowMillis, leaseUntilMillis, limit)));
   }
 
   @Override
@@ -176,8 +200,12 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
   }
 
   @Override
-  public final boolean retryLater(String eventId, String owner, int failedAttempts, long dueAtMillis) {
-    return await("retryLater", writer.submitTask(c -> DeliveryRows.retryLater(c, eventId, owner, failedAttempts, dueAtMillis)));
+  public final boolean retryLater(
+      String eventId, String owner, int failedAttempts, long dueAtMillis) {
+    return await(
+        "retryLater",
+        writer.submitTask(
+            c -> DeliveryRows.retryLater(c, eventId, owner, failedAttempts, dueAtMillis)));
   }
 
   @Override
@@ -196,12 +224,18 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     return reads.read("pendingDeliveries", false, DeliveryRows::all);
   }
 
-  /** Runs {@code work} on the writer thread in a transaction of its own (tests hold the writer with it). */
+  /**
+   * Runs {@code work} on the writer thread in a transaction of its own (tests hold the writer with
+   * it).
+   */
   protected final <T> CompletableFuture<T> submitToWriter(SqlWork<T> work) {
     return writer.submitTask(work);
   }
 
-  /** Transactions that committed batches so far; with {@link #batchesCount()}, the batches per commit. */
+  /**
+   * Transactions that committed batches so far; with {@link #batchesCount()}, the batches per
+   * commit.
+   */
   public final long commitsCount() {
     return writer.commitsCount();
   }
@@ -211,12 +245,17 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     return writer.batchesCount();
   }
 
-  /** Tells {@code observer} about every transaction that commits batches (see {@link GroupCommitLoop.CommitObserver}). */
+  /**
+   * Tells {@code observer} about every transaction that commits batches (see {@link
+   * GroupCommitLoop.CommitObserver}).
+   */
   public final void observeCommits(GroupCommitLoop.CommitObserver observer) {
     writer.observeCommits(observer);
   }
 
-  /** Commits every batch accepted so far, then closes the database; later calls fail. Idempotent. */
+  /**
+   * Commits every batch accepted so far, then closes the database; later calls fail. Idempotent.
+   */
   @Override
   public final void close() {
     closeHelpers();
@@ -224,7 +263,10 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
     reads.close();
   }
 
-  /** Stops what a store runs beside its writer and readers (first thing {@link #close()} does); nothing by default. */
+  /**
+   * Stops what a store runs beside its writer and readers (first thing {@link #close()} does);
+   * nothing by default.
+   */
   protected void closeHelpers() {}
 
   private <T> T await(String doing, CompletableFuture<T> future) {
@@ -234,7 +276,8 @@ public abstract class SqlCardStore implements CardStore, DeliveryStore {
       throw writer.wrap(doing, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StorageException(StorageFailure.OTHER, "interrupted while waiting for the writer", e);
+      throw new StorageException(
+          StorageFailure.OTHER, "interrupted while waiting for the writer", e);
     }
   }
 

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What each batch of a group claims of the cards' heads: for every card it adds events to, the versions it adds.
- * A claim is granted when the stored head is below its lowest version, and then moves the head to its highest.
+ * What each batch of a group claims of the cards' heads: for every card it adds events to, the
+ * versions it adds. A claim is granted when the stored head is below its lowest version, and then
+ * moves the head to its highest.
  */
 final class HeadClaims {
   /**
-   * Batch {@code batch} (its position in the group) adds versions {@code minVersion..maxVersion} of {@code cardId};
-   * the event at {@code maxVersion} happened at {@code lastAtMillis}.
+   * Batch {@code batch} (its position in the group) adds versions {@code minVersion..maxVersion} of
+   * {@code cardId}; the event at {@code maxVersion} happened at {@code lastAtMillis}.
    */
   record Claim(int batch, String cardId, long minVersion, long maxVersion, long lastAtMillis) {}
 
@@ -40,15 +41,22 @@ final class HeadClaims {
   private static List<Claim> claimsOf(int batch, List<CardEvent> events) {
     Map<String, Claim> byCard = new LinkedHashMap<>();
     for (CardEvent e : events) {
-      byCard.merge(e.cardId(), new Claim(batch, e.cardId(), e.version(), e.version(), e.atMillis()),
+      byCard.merge(
+          e.cardId(),
+          new Claim(batch, e.cardId(), e.version(), e.version(), e.atMillis()),
           HeadClaims::widen);
     }
     return new ArrayList<>(byCard.values());
   }
 
   private static Claim widen(Claim a, Claim b) {
-    Claim last = b.maxVersion() > a.maxVersion() ? b : a; // events may be listed out of version order
-    return new Claim(a.batch(), a.cardId(), Math.min(a.minVersion(), b.minVersion()), last.maxVersion(),
+    Claim last =
+        b.maxVersion() > a.maxVersion() ? b : a; // events may be listed out of version order
+    return new Claim(
+        a.batch(),
+        a.cardId(),
+        Math.min(a.minVersion(), b.minVersion()),
+        last.maxVersion(),
         last.lastAtMillis());
   }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the update counts of a group's head claims decide: which batches are refused, and whether the heads the
- * transaction now holds are exactly those of the accepted batches (else it must be rolled back).
+ * What the update counts of a group's head claims decide: which batches are refused, and whether
+ * the heads the transaction now holds are exactly those of the accepted batches (else it must be
+ * rolled back).
  */
 final class HeadVerdict {
   private final Map<Integer, String> refusals; // batch position -> why
@@ -22,20 +23,23 @@ final class HeadVerdict {
   }
 
   /**
-   * Judges the batches in group order. A batch is refused when one of its claims was not granted (count 0: a
-   * version at or above its lowest is stored already), or when an earlier batch of the group touching one of its
-   * cards was refused (it was decided on top of rows that will not be stored).
+   * Judges the batches in group order. A batch is refused when one of its claims was not granted
+   * (count 0: a version at or above its lowest is stored already), or when an earlier batch of the
+   * group touching one of its cards was refused (it was decided on top of rows that will not be
+   * stored).
    *
-   * <p>The verdict is inconsistent when a refused batch has a granted claim: the transaction moved a head for a
-   * batch that must write nothing (a batch accepted for some cards and refused for others, or one after a refused
-   * batch of its card). Only a rollback undoes that.
+   * <p>The verdict is inconsistent when a refused batch has a granted claim: the transaction moved
+   * a head for a batch that must write nothing (a batch accepted for some cards and refused for
+   * others, or one after a refused batch of its card). Only a rollback undoes that.
    *
    * @param counts the update count of each claim, in the order of {@code claims}
-   * @throws IllegalStateException for a count other than 0 or 1 (a driver that does not report them)
+   * @throws IllegalStateException for a count other than 0 or 1 (a driver that does not report
+   *     them)
    */
   static HeadVerdict judge(int groupSize, List<Claim> claims, int[] counts) {
     if (counts.length != claims.size()) {
-      throw new IllegalStateException("head upserts: " + claims.size() + " statements, " + counts.length + " counts");
+      throw new IllegalStateException(
+          "head upserts: " + claims.size() + " statements, " + counts.length + " counts");
     }
     List<List<Integer>> claimsByBatch = new ArrayList<>();
     for (int b = 0; b < groupSize; b++) {
@@ -43,7 +47,8 @@ final class HeadVerdict {
     }
     for (int i = 0; i < claims.size(); i++) {
       if (counts[i] != 0 && counts[i] != 1) {
-        throw new IllegalStateException("head upsert of card " + claims.get(i).cardId() + " counted " + counts[i]);
+        throw new IllegalStateException(
+            "head upsert of card " + claims.get(i).cardId() + " counted " + counts[i]);
       }
       claimsByBatch.get(claims.get(i).batch()).add(i);
     }
@@ -64,17 +69,23 @@ final class HeadVerdict {
     return new HeadVerdict(refusals, consistent);
   }
 
-  private static String reasonToRefuse(List<Integer> own, List<Claim> claims, int[] counts, Set<String> refused) {
+  private static String reasonToRefuse(
+      List<Integer> own, List<Claim> claims, int[] counts, Set<String> refused) {
     for (int i : own) {
       if (counts[i] == 0) {
         Claim c = claims.get(i);
-        return "card " + c.cardId() + " already has a version at or above " + c.minVersion()
+        return "card "
+            + c.cardId()
+            + " already has a version at or above "
+            + c.minVersion()
             + " (another node or an earlier commit stored it first)";
       }
     }
     for (int i : own) {
       if (refused.contains(claims.get(i).cardId())) {
-        return "an earlier batch of card " + claims.get(i).cardId() + " in the same group was refused";
+        return "an earlier batch of card "
+            + claims.get(i).cardId()
+            + " in the same group was refused";
       }
     }
     return null;

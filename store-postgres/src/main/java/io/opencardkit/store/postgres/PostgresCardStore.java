@@ -16,14 +16,17 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link CardStore} for several server nodes sharing one PostgreSQL database. Each node's commits share
- * transactions through group commit (see {@link PostgresWriter}); a card's version is stored once whichever node
- * writes it, the loser's batch failing with {@link StorageFailure#CONSTRAINT_VIOLATION}. Queries run on a pool.
+ * The {@link CardStore} for several server nodes sharing one PostgreSQL database. Each node's
+ * commits share transactions through group commit (see {@link PostgresWriter}); a card's version is
+ * stored once whichever node writes it, the loser's batch failing with {@link
+ * StorageFailure#CONSTRAINT_VIOLATION}. Queries run on a pool.
  *
- * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
+ * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents
+ * must not block.
  */
 public final class PostgresCardStore extends SqlCardStore {
-  // locks the stale heads in card id order, the writers' lock order, then deletes them and every row of their cards
+  // locks the stale heads in card id order, the writers' lock order, then deletes them and every
+  // row of their cards
   private static final String DELETE_STALE_CARDS =
       "WITH stale AS (SELECT card_id FROM cards WHERE last_at < ? ORDER BY card_id FOR UPDATE),"
           + " heads AS (DELETE FROM cards WHERE card_id IN (SELECT card_id FROM stale) RETURNING card_id),"
@@ -32,7 +35,8 @@ public final class PostgresCardStore extends SqlCardStore {
           + " SELECT count(*) FROM heads";
 
   // the head rows: one index probe per card, one round trip for all of them
-  private static final String SELECT_HEADS = "SELECT card_id, version FROM cards WHERE card_id = ANY(?)";
+  private static final String SELECT_HEADS =
+      "SELECT card_id, version FROM cards WHERE card_id = ANY(?)";
 
   private final PostgresWriter writer;
 
@@ -44,7 +48,8 @@ public final class PostgresCardStore extends SqlCardStore {
   /**
    * Migrates the schema (creating it if missing), then connects the writer and the read pool.
    *
-   * @throws StorageException when the database cannot be reached or migrated; the message shows no password
+   * @throws StorageException when the database cannot be reached or migrated; the message shows no
+   *     password
    */
   public static PostgresCardStore open(PostgresConfig config) {
     Objects.requireNonNull(config, "config");
@@ -52,19 +57,26 @@ public final class PostgresCardStore extends SqlCardStore {
     PostgresWriter writer = null;
     try {
       writer = PostgresWriter.start(config);
-      return new PostgresCardStore(writer, new PostgresReader(PostgresConnections.openReadPool(config)));
+      return new PostgresCardStore(
+          writer, new PostgresReader(PostgresConnections.openReadPool(config)));
     } catch (SQLException | RuntimeException e) {
       if (writer != null) {
         writer.close();
       }
-      throw new StorageException(PostgresErrors.classifyCauses(e), "cannot open the PostgreSQL store " + config.redacted() + ": "
-          + PostgresErrors.describe(e), PostgresErrors.chainable(e));
+      throw new StorageException(
+          PostgresErrors.classifyCauses(e),
+          "cannot open the PostgreSQL store "
+              + config.redacted()
+              + ": "
+              + PostgresErrors.describe(e),
+          PostgresErrors.chainable(e));
     }
   }
 
   /**
-   * Creates the schema if missing and applies the migrations not applied yet; what {@link #open} does first, for an
-   * operator who migrates before starting the nodes. Safe to run from several nodes at once.
+   * Creates the schema if missing and applies the migrations not applied yet; what {@link #open}
+   * does first, for an operator who migrates before starting the nodes. Safe to run from several
+   * nodes at once.
    *
    * @throws StorageException when the database cannot be reached or a migration fails
    */
@@ -86,21 +98,29 @@ public final class PostgresCardStore extends SqlCardStore {
 
   /** {@inheritDoc} The cards' head rows, whichever node wrote them. */
   @Override
-  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException {
+  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds)
+      throws SQLException {
     Map<String, Long> versions = new HashMap<>();
     List<Map.Entry<String, Long>> heads =
-        q.list(SELECT_HEADS, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", cardIds.toArray())),
+        q.list(
+            SELECT_HEADS,
+            ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", cardIds.toArray())),
             rs -> Map.entry(rs.getString(1), rs.getLong(2)));
     heads.forEach(head -> versions.put(head.getKey(), head.getValue()));
     return versions;
   }
 
-  /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */
+  /**
+   * Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold
+   * the writer.
+   */
   <T> CompletableFuture<T> runOnWriter(SqlWork<T> work) {
     return submitToWriter(work);
   }
 
-  /** The server process of the writer's connection (-1 while disconnected); for tests that cut it. */
+  /**
+   * The server process of the writer's connection (-1 while disconnected); for tests that cut it.
+   */
   int writerBackendPid() {
     return writer.backendPid();
   }

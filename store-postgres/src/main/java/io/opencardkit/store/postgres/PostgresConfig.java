@@ -12,8 +12,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where the PostgreSQL store lives: server, database, credentials, the schema holding its tables, the size of the
- * read pool and how long to wait for a connection. Immutable; {@link #toString()} never shows the password.
+ * Where the PostgreSQL store lives: server, database, credentials, the schema holding its tables,
+ * the size of the read pool and how long to wait for a connection. Immutable; {@link #toString()}
+ * never shows the password.
  *
  * @param host server name or address
  * @param port server port
@@ -22,19 +23,28 @@ import java.util.regex.Pattern;
  * @param password the role's password, or {@code null} (trust or peer authentication)
  * @param schema the schema of the tables, created by the first open; a lower-case SQL identifier
  * @param poolSize connections of the read pool
- * @param connectTimeout how long opening a connection (or waiting for a pooled one) may take before failing
+ * @param connectTimeout how long opening a connection (or waiting for a pooled one) may take before
+ *     failing
  */
 public record PostgresConfig(
-    String host, int port, String database, String user, String password, String schema, int poolSize,
+    String host,
+    int port,
+    String database,
+    String user,
+    String password,
+    String schema,
+    int poolSize,
     Duration connectTimeout) {
 
   public static final int DEFAULT_PORT = 5432;
   public static final String DEFAULT_SCHEMA = "opencardkit";
   public static final int DEFAULT_POOL_SIZE = 8;
+
   /** Short, so that an outage answers requests within seconds instead of hanging them. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-  // unquoted identifiers only: PostgreSQL folds them to lower case, so every tool names the schema the same way
+  // unquoted identifiers only: PostgreSQL folds them to lower case, so every tool names the schema
+  // the same way
   private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final int MAX_POOL_SIZE = 1000;
   private static final String MASK = "***";
@@ -46,26 +56,37 @@ public record PostgresConfig(
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     argument(port >= 1 && port <= 65_535, "port must be within 1..65535: %s", port);
-    argument(SCHEMA_NAME.matcher(schema).matches(),
-        "schema must be a lower-case SQL identifier (letters, digits, _; at most 63): %s", schema);
-    argument(poolSize >= 1 && poolSize <= MAX_POOL_SIZE, "pool must be within 1..%s: %s", MAX_POOL_SIZE, poolSize);
-    argument(connectTimeout.toMillis() >= 250 && connectTimeout.toSeconds() <= 3600,
-        "connect timeout must be within 250 ms..1 h: %s", connectTimeout);
+    argument(
+        SCHEMA_NAME.matcher(schema).matches(),
+        "schema must be a lower-case SQL identifier (letters, digits, _; at most 63): %s",
+        schema);
+    argument(
+        poolSize >= 1 && poolSize <= MAX_POOL_SIZE,
+        "pool must be within 1..%s: %s",
+        MAX_POOL_SIZE,
+        poolSize);
+    argument(
+        connectTimeout.toMillis() >= 250 && connectTimeout.toSeconds() <= 3600,
+        "connect timeout must be within 250 ms..1 h: %s",
+        connectTimeout);
   }
 
   /**
-   * Reads {@code postgresql://user[:password]@host[:port]/database[?schema=name&pool=8&connect_timeout=5]} (also
-   * {@code postgres://}); user, password and database may be percent-encoded. {@code connect_timeout} is in seconds,
-   * as libpq reads it.
+   * Reads {@code
+   * postgresql://user[:password]@host[:port]/database[?schema=name&pool=8&connect_timeout=5]} (also
+   * {@code postgres://}); user, password and database may be percent-encoded. {@code
+   * connect_timeout} is in seconds, as libpq reads it.
    *
-   * @throws IllegalArgumentException naming what is wrong; the message shows the URL with its password masked
+   * @throws IllegalArgumentException naming what is wrong; the message shows the URL with its
+   *     password masked
    */
   public static PostgresConfig parse(String url) {
     Objects.requireNonNull(url, "url");
     try {
       return parseOrThrow(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid PostgreSQL URL " + redact(url) + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "invalid PostgreSQL URL " + redact(url) + ": " + e.getMessage());
     }
   }
 
@@ -75,7 +96,8 @@ public record PostgresConfig(
       uri = new URI(url);
     } catch (URISyntaxException e) {
       // not e's message: it quotes the URL, password and all
-      throw new IllegalArgumentException("not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+      throw new IllegalArgumentException(
+          "not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
     }
     String scheme = uri.getScheme();
     if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
@@ -103,23 +125,40 @@ public record PostgresConfig(
         colon < 0 ? null : decode(userInfo.substring(colon + 1)),
         params.getOrDefault("schema", DEFAULT_SCHEMA),
         intParameter(params, "pool", DEFAULT_POOL_SIZE),
-        Duration.ofSeconds(intParameter(params, "connect_timeout", (int) DEFAULT_CONNECT_TIMEOUT.toSeconds())));
+        Duration.ofSeconds(
+            intParameter(params, "connect_timeout", (int) DEFAULT_CONNECT_TIMEOUT.toSeconds())));
   }
 
   /** The same place with another schema (tests give each run a schema of its own). */
   public PostgresConfig withSchema(String otherSchema) {
-    return new PostgresConfig(host, port, database, user, password, otherSchema, poolSize, connectTimeout);
+    return new PostgresConfig(
+        host, port, database, user, password, otherSchema, poolSize, connectTimeout);
   }
 
   /** The URL of this configuration with the password masked, for logs and messages. */
   public String redacted() {
     String credentials = encode(user) + (password == null ? "" : ":" + MASK);
     String server = host.contains(":") ? "[" + host + "]" : host; // an IPv6 address
-    return "postgresql://" + credentials + "@" + server + ":" + port + "/" + encode(database) + "?schema=" + schema
-        + "&pool=" + poolSize + "&connect_timeout=" + Math.max(1, connectTimeout.toSeconds());
+    return "postgresql://"
+        + credentials
+        + "@"
+        + server
+        + ":"
+        + port
+        + "/"
+        + encode(database)
+        + "?schema="
+        + schema
+        + "&pool="
+        + poolSize
+        + "&connect_timeout="
+        + Math.max(1, connectTimeout.toSeconds());
   }
 
-  /** The JDBC URL, without credentials (they travel as connection properties, never in a URL that gets logged). */
+  /**
+   * The JDBC URL, without credentials (they travel as connection properties, never in a URL that
+   * gets logged).
+   */
   String jdbcUrl() {
     String server = host.contains(":") ? "[" + host + "]" : host;
     return "jdbc:postgresql://" + server + ":" + port + "/" + encode(database);
@@ -131,9 +170,10 @@ public record PostgresConfig(
   }
 
   /**
-   * {@code url} with its password masked, however malformed the rest is: everything from the first {@code :} after
-   * {@code //} to the last {@code @}. A password may hold an unencoded {@code /}, {@code ?} or {@code @}, so the last
-   * {@code @} of the whole text is taken, not of the authority; masking too much is harmless.
+   * {@code url} with its password masked, however malformed the rest is: everything from the first
+   * {@code :} after {@code //} to the last {@code @}. A password may hold an unencoded {@code /},
+   * {@code ?} or {@code @}, so the last {@code @} of the whole text is taken, not of the authority;
+   * masking too much is harmless.
    */
   static String redact(String url) {
     int at = url.lastIndexOf('@');
@@ -160,7 +200,8 @@ public record PostgresConfig(
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       if (!name.equals("schema") && !name.equals("pool") && !name.equals("connect_timeout")) {
-        throw new IllegalArgumentException("unknown parameter '" + name + "' (known: schema, pool, connect_timeout)");
+        throw new IllegalArgumentException(
+            "unknown parameter '" + name + "' (known: schema, pool, connect_timeout)");
       }
       if (eq < 0 || params.put(name, decode(pair.substring(eq + 1))) != null) {
         throw new IllegalArgumentException("parameter '" + name + "' needs exactly one value");
@@ -187,7 +228,8 @@ public record PostgresConfig(
       return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       // not e's message: it quotes the text, which may be the password
-      throw new IllegalArgumentException("a bad %-escape in the user, password, database or a parameter");
+      throw new IllegalArgumentException(
+          "a bad %-escape in the user, password, database or a parameter");
     }
   }
 
@@ -195,7 +237,10 @@ public record PostgresConfig(
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xFF));

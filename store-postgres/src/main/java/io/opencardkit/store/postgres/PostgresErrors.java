@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
-/** Translates PostgreSQL driver errors into the storage port's {@link StorageFailure}, by SQLState. */
+/**
+ * Translates PostgreSQL driver errors into the storage port's {@link StorageFailure}, by SQLState.
+ */
 final class PostgresErrors {
   private PostgresErrors() {}
 
@@ -32,13 +34,17 @@ final class PostgresErrors {
       return StorageFailure.CONSTRAINT_VIOLATION;
     }
     if (state.isEmpty()
-        && (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException)) {
+        && (e instanceof SQLTransientConnectionException
+            || e instanceof SQLNonTransientConnectionException)) {
       return StorageFailure.CONNECTION_LOST; // a pool's own timeout may carry no state
     }
     return StorageFailure.OTHER;
   }
 
-  /** The failure of the first SQL error among {@code t} and its causes (Flyway's and the pool's wrap one). */
+  /**
+   * The failure of the first SQL error among {@code t} and its causes (Flyway's and the pool's wrap
+   * one).
+   */
   static StorageFailure classifyCauses(Throwable t) {
     for (Throwable x = t; x != null; x = x.getCause()) {
       if (x instanceof SQLException) {
@@ -54,7 +60,8 @@ final class PostgresErrors {
       return (StorageException) t;
     }
     if (t instanceof SQLException) {
-      return new StorageException(classify((SQLException) t), doing + " failed: " + describe(t), chainable(t));
+      return new StorageException(
+          classify((SQLException) t), doing + " failed: " + describe(t), chainable(t));
     }
     return new StorageException(StorageFailure.OTHER, doing + " failed: " + t, t);
   }
@@ -68,19 +75,21 @@ final class PostgresErrors {
   }
 
   /**
-   * The exception to keep as the cause of a {@link StorageException}: for a batch, the failed entry's own error,
-   * since the batch's message quotes bound values and a logged stack trace prints every cause's message.
+   * The exception to keep as the cause of a {@link StorageException}: for a batch, the failed
+   * entry's own error, since the batch's message quotes bound values and a logged stack trace
+   * prints every cause's message.
    */
   static Throwable chainable(Throwable t) {
-    if (t instanceof BatchUpdateException && ((BatchUpdateException) t).getNextException() != null) {
+    if (t instanceof BatchUpdateException
+        && ((BatchUpdateException) t).getNextException() != null) {
       return ((BatchUpdateException) t).getNextException();
     }
     return t;
   }
 
   /**
-   * The state of {@code e}, or of the first chained exception that has one: a JDBC batch reports its failed entry
-   * as the next exception.
+   * The state of {@code e}, or of the first chained exception that has one: a JDBC batch reports
+   * its failed entry as the next exception.
    */
   private static String sqlState(SQLException e) {
     for (SQLException x = e; x != null; x = x.getNextException()) {
@@ -92,18 +101,20 @@ final class PostgresErrors {
   }
 
   /**
-   * The message of {@code e} fit for a log line: a batch's own message quotes the statement with its bound values
-   * (a meta value may hold app secrets), so for a batch the failed entry's server message is taken instead. The
-   * driver is told to leave out the server's detail lines ({@code logServerErrorDetail=false}), which quote rows.
+   * The message of {@code e} fit for a log line: a batch's own message quotes the statement with
+   * its bound values (a meta value may hold app secrets), so for a batch the failed entry's server
+   * message is taken instead. The driver is told to leave out the server's detail lines ({@code
+   * logServerErrorDetail=false}), which quote rows.
    */
   static String describe(Throwable t) {
     if (!(t instanceof SQLException)) {
       return String.valueOf(t);
     }
     SQLException e = (SQLException) t;
-    String message = e instanceof BatchUpdateException && e.getNextException() != null
-        ? "batch entry failed: " + e.getNextException().getMessage()
-        : e.getMessage();
+    String message =
+        e instanceof BatchUpdateException && e.getNextException() != null
+            ? "batch entry failed: " + e.getNextException().getMessage()
+            : e.getMessage();
     String state = sqlState(e);
     return state.isEmpty() ? message : message + " [SQLState " + state + "]";
   }

@@ -10,8 +10,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The queries, over the read pool. Reads see what is committed, by any node. While the database is unreachable
- * they fail within the connect timeout with CONNECTION_LOST; the pool replaces broken connections by itself.
+ * The queries, over the read pool. Reads see what is committed, by any node. While the database is
+ * unreachable they fail within the connect timeout with CONNECTION_LOST; the pool replaces broken
+ * connections by itself.
  */
 final class PostgresReader implements SqlCardStore.Reads {
   private final HikariDataSource pool;
@@ -34,19 +35,21 @@ final class PostgresReader implements SqlCardStore.Reads {
       c.setAutoCommit(false);
       T result = work.run(runner(c));
       c.commit();
-      return result; // the pool turns auto-commit back on (rolling back after a failure) when c returns
+      return result; // the pool turns auto-commit back on (rolling back after a failure) when c
+      // returns
     } catch (SQLException e) {
       throw closed ? PostgresErrors.closed() : PostgresErrors.wrap(what, e);
     }
   }
 
   /**
-   * Statements are prepared per query and closed after it; the driver keeps the server-side plan of a statement
-   * it has seen often on that connection, so nothing is gained by caching them here.
+   * Statements are prepared per query and closed after it; the driver keeps the server-side plan of
+   * a statement it has seen often on that connection, so nothing is gained by caching them here.
    *
-   * <p>A key holding U+0000 matches no row: PostgreSQL's text cannot hold that character, so no stored id, uuid or
-   * key has it; sent as a parameter it would fail the query (SQLState 22021) and, inside a read transaction, the
-   * queries after it. So the query is not sent and answers no rows, as SQLite answers for such a key.
+   * <p>A key holding U+0000 matches no row: PostgreSQL's text cannot hold that character, so no
+   * stored id, uuid or key has it; sent as a parameter it would fail the query (SQLState 22021)
+   * and, inside a read transaction, the queries after it. So the query is not sent and answers no
+   * rows, as SQLite answers for such a key.
    */
   private static QueryRunner runner(Connection c) {
     return new QueryRunner() {

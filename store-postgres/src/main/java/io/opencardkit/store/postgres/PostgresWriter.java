@@ -16,7 +16,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The writer thread of one node: group commit over one connection, safe beside other nodes' writers. */
+/**
+ * The writer thread of one node: group commit over one connection, safe beside other nodes'
+ * writers.
+ */
 final class PostgresWriter extends GroupCommitLoop {
   /*
    * Implementation notes
@@ -62,7 +65,8 @@ final class PostgresWriter extends GroupCommitLoop {
 
   /** Connects and starts the writer thread; fails if the first connection cannot be made. */
   static PostgresWriter start(PostgresConfig config) throws SQLException {
-    PostgresWriter writer = new PostgresWriter(config, WriterSession.open(config), System::nanoTime);
+    PostgresWriter writer =
+        new PostgresWriter(config, WriterSession.open(config), System::nanoTime);
     writer.start();
     return writer;
   }
@@ -93,14 +97,18 @@ final class PostgresWriter extends GroupCommitLoop {
         group.get(0).fail(PostgresErrors.wrap("commit", e));
         return;
       }
-      LOG.debug("a group of {} batches failed and is split: {}", group.size(), PostgresErrors.describe(e));
+      LOG.debug(
+          "a group of {} batches failed and is split: {}",
+          group.size(),
+          PostgresErrors.describe(e));
     }
     commitEachAlone(s, group);
   }
 
   /**
-   * Commits {@code jobs} in one transaction, refused batches excepted, and completes their futures; returns false,
-   * having rolled back, when the verdict on several batches is inconsistent and they must be committed alone.
+   * Commits {@code jobs} in one transaction, refused batches excepted, and completes their futures;
+   * returns false, having rolled back, when the verdict on several batches is inconsistent and they
+   * must be committed alone.
    */
   private boolean commitTogether(WriterSession s, List<QueuedBatch> jobs) throws SQLException {
     List<Claim> claims = HeadClaims.inLockOrder(batchesOf(jobs));
@@ -135,7 +143,8 @@ final class PostgresWriter extends GroupCommitLoop {
 
   private void commitEachAlone(WriterSession s, List<QueuedBatch> group) {
     Set<String> failedCards = new HashSet<>();
-    StorageException lost = null; // once the connection is lost, the rest of the group fails with it
+    StorageException lost =
+        null; // once the connection is lost, the rest of the group fails with it
     for (QueuedBatch job : group) {
       String blocked = firstCardIn(job.batch(), failedCards);
       if (lost != null) {
@@ -151,7 +160,10 @@ final class PostgresWriter extends GroupCommitLoop {
     }
   }
 
-  /** Commits one batch in a transaction of its own; returns its failure if that cost the connection, else null. */
+  /**
+   * Commits one batch in a transaction of its own; returns its failure if that cost the connection,
+   * else null.
+   */
   private StorageException commitAlone(WriterSession s, QueuedBatch job) {
     try {
       commitTogether(s, List.of(job));
@@ -187,7 +199,10 @@ final class PostgresWriter extends GroupCommitLoop {
     }
   }
 
-  /** The session, connecting first if there is none and the backoff allows an attempt now; null if none. */
+  /**
+   * The session, connecting first if there is none and the backoff allows an attempt now; null if
+   * none.
+   */
   private WriterSession connectedSession() {
     if (session != null) {
       return session;
@@ -199,27 +214,39 @@ final class PostgresWriter extends GroupCommitLoop {
       session = WriterSession.open(config);
     } catch (SQLException e) {
       if (backoff.failures() == 0) {
-        LOG.warn("cannot reconnect the PostgreSQL writer to {}: {}", config.redacted(),
+        LOG.warn(
+            "cannot reconnect the PostgreSQL writer to {}: {}",
+            config.redacted(),
             PostgresErrors.describe(e));
       }
       backoff.failed();
       lastConnectFailure = e;
       return null;
     }
-    LOG.info("PostgreSQL writer connected to {} (backend pid {}) after {} failed attempts",
-        config.redacted(), session.backendPid(), backoff.failures());
+    LOG.info(
+        "PostgreSQL writer connected to {} (backend pid {}) after {} failed attempts",
+        config.redacted(),
+        session.backendPid(),
+        backoff.failures());
     backoff.succeeded();
     lastConnectFailure = null;
     backendPid = session.backendPid();
     return session;
   }
 
-  /** Whether {@code e} cost the connection; if so the session is dropped and the next group reconnects. */
+  /**
+   * Whether {@code e} cost the connection; if so the session is dropped and the next group
+   * reconnects.
+   */
   private boolean lostConnection(WriterSession s, Exception e) {
-    boolean lost = (e instanceof SQLException
-        && PostgresErrors.classify((SQLException) e) == StorageFailure.CONNECTION_LOST) || s.isBroken();
+    boolean lost =
+        (e instanceof SQLException
+                && PostgresErrors.classify((SQLException) e) == StorageFailure.CONNECTION_LOST)
+            || s.isBroken();
     if (lost && s == session) {
-      LOG.warn("PostgreSQL writer lost its connection (backend pid {}): {}", s.backendPid(),
+      LOG.warn(
+          "PostgreSQL writer lost its connection (backend pid {}): {}",
+          s.backendPid(),
           PostgresErrors.describe(e));
       s.close();
       session = null;
@@ -235,13 +262,19 @@ final class PostgresWriter extends GroupCommitLoop {
   }
 
   private StorageException unreachable() {
-    String why = lastConnectFailure == null ? "" : ": " + PostgresErrors.describe(lastConnectFailure);
-    return PostgresErrors.connectionLost("PostgreSQL is unreachable, next connection attempt in "
-        + backoff.untilNextAttempt().toMillis() + " ms" + why, lastConnectFailure);
+    String why =
+        lastConnectFailure == null ? "" : ": " + PostgresErrors.describe(lastConnectFailure);
+    return PostgresErrors.connectionLost(
+        "PostgreSQL is unreachable, next connection attempt in "
+            + backoff.untilNextAttempt().toMillis()
+            + " ms"
+            + why,
+        lastConnectFailure);
   }
 
   private static StorageException refused(String reason) {
-    return new StorageException(StorageFailure.CONSTRAINT_VIOLATION, "commit refused: " + reason, null);
+    return new StorageException(
+        StorageFailure.CONSTRAINT_VIOLATION, "commit refused: " + reason, null);
   }
 
   private static void failAll(List<QueuedBatch> group, StorageException failure) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * When the writer may try to connect again: at once after a connection was lost, then after each failed attempt
- * twice as long as the last wait, up to a maximum. Between attempts commits fail at once instead of each waiting for
- * a connection timeout. Used by the writer thread only.
+ * When the writer may try to connect again: at once after a connection was lost, then after each
+ * failed attempt twice as long as the last wait, up to a maximum. Between attempts commits fail at
+ * once instead of each waiting for a connection timeout. Used by the writer thread only.
  */
 final class ReconnectBackoff {
   private final LongSupplier nanoTime;
@@ -16,7 +16,9 @@ final class ReconnectBackoff {
   private long nextAttemptNanos; // valid only while failures > 0
   private int failures;
 
-  /** @param nanoTime a monotonic clock ({@code System::nanoTime}; tests pass a fake one) */
+  /**
+   * @param nanoTime a monotonic clock ({@code System::nanoTime}; tests pass a fake one)
+   */
   ReconnectBackoff(LongSupplier nanoTime, Duration initial, Duration max) {
     this.nanoTime = nanoTime;
     this.initialNanos = initial.toNanos();

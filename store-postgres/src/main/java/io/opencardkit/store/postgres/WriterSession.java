@@ -4,8 +4,8 @@ import io.opencardkit.core.store.CardSnapshot;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.core.store.PendingDelivery;
 import io.opencardkit.core.store.WriteBatch;
-import io.opencardkit.store.jdbc.GroupCommitLoop.QueuedBatch;
 import io.opencardkit.store.jdbc.DeliveryRows;
+import io.opencardkit.store.jdbc.GroupCommitLoop.QueuedBatch;
 import io.opencardkit.store.jdbc.JdbcRows;
 import io.opencardkit.store.jdbc.StoreStatements;
 import io.opencardkit.store.jdbc.UuidClaims;
@@ -19,16 +19,22 @@ import java.util.List;
 import java.util.Map;
 import org.postgresql.PGConnection;
 
-/** One live writer connection with its prepared statements; replaced as a whole when the connection breaks. */
+/**
+ * One live writer connection with its prepared statements; replaced as a whole when the connection
+ * breaks.
+ */
 final class WriterSession implements AutoCloseable {
-  // granted (count 1) only while the stored head is below the batch's lowest version; see HeadClaims
+  // granted (count 1) only while the stored head is below the batch's lowest version; see
+  // HeadClaims
   private static final String CLAIM_HEAD =
       "INSERT INTO cards (card_id, version, last_at) VALUES (?, ?, ?)"
           + " ON CONFLICT (card_id) DO UPDATE SET version = EXCLUDED.version, last_at = EXCLUDED.last_at"
           + " WHERE cards.version < ?";
 
-  private static final Comparator<CardSnapshot> SNAPSHOT_LOCK_ORDER = Comparator.comparing(CardSnapshot::cardId);
-  private static final Comparator<MessageRecord> MESSAGE_LOCK_ORDER = Comparator.comparing(MessageRecord::messageId);
+  private static final Comparator<CardSnapshot> SNAPSHOT_LOCK_ORDER =
+      Comparator.comparing(CardSnapshot::cardId);
+  private static final Comparator<MessageRecord> MESSAGE_LOCK_ORDER =
+      Comparator.comparing(MessageRecord::messageId);
   private static final Comparator<MessageRecord> UUID_LOCK_ORDER =
       Comparator.comparing(MessageRecord::senderId).thenComparing(MessageRecord::uuid);
 
@@ -73,7 +79,10 @@ final class WriterSession implements AutoCloseable {
     return backendPid;
   }
 
-  /** Runs the head upserts of {@code claims}, in their (lock) order, as one JDBC batch; returns each one's count. */
+  /**
+   * Runs the head upserts of {@code claims}, in their (lock) order, as one JDBC batch; returns each
+   * one's count.
+   */
   int[] claimHeads(List<Claim> claims) throws SQLException {
     if (claims.isEmpty()) {
       return new int[0];
@@ -89,8 +98,9 @@ final class WriterSession implements AutoCloseable {
   }
 
   /**
-   * Writes every row of the accepted batches, one JDBC batch per statement. Upserts go in key order (stable, so the
-   * last write of a key wins) for the same reason heads do: concurrent transactions lock rows in one order.
+   * Writes every row of the accepted batches, one JDBC batch per statement. Upserts go in key order
+   * (stable, so the last write of a key wins) for the same reason heads do: concurrent transactions
+   * lock rows in one order.
    */
   void writeRows(List<QueuedBatch> accepted) throws SQLException {
     List<CardSnapshot> snapshots = new ArrayList<>();
@@ -124,7 +134,8 @@ final class WriterSession implements AutoCloseable {
       upsertMeta.setString(2, e.getValue());
       upsertMeta.addBatch();
     }
-    // events need no order of their own: inserting a card's events requires its head row, locked just before
+    // events need no order of their own: inserting a card's events requires its head row, locked
+    // just before
     insertEvent.executeBatch();
     upsertSnapshot.executeBatch();
     upsertMessage.executeBatch();
@@ -138,8 +149,9 @@ final class WriterSession implements AutoCloseable {
   }
 
   /**
-   * Claims the uuid of every message that has one, in key order (locks again); a claim another message holds refuses
-   * the transaction, and the writer then commits the group's batches alone so that only the duplicate fails.
+   * Claims the uuid of every message that has one, in key order (locks again); a claim another
+   * message holds refuses the transaction, and the writer then commits the group's batches alone so
+   * that only the duplicate fails.
    */
   private void claimUuids(List<MessageRecord> messages) throws SQLException {
     List<MessageRecord> withUuid = new ArrayList<>();
@@ -164,7 +176,10 @@ final class WriterSession implements AutoCloseable {
     }
   }
 
-  /** Commits; with {@code synchronous_commit=on} this returns once the commit record is flushed to disk. */
+  /**
+   * Commits; with {@code synchronous_commit=on} this returns once the commit record is flushed to
+   * disk.
+   */
   void commit() throws SQLException {
     connection.commit();
   }
@@ -173,7 +188,10 @@ final class WriterSession implements AutoCloseable {
     connection.rollback();
   }
 
-  /** Rolls back and forgets what was added to the batches; a failure here leaves nothing worse than before. */
+  /**
+   * Rolls back and forgets what was added to the batches; a failure here leaves nothing worse than
+   * before.
+   */
   void rollbackQuietly() {
     try {
       clearBatches();

@@ -15,21 +15,26 @@ final class HeadVerdictTest {
 
   @Test
   void inLockOrder_sortsByCardThenBatch_andSpansEachBatchsVersions() {
-    List<WriteBatch> group = List.of(
-        batch(event("b", 5, 500), event("b", 4, 400)), // listed out of order: the head goes to 5, timed 500
-        batch(event("a", 1, 100)),
-        batch(event("b", 6, 600), event("a", 2, 200)));
+    List<WriteBatch> group =
+        List.of(
+            batch(
+                event("b", 5, 500),
+                event("b", 4, 400)), // listed out of order: the head goes to 5, timed 500
+            batch(event("a", 1, 100)),
+            batch(event("b", 6, 600), event("a", 2, 200)));
 
-    assertThat(HeadClaims.inLockOrder(group)).containsExactly(
-        new Claim(1, "a", 1, 1, 100),
-        new Claim(2, "a", 2, 2, 200),
-        new Claim(0, "b", 4, 5, 500),
-        new Claim(2, "b", 6, 6, 600));
+    assertThat(HeadClaims.inLockOrder(group))
+        .containsExactly(
+            new Claim(1, "a", 1, 1, 100),
+            new Claim(2, "a", 2, 2, 200),
+            new Claim(0, "b", 4, 5, 500),
+            new Claim(2, "b", 6, 6, 600));
   }
 
   @Test
   void judge_everyClaimGranted_acceptsAll() {
-    List<Claim> claims = HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("b", 1))));
+    List<Claim> claims =
+        HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("b", 1))));
 
     HeadVerdict verdict = HeadVerdict.judge(2, claims, new int[] {1, 1});
 
@@ -40,11 +45,13 @@ final class HeadVerdictTest {
 
   @Test
   void judge_claimNotGranted_refusesThatBatchOnly() {
-    List<Claim> claims = HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("b", 1))));
+    List<Claim> claims =
+        HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("b", 1))));
 
     HeadVerdict verdict = HeadVerdict.judge(2, claims, new int[] {0, 1});
 
-    assertThat(verdict.consistent()).isTrue(); // the refused batch moved no head: the rest can commit as is
+    assertThat(verdict.consistent())
+        .isTrue(); // the refused batch moved no head: the rest can commit as is
     assertThat(verdict.refused(0)).isTrue();
     assertThat(verdict.reason(0)).contains("card a already has a version at or above 1");
     assertThat(verdict.refused(1)).isFalse();
@@ -52,9 +59,11 @@ final class HeadVerdictTest {
 
   @Test
   void judge_batchAfterRefusedBatchOfItsCard_isRefusedAndInconsistent() {
-    List<Claim> claims = HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("a", 2))));
+    List<Claim> claims =
+        HeadClaims.inLockOrder(List.of(batch(event("a", 1)), batch(event("a", 2))));
 
-    // a: version 1 is stored (by another node) but not 2, so the second claim was granted on top of it
+    // a: version 1 is stored (by another node) but not 2, so the second claim was granted on top of
+    // it
     HeadVerdict verdict = HeadVerdict.judge(2, claims, new int[] {0, 1});
 
     assertThat(verdict.refused(1)).isTrue();
@@ -86,7 +95,8 @@ final class HeadVerdictTest {
   void judge_countOtherThanZeroOrOne_isAnError() {
     List<Claim> claims = HeadClaims.inLockOrder(List.of(batch(event("a", 1))));
 
-    // what a driver rewriting batches into one multi-row INSERT reports: the writer could not tell who won
+    // what a driver rewriting batches into one multi-row INSERT reports: the writer could not tell
+    // who won
     assertThatThrownBy(() -> HeadVerdict.judge(1, claims, new int[] {-2}))
         .isInstanceOf(IllegalStateException.class);
   }

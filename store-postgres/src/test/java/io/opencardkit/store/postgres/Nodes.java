@@ -6,11 +6,17 @@ import io.opencardkit.store.testkit.HeldWriter;
 final class Nodes {
   private Nodes() {}
 
-  /** Holds the writer thread of {@code store} until released, so that commits queue up and form one group. */
+  /**
+   * Holds the writer thread of {@code store} until released, so that commits queue up and form one
+   * group.
+   */
   static HeldWriter hold(PostgresCardStore store) throws InterruptedException {
-    return HeldWriter.hold(work -> store.runOnWriter(c -> {
-      work.run();
-      return null;
-    }));
+    return HeldWriter.hold(
+        work ->
+            store.runOnWriter(
+                c -> {
+                  work.run();
+                  return null;
+                }));
   }
 }

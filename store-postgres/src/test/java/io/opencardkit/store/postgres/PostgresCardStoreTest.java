@@ -5,7 +5,9 @@ import io.opencardkit.store.testkit.CardStoreContract;
 import java.util.IdentityHashMap;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The storage contract, against the local PostgreSQL service; every store gets a schema of its own. */
+/**
+ * The storage contract, against the local PostgreSQL service; every store gets a schema of its own.
+ */
 final class PostgresCardStoreTest extends CardStoreContract {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 

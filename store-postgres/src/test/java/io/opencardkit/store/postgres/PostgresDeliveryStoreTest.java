@@ -5,7 +5,10 @@ import io.opencardkit.store.testkit.DeliveryStoreContract;
 import java.util.IdentityHashMap;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The deliveries' contract against the local PostgreSQL; a second handle is a second node's store on the schema. */
+/**
+ * The deliveries' contract against the local PostgreSQL; a second handle is a second node's store
+ * on the schema.
+ */
 final class PostgresDeliveryStoreTest extends DeliveryStoreContract {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
 

@@ -23,10 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Creating and upgrading the schema with Flyway, alone or from several nodes at once, and failing to. */
+/**
+ * Creating and upgrading the schema with Flyway, alone or from several nodes at once, and failing
+ * to.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class PostgresMigrationTest {
   @RegisterExtension static final TestDatabase DATABASE = new TestDatabase();
@@ -38,11 +41,27 @@ final class PostgresMigrationTest {
     PostgresCardStore.migrate(config);
     PostgresCardStore.migrate(config);
 
-    assertThat(query("SELECT version || ':' || success FROM " + config.schema() + ".opencardkit_schema_history"
-        + " WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:true", "2:true", "3:true");
-    assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + config.schema()
-        + "' ORDER BY table_name")).containsExactly(
-            "bot_deliveries", "card_events", "card_snapshots", "cards", "images", "message_uuids", "messages", "meta",
+    assertThat(
+            query(
+                "SELECT version || ':' || success FROM "
+                    + config.schema()
+                    + ".opencardkit_schema_history"
+                    + " WHERE version IS NOT NULL ORDER BY installed_rank"))
+        .containsExactly("1:true", "2:true", "3:true");
+    assertThat(
+            query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + config.schema()
+                    + "' ORDER BY table_name"))
+        .containsExactly(
+            "bot_deliveries",
+            "card_events",
+            "card_snapshots",
+            "cards",
+            "images",
+            "message_uuids",
+            "messages",
+            "meta",
             "opencardkit_schema_history");
   }
 
@@ -54,10 +73,12 @@ final class PostgresMigrationTest {
     List<Future<PostgresCardStore>> opening = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
-        opening.add(nodes.submit(() -> {
-          together.await(30, TimeUnit.SECONDS);
-          return PostgresCardStore.open(config);
-        }));
+        opening.add(
+            nodes.submit(
+                () -> {
+                  together.await(30, TimeUnit.SECONDS);
+                  return PostgresCardStore.open(config);
+                }));
       }
       try (PostgresCardStore first = opening.get(0).get(60, TimeUnit.SECONDS);
           PostgresCardStore second = opening.get(1).get(60, TimeUnit.SECONDS)) {
@@ -74,12 +95,15 @@ final class PostgresMigrationTest {
   void open_writerUsesTheConfiguredSchema() throws Exception {
     PostgresConfig config = DATABASE.freshSchema();
     try (PostgresCardStore store = PostgresCardStore.open(config)) {
-      CompletableFuture<String> schema = store.runOnWriter(c -> {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
-          rs.next();
-          return rs.getString(1);
-        }
-      });
+      CompletableFuture<String> schema =
+          store.runOnWriter(
+              c -> {
+                try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+                  rs.next();
+                  return rs.getString(1);
+                }
+              });
 
       assertThat(schema.get(30, TimeUnit.SECONDS)).isEqualTo(config.schema());
     }
@@ -92,26 +116,33 @@ final class PostgresMigrationTest {
       closedPort = s.getLocalPort(); // free once closed: nothing listens there
     }
     PostgresConfig config =
-        PostgresConfig.parse("postgresql://postgres:s3cret@127.0.0.1:" + closedPort + "/test?connect_timeout=1");
+        PostgresConfig.parse(
+            "postgresql://postgres:s3cret@127.0.0.1:" + closedPort + "/test?connect_timeout=1");
 
     assertThatThrownBy(() -> PostgresCardStore.open(config))
-        .isInstanceOfSatisfying(StorageException.class, e -> {
-          assertThat(e.failure()).isEqualTo(StorageFailure.CONNECTION_LOST);
-          assertThat(e.getMessage()).contains("postgres:***@127.0.0.1:" + closedPort);
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
-          }
-        });
+        .isInstanceOfSatisfying(
+            StorageException.class,
+            e -> {
+              assertThat(e.failure()).isEqualTo(StorageFailure.CONNECTION_LOST);
+              assertThat(e.getMessage()).contains("postgres:***@127.0.0.1:" + closedPort);
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
+              }
+            });
   }
 
   @Test
   void open_schemaMigratedByANewerRelease_isRefusedWithAMessageSayingSo() throws Exception {
     PostgresConfig config = DATABASE.freshSchema();
     PostgresCardStore.migrate(config);
-    try (Connection c = TestDatabase.admin(); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO " + config.schema() + ".opencardkit_schema_history"
-          + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
-          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 0, true)");
+    try (Connection c = TestDatabase.admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO "
+              + config.schema()
+              + ".opencardkit_schema_history"
+              + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
+              + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', 0, true)");
     }
 
     assertThatThrownBy(() -> PostgresCardStore.open(config))
@@ -121,7 +152,9 @@ final class PostgresMigrationTest {
 
   private static List<String> query(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection c = TestDatabase.admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = TestDatabase.admin();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         rows.add(rs.getString(1));
       }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The local PostgreSQL service (127.0.0.1:5432, trust authentication, database {@code test}) and the throw-away
- * schemas a test class creates in it. Registered as a static extension, it drops them after the class.
+ * The local PostgreSQL service (127.0.0.1:5432, trust authentication, database {@code test}) and
+ * the throw-away schemas a test class creates in it. Registered as a static extension, it drops
+ * them after the class.
  */
 final class TestDatabase implements AfterAllCallback {
   static final String URL = "postgresql://postgres@127.0.0.1:5432/test?pool=2";
@@ -47,7 +48,8 @@ final class TestDatabase implements AfterAllCallback {
   }
 
   private synchronized void dropSchemas() throws SQLException {
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       for (String schema : schemas) {
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }

@@ -69,7 +69,8 @@ final class BatchStatements implements AutoCloseable {
       if (m.uuid() != null) {
         UuidClaims.bind(claimUuid, m);
         if (claimUuid.executeUpdate() == 0) {
-          throw UuidClaims.refused(m); // the writer rolls back and retries the group's other batches alone
+          throw UuidClaims.refused(
+              m); // the writer rolls back and retries the group's other batches alone
         }
       }
     }

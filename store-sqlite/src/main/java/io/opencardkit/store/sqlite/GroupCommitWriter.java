@@ -34,7 +34,10 @@ final class GroupCommitWriter extends GroupCommitLoop {
     this.statements = new BatchStatements(connection);
   }
 
-  /** Starts the writer thread; the writer owns {@code connection} from now on and closes it when stopped. */
+  /**
+   * Starts the writer thread; the writer owns {@code connection} from now on and closes it when
+   * stopped.
+   */
   static GroupCommitWriter start(Connection connection) throws SQLException {
     GroupCommitWriter writer = new GroupCommitWriter(connection);
     writer.start();

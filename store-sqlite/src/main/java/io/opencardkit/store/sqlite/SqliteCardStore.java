@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded {@link CardStore}: one SQLite file in WAL mode. Commits are fsynced before their futures complete and
- * share fsyncs through group commit (see {@link GroupCommitWriter}); queries run on a small pool of read-only
- * connections concurrently with writing.
+ * The embedded {@link CardStore}: one SQLite file in WAL mode. Commits are fsynced before their
+ * futures complete and share fsyncs through group commit (see {@link GroupCommitWriter}); queries
+ * run on a small pool of read-only connections concurrently with writing.
  *
- * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents must not block.
+ * <p>Futures returned by {@link #commit} complete on the writer thread: their non-async dependents
+ * must not block.
  */
 public final class SqliteCardStore extends SqlCardStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteCardStore.class);
@@ -38,18 +39,22 @@ public final class SqliteCardStore extends SqlCardStore {
           + " ON e.card_id = l.card_id AND e.version = l.last"
           + " WHERE e.at_millis < ?";
 
-  // the primary key (card_id, version) answers MAX for one card with one index probe; grouped over several it would not
-  private static final String LAST_VERSION = "SELECT MAX(version) FROM card_events WHERE card_id = ?";
+  // the primary key (card_id, version) answers MAX for one card with one index probe; grouped over
+  // several it would not
+  private static final String LAST_VERSION =
+      "SELECT MAX(version) FROM card_events WHERE card_id = ?";
 
   private final WalCheckpointer checkpointer;
 
-  private SqliteCardStore(GroupCommitWriter writer, SqliteReader reader, WalCheckpointer checkpointer) {
+  private SqliteCardStore(
+      GroupCommitWriter writer, SqliteReader reader, WalCheckpointer checkpointer) {
     super(writer, reader);
     this.checkpointer = checkpointer;
   }
 
   /**
-   * Opens the database at {@code dbFile}, creating the file, its parent directories and the tables if missing.
+   * Opens the database at {@code dbFile}, creating the file, its parent directories and the tables
+   * if missing.
    *
    * @throws StorageException when the file cannot be opened or holds an unsupported schema version
    */
@@ -65,12 +70,16 @@ public final class SqliteCardStore extends SqlCardStore {
       writeConnection = SqliteSchema.openWriter(dbFile);
       String journal = SqliteSchema.journalMode(writeConnection);
       if (!"wal".equalsIgnoreCase(journal)) {
-        LOG.warn("SQLite refused WAL mode for {} (journal_mode={}): readers will wait for writers", dbFile, journal);
+        LOG.warn(
+            "SQLite refused WAL mode for {} (journal_mode={}): readers will wait for writers",
+            dbFile,
+            journal);
       }
       SqliteSchema.createOrVerify(writeConnection);
       reader = SqliteReader.open(dbFile, READ_CONNECTIONS);
       checkpointConnection = SqliteSchema.openCheckpointer(dbFile);
-      WalCheckpointer checkpointer = WalCheckpointer.start(checkpointConnection, "okc-sqlite-checkpoint");
+      WalCheckpointer checkpointer =
+          WalCheckpointer.start(checkpointConnection, "okc-sqlite-checkpoint");
       return new SqliteCardStore(GroupCommitWriter.start(writeConnection), reader, checkpointer);
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(checkpointConnection);
@@ -81,9 +90,12 @@ public final class SqliteCardStore extends SqlCardStore {
       if (e instanceof StorageException) {
         throw (StorageException) e;
       }
-      StorageFailure failure = e instanceof SQLException ? SqliteErrors.classify((SQLException) e)
-          : StorageFailure.OTHER;
-      throw new StorageException(failure, "cannot open SQLite store " + dbFile + ": " + e.getMessage(), e);
+      StorageFailure failure =
+          e instanceof SQLException
+              ? SqliteErrors.classify((SQLException) e)
+              : StorageFailure.OTHER;
+      throw new StorageException(
+          failure, "cannot open SQLite store " + dbFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -98,8 +110,10 @@ public final class SqliteCardStore extends SqlCardStore {
         }
       }
     }
-    try (PreparedStatement events = c.prepareStatement("DELETE FROM card_events WHERE card_id = ?");
-        PreparedStatement snapshots = c.prepareStatement("DELETE FROM card_snapshots WHERE card_id = ?")) {
+    try (PreparedStatement events =
+            c.prepareStatement("DELETE FROM card_events WHERE card_id = ?");
+        PreparedStatement snapshots =
+            c.prepareStatement("DELETE FROM card_snapshots WHERE card_id = ?")) {
       for (String cardId : stale) {
         events.setString(1, cardId);
         events.executeUpdate();
@@ -112,13 +126,18 @@ public final class SqliteCardStore extends SqlCardStore {
 
   /** One query per card: they are cheap in-process calls, not round trips. */
   @Override
-  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds) throws SQLException {
+  protected Map<String, Long> queryStoredVersions(QueryRunner q, List<String> cardIds)
+      throws SQLException {
     Map<String, Long> versions = new HashMap<>();
     for (String cardId : cardIds) {
-      List<Long> last = q.list(LAST_VERSION, ps -> ps.setString(1, cardId), rs -> {
-        long version = rs.getLong(1);
-        return rs.wasNull() ? null : version;
-      });
+      List<Long> last =
+          q.list(
+              LAST_VERSION,
+              ps -> ps.setString(1, cardId),
+              rs -> {
+                long version = rs.getLong(1);
+                return rs.wasNull() ? null : version;
+              });
       if (last.get(0) != null) {
         versions.put(cardId, last.get(0));
       }
@@ -131,12 +150,18 @@ public final class SqliteCardStore extends SqlCardStore {
     checkpointer.close();
   }
 
-  /** One checkpoint now, as the checkpointer runs them: the WAL's frames and how many are in the database file. */
+  /**
+   * One checkpoint now, as the checkpointer runs them: the WAL's frames and how many are in the
+   * database file.
+   */
   long[] checkpointNow() throws SQLException {
     return checkpointer.checkpoint();
   }
 
-  /** Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold the writer. */
+  /**
+   * Runs {@code work} on the writer thread in a transaction of its own; for tests that need to hold
+   * the writer.
+   */
   <T> CompletableFuture<T> runOnWriter(SqlWork<T> work) {
     return submitToWriter(work);
   }

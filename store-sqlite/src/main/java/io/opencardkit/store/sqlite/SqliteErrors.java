@@ -9,7 +9,8 @@ final class SqliteErrors {
   private SqliteErrors() {}
 
   static StorageFailure classify(SQLException e) {
-    switch (e.getErrorCode() & 0xFF) { // SQLite primary result code; the driver may report an extended one
+    switch (e.getErrorCode()
+        & 0xFF) { // SQLite primary result code; the driver may report an extended one
       case 19: // SQLITE_CONSTRAINT
         return StorageFailure.CONSTRAINT_VIOLATION;
       case 5: // SQLITE_BUSY
@@ -25,7 +26,10 @@ final class SqliteErrors {
     return new StorageException(classify(e), doing + " failed: " + e.getMessage(), e);
   }
 
-  /** A classified exception for any failure of a write; only SQL errors can be more specific than OTHER. */
+  /**
+   * A classified exception for any failure of a write; only SQL errors can be more specific than
+   * OTHER.
+   */
   static StorageException wrap(String doing, Throwable t) {
     if (t instanceof StorageException) {
       return (StorageException) t;

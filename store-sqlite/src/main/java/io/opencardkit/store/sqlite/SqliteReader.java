@@ -17,8 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The queries, over a small pool of read-only connections. In WAL mode readers see the last committed state and
- * neither wait for the writer nor block it.
+ * The queries, over a small pool of read-only connections. In WAL mode readers see the last
+ * committed state and neither wait for the writer nor block it.
  */
 final class SqliteReader implements SqlCardStore.Reads {
   private final BlockingQueue<ReadConnection> idle;
@@ -79,7 +79,8 @@ final class SqliteReader implements SqlCardStore.Reads {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StorageException(StorageFailure.OTHER, "interrupted while waiting for a read connection", e);
+      throw new StorageException(
+          StorageFailure.OTHER, "interrupted while waiting for a read connection", e);
     }
   }
 
@@ -122,7 +123,9 @@ final class SqliteReader implements SqlCardStore.Reads {
       statement("BEGIN").execute();
     }
 
-    /** Ends the read transaction, releasing its hold on the WAL whether or not the reads succeeded. */
+    /**
+     * Ends the read transaction, releasing its hold on the WAL whether or not the reads succeeded.
+     */
     void end() throws SQLException {
       statement("COMMIT").execute();
     }

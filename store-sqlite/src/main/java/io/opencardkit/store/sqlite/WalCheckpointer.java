@@ -9,14 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the write-ahead log into the database file on a thread of its own, so that commits never wait for it.
+ * Copies the write-ahead log into the database file on a thread of its own, so that commits never
+ * wait for it.
  *
- * <p>By default SQLite checkpoints inside the COMMIT that makes the WAL pass 1,000 pages: under a steady stream of
- * updates that is every second or so, and the group-commit writer (with every update queued behind it) stalls for the
- * copy and the database file's fsync. Here the writer's automatic checkpoints are off and this thread runs a PASSIVE
- * checkpoint every {@link #INTERVAL_MILLIS}: in WAL mode it runs beside the writer and the readers, never blocking
- * them, and copies what no reader still needs; the writer then starts the WAL over from its beginning, so it stays
- * bounded. Durability is unchanged: a commit is durable once the WAL is fsynced, checkpointed or not.
+ * <p>By default SQLite checkpoints inside the COMMIT that makes the WAL pass 1,000 pages: under a
+ * steady stream of updates that is every second or so, and the group-commit writer (with every
+ * update queued behind it) stalls for the copy and the database file's fsync. Here the writer's
+ * automatic checkpoints are off and this thread runs a PASSIVE checkpoint every {@link
+ * #INTERVAL_MILLIS}: in WAL mode it runs beside the writer and the readers, never blocking them,
+ * and copies what no reader still needs; the writer then starts the WAL over from its beginning, so
+ * it stays bounded. Durability is unchanged: a commit is durable once the WAL is fsynced,
+ * checkpointed or not.
  */
 final class WalCheckpointer implements AutoCloseable {
   static final long INTERVAL_MILLIS = 200;
@@ -41,10 +44,12 @@ final class WalCheckpointer implements AutoCloseable {
   /**
    * One PASSIVE checkpoint now.
    *
-   * @return the WAL's frames and how many of them are now in the database file (equal when it caught up)
+   * @return the WAL's frames and how many of them are now in the database file (equal when it
+   *     caught up)
    */
   synchronized long[] checkpoint() throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
       rs.next();
       return new long[] {rs.getLong(2), rs.getLong(3)};
     }
@@ -60,13 +65,17 @@ final class WalCheckpointer implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (SQLException e) {
-        // Nothing is lost: the WAL keeps every commit and the next round (or the writer's close) copies it.
+        // Nothing is lost: the WAL keeps every commit and the next round (or the writer's close)
+        // copies it.
         LOG.warn("WAL checkpoint failed, will try again: {}", e.toString());
       }
     }
   }
 
-  /** Stops the thread and closes its connection; the last connection to close (the writer's) checkpoints fully. */
+  /**
+   * Stops the thread and closes its connection; the last connection to close (the writer's)
+   * checkpoints fully.
+   */
   @Override
   public void close() {
     closed = true;

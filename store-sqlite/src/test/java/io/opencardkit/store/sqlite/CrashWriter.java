@@ -6,8 +6,8 @@ import static io.opencardkit.store.testkit.Events.event;
 import java.nio.file.Path;
 
 /**
- * A child process for {@link SqliteCrashTest}: commits events on several cards forever and prints {@code card
- * version} after each commit is acknowledged, until it is killed.
+ * A child process for {@link SqliteCrashTest}: commits events on several cards forever and prints
+ * {@code card version} after each commit is acknowledged, until it is killed.
  */
 final class CrashWriter {
   private CrashWriter() {}
@@ -17,15 +17,17 @@ final class CrashWriter {
     int threads = Integer.parseInt(args[1]);
     for (int t = 0; t < threads; t++) {
       String cardId = "crash-" + t;
-      Thread writer = new Thread(() -> {
-        for (long v = 1; ; v++) {
-          store.commit(batch(event(cardId, v))).join();
-          synchronized (System.out) {
-            System.out.println(cardId + " " + v);
-            System.out.flush();
-          }
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                for (long v = 1; ; v++) {
+                  store.commit(batch(event(cardId, v))).join();
+                  synchronized (System.out) {
+                    System.out.println(cardId + " " + v);
+                    System.out.flush();
+                  }
+                }
+              });
       writer.start();
     }
   }

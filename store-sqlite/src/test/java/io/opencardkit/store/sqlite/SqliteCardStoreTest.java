@@ -54,16 +54,22 @@ final class SqliteCardStoreTest extends CardStoreContract {
   void commit_completed_isVisibleToFreshConnectionOnSameFile() throws Exception {
     Path file = dir.resolve("fresh.db");
     try (SqliteCardStore store = SqliteCardStore.open(file)) {
-      WriteBatch b = new WriteBatch(
-          Events.range("c1", 1, 3), List.of(), List.of(Messages.text("om_1", "oc_1", 10)), Map.of("k", "v"));
+      WriteBatch b =
+          new WriteBatch(
+              Events.range("c1", 1, 3),
+              List.of(),
+              List.of(Messages.text("om_1", "oc_1", 10)),
+              Map.of("k", "v"));
       store.commit(b).get(30, TimeUnit.SECONDS);
 
-      // a plain connection shares nothing with the store: it sees only what reached the database file
+      // a plain connection shares nothing with the store: it sees only what reached the database
+      // file
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
           Statement s = c.createStatement()) {
         assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'")).isEqualTo(3);
         assertThat(count(s, "SELECT COUNT(*) FROM messages")).isEqualTo(1);
-        assertThat(count(s, "SELECT COUNT(*) FROM meta WHERE key = 'k' AND value = 'v'")).isEqualTo(1);
+        assertThat(count(s, "SELECT COUNT(*) FROM meta WHERE key = 'k' AND value = 'v'"))
+            .isEqualTo(1);
       }
     }
   }
@@ -72,18 +78,24 @@ final class SqliteCardStoreTest extends CardStoreContract {
   void commit_manyPagesOfUpdates_theCheckpointerCopiesTheWalIntoTheDatabaseFile() throws Exception {
     Path file = dir.resolve("checkpoint.db");
     try (SqliteCardStore store = SqliteCardStore.open(file)) {
-      // more than SQLite's automatic checkpoint threshold (1,000 pages of 4 KiB), which the writer no longer runs
+      // more than SQLite's automatic checkpoint threshold (1,000 pages of 4 KiB), which the writer
+      // no longer runs
       for (int v = 1; v <= 1_200; v++) {
-        store.commit(batch(Events.textEvent("c1", v, "streamed text ".repeat(300)))).get(30, TimeUnit.SECONDS); // ~a 4 KiB page each
+        store
+            .commit(batch(Events.textEvent("c1", v, "streamed text ".repeat(300))))
+            .get(30, TimeUnit.SECONDS); // ~a 4 KiB page each
       }
       long[] walAndCopied = store.checkpointNow();
 
-      assertThat(walAndCopied[1]).isEqualTo(walAndCopied[0]); // caught up: every frame is in the database file
+      assertThat(walAndCopied[1])
+          .isEqualTo(walAndCopied[0]); // caught up: every frame is in the database file
       assertThat(store.events("c1", 0, 2_000)).hasSize(1_200);
     }
     // and it is all there for a connection that never saw the WAL of the closed store
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-      assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'")).isEqualTo(1_200);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'"))
+          .isEqualTo(1_200);
     }
   }
 
@@ -97,9 +109,11 @@ final class SqliteCardStoreTest extends CardStoreContract {
       }
 
       held.release();
-      CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+      CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+          .get(30, TimeUnit.SECONDS);
 
-      // all 100 were queued while the writer was busy, so its next drain took them into one transaction
+      // all 100 were queued while the writer was busy, so its next drain took them into one
+      // transaction
       assertThat(store.commitsCount()).isEqualTo(1);
       assertThat(store.batchesCount()).isEqualTo(100);
       assertThat(store.events("c1", 0, 1000)).isEqualTo(Events.range("c1", 1, 100));
@@ -124,10 +138,12 @@ final class SqliteCardStoreTest extends CardStoreContract {
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isInstanceOfSatisfying(
-              StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION));
+              StorageException.class,
+              e -> assertThat(e.failure()).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION));
       assertThat(store.events("c2", 0, 10)).isEqualTo(Events.range("c2", 1, 2));
       assertThat(store.loadCard("c3")).isEmpty();
-      // the first commit, then the failed group's two good batches, each retried in its own transaction
+      // the first commit, then the failed group's two good batches, each retried in its own
+      // transaction
       assertThat(store.commitsCount()).isEqualTo(3);
       assertThat(store.batchesCount()).isEqualTo(3);
     }
@@ -143,7 +159,8 @@ final class SqliteCardStoreTest extends CardStoreContract {
     }
 
     assertThatThrownBy(() -> SqliteCardStore.open(file))
-        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.OTHER))
+        .isInstanceOfSatisfying(
+            StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.OTHER))
         .hasMessageContaining("99");
   }
 
@@ -165,9 +182,12 @@ final class SqliteCardStoreTest extends CardStoreContract {
   }
 
   private static HeldWriter hold(SqliteCardStore store) throws InterruptedException {
-    return HeldWriter.hold(work -> store.runOnWriter(c -> {
-      work.run();
-      return null;
-    }));
+    return HeldWriter.hold(
+        work ->
+            store.runOnWriter(
+                c -> {
+                  work.run();
+                  return null;
+                }));
   }
 }

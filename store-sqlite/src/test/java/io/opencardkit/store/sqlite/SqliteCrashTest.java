@@ -26,12 +26,16 @@ final class SqliteCrashTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void commit_acknowledgedThenProcessKilled_isStoredAfterReopen() throws Exception {
     Path file = dir.resolve("crash.db");
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            CrashWriter.class.getName(), file.toString(), String.valueOf(THREADS))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWriter.class.getName(),
+                file.toString(),
+                String.valueOf(THREADS))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     Map<String, Long> acked = new HashMap<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -42,8 +46,11 @@ final class SqliteCrashTest {
         acked.merge(parts[0], Long.parseLong(parts[1]), Math::max);
         lines++;
       }
-      assertThat(lines).as("acknowledged commits before the child ended").isEqualTo(ACKS_BEFORE_KILL);
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close(), commits in flight are cut off
+      assertThat(lines)
+          .as("acknowledged commits before the child ended")
+          .isEqualTo(ACKS_BEFORE_KILL);
+      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close(), commits in flight are cut
+      // off
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       child.destroyForcibly();
@@ -51,7 +58,8 @@ final class SqliteCrashTest {
 
     try (SqliteCardStore store = SqliteCardStore.open(file)) {
       for (Map.Entry<String, Long> card : acked.entrySet()) {
-        // later versions may be there too (committed, not yet printed); every acknowledged one must be
+        // later versions may be there too (committed, not yet printed); every acknowledged one must
+        // be
         List<?> stored = store.events(card.getKey(), 0, card.getValue().intValue());
         assertThat(stored).isEqualTo(Events.range(card.getKey(), 1, card.getValue()));
       }

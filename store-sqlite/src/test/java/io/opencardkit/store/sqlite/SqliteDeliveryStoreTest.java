@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The deliveries' contract on SQLite; a second handle opens the same file, as a second node on it would. */
+/**
+ * The deliveries' contract on SQLite; a second handle opens the same file, as a second node on it
+ * would.
+ */
 final class SqliteDeliveryStoreTest extends DeliveryStoreContract {
   @TempDir Path dir;
 

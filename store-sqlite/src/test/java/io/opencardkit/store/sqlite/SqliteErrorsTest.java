@@ -10,7 +10,8 @@ final class SqliteErrorsTest {
 
   @Test
   void classify_primaryConstraintCode_isConstraintViolation() {
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 19))).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 19)))
+        .isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
   }
 
   @Test
@@ -22,14 +23,19 @@ final class SqliteErrorsTest {
 
   @Test
   void classify_busyAndLocked_areBusy() {
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 5))).isEqualTo(StorageFailure.BUSY);
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 6))).isEqualTo(StorageFailure.BUSY);
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 517))).isEqualTo(StorageFailure.BUSY); // BUSY_SNAPSHOT
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 5)))
+        .isEqualTo(StorageFailure.BUSY);
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 6)))
+        .isEqualTo(StorageFailure.BUSY);
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 517)))
+        .isEqualTo(StorageFailure.BUSY); // BUSY_SNAPSHOT
   }
 
   @Test
   void classify_otherCodes_areOther() {
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 13))).isEqualTo(StorageFailure.OTHER); // FULL
-    assertThat(SqliteErrors.classify(new SQLException("x", null, 0))).isEqualTo(StorageFailure.OTHER);
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 13)))
+        .isEqualTo(StorageFailure.OTHER); // FULL
+    assertThat(SqliteErrors.classify(new SQLException("x", null, 0)))
+        .isEqualTo(StorageFailure.OTHER);
   }
 }

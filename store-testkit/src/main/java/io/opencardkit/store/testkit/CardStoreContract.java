@@ -31,12 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Behaviour every {@link CardStore} must have: the event log, atomic batches, messages, the key/value area,
- * ordering under concurrency, durability across reopen, and compaction. Public because adapter tests in other
- * modules extend it.
+ * Behaviour every {@link CardStore} must have: the event log, atomic batches, messages, the
+ * key/value area, ordering under concurrency, durability across reopen, and compaction. Public
+ * because adapter tests in other modules extend it.
  *
- * <p>This class is longer than the size guide suggests on purpose: JUnit runs a contract through one subclass per
- * adapter, and splitting it would make every adapter list every part.
+ * <p>This class is longer than the size guide suggests on purpose: JUnit runs a contract through
+ * one subclass per adapter, and splitting it would make every adapter list every part.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class CardStoreContract {
@@ -46,8 +46,9 @@ public abstract class CardStoreContract {
   protected abstract CardStore newEmptyStore();
 
   /**
-   * A new handle on the data of {@code closed}, which the contract has just closed, as after a restart. A database
-   * adapter opens the same file or schema again; a store without durability returns a handle on the same memory.
+   * A new handle on the data of {@code closed}, which the contract has just closed, as after a
+   * restart. A database adapter opens the same file or schema again; a store without durability
+   * returns a handle on the same memory.
    */
   protected abstract CardStore reopen(CardStore closed);
 
@@ -101,13 +102,16 @@ public abstract class CardStoreContract {
     ok(store.commit(snapshotBatch(snapshot("c1", 4))));
     ok(store.commit(snapshotBatch(snapshot("c1", 7))));
 
-    assertThat(store.loadCard("c1")).contains(new LoadedCard(snapshot("c1", 7), range("c1", 8, 10)));
+    assertThat(store.loadCard("c1"))
+        .contains(new LoadedCard(snapshot("c1", 7), range("c1", 8, 10)));
   }
 
   @Test
   public void loadCard_snapshotAtLastEvent_returnsEmptyTail() {
     CardStore store = store();
-    ok(store.commit(new WriteBatch(range("c1", 1, 3), List.of(snapshot("c1", 3)), List.of(), Map.of())));
+    ok(
+        store.commit(
+            new WriteBatch(range("c1", 1, 3), List.of(snapshot("c1", 3)), List.of(), Map.of())));
 
     assertThat(store.loadCard("c1")).contains(new LoadedCard(snapshot("c1", 3), List.of()));
   }
@@ -153,15 +157,18 @@ public abstract class CardStoreContract {
     ok(store.commit(batch(range("c1", 4, 5))));
     ok(store.commit(snapshotBatch(snapshot("c1", 4)))); // a snapshot does not hide later events
 
-    assertThat(store.storedVersions(List.of("c1", "c2", "unknown", "c1"))).isEqualTo(Map.of("c1", 5L, "c2", 1L));
+    assertThat(store.storedVersions(List.of("c1", "c2", "unknown", "c1")))
+        .isEqualTo(Map.of("c1", 5L, "c2", 1L));
     assertThat(store.storedVersions(List.of())).isEmpty();
-    assertThat(store.storedVersions(List.of("c2\u0000", "c1"))).isEqualTo(Map.of("c1", 5L)); // U+0000 matches nothing
+    assertThat(store.storedVersions(List.of("c2\u0000", "c1")))
+        .isEqualTo(Map.of("c1", 5L)); // U+0000 matches nothing
   }
 
   @Test
   public void storedVersions_moreCardsThanOneQueryTakes_answersEveryOne() {
     CardStore store = store();
-    List<String> ids = IntStream.rangeClosed(1, 2_500).mapToObj(i -> "card" + i).collect(Collectors.toList());
+    List<String> ids =
+        IntStream.rangeClosed(1, 2_500).mapToObj(i -> "card" + i).collect(Collectors.toList());
     List<CardEvent> events = new ArrayList<>();
     ids.forEach(id -> events.add(event(id, 1)));
     ok(store.commit(batch(events)));
@@ -169,7 +176,11 @@ public abstract class CardStoreContract {
 
     Map<String, Long> versions = store.storedVersions(ids);
 
-    assertThat(versions).hasSize(2_500).containsEntry("card1", 1L).containsEntry("card1999", 1L).containsEntry("card2500", 7L);
+    assertThat(versions)
+        .hasSize(2_500)
+        .containsEntry("card1", 1L)
+        .containsEntry("card1999", 1L)
+        .containsEntry("card2500", 7L);
   }
 
   @Test
@@ -186,7 +197,8 @@ public abstract class CardStoreContract {
   public void events_negativeLimit_throwsIllegalArgument() {
     CardStore store = store();
 
-    assertThatThrownBy(() -> store.events("c1", 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.events("c1", 0, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   // ---------------------------------------------------------------- atomic batches
@@ -196,11 +208,12 @@ public abstract class CardStoreContract {
     CardStore store = store();
     ok(store.commit(batch(event("c1", 1))));
     CardEvent conflicting = Events.bareEvent("c1", 1);
-    WriteBatch bad = new WriteBatch(
-        List.of(event("c2", 1), event("c1", 2), conflicting),
-        List.of(snapshot("c2", 1)),
-        List.of(Messages.text("om_1", "oc_1", 100)),
-        Map.of("k", "v"));
+    WriteBatch bad =
+        new WriteBatch(
+            List.of(event("c2", 1), event("c1", 2), conflicting),
+            List.of(snapshot("c2", 1)),
+            List.of(Messages.text("om_1", "oc_1", 100)),
+            Map.of("k", "v"));
 
     assertThat(failure(store.commit(bad))).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
 
@@ -262,7 +275,8 @@ public abstract class CardStoreContract {
     ok(store.commit(Messages.batch(patched)));
 
     assertThat(store.message("om_1")).contains(patched);
-    assertThat(store.messagesOfChat("oc_1", 0, Long.MAX_VALUE, true, 0, 10)).containsExactly(patched);
+    assertThat(store.messagesOfChat("oc_1", 0, Long.MAX_VALUE, true, 0, 10))
+        .containsExactly(patched);
   }
 
   @Test
@@ -272,7 +286,8 @@ public abstract class CardStoreContract {
     ok(store.commit(Messages.batch(sent, Messages.text("om_2", "oc_1", 110))));
 
     assertThat(store.messageByUuid("cli_sample", "uuid-1")).contains(sent);
-    assertThat(store.messageByUuid("cli_other", "uuid-1")).isEmpty(); // uuids are scoped to their sender
+    assertThat(store.messageByUuid("cli_other", "uuid-1"))
+        .isEmpty(); // uuids are scoped to their sender
     assertThat(store.messageByUuid("cli_sample", "uuid-2")).isEmpty();
   }
 
@@ -282,7 +297,8 @@ public abstract class CardStoreContract {
     MessageRecord first = Messages.card("om_1", "oc_1", "c1", "uuid-1", 100);
     ok(store.commit(Messages.batch(first)));
 
-    MessageRecord again = Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS - 1);
+    MessageRecord again =
+        Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS - 1);
     assertThat(failure(store.commit(Messages.batch(Messages.text("om_3", "oc_1", 150), again))))
         .isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
 
@@ -297,10 +313,28 @@ public abstract class CardStoreContract {
     MessageRecord first = Messages.card("om_1", "oc_1", "c1", "uuid-1", 100);
     ok(store.commit(Messages.batch(first)));
 
-    ok(store.commit(Messages.batch(first.withContent("{\"type\":\"card\",\"data\":{\"card_id\":\"c1\"}}", 5_000)))); // a PATCH
-    MessageRecord other = new MessageRecord("om_o", "oc_1", "cli_other", "app", "text", "{\"text\":\"x\"}", null, null, null, "uuid-1", 200, 200);
+    ok(
+        store.commit(
+            Messages.batch(
+                first.withContent(
+                    "{\"type\":\"card\",\"data\":{\"card_id\":\"c1\"}}", 5_000)))); // a PATCH
+    MessageRecord other =
+        new MessageRecord(
+            "om_o",
+            "oc_1",
+            "cli_other",
+            "app",
+            "text",
+            "{\"text\":\"x\"}",
+            null,
+            null,
+            null,
+            "uuid-1",
+            200,
+            200);
     ok(store.commit(Messages.batch(other)));
-    MessageRecord later = Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS);
+    MessageRecord later =
+        Messages.card("om_2", "oc_1", "c1", "uuid-1", 100 + MessageRecord.UUID_WINDOW_MILLIS);
     ok(store.commit(Messages.batch(later)));
 
     assertThat(store.messageByUuid("cli_sample", "uuid-1")).contains(later);
@@ -312,16 +346,22 @@ public abstract class CardStoreContract {
     CardStore store = store();
     List<CompletableFuture<Void>> commits = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      commits.add(store.commit(Messages.batch(Messages.card("om_" + i, "oc_1", "c1", "uuid-race", 100 + i))));
+      commits.add(
+          store.commit(
+              Messages.batch(Messages.card("om_" + i, "oc_1", "c1", "uuid-race", 100 + i))));
     }
-    long stored = commits.stream().filter(c -> {
-      try {
-        c.join();
-        return true;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }).count();
+    long stored =
+        commits.stream()
+            .filter(
+                c -> {
+                  try {
+                    c.join();
+                    return true;
+                  } catch (RuntimeException e) {
+                    return false;
+                  }
+                })
+            .count();
 
     assertThat(stored).isEqualTo(1);
     assertThat(store.messagesOfChat("oc_1", 0, Long.MAX_VALUE, true, 0, 100)).hasSize(1);
@@ -330,12 +370,14 @@ public abstract class CardStoreContract {
   @Test
   public void messagesOfChat_bothDirections_orderByCreationThenId() {
     CardStore store = store();
-    ok(store.commit(Messages.batch(
-        Messages.text("om_d", "oc_1", 30),
-        Messages.text("om_b", "oc_1", 20),
-        Messages.text("om_a", "oc_1", 20), // same time as om_b: the id breaks the tie
-        Messages.text("om_c", "oc_1", 10),
-        Messages.text("om_x", "oc_2", 15))));
+    ok(
+        store.commit(
+            Messages.batch(
+                Messages.text("om_d", "oc_1", 30),
+                Messages.text("om_b", "oc_1", 20),
+                Messages.text("om_a", "oc_1", 20), // same time as om_b: the id breaks the tie
+                Messages.text("om_c", "oc_1", 10),
+                Messages.text("om_x", "oc_2", 15))));
 
     assertThat(ids(store.messagesOfChat("oc_1", 0, 100, true, 0, 10)))
         .containsExactly("om_c", "om_a", "om_b", "om_d");
@@ -346,13 +388,16 @@ public abstract class CardStoreContract {
   @Test
   public void messagesOfChat_timeRange_isInclusiveAtBothEnds() {
     CardStore store = store();
-    ok(store.commit(Messages.batch(
-        Messages.text("om_1", "oc_1", 10),
-        Messages.text("om_2", "oc_1", 20),
-        Messages.text("om_3", "oc_1", 30),
-        Messages.text("om_4", "oc_1", 40))));
+    ok(
+        store.commit(
+            Messages.batch(
+                Messages.text("om_1", "oc_1", 10),
+                Messages.text("om_2", "oc_1", 20),
+                Messages.text("om_3", "oc_1", 30),
+                Messages.text("om_4", "oc_1", 40))));
 
-    assertThat(ids(store.messagesOfChat("oc_1", 20, 30, true, 0, 10))).containsExactly("om_2", "om_3");
+    assertThat(ids(store.messagesOfChat("oc_1", 20, 30, true, 0, 10)))
+        .containsExactly("om_2", "om_3");
     assertThat(store.messagesOfChat("oc_1", 41, 100, true, 0, 10)).isEmpty();
     assertThat(store.messagesOfChat("oc_9", 0, 100, true, 0, 10)).isEmpty();
   }
@@ -360,13 +405,18 @@ public abstract class CardStoreContract {
   @Test
   public void messagesOfChat_offsetAndLimit_pageInEitherDirection() {
     CardStore store = store();
-    ok(store.commit(Messages.batch(IntStream.rangeClosed(1, 7)
-        .mapToObj(i -> Messages.text("om_" + i, "oc_1", i * 10L))
-        .toArray(MessageRecord[]::new))));
+    ok(
+        store.commit(
+            Messages.batch(
+                IntStream.rangeClosed(1, 7)
+                    .mapToObj(i -> Messages.text("om_" + i, "oc_1", i * 10L))
+                    .toArray(MessageRecord[]::new))));
 
-    assertThat(ids(store.messagesOfChat("oc_1", 0, 100, true, 0, 3))).containsExactly("om_1", "om_2", "om_3");
+    assertThat(ids(store.messagesOfChat("oc_1", 0, 100, true, 0, 3)))
+        .containsExactly("om_1", "om_2", "om_3");
     assertThat(ids(store.messagesOfChat("oc_1", 0, 100, true, 6, 3))).containsExactly("om_7");
-    assertThat(ids(store.messagesOfChat("oc_1", 0, 100, false, 2, 2))).containsExactly("om_5", "om_4");
+    assertThat(ids(store.messagesOfChat("oc_1", 0, 100, false, 2, 2)))
+        .containsExactly("om_5", "om_4");
     assertThat(store.messagesOfChat("oc_1", 0, 100, true, 7, 3)).isEmpty();
     assertThat(store.messagesOfChat("oc_1", 0, 100, true, 0, 0)).isEmpty();
   }
@@ -383,9 +433,16 @@ public abstract class CardStoreContract {
 
   @Test
   public void reads_keysHoldingNul_matchNothingAndDoNotFail() {
-    // Regression: PostgreSQL cannot take U+0000 in a text parameter; a fuzzed message id made a lookup fail (503).
+    // Regression: PostgreSQL cannot take U+0000 in a text parameter; a fuzzed message id made a
+    // lookup fail (503).
     CardStore store = store();
-    ok(store.commit(new WriteBatch(range("c1", 1, 2), List.of(), List.of(Messages.text("om_1", "oc_1", 10)), Map.of("k", "v"))));
+    ok(
+        store.commit(
+            new WriteBatch(
+                range("c1", 1, 2),
+                List.of(),
+                List.of(Messages.text("om_1", "oc_1", 10)),
+                Map.of("k", "v"))));
     String nul = "om_1\u0000";
 
     assertThat(store.message(nul)).isEmpty();
@@ -421,16 +478,24 @@ public abstract class CardStoreContract {
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String cardId = "card-" + t;
-      Thread writer = new Thread(() -> {
-        await(start);
-        for (int v = 1; v <= batchesPerThread; v++) {
-          WriteBatch b = v % 10 == 0
-              ? new WriteBatch(List.of(event(cardId, v)), List.of(snapshot(cardId, v)),
-                  List.of(Messages.text("om_" + cardId + "_" + v, "oc_" + cardId, v)), Map.of())
-              : batch(event(cardId, v));
-          all.add(store.commit(b)); // pipelined: no wait, so the store sees many batches at once
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                await(start);
+                for (int v = 1; v <= batchesPerThread; v++) {
+                  WriteBatch b =
+                      v % 10 == 0
+                          ? new WriteBatch(
+                              List.of(event(cardId, v)),
+                              List.of(snapshot(cardId, v)),
+                              List.of(Messages.text("om_" + cardId + "_" + v, "oc_" + cardId, v)),
+                              Map.of())
+                          : batch(event(cardId, v));
+                  all.add(
+                      store.commit(
+                          b)); // pipelined: no wait, so the store sees many batches at once
+                }
+              });
       writers.add(writer);
       writer.start();
     }
@@ -447,7 +512,8 @@ public abstract class CardStoreContract {
       assertThat(store.events(cardId, 0, 1000)).isEqualTo(range(cardId, 1, batchesPerThread));
       assertThat(store.loadCard(cardId))
           .contains(new LoadedCard(snapshot(cardId, batchesPerThread), List.of()));
-      assertThat(store.messagesOfChat("oc_" + cardId, 0, Long.MAX_VALUE, true, 0, 1000)).hasSize(20);
+      assertThat(store.messagesOfChat("oc_" + cardId, 0, Long.MAX_VALUE, true, 0, 1000))
+          .hasSize(20);
     }
   }
 
@@ -459,7 +525,8 @@ public abstract class CardStoreContract {
       futures.add(store.commit(metaBatch("k", "v" + i)));
     }
     CompletableFuture<Void> first = store.commit(batch(event("c1", 1)));
-    // applied after `first` only if call order holds; applied before, it would win and `first` would fail
+    // applied after `first` only if call order holds; applied before, it would win and `first`
+    // would fail
     CompletableFuture<Void> second = store.commit(batch(Events.bareEvent("c1", 1)));
     futures.forEach(CardStoreContract::ok);
 
@@ -476,7 +543,8 @@ public abstract class CardStoreContract {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       int index = i;
-      futures.add(store.commit(batch(event("c1", i + 1))).whenComplete((r, e) -> completions.add(index)));
+      futures.add(
+          store.commit(batch(event("c1", i + 1))).whenComplete((r, e) -> completions.add(index)));
     }
     futures.forEach(CardStoreContract::ok);
 
@@ -488,8 +556,13 @@ public abstract class CardStoreContract {
     CardStore store = store();
     ok(store.commit(batch(event("c1", 1))));
     CompletableFuture<Void> before = store.commit(batch(event("c2", 1)));
-    CompletableFuture<Void> bad = store.commit(new WriteBatch(
-        List.of(event("c3", 1), Events.bareEvent("c1", 1)), List.of(), List.of(), Map.of("bad", "yes")));
+    CompletableFuture<Void> bad =
+        store.commit(
+            new WriteBatch(
+                List.of(event("c3", 1), Events.bareEvent("c1", 1)),
+                List.of(),
+                List.of(),
+                Map.of("bad", "yes")));
     CompletableFuture<Void> after = store.commit(batch(event("c2", 2)));
 
     ok(before);
@@ -506,12 +579,18 @@ public abstract class CardStoreContract {
   public void close_thenReopen_keepsEveryKindOfRow() {
     CardStore store = store();
     MessageRecord message = Messages.card("om_1", "oc_1", "c1", "uuid-1", 100);
-    ok(store.commit(new WriteBatch(
-        range("c1", 1, 5), List.of(snapshot("c1", 3)), List.of(message), Map.of("directory", "{}"))));
+    ok(
+        store.commit(
+            new WriteBatch(
+                range("c1", 1, 5),
+                List.of(snapshot("c1", 3)),
+                List.of(message),
+                Map.of("directory", "{}"))));
 
     CardStore reopened = closeAndReopen(store);
 
-    assertThat(reopened.loadCard("c1")).contains(new LoadedCard(snapshot("c1", 3), range("c1", 4, 5)));
+    assertThat(reopened.loadCard("c1"))
+        .contains(new LoadedCard(snapshot("c1", 3), range("c1", 4, 5)));
     assertThat(reopened.message("om_1")).contains(message);
     assertThat(reopened.meta("directory")).contains("{}");
   }
@@ -545,7 +624,8 @@ public abstract class CardStoreContract {
     store.close();
 
     assertThatThrownBy(() -> store.loadCard("c1"))
-        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.OTHER));
+        .isInstanceOfSatisfying(
+            StorageException.class, e -> assertThat(e.failure()).isEqualTo(StorageFailure.OTHER));
   }
 
   @Test
@@ -562,9 +642,13 @@ public abstract class CardStoreContract {
   public void compact_staleCard_removesItsLogAndSnapshotButKeepsMessages() {
     CardStore store = store();
     MessageRecord message = Messages.card("om_1", "oc_1", "old", null, 1_000);
-    ok(store.commit(new WriteBatch(
-        List.of(event("old", 1, 1_000), event("old", 2, 1_100)), List.of(snapshot("old", 1)), List.of(message),
-        Map.of())));
+    ok(
+        store.commit(
+            new WriteBatch(
+                List.of(event("old", 1, 1_000), event("old", 2, 1_100)),
+                List.of(snapshot("old", 1)),
+                List.of(message),
+                Map.of())));
     ok(store.commit(batch(event("new", 1, 5_000))));
 
     assertThat(store.compact(3_000)).isEqualTo(1);
@@ -582,7 +666,8 @@ public abstract class CardStoreContract {
     List<CardEvent> log = List.of(event("c1", 1, 1_000), event("c1", 2, 3_000));
     ok(store.commit(batch(log)));
 
-    assertThat(store.compact(3_000)).isZero(); // "older than" is strict: 3_000 is not older than 3_000
+    assertThat(store.compact(3_000))
+        .isZero(); // "older than" is strict: 3_000 is not older than 3_000
 
     assertThat(store.events("c1", 0, 10)).isEqualTo(log);
   }
@@ -625,10 +710,13 @@ public abstract class CardStoreContract {
   @Test
   public void image_unknownKey_isEmpty() {
     CardStore store = store();
-    ok(store.saveImage(new StoredImage("img_v3_a", "cli_a", "image/gif", 1, 1, new byte[] {1, 2, 3}, 1)));
+    ok(
+        store.saveImage(
+            new StoredImage("img_v3_a", "cli_a", "image/gif", 1, 1, new byte[] {1, 2, 3}, 1)));
 
     assertThat(store.image("img_v3_b")).isEmpty();
-    assertThat(store.image("img_v3_a\0")).isEmpty(); // a key with U+0000 matches nothing on every store
+    assertThat(store.image("img_v3_a\0"))
+        .isEmpty(); // a key with U+0000 matches nothing on every store
   }
 
   @Test
@@ -636,7 +724,8 @@ public abstract class CardStoreContract {
     CardStore store = store();
     ok(store.saveImage(new StoredImage("img_v3_a", "cli_a", "image/gif", 1, 1, new byte[] {1}, 1)));
 
-    CompletableFuture<Void> again = store.saveImage(new StoredImage("img_v3_a", "cli_b", "image/png", 2, 2, new byte[] {2}, 2));
+    CompletableFuture<Void> again =
+        store.saveImage(new StoredImage("img_v3_a", "cli_b", "image/png", 2, 2, new byte[] {2}, 2));
 
     assertThat(failure(again)).isEqualTo(StorageFailure.CONSTRAINT_VIOLATION);
     assertThat(store.image("img_v3_a").orElseThrow().appId()).isEqualTo("cli_a");

@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waiting for commit futures in store tests, with a deadline, so that a hang fails the test instead of the build. */
+/**
+ * Waiting for commit futures in store tests, with a deadline, so that a hang fails the test instead
+ * of the build.
+ */
 public final class Commits {
   private static final long WAIT_SECONDS = 60;
 
@@ -35,7 +38,10 @@ public final class Commits {
     return failure(commit).failure();
   }
 
-  /** Waits for either outcome: {@code null} for success, else the {@link StorageException} it failed with. */
+  /**
+   * Waits for either outcome: {@code null} for success, else the {@link StorageException} it failed
+   * with.
+   */
   public static StorageException outcome(CompletableFuture<?> commit) {
     try {
       commit.get(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Behaviour every {@link DeliveryStore} must have: deliveries stored with the batch that caused them, leases that one
- * holder at a time has and that expire, retries that wait for their time, and all of it across a reopen and between
- * two handles on the same data (two nodes). Public because adapter tests in other modules extend it.
+ * Behaviour every {@link DeliveryStore} must have: deliveries stored with the batch that caused
+ * them, leases that one holder at a time has and that expire, retries that wait for their time, and
+ * all of it across a reopen and between two handles on the same data (two nodes). Public because
+ * adapter tests in other modules extend it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class DeliveryStoreContract {
@@ -34,13 +35,22 @@ public abstract class DeliveryStoreContract {
 
   private final List<CardStore> opened = Collections.synchronizedList(new ArrayList<>());
 
-  /** A new store with no data, a {@link CardStore} that is a {@link DeliveryStore} too; closed after the test. */
+  /**
+   * A new store with no data, a {@link CardStore} that is a {@link DeliveryStore} too; closed after
+   * the test.
+   */
   protected abstract CardStore newEmptyStore();
 
-  /** A new handle on the data of {@code closed}, which the contract has just closed, as after a restart. */
+  /**
+   * A new handle on the data of {@code closed}, which the contract has just closed, as after a
+   * restart.
+   */
   protected abstract CardStore reopen(CardStore closed);
 
-  /** A second handle on the data of {@code open}, used at the same time as it, as a second node's would be. */
+  /**
+   * A second handle on the data of {@code open}, used at the same time as it, as a second node's
+   * would be.
+   */
   protected abstract CardStore anotherHandle(CardStore open);
 
   @AfterEach
@@ -60,11 +70,14 @@ public abstract class DeliveryStoreContract {
   }
 
   private static PendingDelivery leasedTo(String owner, String eventId, long now) {
-    return PendingDelivery.leasedNew(eventId, "cli_bot", "{\"event_id\":\"" + eventId + "\"}", now, owner, now + LEASE);
+    return PendingDelivery.leasedNew(
+        eventId, "cli_bot", "{\"event_id\":\"" + eventId + "\"}", now, owner, now + LEASE);
   }
 
   private static void add(CardStore store, PendingDelivery... deliveries) {
-    store.commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(), List.of(deliveries))).join();
+    store
+        .commit(new WriteBatch(List.of(), List.of(), List.of(), Map.of(), List.of(deliveries)))
+        .join();
   }
 
   @Test
@@ -73,12 +86,15 @@ public abstract class DeliveryStoreContract {
     MessageRecord message = Messages.text("om_1", "oc_1", NOW);
     PendingDelivery event = leasedTo("node-a", "ev_1", NOW);
 
-    store.commit(new WriteBatch(List.of(), List.of(), List.of(message), Map.of(), List.of(event))).join();
+    store
+        .commit(new WriteBatch(List.of(), List.of(), List.of(message), Map.of(), List.of(event)))
+        .join();
 
     assertThat(store.message("om_1")).contains(message);
     assertThat(deliveries(store).pendingDeliveries()).containsExactly(event);
     // held: another node finds nothing to take while the lease runs
-    assertThat(deliveries(store).claimDue("node-b", NOW + LEASE - 1, NOW + 2 * LEASE, 10)).isEmpty();
+    assertThat(deliveries(store).claimDue("node-b", NOW + LEASE - 1, NOW + 2 * LEASE, 10))
+        .isEmpty();
   }
 
   @Test
@@ -86,17 +102,24 @@ public abstract class DeliveryStoreContract {
     CardStore store = track(newEmptyStore());
     add(store, leasedTo("node-a", "ev_1", NOW));
 
-    List<PendingDelivery> taken = deliveries(store).claimDue("node-b", NOW + LEASE, NOW + 2 * LEASE, 10);
+    List<PendingDelivery> taken =
+        deliveries(store).claimDue("node-b", NOW + LEASE, NOW + 2 * LEASE, 10);
 
-    assertThat(taken).singleElement().satisfies(d -> {
-      assertThat(d.eventId()).isEqualTo("ev_1");
-      assertThat(d.leaseOwner()).isEqualTo("node-b");
-      assertThat(d.leaseUntilMillis()).isEqualTo(NOW + 2 * LEASE);
-      assertThat(d.payload()).isEqualTo("{\"event_id\":\"ev_1\"}");
-    });
+    assertThat(taken)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.eventId()).isEqualTo("ev_1");
+              assertThat(d.leaseOwner()).isEqualTo("node-b");
+              assertThat(d.leaseUntilMillis()).isEqualTo(NOW + 2 * LEASE);
+              assertThat(d.payload()).isEqualTo("{\"event_id\":\"ev_1\"}");
+            });
     assertThat(deliveries(store).finish("ev_1", "node-a")).isFalse();
     assertThat(deliveries(store).retryLater("ev_1", "node-a", 1, NOW)).isFalse();
-    assertThat(deliveries(store).pendingDeliveries()).singleElement().extracting(PendingDelivery::leaseOwner).isEqualTo("node-b");
+    assertThat(deliveries(store).pendingDeliveries())
+        .singleElement()
+        .extracting(PendingDelivery::leaseOwner)
+        .isEqualTo("node-b");
     assertThat(deliveries(store).finish("ev_1", "node-b")).isTrue();
     assertThat(deliveries(store).pendingDeliveries()).isEmpty();
   }
@@ -111,21 +134,30 @@ public abstract class DeliveryStoreContract {
     assertThat(deliveries(store).claimDue("node-a", NOW + 14_999, NOW + LEASE, 10)).isEmpty();
     assertThat(deliveries(store).claimDue("node-b", NOW + 15_000, NOW + 15_000 + LEASE, 10))
         .singleElement()
-        .satisfies(d -> {
-          assertThat(d.failedAttempts()).isEqualTo(1);
-          assertThat(d.dueAtMillis()).isEqualTo(NOW + 15_000);
-          assertThat(d.createdAtMillis()).isEqualTo(NOW);
-        });
+        .satisfies(
+            d -> {
+              assertThat(d.failedAttempts()).isEqualTo(1);
+              assertThat(d.dueAtMillis()).isEqualTo(NOW + 15_000);
+              assertThat(d.createdAtMillis()).isEqualTo(NOW);
+            });
   }
 
   @Test
   public void claimDue_takesTheOldestDueFirst_atMostLimit() {
     CardStore store = track(newEmptyStore());
-    add(store, leasedTo("node-a", "ev_3", NOW + 3), leasedTo("node-a", "ev_1", NOW + 1), leasedTo("node-a", "ev_2", NOW + 2));
+    add(
+        store,
+        leasedTo("node-a", "ev_3", NOW + 3),
+        leasedTo("node-a", "ev_1", NOW + 1),
+        leasedTo("node-a", "ev_2", NOW + 2));
     deliveries(store).releaseLeases("node-a");
 
-    assertThat(deliveries(store).claimDue("node-b", NOW + 10, NOW + LEASE, 2)).extracting(PendingDelivery::eventId).containsExactly("ev_1", "ev_2");
-    assertThat(deliveries(store).claimDue("node-b", NOW + 10, NOW + LEASE, 2)).extracting(PendingDelivery::eventId).containsExactly("ev_3");
+    assertThat(deliveries(store).claimDue("node-b", NOW + 10, NOW + LEASE, 2))
+        .extracting(PendingDelivery::eventId)
+        .containsExactly("ev_1", "ev_2");
+    assertThat(deliveries(store).claimDue("node-b", NOW + 10, NOW + LEASE, 2))
+        .extracting(PendingDelivery::eventId)
+        .containsExactly("ev_3");
   }
 
   @Test
@@ -134,9 +166,13 @@ public abstract class DeliveryStoreContract {
     add(store, leasedTo("node-a", "ev_a", NOW), leasedTo("node-b", "ev_b", NOW));
 
     assertThat(deliveries(store).releaseLeases("node-a")).isEqualTo(1);
-    assertThat(deliveries(store).claimDue("node-c", NOW, NOW + LEASE, 10)).extracting(PendingDelivery::eventId).containsExactly("ev_a");
+    assertThat(deliveries(store).claimDue("node-c", NOW, NOW + LEASE, 10))
+        .extracting(PendingDelivery::eventId)
+        .containsExactly("ev_a");
     assertThat(deliveries(store).releaseEveryLease()).isEqualTo(2);
-    assertThat(deliveries(store).claimDue("node-c", NOW, NOW + LEASE, 10)).extracting(PendingDelivery::eventId).containsExactlyInAnyOrder("ev_a", "ev_b");
+    assertThat(deliveries(store).claimDue("node-c", NOW, NOW + LEASE, 10))
+        .extracting(PendingDelivery::eventId)
+        .containsExactlyInAnyOrder("ev_a", "ev_b");
   }
 
   @Test
@@ -148,11 +184,14 @@ public abstract class DeliveryStoreContract {
 
     CardStore again = track(reopen(store));
 
-    assertThat(deliveries(again).pendingDeliveries()).singleElement().satisfies(d -> {
-      assertThat(d.failedAttempts()).isEqualTo(2);
-      assertThat(d.dueAtMillis()).isEqualTo(NOW + 300_000);
-      assertThat(d.leaseOwner()).isNull();
-    });
+    assertThat(deliveries(again).pendingDeliveries())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.failedAttempts()).isEqualTo(2);
+              assertThat(d.dueAtMillis()).isEqualTo(NOW + 300_000);
+              assertThat(d.leaseOwner()).isNull();
+            });
   }
 
   @Test
@@ -171,15 +210,16 @@ public abstract class DeliveryStoreContract {
       for (int t = 0; t < 4; t++) {
         DeliveryStore store = deliveries(t % 2 == 0 ? first : second);
         String owner = "node-" + t;
-        claimers.add(() -> {
-          List<String> mine = new ArrayList<>();
-          List<PendingDelivery> got;
-          do {
-            got = store.claimDue(owner, NOW + LEASE, NOW + 2 * LEASE, 5);
-            got.forEach(d -> mine.add(d.eventId()));
-          } while (!got.isEmpty());
-          return mine;
-        });
+        claimers.add(
+            () -> {
+              List<String> mine = new ArrayList<>();
+              List<PendingDelivery> got;
+              do {
+                got = store.claimDue(owner, NOW + LEASE, NOW + 2 * LEASE, 5);
+                got.forEach(d -> mine.add(d.eventId()));
+              } while (!got.isEmpty());
+              return mine;
+            });
       }
       List<String> claimed = new ArrayList<>();
       for (Future<List<String>> f : threads.invokeAll(claimers)) {

@@ -12,12 +12,18 @@ import java.util.Map;
 
 /** Sample card events, snapshots and batches for storage tests. */
 public final class Events {
-  /** The {@code atMillis} of version 1 of every sample event; version {@code v} is {@code BASE_MILLIS + v}. */
+  /**
+   * The {@code atMillis} of version 1 of every sample event; version {@code v} is {@code
+   * BASE_MILLIS + v}.
+   */
   public static final long BASE_MILLIS = 1_700_000_000_000L;
 
   private Events() {}
 
-  /** A streamed-text event of {@code cardId} at {@code version}, timed {@code BASE_MILLIS + version}. */
+  /**
+   * A streamed-text event of {@code cardId} at {@code version}, timed {@code BASE_MILLIS +
+   * version}.
+   */
   public static CardEvent event(String cardId, long version) {
     return event(cardId, version, BASE_MILLIS + version);
   }
@@ -29,8 +35,15 @@ public final class Events {
     payload.put("offset", (int) version);
     payload.put("text", "chunk " + version + " ✓");
     return new CardEvent(
-        cardId, version, EventType.CONTENT_APPENDED, atMillis, "cli_sample", (int) version, "u-" + version,
-        "fp-" + version, payload);
+        cardId,
+        version,
+        EventType.CONTENT_APPENDED,
+        atMillis,
+        "cli_sample",
+        (int) version,
+        "u-" + version,
+        "fp-" + version,
+        payload);
   }
 
   /** A streamed-text event of {@code cardId} at {@code version} whose increment is {@code text}. */
@@ -43,7 +56,15 @@ public final class Events {
   /** An event whose optional fields are all {@code null} (a server-caused timeout). */
   public static CardEvent bareEvent(String cardId, long version) {
     return new CardEvent(
-        cardId, version, EventType.STREAMING_TIMED_OUT, BASE_MILLIS + version, null, 0, null, null, Json.object());
+        cardId,
+        version,
+        EventType.STREAMING_TIMED_OUT,
+        BASE_MILLIS + version,
+        null,
+        0,
+        null,
+        null,
+        Json.object());
   }
 
   /** Events of {@code cardId} with versions {@code from..to}, both inclusive. */
@@ -57,7 +78,8 @@ public final class Events {
 
   /** A snapshot of {@code cardId} at {@code version}, with a small state naming the version. */
   public static CardSnapshot snapshot(String cardId, long version) {
-    return new CardSnapshot(cardId, version, "{\"card_id\":\"" + cardId + "\",\"version\":" + version + "}");
+    return new CardSnapshot(
+        cardId, version, "{\"card_id\":\"" + cardId + "\",\"version\":" + version + "}");
   }
 
   /** A batch of events only. */

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Keeps a store's writer thread busy in a task until released, so that commits made meanwhile queue up behind it
- * and form one group. For adapters with a writer thread; each gives a way to run a task on it.
+ * Keeps a store's writer thread busy in a task until released, so that commits made meanwhile queue
+ * up behind it and form one group. For adapters with a writer thread; each gives a way to run a
+ * task on it.
  */
 public final class HeldWriter {
   private final CountDownLatch running = new CountDownLatch(1);
@@ -21,16 +22,20 @@ public final class HeldWriter {
   /**
    * Holds the writer.
    *
-   * @param runOnWriter runs the given work on the writer thread (inside a task of the store) and returns the task's
-   *     future
+   * @param runOnWriter runs the given work on the writer thread (inside a task of the store) and
+   *     returns the task's future
    */
-  public static HeldWriter hold(Function<Runnable, CompletableFuture<?>> runOnWriter) throws InterruptedException {
+  public static HeldWriter hold(Function<Runnable, CompletableFuture<?>> runOnWriter)
+      throws InterruptedException {
     HeldWriter held = new HeldWriter();
-    held.task = runOnWriter.apply(() -> {
-      held.running.countDown();
-      awaitUninterruptibly(held.released);
-    });
-    // once the task runs, the writer has drained the queue: everything committed from now on waits behind it
+    held.task =
+        runOnWriter.apply(
+            () -> {
+              held.running.countDown();
+              awaitUninterruptibly(held.released);
+            });
+    // once the task runs, the writer has drained the queue: everything committed from now on waits
+    // behind it
     assertThat(held.running.await(30, TimeUnit.SECONDS)).isTrue();
     return held;
   }

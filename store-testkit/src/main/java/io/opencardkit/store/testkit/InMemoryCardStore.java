@@ -30,18 +30,21 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * A thread-safe {@link CardStore} kept in memory, for tests of the code above the storage port. It passes {@link
- * CardStoreContract} and {@link DeliveryStoreContract}, so it behaves like the database adapters except that nothing
- * survives the JVM.
+ * A thread-safe {@link CardStore} kept in memory, for tests of the code above the storage port. It
+ * passes {@link CardStoreContract} and {@link DeliveryStoreContract}, so it behaves like the
+ * database adapters except that nothing survives the JVM.
  *
- * <p>{@link #commit} applies the batch before returning an already completed future. {@link #close} ends this handle
- * only; {@link #reopen} gives a fresh handle on the same data, as reopening a database file would.
+ * <p>{@link #commit} applies the batch before returning an already completed future. {@link #close}
+ * ends this handle only; {@link #reopen} gives a fresh handle on the same data, as reopening a
+ * database file would.
  */
 public final class InMemoryCardStore implements CardStore, DeliveryStore {
   private static final Comparator<MessageRecord> CHAT_ORDER =
-      Comparator.comparingLong(MessageRecord::createdAtMillis).thenComparing(MessageRecord::messageId);
+      Comparator.comparingLong(MessageRecord::createdAtMillis)
+          .thenComparing(MessageRecord::messageId);
   private static final Comparator<PendingDelivery> DUE_ORDER =
-      Comparator.comparingLong(PendingDelivery::dueAtMillis).thenComparing(PendingDelivery::eventId);
+      Comparator.comparingLong(PendingDelivery::dueAtMillis)
+          .thenComparing(PendingDelivery::eventId);
 
   private final Data data;
   private volatile boolean closed;
@@ -71,12 +74,17 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
       if (duplicate != null) {
         return CompletableFuture.failedFuture(
             new StorageException(
-                StorageFailure.CONSTRAINT_VIOLATION, "card event already stored: " + duplicate, null));
+                StorageFailure.CONSTRAINT_VIOLATION,
+                "card event already stored: " + duplicate,
+                null));
       }
       MessageRecord taken = findTakenUuid(batch.messages());
       if (taken != null) {
         return CompletableFuture.failedFuture(
-            new StorageException(StorageFailure.CONSTRAINT_VIOLATION, "uuid " + taken.uuid() + " was used by another message within the hour", null));
+            new StorageException(
+                StorageFailure.CONSTRAINT_VIOLATION,
+                "uuid " + taken.uuid() + " was used by another message within the hour",
+                null));
       }
       apply(batch);
       return CompletableFuture.completedFuture(null);
@@ -85,7 +93,10 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     }
   }
 
-  /** The first {@code cardId@version} of the batch that is stored already or repeated in the batch, else null. */
+  /**
+   * The first {@code cardId@version} of the batch that is stored already or repeated in the batch,
+   * else null.
+   */
   private String findDuplicate(List<CardEvent> events) {
     Set<String> seen = new HashSet<>();
     for (CardEvent e : events) {
@@ -98,7 +109,9 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     return null;
   }
 
-  /** The first message of the batch whose uuid another message claimed within the hour, else null. */
+  /**
+   * The first message of the batch whose uuid another message claimed within the hour, else null.
+   */
   private MessageRecord findTakenUuid(List<MessageRecord> messages) {
     Map<String, MessageRecord> inBatch = new HashMap<>();
     for (MessageRecord m : messages) {
@@ -107,7 +120,8 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
       }
       String key = m.senderId() + "\n" + m.uuid();
       MessageRecord holder = inBatch.containsKey(key) ? inBatch.get(key) : data.uuids.get(key);
-      if (holder != null && !holder.messageId().equals(m.messageId())
+      if (holder != null
+          && !holder.messageId().equals(m.messageId())
           && holder.createdAtMillis() > m.createdAtMillis() - MessageRecord.UUID_WINDOW_MILLIS) {
         return m;
       }
@@ -138,42 +152,48 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
 
   @Override
   public Optional<LoadedCard> loadCard(String cardId) {
-    return read(() -> {
-      CardSnapshot snapshot = data.snapshots.get(cardId);
-      NavigableMap<Long, CardEvent> log = data.events.get(cardId);
-      if (snapshot == null && log == null) {
-        return Optional.empty();
-      }
-      long after = snapshot == null ? 0 : snapshot.version();
-      List<CardEvent> tail = log == null ? List.of() : new ArrayList<>(log.tailMap(after, false).values());
-      return Optional.of(new LoadedCard(snapshot, tail));
-    });
+    return read(
+        () -> {
+          CardSnapshot snapshot = data.snapshots.get(cardId);
+          NavigableMap<Long, CardEvent> log = data.events.get(cardId);
+          if (snapshot == null && log == null) {
+            return Optional.empty();
+          }
+          long after = snapshot == null ? 0 : snapshot.version();
+          List<CardEvent> tail =
+              log == null ? List.of() : new ArrayList<>(log.tailMap(after, false).values());
+          return Optional.of(new LoadedCard(snapshot, tail));
+        });
   }
 
   @Override
   public List<CardEvent> events(String cardId, long afterVersion, int limit) {
     requireNonNegative("limit", limit);
-    return read(() -> {
-      NavigableMap<Long, CardEvent> log = data.events.get(cardId);
-      if (log == null) {
-        return List.of();
-      }
-      return log.tailMap(afterVersion, false).values().stream().limit(limit).collect(Collectors.toList());
-    });
+    return read(
+        () -> {
+          NavigableMap<Long, CardEvent> log = data.events.get(cardId);
+          if (log == null) {
+            return List.of();
+          }
+          return log.tailMap(afterVersion, false).values().stream()
+              .limit(limit)
+              .collect(Collectors.toList());
+        });
   }
 
   @Override
   public Map<String, Long> storedVersions(Collection<String> cardIds) {
-    return read(() -> {
-      Map<String, Long> versions = new HashMap<>();
-      for (String cardId : cardIds) {
-        NavigableMap<Long, CardEvent> log = data.events.get(cardId);
-        if (log != null) {
-          versions.put(cardId, log.lastKey());
-        }
-      }
-      return versions;
-    });
+    return read(
+        () -> {
+          Map<String, Long> versions = new HashMap<>();
+          for (String cardId : cardIds) {
+            NavigableMap<Long, CardEvent> log = data.events.get(cardId);
+            if (log != null) {
+              versions.put(cardId, log.lastKey());
+            }
+          }
+          return versions;
+        });
   }
 
   @Override
@@ -183,9 +203,11 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
 
   @Override
   public Optional<MessageRecord> messageByUuid(String senderId, String uuid) {
-    return read(() -> data.messages.values().stream()
-        .filter(m -> m.senderId().equals(senderId) && uuid != null && uuid.equals(m.uuid()))
-        .max(CHAT_ORDER));
+    return read(
+        () ->
+            data.messages.values().stream()
+                .filter(m -> m.senderId().equals(senderId) && uuid != null && uuid.equals(m.uuid()))
+                .max(CHAT_ORDER));
   }
 
   @Override
@@ -193,13 +215,15 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
       String chatId, long startMillis, long endMillis, boolean ascending, int offset, int limit) {
     requireNonNegative("offset", offset);
     requireNonNegative("limit", limit);
-    return read(() -> data.messages.values().stream()
-        .filter(m -> m.chatId().equals(chatId))
-        .filter(m -> m.createdAtMillis() >= startMillis && m.createdAtMillis() <= endMillis)
-        .sorted(ascending ? CHAT_ORDER : CHAT_ORDER.reversed())
-        .skip(offset)
-        .limit(limit)
-        .collect(Collectors.toList()));
+    return read(
+        () ->
+            data.messages.values().stream()
+                .filter(m -> m.chatId().equals(chatId))
+                .filter(m -> m.createdAtMillis() >= startMillis && m.createdAtMillis() <= endMillis)
+                .sorted(ascending ? CHAT_ORDER : CHAT_ORDER.reversed())
+                .skip(offset)
+                .limit(limit)
+                .collect(Collectors.toList()));
   }
 
   @Override
@@ -211,7 +235,10 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     try {
       if (data.images.putIfAbsent(image.imageKey(), image) != null) {
         return CompletableFuture.failedFuture(
-            new StorageException(StorageFailure.CONSTRAINT_VIOLATION, "image already stored: " + image.imageKey(), null));
+            new StorageException(
+                StorageFailure.CONSTRAINT_VIOLATION,
+                "image already stored: " + image.imageKey(),
+                null));
       }
       return CompletableFuture.completedFuture(null);
     } finally {
@@ -237,7 +264,8 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     data.lock.writeLock().lock();
     try {
       int removed = 0;
-      Iterator<Map.Entry<String, NavigableMap<Long, CardEvent>>> it = data.events.entrySet().iterator();
+      Iterator<Map.Entry<String, NavigableMap<Long, CardEvent>>> it =
+          data.events.entrySet().iterator();
       while (it.hasNext()) {
         Map.Entry<String, NavigableMap<Long, CardEvent>> card = it.next();
         if (card.getValue().lastEntry().getValue().atMillis() < olderThanMillis) {
@@ -253,17 +281,26 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
   }
 
   @Override
-  public List<PendingDelivery> claimDue(String owner, long nowMillis, long leaseUntilMillis, int limit) {
-    return write(() -> {
-      List<PendingDelivery> claimed = data.deliveries.values().stream()
-          .filter(d -> d.dueAtMillis() <= nowMillis && (d.leaseOwner() == null || d.leaseUntilMillis() <= nowMillis))
-          .sorted(DUE_ORDER)
-          .limit(limit)
-          .map(d -> withLease(d, d.failedAttempts(), d.dueAtMillis(), owner, leaseUntilMillis))
-          .collect(Collectors.toList());
-      claimed.forEach(d -> data.deliveries.put(d.eventId(), d));
-      return claimed;
-    });
+  public List<PendingDelivery> claimDue(
+      String owner, long nowMillis, long leaseUntilMillis, int limit) {
+    return write(
+        () -> {
+          List<PendingDelivery> claimed =
+              data.deliveries.values().stream()
+                  .filter(
+                      d ->
+                          d.dueAtMillis() <= nowMillis
+                              && (d.leaseOwner() == null || d.leaseUntilMillis() <= nowMillis))
+                  .sorted(DUE_ORDER)
+                  .limit(limit)
+                  .map(
+                      d ->
+                          withLease(
+                              d, d.failedAttempts(), d.dueAtMillis(), owner, leaseUntilMillis))
+                  .collect(Collectors.toList());
+          claimed.forEach(d -> data.deliveries.put(d.eventId(), d));
+          return claimed;
+        });
   }
 
   @Override
@@ -273,13 +310,16 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
 
   @Override
   public boolean retryLater(String eventId, String owner, int failedAttempts, long dueAtMillis) {
-    return write(() -> {
-      if (!held(eventId, owner)) {
-        return false;
-      }
-      data.deliveries.put(eventId, withLease(data.deliveries.get(eventId), failedAttempts, dueAtMillis, null, 0));
-      return true;
-    });
+    return write(
+        () -> {
+          if (!held(eventId, owner)) {
+            return false;
+          }
+          data.deliveries.put(
+              eventId,
+              withLease(data.deliveries.get(eventId), failedAttempts, dueAtMillis, null, 0));
+          return true;
+        });
   }
 
   @Override
@@ -294,7 +334,8 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
 
   @Override
   public List<PendingDelivery> pendingDeliveries() {
-    return read(() -> data.deliveries.values().stream().sorted(DUE_ORDER).collect(Collectors.toList()));
+    return read(
+        () -> data.deliveries.values().stream().sorted(DUE_ORDER).collect(Collectors.toList()));
   }
 
   private boolean held(String eventId, String owner) {
@@ -303,15 +344,28 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
   }
 
   private int release(String owner) {
-    List<PendingDelivery> held = data.deliveries.values().stream()
-        .filter(d -> d.leaseOwner() != null && (owner == null || owner.equals(d.leaseOwner())))
-        .collect(Collectors.toList());
-    held.forEach(d -> data.deliveries.put(d.eventId(), withLease(d, d.failedAttempts(), d.dueAtMillis(), null, 0)));
+    List<PendingDelivery> held =
+        data.deliveries.values().stream()
+            .filter(d -> d.leaseOwner() != null && (owner == null || owner.equals(d.leaseOwner())))
+            .collect(Collectors.toList());
+    held.forEach(
+        d ->
+            data.deliveries.put(
+                d.eventId(), withLease(d, d.failedAttempts(), d.dueAtMillis(), null, 0)));
     return held.size();
   }
 
-  private static PendingDelivery withLease(PendingDelivery d, int failedAttempts, long dueAt, String owner, long leaseUntil) {
-    return new PendingDelivery(d.eventId(), d.appId(), d.payload(), failedAttempts, dueAt, owner, leaseUntil, d.createdAtMillis());
+  private static PendingDelivery withLease(
+      PendingDelivery d, int failedAttempts, long dueAt, String owner, long leaseUntil) {
+    return new PendingDelivery(
+        d.eventId(),
+        d.appId(),
+        d.payload(),
+        failedAttempts,
+        dueAt,
+        owner,
+        leaseUntil,
+        d.createdAtMillis());
   }
 
   private <T> T write(Supplier<T> change) {
@@ -326,7 +380,10 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     }
   }
 
-  /** Ends this handle: later calls on it fail with {@link StorageFailure#OTHER}. The data stays for {@link #reopen}. */
+  /**
+   * Ends this handle: later calls on it fail with {@link StorageFailure#OTHER}. The data stays for
+   * {@link #reopen}.
+   */
   @Override
   public void close() {
     closed = true;
@@ -361,7 +418,8 @@ public final class InMemoryCardStore implements CardStore, DeliveryStore {
     final Map<String, CardSnapshot> snapshots = new HashMap<>();
     final Map<String, MessageRecord> messages = new HashMap<>();
     final Map<String, String> meta = new HashMap<>();
-    final Map<String, MessageRecord> uuids = new HashMap<>(); // sender + uuid -> the message that claimed it
+    final Map<String, MessageRecord> uuids =
+        new HashMap<>(); // sender + uuid -> the message that claimed it
     final Map<String, PendingDelivery> deliveries = new HashMap<>();
     final Map<String, StoredImage> images = new HashMap<>();
   }

@@ -11,6 +11,7 @@ final class InMemoryCardStoreTest extends CardStoreContract {
 
   @Override
   protected CardStore reopen(CardStore closed) {
-    return ((InMemoryCardStore) closed).reopen(); // same memory, new handle: nothing to prove about disks here
+    return ((InMemoryCardStore) closed)
+        .reopen(); // same memory, new handle: nothing to prove about disks here
   }
 }

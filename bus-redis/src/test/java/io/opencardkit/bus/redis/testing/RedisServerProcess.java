@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private redis-server for one test: the installed {@code redis-server} on a free loopback port, without
- * persistence, which the test may stop, restart on the same port, or freeze. Tests that break Redis use one of these,
- * never the machine's shared server on 6379. Close it with try-with-resources, so that a failing test stops it too
- * (a shutdown hook kills it if the JVM ends first).
+ * A private redis-server for one test: the installed {@code redis-server} on a free loopback port,
+ * without persistence, which the test may stop, restart on the same port, or freeze. Tests that
+ * break Redis use one of these, never the machine's shared server on 6379. Close it with
+ * try-with-resources, so that a failing test stops it too (a shutdown hook kills it if the JVM ends
+ * first).
  */
 public final class RedisServerProcess implements AutoCloseable {
   private static final Duration START_DEADLINE = Duration.ofSeconds(10);
@@ -38,10 +39,12 @@ public final class RedisServerProcess implements AutoCloseable {
   private final List<String> extraArguments;
   private final Path directory; // working directory and log file
   private final Thread killAtExit = new Thread(this::killNow, "redis-server-process-kill-at-exit");
-  private volatile Process process; // null while stopped; volatile for the shutdown hook, which takes no lock
+  private volatile Process
+      process; // null while stopped; volatile for the shutdown hook, which takes no lock
   private boolean frozen;
 
-  private RedisServerProcess(Path executable, int port, List<String> extraArguments, Path directory) {
+  private RedisServerProcess(
+      Path executable, int port, List<String> extraArguments, Path directory) {
     this.executable = executable;
     this.port = port;
     this.extraArguments = extraArguments;
@@ -52,7 +55,8 @@ public final class RedisServerProcess implements AutoCloseable {
    * Starts redis-server on a free loopback port and returns once it answers PING.
    *
    * @param extraArguments more redis-server options, e.g. {@code "--requirepass", "secret"}
-   * @throws IllegalStateException if redis-server is not installed, exits, or does not answer within 10 s
+   * @throws IllegalStateException if redis-server is not installed, exits, or does not answer
+   *     within 10 s
    */
   public static RedisServerProcess start(String... extraArguments) {
     Path directory;
@@ -75,11 +79,15 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private static Path findExecutable() {
     return Stream.concat(
-            Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":")).map(dir -> Path.of(dir, "redis-server")),
+            Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .map(dir -> Path.of(dir, "redis-server")),
             Stream.of(Path.of("/usr/bin/redis-server")))
         .filter(Files::isExecutable)
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("redis-server is not installed (apt-get install redis-server)"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "redis-server is not installed (apt-get install redis-server)"));
   }
 
   private static int freePort() {
@@ -105,7 +113,10 @@ public final class RedisServerProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s. Does nothing if it is stopped. */
+  /**
+   * Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s. Does nothing if it is
+   * stopped.
+   */
   public synchronized void stop() {
     if (process == null) {
       return;
@@ -125,13 +136,18 @@ public final class RedisServerProcess implements AutoCloseable {
     process = null;
   }
 
-  /** Stops the server if it runs, starts it again on the same port and returns once it answers PING. */
+  /**
+   * Stops the server if it runs, starts it again on the same port and returns once it answers PING.
+   */
   public synchronized void restart() {
     stop();
     launch();
   }
 
-  /** Freezes the process (SIGSTOP): its sockets stay open but nothing answers, as behind a silent network. */
+  /**
+   * Freezes the process (SIGSTOP): its sockets stay open but nothing answers, as behind a silent
+   * network.
+   */
   public synchronized void freeze() {
     signal("-STOP");
     frozen = true;
@@ -144,12 +160,14 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
-   * Sends one command on a fresh connection and returns the reply: a status, error or integer reply as its line
-   * ({@code "+PONG"}, {@code ":1"}), a bulk reply as its text (for a server started without {@code --requirepass}).
+   * Sends one command on a fresh connection and returns the reply: a status, error or integer reply
+   * as its line ({@code "+PONG"}, {@code ":1"}), a bulk reply as its text (for a server started
+   * without {@code --requirepass}).
    */
   public String command(String... arguments) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), REPLY_TIMEOUT_MILLIS);
+      socket.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), REPLY_TIMEOUT_MILLIS);
       socket.setSoTimeout(REPLY_TIMEOUT_MILLIS);
       OutputStream out = socket.getOutputStream();
       out.write(encode(arguments));
@@ -206,7 +224,8 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port)));
+    List<String> command =
+        new ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port)));
     command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
     command.addAll(List.of("--dir", directory.toString(), "--daemonize", "no"));
     command.addAll(extraArguments);
@@ -227,14 +246,24 @@ public final class RedisServerProcess implements AutoCloseable {
     while (true) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "redis-server exited with code " + process.exitValue() + " on port " + port + ":\n" + log());
+            "redis-server exited with code "
+                + process.exitValue()
+                + " on port "
+                + port
+                + ":\n"
+                + log());
       }
       if (answersPing()) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "redis-server did not answer PING on port " + port + " within " + START_DEADLINE + ":\n" + log());
+            "redis-server did not answer PING on port "
+                + port
+                + " within "
+                + START_DEADLINE
+                + ":\n"
+                + log());
       }
       pause();
     }

@@ -13,10 +13,20 @@ import org.junit.jupiter.api.Test;
 final class FrameCodecTest {
   private static Frame dataFrame() {
     return new Frame(
-        7, 123456789012L, 33554678, Frame.DATA,
-        List.of(new Frame.Header("type", "event"), new Frame.Header("message_id", "msg_1"), new Frame.Header("sum", "1"),
-            new Frame.Header("seq", "0"), new Frame.Header("trace_id", "tr_1")),
-        null, null, "{\"schema\":\"2.0\",\"text\":\"中文\"}".getBytes(StandardCharsets.UTF_8), null);
+        7,
+        123456789012L,
+        33554678,
+        Frame.DATA,
+        List.of(
+            new Frame.Header("type", "event"),
+            new Frame.Header("message_id", "msg_1"),
+            new Frame.Header("sum", "1"),
+            new Frame.Header("seq", "0"),
+            new Frame.Header("trace_id", "tr_1")),
+        null,
+        null,
+        "{\"schema\":\"2.0\",\"text\":\"中文\"}".getBytes(StandardCharsets.UTF_8),
+        null);
   }
 
   @Test
@@ -27,14 +37,27 @@ final class FrameCodecTest {
     assertThat(parsed.getLogID()).isEqualTo(123456789012L);
     assertThat(parsed.getService()).isEqualTo(33554678);
     assertThat(parsed.getMethod()).isEqualTo(1);
-    assertThat(parsed.getHeadersList()).extracting(Pbbp2.Header::getKey).containsExactly("type", "message_id", "sum", "seq", "trace_id");
-    assertThat(parsed.getPayload().toStringUtf8()).isEqualTo("{\"schema\":\"2.0\",\"text\":\"中文\"}");
+    assertThat(parsed.getHeadersList())
+        .extracting(Pbbp2.Header::getKey)
+        .containsExactly("type", "message_id", "sum", "seq", "trace_id");
+    assertThat(parsed.getPayload().toStringUtf8())
+        .isEqualTo("{\"schema\":\"2.0\",\"text\":\"中文\"}");
     assertThat(parsed.hasLogIDNew()).isFalse();
   }
 
   @Test
   void encode_controlFrameWithoutPayload_hasNoPayloadForTheSdk() throws Exception {
-    Frame pong = new Frame(0, 0, 1, Frame.CONTROL, List.of(new Frame.Header("type", "pong")), null, null, null, null);
+    Frame pong =
+        new Frame(
+            0,
+            0,
+            1,
+            Frame.CONTROL,
+            List.of(new Frame.Header("type", "pong")),
+            null,
+            null,
+            null,
+            null);
 
     Pbbp2.Frame parsed = Pbbp2.Frame.parseFrom(FrameCodec.encode(pong));
 
@@ -46,9 +69,14 @@ final class FrameCodecTest {
   @Test
   void decode_sdkPingFrame_readsAllFields() {
     byte[] ping =
-        Pbbp2.Frame.newBuilder().setSeqID(0).setLogID(0).setService(42).setMethod(0)
+        Pbbp2.Frame.newBuilder()
+            .setSeqID(0)
+            .setLogID(0)
+            .setService(42)
+            .setMethod(0)
             .addHeaders(Pbbp2.Header.newBuilder().setKey("type").setValue("ping").build())
-            .build().toByteArray();
+            .build()
+            .toByteArray();
 
     Frame frame = FrameCodec.decode(ping);
 
@@ -78,7 +106,9 @@ final class FrameCodecTest {
 
   @Test
   void roundTrip_negativeServiceAndLargeIds_survive() {
-    Frame frame = new Frame(-1L, Long.MAX_VALUE, -5, Frame.DATA, List.of(), "json", "event", new byte[0], "x");
+    Frame frame =
+        new Frame(
+            -1L, Long.MAX_VALUE, -5, Frame.DATA, List.of(), "json", "event", new byte[0], "x");
 
     Frame back = FrameCodec.decode(FrameCodec.encode(frame));
 
@@ -95,13 +125,31 @@ final class FrameCodecTest {
     byte[] bytes = FrameCodec.encode(dataFrame());
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 3);
 
-    assertThatThrownBy(() -> FrameCodec.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FrameCodec.decode(truncated))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void decode_unknownFields_areSkipped() {
     byte[] known = FrameCodec.encode(new Frame(1, 2, 3, 1, List.of(), null, null, null, null));
-    byte[] extra = {(byte) ((10 << 3) | 0), 5, (byte) ((11 << 3) | 5), 1, 2, 3, 4, (byte) ((12 << 3) | 1), 1, 2, 3, 4, 5, 6, 7, 8};
+    byte[] extra = {
+      (byte) ((10 << 3) | 0),
+      5,
+      (byte) ((11 << 3) | 5),
+      1,
+      2,
+      3,
+      4,
+      (byte) ((12 << 3) | 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8
+    };
     byte[] bytes = new byte[known.length + extra.length];
     System.arraycopy(known, 0, bytes, 0, known.length);
     System.arraycopy(extra, 0, bytes, known.length, extra.length);

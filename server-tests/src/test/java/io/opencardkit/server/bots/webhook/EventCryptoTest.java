@@ -3,8 +3,8 @@ package io.opencardkit.server.bots.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lark.oapi.core.utils.Decryptor;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,8 @@ final class EventCryptoTest {
 
   @Test
   void encrypt_anyText_isDecryptedByTheSdk() {
-    String plain = "{\"schema\":\"2.0\",\"header\":{\"event_type\":\"im.message.receive_v1\"},\"text\":\"你好 👋\"}";
+    String plain =
+        "{\"schema\":\"2.0\",\"header\":{\"event_type\":\"im.message.receive_v1\"},\"text\":\"你好 👋\"}";
 
     String encrypted = EventCrypto.encrypt(KEY, plain);
 
@@ -28,19 +29,30 @@ final class EventCryptoTest {
   @Test
   void decrypt_ofEncrypt_isTheText() {
     byte[] iv = new byte[16];
-    assertThat(EventCrypto.decrypt(KEY, EventCrypto.encrypt(KEY, "block-aligned-16", iv))).isEqualTo("block-aligned-16");
+    assertThat(EventCrypto.decrypt(KEY, EventCrypto.encrypt(KEY, "block-aligned-16", iv)))
+        .isEqualTo("block-aligned-16");
   }
 
   @Test
   void sha256Signature_isTheDocumentedFormula() throws Exception {
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("1700000000nonceKEY{\"encrypt\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        "1700000000nonceKEY{\"encrypt\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
 
-    assertThat(EventCrypto.sha256Signature("1700000000", "nonce", "KEY", "{\"encrypt\":\"x\"}")).isEqualTo(expected);
+    assertThat(EventCrypto.sha256Signature("1700000000", "nonce", "KEY", "{\"encrypt\":\"x\"}"))
+        .isEqualTo(expected);
   }
 
   @Test
   void sha1Signature_isTheLegacyFormula() throws Exception {
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest("1700000000nonceTOKEN{}".getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1")
+                    .digest("1700000000nonceTOKEN{}".getBytes(StandardCharsets.UTF_8)));
 
     assertThat(EventCrypto.sha1Signature("1700000000", "nonce", "TOKEN", "{}")).isEqualTo(expected);
   }

@@ -6,19 +6,22 @@ import io.opencardkit.core.Json;
 import io.opencardkit.core.card.ElementTree;
 
 /**
- * Builds a callback's {@code action} object from what the page posted and the card the user saw. The component's
- * own callback value ({@code behaviors[type=callback].value}, else its legacy {@code value}) and tag are taken from
- * the card when the element is found, so a bot receives what it put into the card; the page's fields fill in the
- * rest (option, options, form_value, input_value, name, checked). Pure.
+ * Builds a callback's {@code action} object from what the page posted and the card the user saw.
+ * The component's own callback value ({@code behaviors[type=callback].value}, else its legacy
+ * {@code value}) and tag are taken from the card when the element is found, so a bot receives what
+ * it put into the card; the page's fields fill in the rest (option, options, form_value,
+ * input_value, name, checked). Pure.
  */
 final class CallbackActions {
-  private static final String[] USER_FIELDS = {"option", "options", "form_value", "input_value", "name", "checked", "timezone"};
+  private static final String[] USER_FIELDS = {
+    "option", "options", "form_value", "input_value", "name", "checked", "timezone"
+  };
 
   private CallbackActions() {}
 
   /**
-   * @param posted the page's fields ({@code tag, element_id, name, value, option, options, form_value, input_value,
-   *     checked})
+   * @param posted the page's fields ({@code tag, element_id, name, value, option, options,
+   *     form_value, input_value, checked})
    * @param card the card JSON the interaction happened on, or {@code null}
    */
   static ObjectNode of(ObjectNode posted, ObjectNode card) {
@@ -33,7 +36,11 @@ final class CallbackActions {
       value = posted.get("value");
     }
     action.set("value", value == null || value.isNull() ? Json.object() : value.deepCopy());
-    action.put("tag", element != null && element.path("tag").isTextual() ? element.get("tag").asText() : posted.path("tag").asText());
+    action.put(
+        "tag",
+        element != null && element.path("tag").isTextual()
+            ? element.get("tag").asText()
+            : posted.path("tag").asText());
     for (String field : USER_FIELDS) {
       JsonNode given = posted.get(field);
       if (given != null && !given.isNull()) {

@@ -7,18 +7,20 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * What a bot answered to a card callback: an optional toast and an optional card. Pure parsing of the response body
- * ({@code {"toast":{type,content,i18n},"card":{"type":"raw"|"template","data":…}}}; the legacy callback may also
- * answer with a bare card JSON).
+ * What a bot answered to a card callback: an optional toast and an optional card. Pure parsing of
+ * the response body ({@code
+ * {"toast":{type,content,i18n},"card":{"type":"raw"|"template","data":…}}}; the legacy callback may
+ * also answer with a bare card JSON).
  *
  * @param toast the toast to show, or {@code null}
  * @param card the new card JSON ({@code card.type} raw), or {@code null}
- * @param template the template data asked for ({@code card.type} template: {@code template_id}, version, variables), or
- *     {@code null}
+ * @param template the template data asked for ({@code card.type} template: {@code template_id},
+ *     version, variables), or {@code null}
  */
 record CallbackResponse(Toast toast, ObjectNode card, JsonNode template) {
   private static final Set<String> TOAST_TYPES = Set.of("info", "success", "error", "warning");
-  private static final Set<String> CARD_KEYS = Set.of("schema", "config", "header", "body", "elements", "i18n_elements", "card_link");
+  private static final Set<String> CARD_KEYS =
+      Set.of("schema", "config", "header", "body", "elements", "i18n_elements", "card_link");
 
   /** A response body that is not what a callback may answer with (Feishu's client shows 200672). */
   static final class Malformed extends Exception {
@@ -30,9 +32,11 @@ record CallbackResponse(Toast toast, ObjectNode card, JsonNode template) {
   static final CallbackResponse NOTHING = new CallbackResponse(null, null, null);
 
   /**
-   * Parses a response body. An empty body, {@code {}} and the SDKs' {@code {"msg":"success"}} mean "nothing to do".
+   * Parses a response body. An empty body, {@code {}} and the SDKs' {@code {"msg":"success"}} mean
+   * "nothing to do".
    *
-   * @param legacy whether the app uses {@code card.action.trigger_v1}, whose answer may be a bare card
+   * @param legacy whether the app uses {@code card.action.trigger_v1}, whose answer may be a bare
+   *     card
    * @throws Malformed when the body is not a JSON object or its toast or card is unusable
    */
   static CallbackResponse parse(String body, boolean legacy) throws Malformed {
@@ -46,7 +50,8 @@ record CallbackResponse(Toast toast, ObjectNode card, JsonNode template) {
     if (legacy && !root.has("toast") && !root.has("card") && looksLikeCard(root)) {
       return new CallbackResponse(null, (ObjectNode) root, null);
     }
-    Toast toast = root.has("toast") && !root.get("toast").isNull() ? toast(root.get("toast")) : null;
+    Toast toast =
+        root.has("toast") && !root.get("toast").isNull() ? toast(root.get("toast")) : null;
     JsonNode card = root.get("card");
     if (card == null || card.isNull()) {
       return new CallbackResponse(toast, null, null);

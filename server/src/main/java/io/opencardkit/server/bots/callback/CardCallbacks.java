@@ -11,8 +11,8 @@ import io.opencardkit.server.bots.BotReply;
 import io.opencardkit.server.bots.DeliveryFailure;
 import io.opencardkit.server.bots.EventPayloads;
 import io.opencardkit.server.bots.RandomIds;
-import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.cards.CardRuntime;
+import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.opencardkit.server.directory.App;
 import io.opencardkit.server.directory.Directory;
 import io.opencardkit.server.im.MessageService;
@@ -26,15 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Card callbacks: a user's click, choice, input or form submit becomes {@code card.action.trigger} (or the legacy
- * {@code card.action.trigger_v1}) for the bot that sent the card, within Feishu's 3-second deadline, and the bot's
- * answer takes effect: its toast is shown to that user, its card replaces the message's card.
+ * Card callbacks: a user's click, choice, input or form submit becomes {@code card.action.trigger}
+ * (or the legacy {@code card.action.trigger_v1}) for the bot that sent the card, within Feishu's
+ * 3-second deadline, and the bot's answer takes effect: its toast is shown to that user, its card
+ * replaces the message's card.
  *
- * <p>Implementation notes: a card entity is locked for the interaction ({@link CardRuntime#lockInteraction}) before
- * the callback leaves, so CardKit calls meanwhile answer 200810; the lock ends when the answer's card is applied, or
- * when the interaction ends in any other way (no card, a refused card, no answer in time). A card entity that is
- * streaming keeps its content: the bot's card is refused as on Feishu, its toast is still shown, and a warning tells
- * the user why nothing changed. An inline card (sent as card JSON) is replaced like an IM PATCH by its bot.
+ * <p>Implementation notes: a card entity is locked for the interaction ({@link
+ * CardRuntime#lockInteraction}) before the callback leaves, so CardKit calls meanwhile answer
+ * 200810; the lock ends when the answer's card is applied, or when the interaction ends in any
+ * other way (no card, a refused card, no answer in time). A card entity that is streaming keeps its
+ * content: the bot's card is refused as on Feishu, its toast is still shown, and a warning tells
+ * the user why nothing changed. An inline card (sent as card JSON) is replaced like an IM PATCH by
+ * its bot.
  */
 public final class CardCallbacks implements CardActions {
   private static final Logger LOG = LoggerFactory.getLogger(CardCallbacks.class);
@@ -45,10 +48,15 @@ public final class CardCallbacks implements CardActions {
   private final MessageService messages;
   private final BotDispatcher dispatcher;
   private final TemplateLibrary templates;
-  private volatile DelayedCardUpdates delayedUpdates; // null: callback tokens are not usable for delayed updates
+  private volatile DelayedCardUpdates
+      delayedUpdates; // null: callback tokens are not usable for delayed updates
 
   public CardCallbacks(
-      Clock clock, Supplier<Directory> directory, CardRuntime runtime, MessageService messages, BotDispatcher dispatcher,
+      Clock clock,
+      Supplier<Directory> directory,
+      CardRuntime runtime,
+      MessageService messages,
+      BotDispatcher dispatcher,
       TemplateLibrary templates) {
     this.clock = clock;
     this.directory = directory;
@@ -58,16 +66,24 @@ public final class CardCallbacks implements CardActions {
     this.templates = templates;
   }
 
-  /** Makes the tokens of answered callbacks usable for the delayed update ({@code interactive/v1/card/update}). */
+  /**
+   * Makes the tokens of answered callbacks usable for the delayed update ({@code
+   * interactive/v1/card/update}).
+   */
   public CardCallbacks withDelayedUpdates(DelayedCardUpdates updates) {
     this.delayedUpdates = updates;
     return this;
   }
 
   @Override
-  public CompletableFuture<Outcome> deliver(MessageRecord message, String openId, ObjectNode posted) {
-    // current: the bot is shown the card (and its form values) as the user saw it, not an older copy of this node's
-    CardHandle handle = message.cardId() == null ? null : runtime.findCurrentBlocking(message.cardId()).orElse(null);
+  public CompletableFuture<Outcome> deliver(
+      MessageRecord message, String openId, ObjectNode posted) {
+    // current: the bot is shown the card (and its form values) as the user saw it, not an older
+    // copy of this node's
+    CardHandle handle =
+        message.cardId() == null
+            ? null
+            : runtime.findCurrentBlocking(message.cardId()).orElse(null);
     String appId;
     ObjectNode card;
     if (handle != null) {
@@ -82,10 +98,14 @@ public final class CardCallbacks implements CardActions {
     }
     App app = appId == null ? null : directory.get().app(appId).orElse(null);
     if (app == null) {
-      return failed(Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), "No bot answers this card"));
+      return failed(
+          Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), "No bot answers this card"));
     }
     if (!dispatcher.reachesCallbacks(app)) {
-      return failed(Toast.error(DeliveryFailure.Reason.NO_ENDPOINT.clientCode(), app.name() + " has no callback address"));
+      return failed(
+          Toast.error(
+              DeliveryFailure.Reason.NO_ENDPOINT.clientCode(),
+              app.name() + " has no callback address"));
     }
     ObjectNode action = CallbackActions.of(posted, card);
     String updateToken = "c-" + RandomIds.hex(16);
@@ -96,48 +116,86 @@ public final class CardCallbacks implements CardActions {
     }
     ObjectNode payload =
         app.legacyCardCallback()
-            ? EventPayloads.cardActionV1(openId, updateToken, action, message.messageId(), message.chatId())
-            : EventPayloads.cardAction(app, BotDispatcher.newEventId(), clock.millis(), openId, updateToken, action, message.messageId(), message.chatId());
-    // The lock is durable before the callback leaves, so a CardKit call reaching any node meanwhile hears 200810.
+            ? EventPayloads.cardActionV1(
+                openId, updateToken, action, message.messageId(), message.chatId())
+            : EventPayloads.cardAction(
+                app,
+                BotDispatcher.newEventId(),
+                clock.millis(),
+                openId,
+                updateToken,
+                action,
+                message.messageId(),
+                message.chatId());
+    // The lock is durable before the callback leaves, so a CardKit call reaching any node meanwhile
+    // hears 200810.
     CompletableFuture<Void> locked =
-        handle == null ? CompletableFuture.completedFuture(null) : runtime.lockInteraction(handle, clock.millis() + BotDispatcher.DEADLINE.toMillis());
+        handle == null
+            ? CompletableFuture.completedFuture(null)
+            : runtime.lockInteraction(handle, clock.millis() + BotDispatcher.DEADLINE.toMillis());
     return locked
         .thenCompose(v -> dispatcher.deliverCallback(app, payload))
         .handle((reply, failure) -> answered(app, message, handle, reply, failure))
         .thenCompose(f -> f)
-        .whenComplete((applied, failure) -> {
-          if (handle != null && (applied == null || !applied.appliedCard())) {
-            runtime.unlockInteraction(handle);
-          }
-        })
+        .whenComplete(
+            (applied, failure) -> {
+              if (handle != null && (applied == null || !applied.appliedCard())) {
+                runtime.unlockInteraction(handle);
+              }
+            })
         .thenApply(Applied::outcome)
-        .exceptionally(failure -> {
-          LOG.error("card callback of app_id={} failed unexpectedly", app.appId(), failure);
-          return new Outcome(false, List.of(Toast.error(300000, "Internal error while delivering the interaction")));
-        })
-        .thenCompose(outcome -> updates == null
-            ? CompletableFuture.completedFuture(outcome)
-            : updates.settled(updateToken, issuedAt, outcome.delivered(), app.appId(), message.messageId()).handle((v, f) -> outcome));
+        .exceptionally(
+            failure -> {
+              LOG.error("card callback of app_id={} failed unexpectedly", app.appId(), failure);
+              return new Outcome(
+                  false,
+                  List.of(Toast.error(300000, "Internal error while delivering the interaction")));
+            })
+        .thenCompose(
+            outcome ->
+                updates == null
+                    ? CompletableFuture.completedFuture(outcome)
+                    : updates
+                        .settled(
+                            updateToken,
+                            issuedAt,
+                            outcome.delivered(),
+                            app.appId(),
+                            message.messageId())
+                        .handle((v, f) -> outcome));
   }
 
   /** An outcome and whether a card was applied (which already ended the interaction's lock). */
   private record Applied(Outcome outcome, boolean appliedCard) {}
 
-  private CompletableFuture<Applied> answered(App app, MessageRecord message, CardHandle handle, BotReply reply, Throwable failure) {
+  private CompletableFuture<Applied> answered(
+      App app, MessageRecord message, CardHandle handle, BotReply reply, Throwable failure) {
     try {
       if (failure != null) {
         DeliveryFailure f = DeliveryFailure.of(failure);
-        LOG.info("card callback failed app_id={} message_id={}: {}", app.appId(), message.messageId(), f.getMessage());
-        return done(false, false, Toast.error(f.reason().clientCode(), failureText(app, f.reason())));
+        LOG.info(
+            "card callback failed app_id={} message_id={}: {}",
+            app.appId(),
+            message.messageId(),
+            f.getMessage());
+        return done(
+            false, false, Toast.error(f.reason().clientCode(), failureText(app, f.reason())));
       }
       if (!reply.ok()) {
-        return done(false, false, Toast.error(200671, app.name() + " answered the interaction with HTTP " + reply.status()));
+        return done(
+            false,
+            false,
+            Toast.error(
+                200671, app.name() + " answered the interaction with HTTP " + reply.status()));
       }
       CallbackResponse response;
       try {
         response = CallbackResponse.parse(reply.body(), app.legacyCardCallback());
       } catch (CallbackResponse.Malformed e) {
-        return done(false, false, Toast.error(200672, app.name() + "'s answer could not be read: " + e.getMessage()));
+        return done(
+            false,
+            false,
+            Toast.error(200672, app.name() + "'s answer could not be read: " + e.getMessage()));
       }
       List<Toast> toasts = new ArrayList<>(2);
       if (response.toast() != null) {
@@ -146,7 +204,9 @@ public final class CardCallbacks implements CardActions {
       ObjectNode card = response.card();
       if (response.template() != null) {
         try {
-          card = templates.render(response.template()); // a template answer replaces the card with what it renders
+          card =
+              templates.render(
+                  response.template()); // a template answer replaces the card with what it renders
         } catch (ApiException e) {
           toasts.add(refusedCard(e));
         }
@@ -154,44 +214,67 @@ public final class CardCallbacks implements CardActions {
       if (card == null) {
         return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), false));
       }
-      return handle != null ? applyToEntity(app, handle, card, toasts) : applyInline(app, message, card, toasts);
+      return handle != null
+          ? applyToEntity(app, handle, card, toasts)
+          : applyInline(app, message, card, toasts);
     } catch (RuntimeException e) {
       LOG.error("card callback answer of app_id={} failed unexpectedly", app.appId(), e);
-      return done(false, false, Toast.error(300000, "Internal error while applying the bot's answer"));
+      return done(
+          false, false, Toast.error(300000, "Internal error while applying the bot's answer"));
     }
   }
 
-  private CompletableFuture<Applied> applyToEntity(App app, CardHandle handle, ObjectNode card, List<Toast> toasts) {
+  private CompletableFuture<Applied> applyToEntity(
+      App app, CardHandle handle, ObjectNode card, List<Toast> toasts) {
     boolean streaming;
     synchronized (handle) {
-      streaming = handle.state().isStreaming(clock.millis(), runtime.engine().limits().streamingTimeout().toMillis());
+      streaming =
+          handle
+              .state()
+              .isStreaming(clock.millis(), runtime.engine().limits().streamingTimeout().toMillis());
     }
     if (streaming) {
-      toasts.add(new Toast("warning", "The card is still streaming, so " + app.name() + "'s card update was not applied"));
+      toasts.add(
+          new Toast(
+              "warning",
+              "The card is still streaming, so " + app.name() + "'s card update was not applied"));
       return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), false));
     }
-    return runtime.applyCallbackCard(handle, app.appId(), card)
-        .handle((v, failure) -> {
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof ApiException) {
-            toasts.add(refusedCard((ApiException) cause)); // the refusal ended the interaction too
-          } else if (cause != null) {
-            toasts.add(Toast.error(300000, "The card could not be saved; try again"));
-          }
-          return new Applied(new Outcome(true, toasts), true);
-        });
+    return runtime
+        .applyCallbackCard(handle, app.appId(), card)
+        .handle(
+            (v, failure) -> {
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException
+                          && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              if (cause instanceof ApiException) {
+                toasts.add(
+                    refusedCard((ApiException) cause)); // the refusal ended the interaction too
+              } else if (cause != null) {
+                toasts.add(Toast.error(300000, "The card could not be saved; try again"));
+              }
+              return new Applied(new Outcome(true, toasts), true);
+            });
   }
 
-  private CompletableFuture<Applied> applyInline(App app, MessageRecord message, ObjectNode card, List<Toast> toasts) {
+  private CompletableFuture<Applied> applyInline(
+      App app, MessageRecord message, ObjectNode card, List<Toast> toasts) {
     try {
-      return messages.patch(app.appId(), message.messageId(), Json.write(card))
-          .handle((v, failure) -> {
-            if (failure != null) {
-              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-              toasts.add(cause instanceof ApiException ? refusedCard((ApiException) cause) : Toast.error(300000, "The card could not be saved; try again"));
-            }
-            return new Applied(new Outcome(true, toasts), false);
-          });
+      return messages
+          .patch(app.appId(), message.messageId(), Json.write(card))
+          .handle(
+              (v, failure) -> {
+                if (failure != null) {
+                  Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                  toasts.add(
+                      cause instanceof ApiException
+                          ? refusedCard((ApiException) cause)
+                          : Toast.error(300000, "The card could not be saved; try again"));
+                }
+                return new Applied(new Outcome(true, toasts), false);
+              });
     } catch (ApiException e) {
       toasts.add(refusedCard(e));
       return CompletableFuture.completedFuture(new Applied(new Outcome(true, toasts), false));
@@ -220,8 +303,9 @@ public final class CardCallbacks implements CardActions {
     return CompletableFuture.completedFuture(new Outcome(false, List.of(toast)));
   }
 
-  private static CompletableFuture<Applied> done(boolean delivered, boolean appliedCard, Toast toast) {
-    return CompletableFuture.completedFuture(new Applied(new Outcome(delivered, List.of(toast)), appliedCard));
+  private static CompletableFuture<Applied> done(
+      boolean delivered, boolean appliedCard, Toast toast) {
+    return CompletableFuture.completedFuture(
+        new Applied(new Outcome(delivered, List.of(toast)), appliedCard));
   }
-
 }

@@ -22,21 +22,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivery to a bot whose long connection another node holds: the node where the event or the interaction happens
- * asks that node, over the cluster bus, to deliver and to send back the bot's reply.
+ * Delivery to a bot whose long connection another node holds: the node where the event or the
+ * interaction happens asks that node, over the cluster bus, to deliver and to send back the bot's
+ * reply.
  *
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Presence: every node broadcasts which apps have long connections on it (every {@value #ANNOUNCE_EVERY_MILLIS}
- *       ms, at once when that changes, and after the bus reconnected). A node not heard of for {@value
- *       #PRESENCE_TTL_MILLIS} ms is taken to be gone. Deliveries prefer this node's own connections; among other
- *       nodes they go in turn, as among one node's connections.
- *   <li>A relayed delivery carries the deadline the caller waits for; the holding node applies it to the bot, and the
- *       asking node gives up a little later (the reply may be lost with the bus), as {@link DeliveryFailure.Reason#TIMEOUT}.
- *   <li>Tickets redeemed on one node are announced to the others, so a ticket cannot be used twice in the cluster.
- *   <li>Liveness is measured with a monotonic clock ({@code System.nanoTime}): it is about the network, not about the
- *       engine's time that tests move.
+ *   <li>Presence: every node broadcasts which apps have long connections on it (every {@value
+ *       #ANNOUNCE_EVERY_MILLIS} ms, at once when that changes, and after the bus reconnected). A
+ *       node not heard of for {@value #PRESENCE_TTL_MILLIS} ms is taken to be gone. Deliveries
+ *       prefer this node's own connections; among other nodes they go in turn, as among one node's
+ *       connections.
+ *   <li>A relayed delivery carries the deadline the caller waits for; the holding node applies it
+ *       to the bot, and the asking node gives up a little later (the reply may be lost with the
+ *       bus), as {@link DeliveryFailure.Reason#TIMEOUT}.
+ *   <li>Tickets redeemed on one node are announced to the others, so a ticket cannot be used twice
+ *       in the cluster.
+ *   <li>Liveness is measured with a monotonic clock ({@code System.nanoTime}): it is about the
+ *       network, not about the engine's time that tests move.
  * </ul>
  */
 public final class BotRelay implements AutoCloseable {
@@ -62,8 +66,14 @@ public final class BotRelay implements AutoCloseable {
     this.connections = connections;
     this.nanos = nanos;
     connections.onChange(this::announce);
-    connections.onRedeem(ticket -> bus.broadcast(Json.write(
-        Json.object().put("t", "ticket").put("nonce", ticket.nonce()).put("expires", ticket.expiresAtMillis()))));
+    connections.onRedeem(
+        ticket ->
+            bus.broadcast(
+                Json.write(
+                    Json.object()
+                        .put("t", "ticket")
+                        .put("nonce", ticket.nonce())
+                        .put("expires", ticket.expiresAtMillis()))));
     this.timerId = vertx.setPeriodic(ANNOUNCE_EVERY_MILLIS, id -> announce());
   }
 
@@ -71,11 +81,13 @@ public final class BotRelay implements AutoCloseable {
   public Optional<String> nodeFor(String appId) {
     long now = nanos.getAsLong();
     List<String> holders = new ArrayList<>();
-    nodes.forEach((node, presence) -> {
-      if (now - presence.seenAtNanos() < PRESENCE_TTL_MILLIS * 1_000_000 && presence.apps().getOrDefault(appId, 0) > 0) {
-        holders.add(node);
-      }
-    });
+    nodes.forEach(
+        (node, presence) -> {
+          if (now - presence.seenAtNanos() < PRESENCE_TTL_MILLIS * 1_000_000
+              && presence.apps().getOrDefault(appId, 0) > 0) {
+            holders.add(node);
+          }
+        });
     if (holders.isEmpty()) {
       return Optional.empty();
     }
@@ -84,23 +96,38 @@ public final class BotRelay implements AutoCloseable {
   }
 
   /** Asks {@code node} to deliver {@code payload} over the app's long connection there. */
-  public CompletableFuture<BotReply> deliver(String node, String appId, ObjectNode payload, Duration timeout) {
+  public CompletableFuture<BotReply> deliver(
+      String node, String appId, ObjectNode payload, Duration timeout) {
     String id = RandomIds.hex(12);
     CompletableFuture<BotReply> reply = new CompletableFuture<>();
     pending.put(id, reply);
-    long timer = vertx.setTimer(timeout.toMillis() + REPLY_MARGIN_MILLIS, t -> {
-      if (pending.remove(id) != null) {
-        reply.completeExceptionally(new DeliveryFailure(DeliveryFailure.Reason.TIMEOUT, "node " + node + " did not report the bot's answer in time"));
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            timeout.toMillis() + REPLY_MARGIN_MILLIS,
+            t -> {
+              if (pending.remove(id) != null) {
+                reply.completeExceptionally(
+                    new DeliveryFailure(
+                        DeliveryFailure.Reason.TIMEOUT,
+                        "node " + node + " did not report the bot's answer in time"));
+              }
+            });
     reply.whenComplete((r, e) -> vertx.cancelTimer(timer));
-    ObjectNode request = Json.object().put("t", "deliver").put("id", id).put("app", appId).put("timeout", timeout.toMillis());
+    ObjectNode request =
+        Json.object()
+            .put("t", "deliver")
+            .put("id", id)
+            .put("app", appId)
+            .put("timeout", timeout.toMillis());
     request.set("payload", payload);
     bus.send(node, Json.write(request));
     return reply;
   }
 
-  /** A message of the relay's kinds from another node (called on the bus's thread); false for other kinds. */
+  /**
+   * A message of the relay's kinds from another node (called on the bus's thread); false for other
+   * kinds.
+   */
   public boolean received(String fromNode, JsonNode message) {
     switch (message.path("t").asText()) {
       case "presence":
@@ -113,7 +140,8 @@ public final class BotRelay implements AutoCloseable {
         delivered(message);
         return true;
       case "ticket":
-        connections.redeemedElsewhere(message.path("nonce").asText(), message.path("expires").asLong());
+        connections.redeemedElsewhere(
+            message.path("nonce").asText(), message.path("expires").asLong());
         return true;
       default:
         return false;
@@ -141,21 +169,26 @@ public final class BotRelay implements AutoCloseable {
   private void deliverHere(String fromNode, JsonNode request) {
     String id = request.path("id").asText();
     String appId = request.path("app").asText();
-    Duration timeout = Duration.ofMillis(Math.max(1, request.path("timeout").asLong(BotDispatcher.DEADLINE.toMillis())));
+    Duration timeout =
+        Duration.ofMillis(
+            Math.max(1, request.path("timeout").asLong(BotDispatcher.DEADLINE.toMillis())));
     JsonNode payload = request.get("payload");
     if (!(payload instanceof ObjectNode)) {
       return;
     }
-    connections.send(appId, (ObjectNode) payload, timeout).whenComplete((reply, failure) -> {
-      ObjectNode answer = Json.object().put("t", "delivered").put("id", id);
-      if (failure == null) {
-        answer.put("status", reply.status()).put("body", reply.body());
-      } else {
-        DeliveryFailure f = DeliveryFailure.of(failure);
-        answer.put("failure", f.reason().name()).put("msg", f.getMessage());
-      }
-      bus.send(fromNode, Json.write(answer));
-    });
+    connections
+        .send(appId, (ObjectNode) payload, timeout)
+        .whenComplete(
+            (reply, failure) -> {
+              ObjectNode answer = Json.object().put("t", "delivered").put("id", id);
+              if (failure == null) {
+                answer.put("status", reply.status()).put("body", reply.body());
+              } else {
+                DeliveryFailure f = DeliveryFailure.of(failure);
+                answer.put("failure", f.reason().name()).put("msg", f.getMessage());
+              }
+              bus.send(fromNode, Json.write(answer));
+            });
   }
 
   private void delivered(JsonNode answer) {
@@ -175,7 +208,6 @@ public final class BotRelay implements AutoCloseable {
       reply.complete(new BotReply(answer.path("status").asInt(), answer.path("body").asText("")));
     }
   }
-
 
   /** Stops announcing and tells the other nodes that this one holds no connection any more. */
   @Override

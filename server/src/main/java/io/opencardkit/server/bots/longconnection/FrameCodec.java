@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and decodes {@link Frame}s in protobuf's wire format by hand: the message has nine fields, so a small
- * codec is simpler than a protobuf dependency (docs/design-decisions.md). Unknown fields are skipped on decode.
+ * Encodes and decodes {@link Frame}s in protobuf's wire format by hand: the message has nine
+ * fields, so a small codec is simpler than a protobuf dependency (docs/design-decisions.md).
+ * Unknown fields are skipped on decode.
  */
 final class FrameCodec {
   private static final int VARINT = 0;
@@ -18,11 +19,15 @@ final class FrameCodec {
   private FrameCodec() {}
 
   static byte[] encode(Frame frame) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (frame.payload() == null ? 0 : frame.payload().length));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(64 + (frame.payload() == null ? 0 : frame.payload().length));
     // Fields 1-4 are proto2 "required": always written, even when zero.
     varintField(out, 1, frame.seqId());
     varintField(out, 2, frame.logId());
-    varintField(out, 3, frame.service()); // int32: a negative value is sign-extended to ten bytes, as protobuf does
+    varintField(
+        out,
+        3,
+        frame.service()); // int32: a negative value is sign-extended to ten bytes, as protobuf does
     varintField(out, 4, frame.method());
     for (Frame.Header header : frame.headers()) {
       ByteArrayOutputStream h = new ByteArrayOutputStream();
@@ -97,7 +102,8 @@ final class FrameCodec {
           in.skip(wireType);
       }
     }
-    return new Frame(seqId, logId, service, method, headers, payloadEncoding, payloadType, payload, logIdNew);
+    return new Frame(
+        seqId, logId, service, method, headers, payloadEncoding, payloadType, payload, logIdNew);
   }
 
   private static Frame.Header header(byte[] bytes) {
@@ -163,7 +169,8 @@ final class FrameCodec {
 
     Reader expect(int wireType, int expected) {
       if (wireType != expected) {
-        throw new IllegalArgumentException("wire type " + wireType + " where " + expected + " was expected");
+        throw new IllegalArgumentException(
+            "wire type " + wireType + " where " + expected + " was expected");
       }
       return this;
     }

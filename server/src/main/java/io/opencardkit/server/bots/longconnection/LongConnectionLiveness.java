@@ -13,14 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds bots' long connections that died without closing (a machine gone, a cable pulled, a NAT that forgot them): a
- * connection silent for the ping interval is sent a WebSocket ping, which the SDKs' WebSocket libraries answer by
- * themselves (OkHttp, Node's ws, gorilla, websockets); if it still sends nothing within another interval it is dropped
- * with a TCP reset, so deliveries stop going to it and its app's connection count is freed. The same rule as the web
- * chat's sockets ({@code --ws-ping-interval}).
+ * Finds bots' long connections that died without closing (a machine gone, a cable pulled, a NAT
+ * that forgot them): a connection silent for the ping interval is sent a WebSocket ping, which the
+ * SDKs' WebSocket libraries answer by themselves (OkHttp, Node's ws, gorilla, websockets); if it
+ * still sends nothing within another interval it is dropped with a TCP reset, so deliveries stop
+ * going to it and its app's connection count is freed. The same rule as the web chat's sockets
+ * ({@code --ws-ping-interval}).
  *
- * <p>Anything read counts as a sign of life: the SDK's own pings (every {@code PingInterval}), replies, pongs. Times
- * come from the injected clock, read on a once-a-second tick on the connection's event loop, where reads are seen too.
+ * <p>Anything read counts as a sign of life: the SDK's own pings (every {@code PingInterval}),
+ * replies, pongs. Times come from the injected clock, read on a once-a-second tick on the
+ * connection's event loop, where reads are seen too.
  */
 final class LongConnectionLiveness {
   private static final Logger LOG = LoggerFactory.getLogger(LongConnectionLiveness.class);
@@ -38,13 +40,17 @@ final class LongConnectionLiveness {
   /** Watches an upgraded connection; call on its event loop. */
   void watch(Vertx vertx, ServerWebSocket ws, Channel channel, String appId) {
     Watch watch = new Watch(ws, channel, appId, clock.millis());
-    channel.pipeline().addFirst(HANDLER, new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        watch.heard();
-        ctx.fireChannelRead(msg);
-      }
-    });
+    channel
+        .pipeline()
+        .addFirst(
+            HANDLER,
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                watch.heard();
+                ctx.fireChannelRead(msg);
+              }
+            });
     long timer = vertx.setPeriodic(TICK_MILLIS, id -> watch.tick());
     channel.closeFuture().addListener(closed -> vertx.cancelTimer(timer));
   }
@@ -75,9 +81,13 @@ final class LongConnectionLiveness {
       long now = clock.millis();
       long millis = interval.toMillis();
       if (pingedAt != 0 && now - pingedAt >= millis) {
-        LOG.info("long connection app_id={} dropped: nothing heard for {} ms, not even the answer to a ping", appId, now - heardAt);
+        LOG.info(
+            "long connection app_id={} dropped: nothing heard for {} ms, not even the answer to a ping",
+            appId,
+            now - heardAt);
         channel.config().setOption(ChannelOption.SO_LINGER, 0);
-        // Below Vert.x's WebSocket handler (the pipeline's last), which would start a close handshake and wait for it.
+        // Below Vert.x's WebSocket handler (the pipeline's last), which would start a close
+        // handshake and wait for it.
         channel.pipeline().lastContext().close();
         return;
       }

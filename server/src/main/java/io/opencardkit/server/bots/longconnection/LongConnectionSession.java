@@ -17,12 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One long connection of a bot: answers its pings and carries deliveries, matching each reply frame to its delivery
- * by the {@code message_id} header.
+ * One long connection of a bot: answers its pings and carries deliveries, matching each reply frame
+ * to its delivery by the {@code message_id} header.
  *
- * <p>Implementation notes: socket callbacks run on the socket's event loop; {@link #send} may be called from any
- * thread (Vert.x 5 queues writes for the socket's loop). Pending deliveries live in a concurrent map; each has a
- * Vert.x timer as its deadline, and whichever of the reply, the timer or the socket's close comes first completes it.
+ * <p>Implementation notes: socket callbacks run on the socket's event loop; {@link #send} may be
+ * called from any thread (Vert.x 5 queues writes for the socket's loop). Pending deliveries live in
+ * a concurrent map; each has a Vert.x timer as its deadline, and whichever of the reply, the timer
+ * or the socket's close comes first completes it.
  */
 final class LongConnectionSession {
   private static final Logger LOG = LoggerFactory.getLogger(LongConnectionSession.class);
@@ -42,7 +43,13 @@ final class LongConnectionSession {
   private volatile boolean closed;
 
   LongConnectionSession(
-      Vertx vertx, ServerWebSocket ws, String appId, String deviceId, int service, LongConnectionSettings settings, Runnable onClose) {
+      Vertx vertx,
+      ServerWebSocket ws,
+      String appId,
+      String deviceId,
+      int service,
+      LongConnectionSettings settings,
+      Runnable onClose) {
     this.vertx = vertx;
     this.ws = ws;
     this.appId = appId;
@@ -63,31 +70,62 @@ final class LongConnectionSession {
   /** Installs the socket's handlers; call before the socket delivers anything. */
   void start() {
     ws.binaryMessageHandler(this::received);
-    ws.textMessageHandler(text -> LOG.debug("long connection app_id={} conn_id={}: text frame ignored", appId, deviceId));
-    ws.exceptionHandler(e -> LOG.debug("long connection app_id={} conn_id={} failed: {}", appId, deviceId, e.toString()));
+    ws.textMessageHandler(
+        text ->
+            LOG.debug("long connection app_id={} conn_id={}: text frame ignored", appId, deviceId));
+    ws.exceptionHandler(
+        e ->
+            LOG.debug(
+                "long connection app_id={} conn_id={} failed: {}", appId, deviceId, e.toString()));
     ws.closeHandler(v -> closed());
   }
 
-  /** Sends a payload as one delivery; completes with the bot's reply or a {@link DeliveryFailure}. */
+  /**
+   * Sends a payload as one delivery; completes with the bot's reply or a {@link DeliveryFailure}.
+   */
   CompletableFuture<BotReply> send(byte[] payload, Duration timeout) {
     CompletableFuture<BotReply> reply = new CompletableFuture<>();
     if (closed) {
-      reply.completeExceptionally(new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
+      reply.completeExceptionally(
+          new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
       return reply;
     }
     String messageId = "msg_" + RandomIds.hex(12);
-    List<Frame> frames = LongConnectionFrames.event(seqIds.getAndAdd(64), RANDOM.nextLong() & Long.MAX_VALUE, service, messageId, RandomIds.hex(8), payload);
+    List<Frame> frames =
+        LongConnectionFrames.event(
+            seqIds.getAndAdd(64),
+            RANDOM.nextLong() & Long.MAX_VALUE,
+            service,
+            messageId,
+            RandomIds.hex(8),
+            payload);
     long timer =
         vertx.setTimer(
             Math.max(1, timeout.toMillis()),
-            id -> complete(messageId, null, new DeliveryFailure(DeliveryFailure.Reason.TIMEOUT, "no reply on the long connection within " + timeout.toMillis() + " ms")));
+            id ->
+                complete(
+                    messageId,
+                    null,
+                    new DeliveryFailure(
+                        DeliveryFailure.Reason.TIMEOUT,
+                        "no reply on the long connection within " + timeout.toMillis() + " ms")));
     pending.put(messageId, new Pending(reply, timer));
     for (Frame frame : frames) {
       ws.writeBinaryMessage(Buffer.buffer(FrameCodec.encode(frame)))
-          .onFailure(e -> complete(messageId, null, new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "long connection write failed: " + e)));
+          .onFailure(
+              e ->
+                  complete(
+                      messageId,
+                      null,
+                      new DeliveryFailure(
+                          DeliveryFailure.Reason.UNREACHABLE,
+                          "long connection write failed: " + e)));
     }
     if (closed) {
-      complete(messageId, null, new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
+      complete(
+          messageId,
+          null,
+          new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
     }
     return reply;
   }
@@ -102,12 +140,17 @@ final class LongConnectionSession {
     try {
       frame = FrameCodec.decode(buffer.getBytes());
     } catch (IllegalArgumentException e) {
-      LOG.debug("long connection app_id={} conn_id={}: undecodable frame: {}", appId, deviceId, e.getMessage());
+      LOG.debug(
+          "long connection app_id={} conn_id={}: undecodable frame: {}",
+          appId,
+          deviceId,
+          e.getMessage());
       return;
     }
     if (frame.method() == Frame.CONTROL) {
       if ("ping".equals(frame.header("type"))) {
-        ws.writeBinaryMessage(Buffer.buffer(FrameCodec.encode(LongConnectionFrames.pong(service, settings))));
+        ws.writeBinaryMessage(
+            Buffer.buffer(FrameCodec.encode(LongConnectionFrames.pong(service, settings))));
       }
       return;
     }
@@ -138,9 +181,11 @@ final class LongConnectionSession {
   private void closed() {
     closed = true;
     for (String messageId : List.copyOf(pending.keySet())) {
-      complete(messageId, null, new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
+      complete(
+          messageId,
+          null,
+          new DeliveryFailure(DeliveryFailure.Reason.UNREACHABLE, "the long connection closed"));
     }
     onClose.run();
   }
-
 }

@@ -30,22 +30,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bots' open long connections and the one-time tickets that admit them. A delivery to an app goes to one of its
- * connections, in turn (Feishu's cluster mode: one client of the app receives each event), never to all.
+ * The bots' open long connections and the one-time tickets that admit them. A delivery to an app
+ * goes to one of its connections, in turn (Feishu's cluster mode: one client of the app receives
+ * each event), never to all.
  *
- * <p>Implementation notes: a ticket is self-contained and signed ({@code <app>.<device>.<expiry>.<nonce>.<mac>},
- * the MAC an HMAC-SHA256 keyed with the app's secret), because behind a load balancer the SDK's request for the
- * endpoint and its WebSocket handshake may reach different nodes. A ticket is single-use: the nonces redeemed are
- * remembered until they expire, here and (through {@link #redeemedElsewhere}) on every node told of them.
+ * <p>Implementation notes: a ticket is self-contained and signed ({@code
+ * <app>.<device>.<expiry>.<nonce>.<mac>}, the MAC an HMAC-SHA256 keyed with the app's secret),
+ * because behind a load balancer the SDK's request for the endpoint and its WebSocket handshake may
+ * reach different nodes. A ticket is single-use: the nonces redeemed are remembered until they
+ * expire, here and (through {@link #redeemedElsewhere}) on every node told of them.
  */
 public final class LongConnections implements AutoCloseable {
   /** Feishu allows at most 50 connections per app. */
   static final int MAX_PER_APP = 50;
+
   private static final Duration TICKET_LIFETIME = Duration.ofMinutes(5);
   private static final Logger LOG = LoggerFactory.getLogger(LongConnections.class);
 
-  /** Admission to open one connection: issued by the endpoint request, used once by the WebSocket handshake. */
-  record Ticket(String id, String appId, String deviceId, int service, long expiresAtMillis, String nonce) {}
+  /**
+   * Admission to open one connection: issued by the endpoint request, used once by the WebSocket
+   * handshake.
+   */
+  record Ticket(
+      String id, String appId, String deviceId, int service, long expiresAtMillis, String nonce) {}
 
   private final Vertx vertx;
   private final Clock clock;
@@ -62,7 +69,8 @@ public final class LongConnections implements AutoCloseable {
     this(vertx, clock, LongConnectionSettings.DEFAULT, directory);
   }
 
-  LongConnections(Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
+  LongConnections(
+      Vertx vertx, Clock clock, LongConnectionSettings settings, Supplier<Directory> directory) {
     this.vertx = vertx;
     this.clock = clock;
     this.settings = settings;
@@ -89,13 +97,20 @@ public final class LongConnections implements AutoCloseable {
     String deviceId = RandomIds.hex(8);
     String nonce = RandomIds.hex(12);
     String signed = app.appId() + "." + deviceId + "." + expires + "." + nonce;
-    return new Ticket(signed + "." + mac(app.appSecret(), signed), app.appId(), deviceId, serviceOf(app.appId()), expires, nonce);
+    return new Ticket(
+        signed + "." + mac(app.appSecret(), signed),
+        app.appId(),
+        deviceId,
+        serviceOf(app.appId()),
+        expires,
+        nonce);
   }
 
   /** Takes a ticket (it cannot be used twice); empty when forged, unknown, expired or used. */
   Optional<Ticket> redeem(String id) {
     Optional<Ticket> ticket = verify(id);
-    if (ticket.isEmpty() || redeemed.putIfAbsent(ticket.get().nonce(), ticket.get().expiresAtMillis()) != null) {
+    if (ticket.isEmpty()
+        || redeemed.putIfAbsent(ticket.get().nonce(), ticket.get().expiresAtMillis()) != null) {
       return Optional.empty();
     }
     redeemListeners.forEach(l -> l.accept(ticket.get()));
@@ -122,7 +137,8 @@ public final class LongConnections implements AutoCloseable {
       return Optional.empty();
     }
     String signed = parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3];
-    if (app.isEmpty() || expires <= now
+    if (app.isEmpty()
+        || expires <= now
         || !MessageDigest.isEqual(bytes(mac(app.get().appSecret(), signed)), bytes(parts[4]))) {
       return Optional.empty();
     }
@@ -146,11 +162,12 @@ public final class LongConnections implements AutoCloseable {
   /** The number of open connections of every app that has one. */
   public Map<String, Integer> counts() {
     Map<String, Integer> counts = new java.util.TreeMap<>();
-    byApp.forEach((appId, sessions) -> {
-      if (!sessions.isEmpty()) {
-        counts.put(appId, sessions.size());
-      }
-    });
+    byApp.forEach(
+        (appId, sessions) -> {
+          if (!sessions.isEmpty()) {
+            counts.put(appId, sessions.size());
+          }
+        });
     return counts;
   }
 
@@ -161,18 +178,31 @@ public final class LongConnections implements AutoCloseable {
 
   /** Takes over an accepted socket; call on the socket's context before it delivers anything. */
   void open(ServerWebSocket ws, Ticket ticket) {
-    List<LongConnectionSession> sessions = byApp.computeIfAbsent(ticket.appId(), k -> new CopyOnWriteArrayList<>());
+    List<LongConnectionSession> sessions =
+        byApp.computeIfAbsent(ticket.appId(), k -> new CopyOnWriteArrayList<>());
     LongConnectionSession[] self = new LongConnectionSession[1];
     self[0] =
-        new LongConnectionSession(vertx, ws, ticket.appId(), ticket.deviceId(), ticket.service(), settings, () -> {
-          sessions.remove(self[0]);
-          LOG.info("long connection closed app_id={} conn_id={}", ticket.appId(), ticket.deviceId());
-          changeListeners.forEach(Runnable::run);
-        });
+        new LongConnectionSession(
+            vertx,
+            ws,
+            ticket.appId(),
+            ticket.deviceId(),
+            ticket.service(),
+            settings,
+            () -> {
+              sessions.remove(self[0]);
+              LOG.info(
+                  "long connection closed app_id={} conn_id={}", ticket.appId(), ticket.deviceId());
+              changeListeners.forEach(Runnable::run);
+            });
     self[0].start();
     sessions.add(self[0]);
     changeListeners.forEach(Runnable::run);
-    LOG.info("long connection opened app_id={} conn_id={} connections={}", ticket.appId(), ticket.deviceId(), sessions.size());
+    LOG.info(
+        "long connection opened app_id={} conn_id={} connections={}",
+        ticket.appId(),
+        ticket.deviceId(),
+        sessions.size());
   }
 
   /** The number of open connections of the app. */
@@ -189,9 +219,12 @@ public final class LongConnections implements AutoCloseable {
   public CompletableFuture<BotReply> send(String appId, ObjectNode payload, Duration timeout) {
     List<LongConnectionSession> sessions = connections(appId);
     if (sessions.isEmpty()) {
-      return CompletableFuture.failedFuture(new DeliveryFailure(DeliveryFailure.Reason.NO_ENDPOINT, "app " + appId + " has no long connection"));
+      return CompletableFuture.failedFuture(
+          new DeliveryFailure(
+              DeliveryFailure.Reason.NO_ENDPOINT, "app " + appId + " has no long connection"));
     }
-    LongConnectionSession session = sessions.get(Math.floorMod(turn.getAndIncrement(), sessions.size()));
+    LongConnectionSession session =
+        sessions.get(Math.floorMod(turn.getAndIncrement(), sessions.size()));
     return session.send(Json.write(payload).getBytes(StandardCharsets.UTF_8), timeout);
   }
 
@@ -199,11 +232,13 @@ public final class LongConnections implements AutoCloseable {
     return byApp.getOrDefault(appId, List.of());
   }
 
-  /** The {@code service_id} of an app's connections: a stable positive int (the Java SDK parses it as one). */
+  /**
+   * The {@code service_id} of an app's connections: a stable positive int (the Java SDK parses it
+   * as one).
+   */
   static int serviceOf(String appId) {
     return 1 + Math.floorMod(appId.hashCode(), 1_000_000_000);
   }
-
 
   @Override
   public void close() {

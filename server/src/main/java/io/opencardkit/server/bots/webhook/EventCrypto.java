@@ -11,8 +11,9 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Feishu's delivery security as pure functions: the {@code encrypt} body (AES-256-CBC, key = SHA-256 of the app's
- * Encrypt Key, PKCS#7 padding, {@code base64(iv + ciphertext)}) and the two {@code X-Lark-Signature} schemes.
+ * Feishu's delivery security as pure functions: the {@code encrypt} body (AES-256-CBC, key =
+ * SHA-256 of the app's Encrypt Key, PKCS#7 padding, {@code base64(iv + ciphertext)}) and the two
+ * {@code X-Lark-Signature} schemes.
  */
 final class EventCrypto {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,8 +30,12 @@ final class EventCrypto {
   /** Encrypts {@code plaintext} with the given 16-byte IV (tests pin it). */
   static String encrypt(String encryptKey, String plaintext, byte[] iv) {
     try {
-      Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding"); // PKCS#5 is PKCS#7 for AES's 16-byte blocks
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sha256(encryptKey), "AES"), new IvParameterSpec(iv));
+      Cipher cipher =
+          Cipher.getInstance("AES/CBC/PKCS5Padding"); // PKCS#5 is PKCS#7 for AES's 16-byte blocks
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(sha256(encryptKey), "AES"),
+          new IvParameterSpec(iv));
       byte[] encrypted = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
       byte[] out = new byte[iv.length + encrypted.length];
       System.arraycopy(iv, 0, out, 0, iv.length);
@@ -46,20 +51,26 @@ final class EventCrypto {
     try {
       byte[] all = Base64.getDecoder().decode(base64);
       Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(sha256(encryptKey), "AES"), new IvParameterSpec(all, 0, 16));
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(sha256(encryptKey), "AES"),
+          new IvParameterSpec(all, 0, 16));
       return new String(cipher.doFinal(all, 16, all.length - 16), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not an encrypt body of this key", e);
     }
   }
 
-  /** Events and current card callbacks: {@code hex(sha256(timestamp + nonce + encrypt_key + body))}. */
+  /**
+   * Events and current card callbacks: {@code hex(sha256(timestamp + nonce + encrypt_key + body))}.
+   */
   static String sha256Signature(String timestamp, String nonce, String encryptKey, String body) {
     return hex("SHA-256", timestamp + nonce + encryptKey + body);
   }
 
   /** The legacy card callback: {@code hex(sha1(timestamp + nonce + verification_token + body))}. */
-  static String sha1Signature(String timestamp, String nonce, String verificationToken, String body) {
+  static String sha1Signature(
+      String timestamp, String nonce, String verificationToken, String body) {
     return hex("SHA-1", timestamp + nonce + verificationToken + body);
   }
 
@@ -73,7 +84,9 @@ final class EventCrypto {
 
   private static String hex(String algorithm, String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

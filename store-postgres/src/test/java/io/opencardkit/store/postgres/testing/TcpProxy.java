@@ -12,11 +12,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy that a test can cut, to play an outage without stopping a service others use (the local
- * PostgreSQL): {@link #cut()} closes every connection and refuses new ones until {@link #restore()}. In front of
- * several servers ({@link #failover}) it is a load balancer of the simplest kind, nginx's {@code backup} servers:
- * each new connection goes to the first server that accepts it, in the order given, so when one dies its
- * connections drop and new ones reach the next.
+ * A loopback TCP proxy that a test can cut, to play an outage without stopping a service others use
+ * (the local PostgreSQL): {@link #cut()} closes every connection and refuses new ones until {@link
+ * #restore()}. In front of several servers ({@link #failover}) it is a load balancer of the
+ * simplest kind, nginx's {@code backup} servers: each new connection goes to the first server that
+ * accepts it, in the order given, so when one dies its connections drop and new ones reach the
+ * next.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -34,9 +35,12 @@ public final class TcpProxy implements AutoCloseable {
     return failover(List.of(targetPort));
   }
 
-  /** A proxy in front of several servers: each connection goes to the first of them that accepts it. */
+  /**
+   * A proxy in front of several servers: each connection goes to the first of them that accepts it.
+   */
   public static TcpProxy failover(List<Integer> targetPorts) throws IOException {
-    TcpProxy proxy = new TcpProxy(new ServerSocket(0, 100, InetAddress.getLoopbackAddress()), targetPorts);
+    TcpProxy proxy =
+        new TcpProxy(new ServerSocket(0, 100, InetAddress.getLoopbackAddress()), targetPorts);
     daemon(proxy::acceptLoop, "proxy-accept");
     return proxy;
   }
@@ -50,7 +54,10 @@ public final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** Drops every proxied connection; new ones are accepted and closed at once, as by a server that is down. */
+  /**
+   * Drops every proxied connection; new ones are accepted and closed at once, as by a server that
+   * is down.
+   */
   public void cut() {
     cut = true;
     sockets.forEach(TcpProxy::closeQuietly);
@@ -96,7 +103,8 @@ public final class TcpProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         out.write(buffer, 0, n);
