@@ -16,6 +16,8 @@ public final class PageErrors {
   private static final Map<Page, List<String>> ERRORS = new WeakHashMap<>();
   private static final Map<Page, List<Predicate<String>>> EXPECTED = new WeakHashMap<>();
 
+  private static final String BROWSER_NETWORK_NOTE = "console: Failed to load resource:";
+
   private PageErrors() {}
 
   static synchronized void register(Page page, List<String> errors) {
@@ -36,10 +38,15 @@ public final class PageErrors {
     EXPECTED.computeIfAbsent(page, p -> new ArrayList<>()).add(expected);
   }
 
-  /** The errors of {@code page} no expectation covers. */
+  /**
+   * The errors of {@code page} no expectation covers. Chromium's own console note of a request that
+   * failed ("Failed to load resource: … 404") is not one: it is no script's error, and the tests
+   * that provoke a refusal assert its status themselves.
+   */
   static synchronized List<String> unexpected(Page page) {
     List<Predicate<String>> expected = EXPECTED.getOrDefault(page, List.of());
     return of(page).stream()
+        .filter(error -> !error.startsWith(BROWSER_NETWORK_NOTE))
         .filter(error -> expected.stream().noneMatch(e -> e.test(error)))
         .toList();
   }

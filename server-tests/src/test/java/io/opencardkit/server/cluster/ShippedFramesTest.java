@@ -91,9 +91,10 @@ final class ShippedFramesTest {
       assertThat(viewer.versions(cardId, sent))
           .isEqualTo(LongStream.rangeClosed(sent + 1, last).boxed().collect(Collectors.toList()));
     }
-    // Each streamed event's frames were built once in the cluster, by the node that committed it;
-    // the other node took
-    // them as built.
+    // Each node has each streamed event's frame once: built by itself, or taken as the other node
+    // built it. How many were taken depends on timing (a batch whose frames are not ready within
+    // the publisher's 100 ms wait goes without them, and the receiver builds them), the sum does
+    // not; and frames were shipped.
     long events = last - sent;
     double built = 0;
     double reused = 0;
@@ -105,8 +106,9 @@ final class ShippedFramesTest {
           metrics(cluster.node(node))
               .delta(before.get(node), "okc_web_card_frames_total", "built_by", "other_node");
     }
-    assertThat(built).isEqualTo((double) events);
-    assertThat(reused).isEqualTo((double) events);
+    assertThat(built + reused).isEqualTo(2.0 * events);
+    assertThat(built).isGreaterThanOrEqualTo((double) events);
+    assertThat(reused).isPositive();
   }
 
   @Test
@@ -150,9 +152,13 @@ final class ShippedFramesTest {
     assertThat(writer.sum("okc_bus_echoes_skipped_total")).isPositive();
     assertThat(writer.sum("okc_cluster_batches_decoded_total")).isZero();
     assertThat(reader.sum("okc_cluster_batches_decoded_total")).isPositive();
-    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "this_node"))
-        .isZero();
-    assertThat(reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node"))
-        .isEqualTo((double) (last - sent));
+    // The reader has each frame once, and took the writer's (how many depends on timing, as
+    // above).
+    double readerBuilt =
+        reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "this_node");
+    double readerTook =
+        reader.delta(readerBefore, "okc_web_card_frames_total", "built_by", "other_node");
+    assertThat(readerBuilt + readerTook).isEqualTo((double) (last - sent));
+    assertThat(readerTook).isPositive();
   }
 }
