@@ -196,6 +196,11 @@ public final class RedisClusterBus implements ClusterBus {
     return !closed.get() && keeper.connected();
   }
 
+  /** How many attempts to connect have failed since start. */
+  long attemptsFailed() {
+    return keeper.attemptsFailed();
+  }
+
   /** The counters since start: messages sent, received and dropped (by reason), reconnections. */
   public RedisBusStats stats() {
     return counters.snapshot();

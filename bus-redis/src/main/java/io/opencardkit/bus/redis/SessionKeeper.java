@@ -9,6 +9,7 @@ import io.vertx.redis.client.RedisOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   private final Listener listener;
   private final LongSupplier nanos;
   private volatile boolean connected;
+  private final AtomicLong attemptsFailed = new AtomicLong(); // since start
   private RedisSession session; // null while down
   private RedisSession attempt; // null unless a session is being opened
   private long retryTimer = -1;
@@ -95,6 +97,11 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
   /** Whether a session is open now; any thread. */
   boolean connected() {
     return connected;
+  }
+
+  /** How many attempts to open a session have failed since start (tests wait for the first). */
+  long attemptsFailed() {
+    return attemptsFailed.get();
   }
 
   @Override
@@ -186,6 +193,7 @@ final class SessionKeeper implements Deployable, RedisSession.Events {
     }
     outage = true;
     failedAttempts++;
+    attemptsFailed.incrementAndGet();
     retryLater();
   }
 

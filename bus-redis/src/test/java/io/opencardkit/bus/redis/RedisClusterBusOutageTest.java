@@ -116,6 +116,9 @@ final class RedisClusterBusOutageTest {
     RedisClusterBus a = nodes.startNode("a", heardByA);
     a.broadcast("before redis");
     assertThat(a.connected()).isFalse();
+    // Redis comes back only once the bus has failed to reach it: a first attempt that began late
+    // (a slow start) and found Redis up would be a first connection, with nothing to resume.
+    Await.until("the first attempt failed", () -> a.attemptsFailed() > 0, a::stats);
 
     nodes.redis().restart();
     nodes.awaitConnected();
