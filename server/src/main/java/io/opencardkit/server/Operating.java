@@ -12,6 +12,7 @@ import io.opencardkit.server.web.WebChat;
 import io.opencardkit.store.jdbc.SqlCardStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +63,14 @@ final class Operating {
     if (port != null) {
       Router router = Router.router(vertx);
       mountMetrics(router, metrics);
+      // Like the main port, no cleartext HTTP/2 upgrade: Prometheus speaks HTTP/1.1, and an h2c
+      // upgrade offered by a client (the JDK's HttpClient does) is answered as plain HTTP/1.1.
       metricsServer =
-          vertx.createHttpServer().requestHandler(router).listen(port, config.host()).await();
+          vertx
+              .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+              .requestHandler(router)
+              .listen(port, config.host())
+              .await();
     }
     return new Operating(
         metrics, draining, http, metricsServer, config.operations().shutdownTimeout());

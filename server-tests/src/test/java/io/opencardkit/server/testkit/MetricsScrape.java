@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,11 @@ import java.util.regex.Pattern;
 
 /** One scrape of a node's {@code GET /metrics}, parsed from Prometheus's text format. */
 public final class MetricsScrape {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1) // as Prometheus scrapes
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private static final Pattern LABEL =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -37,7 +42,11 @@ public final class MetricsScrape {
   public static MetricsScrape of(String baseUrl) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).GET().build(),
+            HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                .timeout(
+                    Duration.ofSeconds(10)) // a scrape that hangs fails the test, never the run
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200
         || !response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain")) {
