@@ -20,7 +20,8 @@ final class Injectables {
           MutableClock.class, ServerScope::mutableClock,
           BotApi.class, scope -> BotApi.of(scope.server()),
           SdkBot.class, scope -> scope.closeAtEnd(SdkBot.connect(scope.server())),
-          PageSocket.class, Injectables::alicesPage);
+          PageSocket.class, Injectables::alicesPage,
+          TestCluster.class, ServerScope::cluster);
 
   private Injectables() {}
 

@@ -98,8 +98,11 @@ final class OpenCardKitExtension
             key -> {
               Clock clock =
                   asksForMutableClock(testClass) ? MutableClock.startingNow() : Clock.systemUTC();
-              return new ServerScope(
-                  TestServer.start(clock, Duration.parse(settings.streamingTimeout())), clock);
+              Duration streamingTimeout = Duration.parse(settings.streamingTimeout());
+              return settings.nodes() > 1
+                  ? new ServerScope(
+                      TestCluster.start(settings.nodes(), clock, streamingTimeout), clock)
+                  : new ServerScope(TestServer.start(clock, streamingTimeout), clock);
             },
             ServerScope.class);
   }

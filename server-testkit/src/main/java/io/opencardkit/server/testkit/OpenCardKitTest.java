@@ -41,6 +41,14 @@ public @interface OpenCardKitTest {
    */
   String streamingTimeout() default "PT10M";
 
+  /**
+   * How many nodes: 1 (the default) is one server; 2 or more start an in-JVM cluster ({@link
+   * TestCluster}) whose nodes share one store and an in-JVM bus, each on its own port, with the
+   * same rules as nodes on PostgreSQL and Redis. {@code TestServer}, {@code Client} and the other
+   * injected types are then node 0's; inject {@link TestCluster} for the others.
+   */
+  int nodes() default 1;
+
   /** Whether each test gets its own server (the default) or the class's tests share one. */
   Lifecycle lifecycle() default Lifecycle.PER_METHOD;
 

@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class ServerScope implements AutoCloseable {
   private final TestServer server;
+  private final TestCluster cluster; // null for one server
   private final Clock clock;
   private final Map<Class<?>, Object> made = new HashMap<>();
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -21,11 +22,28 @@ final class ServerScope implements AutoCloseable {
 
   ServerScope(TestServer server, Clock clock) {
     this.server = server;
+    this.cluster = null;
+    this.clock = clock;
+  }
+
+  /** A scope over a cluster: its node 0 is the scope's server. */
+  ServerScope(TestCluster cluster, Clock clock) {
+    this.server = cluster.server(0);
+    this.cluster = cluster;
     this.clock = clock;
   }
 
   TestServer server() {
     return server;
+  }
+
+  /** The cluster, when the test class asked for {@code nodes} of 2 or more. */
+  TestCluster cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException(
+          "this test runs one server: @OpenCardKitTest(nodes = 2) starts a cluster");
+    }
+    return cluster;
   }
 
   /** The server's clock, when the test class asked for a {@link MutableClock}. */
@@ -74,7 +92,11 @@ final class ServerScope implements AutoCloseable {
         }
       }
     } finally {
-      server.close();
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        server.close();
+      }
     }
     if (failed != null) {
       throw failed;

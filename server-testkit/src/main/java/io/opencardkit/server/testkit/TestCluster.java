@@ -68,6 +68,16 @@ public final class TestCluster implements AutoCloseable {
     return start(count, Clock.systemUTC(), Duration.ofMinutes(10));
   }
 
+  /** Node {@code i} as the kit's server (node 0 stored the seed). */
+  public TestServer server(int i) {
+    return nodes.get(i);
+  }
+
+  /** How many nodes the cluster started with. */
+  public int size() {
+    return nodes.size();
+  }
+
   public OpenCardKitServer node(int i) {
     return nodes.get(i).server();
   }
