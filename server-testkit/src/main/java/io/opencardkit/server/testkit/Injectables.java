@@ -2,6 +2,7 @@ package io.opencardkit.server.testkit;
 
 import com.lark.oapi.Client;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -11,17 +12,33 @@ import java.util.function.Function;
  * connection.
  */
 final class Injectables {
-  private static final Map<Class<?>, Function<ServerScope, Object>> TABLE =
-      Map.of(
-          TestServer.class, ServerScope::server,
-          TestSeed.class, scope -> scope.server().seed,
-          Client.class, scope -> scope.server().client(),
-          URI.class, scope -> URI.create(scope.server().baseUrl()),
-          MutableClock.class, ServerScope::mutableClock,
-          BotApi.class, scope -> BotApi.of(scope.server()),
-          SdkBot.class, scope -> scope.closeAtEnd(SdkBot.connect(scope.server())),
-          PageSocket.class, Injectables::alicesPage,
-          TestCluster.class, ServerScope::cluster);
+  private static final Map<Class<?>, Function<ServerScope, Object>> TABLE = table();
+
+  private static Map<Class<?>, Function<ServerScope, Object>> table() {
+    Map<Class<?>, Function<ServerScope, Object>> table = new HashMap<>();
+    table.put(TestServer.class, ServerScope::server);
+    table.put(TestSeed.class, scope -> scope.server().seed);
+    table.put(Client.class, scope -> scope.server().client());
+    table.put(URI.class, scope -> URI.create(scope.server().baseUrl()));
+    table.put(MutableClock.class, ServerScope::mutableClock);
+    table.put(BotApi.class, scope -> BotApi.of(scope.server()));
+    table.put(SdkBot.class, scope -> scope.closeAtEnd(SdkBot.connect(scope.server())));
+    table.put(PageSocket.class, Injectables::alicesPage);
+    table.put(TestCluster.class, ServerScope::cluster);
+    if (playwrightPresent()) { // a Playwright Page: Alice's web chat in chromium
+      table.put(BrowserPages.pageType(), BrowserPages::alicesChat);
+    }
+    return Map.copyOf(table);
+  }
+
+  private static boolean playwrightPresent() {
+    try {
+      Class.forName("com.microsoft.playwright.Page", false, Injectables.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
 
   private Injectables() {}
 

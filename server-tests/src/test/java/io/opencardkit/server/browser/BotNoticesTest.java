@@ -12,6 +12,8 @@ import com.lark.oapi.service.im.v1.model.UpdateMessageReqBody;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.BoundingBox;
+import io.opencardkit.server.testkit.BrowserFixture;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import io.opencardkit.server.testkit.BrowserFixture;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +89,7 @@ final class CardSafetyTest {
 
   @Test
   void renderCard_scriptPayloadsInEveryTextField_neverRunWithoutTheCspEither() {
-    Page page = browser.harness(noCsp);
+    Page page = Harness.open(browser, noCsp);
     page.onPopup(Page::close);
     mount(page, HOSTILE_CARD);
     Locator stage = page.locator("#stage");
@@ -119,7 +120,7 @@ final class CardSafetyTest {
 
   @Test
   void renderCard_externalImagesAndStyles_loadNothingFromOtherOriginsUnderTheCsp() {
-    Page page = browser.harness(withCsp);
+    Page page = Harness.open(browser, withCsp);
     List<String> foreign = Collections.synchronizedList(new ArrayList<>());
     page.route(
         "**/*",

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.opencardkit.server.testkit.BrowserFixture;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.TestServer;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -12,6 +12,8 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.directory.Directory;
+import io.opencardkit.server.testkit.BrowserFixture;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.SdkBot;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.sun.net.httpserver.HttpServer;
 import io.opencardkit.server.testkit.Await;
+import io.opencardkit.server.testkit.BrowserFixture;
 import io.opencardkit.server.testkit.TestServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;

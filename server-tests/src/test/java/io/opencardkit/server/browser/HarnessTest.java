@@ -1,6 +1,7 @@
 package io.opencardkit.server.browser;
 
 import com.microsoft.playwright.Page;
+import io.opencardkit.server.testkit.BrowserFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,6 @@ abstract class HarnessTest {
 
   @BeforeEach
   void openHarness() {
-    page = browser.harness(server);
+    page = Harness.open(browser, server);
   }
 }

@@ -10,6 +10,8 @@ import com.lark.oapi.service.im.v1.model.CreateImageReqBody;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.opencardkit.core.Json;
+import io.opencardkit.server.testkit.BrowserFixture;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.TestServer;
 import java.awt.Color;
 import java.awt.Graphics2D;

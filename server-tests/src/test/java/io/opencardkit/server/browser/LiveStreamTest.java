@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import io.opencardkit.server.testkit.BrowserFixture;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
 import java.time.Duration;

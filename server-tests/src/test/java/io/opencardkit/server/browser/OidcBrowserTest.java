@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import io.opencardkit.server.testkit.BrowserFixture;
 import io.opencardkit.server.testkit.MutableClock;
+import io.opencardkit.server.testkit.PageErrors;
 import io.opencardkit.server.testkit.TestCluster;
 import io.opencardkit.server.testkit.TestIdentityProvider;
 import io.opencardkit.server.web.BotCalls;

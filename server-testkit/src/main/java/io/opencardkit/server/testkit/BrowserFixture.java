@@ -1,11 +1,10 @@
-package io.opencardkit.server.browser;
+package io.opencardkit.server.testkit;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import io.opencardkit.server.testkit.AfterTestChecks;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,14 +72,6 @@ public final class BrowserFixture implements AutoCloseable {
     AfterTestChecks.register(
         "errors of browser page " + System.identityHashCode(page),
         () -> PageErrors.unexpected(page));
-    return page;
-  }
-
-  /** Opens the module harness and waits until every module has loaded. */
-  Page harness(WebTestServer server) {
-    Page page = newPage();
-    page.navigate(server.baseUrl() + "/harness/index.html");
-    page.waitForFunction("() => window.harnessReady === true");
     return page;
   }
 

@@ -1,4 +1,4 @@
-package io.opencardkit.server.browser;
+package io.opencardkit.server.testkit;
 
 import com.microsoft.playwright.Page;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ public final class PageErrors {
 
   private PageErrors() {}
 
-  static synchronized void register(Page page, List<String> errors) {
+  public static synchronized void register(Page page, List<String> errors) {
     ERRORS.put(page, errors);
   }
 
