@@ -15,6 +15,7 @@ import io.opencardkit.core.engine.CardState;
 import io.opencardkit.core.engine.CardStateCodec;
 import io.opencardkit.core.engine.EventType;
 import io.opencardkit.core.store.LoadedCard;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.ServerProcess;
 import io.opencardkit.server.testkit.TestPostgres;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,8 +192,13 @@ final class NodeDeathTest {
       assertThat(streaming.await(WAIT.toSeconds(), TimeUnit.SECONDS))
           .as("every client streams through the node")
           .isTrue();
-      int moment = random.nextInt(800);
-      Thread.sleep(moment); // the random moment: a pause in the test, not a timed assertion
+      // The random moment: after a random number of further acknowledged updates (at most about a
+      // second of streaming), so the kill falls anywhere in a write, a commit or a broadcast.
+      long further = random.nextInt(40);
+      long before = acknowledgedUpdates(all);
+      Await.until(
+          "the clients' next " + further + " updates acknowledged",
+          () -> acknowledgedUpdates(all) >= before + further);
       victim.kill9();
       long killed = System.nanoTime();
       for (Thread client : clients) {
@@ -225,13 +232,13 @@ final class NodeDeathTest {
       for (StreamedCard card : watchedCards) {
         tally.read(card, textThrough(viaSurvivor, card.messageId), -1, false);
       }
-      tally.trialDone(all.stream().mapToLong(card -> card.acknowledgedUpdates).sum());
+      tally.trialDone(acknowledgedUpdates(all));
       System.out.println(
           "NodeDeathTest: trial "
               + trial
               + " killed the node "
-              + moment
-              + " ms after every client streamed; so far "
+              + further
+              + " acknowledged updates after every client streamed; so far "
               + tally);
     }
 
@@ -299,21 +306,14 @@ final class NodeDeathTest {
    * Waits until the viewer's page holds {@code version} of the card (it must come: bounded only to
    * fail, not hang).
    */
-  private static void awaitViewerAt(PageSocket viewer, String cardId, long version)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (ViewerModel.of(viewer, cardId).version < version) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the survivor's viewer never received version "
-                + version
-                + " of "
-                + cardId
-                + "; it holds "
-                + ViewerModel.of(viewer, cardId).version);
-      }
-      Thread.sleep(10);
-    }
+  private static void awaitViewerAt(PageSocket viewer, String cardId, long version) {
+    Await.until(
+        "the survivor's viewer received version " + version + " of " + cardId,
+        () -> ViewerModel.of(viewer, cardId).version >= version);
+  }
+
+  private static long acknowledgedUpdates(List<StreamedCard> cards) {
+    return cards.stream().mapToLong(card -> card.acknowledgedUpdates.get()).sum();
   }
 
   private static long snapshotsOf(PageSocket viewer, String cardId) {
@@ -337,7 +337,7 @@ final class NodeDeathTest {
         ""; // what the next update extends: the last acknowledged (or, between trials, stored) text
     String acknowledged = "";
     String inFlight; // the update whose answer never came (the node died), or null
-    int acknowledgedUpdates;
+    final AtomicInteger acknowledgedUpdates = new AtomicInteger(); // read by the test's thread
 
     StreamedCard(String cardId, String messageId) {
       this.cardId = cardId;
@@ -385,7 +385,7 @@ final class NodeDeathTest {
         }
         card.text = next;
         card.acknowledged = next;
-        card.acknowledgedUpdates++;
+        card.acknowledgedUpdates.incrementAndGet();
         if (i + 1 == ACKNOWLEDGED_BEFORE_KILL) {
           streaming.countDown();
         }

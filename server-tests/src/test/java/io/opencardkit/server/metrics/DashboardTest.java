@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opencardkit.bus.redis.testing.RedisServerProcess;
 import io.opencardkit.core.Json;
 import io.opencardkit.server.ServerConfig;
+import io.opencardkit.server.testkit.Await;
 import io.opencardkit.server.testkit.MetricsScrape;
 import io.opencardkit.server.testkit.TestPostgres;
 import io.opencardkit.server.testkit.TestSeed;
@@ -121,14 +122,10 @@ final class DashboardTest {
         http.send(
             HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).GET().build(),
             HttpResponse.BodyHandlers.ofString());
-    MetricsScrape onMetricsPort =
-        MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (onMetricsPort.sum("okc_bus_connected") != 1
-        && System.nanoTime() < deadline) { // the bus connects in the background
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-      onMetricsPort = MetricsScrape.of("http://127.0.0.1:" + server.server().metricsPort());
-    }
+    String metricsUrl = "http://127.0.0.1:" + server.server().metricsPort();
+    // the bus connects in the background
+    Await.until(Await.WAIT, () -> MetricsScrape.of(metricsUrl).sum("okc_bus_connected") == 1);
+    MetricsScrape onMetricsPort = MetricsScrape.of(metricsUrl);
 
     assertThat(onMain.statusCode()).isEqualTo(404);
     assertThat(server.server().metricsPort()).isPositive().isNotEqualTo(server.server().port());
