@@ -117,7 +117,11 @@ public final class PageSocket implements AutoCloseable {
     return inflater != null;
   }
 
-  private PageSocket loaded() throws Exception {
+  /**
+   * Waits for the server's hello and asks for card frames (a {@code resume} with no cards), as the
+   * page does once connected; returns this socket.
+   */
+  public PageSocket loaded() throws Exception {
     await(f -> "hello".equals(f.path("type").asText()), Duration.ofSeconds(10), "hello");
     resume("{}");
     return this;

@@ -2,6 +2,7 @@ package io.opencardkit.server.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestIdentityProvider;
 import io.opencardkit.server.testkit.TestServer;
 import io.opencardkit.server.web.WebClient;
@@ -198,6 +199,8 @@ final class OidcSignInTest {
                 .status())
         .isEqualTo(403);
     assertThat(web.get("/web/api/session", "Cookie", cookie).status()).isEqualTo(200);
+    PageSocket page =
+        PageSocket.open(server.baseUrl(), "", false, Map.of("Cookie", cookie)).loaded();
     WebClient.Reply out =
         web.post("/web/auth/logout", "{}", "Cookie", cookie, "Origin", server.baseUrl());
     assertThat(out.status()).isEqualTo(200);
@@ -206,6 +209,8 @@ final class OidcSignInTest {
     // The cookie is still in hand (a copy, a stolen one): it signs nobody in any more.
     assertThat(web.get("/web/api/session", "Cookie", cookie).status()).isEqualTo(401);
     assertThat(web.get("/web/api/chats", "Cookie", cookie).status()).isEqualTo(401);
+    page.awaitClosed(Duration.ofSeconds(10)); // the page that was open is closed, and told why
+    assertThat(page.closeStatus()).isEqualTo(4401);
   }
 
   private static Map<String, String> form(String encoded) {

@@ -1,7 +1,6 @@
 package io.opencardkit.server.signin;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +15,7 @@ final class SessionSockets {
 
   private final Vertx vertx;
   private final Sessions sessions;
-  private final Map<ServerWebSocket, Session> open = new ConcurrentHashMap<>();
+  private final Map<SignedInSocket, Session> open = new ConcurrentHashMap<>();
   private final long timer;
 
   SessionSockets(Vertx vertx, Sessions sessions) {
@@ -25,7 +24,7 @@ final class SessionSockets {
     this.timer = vertx.setPeriodic(CHECK_MILLIS, id -> sweep());
   }
 
-  void track(ServerWebSocket socket, Session session) {
+  void track(SignedInSocket socket, Session session) {
     open.put(socket, session);
   }
 
@@ -51,7 +50,7 @@ final class SessionSockets {
         });
   }
 
-  private void close(ServerWebSocket socket, String reason) {
+  private void close(SignedInSocket socket, String reason) {
     open.remove(socket);
     if (!socket.isClosed()) {
       socket.close(SESSION_ENDED, reason);

@@ -9,7 +9,6 @@ import io.opencardkit.server.directory.DirectoryHolder;
 import io.opencardkit.server.directory.User;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
@@ -195,7 +194,7 @@ public final class WebSignIn {
   }
 
   /** Closes a WebSocket accepted on {@code session} when the session ends. */
-  public void track(ServerWebSocket socket, Session session) {
+  public void track(SignedInSocket socket, Session session) {
     if (sockets != null && session != null) {
       sockets.track(socket, session);
     }

@@ -1,15 +1,21 @@
 package io.opencardkit.server.web;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
-import io.vertx.core.Vertx;
+import io.opencardkit.server.signin.SignedInSocket;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.HttpServerConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * A viewer's WebSocket as a {@link ViewerConnection.Socket}: writes shared {@link OutFrame} bytes
  * straight into the socket's Netty pipeline, counts the bytes handed over until their write
  * completes, and drops a peer that does not finish closing.
+ *
+ * <p>Once Vert.x has completed the handshake, the socket takes the channel over: {@link #start}
+ * puts a {@link ViewerFrameHandler} in the place of Vert.x's WebSocket, whose connection and
+ * message queues (8 KiB of heap per socket) are then garbage. Vert.x still does the handshake
+ * (extensions, request deadlines, the call log), and the bots' long connections stay Vert.x
+ * WebSockets.
  *
  * <p>Implementation notes:
  *
@@ -40,11 +52,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *       requested), so a stalled page holds at most that plus the write-queue bound.
  * </ul>
  */
-final class NettySocket implements ViewerConnection.Socket {
+final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
   static final int SEND_BUFFER_BYTES = 128 * 1024;
 
-  private final Vertx vertx;
-  private final ServerWebSocket ws;
+  /**
+   * A client message at most, assembled from its fragments (Vert.x's default); the page's only
+   * message, a resume, lists card versions.
+   */
+  static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+  /** The name of the handler Vert.x gives its connections (replaced by {@link #start}). */
+  private static final String VERTX_HANDLER = "handler";
+
   private final Channel channel;
   private final boolean deflate;
   private final long limit;
@@ -53,6 +72,7 @@ final class NettySocket implements ViewerConnection.Socket {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final Runnable flush = this::flushNow;
+  private volatile ViewerFrameHandler frames;
   private volatile boolean wasFull;
   private volatile Runnable drained = () -> {};
 
@@ -62,15 +82,11 @@ final class NettySocket implements ViewerConnection.Socket {
    *     the text (which a per-socket deflate encoder, if negotiated, compresses)
    */
   NettySocket(
-      Vertx vertx,
-      ServerWebSocket ws,
       Channel channel,
       boolean deflate,
       long limitBytes,
       long closeTimeoutMillis,
       ViewerStats stats) {
-    this.vertx = vertx;
-    this.ws = ws;
     this.channel = channel;
     this.deflate = deflate;
     this.limit = limitBytes;
@@ -98,6 +114,22 @@ final class NettySocket implements ViewerConnection.Socket {
     return channel.pipeline().get(encoder) != null;
   }
 
+  /**
+   * Takes the channel over from Vert.x's WebSocket, which has just completed the handshake: from
+   * now on {@code events} hears the socket. Call on the channel's event loop, in the task that
+   * completed the handshake (no frame can have been read yet).
+   *
+   * @param viewer whom the socket belongs to (for the debug log)
+   */
+  void start(ViewerFrameHandler.Events events, String viewer) {
+    ViewerFrameHandler handler = new ViewerFrameHandler(events, viewer);
+    this.frames = handler;
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addBefore(
+        VERTX_HANDLER, "viewerMessages", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+    pipeline.replace(VERTX_HANDLER, ViewerFrameHandler.NAME, handler);
+  }
+
   /** Whether frames go out as the shared compressed bytes. */
   boolean sharedDeflate() {
     return deflate;
@@ -114,8 +146,14 @@ final class NettySocket implements ViewerConnection.Socket {
   }
 
   @Override
+  public boolean isClosed() {
+    ViewerFrameHandler handler = frames;
+    return !channel.isActive() || (handler != null && handler.closeSent());
+  }
+
+  @Override
   public boolean writeQueueFull() {
-    if (!channel.isActive() || ws.isClosed()) {
+    if (isClosed()) {
       return true;
     }
     if (queued.get() >= limit) {
@@ -148,28 +186,33 @@ final class NettySocket implements ViewerConnection.Socket {
     }
   }
 
+  /**
+   * Starts the close handshake (frames written before it still go out first); a peer that does not
+   * answer within the close timeout is dropped. Callable from any thread.
+   */
   @Override
   public void close(short code, String reason) {
-    try {
-      ws.close(code, reason);
-    } catch (IllegalStateException closed) {
-      // already closing
+    if (isClosed()) {
+      return;
     }
-    vertx.setTimer(
-        closeTimeoutMillis,
-        id -> {
-          if (channel.isActive()) {
-            abort();
-          }
-        });
+    channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+    channel
+        .eventLoop()
+        .schedule(
+            () -> {
+              if (channel.isActive()) {
+                abort();
+              }
+            },
+            closeTimeoutMillis,
+            TimeUnit.MILLISECONDS);
   }
 
   /** Sends a ping; browsers answer it with a pong by themselves. */
-  void ping(io.vertx.core.buffer.Buffer data) {
-    try {
-      ws.writePing(data);
-    } catch (IllegalStateException closed) {
-      // closing: the close handler unregisters the connection
+  void ping(String data) {
+    if (!isClosed()) {
+      channel.writeAndFlush(
+          new PingWebSocketFrame(Unpooled.copiedBuffer(data, StandardCharsets.US_ASCII)));
     }
   }
 
@@ -180,11 +223,7 @@ final class NettySocket implements ViewerConnection.Socket {
     }
     stats.socketAborted();
     channel.config().setOption(ChannelOption.SO_LINGER, 0);
-    // Closing from the channel would go through Vert.x's WebSocket handler, the pipeline's last,
-    // which starts a close
-    // handshake and waits for it; closing from that handler's context starts below it, at the
-    // socket.
-    channel.pipeline().lastContext().close();
+    channel.close();
   }
 
   private void flushNow() {

@@ -48,7 +48,7 @@ final class ViewerConnection {
   /** The node is stopping: the page reconnects at once and resumes (issue 12). */
   static final short GOING_AWAY = 1001;
 
-  /** The socket as the connection needs it; the hub adapts a Vert.x {@code ServerWebSocket}. */
+  /** The socket as the connection needs it ({@link NettySocket}). */
   interface Socket {
     /** Whether the bounded write queue is full; callable from any thread. */
     boolean writeQueueFull();

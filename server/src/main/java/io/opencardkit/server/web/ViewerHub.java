@@ -11,7 +11,6 @@ import io.opencardkit.server.directory.Directory;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,16 +212,16 @@ final class ViewerHub {
    * @param channel the socket's Netty channel ({@link NettySocket#channelOf}), which its frames are
    *     written to
    */
-  void open(ServerWebSocket ws, Channel channel, String openId) {
+  NettySocket open(Channel channel, String openId) {
     Set<String> chatIds =
         directory.get().chatsOf(openId).stream().map(Chat::chatId).collect(Collectors.toSet());
-    shards
+    return shards
         .computeIfAbsent(
             Thread.currentThread(),
             thread ->
                 new ViewerShard(
                     this, vertx, vertx.getOrCreateContext(), clock, liveness, compression))
-        .open(ws, channel, openId, chatIds);
+        .open(channel, openId, chatIds);
   }
 
   // --- for the shards (any thread)

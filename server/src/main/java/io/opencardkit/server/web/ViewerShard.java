@@ -5,8 +5,6 @@ import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.cards.CardRuntime.CardHandle;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The viewer sockets of one event loop, and everything about them: which chats they watch, which
@@ -29,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * with a TCP reset. Times come from the injected clock, read on the shard's once-a-second tick.
  */
 final class ViewerShard {
-  private static final Logger LOG = LoggerFactory.getLogger(ViewerShard.class);
   private static final long TICK_MILLIS = 1000;
 
   private final ViewerHub hub;
@@ -154,14 +149,15 @@ final class ViewerShard {
   // --- sockets (on this context)
   // ------------------------------------------------------------------------------------
 
-  /** Takes over a socket on this shard's loop, before it delivers anything. */
-  void open(ServerWebSocket ws, Channel channel, String openId, Set<String> chatIds) {
+  /**
+   * Takes over a socket on this shard's loop, in the task that completed its handshake (before it
+   * delivers anything).
+   */
+  NettySocket open(Channel channel, String openId, Set<String> chatIds) {
     boolean sharedDeflate =
         compression == ServerConfig.WsCompression.SHARED && NettySocket.negotiatedDeflate(channel);
     NettySocket socket =
         new NettySocket(
-            vertx,
-            ws,
             channel,
             sharedDeflate,
             ViewerHub.WRITE_QUEUE_BYTES,
@@ -171,15 +167,27 @@ final class ViewerShard {
         new ViewerConnection(openId, chatIds, socket, this::requestSnapshot, stats);
     Heartbeat heartbeat = new Heartbeat(socket, clock.millis());
     socket.drainHandler(() -> context.runOnContext(v -> connection.drained()));
-    ws.textMessageHandler(
-        text -> {
-          heard(heartbeat);
-          received(connection, text);
-        });
-    ws.pongHandler(data -> heard(heartbeat));
-    ws.closeHandler(v -> unregister(connection));
-    ws.exceptionHandler(e -> LOG.debug("viewer socket of {} failed: {}", openId, e.toString()));
+    socket.start(
+        new ViewerFrameHandler.Events() {
+          @Override
+          public void text(String text) {
+            heard(heartbeat);
+            received(connection, text);
+          }
+
+          @Override
+          public void pong() {
+            heard(heartbeat);
+          }
+
+          @Override
+          public void closed() {
+            unregister(connection);
+          }
+        },
+        openId);
     register(connection, heartbeat);
+    return socket;
   }
 
   private void heard(Heartbeat heartbeat) {
@@ -321,7 +329,7 @@ final class ViewerShard {
       }
       if (heartbeat.pingedAt == 0 && now - heartbeat.heardAt >= interval) {
         heartbeat.pingedAt = now;
-        heartbeat.socket.ping(Buffer.buffer(Long.toString(now)));
+        heartbeat.socket.ping(Long.toString(now));
         stats.pingSent();
       }
       if (connection.hasStaleCards()) {

@@ -485,8 +485,8 @@ final class WebApi {
         .toWebSocket()
         .onSuccess(
             ws -> {
-              signIn.track(ws, viewer.session()); // closed when the session ends
-              hub.open(ws, channel, viewer.user().openId());
+              NettySocket socket = hub.open(channel, viewer.user().openId());
+              signIn.track(socket, viewer.session()); // closed when the session ends
             })
         .onFailure(
             e -> // a handshake Vert.x cannot complete is the client's fault, not ours
