@@ -86,9 +86,8 @@ public final class PostgresAdmin {
   public static Counters counters(String url) {
     try (Connection c = connect(url);
         Statement s = c.createStatement()) {
-      s.execute(
-          "SELECT pg_stat_clear_snapshot()"); // read current values, not a snapshot cached in this
-      // transaction
+      // read current values, not a snapshot cached in this transaction
+      s.execute("SELECT pg_stat_clear_snapshot()");
       long commits;
       try (ResultSet r =
           s.executeQuery(

@@ -176,8 +176,9 @@ final class CardJson {
       return 2;
     }
     if (Character.isSurrogate(c)) {
-      return 6; // some writers (Jackson's UTF-8 generator, so OpenCardKit) escape each half of a
-      // pair as six bytes
+      // some writers (Jackson's UTF-8 generator, so OpenCardKit) escape each half of a pair as six
+      // bytes
+      return 6;
     }
     return 3;
   }

@@ -305,8 +305,8 @@ final class StreamWriter {
       return content(update);
     }
     if (!desired.equals(card.shown)) {
-      return IDLE; // a partial line held back near the card's size budget: it waits for its line
-      // end or finish()
+      // a partial line held back near the card's size budget: it waits for its line end or finish()
+      return IDLE;
     }
     if (s.ending() != null) {
       if (!endFits(s.ending())) {

@@ -13,11 +13,11 @@ final class WrittenCard {
   }
 
   final String id;
+  // the last sequence acknowledged (or possibly used) on this card; 0 before the first
   long
       openedAt; // when its streaming window opened: the start of the create call, or of the re-open
   String messageId; // null until sent
-  int sequence; // the last sequence acknowledged (or possibly used) on this card; 0 before the
-  // first
+  int sequence;
   String shown = ""; // the text the card shows
   State state = State.UNSENT;
   boolean reopened; // streaming was re-opened once after the window closed

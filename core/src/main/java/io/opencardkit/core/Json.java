@@ -97,8 +97,9 @@ public final class Json {
       } else if (c < 0x800) {
         n += 2;
       } else if (Character.isSurrogate(c)) {
-        n += 6; // Jackson's UTF-8 writer escapes each half of a surrogate pair (an emoji is two) as
-        // six characters
+        // Jackson's UTF-8 writer escapes each half of a surrogate pair (an emoji is two) as six
+        // characters
+        n += 6;
       } else {
         n += 3;
       }

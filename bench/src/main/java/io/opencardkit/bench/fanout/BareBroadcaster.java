@@ -254,9 +254,8 @@ public final class BareBroadcaster implements Callable<Integer> {
         }
         boolean behind = false;
         for (int c = 0; c < s.channels; c++) {
-          if (s.due(c, next[c])
-              <= now) { // at most one frame per channel per turn, so that a late broadcaster still
-            // yields
+          // at most one frame per channel per turn, so that a late broadcaster still yields
+          if (s.due(c, next[c]) <= now) {
             broadcast(c);
             behind |= s.due(c, next[c]) <= now;
           }

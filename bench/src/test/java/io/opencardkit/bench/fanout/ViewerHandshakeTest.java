@@ -151,9 +151,8 @@ class ViewerHandshakeTest {
                   boolean[] sent = {false};
                   socket.handler(
                       data -> {
-                        if (request.indexOf("HTTP/1.1 101")
-                            >= 0) { // the client's first frame (its resume): now the server's
-                          // frames
+                        // the client's first frame (its resume): now the server's frames
+                        if (request.indexOf("HTTP/1.1 101") >= 0) {
                           if (sent[0]) {
                             return;
                           }

@@ -239,10 +239,8 @@ public final class RedisClusterBus implements ClusterBus {
               .compose(vertx::undeploy)
               .otherwiseEmpty(); // never deployed, or Vert.x closed first, which undeployed it
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      undeployed =
-          Future
-              .succeededFuture(); // Vert.x closed first: its event loops, which undeployed the bus,
-      // are gone
+      // Vert.x closed first: its event loops, which undeployed the bus, are gone
+      undeployed = Future.succeededFuture();
     }
     Future.join(undeployed, Future.fromCompletionStage(listenerThread.stopped()))
         .onComplete(done -> terminated.tryComplete());

@@ -44,9 +44,8 @@ public final class CardState {
       };
   private final ArrayDeque<Long> recentOperationMillis = new ArrayDeque<>();
   private int cardBytes = -1; // -1 when it must be recomputed
-  private boolean
-      timeoutUnreported; // true from a streaming timeout until a content call hears 200850 or it
-  // reopens
+  // true from a streaming timeout until a content call hears 200850 or it reopens
+  private boolean timeoutUnreported;
   private int interactionsInFlight; // users' interactions handed to the bot and not ended yet
   private long interactionLockedUntil = Long.MIN_VALUE; // meaningful while interactionsInFlight > 0
 

@@ -88,9 +88,8 @@ public final class AfterTestChecks implements BeforeEachCallback, AfterEachCallb
   public void beforeEach(ExtensionContext context) {
     Run previous = current;
     if (previous != null) {
-      previous.log
-          .stop(); // a test that was never finished (an aborted engine run): do not leak its
-      // appender
+      // a test that was never finished (an aborted engine run): do not leak its appender
+      previous.log.stop();
     }
     current = new Run();
   }

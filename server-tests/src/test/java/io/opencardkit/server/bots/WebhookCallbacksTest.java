@@ -142,9 +142,8 @@ final class WebhookCallbacksTest {
     String messageId = Cards.sendEntity(sdk, seed.chatId, cardId);
     bot.cardAnswer =
         e -> {
-          await(
-              release); // released only when the test ends: after Feishu's 3 seconds have passed on
-          // the clock
+          // released only when the test ends: after Feishu's 3 seconds have passed on the clock
+          await(release);
           return Cards.answer("info", "Too late", "Too late");
         };
     try (PageSocket alice = PageSocket.signedIn(server.baseUrl(), seed.alice)) {

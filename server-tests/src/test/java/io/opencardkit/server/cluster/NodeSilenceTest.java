@@ -156,9 +156,8 @@ final class NodeSilenceTest {
     assertThat(heardByB).hasSize(2); // not noticed yet: B's viewers still miss version 3
     assertThat(cachedTextOnB(cardId)).isEqualTo("one");
 
-    afterMillis(
-        1); // noticed: the catch-up it starts runs on B's loader, here the calling thread, then on
-    // its feed
+    // noticed: the catch-up it starts runs on B's loader, here the calling thread, then on its feed
+    afterMillis(1);
     settleB();
     assertThat(heardByB).containsExactly(cardId + "@1", cardId + "@2", cardId + "@3");
     assertThat(cachedTextOnB(cardId)).isEqualTo("one two");

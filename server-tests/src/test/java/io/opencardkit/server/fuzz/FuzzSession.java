@@ -175,8 +175,8 @@ final class FuzzSession {
     }
     if (touchesTarget) {
       if (!usable()) {
-        newTarget(); // streaming closed (now rate-limited), near the size limit, or out of
-        // sequences
+        // streaming closed (now rate-limited), near the size limit, or out of sequences
+        newTarget();
         return;
       }
       probeHighWaterMark(i, c, reply);

@@ -376,9 +376,8 @@ final class WireRequests {
         bytes[i] = (byte) v.below(256);
       }
       if (bytes[0] == 'P') {
-        bytes[0] =
-            'Q'; // "PRI * HTTP/2.0" starts HTTP/2 with prior knowledge, which answers in frames,
-        // not JSON
+        // "PRI * HTTP/2.0" starts HTTP/2 with prior knowledge, which answers in frames, not JSON
+        bytes[0] = 'Q';
       }
     } else {
       bytes =

@@ -92,8 +92,8 @@ final class ConnectionFloodTest {
       byte[] head = socket.getInputStream().readNBytes(12);
       return new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 429");
     } catch (java.io.IOException e) {
-      return false; // nothing yet: the connection is held (or it was reset after its refusal was
-      // read elsewhere)
+      // nothing yet: the connection is held (or it was reset after its refusal was read elsewhere)
+      return false;
     }
   }
 

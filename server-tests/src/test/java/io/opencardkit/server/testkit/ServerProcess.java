@@ -158,10 +158,8 @@ public final class ServerProcess implements AutoCloseable {
    * at once.
    */
   public void terminate() {
-    process
-        .toHandle()
-        .destroy(); // Process.destroy() would also close our end of its output, losing its last
-    // lines
+    // Process.destroy() would also close our end of its output, losing its last lines
+    process.toHandle().destroy();
   }
 
   /**

@@ -428,9 +428,8 @@ public final class BotDispatcher implements EventOutbox, AutoCloseable {
               long now = clock.millis();
               List<PendingDelivery> due =
                   deliveries.claimDue(owner, now, now + LEASE.toMillis(), CLAIM_LIMIT);
-              stats.pendingRetries(
-                  pendingRetries()); // for the metrics: read here, off the event loops, once a
-              // round
+              // for the metrics: read here, off the event loops, once a round
+              stats.pendingRetries(pendingRetries());
               if (!due.isEmpty()) {
                 context.runOnContext(v -> due.forEach(this::attempt));
               }

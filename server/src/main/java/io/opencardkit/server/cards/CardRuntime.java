@@ -686,9 +686,8 @@ public final class CardRuntime {
   }
 
   /** Drops idle cards from memory (they reload from the store on next use). */
-  @SuppressWarnings(
-      "ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: removing while iterating is
-  // allowed
+  // a ConcurrentHashMap: removing while iterating is allowed
+  @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
   public void evictIdle(long keep) {
     if (cards.size() <= keep) {
       return;

@@ -112,9 +112,8 @@ public final class HttpFrontDoor {
             ctx -> {
               if (HttpMethod.POST.equals(ctx.request().method())
                   && IMAGE_UPLOAD_PATH.equals(ctx.request().path())) {
-                readUpload(
-                    ctx); // Vert.x's body handler keeps no multipart bytes in memory: it writes
-                // files to disk
+                // Vert.x's body handler keeps no multipart bytes in memory: it writes files to disk
+                readUpload(ctx);
               } else {
                 bodies.handle(ctx);
               }
@@ -141,9 +140,8 @@ public final class HttpFrontDoor {
               ctx.next();
             });
     if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
-      ctx.response()
-          .writeContinue(); // curl asks before sending a large upload, and would otherwise wait a
-      // second
+      // curl asks before sending a large upload, and would otherwise wait a second
+      ctx.response().writeContinue();
     }
     ctx.request().resume();
   }
@@ -175,8 +173,8 @@ public final class HttpFrontDoor {
         .failureHandler(
             ctx -> {
               if (ctx.response().closed()) {
-                return; // the connection is gone (a deadline cut it, or the client left): nobody to
-                // answer
+                // the connection is gone (a deadline cut it, or the client left): nobody to answer
+                return;
               }
               if (ctx.statusCode() == 413) {
                 Responder.refuse(

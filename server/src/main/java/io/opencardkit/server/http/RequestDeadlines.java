@@ -82,8 +82,9 @@ final class RequestDeadlines {
   static void install(Channel channel, Settings settings) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(RawReply.HTTP_DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      return; // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits
-      // and idle timeout only
+      // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits and idle
+      // timeout only
+      return;
     }
     RequestDeadlines deadlines = new RequestDeadlines(channel, settings);
     pipeline.addBefore(RawReply.HTTP_DECODER, BYTES, deadlines.new Bytes());

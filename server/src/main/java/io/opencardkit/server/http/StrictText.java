@@ -34,9 +34,8 @@ public final class StrictText {
     if (text.indexOf('\uFFFD') < 0) {
       return text; // nothing was replaced, so every byte was UTF-8
     }
-    return strictUtf8(
-        bytes); // a replacement character: sent as such, or put there by the decoder? The strict
-    // one says.
+    // a replacement character: sent as such, or put there by the decoder? The strict one says.
+    return strictUtf8(bytes);
   }
 
   private static String strictUtf8(byte[] bytes) {

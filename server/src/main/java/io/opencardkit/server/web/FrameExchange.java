@@ -145,8 +145,9 @@ public final class FrameExchange {
       }
     }
     if (wanted.size() != to - from + 1) {
-      return null; // some were handled earlier (or skipped): the receivers build them all, never a
-      // mix within a batch
+      // some were handled earlier (or skipped): the receivers build them all, never a mix within a
+      // batch
+      return null;
     }
     return new CardFrames(
         cardId, facts.chatId(), facts.messageId(), facts.streaming(), facts.deadline(), wanted);

@@ -201,8 +201,8 @@ final class Frames {
       putDeadline(card, f.deadline());
     }
     node.put("summary", m.summary());
-    if (m.recalled()) { // only when true: most messages are neither, and frames stay as small as
-      // they were
+    // only when true: most messages are neither, and frames stay as small as they were
+    if (m.recalled()) {
       node.put("recalled", true);
     }
     if (m.edited()) {

@@ -298,9 +298,8 @@ final class ViewerHub {
           CompletableFuture<Void> settled =
               waitForCommits ? handle.get().settled() : CompletableFuture.completedFuture(null);
           if (settled.isDone() && found.isDone() && Vertx.currentContext() == target) {
-            action.accept(
-                handle.get()); // the common case: in memory, nothing pending, on the target context
-            // already
+            // the common case: in memory, nothing pending, on the target context already
+            action.accept(handle.get());
           } else if (settled.isDone()) {
             target.runOnContext(v -> action.accept(handle.get()));
           } else {

@@ -35,8 +35,8 @@ final class PostgresReader implements SqlCardStore.Reads {
       c.setAutoCommit(false);
       T result = work.run(runner(c));
       c.commit();
-      return result; // the pool turns auto-commit back on (rolling back after a failure) when c
-      // returns
+      // the pool turns auto-commit back on (rolling back after a failure) when c returns
+      return result;
     } catch (SQLException e) {
       throw closed ? PostgresErrors.closed() : PostgresErrors.wrap(what, e);
     }

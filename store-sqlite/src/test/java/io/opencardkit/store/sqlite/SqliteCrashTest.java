@@ -49,8 +49,8 @@ final class SqliteCrashTest {
       assertThat(lines)
           .as("acknowledged commits before the child ended")
           .isEqualTo(ACKS_BEFORE_KILL);
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close(), commits in flight are cut
-      // off
+      // SIGKILL: no shutdown hook, no close(), commits in flight are cut off
+      child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       child.destroyForcibly();
