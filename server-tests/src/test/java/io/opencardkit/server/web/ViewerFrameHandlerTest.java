@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -74,6 +75,23 @@ final class ViewerFrameHandlerTest {
     assertThat(pong.content().toString(StandardCharsets.US_ASCII)).isEqualTo("42");
     pong.release();
     assertThat(heard).containsExactly("pong");
+  }
+
+  @Test
+  void ping_whileTheSocketIsFull_isNotAnswered() {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+    channel.write(new TextWebSocketFrame("a frame the page has not read yet"));
+    assertThat(channel.isWritable()).isFalse();
+
+    channel.writeInbound(
+        new PingWebSocketFrame(Unpooled.copiedBuffer("42", StandardCharsets.US_ASCII)));
+    channel.flushOutbound();
+
+    TextWebSocketFrame pending = channel.readOutbound();
+    pending.release();
+    Object next = channel.readOutbound();
+    assertThat(next).isNull();
+    assertThat(heard).containsExactly("pong"); // still counts as a sign of life
   }
 
   @Test

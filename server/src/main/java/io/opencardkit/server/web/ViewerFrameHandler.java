@@ -78,7 +78,9 @@ final class ViewerFrameHandler extends ChannelDuplexHandler {
       } else if (msg instanceof PongWebSocketFrame) {
         events.pong();
       } else if (msg instanceof PingWebSocketFrame) {
-        if (!closeSent) {
+        // A page that pings while not reading what it is sent gets no pongs piling up behind its
+        // frames: a pong is owed "as soon as practical" (RFC 6455 5.5.2), and a full socket is not.
+        if (!closeSent && ctx.channel().isWritable()) {
           ctx.writeAndFlush(new PongWebSocketFrame(((WebSocketFrame) msg).content().retain()));
         }
         events.pong(); // any frame shows the page is alive
