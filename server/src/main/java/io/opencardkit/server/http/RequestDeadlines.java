@@ -3,6 +3,7 @@ package io.opencardkit.server.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -65,6 +66,12 @@ final class RequestDeadlines {
   private boolean
       cut; // a deadline passed: the connection is being closed, nothing more reaches Vert.x
 
+  /**
+   * Cancels the timers when the connection closes; removed once retired, so that a WebSocket, which
+   * may stay open for days, does not keep these deadlines reachable from its channel.
+   */
+  private final ChannelFutureListener cancelOnClose = closed -> cancelAll();
+
   private RequestDeadlines(Channel channel, Settings settings) {
     this.channel = channel;
     this.settings = settings;
@@ -90,7 +97,7 @@ final class RequestDeadlines {
     pipeline.addBefore(RawReply.HTTP_DECODER, BYTES, deadlines.new Bytes());
     pipeline.addBefore(VERTX_HANDLER, REQUESTS, deadlines.new Requests());
     deadlines.startHead();
-    channel.closeFuture().addListener(closed -> deadlines.cancelAll());
+    channel.closeFuture().addListener(deadlines.cancelOnClose);
   }
 
   /**
@@ -193,6 +200,7 @@ final class RequestDeadlines {
     }
     retired = true;
     cancelAll();
+    channel.closeFuture().removeListener(cancelOnClose);
     ChannelPipeline pipeline = channel.pipeline();
     for (String name : new String[] {BYTES, REQUESTS}) {
       if (pipeline.get(name) != null) {
