@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.opencardkit.server.testkit.ExpectedLog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 final class ViewerFrameHandlerTest {
   private final List<String> heard = new ArrayList<>();
+  private boolean failOnText;
   private final EmbeddedChannel channel =
       new EmbeddedChannel(); // stands for the pipeline Vert.x leaves after the handshake
   private final NettySocket socket;
@@ -33,6 +35,9 @@ final class ViewerFrameHandlerTest {
         new ViewerFrameHandler.Events() {
           @Override
           public void text(String text) {
+            if (failOnText) {
+              throw new IllegalStateException("a bug in the hub");
+            }
             heard.add("text " + text);
           }
 
@@ -143,6 +148,20 @@ final class ViewerFrameHandlerTest {
     CloseWebSocketFrame sent = channel.readOutbound();
     assertThat(sent.statusCode()).isEqualTo(1009);
     sent.release();
+    assertThat(channel.isActive()).isFalse();
+    assertThat(heard).containsExactly("closed");
+  }
+
+  @Test
+  @ExpectedLog(
+      level = ExpectedLog.Level.ERROR,
+      logger = "io.opencardkit.server.web.ViewerFrameHandler",
+      message = "handling a frame failed")
+  void aFailureWhileHandlingAMessage_closesTheSocketAndIsLogged() {
+    failOnText = true;
+
+    channel.writeInbound(new TextWebSocketFrame("{\"type\":\"resume\",\"cards\":{}}"));
+
     assertThat(channel.isActive()).isFalse();
     assertThat(heard).containsExactly("closed");
   }

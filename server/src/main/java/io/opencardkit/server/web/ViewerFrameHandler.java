@@ -73,22 +73,31 @@ final class ViewerFrameHandler extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (msg instanceof TextWebSocketFrame) {
-        events.text(((TextWebSocketFrame) msg).text());
-      } else if (msg instanceof PongWebSocketFrame) {
-        events.pong();
-      } else if (msg instanceof PingWebSocketFrame) {
-        // A page that pings while not reading what it is sent gets no pongs piling up behind its
-        // frames: a pong is owed "as soon as practical" (RFC 6455 5.5.2), and a full socket is not.
-        if (!closeSent && ctx.channel().isWritable()) {
-          ctx.writeAndFlush(new PongWebSocketFrame(((WebSocketFrame) msg).content().retain()));
-        }
-        events.pong(); // any frame shows the page is alive
-      } else if (msg instanceof CloseWebSocketFrame) {
-        peerClosed(ctx, (CloseWebSocketFrame) msg);
-      }
+      handle(ctx, msg);
+    } catch (RuntimeException e) {
+      // A bug of ours, not the page's: said loudly (a test fails on it), and the page reconnects to
+      // a fresh connection rather than going on with one whose state is in doubt.
+      LOG.error("viewer socket of {}: handling a frame failed; closing it", viewer, e);
+      ctx.close();
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof TextWebSocketFrame) {
+      events.text(((TextWebSocketFrame) msg).text());
+    } else if (msg instanceof PongWebSocketFrame) {
+      events.pong();
+    } else if (msg instanceof PingWebSocketFrame) {
+      // A page that pings while not reading what it is sent gets no pongs piling up behind its
+      // frames: a pong is owed "as soon as practical" (RFC 6455 5.5.2), and a full socket is not.
+      if (!closeSent && ctx.channel().isWritable()) {
+        ctx.writeAndFlush(new PongWebSocketFrame(((WebSocketFrame) msg).content().retain()));
+      }
+      events.pong(); // any frame shows the page is alive
+    } else if (msg instanceof CloseWebSocketFrame) {
+      peerClosed(ctx, (CloseWebSocketFrame) msg);
     }
   }
 
