@@ -272,6 +272,23 @@ public final class PageSocket implements AutoCloseable {
     send("{\"type\":\"resume\",\"cards\":" + cardsJson + "}");
   }
 
+  /**
+   * Resumes {@code cardId}, which the page loaded at {@code loadedVersion}, and waits until the
+   * server has handled that resume: the page claims one version less, so the server's answer
+   * carries the loaded version (a snapshot, or a card frame). Updates made after this reach the
+   * page as live frames, whereas an update racing with a plain {@link #resume} may be folded into
+   * the resume's snapshot instead (which the protocol allows).
+   */
+  public void resumeAndAwait(String cardId, long loadedVersion) throws Exception {
+    resume("{\"" + cardId + "\":" + (loadedVersion - 1) + "}");
+    await(
+        f ->
+            cardId.equals(f.path("card_id").asText())
+                && f.path("version").asLong() == loadedVersion,
+        Duration.ofSeconds(10),
+        "the answer to the resume of " + cardId);
+  }
+
   /** Every frame received so far, in order. */
   public List<JsonNode> frames() {
     synchronized (frames) {

@@ -66,8 +66,15 @@ final class SharedDeflateTest {
       }
       long aliceLoaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.alice, cardId);
       long bobLoaded = web.loadedVersion(server.seed.chatId, "user=" + server.seed.bob, cardId);
-      alice.sendText("{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + aliceLoaded + "}}");
-      bob.sendText("{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + bobLoaded + "}}");
+      // Each page says it holds one version less than it loaded, so the server answers the resume
+      // with that version: once both answers are in, the resumes were handled, and every update
+      // below reaches both sockets as a live (shared) frame. Updating before that would race with
+      // the resume, which may then be answered with a snapshot instead.
+      alice.sendText(
+          "{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + (aliceLoaded - 1) + "}}");
+      bob.sendText("{\"type\":\"resume\",\"cards\":{\"" + cardId + "\":" + (bobLoaded - 1) + "}}");
+      resumeAnswered(alice, aliceLoaded);
+      resumeAnswered(bob, bobLoaded);
       String text = "";
       for (int sequence = 1; sequence <= 5; sequence++) {
         text += " 第" + sequence + "段 streamed words";
@@ -160,7 +167,7 @@ final class SharedDeflateTest {
       assertThat(chromium.deflating()).isTrue();
       for (PageSocket page : List.of(chromium, plain)) {
         page.await(f -> "hello".equals(f.path("type").asText()), Await.WAIT, "hello");
-        page.resume("{\"" + cardId + "\":" + loaded + "}");
+        page.resumeAndAwait(cardId, loaded); // both pages take every update below live
       }
       String text = "";
       for (int sequence = 1; sequence <= 5; sequence++) {
@@ -207,6 +214,20 @@ final class SharedDeflateTest {
       JsonNode parsed = Json.parseOrNull(frame.text());
       if (parsed != null && parsed.isArray() && parsed.get(1).asLong() == version) {
         return frames;
+      }
+    }
+  }
+
+  /** Reads frames until one carries {@code version} of a card, as a snapshot or a compact frame. */
+  private static void resumeAnswered(RawWebSocket socket, long version) throws Exception {
+    while (true) {
+      JsonNode parsed = Json.parseOrNull(socket.readText().text());
+      if (parsed == null) {
+        continue;
+      }
+      long carried = parsed.isArray() ? parsed.get(1).asLong() : parsed.path("version").asLong(-1);
+      if (carried == version) {
+        return;
       }
     }
   }

@@ -55,7 +55,7 @@ final class StreamingPushTest {
     bot.sendCard("chat_id", server.seed.chatId, cardId);
     long loaded = loadedVersion(cardId);
     try (PageSocket alice = aliceSocket()) {
-      alice.resume("{\"" + cardId + "\":" + loaded + "}");
+      alice.resumeAndAwait(cardId, loaded); // every update below then arrives as an increment
 
       String[] texts = {"Hel", "Hello", "Hello, wor", "Hello, world!"};
       for (int i = 0; i < texts.length; i++) {
