@@ -48,8 +48,7 @@ final class OidcAccessTest {
                     .get("user")
                     .asText())
             .isEqualTo(server.seed.bob);
-        aliceSocket.resume(
-            "{\"" + cardId + "\":" + loadedVersion(web, aliceP2p, alice, cardId) + "}");
+        aliceSocket.resumeAndAwait(cardId, loadedVersion(web, aliceP2p, alice, cardId));
         bobSocket.resume(
             "{\"" + cardId + "\":0}"); // Bob asks for Alice's card by id, as a curious page could
         bot.contentOk(cardId, "for Alice only", 1);

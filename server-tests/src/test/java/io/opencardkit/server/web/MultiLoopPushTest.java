@@ -108,7 +108,7 @@ final class MultiLoopPushTest {
     Map<String, Integer> before = viewersPerLoop();
     PageSocket first = open(server.seed.alice);
     String firstLoop = loopThatGained(before);
-    first.resume("{\"" + cardId + "\":" + loaded + "}");
+    first.resumeAndAwait(cardId, loaded);
     StringBuilder text = new StringBuilder();
     int sequence = 0;
     for (; sequence < 10; sequence++) {

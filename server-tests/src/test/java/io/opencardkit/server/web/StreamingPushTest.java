@@ -93,7 +93,7 @@ final class StreamingPushTest {
     int sequence = 0;
     long held;
     try (PageSocket first = aliceSocket()) {
-      first.resume("{\"" + cardId + "\":" + loadedVersion(cardId) + "}");
+      first.resumeAndAwait(cardId, loadedVersion(cardId));
       for (int i = 0; i < 5; i++) {
         bot.contentOk(cardId, text.append("a").toString(), ++sequence);
       }
