@@ -15,20 +15,32 @@ import org.sqlite.SQLiteConfig;
 final class SqliteSchema {
   /**
    * Bumped with every incompatible change of the tables below; stored in the {@code meta} row
-   * {@link #VERSION_KEY}.
+   * {@link #VERSION_KEY}. Opening a version 1 file migrates it; builds that read only version 1
+   * refuse a version 2 file with a message naming both.
    */
-  static final String VERSION = "1";
+  static final String VERSION = "2";
 
   static final String VERSION_KEY = "schema_version";
 
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
+  // A rowid table (schema 2): rows land in commit order, so the events of one group commit share
+  // a few pages, and only the small (card_id, version) index is touched per card. Schema 1 kept the
+  // rows themselves in (card_id, version) order, which dirtied about one 4 KiB page per event
+  // because the cards streaming at once each own a page (docs/design-decisions.md, "Events in
+  // commit order").
+  private static final String CARD_EVENTS =
+      "CREATE TABLE IF NOT EXISTS card_events ("
+          + " card_id TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, at_millis INTEGER NOT NULL,"
+          + " app_id TEXT, sequence INTEGER NOT NULL, uuid TEXT, fingerprint TEXT, payload TEXT NOT NULL,"
+          + " PRIMARY KEY (card_id, version))";
+
+  private static final String EVENT_COLUMNS =
+      "card_id, version, type, at_millis, app_id, sequence, uuid, fingerprint, payload";
+
   private static final List<String> DDL =
       List.of(
-          "CREATE TABLE IF NOT EXISTS card_events ("
-              + " card_id TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, at_millis INTEGER NOT NULL,"
-              + " app_id TEXT, sequence INTEGER NOT NULL, uuid TEXT, fingerprint TEXT, payload TEXT NOT NULL,"
-              + " PRIMARY KEY (card_id, version)) WITHOUT ROWID",
+          CARD_EVENTS,
           "CREATE TABLE IF NOT EXISTS card_snapshots ("
               + " card_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL)",
           "CREATE TABLE IF NOT EXISTS messages ("
@@ -132,6 +144,8 @@ final class SqliteSchema {
             insert.setString(2, VERSION);
             insert.executeUpdate();
           }
+        } else if (found.equals("1")) {
+          migrateFrom1(c);
         } else if (!found.equals(VERSION)) {
           throw new StorageException(
               StorageFailure.OTHER,
@@ -146,6 +160,29 @@ final class SqliteSchema {
         s.execute("ROLLBACK");
         throw e;
       }
+    }
+  }
+
+  /**
+   * Schema 1 to 2: the same columns, the events moved into a rowid table. Runs inside the opening
+   * transaction, so a file is either still version 1 or wholly version 2.
+   */
+  private static void migrateFrom1(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE card_events RENAME TO card_events_1");
+      s.execute(CARD_EVENTS);
+      s.execute(
+          "INSERT INTO card_events ("
+              + EVENT_COLUMNS
+              + ") SELECT "
+              + EVENT_COLUMNS
+              + " FROM card_events_1 ORDER BY card_id, version");
+      s.execute("DROP TABLE card_events_1");
+    }
+    try (PreparedStatement update = c.prepareStatement("UPDATE meta SET value = ? WHERE key = ?")) {
+      update.setString(1, VERSION);
+      update.setString(2, VERSION_KEY);
+      update.executeUpdate();
     }
   }
 

@@ -170,7 +170,65 @@ final class SqliteCardStoreTest extends CardStoreContract {
     SqliteCardStore.open(file).close();
 
     try (SqliteCardStore store = SqliteCardStore.open(file)) {
-      assertThat(store.meta("schema_version")).contains("1");
+      assertThat(store.meta("schema_version")).contains(SqliteSchema.VERSION);
+    }
+  }
+
+  @Test
+  void open_version1File_keepsEveryEventAndAppendsNewOnesInCommitOrder() throws Exception {
+    Path file = dir.resolve("v1.db");
+    try (SqliteCardStore store = SqliteCardStore.open(file)) {
+      store.commit(batch(Events.range("c1", 1, 3))).get(30, TimeUnit.SECONDS);
+      store.commit(batch(Events.range("c2", 1, 2))).get(30, TimeUnit.SECONDS);
+    }
+    rewriteAsVersion1(file);
+
+    try (SqliteCardStore store = SqliteCardStore.open(file)) {
+      assertThat(store.meta("schema_version")).contains("2");
+      assertThat(store.events("c1", 0, 10))
+          .extracting(e -> e.version())
+          .containsExactly(1L, 2L, 3L);
+      assertThat(store.storedVersions(List.of("c1", "c2")))
+          .containsOnly(Map.entry("c1", 3L), Map.entry("c2", 2L));
+      store.commit(batch(event("c1", 4))).get(30, TimeUnit.SECONDS);
+      assertThat(store.events("c1", 3, 10)).extracting(e -> e.version()).containsExactly(4L);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      assertThat(tableSql(s, "card_events")).doesNotContain("WITHOUT ROWID");
+      assertThat(count(s, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'card_events_1'"))
+          .isZero();
+      // the event committed after the migration is the last row of the log
+      try (ResultSet rs =
+          s.executeQuery("SELECT card_id, version FROM card_events ORDER BY rowid DESC LIMIT 1")) {
+        rs.next();
+        assertThat(rs.getString(1) + "/" + rs.getLong(2)).isEqualTo("c1/4");
+      }
+    }
+  }
+
+  /** Gives the file schema 1's shape: the events in a table keyed by (card_id, version). */
+  private static void rewriteAsVersion1(Path file) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE card_events RENAME TO card_events_2");
+      s.execute(
+          "CREATE TABLE card_events ("
+              + " card_id TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, at_millis INTEGER NOT NULL,"
+              + " app_id TEXT, sequence INTEGER NOT NULL, uuid TEXT, fingerprint TEXT, payload TEXT NOT NULL,"
+              + " PRIMARY KEY (card_id, version)) WITHOUT ROWID");
+      s.execute("INSERT INTO card_events SELECT * FROM card_events_2");
+      s.execute("DROP TABLE card_events_2");
+      s.executeUpdate("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    }
+  }
+
+  private static String tableSql(Statement s, String table) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 
