@@ -248,6 +248,8 @@ public final class BotStream {
             if (phase.inWindow(endNanos)) {
               stats.acked++;
               stats.requestBytes += body.length();
+            }
+            if (phase.latencyCounts(startNanos, endNanos)) {
               stats.latencyMicros.recordValue(Math.max(1, (endNanos - startNanos) / 1000));
             }
           } else {
@@ -277,10 +279,12 @@ public final class BotStream {
           if (phase.inWindow(endNanos)) {
             if (ok) {
               stats.acked++;
-              stats.latencyMicros.recordValue(Math.max(1, (endNanos - startNanos) / 1000));
             } else {
               stats.error("no-op: " + describe(code));
             }
+          }
+          if (ok && phase.latencyCounts(startNanos, endNanos)) {
+            stats.latencyMicros.recordValue(Math.max(1, (endNanos - startNanos) / 1000));
           }
           step();
         });

@@ -11,8 +11,8 @@ import org.HdrHistogram.Histogram;
 /**
  * One timed phase: every stream runs from {@link #startNanos} until {@link #endNanos}; only
  * requests that complete inside the measuring window {@code [measureStartNanos, endNanos)} are
- * counted. Each stream keeps its own {@link Stats} (it runs on one event loop), merged when all
- * streams have stopped.
+ * counted, and their latency, except in a paced phase (see {@link #latencyCounts}). Each stream
+ * keeps its own {@link Stats} (it runs on one event loop), merged when all streams have stopped.
  */
 public final class Phase {
   /** What the streams send in this phase. */
@@ -104,6 +104,19 @@ public final class Phase {
 
   boolean inWindow(long completedNanos) {
     return completedNanos >= measureStartNanos && completedNanos < endNanos;
+  }
+
+  /**
+   * Whether a request's latency goes into the phase's histogram. In a closed loop: when it
+   * completed in the window, as it is counted. In a paced phase, where latency runs from the
+   * scheduled time: when it was scheduled in the window, as the offered requests are counted. A
+   * request scheduled during the warm-up but answered in the window carries the warm-up's backlog
+   * (a fresh server that cannot keep up for its first seconds): it belongs to the warm-up, and
+   * there is at most one such request per stream, because each stream starts the window on
+   * schedule.
+   */
+  boolean latencyCounts(long scheduledNanos, long completedNanos) {
+    return intervalNanos > 0 ? inWindow(scheduledNanos) : inWindow(completedNanos);
   }
 
   void streamStopped() {
