@@ -59,6 +59,10 @@ public final class SqliteCardStore extends SqlCardStore {
    * @throws StorageException when the file cannot be opened or holds an unsupported schema version
    */
   public static SqliteCardStore open(Path dbFile) {
+    return open(dbFile, WalLimits.DEFAULT);
+  }
+
+  static SqliteCardStore open(Path dbFile, WalLimits walLimits) {
     Connection writeConnection = null;
     Connection checkpointConnection = null;
     SqliteReader reader = null;
@@ -67,7 +71,7 @@ public final class SqliteCardStore extends SqlCardStore {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      writeConnection = SqliteSchema.openWriter(dbFile);
+      writeConnection = SqliteSchema.openWriter(dbFile, walLimits);
       String journal = SqliteSchema.journalMode(writeConnection);
       if (!"wal".equalsIgnoreCase(journal)) {
         LOG.warn(
@@ -79,7 +83,7 @@ public final class SqliteCardStore extends SqlCardStore {
       reader = SqliteReader.open(dbFile, READ_CONNECTIONS);
       checkpointConnection = SqliteSchema.openCheckpointer(dbFile);
       WalCheckpointer checkpointer =
-          WalCheckpointer.start(checkpointConnection, "okc-sqlite-checkpoint");
+          WalCheckpointer.start(checkpointConnection, walLimits, "okc-sqlite-checkpoint");
       return new SqliteCardStore(GroupCommitWriter.start(writeConnection), reader, checkpointer);
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(checkpointConnection);

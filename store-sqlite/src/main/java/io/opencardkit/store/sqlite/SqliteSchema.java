@@ -22,7 +22,7 @@ final class SqliteSchema {
 
   static final String VERSION_KEY = "schema_version";
 
-  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+  static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
   // A rowid table (schema 2): rows land in commit order, so the events of one group commit share
   // a few pages, and only the small (card_id, version) index is touched per card. Schema 1 kept the
@@ -75,7 +75,7 @@ final class SqliteSchema {
    * is fsynced before it returns. Transactions are begun explicitly ({@code BEGIN IMMEDIATE}); the
    * JDBC auto-commit flag stays on.
    */
-  static Connection openWriter(Path file) throws SQLException {
+  static Connection openWriter(Path file, WalLimits limits) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -87,6 +87,9 @@ final class SqliteSchema {
     // does it beside.
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA wal_autocheckpoint=0");
+      // when the WAL starts over, its file is cut back to this (SQLite otherwise keeps the largest
+      // size it ever reached, a burst's)
+      s.execute("PRAGMA journal_size_limit=" + limits.fileLimitBytes());
     }
     return c;
   }

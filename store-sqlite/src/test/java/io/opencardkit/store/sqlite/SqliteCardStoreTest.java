@@ -13,19 +13,23 @@ import io.opencardkit.store.testkit.CardStoreContract;
 import io.opencardkit.store.testkit.Events;
 import io.opencardkit.store.testkit.HeldWriter;
 import io.opencardkit.store.testkit.Messages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +100,60 @@ final class SqliteCardStoreTest extends CardStoreContract {
         Statement s = c.createStatement()) {
       assertThat(count(s, "SELECT COUNT(*) FROM card_events WHERE card_id = 'c1'"))
           .isEqualTo(1_200);
+    }
+  }
+
+  @Test
+  void checkpoint_walLongWhileCommitsKeepComing_startsTheWalOverAndCutsItsFileBack()
+      throws Exception {
+    Path file = dir.resolve("restart.db");
+    Path wal = dir.resolve("restart.db-wal");
+    AtomicReference<Runnable> betweenSteps = new AtomicReference<>(() -> {});
+    WalLimits limits =
+        new WalLimits(
+            TimeUnit.HOURS.toMillis(1), // no background round: this test runs them
+            100,
+            30_000,
+            256 << 10,
+            () -> betweenSteps.get().run());
+    try (SqliteCardStore store = SqliteCardStore.open(file, limits)) {
+      for (int v = 1; v <= 150; v++) { // ~a 4 KiB page each: 150 frames, 600 KiB
+        store
+            .commit(batch(Events.textEvent("c1", v, "streamed text ".repeat(300))))
+            .get(30, TimeUnit.SECONDS);
+      }
+      // Under steady load a commit is always in flight when a checkpoint runs: its transaction
+      // began before the PASSIVE step copied the WAL, and it commits after. Here one does exactly
+      // that, so the PASSIVE step alone would leave the WAL to grow on.
+      CountDownLatch inTransaction = new CountDownLatch(1);
+      CountDownLatch goOn = new CountDownLatch(1);
+      CompletableFuture<Object> inFlight =
+          store.runOnWriter(
+              c -> {
+                inTransaction.countDown();
+                awaitQuietly(goOn);
+                try (Statement s = c.createStatement()) {
+                  s.executeUpdate("INSERT INTO meta (key, value) VALUES ('in-flight', 'x')");
+                }
+                return null;
+              });
+      assertThat(inTransaction.await(30, TimeUnit.SECONDS)).isTrue();
+      betweenSteps.set(
+          () -> {
+            goOn.countDown();
+            assertThat(inFlight).succeedsWithin(Duration.ofSeconds(30));
+          });
+
+      long[] walAndCopied = store.checkpointNow();
+      betweenSteps.set(() -> {});
+      store.commit(batch(event("c1", 151))).get(30, TimeUnit.SECONDS);
+
+      assertThat(walAndCopied[1]).isEqualTo(walAndCopied[0]); // the RESTART step copied it all
+      // so the next commit wrote the WAL from its start, into a file cut back to 256 KiB
+      assertThat(store.checkpointNow()[0]).isLessThan(10);
+      assertThat(Files.size(wal)).isLessThanOrEqualTo(256 << 10);
+      assertThat(store.events("c1", 0, 200)).hasSize(151);
+      assertThat(store.meta("in-flight")).contains("x");
     }
   }
 
@@ -236,6 +294,15 @@ final class SqliteCardStoreTest extends CardStoreContract {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
