@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The thread of a SQL adapter that owns its write connection and commits queued batches in groups;
@@ -31,8 +33,13 @@ public abstract class GroupCommitLoop {
    * here too, in order: they must not block (use the *Async variants for anything slow).
    *
    * Other jobs. Tasks (compaction) run in the same queue, between the batches queued before and after them. close()
-   * enqueues STOP under the same lock that guards enqueueing, so nothing can be queued behind it: everything
-   * accepted before close() is committed before the connection is closed.
+   * enqueues STOP under the write half of stopLock, and every enqueue holds its read half, so nothing can be queued
+   * behind STOP: everything accepted before close() is committed before the connection is closed.
+   *
+   * No lock between callers. Event loops enqueue concurrently: they share the read half, and the queue is lock-free
+   * (LinkedTransferQueue). With a mutex and a LinkedBlockingQueue, whose add wakes the writer while holding its locks,
+   * an event loop taken off its CPU inside the critical section held the other loops back (JFR: waits of up to 71 ms
+   * at 75,000 frames/s on two cores, docs/benchmarks.md, "Stop 21").
    *
    * Overload. The queue is unbounded; back-pressure comes from callers waiting on their futures.
    */
@@ -42,13 +49,13 @@ public abstract class GroupCommitLoop {
 
   private static final Object STOP = new Object();
 
-  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private final Object enqueueLock = new Object();
+  private final BlockingQueue<Object> queue = new LinkedTransferQueue<>();
+  private final ReentrantReadWriteLock stopLock = new ReentrantReadWriteLock();
   private final String storeName;
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
-  private boolean stopping; // guarded by enqueueLock; once true nothing more is queued
+  private boolean stopping; // written under stopLock's write half; once true nothing more is queued
   private volatile CommitObserver observer = (batchCount, nanos) -> {};
   private long commitStartedNanos; // the writer thread only
 
@@ -99,14 +106,22 @@ public abstract class GroupCommitLoop {
   }
 
   private void enqueue(Object job, CompletableFuture<?> future) {
-    synchronized (enqueueLock) {
-      if (stopping) {
-        future.completeExceptionally(
-            new StorageException(
-                StorageFailure.OTHER, "the " + storeName + " store is closed", null));
-        return;
+    boolean accepted;
+    Lock shared = stopLock.readLock();
+    shared.lock();
+    try {
+      accepted = !stopping;
+      if (accepted) {
+        queue.add(job);
       }
-      queue.add(job);
+    } finally {
+      shared.unlock();
+    }
+    if (!accepted) {
+      // outside the lock: a dependent of the future may close the store, which needs the write half
+      future.completeExceptionally(
+          new StorageException(
+              StorageFailure.OTHER, "the " + storeName + " store is closed", null));
     }
   }
 
@@ -143,11 +158,15 @@ public abstract class GroupCommitLoop {
    * itself.
    */
   public final void close() {
-    synchronized (enqueueLock) {
+    Lock exclusive = stopLock.writeLock();
+    exclusive.lock();
+    try {
       if (!stopping) {
         stopping = true;
         queue.add(STOP);
       }
+    } finally {
+      exclusive.unlock();
     }
     if (Thread.currentThread() == thread) {
       return; // a completion callback closing the store: the loop stops once it returns

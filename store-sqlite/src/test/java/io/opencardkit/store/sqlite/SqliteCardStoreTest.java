@@ -158,6 +158,20 @@ final class SqliteCardStoreTest extends CardStoreContract {
   }
 
   @Test
+  void commit_afterClose_failsOnTheCallersThreadWhereADependentMayCloseTheStoreAgain()
+      throws Exception {
+    SqliteCardStore store = SqliteCardStore.open(dir.resolve("closed.db"));
+    store.close();
+
+    CompletableFuture<Void> refused =
+        store.commit(batch(event("c1", 1))).whenComplete((v, e) -> store.close());
+
+    assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StorageException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
   void commit_batchesQueuedBehindBusyWriter_shareOneTransaction() throws Exception {
     try (SqliteCardStore store = SqliteCardStore.open(dir.resolve("group.db"))) {
       HeldWriter held = hold(store);
