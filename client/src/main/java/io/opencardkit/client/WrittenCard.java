@@ -13,10 +13,10 @@ final class WrittenCard {
   }
 
   final String id;
-  // the last sequence acknowledged (or possibly used) on this card; 0 before the first
-  long
-      openedAt; // when its streaming window opened: the start of the create call, or of the re-open
+  // when its streaming window opened: the start of the create call, or of the re-open
+  long openedAt;
   String messageId; // null until sent
+  // the last sequence acknowledged (or possibly used) on this card; 0 before the first
   int sequence;
   String shown = ""; // the text the card shows
   State state = State.UNSENT;

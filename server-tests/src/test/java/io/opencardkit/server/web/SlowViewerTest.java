@@ -47,8 +47,8 @@ final class SlowViewerTest {
       int bobsResumeAnswers = bob.frames().size();
 
       // Each update replaces the whole text with 20,000 new characters, so each frame is ~20 KB.
-      // Alice's browser
-      // reads nothing; stream until the server has skipped frames for her, and a little beyond.
+      // Alice's browser reads nothing; stream until the server has skipped frames for her, and a
+      // little beyond.
       int sequence = 0;
       long streamedChars = 0;
       int afterFirstSkip = 0;
