@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  * limit protects.
  */
 final class RawReply {
-  static final String HTTP_DECODER = "httpDecoder";
   private static final long LINGER_MILLIS = 1000;
 
   private RawReply() {}
@@ -58,7 +57,7 @@ final class RawReply {
    */
   static void sendAndClose(
       Channel channel, int status, String reason, ErrorCode code, String message, boolean linger) {
-    ChannelHandlerContext decoder = channel.pipeline().context(HTTP_DECODER);
+    ChannelHandlerContext decoder = channel.pipeline().context(VertxPipeline.HTTP_DECODER);
     if (decoder == null || !channel.isActive()) {
       channel.close();
       return;

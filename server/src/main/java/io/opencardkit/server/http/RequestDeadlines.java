@@ -47,8 +47,6 @@ import java.util.concurrent.TimeUnit;
 final class RequestDeadlines {
   static final String BYTES = "okcBytes";
   static final String REQUESTS = "okcRequests";
-  private static final String VERTX_HANDLER = "handler";
-  private static final String VERTX_IDLE = "idle";
 
   /** The configured deadlines, and counters of what they cut. */
   record Settings(
@@ -88,14 +86,15 @@ final class RequestDeadlines {
    */
   static void install(Channel channel, Settings settings) {
     ChannelPipeline pipeline = channel.pipeline();
-    if (pipeline.get(RawReply.HTTP_DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
+    if (pipeline.get(VertxPipeline.HTTP_DECODER) == null
+        || pipeline.get(VertxPipeline.HANDLER) == null) {
       // not HTTP/1.x (HTTP/2 over TLS needs ALPN, which the servers do not enable): limits and idle
       // timeout only
       return;
     }
     RequestDeadlines deadlines = new RequestDeadlines(channel, settings);
-    pipeline.addBefore(RawReply.HTTP_DECODER, BYTES, deadlines.new Bytes());
-    pipeline.addBefore(VERTX_HANDLER, REQUESTS, deadlines.new Requests());
+    pipeline.addBefore(VertxPipeline.HTTP_DECODER, BYTES, deadlines.new Bytes());
+    pipeline.addBefore(VertxPipeline.HANDLER, REQUESTS, deadlines.new Requests());
     deadlines.startHead();
     channel.closeFuture().addListener(deadlines.cancelOnClose);
   }
@@ -106,9 +105,9 @@ final class RequestDeadlines {
    */
   static void dropRequests(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(REQUESTS) == null) {
+    if (pipeline.get(VertxPipeline.HANDLER) != null && pipeline.get(REQUESTS) == null) {
       pipeline.addBefore(
-          VERTX_HANDLER,
+          VertxPipeline.HANDLER,
           REQUESTS,
           new ChannelInboundHandlerAdapter() {
             @Override
@@ -207,15 +206,15 @@ final class RequestDeadlines {
         pipeline.remove(name);
       }
     }
-    if (webSocket && pipeline.get(VERTX_IDLE) instanceof IdleStateHandler) {
-      pipeline.remove(VERTX_IDLE);
+    if (webSocket && pipeline.get(VertxPipeline.IDLE) instanceof IdleStateHandler) {
+      pipeline.remove(VertxPipeline.IDLE);
     }
   }
 
   private final class Bytes extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (ctx.pipeline().get(RawReply.HTTP_DECODER) == null) {
+      if (ctx.pipeline().get(VertxPipeline.HTTP_DECODER) == null) {
         ctx.fireChannelRead(msg);
         retire(); // the decoder left: the connection was upgraded
         return;

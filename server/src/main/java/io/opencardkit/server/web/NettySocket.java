@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import io.opencardkit.server.http.VertxPipeline;
 import io.opencardkit.server.signin.SignedInSocket;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
@@ -60,9 +61,6 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
    * message, a resume, lists card versions.
    */
   static final int MAX_MESSAGE_BYTES = 256 * 1024;
-
-  /** The name of the handler Vert.x gives its connections (replaced by {@link #start}). */
-  private static final String VERTX_HANDLER = "handler";
 
   private final Channel channel;
   private final boolean deflate;
@@ -126,8 +124,8 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
     this.frames = handler;
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addBefore(
-        VERTX_HANDLER, "viewerMessages", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
-    pipeline.replace(VERTX_HANDLER, ViewerFrameHandler.NAME, handler);
+        VertxPipeline.HANDLER, "viewerMessages", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+    pipeline.replace(VertxPipeline.HANDLER, ViewerFrameHandler.NAME, handler);
   }
 
   /** Whether frames go out as the shared compressed bytes. */
