@@ -100,6 +100,62 @@ final class InvalidUnicodeTest {
     assertThat(shownMarkdown(messageId)).isEqualTo("Hello, world");
   }
 
+  /** {@code before}, the bytes {@code bad}, then {@code after}. */
+  private static byte[] withBytes(String before, int[] bad, String after) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(utf8(before));
+    for (int b : bad) {
+      out.write(b);
+    }
+    out.writeBytes(utf8(after));
+    return out.toByteArray();
+  }
+
+  @Test
+  void contentUpdate_withBytesOnlyALenientDecoderReads_isRefusedNamingTheFirstBadByte()
+      throws Exception {
+    // Each of these decodes to some character in a lenient UTF-8 decoder (Jackson's own among
+    // them), so the body reader must check the bytes before it parses them.
+    String cardId = bot.createCard(CardJson.streaming("Hello"));
+    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
+    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    int[][] notUtf8 = {
+      {0xC0, 0xAF}, // '/' in an overlong form
+      {0xE0, 0x80, 0xAF}, // the same in three bytes
+      {0xED, 0xA0, 0x80}, // U+D800, a surrogate, encoded as if it were a character
+      {0xF4, 0x90, 0x80, 0x80}, // past U+10FFFF
+      {0xE4, 0xBD}, // the first two bytes of 你 only
+    };
+    for (int[] bad : notUtf8) {
+      // {"content":"x is 13 bytes: the bad sequence starts at byte 13
+      assertRefused(
+          send("PUT", path, withBytes("{\"content\":\"x", bad, "y\",\"sequence\":1}")),
+          "UTF-8 (byte 13)");
+    }
+
+    assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
+    assertThat(bot.content(cardId, "md_1", "Hello, world", 1).getCode())
+        .as("sequence 1 is still free")
+        .isZero();
+  }
+
+  @Test
+  void contentUpdate_inUtf16_orAfterAByteOrderMark_isRefusedAsNotJson() throws Exception {
+    // UTF-16 of ASCII is valid UTF-8 (with a NUL before each character), and a JSON parser that
+    // guesses the encoding from the first bytes would read it; the body must be UTF-8 JSON.
+    String cardId = bot.createCard(CardJson.streaming("Hello"));
+    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
+    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    String update = "{\"content\":\"Hello, world\",\"sequence\":1}";
+
+    assertRefused(send("PUT", path, update.getBytes(StandardCharsets.UTF_16BE)), "not JSON");
+    assertRefused(send("PUT", path, update.getBytes(StandardCharsets.UTF_16LE)), "not JSON");
+    assertRefused(send("PUT", path, utf8("\uFEFF" + update)), "not JSON");
+
+    assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
+    assertThat(send("PUT", path, utf8(update)).code()).as("sequence 1 is still free").isZero();
+  }
+
   @Test
   void contentUpdate_withAReplacementCharacterSentAsValidUtf8_isAccepted_andKept()
       throws Exception {
