@@ -298,6 +298,7 @@ public final class OpenCardKitServer implements AutoCloseable {
     options.setPerMessageWebSocketCompressionSupported(
         config.serving().wsCompression() != ServerConfig.WsCompression.OFF);
     ConnectionGuard guard = connectionGuard(config.connections(), options);
+    metrics.bindConnections(guard);
     if (config.tls()) {
       options
           .setSsl(true)

@@ -3,6 +3,7 @@ package io.opencardkit.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencardkit.server.ConnectionLimits;
+import io.opencardkit.server.testkit.MetricsScrape;
 import io.opencardkit.server.testkit.RawHttpConnection;
 import io.opencardkit.server.testkit.RawHttpConnection.Response;
 import io.opencardkit.server.testkit.TestServer;
@@ -87,6 +88,11 @@ final class ConnectionLimitsTest {
     held.remove(0).close(); // a slot of 127.0.0.1 is free again once the server saw the close
     io.opencardkit.server.testkit.Await.until(
         Duration.ofSeconds(30), () -> healthz("127.0.0.1").status() == 200);
+    // operators see the refusals (the wait above may have been refused too) and nothing else
+    MetricsScrape metrics = MetricsScrape.of(server.baseUrl());
+    assertThat(metrics.sum("okc_http_connections_refused_total", "limit", "per_address"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.sum("okc_http_connections_refused_total", "limit", "node")).isZero();
   }
 
   @Test

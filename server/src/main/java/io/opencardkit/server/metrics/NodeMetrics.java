@@ -18,6 +18,7 @@ import io.opencardkit.server.bots.DeliveryStats;
 import io.opencardkit.server.cluster.ClusterReplica;
 import io.opencardkit.server.http.ApiCall;
 import io.opencardkit.server.http.ApiCallListener;
+import io.opencardkit.server.http.ConnectionGuard;
 import io.opencardkit.server.web.FrameExchange;
 import io.opencardkit.server.web.ViewerStats;
 import io.opencardkit.store.jdbc.SqlCardStore;
@@ -159,6 +160,39 @@ public final class NodeMetrics implements ApiCallListener {
         "Sockets closed because nothing was heard from them",
         stats,
         s -> s.unresponsiveClosed());
+  }
+
+  /**
+   * The node's HTTP connections: open now, refused for a limit, cut for a deadline (docs/deploy.md,
+   * "Connection deadlines and limits").
+   */
+  public void bindConnections(ConnectionGuard guard) {
+    gauge(
+        "okc.http.connections",
+        "HTTP connections open (API calls, pages, WebSockets); one refused for the node's limit until it closes",
+        guard,
+        g -> g.openConnections());
+    ConnectionGuard.Counters counters = guard.counters();
+    FunctionCounter.builder("okc.http.connections.refused", counters, c -> c.refusedForAddress())
+        .description("Connections refused at once for a limit")
+        .tag("limit", "per_address")
+        .register(registry);
+    FunctionCounter.builder("okc.http.connections.refused", counters, c -> c.refusedForNode())
+        .description("Connections refused at once for a limit")
+        .tag("limit", "node")
+        .register(registry);
+    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.headerTimeouts())
+        .description("Connections closed because a request or handshake missed its deadline")
+        .tag("deadline", "header")
+        .register(registry);
+    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.bodyTimeouts())
+        .description("Connections closed because a request or handshake missed its deadline")
+        .tag("deadline", "body")
+        .register(registry);
+    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.handshakeTimeouts())
+        .description("Connections closed because a request or handshake missed its deadline")
+        .tag("deadline", "websocket_handshake")
+        .register(registry);
   }
 
   /** Bots: long connections open, event deliveries by outcome, events waiting for a retry. */
