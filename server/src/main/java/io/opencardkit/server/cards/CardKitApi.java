@@ -37,10 +37,16 @@ public final class CardKitApi {
   }
 
   /**
-   * Mounts the routes. {@code id_convert} is registered before the {@code :card_id} routes that
-   * could shadow it.
+   * Mounts the routes. The streaming content update comes first: it is nearly every call a node
+   * serves, and Vert.x tries a request against each route in turn, matching the path (a regular
+   * expression for a route with parameters) before the method. No other route's pattern matches its
+   * paths. {@code id_convert} is registered before the {@code :card_id} routes that could shadow
+   * it.
    */
   public void mount(Router router) {
+    router
+        .put(BASE + "/:card_id/elements/:element_id/content")
+        .handler(ctx -> mutate(ctx, Mutation.Kind.CONTENT, b -> contentPayload(ctx, b)));
     router.post(BASE).handler(this::create);
     router.post(BASE + "/id_convert").handler(this::idConvert);
     router
@@ -55,9 +61,6 @@ public final class CardKitApi {
     router
         .post(BASE + "/:card_id/elements")
         .handler(ctx -> mutate(ctx, Mutation.Kind.ADD_ELEMENTS, this::addPayload));
-    router
-        .put(BASE + "/:card_id/elements/:element_id/content")
-        .handler(ctx -> mutate(ctx, Mutation.Kind.CONTENT, b -> contentPayload(ctx, b)));
     router
         .put(BASE + "/:card_id/elements/:element_id")
         .handler(ctx -> mutate(ctx, Mutation.Kind.UPDATE_ELEMENT, b -> updatePayload(ctx, b)));
