@@ -75,6 +75,25 @@ final class InvalidUnicodeTest {
     return out.toByteArray();
   }
 
+  /** A streaming card sent to the chat, showing "Hello" in {@code md_1}. */
+  private record SentCard(String cardId, String messageId, String contentPath) {}
+
+  private SentCard sendStreamingCard() throws Exception {
+    String cardId = bot.createCard(CardJson.streaming("Hello"));
+    return new SentCard(
+        cardId,
+        bot.sendCardToChat(server.seed.chatId, cardId),
+        "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content");
+  }
+
+  /** Nothing of the refused updates reached {@code card}, and its sequence 1 is still free. */
+  private void assertUnchanged(SentCard card) throws Exception {
+    assertThat(shownMarkdown(card.messageId())).isEqualTo("Hello");
+    assertThat(bot.content(card.cardId(), "md_1", "Hello, world", 1).getCode())
+        .as("sequence 1 is still free")
+        .isZero();
+  }
+
   private static void assertRefused(Response response, String field) {
     assertThat(response.status()).as(response.toString()).isEqualTo(400);
     assertThat(response.code()).as(response.toString()).isEqualTo(10002);
@@ -84,20 +103,16 @@ final class InvalidUnicodeTest {
   @Test
   void contentUpdate_withALoneSurrogate_isRefusedNamingTheField_andChangesNothing()
       throws Exception {
-    String cardId = bot.createCard(CardJson.streaming("Hello"));
-    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    SentCard card = sendStreamingCard();
+    String path = card.contentPath();
 
     assertRefused(
         send("PUT", path, utf8("{\"content\":\"x" + LONE + "y\",\"sequence\":1}")), "content");
     assertRefused(
         send("PUT", path, withInvalidByte("{\"content\":\"x", "y\",\"sequence\":1}")), "UTF-8");
 
-    assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
-    assertThat(bot.content(cardId, "md_1", "Hello, world", 1).getCode())
-        .as("sequence 1 is still free")
-        .isZero();
-    assertThat(shownMarkdown(messageId)).isEqualTo("Hello, world");
+    assertUnchanged(card);
+    assertThat(shownMarkdown(card.messageId())).isEqualTo("Hello, world");
   }
 
   /** {@code before}, the bytes {@code bad}, then {@code after}. */
@@ -116,9 +131,8 @@ final class InvalidUnicodeTest {
       throws Exception {
     // Each of these decodes to some character in a lenient UTF-8 decoder (Jackson's own among
     // them), so the body reader must check the bytes before it parses them.
-    String cardId = bot.createCard(CardJson.streaming("Hello"));
-    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    SentCard card = sendStreamingCard();
+    String path = card.contentPath();
     int[][] notUtf8 = {
       {0xC0, 0xAF}, // '/' in an overlong form
       {0xE0, 0x80, 0xAF}, // the same in three bytes
@@ -133,19 +147,16 @@ final class InvalidUnicodeTest {
           "UTF-8 (byte 13)");
     }
 
-    assertThat(shownMarkdown(messageId)).isEqualTo("Hello");
-    assertThat(bot.content(cardId, "md_1", "Hello, world", 1).getCode())
-        .as("sequence 1 is still free")
-        .isZero();
+    assertUnchanged(card);
   }
 
   @Test
   void contentUpdate_inUtf16_orAfterAByteOrderMark_isRefusedAsNotJson() throws Exception {
     // UTF-16 of ASCII is valid UTF-8 (with a NUL before each character), and a JSON parser that
     // guesses the encoding from the first bytes would read it; the body must be UTF-8 JSON.
-    String cardId = bot.createCard(CardJson.streaming("Hello"));
-    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    SentCard card = sendStreamingCard();
+    String messageId = card.messageId();
+    String path = card.contentPath();
     String update = "{\"content\":\"Hello, world\",\"sequence\":1}";
 
     assertRefused(send("PUT", path, update.getBytes(StandardCharsets.UTF_16BE)), "not JSON");
@@ -163,9 +174,9 @@ final class InvalidUnicodeTest {
     // double-checks any body
     // holding one: sent as the valid bytes EF BF BD it is text like any other and must reach the
     // card unchanged.
-    String cardId = bot.createCard(CardJson.streaming("Hello"));
-    String messageId = bot.sendCardToChat(server.seed.chatId, cardId);
-    String path = "/open-apis/cardkit/v1/cards/" + cardId + "/elements/md_1/content";
+    SentCard card = sendStreamingCard();
+    String messageId = card.messageId();
+    String path = card.contentPath();
 
     Response accepted = send("PUT", path, utf8("{\"content\":\"Hello \uFFFD 你好\",\"sequence\":1}"));
 

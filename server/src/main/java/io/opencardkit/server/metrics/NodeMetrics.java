@@ -173,26 +173,38 @@ public final class NodeMetrics implements ApiCallListener {
         guard,
         g -> g.openConnections());
     ConnectionGuard.Counters counters = guard.counters();
-    FunctionCounter.builder("okc.http.connections.refused", counters, c -> c.refusedForAddress())
-        .description("Connections refused at once for a limit")
-        .tag("limit", "per_address")
-        .register(registry);
-    FunctionCounter.builder("okc.http.connections.refused", counters, c -> c.refusedForNode())
-        .description("Connections refused at once for a limit")
-        .tag("limit", "node")
-        .register(registry);
-    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.headerTimeouts())
-        .description("Connections closed because a request or handshake missed its deadline")
-        .tag("deadline", "header")
-        .register(registry);
-    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.bodyTimeouts())
-        .description("Connections closed because a request or handshake missed its deadline")
-        .tag("deadline", "body")
-        .register(registry);
-    FunctionCounter.builder("okc.http.deadlines.missed", counters, c -> c.handshakeTimeouts())
-        .description("Connections closed because a request or handshake missed its deadline")
-        .tag("deadline", "websocket_handshake")
-        .register(registry);
+    String refused = "Connections refused at once for a limit";
+    taggedCounter(
+        "okc.http.connections.refused",
+        refused,
+        "limit",
+        "per_address",
+        counters,
+        c -> c.refusedForAddress());
+    taggedCounter(
+        "okc.http.connections.refused",
+        refused,
+        "limit",
+        "node",
+        counters,
+        c -> c.refusedForNode());
+    String missed = "Connections closed because a request or handshake missed its deadline";
+    taggedCounter(
+        "okc.http.deadlines.missed",
+        missed,
+        "deadline",
+        "header",
+        counters,
+        c -> c.headerTimeouts());
+    taggedCounter(
+        "okc.http.deadlines.missed", missed, "deadline", "body", counters, c -> c.bodyTimeouts());
+    taggedCounter(
+        "okc.http.deadlines.missed",
+        missed,
+        "deadline",
+        "websocket_handshake",
+        counters,
+        c -> c.handshakeTimeouts());
   }
 
   /** Bots: long connections open, event deliveries by outcome, events waiting for a retry. */
@@ -307,6 +319,19 @@ public final class NodeMetrics implements ApiCallListener {
 
   private <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
     FunctionCounter.builder(name, source, value).description(description).register(registry);
+  }
+
+  private <T> void taggedCounter(
+      String name,
+      String description,
+      String tag,
+      String tagValue,
+      T source,
+      ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, source, value)
+        .description(description)
+        .tag(tag, tagValue)
+        .register(registry);
   }
 
   /** Releases what the registry holds. */
