@@ -29,24 +29,15 @@ final class ApiRoutes {
   private ApiRoutes() {}
 
   static String template(String path) {
+    String[] segments = path.split("/", -1);
     StringBuilder route = new StringBuilder(path.length());
-    int start = path.indexOf('/') + 1; // a path begins with '/'; a segment is what follows a '/'
-    if (start == 0) {
-      return route.toString();
-    }
-    String previous = path.substring(0, start - 1);
-    while (true) {
-      int end = path.indexOf('/', start);
-      String segment = end < 0 ? path.substring(start) : path.substring(start, end);
-      String id = ID_AFTER.get(previous);
+    for (int i = 1; i < segments.length; i++) {
+      String segment = segments[i];
+      String id = ID_AFTER.get(segments[i - 1]);
       route
           .append('/')
           .append(id != null && !NOT_IDS.contains(segment) && !segment.isEmpty() ? id : segment);
-      if (end < 0) {
-        return route.toString();
-      }
-      previous = segment;
-      start = end + 1;
     }
+    return route.toString();
   }
 }
