@@ -232,10 +232,13 @@ public final class NodeMetrics implements ApiCallListener {
 
   private void deliveries(
       DeliveryStats stats, String outcome, ToDoubleFunction<DeliveryStats> count) {
-    FunctionCounter.builder("okc.bot.deliveries", stats, count)
-        .description("Event delivery attempts to bots, by outcome")
-        .tag("outcome", outcome)
-        .register(registry);
+    taggedCounter(
+        "okc.bot.deliveries",
+        "Event delivery attempts to bots, by outcome",
+        "outcome",
+        outcome,
+        stats,
+        count);
   }
 
   /**
@@ -243,14 +246,11 @@ public final class NodeMetrics implements ApiCallListener {
    * queues behind it.
    */
   public void bindBus(RedisClusterBus bus) {
-    FunctionCounter.builder("okc.bus.published", bus, b -> b.stats().broadcastsSent())
-        .description("Messages Redis accepted from this node")
-        .tag("kind", "broadcast")
-        .register(registry);
-    FunctionCounter.builder("okc.bus.published", bus, b -> b.stats().directSent())
-        .description("Messages Redis accepted from this node")
-        .tag("kind", "direct")
-        .register(registry);
+    String published = "Messages Redis accepted from this node";
+    taggedCounter(
+        "okc.bus.published", published, "kind", "broadcast", bus, b -> b.stats().broadcastsSent());
+    taggedCounter(
+        "okc.bus.published", published, "kind", "direct", bus, b -> b.stats().directSent());
     counter(
         "okc.bus.received",
         "Messages of other nodes handed to this node",
@@ -267,10 +267,13 @@ public final class NodeMetrics implements ApiCallListener {
         bus,
         b -> b.stats().ownBroadcastsSkipped());
     for (DropReason reason : DropReason.values()) {
-      FunctionCounter.builder("okc.bus.dropped", bus, b -> b.stats().dropped(reason))
-          .description("Messages dropped, by reason")
-          .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
-          .register(registry);
+      taggedCounter(
+          "okc.bus.dropped",
+          "Messages dropped, by reason",
+          "reason",
+          reason.name().toLowerCase(java.util.Locale.ROOT),
+          bus,
+          b -> b.stats().dropped(reason));
     }
     gauge(
         "okc.bus.send.queue",
@@ -295,14 +298,21 @@ public final class NodeMetrics implements ApiCallListener {
         "Batch messages of other nodes decoded by this node",
         replica,
         ClusterReplica::batchesDecoded);
-    FunctionCounter.builder("okc.web.card.frames", frames, FrameExchange::framesReused)
-        .description("Card frames for viewers, by who built them")
-        .tag("built_by", "other_node")
-        .register(registry);
-    FunctionCounter.builder("okc.web.card.frames", frames, FrameExchange::framesBuilt)
-        .description("Card frames for viewers, by who built them")
-        .tag("built_by", "this_node")
-        .register(registry);
+    String cardFrames = "Card frames for viewers, by who built them";
+    taggedCounter(
+        "okc.web.card.frames",
+        cardFrames,
+        "built_by",
+        "other_node",
+        frames,
+        FrameExchange::framesReused);
+    taggedCounter(
+        "okc.web.card.frames",
+        cardFrames,
+        "built_by",
+        "this_node",
+        frames,
+        FrameExchange::framesBuilt);
   }
 
   /** Records one measurement of an event loop's lag (see {@link EventLoopLag}). */
