@@ -211,4 +211,50 @@ final class ViewerConnectionTest {
 
     assertThat(socket.written).containsExactly("f5");
   }
+
+  @Test
+  void idleViewer_keepsNoPerCardState_untilItMeetsACard() {
+    connection.markResumed();
+    connection.offerControl(OutFrame.of("m"), null, 0); // a text message: no card
+
+    assertThat(connection.tracksCards()).isFalse();
+
+    connection.offerCard("c", 3, OutFrame.of("f3"));
+    assertThat(connection.tracksCards()).isTrue();
+  }
+
+  @Test
+  void cardWentQuiet_lastCard_dropsThePerCardState_andTheCardIsTrackedAgainOnItsNextFrame() {
+    AppendStream stream = AppendStream.of(1, "c", "md");
+    connection.resumeFrom("c", 2);
+    connection.offerCard("c", 3, OutFrame.compact("[1,3,\"a\"]", stream, 3));
+
+    connection.cardWentQuiet("c");
+
+    assertThat(connection.tracksCards()).isFalse();
+    assertThat(connection.announcedStreams()).isZero();
+    connection.offerCard("c", 4, OutFrame.compact("[1,4,\"b\"]", stream, 4));
+    connection.offerCard("c", 6, OutFrame.compact("[1,6,\"d\"]", stream, 6)); // a gap again
+    assertThat(socket.written)
+        .containsExactly(
+            stream.announcement().text(),
+            "[1,3,\"a\"]",
+            stream.announcement().text(),
+            "[1,4,\"b\"]");
+    assertThat(snapshotRequests).containsExactly("c");
+  }
+
+  @Test
+  void drained_afterABurstOfControlFrames_writesThemInOrderAndKeepsNoQueue() {
+    socket.full = true;
+    connection.offerControl(OutFrame.of("m1"), null, 0);
+    connection.offerControl(OutFrame.of("m2"), null, 0);
+
+    socket.full = false;
+    connection.drained();
+    connection.offerControl(OutFrame.of("m3"), null, 0);
+
+    assertThat(socket.written).containsExactly("m1", "m2", "m3");
+    assertThat(connection.hasStaleCards()).isFalse();
+  }
 }

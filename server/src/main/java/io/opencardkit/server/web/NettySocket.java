@@ -17,8 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * A viewer's WebSocket as a {@link ViewerConnection.Socket}: writes shared {@link OutFrame} bytes
@@ -67,8 +67,21 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
   private final long limit;
   private final long closeTimeoutMillis;
   private final ViewerStats stats;
-  private final AtomicLong queued = new AtomicLong();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  // Field updaters rather than an AtomicLong and an AtomicBoolean: two objects less per socket,
+  // which
+  // counts at tens of thousands of idle viewers (docs/benchmarks.md, "Idle viewers").
+  private static final AtomicLongFieldUpdater<NettySocket> QUEUED =
+      AtomicLongFieldUpdater.newUpdater(NettySocket.class, "queued");
+  private static final AtomicIntegerFieldUpdater<NettySocket> FLUSH_SCHEDULED =
+      AtomicIntegerFieldUpdater.newUpdater(NettySocket.class, "flushScheduled");
+
+  /** Bytes handed to the channel whose write has not completed. */
+  private volatile long queued;
+
+  /** 1 while a flush is scheduled on the channel's loop. */
+  @SuppressWarnings("UnusedVariable") // read by FLUSH_SCHEDULED's compareAndSet
+  private volatile int flushScheduled;
+
   private final Runnable flush = this::flushNow;
   private volatile ViewerFrameHandler frames;
   private volatile boolean wasFull;
@@ -140,7 +153,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
 
   /** Bytes handed to the socket whose write has not completed yet. */
   long queuedBytes() {
-    return queued.get();
+    return queued;
   }
 
   @Override
@@ -154,7 +167,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
     if (isClosed()) {
       return true;
     }
-    if (queued.get() >= limit) {
+    if (queued >= limit) {
       wasFull = true;
       return true;
     }
@@ -169,7 +182,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
     boolean compressed = deflate && frame.deflatesSmaller();
     ByteBuf payload = compressed ? frame.deflated() : frame.utf8();
     int bytes = payload.readableBytes();
-    queued.addAndGet(bytes);
+    QUEUED.addAndGet(this, bytes);
     ChannelPromise promise = channel.newPromise();
     promise.addListener(done -> written(bytes, done.isSuccess()));
     TextWebSocketFrame out =
@@ -179,7 +192,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
                 ? new NoContextDeflate.UncompressedTextFrame(payload)
                 : new TextWebSocketFrame(true, 0, payload);
     channel.write(out, promise);
-    if (flushScheduled.compareAndSet(false, true)) {
+    if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
       channel.eventLoop().execute(flush);
     }
   }
@@ -225,12 +238,12 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
   }
 
   private void flushNow() {
-    flushScheduled.set(false);
+    flushScheduled = 0;
     channel.flush();
   }
 
   private void written(int bytes, boolean success) {
-    long left = queued.addAndGet(-bytes);
+    long left = QUEUED.addAndGet(this, -bytes);
     if (success) {
       stats.bytesWritten(bytes);
     }

@@ -74,19 +74,44 @@ final class ViewerConnection {
 
   private record Control(OutFrame frame, String cardId, long cardVersion) {}
 
+  /** The per-card state of one socket. */
+  private static final class CardBook {
+    /** The last version written (or held by the page) per card. */
+    final Map<String, Long> written = new HashMap<>();
+
+    /**
+     * Cards whose frames were skipped: one snapshot each on drain, in the order they went stale.
+     */
+    final Set<String> stale = new LinkedHashSet<>();
+
+    final Set<String> awaitingSnapshot = new HashSet<>();
+
+    /** Stream number → what it last meant on this socket. */
+    final Map<Long, AppendStream> announced = new HashMap<>();
+
+    boolean isEmpty() {
+      return written.isEmpty()
+          && stale.isEmpty()
+          && awaitingSnapshot.isEmpty()
+          && announced.isEmpty();
+    }
+  }
+
   private final String openId;
   private final Set<String> chatIds;
   private final Socket socket;
   private final Snapshots snapshots;
   private final ViewerStats stats;
-  private final Map<String, Long> written =
-      new HashMap<>(); // last version written (or held by the page) per card
-  private final Set<String> stale =
-      new LinkedHashSet<>(); // cards whose frames were skipped: snapshot on drain
-  private final Set<String> awaitingSnapshot = new HashSet<>();
-  private final ArrayDeque<Control> pendingControl = new ArrayDeque<>();
-  private final Map<Long, AppendStream> announced =
-      new HashMap<>(); // stream number → what it last meant here
+
+  /**
+   * What the socket tracks per card; {@code null} while it tracks none (an idle viewer), since most
+   * sockets of a node are idle and the empty collections alone cost ~350 bytes each.
+   */
+  private CardBook cards;
+
+  /** Message and preview frames waiting for the queue to drain; {@code null} while none waited. */
+  private ArrayDeque<Control> pendingControl;
+
   private boolean resumed;
   private boolean closed;
 
@@ -112,7 +137,7 @@ final class ViewerConnection {
   }
 
   boolean hasStaleCards() {
-    return !stale.isEmpty() || !pendingControl.isEmpty();
+    return (cards != null && !cards.stale.isEmpty()) || controlPending();
   }
 
   /** Writes a frame that is not about one card version (hello). */
@@ -127,11 +152,12 @@ final class ViewerConnection {
     if (closed || !resumed) {
       return;
     }
-    if (awaitingSnapshot.contains(cardId) || stale.contains(cardId)) {
+    CardBook book = cards();
+    if (book.awaitingSnapshot.contains(cardId) || book.stale.contains(cardId)) {
       stats.deltaSkipped();
       return;
     }
-    Long last = written.get(cardId);
+    Long last = book.written.get(cardId);
     if (last != null) {
       if (version <= last) {
         return;
@@ -142,19 +168,20 @@ final class ViewerConnection {
       }
     }
     if (full()) {
-      stale.add(cardId);
+      book.stale.add(cardId);
       stats.deltaSkipped();
       return;
     }
-    writeCard(frame);
-    written.put(cardId, version);
+    writeCard(book, frame);
+    book.written.put(cardId, version);
   }
 
   /** The page says it holds {@code version} of a card; what follows is relative to that. */
   void resumeFrom(String cardId, long version) {
     resumed = true;
-    written.put(cardId, version);
-    stale.remove(cardId);
+    CardBook book = cards();
+    book.written.put(cardId, version);
+    book.stale.remove(cardId);
   }
 
   /** The page's resume frame was handled (also when it listed no card). */
@@ -164,28 +191,30 @@ final class ViewerConnection {
 
   /** A snapshot the hub built for this connection (or for every viewer of the card). */
   void snapshot(String cardId, long version, OutFrame frame) {
-    awaitingSnapshot.remove(cardId);
+    CardBook book = cards();
+    book.awaitingSnapshot.remove(cardId);
     if (closed) {
       return;
     }
-    Long last = written.get(cardId);
-    if (last != null && version <= last && !stale.contains(cardId)) {
+    Long last = book.written.get(cardId);
+    if (last != null && version <= last && !book.stale.contains(cardId)) {
       return; // the page already holds this version or a later one
     }
     if (full()) {
-      stale.add(cardId);
+      book.stale.add(cardId);
       return;
     }
-    stale.remove(cardId);
+    book.stale.remove(cardId);
     socket.write(frame);
-    written.put(cardId, version);
+    book.written.put(cardId, version);
     stats.snapshotSent();
   }
 
   /** The card is at the version the page holds: nothing to send. */
   void upToDate(String cardId, long version) {
-    awaitingSnapshot.remove(cardId);
-    written.merge(cardId, version, Math::max);
+    CardBook book = cards();
+    book.awaitingSnapshot.remove(cardId);
+    book.written.merge(cardId, version, Math::max);
   }
 
   /**
@@ -195,28 +224,43 @@ final class ViewerConnection {
    * ones leave the card stale.
    */
   void cardWentQuiet(String cardId) {
-    if (!stale.contains(cardId) && !awaitingSnapshot.contains(cardId)) {
-      written.remove(cardId);
+    CardBook book = cards;
+    if (book == null) {
+      return;
     }
-    announced.values().removeIf(stream -> stream.cardId().equals(cardId));
+    if (!book.stale.contains(cardId) && !book.awaitingSnapshot.contains(cardId)) {
+      book.written.remove(cardId);
+    }
+    book.announced.values().removeIf(stream -> stream.cardId().equals(cardId));
+    dropBookIfEmpty();
   }
 
   /** Cards whose last written version is tracked. */
   int trackedCards() {
-    return written.size();
+    return cards == null ? 0 : cards.written.size();
   }
 
   /** The card is unknown or not in this viewer's chats. */
   void forget(String cardId) {
-    awaitingSnapshot.remove(cardId);
-    stale.remove(cardId);
-    written.remove(cardId);
-    announced.values().removeIf(stream -> stream.cardId().equals(cardId));
+    CardBook book = cards;
+    if (book == null) {
+      return;
+    }
+    book.awaitingSnapshot.remove(cardId);
+    book.stale.remove(cardId);
+    book.written.remove(cardId);
+    book.announced.values().removeIf(stream -> stream.cardId().equals(cardId));
+    dropBookIfEmpty();
   }
 
   /** Append streams announced on this socket and not forgotten yet. */
   int announcedStreams() {
-    return announced.size();
+    return cards == null ? 0 : cards.announced.size();
+  }
+
+  /** Whether the socket keeps per-card state (none for a viewer that met no card, or no more). */
+  boolean tracksCards() {
+    return cards != null;
   }
 
   /**
@@ -227,9 +271,12 @@ final class ViewerConnection {
     if (closed) {
       return;
     }
-    if (pendingControl.isEmpty() && !socket.writeQueueFull()) {
+    if (!controlPending() && !socket.writeQueueFull()) {
       writeControl(new Control(frame, cardId, cardVersion));
       return;
+    }
+    if (pendingControl == null) {
+      pendingControl = new ArrayDeque<>();
     }
     if (pendingControl.size() >= MAX_PENDING_CONTROL) {
       stats.slowClientClosed();
@@ -241,17 +288,22 @@ final class ViewerConnection {
 
   /** The socket's queue drained: pending messages first, then one snapshot per stale card. */
   void drained() {
-    while (!pendingControl.isEmpty()) {
+    while (controlPending()) {
       if (closed || socket.writeQueueFull()) {
         return;
       }
       writeControl(pendingControl.removeFirst());
     }
-    for (String cardId : new ArrayList<>(stale)) {
+    pendingControl = null; // a burst's queue is not kept for the socket's whole life
+    CardBook book = cards;
+    if (book == null) {
+      return;
+    }
+    for (String cardId : new ArrayList<>(book.stale)) {
       if (closed || socket.writeQueueFull()) {
         return;
       }
-      stale.remove(cardId);
+      book.stale.remove(cardId);
       requestSnapshot(cardId);
     }
   }
@@ -273,13 +325,30 @@ final class ViewerConnection {
   }
 
   private boolean full() {
-    return !pendingControl.isEmpty() || socket.writeQueueFull();
+    return controlPending() || socket.writeQueueFull();
   }
 
-  private void writeCard(OutFrame frame) {
+  private boolean controlPending() {
+    return pendingControl != null && !pendingControl.isEmpty();
+  }
+
+  private CardBook cards() {
+    if (cards == null) {
+      cards = new CardBook();
+    }
+    return cards;
+  }
+
+  private void dropBookIfEmpty() {
+    if (cards != null && cards.isEmpty()) {
+      cards = null;
+    }
+  }
+
+  private void writeCard(CardBook book, OutFrame frame) {
     AppendStream stream = frame.stream();
     if (stream != null) {
-      AppendStream known = announced.put(stream.number(), stream);
+      AppendStream known = book.announced.put(stream.number(), stream);
       if (known == null
           || !known.cardId().equals(stream.cardId())
           || !known.elementId().equals(stream.elementId())) {
@@ -292,12 +361,12 @@ final class ViewerConnection {
   private void writeControl(Control control) {
     socket.write(control.frame());
     if (control.cardId() != null) {
-      written.merge(control.cardId(), control.cardVersion(), Math::max);
+      cards().written.merge(control.cardId(), control.cardVersion(), Math::max);
     }
   }
 
   private void requestSnapshot(String cardId) {
-    if (awaitingSnapshot.add(cardId)) {
+    if (cards().awaitingSnapshot.add(cardId)) {
       snapshots.request(this, cardId);
     }
   }
