@@ -86,6 +86,34 @@ final class StreamingPushTest {
   }
 
   @Test
+  void send_viewerConnectedBeforeTheCardIsSent_getsTheCardInItsMessageAndNoSentFrame()
+      throws Exception {
+    try (PageSocket alice = aliceSocket()) {
+      alice.resume("{}");
+      String cardId = bot.createCard(BotCalls.STREAMING_CARD);
+      bot.sendCard("chat_id", server.seed.chatId, cardId);
+      bot.contentOk(cardId, "Hi", 1);
+      version(alice, cardId, bot.version(cardId));
+
+      JsonNode message =
+          alice.await(
+              f ->
+                  "message".equals(f.path("type").asText())
+                      && cardId.equals(f.path("message").path("card").path("card_id").asText()),
+              WAIT,
+              "the card's message");
+      // The message holds the card as sent (version 2, or later); a "sent" card frame would only
+      // repeat it, ~230 bytes per card and viewer that no page can place.
+      assertThat(message.path("message").path("card").path("version").asLong())
+          .isGreaterThanOrEqualTo(2);
+      assertThat(cardFrames(alice, cardId))
+          .extracting(f -> f.path("op").asText())
+          .doesNotContain("sent")
+          .containsExactly("append");
+    }
+  }
+
+  @Test
   void resume_versionInsideWindow_yieldsExactlyTheMissingFrames() throws Exception {
     String cardId = bot.createCard(BotCalls.STREAMING_CARD);
     bot.sendCard("chat_id", server.seed.chatId, cardId);

@@ -2,6 +2,7 @@ package io.opencardkit.server.web;
 
 import io.netty.channel.Channel;
 import io.opencardkit.core.engine.CardEvent;
+import io.opencardkit.core.engine.EventType;
 import io.opencardkit.core.store.MessageRecord;
 import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.cards.CardRuntime;
@@ -318,7 +319,7 @@ final class ViewerHub {
     long lastVersion = events.get(events.size() - 1).version();
     FrameExchange.CardFrames shipped = exchange.take(events);
     if (shipped != null) {
-      publishShipped(shipped);
+      publishShipped(shipped, events);
       return;
     }
     CardHandle handle = runtime.cached(cardId).orElse(null);
@@ -358,7 +359,8 @@ final class ViewerHub {
     exchange.countBuilt(frames.size());
     exchange.handled(cardId, lastVersion, facts, frames);
     String chatId = facts.chatId();
-    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
+    List<OutFrame> shown = shown(events, frames);
+    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, shown));
     watchOnContext(facts);
   }
 
@@ -367,7 +369,7 @@ final class ViewerHub {
    * same bytes, and this node builds nothing. Its copy of the card is up to date already (the feed
    * applied the events first).
    */
-  private void publishShipped(FrameExchange.CardFrames shipped) {
+  private void publishShipped(FrameExchange.CardFrames shipped, List<CardEvent> events) {
     String cardId = shipped.cardId();
     if (!watched(shipped.chatId())) {
       windows.remove(cardId);
@@ -388,7 +390,8 @@ final class ViewerHub {
     }
     exchange.countReused(frames.size());
     String chatId = shipped.chatId();
-    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, frames));
+    List<OutFrame> shown = shown(events, frames);
+    shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, shown));
     watchOnContext(
         new CardFacts(
             cardId,
@@ -398,6 +401,31 @@ final class ViewerHub {
             shipped.streaming(),
             shipped.deadline(),
             null));
+  }
+
+  /**
+   * The frames of {@code events} that viewers are sent live: all but a {@code sent} event's. A card
+   * is sent in the same commit as its message, and the {@code message} frame carries the card at
+   * that version or later, so no page can place the {@code sent} frame: before the message frame
+   * the page does not show the card yet, after it the version is one the page holds. It stays in
+   * the resume window, to keep the window's versions consecutive. ~230 bytes less per card and
+   * viewer.
+   */
+  private static List<OutFrame> shown(List<CardEvent> events, List<OutFrame> frames) {
+    boolean anySent = false;
+    for (CardEvent event : events) {
+      anySent |= event.type() == EventType.SENT;
+    }
+    if (!anySent) {
+      return frames;
+    }
+    List<OutFrame> shown = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      if (events.get(i).type() != EventType.SENT) {
+        shown.add(frames.get(i));
+      }
+    }
+    return shown;
   }
 
   private boolean watched(String chatId) {
