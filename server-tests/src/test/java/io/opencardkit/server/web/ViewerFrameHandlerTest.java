@@ -30,7 +30,7 @@ final class ViewerFrameHandlerTest {
 
   ViewerFrameHandlerTest() {
     channel.pipeline().addLast("handler", new ChannelInboundHandlerAdapter());
-    socket = new NettySocket(channel, false, 1024, 1_000, new ViewerStats());
+    socket = new NettySocket(channel, false, null, 1024, 1_000, new ViewerStats());
     socket.start(
         new ViewerFrameHandler.Events() {
           @Override

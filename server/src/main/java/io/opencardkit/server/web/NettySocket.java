@@ -34,10 +34,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * <p>Implementation notes:
  *
  * <ul>
- *   <li>Encode once: the frame's bytes (or its shared compressed bytes when they are shorter, sent
- *       with RSV1 set so that the permessage-deflate encoder passes them on untouched) go to every
- *       socket as they are; only the 2–10 byte WebSocket header is per socket. A frame that
- *       compression would not shorten goes as it is, RSV1 clear.
+ *   <li>Encode once: the frame's bytes (or its shared compressed bytes when they are shorter, with
+ *       RSV1 set) go to every socket as they are, as one WebSocket frame per event loop, header
+ *       included ({@link WireFrames}); the WebSocket and permessage-deflate encoders pass such
+ *       bytes on untouched. A frame that compression would not shorten goes as it is, RSV1 clear.
  *   <li>Backpressure: {@link #writeQueueFull} compares the bytes handed over and not yet written
  *       with the bound. The count goes up when a frame is handed over and down when its write
  *       completes (successfully or not), whatever thread wrote, so a burst that the socket takes at
@@ -64,6 +64,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
 
   private final Channel channel;
   private final boolean deflate;
+  private final WireFrames wire;
   private final long limit;
   private final long closeTimeoutMillis;
   private final ViewerStats stats;
@@ -91,15 +92,19 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
    * @param deflate whether the socket negotiated permessage-deflate without context takeover
    *     ({@link NoContextDeflate}) and is sent the shared compressed bytes; otherwise it is sent
    *     the text (which a per-socket deflate encoder, if negotiated, compresses)
+   * @param wire the WebSocket frames its loop shares, or {@code null} for a socket whose frames a
+   *     per-socket deflate encoder compresses
    */
   NettySocket(
       Channel channel,
       boolean deflate,
+      WireFrames wire,
       long limitBytes,
       long closeTimeoutMillis,
       ViewerStats stats) {
     this.channel = channel;
     this.deflate = deflate;
+    this.wire = wire;
     this.limit = limitBytes;
     this.closeTimeoutMillis = closeTimeoutMillis;
     this.stats = stats;
@@ -180,18 +185,11 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
       return;
     }
     boolean compressed = deflate && frame.deflatesSmaller();
-    ByteBuf payload = compressed ? frame.deflated() : frame.utf8();
-    int bytes = payload.readableBytes();
+    int bytes = compressed ? frame.deflatedPayload().length : frame.length();
     QUEUED.addAndGet(this, bytes);
     ChannelPromise promise = channel.newPromise();
     promise.addListener(done -> written(bytes, done.isSuccess()));
-    TextWebSocketFrame out =
-        compressed
-            ? new TextWebSocketFrame(true, WebSocketExtension.RSV1, payload)
-            : deflate
-                ? new NoContextDeflate.UncompressedTextFrame(payload)
-                : new TextWebSocketFrame(true, 0, payload);
-    channel.write(out, promise);
+    channel.write(encoded(frame, compressed), promise);
     if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
       channel.eventLoop().execute(flush);
     }
@@ -235,6 +233,25 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
     stats.socketAborted();
     channel.config().setOption(ChannelOption.SO_LINGER, 0);
     channel.close();
+  }
+
+  /**
+   * What to hand the pipeline for a frame: on the socket's loop, the loop's shared WebSocket frame
+   * bytes, which pass the WebSocket and permessage-deflate encoders untouched (they only take frame
+   * objects). A socket that compresses with a context of its own ({@code --ws-compression
+   * per-socket}) is handed frame objects, for Netty's encoder to compress, as is a write from
+   * another thread.
+   */
+  private Object encoded(OutFrame frame, boolean compressed) {
+    if (wire != null && channel.eventLoop().inEventLoop()) {
+      return wire.frame(frame, compressed, channel.alloc());
+    }
+    ByteBuf payload = compressed ? frame.deflated() : frame.utf8();
+    return compressed
+        ? new TextWebSocketFrame(true, WebSocketExtension.RSV1, payload)
+        : deflate
+            ? new NoContextDeflate.UncompressedTextFrame(payload)
+            : new TextWebSocketFrame(true, 0, payload);
   }
 
   private void flushNow() {

@@ -91,6 +91,11 @@ final class OutFrame {
     return Unpooled.wrappedBuffer(deflatedBytes());
   }
 
+  /** The compressed payload itself; never modify it. Only when {@link #deflatesSmaller()}. */
+  byte[] deflatedPayload() {
+    return deflatedBytes();
+  }
+
   private byte[] deflatedBytes() {
     byte[] bytes = deflated;
     if (bytes == null) {

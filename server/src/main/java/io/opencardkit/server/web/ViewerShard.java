@@ -39,6 +39,7 @@ final class ViewerShard {
   private final AtomicInteger open =
       new AtomicInteger(); // connections.size(), readable from other threads
   private final long timerId;
+  private WireFrames wireFrames; // made with the first socket, whose loop is the shard's
 
   /** What was last heard from a socket, and the ping sent since. */
   private static final class Heartbeat {
@@ -154,12 +155,13 @@ final class ViewerShard {
    * delivers anything).
    */
   NettySocket open(Channel channel, String openId, Set<String> chatIds) {
-    boolean sharedDeflate =
-        compression == ServerConfig.WsCompression.SHARED && NettySocket.negotiatedDeflate(channel);
+    boolean negotiatedDeflate = NettySocket.negotiatedDeflate(channel);
+    boolean sharedDeflate = compression == ServerConfig.WsCompression.SHARED && negotiatedDeflate;
     NettySocket socket =
         new NettySocket(
             channel,
             sharedDeflate,
+            negotiatedDeflate && !sharedDeflate ? null : wireFrames(channel),
             ViewerHub.WRITE_QUEUE_BYTES,
             liveness.closeTimeout().toMillis(),
             stats);
@@ -188,6 +190,14 @@ final class ViewerShard {
         openId);
     register(connection, heartbeat);
     return socket;
+  }
+
+  /** The frames this shard's sockets share; they all live on its loop. */
+  private WireFrames wireFrames(Channel channel) {
+    if (wireFrames == null) {
+      wireFrames = new WireFrames(channel.eventLoop());
+    }
+    return wireFrames;
   }
 
   private void heard(Heartbeat heartbeat) {
