@@ -6,12 +6,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 final class WireFramesTest {
@@ -91,5 +96,27 @@ final class WireFramesTest {
     loop.runPendingTasks();
     assertThat(wire.held()).isZero();
     loop.finishAndReleaseAll();
+  }
+
+  @Test
+  void frame_onANettyEventLoop_isReleasedWhenTheLoopsTurnEnds() throws Exception {
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      SingleThreadEventLoop loop = (SingleThreadEventLoop) group.next();
+      WireFrames wire = new WireFrames(loop);
+      CompletableFuture<Integer> heldAfterTheTurn = new CompletableFuture<>();
+      loop.execute(
+          () -> {
+            wire.frame(OutFrame.of("[1,3,\"a\"]"), false, ALLOC).release();
+            assertThat(wire.held()).isEqualTo(1);
+            // Runs after the tasks of this turn, and after the release the frame scheduled first.
+            loop.executeAfterEventLoopIteration(() -> heldAfterTheTurn.complete(wire.held()));
+          });
+
+      assertThat(heldAfterTheTurn.get(10, TimeUnit.SECONDS)).isZero();
+    } finally {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+    }
   }
 }
