@@ -74,10 +74,22 @@ final class ViewerConnection {
 
   private record Control(OutFrame frame, String cardId, long cardVersion) {}
 
+  /** The last version of a card a socket was written. */
+  private static final class Written {
+    long version;
+
+    Written(long version) {
+      this.version = version;
+    }
+  }
+
   /** The per-card state of one socket. */
   private static final class CardBook {
-    /** The last version written (or held by the page) per card. */
-    final Map<String, Long> written = new HashMap<>();
+    /**
+     * The last version written (or held by the page) per card; a mutable holder, so that a frame
+     * written to a known card costs one lookup and no boxing.
+     */
+    final Map<String, Written> written = new HashMap<>();
 
     /**
      * Cards whose frames were skipped: one snapshot each on drain, in the order they went stale.
@@ -88,6 +100,32 @@ final class ViewerConnection {
 
     /** Stream number → what it last meant on this socket. */
     final Map<Long, AppendStream> announced = new HashMap<>();
+
+    /** Whether the card's frames are being skipped: it is stale, or a snapshot is on its way. */
+    boolean skipping(String cardId) {
+      return (!stale.isEmpty() && stale.contains(cardId))
+          || (!awaitingSnapshot.isEmpty() && awaitingSnapshot.contains(cardId));
+    }
+
+    /** The page holds {@code version} of the card now. */
+    void written(String cardId, long version) {
+      Written last = written.get(cardId);
+      if (last == null) {
+        written.put(cardId, new Written(version));
+      } else {
+        last.version = version;
+      }
+    }
+
+    /** The page holds {@code version} of the card, or a later one it already had. */
+    void atLeast(String cardId, long version) {
+      Written last = written.get(cardId);
+      if (last == null) {
+        written.put(cardId, new Written(version));
+      } else {
+        last.version = Math.max(last.version, version);
+      }
+    }
 
     boolean isEmpty() {
       return written.isEmpty()
@@ -153,16 +191,16 @@ final class ViewerConnection {
       return;
     }
     CardBook book = cards();
-    if (book.awaitingSnapshot.contains(cardId) || book.stale.contains(cardId)) {
+    if (book.skipping(cardId)) {
       stats.deltaSkipped();
       return;
     }
-    Long last = book.written.get(cardId);
+    Written last = book.written.get(cardId);
     if (last != null) {
-      if (version <= last) {
+      if (version <= last.version) {
         return;
       }
-      if (version != last + 1) {
+      if (version != last.version + 1) {
         requestSnapshot(cardId);
         return;
       }
@@ -173,14 +211,18 @@ final class ViewerConnection {
       return;
     }
     writeCard(book, frame);
-    book.written.put(cardId, version);
+    if (last == null) {
+      book.written.put(cardId, new Written(version));
+    } else {
+      last.version = version;
+    }
   }
 
   /** The page says it holds {@code version} of a card; what follows is relative to that. */
   void resumeFrom(String cardId, long version) {
     resumed = true;
     CardBook book = cards();
-    book.written.put(cardId, version);
+    book.written(cardId, version);
     book.stale.remove(cardId);
   }
 
@@ -196,8 +238,8 @@ final class ViewerConnection {
     if (closed) {
       return;
     }
-    Long last = book.written.get(cardId);
-    if (last != null && version <= last && !book.stale.contains(cardId)) {
+    Written last = book.written.get(cardId);
+    if (last != null && version <= last.version && !book.stale.contains(cardId)) {
       return; // the page already holds this version or a later one
     }
     if (full()) {
@@ -206,7 +248,7 @@ final class ViewerConnection {
     }
     book.stale.remove(cardId);
     socket.write(frame);
-    book.written.put(cardId, version);
+    book.written(cardId, version);
     stats.snapshotSent();
   }
 
@@ -214,7 +256,7 @@ final class ViewerConnection {
   void upToDate(String cardId, long version) {
     CardBook book = cards();
     book.awaitingSnapshot.remove(cardId);
-    book.written.merge(cardId, version, Math::max);
+    book.atLeast(cardId, version);
   }
 
   /**
@@ -361,7 +403,7 @@ final class ViewerConnection {
   private void writeControl(Control control) {
     socket.write(control.frame());
     if (control.cardId() != null) {
-      cards().written.merge(control.cardId(), control.cardVersion(), Math::max);
+      cards().atLeast(control.cardId(), control.cardVersion());
     }
   }
 
