@@ -134,7 +134,7 @@ final class FanoutReport {
     line("");
     line(
         "Offered = events sent in the window × viewers (ours: the bots' acknowledged calls; the reference: its schedule); delivered = card"
-            + " frames received in the window (ours also get the cards' `sent` and `settings` frames, hence slightly above offered). Latency ="
+            + " frames received in the window (ours also get the cards' `settings` frames, and from servers before stop 23 their `sent` frames, hence slightly above offered). Latency ="
             + " frame receipt − scheduled send time of the API call (ours) or of the broadcast (reference). Process cores: the server's process for"
             + " ours, the broadcaster's for the reference (GC and JIT included). Flat-out: the reference as fast as its slowest socket drains, no schedule.");
     line("");

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes committed card events and messages to the browsers of the chats' members.
@@ -52,6 +54,8 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class ViewerHub {
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerHub.class);
+
   static final int WRITE_QUEUE_BYTES = 128 * 1024;
   private static final long TICK_MILLIS = 1000;
 
@@ -325,7 +329,14 @@ final class ViewerHub {
     CardHandle handle = runtime.cached(cardId).orElse(null);
     if (handle == null) {
       // Evicted between commit and now (rare): nobody may rely on a window with a hole; resync the
-      // chat by snapshot.
+      // chat by snapshot. Logged because it sends one snapshot to every viewer of the chat, and
+      // because a benchmark saw it once without an eviction to explain it (benchmarks.md, stop 23).
+      LOG.info(
+          "card {} was not in memory when versions {}-{} were published: its chat's viewers get a"
+              + " snapshot",
+          cardId,
+          events.get(0).version(),
+          lastVersion);
       exchange.handled(cardId, lastVersion, null, null);
       windows.remove(cardId);
       withHandle(cardId, context, this::broadcastSnapshot, () -> {});
