@@ -90,7 +90,7 @@ final class WireFramesTest {
 
     assertThat(ByteBufUtil.getBytes(plain)).isEqualTo(nettyEncoded(frame.bytes(), false));
     assertThat(ByteBufUtil.getBytes(compressed))
-        .isEqualTo(nettyEncoded(frame.deflatedPayload(), true));
+        .isEqualTo(nettyEncoded(frame.deflatedBytes(), true));
     plain.release();
     compressed.release();
     loop.runPendingTasks();

@@ -69,8 +69,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
   private final long closeTimeoutMillis;
   private final ViewerStats stats;
   // Field updaters rather than an AtomicLong and an AtomicBoolean: two objects less per socket,
-  // which
-  // counts at tens of thousands of idle viewers (docs/benchmarks.md, "Idle viewers").
+  // which counts at tens of thousands of idle viewers (docs/benchmarks.md, "Stop 23").
   private static final AtomicLongFieldUpdater<NettySocket> QUEUED =
       AtomicLongFieldUpdater.newUpdater(NettySocket.class, "queued");
   private static final AtomicIntegerFieldUpdater<NettySocket> FLUSH_SCHEDULED =
@@ -185,7 +184,7 @@ final class NettySocket implements ViewerConnection.Socket, SignedInSocket {
       return;
     }
     boolean compressed = deflate && frame.deflatesSmaller();
-    int bytes = compressed ? frame.deflatedPayload().length : frame.length();
+    int bytes = compressed ? frame.deflatedBytes().length : frame.length();
     QUEUED.addAndGet(this, bytes);
     ChannelPromise promise = channel.newPromise();
     promise.addListener(done -> written(bytes, done.isSuccess()));

@@ -92,11 +92,7 @@ final class OutFrame {
   }
 
   /** The compressed payload itself; never modify it. Only when {@link #deflatesSmaller()}. */
-  byte[] deflatedPayload() {
-    return deflatedBytes();
-  }
-
-  private byte[] deflatedBytes() {
+  byte[] deflatedBytes() {
     byte[] bytes = deflated;
     if (bytes == null) {
       synchronized (this) {

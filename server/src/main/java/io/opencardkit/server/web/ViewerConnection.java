@@ -108,7 +108,7 @@ final class ViewerConnection {
     }
 
     /** The page holds {@code version} of the card now. */
-    void written(String cardId, long version) {
+    void wrote(String cardId, long version) {
       Written last = written.get(cardId);
       if (last == null) {
         written.put(cardId, new Written(version));
@@ -222,7 +222,7 @@ final class ViewerConnection {
   void resumeFrom(String cardId, long version) {
     resumed = true;
     CardBook book = cards();
-    book.written(cardId, version);
+    book.wrote(cardId, version);
     book.stale.remove(cardId);
   }
 
@@ -248,7 +248,7 @@ final class ViewerConnection {
     }
     book.stale.remove(cardId);
     socket.write(frame);
-    book.written(cardId, version);
+    book.wrote(cardId, version);
     stats.snapshotSent();
   }
 

@@ -4,9 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadEventLoop;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 
 /**
  * The WebSocket frames, header and payload, of the {@link OutFrame}s that the sockets of one event
@@ -44,7 +42,7 @@ final class WireFrames {
     IdentityHashMap<OutFrame, ByteBuf> encoded = deflated ? compressed : plain;
     ByteBuf wire = encoded.get(frame);
     if (wire == null) {
-      wire = encode(alloc, deflated ? frame.deflatedPayload() : frame.bytes(), deflated);
+      wire = encode(alloc, deflated ? frame.deflatedBytes() : frame.bytes(), deflated);
       encoded.put(frame, wire);
       scheduleRelease();
     }
@@ -92,11 +90,9 @@ final class WireFrames {
 
   private void releaseAll() {
     releaseScheduled = false;
-    List<ByteBuf> done = new ArrayList<>(plain.size() + compressed.size());
-    done.addAll(plain.values());
-    done.addAll(compressed.values());
+    plain.values().forEach(ByteBuf::release);
     plain.clear();
+    compressed.values().forEach(ByteBuf::release);
     compressed.clear();
-    done.forEach(ByteBuf::release);
   }
 }
