@@ -35,6 +35,7 @@ public final class CardState {
   private long streamingOpenedAtMillis; // meaningful only while config.streaming_mode is true
   private @Nullable String sentMessageId; // null until the card is sent
   private @Nullable String sentChatId;
+  private long sentVersion; // the SENT event's version; 0 before it, or from a snapshot without it
   private final LinkedHashMap<String, String> uuidFingerprints =
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -108,6 +109,7 @@ public final class CardState {
       case SENT:
         sentMessageId = p.get("message_id").asText();
         sentChatId = p.path("chat_id").asText(null);
+        sentVersion = event.version();
         break;
       case INTERACTION_STARTED:
         startInteraction(event.atMillis(), p.get("until").asLong());
@@ -239,6 +241,15 @@ public final class CardState {
     return sentChatId;
   }
 
+  /**
+   * The version of the event that sent the card, or 0 before it is sent (and for a card restored
+   * from a snapshot written before this was kept, whose sending predates the snapshot). What a chat
+   * shows of a card starts at this version: no page can place an event before it.
+   */
+  public long sentVersion() {
+    return sentVersion;
+  }
+
   /** The request digest stored for an idempotency id, or {@code null}. */
   public @Nullable String fingerprintOf(String uuid) {
     return uuidFingerprints.get(uuid);
@@ -301,6 +312,7 @@ public final class CardState {
       long streamingOpenedAtMillis,
       @Nullable String sentMessageId,
       @Nullable String sentChatId,
+      long sentVersion,
       Map<String, String> uuids,
       int interactionsInFlight,
       long interactionLockedUntil) {
@@ -312,6 +324,7 @@ public final class CardState {
     this.streamingOpenedAtMillis = streamingOpenedAtMillis;
     this.sentMessageId = sentMessageId;
     this.sentChatId = sentChatId;
+    this.sentVersion = sentVersion;
     this.uuidFingerprints.clear();
     this.uuidFingerprints.putAll(uuids);
     this.interactionsInFlight = interactionsInFlight;

@@ -20,6 +20,9 @@ public final class CardStateCodec {
     node.put("streaming_opened_at", state.streamingOpenedAtMillis());
     node.put("sent_message_id", state.sentMessageId());
     node.put("sent_chat_id", state.sentChatId());
+    if (state.sentVersion() > 0) {
+      node.put("sent_version", state.sentVersion());
+    }
     ObjectNode uuids = node.putObject("uuids");
     state.uuidFingerprints().forEach(uuids::put);
     if (state.interactionsInFlight() > 0) {
@@ -52,6 +55,7 @@ public final class CardStateCodec {
         node.path("sent_chat_id").isNull() || node.path("sent_chat_id").isMissingNode()
             ? null
             : node.get("sent_chat_id").asText(),
+        node.path("sent_version").asLong(0),
         uuids,
         node.path("interactions_in_flight").asInt(0),
         node.path("interaction_locked_until").asLong(Long.MIN_VALUE));

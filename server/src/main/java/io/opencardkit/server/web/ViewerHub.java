@@ -343,8 +343,10 @@ final class ViewerHub {
       return;
     }
     CardFacts facts;
+    long sentVersion;
     synchronized (handle) {
       facts = CardFacts.of(handle.state(), clock.millis(), streamingTimeoutMillis);
+      sentVersion = handle.state().sentVersion();
     }
     if (facts.chatId() == null || !watched(facts.chatId())) {
       // Not sent yet (no page can show it), or nobody on this node watches the chat, nor did within
@@ -370,7 +372,7 @@ final class ViewerHub {
     exchange.countBuilt(frames.size());
     exchange.handled(cardId, lastVersion, facts, frames);
     String chatId = facts.chatId();
-    List<OutFrame> shown = shown(events, frames);
+    List<OutFrame> shown = shown(events, frames, sentVersion);
     shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, shown));
     watchOnContext(facts);
   }
@@ -401,7 +403,7 @@ final class ViewerHub {
     }
     exchange.countReused(frames.size());
     String chatId = shipped.chatId();
-    List<OutFrame> shown = shown(events, frames);
+    List<OutFrame> shown = shown(events, frames, sentVersion(cardId));
     shards.values().forEach(shard -> shard.cardFrames(chatId, cardId, shown));
     watchOnContext(
         new CardFacts(
@@ -415,28 +417,46 @@ final class ViewerHub {
   }
 
   /**
-   * The frames of {@code events} that viewers are sent live: all but a {@code sent} event's. A card
-   * is sent in the same commit as its message, and the {@code message} frame carries the card at
-   * that version or later, so no page can place the {@code sent} frame: before the message frame
-   * the page does not show the card yet, after it the version is one the page holds. It stays in
-   * the resume window, to keep the window's versions consecutive. ~230 bytes less per card and
-   * viewer.
+   * The frames of {@code events} that viewers are sent live: those after the card was sent, i.e.
+   * after its {@code sent} event at {@code sentVersion}. A card is sent in the same commit as its
+   * message, and the {@code message} frame carries the card at that version or later, so no page
+   * can place a frame up to it: before the message frame the page does not show the card yet, after
+   * it the version is one the page holds. Such frames are built only when the hub handles an
+   * earlier commit of the card (its creation, say) after the card was sent: the chat is known by
+   * then. Sent to a socket, the frame before the {@code sent} event left a gap to the next one,
+   * which every viewer of the chat then filled with a snapshot. The frames stay in the resume
+   * window, which keeps its versions consecutive. ~230 bytes less per card and viewer.
+   *
+   * @param sentVersion the card's {@link io.opencardkit.core.engine.CardState#sentVersion()}; 0
+   *     when unknown, and then only the {@code sent} frame itself is held back
    */
-  private static List<OutFrame> shown(List<CardEvent> events, List<OutFrame> frames) {
-    boolean anySent = false;
+  static List<OutFrame> shown(List<CardEvent> events, List<OutFrame> frames, long sentVersion) {
+    boolean anyHeld = false;
     for (CardEvent event : events) {
-      anySent |= event.type() == EventType.SENT;
+      anyHeld |= event.type() == EventType.SENT || event.version() <= sentVersion;
     }
-    if (!anySent) {
+    if (!anyHeld) {
       return frames;
     }
     List<OutFrame> shown = new ArrayList<>(frames.size());
     for (int i = 0; i < frames.size(); i++) {
-      if (events.get(i).type() != EventType.SENT) {
+      CardEvent event = events.get(i);
+      if (event.type() != EventType.SENT && event.version() > sentVersion) {
         shown.add(frames.get(i));
       }
     }
     return shown;
+  }
+
+  /** The card's sent version from this node's copy, which the feed brought up to date; or 0. */
+  private long sentVersion(String cardId) {
+    CardHandle handle = runtime.cached(cardId).orElse(null);
+    if (handle == null) {
+      return 0;
+    }
+    synchronized (handle) {
+      return handle.state().sentVersion();
+    }
   }
 
   private boolean watched(String chatId) {
