@@ -192,6 +192,15 @@ public final class Main implements Runnable {
     ServerConfig.WsCompression wsCompression;
 
     @Option(
+        names = "--transport",
+        defaultValue = "native",
+        converter = TransportConverter.class,
+        description =
+            "How the event loops reach the sockets: native (Linux's epoll, the default; the node falls back "
+                + "to nio, and says so, where it is not available) or nio (the JDK's selector).")
+    ServerConfig.Transport transport;
+
+    @Option(
         names = "--ws-ping-interval",
         defaultValue = "30s",
         converter = DurationConverter.class,
@@ -326,7 +335,8 @@ public final class Main implements Runnable {
                 eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops,
                 wsCompression,
                 wsPingInterval,
-                wsCloseTimeout);
+                wsCloseTimeout,
+                transport);
         config =
             new ServerConfig(
                 host,
@@ -519,6 +529,22 @@ public final class Main implements Runnable {
         default:
           throw new CommandLine.TypeConversionException(
               "'" + value + "' is not shared, per-socket or off");
+      }
+    }
+  }
+
+  /** Parses {@code native} or {@code nio}. */
+  static final class TransportConverter
+      implements CommandLine.ITypeConverter<ServerConfig.Transport> {
+    @Override
+    public ServerConfig.Transport convert(String value) {
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "native":
+          return ServerConfig.Transport.NATIVE;
+        case "nio":
+          return ServerConfig.Transport.NIO;
+        default:
+          throw new CommandLine.TypeConversionException("'" + value + "' is not native or nio");
       }
     }
   }

@@ -55,12 +55,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running OpenCardKit: store, card runtime, HTTP API. Start with {@link #start}, stop with {@link
  * #close}.
  */
 public final class OpenCardKitServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenCardKitServer.class);
   private static final int MAX_CARDS_IN_MEMORY = 20_000;
   private static final Duration KEEP_IDLE_CARDS = Duration.ofDays(30);
 
@@ -174,8 +177,40 @@ public final class OpenCardKitServer implements AutoCloseable {
    * share them. Vert.x's own metrics go into the node's registry.
    */
   private static Vertx newVertx(ServerConfig config, NodeMetrics metrics) {
-    return VertxMetricsSetup.build(
-        new VertxOptions().setEventLoopPoolSize(config.serving().eventLoops()), metrics);
+    boolean wantNative = config.serving().transport() == ServerConfig.Transport.NATIVE;
+    Vertx vertx =
+        VertxMetricsSetup.build(
+            new VertxOptions()
+                .setEventLoopPoolSize(config.serving().eventLoops())
+                .setPreferNativeTransport(wantNative),
+            metrics);
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("Serving on {} event loops with Linux's epoll", config.serving().eventLoops());
+    } else if (wantNative && epollOnClassPath()) {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      LOG.warn(
+          "The native transport is not available ({}): serving on {} event loops with Java NIO",
+          cause == null ? "no cause given" : cause.toString(),
+          config.serving().eventLoops());
+    } else {
+      LOG.info("Serving on {} event loops with Java NIO", config.serving().eventLoops());
+    }
+    return vertx;
+  }
+
+  /**
+   * Whether Netty's epoll classes are here: the product's jar carries them; a program that embeds
+   * the server module without them (the client's tests, the examples) serves with NIO, as it chose,
+   * and is not warned.
+   */
+  private static boolean epollOnClassPath() {
+    try {
+      Class.forName(
+          "io.netty.channel.epoll.Epoll", false, OpenCardKitServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.opencardkit.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opencardkit.server.ServerConfig;
 import io.opencardkit.server.testkit.PageSocket;
 import io.opencardkit.server.testkit.TestServer;
 import java.time.Clock;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The push's guarantees when the server serves on several event loops: sockets land on different
  * loops, yet each gets every version of every card once and in order, and a page that reconnects to
- * another loop resumes exactly.
+ * another loop resumes exactly. On the default transport (epoll on Linux); {@link
+ * MultiLoopPushOnNioTest} runs the same on Java NIO, which other platforms get.
  */
-final class MultiLoopPushTest {
+class MultiLoopPushTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int LOOPS = 2;
 
@@ -28,7 +30,13 @@ final class MultiLoopPushTest {
       TestServer.start(
           Clock.systemUTC(),
           Duration.ofMinutes(10),
-          c -> c.withServing(c.serving().withEventLoops(LOOPS)));
+          c -> c.withServing(c.serving().withEventLoops(LOOPS).withTransport(transport())));
+
+  /** The transport the server serves with. */
+  ServerConfig.Transport transport() {
+    return ServerConfig.Transport.NATIVE;
+  }
+
   private final BotCalls bot = new BotCalls(server);
   private final WebClient web = new WebClient(server.baseUrl());
   private final List<PageSocket> sockets = new ArrayList<>();
