@@ -1,6 +1,7 @@
 package io.opencardkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -129,6 +130,16 @@ final class MainTest {
                     dir.resolve("none").toString())
                 .err())
         .contains("--templates", "not a directory");
+  }
+
+  @Test
+  void enumFlags_takeTheLowerCaseNameWithDashes_andARefusalListsEveryChoice() {
+    assertThat(Main.choice(ServerConfig.WsCompression.class, " Per-Socket "))
+        .isEqualTo(ServerConfig.WsCompression.PER_SOCKET);
+    assertThatThrownBy(() -> Main.choice(ServerConfig.WsCompression.class, "per_socket"))
+        .hasMessage("'per_socket' is not shared, per-socket or off");
+    assertThatThrownBy(() -> new Main.LogFormatConverter().convert("xml"))
+        .hasMessage("'xml' is not text or json");
   }
 
   @Test

@@ -34,7 +34,7 @@ final class TransportTest {
   }
 
   @Test
-  void transportConverter_takesNativeOrNio() {
+  void transportConverter_takesNativeOrNio_inAnyCase() {
     Main.TransportConverter converter = new Main.TransportConverter();
     assertThat(converter.convert("native")).isEqualTo(ServerConfig.Transport.NATIVE);
     assertThat(converter.convert(" NIO ")).isEqualTo(ServerConfig.Transport.NIO);

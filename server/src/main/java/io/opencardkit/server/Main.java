@@ -7,6 +7,9 @@ import io.opencardkit.store.postgres.PostgresConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -485,17 +488,7 @@ public final class Main implements Runnable {
   static final class WebAuthConverter implements CommandLine.ITypeConverter<ServerConfig.WebAuth> {
     @Override
     public ServerConfig.WebAuth convert(String value) {
-      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "development":
-          return ServerConfig.WebAuth.DEVELOPMENT;
-        case "token":
-          return ServerConfig.WebAuth.TOKEN;
-        case "oidc":
-          return ServerConfig.WebAuth.OIDC;
-        default:
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not development, token or oidc");
-      }
+      return choice(ServerConfig.WebAuth.class, value);
     }
   }
 
@@ -503,14 +496,7 @@ public final class Main implements Runnable {
   static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
     @Override
     public LogFormat convert(String value) {
-      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "text":
-          return LogFormat.TEXT;
-        case "json":
-          return LogFormat.JSON;
-        default:
-          throw new CommandLine.TypeConversionException("'" + value + "' is not text or json");
-      }
+      return choice(LogFormat.class, value);
     }
   }
 
@@ -519,17 +505,7 @@ public final class Main implements Runnable {
       implements CommandLine.ITypeConverter<ServerConfig.WsCompression> {
     @Override
     public ServerConfig.WsCompression convert(String value) {
-      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "shared":
-          return ServerConfig.WsCompression.SHARED;
-        case "per-socket":
-          return ServerConfig.WsCompression.PER_SOCKET;
-        case "off":
-          return ServerConfig.WsCompression.OFF;
-        default:
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not shared, per-socket or off");
-      }
+      return choice(ServerConfig.WsCompression.class, value);
     }
   }
 
@@ -538,15 +514,28 @@ public final class Main implements Runnable {
       implements CommandLine.ITypeConverter<ServerConfig.Transport> {
     @Override
     public ServerConfig.Transport convert(String value) {
-      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "native":
-          return ServerConfig.Transport.NATIVE;
-        case "nio":
-          return ServerConfig.Transport.NIO;
-        default:
-          throw new CommandLine.TypeConversionException("'" + value + "' is not native or nio");
-      }
+      return choice(ServerConfig.Transport.class, value);
     }
+  }
+
+  /**
+   * The constant of {@code type} that a flag's {@code value} names: the constant's name in lower
+   * case with '-' for '_' ({@code PER_SOCKET} is {@code per-socket}), whatever the case given. The
+   * refusal lists every choice in the enum's order: "'x' is not shared, per-socket or off".
+   */
+  static <E extends Enum<E>> E choice(Class<E> type, String value) {
+    String wanted = value.trim().toLowerCase(Locale.ROOT);
+    List<String> names = new ArrayList<>();
+    for (E constant : type.getEnumConstants()) {
+      String name = constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (name.equals(wanted)) {
+        return constant;
+      }
+      names.add(name);
+    }
+    String last = names.remove(names.size() - 1);
+    throw new CommandLine.TypeConversionException(
+        "'" + value + "' is not " + String.join(", ", names) + " or " + last);
   }
 
   /** Parses 90s, 10m, 1h, 500ms, or an ISO-8601 duration. */
